@@ -1,0 +1,67 @@
+/* nw-data.h: datasets in memory: 2D generators, the user's CSV points, IDX (MNIST) files.
+ *
+ * A dataset is a train and a test split, each a row-major float matrix of features and a
+ * row-major float matrix of targets. Classification sets keep their labels too, and their
+ * targets are what the loss wants: one column of 0/1 for two classes, one-hot rows for more. */
+#pragma once
+
+#include "nw-types.h"
+#include "nw-spec.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int      n;          /* rows */
+  int      d;          /* features per row */
+  int      k;          /* target columns per row */
+  float   *x;          /* n * d, owned */
+  float   *y;          /* n * k, owned */
+  guint8  *labels;     /* n class labels, owned; NULL for regression targets */
+} NwSplit;
+
+typedef struct {
+  char    *name;       /* "xor", "mnist", or the CSV's file name */
+  int      n_classes;  /* 2 for the 2D sets, 10 for MNIST */
+  NwSplit  train;
+  NwSplit  test;
+} NwDataset;
+
+void        nw_dataset_free           (NwDataset *ds);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwDataset, nw_dataset_free)
+
+/* Loads or generates what `spec` describes. For MNIST, spec->path NULL means
+ * nw_data_default_mnist_dir(). */
+NwDataset  *nw_dataset_new            (const NwDataSpec *spec, GError **error);
+
+/* 2D generators. Points lie in [-1, 1]^2 before noise (the boundary view's window is
+ * [-1.5, 1.5]^2); labels are 0/1 and targets one column. XOR ignores n/noise/test_ratio and
+ * yields the four truth-table points in both splits, at (+-1, +-1). Deterministic per seed. */
+NwDataset  *nw_dataset_new_2d         (NwDataKind kind, int n, double noise,
+                                       double test_ratio, guint64 seed, GError **error);
+
+/* CSV with rows "x,y,label" (label 0 or 1); a header line is allowed; '#' starts a comment.
+ * Errors name the file and line. The split is drawn with `seed`. */
+NwDataset  *nw_dataset_load_csv       (const char *path, double test_ratio, guint64 seed,
+                                       GError **error);
+gboolean    nw_dataset_save_csv       (const NwDataset *ds, const char *path, GError **error);
+
+/* IDX: reads train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
+ * t10k-labels-idx1-ubyte from `dir`, pixels scaled to [0,1], 10 one-hot target columns.
+ * `train_limit` > 0 keeps only that many training rows. Every header field is checked against
+ * the file's size before anything large is allocated. */
+NwDataset  *nw_dataset_load_idx_dir   (const char *dir, int train_limit, GError **error);
+
+/* One IDX pair. images: magic 0x00000803, n, rows, cols; labels: 0x00000801, n. */
+gboolean    nw_idx_load_images        (const char *path, int *n, int *rows, int *cols,
+                                       float **pixels, GError **error);
+gboolean    nw_idx_load_labels        (const char *path, int *n, guint8 **labels,
+                                       GError **error);
+
+/* $NEUROWIRE_DATA_DIR/mnist, else $XDG_DATA_HOME/neurowire/mnist. Newly allocated. */
+char       *nw_data_default_mnist_dir (void);
+
+/* The data kind's file/CLI name ("xor", "xor_cloud", "circle", ...); -1 if unknown. */
+const char *nw_data_kind_name         (NwDataKind kind);
+int         nw_data_kind_from_name    (const char *name);
+
+G_END_DECLS
