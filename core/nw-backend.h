@@ -105,18 +105,20 @@ typedef struct {
    * row (LayerNorm, axis 1). Training BatchNorm uses the batch statistics and updates the
    * running ones (unbiased variance, like PyTorch); evaluation uses the running ones.
    * gamma/beta may be NULL (no affine). mean/invstd (per column or per row) are saved for
-   * the backward pass. */
+   * the backward pass. `running` holds the running mean at roff and the running variance at
+   * roff + cols (BatchNorm only; NULL for LayerNorm). dx may be NULL in backward (the input
+   * is the data, which needs no gradient) while dgamma/dbeta are still wanted. */
   void      (*norm_forward)  (NwBackend *self, int axis, gboolean use_running, int rows, int cols,
                               NwBuffer *x, gsize xoff, NwBuffer *y, gsize yoff,
                               NwBuffer *gamma, gsize goff, NwBuffer *beta, gsize boff,
-                              NwBuffer *running_mean, NwBuffer *running_var, gsize roff,
+                              NwBuffer *running, gsize roff,
                               float momentum, float eps, gboolean update_running,
                               NwBuffer *mean, NwBuffer *invstd, gsize soff);
   void      (*norm_backward) (NwBackend *self, int axis, gboolean used_running, int rows, int cols,
                               NwBuffer *x, gsize xoff, NwBuffer *dy, gsize dyoff,
                               NwBuffer *gamma, gsize goff, NwBuffer *mean, NwBuffer *invstd,
                               gsize soff, NwBuffer *dx, gsize dxoff, gboolean accumulate,
-                              NwBuffer *dgamma, NwBuffer *dbeta, gsize dgoff);
+                              NwBuffer *dgamma, gsize dgoff, NwBuffer *dbeta, gsize dboff);
 
   /* One optimizer step over n parameters P with gradients G and state S1, S2 (same offsets).
    * `penalize` adds the L1/L2 terms (weights, not biases). Gradients are left as they are. */

@@ -1,0 +1,100 @@
+/* nw-data.c: datasets: freeing, the kind names, the default MNIST directory, and
+ * nw_dataset_new's dispatch to the generators (nw-data-2d.c) and loaders (nw-data-csv.c,
+ * nw-data-idx.c). */
+#include "nw-data.h"
+
+static const char *const kind_names[NW_N_DATA_KINDS] = {
+  "xor", "xor_cloud", "circle", "gaussians", "spiral", "moons", "checkerboard", "csv", "mnist",
+};
+
+const char *
+nw_data_kind_name (NwDataKind kind)
+{
+  return (int) kind >= 0 && kind < NW_N_DATA_KINDS ? kind_names[kind] : NULL;
+}
+
+int
+nw_data_kind_from_name (const char *name)
+{
+  if (name == NULL)
+    return -1;
+  for (int i = 0; i < NW_N_DATA_KINDS; i++)
+    if (g_ascii_strcasecmp (kind_names[i], name) == 0)
+      return i;
+  return -1;
+}
+
+static void
+split_clear (NwSplit *split)
+{
+  g_clear_pointer (&split->x, g_free);
+  g_clear_pointer (&split->y, g_free);
+  g_clear_pointer (&split->labels, g_free);
+  split->n = 0;
+}
+
+void
+nw_dataset_free (NwDataset *ds)
+{
+  if (ds == NULL)
+    return;
+  split_clear (&ds->train);
+  split_clear (&ds->test);
+  g_free (ds->name);
+  g_free (ds);
+}
+
+char *
+nw_data_default_mnist_dir (void)
+{
+  const char *root = g_getenv ("NEUROWIRE_DATA_DIR");
+  if (root != NULL && root[0] != '\0')
+    return g_build_filename (root, "mnist", NULL);
+  return g_build_filename (g_get_user_data_dir (), "neurowire", "mnist", NULL);
+}
+
+NwDataset *
+nw_dataset_new (const NwDataSpec *spec, GError **error)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  switch (spec->kind)
+    {
+    case NW_DATA_XOR:
+    case NW_DATA_XOR_CLOUD:
+    case NW_DATA_CIRCLE:
+    case NW_DATA_GAUSSIANS:
+    case NW_DATA_SPIRAL:
+    case NW_DATA_MOONS:
+    case NW_DATA_CHECKERBOARD:
+      return nw_dataset_new_2d (spec->kind, spec->n, spec->noise, spec->test_ratio, spec->seed,
+                                error);
+
+    case NW_DATA_CSV:
+      if (spec->path == NULL || spec->path[0] == '\0')
+        {
+          g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
+                       "data: kind 'csv' needs a path to the CSV file");
+          return NULL;
+        }
+      return nw_dataset_load_csv (spec->path, spec->test_ratio, spec->seed, error);
+
+    case NW_DATA_MNIST:
+      {
+        NwDataset *ds;
+        char *dir = spec->path != NULL && spec->path[0] != '\0'
+                    ? g_strdup (spec->path) : nw_data_default_mnist_dir ();
+        ds = nw_dataset_load_idx_dir (dir, spec->train_limit, error);
+        g_free (dir);
+        return ds;
+      }
+
+    case NW_N_DATA_KINDS:
+    default:
+      break;
+    }
+  g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "data: kind %d is not a known data kind",
+               (int) spec->kind);
+  return NULL;
+}

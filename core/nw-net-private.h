@@ -1,0 +1,35 @@
+/* nw-net-private.h: NwNet's insides, shared by nw-net.c (compute) and nw-net-io.c (files). */
+#pragma once
+
+#include "nw-net.h"
+
+typedef struct {
+  NwNodeInfo info;
+  int       *inputs;         /* owned; info.inputs points here */
+  int        n_consumers;
+  NwBuffer  *y, *dy;         /* rows x width; the input node has no dy */
+  NwBuffer  *mask;           /* Dropout */
+  NwBuffer  *mean, *invstd;  /* Batch/LayerNorm statistics saved for backward */
+  int        fused_dense;    /* Activation: the Dense whose bias it adds, else -1 */
+  gboolean   bias_deferred;  /* Dense: its bias is added by the Activation after it */
+  gboolean   dy_written;     /* during backward: the first writer overwrites */
+  gint64     batches_tracked;
+} NwNode;
+
+struct _NwNet {
+  NwSpec     *spec;          /* own copy */
+  NwBackend  *backend;       /* borrowed */
+  NwNode     *nodes;         /* topological order */
+  int         n_nodes;
+  int         n_classes, target_width;
+  gboolean    chain;
+  gsize       n_params, n_weights;  /* weights: the penalised prefix */
+  gsize       n_state;
+  NwBuffer   *params, *grads, *s1, *s2, *state, *targets, *metrics;
+  int         capacity;      /* rows the activation buffers hold */
+  int         last_rows;
+  gboolean    last_train;
+  NwOptimizerKind opt_kind;
+  gint64      updates;
+  guint64     dropout_seed, dropout_counter;
+};

@@ -1,0 +1,100 @@
+/* nw-trainer.h: one training run: a network, its data and its backend, stepped on demand.
+ *
+ * The trainer is synchronous and owns everything it touches; the desktop program runs one in
+ * a worker thread and talks to it through a mailbox (see DESIGN.md), the CLI drives it
+ * directly. One *step* is one mini-batch; an *epoch* is one pass over the training split,
+ * reshuffled (from the run's seed) at the start of every epoch. */
+#pragma once
+
+#include "nw-data.h"
+#include "nw-net.h"
+
+G_BEGIN_DECLS
+
+typedef struct _NwTrainer NwTrainer;
+
+/* Probes of one node; NAN where a value does not apply to the node. */
+typedef struct {
+  const char  *id;            /* borrowed from the trainer's spec */
+  NwNodeKind   kind;
+  NwActivation activation;    /* activation nodes */
+  int          width;
+  double       weight_norm;   /* ||W|| (Dense weight, norm scale) */
+  double       grad_norm;     /* ||dL/dW|| of the last step */
+  double       bias_grad_norm;
+  double       input_grad_norm;  /* ||dL/dX|| reaching the node's input (RMS per row) */
+  double       update_ratio;  /* ||W_after - W_before|| / ||W_before|| of a recent step */
+  /* Activation nodes: statistics of the node's *inputs* over the last training batch. */
+  double       act_mean, act_std;
+  double       saturated;     /* share of inputs where the derivative is < 1% of its peak */
+  double       dead;          /* ReLU: share of inputs <= 0 */
+  float        hist_lo, hist_hi;
+  float        hist[NW_STATS_BINS];   /* counts of the inputs, [hist_lo, hist_hi] */
+  /* Parameter nodes: histogram of the weights. */
+  float        whist_lo, whist_hi;
+  float        whist[NW_STATS_BINS];
+} NwLayerProbe;
+
+typedef struct {
+  gint64        step;
+  gint64        epoch;           /* completed epochs */
+  double        epoch_progress;  /* step position within the epoch, [0, 1) */
+  double        train_loss;      /* mean over the steps since the previous snapshot */
+  double        train_acc;
+  double        test_loss;       /* NAN unless evaluated for this snapshot */
+  double        test_acc;
+  int           n_layers;
+  NwLayerProbe *layers;          /* one per node in execution order (input and loss too) */
+  double        first_last_ratio; /* gradient norm of the first Dense over the last's */
+  int           grid_n;          /* 0 when there is no grid */
+  float        *grid;            /* grid_n x grid_n: P(class 1) at nw_trainer_grid_point() */
+} NwSnapshot;
+
+void        nw_snapshot_free        (NwSnapshot *snap);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwSnapshot, nw_snapshot_free)
+
+/* Takes ownership of `data` (NULL: loaded or generated from spec->data) and of `backend`
+ * (NULL: the CPU backend). Validates the spec against the data. */
+NwTrainer  *nw_trainer_new          (const NwSpec *spec, NwDataset *data, NwBackend *backend,
+                                     GError **error);
+void        nw_trainer_free         (NwTrainer *trainer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwTrainer, nw_trainer_free)
+
+NwNet      *nw_trainer_get_net      (NwTrainer *trainer);
+NwDataset  *nw_trainer_get_data     (NwTrainer *trainer);
+const NwSpec *nw_trainer_get_spec   (NwTrainer *trainer);
+gint64      nw_trainer_get_step     (NwTrainer *trainer);
+gint64      nw_trainer_get_epoch    (NwTrainer *trainer);
+int         nw_trainer_steps_per_epoch (NwTrainer *trainer);
+
+/* One mini-batch: forward, loss, backward, update. Fails on a backend error or when training
+ * diverged (NW_ERROR_DIVERGED: the message says what happened and at which step). */
+gboolean    nw_trainer_step         (NwTrainer *trainer, GError **error);
+
+/* New hyperparameters, effective from the next step (no reset): learning rate, optimizer and
+ * its settings, penalties, batch size (the epoch restarts its batches). */
+void        nw_trainer_set_hyper    (NwTrainer *trainer, const NwTrainSpec *hp);
+
+/* Fresh weights from `seed`, step and epoch 0. */
+void        nw_trainer_reset        (NwTrainer *trainer, guint64 seed);
+
+/* Loss and accuracy on a whole split in evaluation mode (dropout off, running statistics). */
+gboolean    nw_trainer_evaluate     (NwTrainer *trainer, gboolean test_split, double *loss,
+                                     double *accuracy, GError **error);
+
+/* Probabilities for `rows` inputs (rows x input width) in evaluation mode, into `out`
+ * (rows x output width). */
+gboolean    nw_trainer_predict      (NwTrainer *trainer, const float *x, int rows, float *out,
+                                     GError **error);
+
+/* Metrics since the previous snapshot, probes of the last step, optionally the test split
+ * (with_test) and, for 2D data, the decision boundary on a grid_n x grid_n grid. */
+NwSnapshot *nw_trainer_snapshot     (NwTrainer *trainer, gboolean with_test, int grid_n,
+                                     GError **error);
+
+/* The grid's window: [-NW_GRID_EXTENT, NW_GRID_EXTENT]^2; cell (row, col) is centred at
+ * x = -E + (col + 0.5) * 2E/n, y = E - (row + 0.5) * 2E/n (row 0 at the top). */
+#define NW_GRID_EXTENT 1.5
+void        nw_trainer_grid_point   (int grid_n, int row, int col, float *x, float *y);
+
+G_END_DECLS
