@@ -1,0 +1,1075 @@
+/* nw-spec-json.c: reading and writing specs as JSON (docs/spec-format.md).
+ *
+ * Reading is strict: an unknown field, a wrong JSON type or a number out of range is an error
+ * that names the file, the node (or "data", "training", the edge) and the field. Writing is
+ * done by hand rather than with JsonGenerator so that doubles come out in their shortest
+ * exact form ("0.1", not "0.10000000000000001"); they still read back bit for bit. */
+#include "nw-spec.h"
+#include "nw-data.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#define NW_SPEC_FORMAT  "neurowire-spec"
+#define NW_SPEC_VERSION 1
+#define NW_MAX_UNITS    1048576
+#define NW_MAX_PORT     65535
+#define NW_MAX_POINTS   10000000
+
+/* Reading ------------------------------------------------------------------------------ */
+
+typedef struct {
+  const char *file;       /* the name used in messages */
+  char       *where;      /* "node 'fc1'", "training", ...; NULL at the top level */
+  GError    **error;
+} Reader;
+
+typedef enum {
+  RANGE_FINITE,           /* any finite number */
+  RANGE_NONNEG,           /* finite, >= 0 */
+  RANGE_POSITIVE,         /* finite, > 0 */
+  RANGE_UNIT_OPEN,        /* [0, 1) */
+  RANGE_UNIT_CLOSED,      /* [0, 1] */
+} DoubleRange;
+
+static gboolean G_GNUC_PRINTF (3, 4)
+fail (Reader *r, int code, const char *format, ...)
+{
+  va_list ap;
+  char *message;
+
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  if (r->where != NULL)
+    g_set_error (r->error, NW_ERROR, code, "%s: %s: %s", r->file, r->where, message);
+  else
+    g_set_error (r->error, NW_ERROR, code, "%s: %s", r->file, message);
+  g_free (message);
+  return FALSE;
+}
+
+static void G_GNUC_PRINTF (2, 3)
+set_where (Reader *r, const char *format, ...)
+{
+  va_list ap;
+
+  g_clear_pointer (&r->where, g_free);
+  if (format == NULL)
+    return;
+  va_start (ap, format);
+  r->where = g_strdup_vprintf (format, ap);
+  va_end (ap);
+}
+
+/* The shortest "%.Ng" that reads back as exactly `v`, always with a '.' or an exponent. */
+static void
+format_double (char buf[G_ASCII_DTOSTR_BUF_SIZE], double v)
+{
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, format, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  if (isfinite (v) && strpbrk (buf, ".eEn") == NULL && strlen (buf) + 3 < G_ASCII_DTOSTR_BUF_SIZE)
+    strcat (buf, ".0");
+}
+
+static const char *
+json_type_name (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT: return "an object";
+    case JSON_NODE_ARRAY:  return "an array";
+    case JSON_NODE_NULL:   return "null";
+    case JSON_NODE_VALUE:
+    default:
+      {
+        GType type = json_node_get_value_type (node);
+        if (type == G_TYPE_STRING)
+          return "a string";
+        if (type == G_TYPE_BOOLEAN)
+          return "a boolean";
+        return "a number";
+      }
+    }
+}
+
+static gboolean
+is_number (JsonNode *node)
+{
+  GType type;
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static gboolean
+is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+/* "'p'" or "dropout 'p'": how a field is named in messages. */
+static char *
+label_of (const char *prefix, const char *name)
+{
+  return prefix != NULL ? g_strdup_printf ("%s '%s'", prefix, name) : g_strdup_printf ("'%s'", name);
+}
+
+/* Every member of `obj` must be in `allowed` (NULL-terminated); the first stranger is named. */
+static gboolean
+check_fields (Reader *r, JsonObject *obj, const char *const *allowed)
+{
+  GList *members = json_object_get_members (obj);
+  gboolean ok = TRUE;
+
+  for (GList *l = members; ok && l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      gboolean known = FALSE;
+      for (int i = 0; !known && allowed[i] != NULL; i++)
+        known = strcmp (allowed[i], name) == 0;
+      if (!known)
+        ok = fail (r, NW_ERROR_SPEC, "unknown field '%s'", name);
+    }
+  g_list_free (members);
+  return ok;
+}
+
+/* Each reader leaves `*out` untouched when the field is absent and returns FALSE, with the
+ * error set, when it is present but wrong. */
+
+static gboolean
+read_int (Reader *r, JsonObject *obj, const char *name, const char *prefix,
+          gint64 min, gint64 max, gint64 *out)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  g_autofree char *label = NULL;
+  gint64 v;
+
+  if (node == NULL)
+    return TRUE;
+  label = label_of (prefix, name);
+  if (!is_number (node))
+    return fail (r, NW_ERROR_SPEC, "%s must be an integer, not %s", label, json_type_name (node));
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      if (!(d == floor (d) && d >= -9.2e18 && d <= 9.2e18))
+        {
+          format_double (buf, d);
+          return fail (r, NW_ERROR_SPEC, "%s must be an integer (got %s)", label, buf);
+        }
+      v = (gint64) d;
+    }
+  else
+    v = json_node_get_int (node);
+
+  if (v < min)
+    {
+      if (min == 1)
+        return fail (r, NW_ERROR_RANGE, "%s must be a positive integer (got %" G_GINT64_FORMAT ")",
+                     label, v);
+      return fail (r, NW_ERROR_RANGE, "%s must be an integer >= %" G_GINT64_FORMAT
+                   " (got %" G_GINT64_FORMAT ")", label, min, v);
+    }
+  if (v > max)
+    return fail (r, NW_ERROR_RANGE, "%s must be at most %" G_GINT64_FORMAT " (got %" G_GINT64_FORMAT ")",
+                 label, max, v);
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+read_int32 (Reader *r, JsonObject *obj, const char *name, const char *prefix,
+            gint64 min, gint64 max, int *out)
+{
+  gint64 v = *out;
+  if (!read_int (r, obj, name, prefix, min, max, &v))
+    return FALSE;
+  *out = (int) v;
+  return TRUE;
+}
+
+static gboolean
+read_uint64 (Reader *r, JsonObject *obj, const char *name, guint64 *out)
+{
+  gint64 v = 0;
+  if (json_object_get_member (obj, name) == NULL)
+    return TRUE;
+  if (!read_int (r, obj, name, NULL, 0, G_MAXINT64, &v))
+    return FALSE;
+  *out = (guint64) v;
+  return TRUE;
+}
+
+static gboolean
+read_double (Reader *r, JsonObject *obj, const char *name, const char *prefix,
+             DoubleRange range, double *out)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  g_autofree char *label = NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *want = NULL;
+  double v;
+
+  if (node == NULL)
+    return TRUE;
+  label = label_of (prefix, name);
+  if (!is_number (node))
+    return fail (r, NW_ERROR_SPEC, "%s must be a number, not %s", label, json_type_name (node));
+  v = json_node_get_double (node);
+
+  switch (range)
+    {
+    case RANGE_FINITE:
+      if (!isfinite (v))
+        want = "finite";
+      break;
+    case RANGE_NONNEG:
+      if (!isfinite (v) || v < 0.0)
+        want = "finite and >= 0";
+      break;
+    case RANGE_POSITIVE:
+      if (!isfinite (v) || v <= 0.0)
+        want = "finite and > 0";
+      break;
+    case RANGE_UNIT_OPEN:
+      if (!(v >= 0.0 && v < 1.0))
+        want = "in [0, 1)";
+      break;
+    case RANGE_UNIT_CLOSED:
+      if (!(v >= 0.0 && v <= 1.0))
+        want = "in [0, 1]";
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (want != NULL)
+    {
+      format_double (buf, v);
+      return fail (r, NW_ERROR_RANGE, "%s must be %s (got %s)", label, want, buf);
+    }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+read_bool (Reader *r, JsonObject *obj, const char *name, gboolean *out)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fail (r, NW_ERROR_SPEC, "'%s' must be true or false, not %s", name, json_type_name (node));
+  *out = json_node_get_boolean (node) ? TRUE : FALSE;
+  return TRUE;
+}
+
+/* A string (or, where `nullable`, null: *out becomes NULL). *out is replaced, not freed. */
+static gboolean
+read_string (Reader *r, JsonObject *obj, const char *name, gboolean nullable, const char **out)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL)
+    return TRUE;
+  if (nullable && JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = NULL;
+      return TRUE;
+    }
+  if (!is_string (node))
+    return fail (r, NW_ERROR_SPEC, "'%s' must be a string%s, not %s", name,
+                 nullable ? " or null" : "", json_type_name (node));
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+typedef enum {
+  ENUM_ACTIVATION,
+  ENUM_LOSS,
+  ENUM_INIT,
+  ENUM_OPTIMIZER,
+  ENUM_NODE_KIND,
+  ENUM_DATA_KIND,
+} EnumKind;
+
+static const char *
+enum_name (EnumKind kind, int value)
+{
+  switch (kind)
+    {
+    case ENUM_ACTIVATION: return nw_activation_name ((NwActivation) value);
+    case ENUM_LOSS:       return nw_loss_name ((NwLoss) value);
+    case ENUM_INIT:       return nw_init_name ((NwInit) value);
+    case ENUM_OPTIMIZER:  return nw_optimizer_name ((NwOptimizerKind) value);
+    case ENUM_NODE_KIND:  return nw_node_kind_name ((NwNodeKind) value);
+    case ENUM_DATA_KIND:  return nw_data_kind_name ((NwDataKind) value);
+    default:              return NULL;
+    }
+}
+
+static int
+enum_value (EnumKind kind, const char *name)
+{
+  switch (kind)
+    {
+    case ENUM_ACTIVATION: return nw_activation_from_name (name);
+    case ENUM_LOSS:       return nw_loss_from_name (name);
+    case ENUM_INIT:       return nw_init_from_name (name);
+    case ENUM_OPTIMIZER:  return nw_optimizer_from_name (name);
+    case ENUM_NODE_KIND:  return nw_node_kind_from_name (name);
+    case ENUM_DATA_KIND:  return nw_data_kind_from_name (name);
+    default:              return -1;
+    }
+}
+
+static int
+enum_count (EnumKind kind)
+{
+  switch (kind)
+    {
+    case ENUM_ACTIVATION: return NW_N_ACTIVATIONS;
+    case ENUM_LOSS:       return NW_N_LOSSES;
+    case ENUM_INIT:       return NW_N_INITS;
+    case ENUM_OPTIMIZER:  return NW_N_OPTIMIZERS;
+    case ENUM_NODE_KIND:  return NW_N_NODE_KINDS;
+    case ENUM_DATA_KIND:  return NW_N_DATA_KINDS;
+    default:              return 0;
+    }
+}
+
+/* "unknown activation 'sigmod' (one of: linear, sigmoid, ...)"; `what` names the enum. */
+static gboolean
+read_enum (Reader *r, JsonObject *obj, const char *name, EnumKind kind, const char *what, int *out)
+{
+  const char *text = NULL;
+  GString *choices;
+  int value;
+
+  if (json_object_get_member (obj, name) == NULL)
+    return TRUE;
+  if (!read_string (r, obj, name, FALSE, &text))
+    return FALSE;
+  value = enum_value (kind, text);
+  if (value >= 0)
+    {
+      *out = value;
+      return TRUE;
+    }
+  choices = g_string_new (NULL);
+  for (int i = 0; i < enum_count (kind); i++)
+    {
+      const char *choice = enum_name (kind, i);
+      if (choice != NULL)
+        g_string_append_printf (choices, "%s%s", choices->len > 0 ? ", " : "", choice);
+    }
+  fail (r, NW_ERROR_SPEC, "unknown %s '%s' (one of: %s)", what, text, choices->str);
+  g_string_free (choices, TRUE);
+  return FALSE;
+}
+
+static gboolean
+require (Reader *r, JsonObject *obj, const char *name)
+{
+  if (json_object_get_member (obj, name) != NULL)
+    return TRUE;
+  return fail (r, NW_ERROR_SPEC, "'%s' is missing", name);
+}
+
+static gboolean
+valid_id (const char *id)
+{
+  if (id == NULL || *id == '\0')
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '.' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+static double
+default_alpha (NwActivation activation)
+{
+  return activation == NW_ACT_LEAKY_RELU ? 0.01 : activation == NW_ACT_ELU ? 1.0 : 0.0;
+}
+
+static const char *const input_fields[]      = { "id", "type", "x", "y", NULL };
+static const char *const dense_fields[]      = { "id", "type", "x", "y", "units", "bias",
+                                                 "weight_init", "weight_init_param",
+                                                 "bias_init", "bias_init_param", NULL };
+static const char *const activation_fields[] = { "id", "type", "x", "y", "activation", "alpha", NULL };
+static const char *const dropout_fields[]    = { "id", "type", "x", "y", "p", "enabled", NULL };
+static const char *const batchnorm_fields[]  = { "id", "type", "x", "y", "momentum", "eps",
+                                                 "affine", "enabled", NULL };
+static const char *const layernorm_fields[]  = { "id", "type", "x", "y", "eps", "affine", NULL };
+static const char *const loss_fields[]       = { "id", "type", "x", "y", "loss", NULL };
+
+static const char *const *
+node_fields (NwNodeKind kind)
+{
+  switch (kind)
+    {
+    case NW_NODE_DENSE:      return dense_fields;
+    case NW_NODE_ACTIVATION: return activation_fields;
+    case NW_NODE_DROPOUT:    return dropout_fields;
+    case NW_NODE_BATCHNORM:  return batchnorm_fields;
+    case NW_NODE_LAYERNORM:  return layernorm_fields;
+    case NW_NODE_LOSS:       return loss_fields;
+    case NW_NODE_INPUT:
+    case NW_NODE_ADD:
+    case NW_NODE_CONCAT:
+    default:                 return input_fields;
+    }
+}
+
+static NwNodeSpec *
+read_node (Reader *r, JsonNode *json, guint index)
+{
+  JsonObject *obj;
+  const char *type = NULL, *id = NULL;
+  NwNodeSpec *node = NULL;
+  int kind = -1, value;
+  gboolean ok;
+
+  set_where (r, "node %u", index);
+  if (!JSON_NODE_HOLDS_OBJECT (json))
+    {
+      fail (r, NW_ERROR_SPEC, "must be an object, not %s", json_type_name (json));
+      return NULL;
+    }
+  obj = json_node_get_object (json);
+
+  if (!require (r, obj, "type") || !read_string (r, obj, "type", FALSE, &type))
+    return NULL;
+  kind = nw_node_kind_from_name (type);
+  if (kind < 0)
+    {
+      fail (r, NW_ERROR_SPEC, "unknown type '%s'", type);
+      return NULL;
+    }
+  if (!require (r, obj, "id") || !read_string (r, obj, "id", FALSE, &id))
+    return NULL;
+  if (!valid_id (id))
+    {
+      fail (r, NW_ERROR_SPEC, "'id' must be letters, digits, '_', '.' or '-' (got '%s')", id);
+      return NULL;
+    }
+
+  set_where (r, "node '%s'", id);
+  if (!check_fields (r, obj, node_fields ((NwNodeKind) kind)))
+    return NULL;
+
+  node = nw_node_spec_new ((NwNodeKind) kind, id);
+  ok = read_double (r, obj, "x", NULL, RANGE_FINITE, &node->x)
+       && read_double (r, obj, "y", NULL, RANGE_FINITE, &node->y);
+
+  switch (node->kind)
+    {
+    case NW_NODE_DENSE:
+      value = node->weight_init;
+      ok = ok && require (r, obj, "units")
+           && read_int32 (r, obj, "units", NULL, 1, NW_MAX_UNITS, &node->units)
+           && read_bool (r, obj, "bias", &node->bias)
+           && read_enum (r, obj, "weight_init", ENUM_INIT, "initializer", &value);
+      node->weight_init = (NwInit) value;
+      value = node->bias_init;
+      ok = ok && read_double (r, obj, "weight_init_param", NULL, RANGE_FINITE, &node->weight_init_param)
+           && read_enum (r, obj, "bias_init", ENUM_INIT, "initializer", &value);
+      node->bias_init = (NwInit) value;
+      ok = ok && read_double (r, obj, "bias_init_param", NULL, RANGE_FINITE, &node->bias_init_param);
+      break;
+    case NW_NODE_ACTIVATION:
+      value = node->activation;
+      ok = ok && read_enum (r, obj, "activation", ENUM_ACTIVATION, "activation", &value);
+      node->activation = (NwActivation) value;
+      node->alpha = default_alpha (node->activation);
+      ok = ok && read_double (r, obj, "alpha", NULL, RANGE_FINITE, &node->alpha);
+      break;
+    case NW_NODE_DROPOUT:
+      ok = ok && read_double (r, obj, "p", "dropout", RANGE_UNIT_OPEN, &node->p)
+           && read_bool (r, obj, "enabled", &node->enabled);
+      break;
+    case NW_NODE_BATCHNORM:
+      ok = ok && read_double (r, obj, "momentum", "batchnorm", RANGE_UNIT_CLOSED, &node->momentum)
+           && read_double (r, obj, "eps", "batchnorm", RANGE_POSITIVE, &node->eps)
+           && read_bool (r, obj, "affine", &node->affine)
+           && read_bool (r, obj, "enabled", &node->enabled);
+      break;
+    case NW_NODE_LAYERNORM:
+      ok = ok && read_double (r, obj, "eps", "layernorm", RANGE_POSITIVE, &node->eps)
+           && read_bool (r, obj, "affine", &node->affine);
+      break;
+    case NW_NODE_LOSS:
+      value = node->loss;
+      ok = ok && read_enum (r, obj, "loss", ENUM_LOSS, "loss", &value);
+      node->loss = (NwLoss) value;
+      break;
+    case NW_NODE_INPUT:
+    case NW_NODE_ADD:
+    case NW_NODE_CONCAT:
+    default:
+      break;
+    }
+  if (!ok)
+    {
+      g_free (node->id);
+      g_free (node);
+      return NULL;
+    }
+  return node;
+}
+
+static gboolean
+read_nodes (Reader *r, JsonArray *array, NwSpec *spec)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      NwNodeSpec *node = read_node (r, json_array_get_element (array, i), i);
+      gpointer first;
+      if (node == NULL)
+        return FALSE;
+      g_ptr_array_add (spec->nodes, node);
+      if (g_hash_table_lookup_extended (seen, node->id, NULL, &first))
+        return fail (r, NW_ERROR_SPEC, "the id '%s' is used twice (nodes %u and %u)",
+                     node->id, GPOINTER_TO_UINT (first), i);
+      g_hash_table_insert (seen, node->id, GUINT_TO_POINTER (i));
+    }
+  return TRUE;
+}
+
+static gboolean
+read_edges (Reader *r, JsonArray *array, NwSpec *spec)
+{
+  static const char *const edge_fields[] = { "from", "to", "port", NULL };
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *json = json_array_get_element (array, i);
+      JsonObject *obj;
+      const char *from = NULL, *to = NULL;
+      int port = 0;
+
+      set_where (r, "edge %u", i);
+      if (!JSON_NODE_HOLDS_OBJECT (json))
+        return fail (r, NW_ERROR_SPEC, "must be an object, not %s", json_type_name (json));
+      obj = json_node_get_object (json);
+      if (!check_fields (r, obj, edge_fields)
+          || !require (r, obj, "from") || !read_string (r, obj, "from", FALSE, &from)
+          || !require (r, obj, "to") || !read_string (r, obj, "to", FALSE, &to))
+        return FALSE;
+      set_where (r, "edge '%s' -> '%s'", from, to);
+      if (!read_int32 (r, obj, "port", NULL, 0, NW_MAX_PORT, &port))
+        return FALSE;
+      nw_spec_add_edge (spec, from, to, port);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_data (Reader *r, JsonObject *obj, NwDataSpec *data)
+{
+  static const char *const data_fields[] = {
+    "kind", "n", "noise", "test_ratio", "seed", "path", "train_limit", NULL,
+  };
+  const char *path = data->path;
+  int kind = data->kind;
+
+  set_where (r, "data");
+  if (!check_fields (r, obj, data_fields)
+      || !read_enum (r, obj, "kind", ENUM_DATA_KIND, "data kind", &kind)
+      || !read_int32 (r, obj, "n", NULL, 1, NW_MAX_POINTS, &data->n)
+      || !read_double (r, obj, "noise", NULL, RANGE_NONNEG, &data->noise)
+      || !read_double (r, obj, "test_ratio", NULL, RANGE_UNIT_OPEN, &data->test_ratio)
+      || !read_uint64 (r, obj, "seed", &data->seed)
+      || !read_string (r, obj, "path", TRUE, &path)
+      || !read_int32 (r, obj, "train_limit", NULL, 0, G_MAXINT, &data->train_limit))
+    return FALSE;
+  data->kind = (NwDataKind) kind;
+  if (path != data->path)
+    {
+      g_free (data->path);
+      data->path = g_strdup (path);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_training (Reader *r, JsonObject *obj, NwTrainSpec *train)
+{
+  static const char *const training_fields[] = {
+    "optimizer", "lr", "momentum", "beta1", "beta2", "eps", "rho", "weight_decay", "l1", "l2",
+    "batch_size", "steps", "epochs", "seed", "log_every", NULL,
+  };
+  int optimizer = train->optimizer;
+
+  set_where (r, "training");
+  if (!check_fields (r, obj, training_fields)
+      || !read_enum (r, obj, "optimizer", ENUM_OPTIMIZER, "optimizer", &optimizer))
+    return FALSE;
+
+  /* What a field the file leaves out means depends on the optimizer. */
+  train->optimizer = (NwOptimizerKind) optimizer;
+  train->momentum = optimizer == NW_OPT_MOMENTUM || optimizer == NW_OPT_NESTEROV ? 0.9 : 0.0;
+  train->eps = optimizer == NW_OPT_ADAGRAD ? 1e-10 : 1e-8;
+  train->weight_decay = optimizer == NW_OPT_ADAMW ? 0.01 : 0.0;
+
+  return read_double (r, obj, "lr", NULL, RANGE_NONNEG, &train->lr)
+         && read_double (r, obj, "momentum", NULL, RANGE_UNIT_OPEN, &train->momentum)
+         && read_double (r, obj, "beta1", NULL, RANGE_UNIT_OPEN, &train->beta1)
+         && read_double (r, obj, "beta2", NULL, RANGE_UNIT_OPEN, &train->beta2)
+         && read_double (r, obj, "eps", NULL, RANGE_POSITIVE, &train->eps)
+         && read_double (r, obj, "rho", NULL, RANGE_UNIT_OPEN, &train->rho)
+         && read_double (r, obj, "weight_decay", NULL, RANGE_NONNEG, &train->weight_decay)
+         && read_double (r, obj, "l1", NULL, RANGE_NONNEG, &train->l1)
+         && read_double (r, obj, "l2", NULL, RANGE_NONNEG, &train->l2)
+         && read_int32 (r, obj, "batch_size", NULL, 0, G_MAXINT, &train->batch_size)
+         && read_int (r, obj, "steps", NULL, 0, G_MAXINT64, &train->steps)
+         && read_int (r, obj, "epochs", NULL, 0, G_MAXINT64, &train->epochs)
+         && read_uint64 (r, obj, "seed", &train->seed)
+         && read_int32 (r, obj, "log_every", NULL, 1, G_MAXINT, &train->log_every);
+}
+
+/* An object or array member: absent is fine (*out NULL); anything else is an error. */
+static gboolean
+read_container (Reader *r, JsonObject *obj, const char *name, JsonNodeType type, JsonNode **out)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (json_node_get_node_type (node) != type)
+    return fail (r, NW_ERROR_SPEC, "'%s' must be %s, not %s", name,
+                 type == JSON_NODE_OBJECT ? "an object" : "an array", json_type_name (node));
+  *out = node;
+  return TRUE;
+}
+
+static gboolean
+read_document (Reader *r, JsonNode *root, NwSpec *spec)
+{
+  static const char *const top_fields[] = {
+    "format", "version", "name", "description", "nodes", "edges", "data", "training", NULL,
+  };
+  JsonObject *obj;
+  JsonNode *nodes, *edges, *data, *training;
+  const char *format = NULL, *name = NULL, *description = NULL;
+  gint64 version = 0;
+
+  if (root == NULL)
+    return fail (r, NW_ERROR_SPEC, "the document is empty");
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return fail (r, NW_ERROR_SPEC, "the document must be a JSON object, not %s", json_type_name (root));
+  obj = json_node_get_object (root);
+
+  if (!require (r, obj, "format") || !read_string (r, obj, "format", FALSE, &format))
+    return FALSE;
+  if (strcmp (format, NW_SPEC_FORMAT) != 0)
+    return fail (r, NW_ERROR_SPEC, "'format' is not '" NW_SPEC_FORMAT "' (got '%s')", format);
+  if (!require (r, obj, "version") || !read_int (r, obj, "version", NULL, G_MININT64, G_MAXINT64, &version))
+    return FALSE;
+  if (version != NW_SPEC_VERSION)
+    return fail (r, NW_ERROR_SPEC, "unsupported version %" G_GINT64_FORMAT
+                 " (this program reads version %d)", version, NW_SPEC_VERSION);
+  if (!check_fields (r, obj, top_fields)
+      || !read_string (r, obj, "name", TRUE, &name)
+      || !read_string (r, obj, "description", TRUE, &description)
+      || !require (r, obj, "nodes")
+      || !read_container (r, obj, "nodes", JSON_NODE_ARRAY, &nodes)
+      || !read_container (r, obj, "edges", JSON_NODE_ARRAY, &edges)
+      || !read_container (r, obj, "data", JSON_NODE_OBJECT, &data)
+      || !read_container (r, obj, "training", JSON_NODE_OBJECT, &training))
+    return FALSE;
+  spec->name = g_strdup (name);
+  spec->description = g_strdup (description);
+
+  if (!read_nodes (r, json_node_get_array (nodes), spec))
+    return FALSE;
+  if (edges != NULL)
+    {
+      if (!read_edges (r, json_node_get_array (edges), spec))
+        return FALSE;
+    }
+  else
+    {
+      /* No edges: a chain in the order the nodes are listed. */
+      for (guint i = 1; i < spec->nodes->len; i++)
+        {
+          const NwNodeSpec *a = g_ptr_array_index (spec->nodes, i - 1);
+          const NwNodeSpec *b = g_ptr_array_index (spec->nodes, i);
+          nw_spec_add_edge (spec, a->id, b->id, 0);
+        }
+    }
+  if (data != NULL && !read_data (r, json_node_get_object (data), &spec->data))
+    return FALSE;
+  if (training != NULL && !read_training (r, json_node_get_object (training), &spec->train))
+    return FALSE;
+  return TRUE;
+}
+
+/* json-glib says "<data>:4:12: Parse error: ..."; we say "xor.json: line 4: Parse error: ...". */
+static void
+parse_error (Reader *r, const GError *json_error)
+{
+  const char *msg = json_error->message;
+  const char *p = msg;
+  char *end = NULL;
+  guint64 line = 0;
+
+  if (g_str_has_prefix (p, "<data>:"))
+    {
+      p += strlen ("<data>:");
+      line = g_ascii_strtoull (p, &end, 10);
+      if (end != p && *end == ':')
+        {
+          p = end + 1;
+          g_ascii_strtoull (p, &end, 10);   /* the column */
+          if (end != p && *end == ':')
+            {
+              p = end + 1;
+              while (*p == ' ')
+                p++;
+              fail (r, NW_ERROR_SPEC, "line %" G_GUINT64_FORMAT ": %s", line, p);
+              return;
+            }
+        }
+    }
+  fail (r, NW_ERROR_SPEC, "%s", msg);
+}
+
+static NwSpec *
+spec_from_data (const char *file, const char *json, gssize length, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (NwSpec) spec = NULL;
+  g_autoptr (GError) json_error = NULL;
+  Reader r = { file, NULL, error };
+  gboolean ok;
+
+  if (!json_parser_load_from_data (parser, json, length, &json_error))
+    {
+      parse_error (&r, json_error);
+      return NULL;
+    }
+  spec = nw_spec_new ();
+  ok = read_document (&r, json_parser_get_root (parser), spec);
+  g_free (r.where);
+  return ok ? g_steal_pointer (&spec) : NULL;
+}
+
+NwSpec *
+nw_spec_from_json (const char *json, gssize length, GError **error)
+{
+  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return spec_from_data ("<string>", json, length, error);
+}
+
+NwSpec *
+nw_spec_load (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr (GError) io_error = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, &io_error))
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "cannot read '%s': %s", path, io_error->message);
+      return NULL;
+    }
+  if (length > G_MAXSSIZE)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "cannot read '%s': the file is too large", path);
+      return NULL;
+    }
+  base = g_path_get_basename (path);
+  return spec_from_data (base, contents, (gssize) length, error);
+}
+
+/* Writing ------------------------------------------------------------------------------ */
+
+typedef struct {
+  GString *s;
+  int      depth;
+  gboolean first;         /* nothing written yet in the innermost object or array */
+} Writer;
+
+static void
+w_newline (Writer *w)
+{
+  g_string_append_c (w->s, '\n');
+  for (int i = 0; i < w->depth; i++)
+    g_string_append (w->s, "  ");
+}
+
+static void
+w_next (Writer *w)
+{
+  if (!w->first)
+    g_string_append_c (w->s, ',');
+  w->first = FALSE;
+  w_newline (w);
+}
+
+static void
+w_string (Writer *w, const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    {
+      g_string_append (w->s, "null");
+      return;
+    }
+  valid = g_utf8_make_valid (text, -1);
+  g_string_append_c (w->s, '"');
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      switch (c)
+        {
+        case '"':  g_string_append (w->s, "\\\""); break;
+        case '\\': g_string_append (w->s, "\\\\"); break;
+        case '\n': g_string_append (w->s, "\\n"); break;
+        case '\r': g_string_append (w->s, "\\r"); break;
+        case '\t': g_string_append (w->s, "\\t"); break;
+        case '\b': g_string_append (w->s, "\\b"); break;
+        case '\f': g_string_append (w->s, "\\f"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (w->s, "\\u%04x", c);
+          else
+            g_string_append_c (w->s, (char) c);
+        }
+    }
+  g_string_append_c (w->s, '"');
+}
+
+static void
+w_key (Writer *w, const char *key)
+{
+  w_next (w);
+  w_string (w, key);
+  g_string_append (w->s, ": ");
+}
+
+static void
+w_open (Writer *w, char bracket)
+{
+  g_string_append_c (w->s, bracket);
+  w->depth++;
+  w->first = TRUE;
+}
+
+static void
+w_close (Writer *w, char bracket)
+{
+  w->depth--;
+  if (!w->first)
+    w_newline (w);
+  g_string_append_c (w->s, bracket);
+  w->first = FALSE;
+}
+
+static void
+w_str_member (Writer *w, const char *key, const char *value)
+{
+  w_key (w, key);
+  w_string (w, value);
+}
+
+static void
+w_int_member (Writer *w, const char *key, gint64 value)
+{
+  w_key (w, key);
+  g_string_append_printf (w->s, "%" G_GINT64_FORMAT, value);
+}
+
+static void
+w_uint_member (Writer *w, const char *key, guint64 value)
+{
+  w_key (w, key);
+  g_string_append_printf (w->s, "%" G_GUINT64_FORMAT, value);
+}
+
+static void
+w_bool_member (Writer *w, const char *key, gboolean value)
+{
+  w_key (w, key);
+  g_string_append (w->s, value ? "true" : "false");
+}
+
+static void
+w_double_member (Writer *w, const char *key, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  w_key (w, key);
+  if (!isfinite (value))
+    {
+      g_string_append (w->s, "null");   /* not representable; loading will say so */
+      return;
+    }
+  format_double (buf, value);
+  g_string_append (w->s, buf);
+}
+
+static void
+write_node (Writer *w, const NwNodeSpec *node)
+{
+  w_next (w);
+  w_open (w, '{');
+  w_str_member (w, "id", node->id);
+  w_str_member (w, "type", nw_node_kind_name (node->kind));
+  switch (node->kind)
+    {
+    case NW_NODE_DENSE:
+      w_int_member (w, "units", node->units);
+      w_bool_member (w, "bias", node->bias);
+      w_str_member (w, "weight_init", nw_init_name (node->weight_init));
+      w_double_member (w, "weight_init_param", node->weight_init_param);
+      w_str_member (w, "bias_init", nw_init_name (node->bias_init));
+      w_double_member (w, "bias_init_param", node->bias_init_param);
+      break;
+    case NW_NODE_ACTIVATION:
+      w_str_member (w, "activation", nw_activation_name (node->activation));
+      w_double_member (w, "alpha", node->alpha);
+      break;
+    case NW_NODE_DROPOUT:
+      w_double_member (w, "p", node->p);
+      w_bool_member (w, "enabled", node->enabled);
+      break;
+    case NW_NODE_BATCHNORM:
+      w_double_member (w, "momentum", node->momentum);
+      w_double_member (w, "eps", node->eps);
+      w_bool_member (w, "affine", node->affine);
+      w_bool_member (w, "enabled", node->enabled);
+      break;
+    case NW_NODE_LAYERNORM:
+      w_double_member (w, "eps", node->eps);
+      w_bool_member (w, "affine", node->affine);
+      break;
+    case NW_NODE_LOSS:
+      w_str_member (w, "loss", nw_loss_name (node->loss));
+      break;
+    case NW_NODE_INPUT:
+    case NW_NODE_ADD:
+    case NW_NODE_CONCAT:
+    default:
+      break;
+    }
+  w_double_member (w, "x", node->x);
+  w_double_member (w, "y", node->y);
+  w_close (w, '}');
+}
+
+char *
+nw_spec_to_json (const NwSpec *spec)
+{
+  Writer w = { NULL, 0, TRUE };
+  const NwDataSpec *data;
+  const NwTrainSpec *train;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  data = &spec->data;
+  train = &spec->train;
+  w.s = g_string_new (NULL);
+  w_open (&w, '{');
+  w_str_member (&w, "format", NW_SPEC_FORMAT);
+  w_int_member (&w, "version", NW_SPEC_VERSION);
+  w_str_member (&w, "name", spec->name);
+  w_str_member (&w, "description", spec->description);
+
+  w_key (&w, "nodes");
+  w_open (&w, '[');
+  for (guint i = 0; i < spec->nodes->len; i++)
+    write_node (&w, g_ptr_array_index (spec->nodes, i));
+  w_close (&w, ']');
+
+  w_key (&w, "edges");
+  w_open (&w, '[');
+  for (guint i = 0; i < spec->edges->len; i++)
+    {
+      const NwEdgeSpec *edge = g_ptr_array_index (spec->edges, i);
+      w_next (&w);
+      w_open (&w, '{');
+      w_str_member (&w, "from", edge->from);
+      w_str_member (&w, "to", edge->to);
+      w_int_member (&w, "port", edge->port);
+      w_close (&w, '}');
+    }
+  w_close (&w, ']');
+
+  w_key (&w, "data");
+  w_open (&w, '{');
+  w_str_member (&w, "kind", nw_data_kind_name (data->kind));
+  w_int_member (&w, "n", data->n);
+  w_double_member (&w, "noise", data->noise);
+  w_double_member (&w, "test_ratio", data->test_ratio);
+  w_uint_member (&w, "seed", data->seed);
+  w_str_member (&w, "path", data->path);
+  w_int_member (&w, "train_limit", data->train_limit);
+  w_close (&w, '}');
+
+  w_key (&w, "training");
+  w_open (&w, '{');
+  w_str_member (&w, "optimizer", nw_optimizer_name (train->optimizer));
+  w_double_member (&w, "lr", train->lr);
+  w_double_member (&w, "momentum", train->momentum);
+  w_double_member (&w, "beta1", train->beta1);
+  w_double_member (&w, "beta2", train->beta2);
+  w_double_member (&w, "eps", train->eps);
+  w_double_member (&w, "rho", train->rho);
+  w_double_member (&w, "weight_decay", train->weight_decay);
+  w_double_member (&w, "l1", train->l1);
+  w_double_member (&w, "l2", train->l2);
+  w_int_member (&w, "batch_size", train->batch_size);
+  w_int_member (&w, "steps", train->steps);
+  w_int_member (&w, "epochs", train->epochs);
+  w_uint_member (&w, "seed", train->seed);
+  w_int_member (&w, "log_every", train->log_every);
+  w_close (&w, '}');
+
+  w_close (&w, '}');
+  g_string_append_c (w.s, '\n');
+  return g_string_free (w.s, FALSE);
+}
+
+gboolean
+nw_spec_save (const NwSpec *spec, const char *path, GError **error)
+{
+  g_autofree char *json = NULL;
+  g_autoptr (GError) io_error = NULL;
+
+  g_return_val_if_fail (spec != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  json = nw_spec_to_json (spec);
+  /* g_file_set_contents writes a temporary file beside `path` and renames it over `path`:
+   * on failure the old file, if any, is left as it was. */
+  if (!g_file_set_contents (path, json, -1, &io_error))
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "cannot save '%s': %s", path, io_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,583 @@
+/* nw-spec-validate.c: is an NwSpec a network that can be built for the given data?
+ *
+ * The checks run in a fixed order and the first problem found is reported, naming the node
+ * ("node 'fc2': ...") or the edge ("edge 'a' -> 'b': ...") so the editor can mark it:
+ * ids, edge endpoints, ports, doubly-fed ports, edges out of the loss or into the input, one
+ * input and one loss, unconnected ports, cycles, nodes that do not lead to the loss, node
+ * settings (units, p, eps, ...), widths, and finally whether the loss head fits the data. */
+#include "nw-spec.h"
+
+#include <math.h>
+#include <string.h>
+
+#define NW_MAX_UNITS 1048576
+
+typedef struct {
+  const NwSpec *spec;
+  guint         n;            /* nodes */
+  GHashTable   *index;        /* id -> node index + 1 */
+  int          *from;         /* per edge: the producing node's index */
+  int          *to;           /* per edge: the consuming node's index */
+  int          *n_ports;      /* per node: 1 + the highest port fed (0: none) */
+  GPtrArray   **feeds;        /* per node: its feeding edges, sorted by port (edge indices) */
+} Graph;
+
+static gboolean G_GNUC_PRINTF (3, 4)
+fail (GError **error, int code, const char *format, ...)
+{
+  va_list ap;
+  char *message;
+
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_set_error_literal (error, NW_ERROR, code, message);
+  g_free (message);
+  return FALSE;
+}
+
+static const NwNodeSpec *
+node_at (const Graph *g, int i)
+{
+  return g_ptr_array_index (g->spec->nodes, (guint) i);
+}
+
+static const NwEdgeSpec *
+edge_at (const Graph *g, int e)
+{
+  return g_ptr_array_index (g->spec->edges, (guint) e);
+}
+
+static const char *
+kind_name (NwNodeKind kind)
+{
+  const char *name = nw_node_kind_name (kind);
+  return name != NULL ? name : "unknown";
+}
+
+/* The number of inputs a kind takes; -1: two or more. */
+static int
+arity (NwNodeKind kind)
+{
+  switch (kind)
+    {
+    case NW_NODE_INPUT: return 0;
+    case NW_NODE_ADD:
+    case NW_NODE_CONCAT: return -1;
+    default: return 1;
+    }
+}
+
+static void
+graph_clear (Graph *g)
+{
+  g_clear_pointer (&g->index, g_hash_table_unref);
+  g_clear_pointer (&g->from, g_free);
+  g_clear_pointer (&g->to, g_free);
+  g_clear_pointer (&g->n_ports, g_free);
+  if (g->feeds != NULL)
+    {
+      for (guint i = 0; i < g->n; i++)
+        if (g->feeds[i] != NULL)
+          g_ptr_array_unref (g->feeds[i]);
+      g_clear_pointer (&g->feeds, g_free);
+    }
+}
+
+static int
+find_index (const Graph *g, const char *id)
+{
+  gpointer v = id != NULL ? g_hash_table_lookup (g->index, id) : NULL;
+  return v != NULL ? GPOINTER_TO_INT (v) - 1 : -1;
+}
+
+static gboolean
+valid_id (const char *id)
+{
+  if (id == NULL || *id == '\0')
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '.' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* Ids present, well formed and unique; kinds known. */
+static gboolean
+check_ids (Graph *g, GError **error)
+{
+  for (guint i = 0; i < g->n; i++)
+    {
+      const NwNodeSpec *node = node_at (g, (int) i);
+      int first;
+      if (!valid_id (node->id))
+        return fail (error, NW_ERROR_SPEC,
+                     "node %u: the id '%s' is not valid (letters, digits, '_', '.' or '-')",
+                     i, node->id != NULL ? node->id : "");
+      if ((int) node->kind < 0 || node->kind >= NW_N_NODE_KINDS)
+        return fail (error, NW_ERROR_SPEC, "node '%s': unknown node type %d", node->id, (int) node->kind);
+      first = find_index (g, node->id);
+      if (first >= 0)
+        return fail (error, NW_ERROR_SPEC, "node '%s': the id is used twice (nodes %d and %u)",
+                     node->id, first, i);
+      g_hash_table_insert (g->index, node->id, GINT_TO_POINTER ((int) i + 1));
+    }
+  return TRUE;
+}
+
+static gboolean
+check_finite (GError **error, const NwNodeSpec *node, const char *field, double v)
+{
+  if (isfinite (v))
+    return TRUE;
+  return fail (error, NW_ERROR_RANGE, "node '%s': '%s' must be finite (got %g)", node->id, field, v);
+}
+
+/* The settings a file could not hold (the loader checks the same ranges); the editor may set
+ * anything, and a network must not be built from nonsense. */
+static gboolean
+check_settings (const Graph *g, GError **error)
+{
+  for (guint i = 0; i < g->n; i++)
+    {
+      const NwNodeSpec *node = node_at (g, (int) i);
+      switch (node->kind)
+        {
+        case NW_NODE_DENSE:
+          if (node->units < 1 || node->units > NW_MAX_UNITS)
+            return fail (error, NW_ERROR_RANGE,
+                         "node '%s': 'units' must be an integer in 1..%d (got %d)",
+                         node->id, NW_MAX_UNITS, node->units);
+          if ((int) node->weight_init < 0 || node->weight_init >= NW_N_INITS
+              || (int) node->bias_init < 0 || node->bias_init >= NW_N_INITS)
+            return fail (error, NW_ERROR_SPEC, "node '%s': unknown initializer", node->id);
+          if (!check_finite (error, node, "weight_init_param", node->weight_init_param)
+              || !check_finite (error, node, "bias_init_param", node->bias_init_param))
+            return FALSE;
+          break;
+        case NW_NODE_ACTIVATION:
+          if ((int) node->activation < 0 || node->activation >= NW_N_ACTIVATIONS)
+            return fail (error, NW_ERROR_SPEC, "node '%s': unknown activation", node->id);
+          if (!check_finite (error, node, "alpha", node->alpha))
+            return FALSE;
+          break;
+        case NW_NODE_DROPOUT:
+          if (!(node->p >= 0.0 && node->p < 1.0))
+            return fail (error, NW_ERROR_RANGE, "node '%s': dropout 'p' must be in [0, 1) (got %g)",
+                         node->id, node->p);
+          break;
+        case NW_NODE_BATCHNORM:
+          if (!(node->momentum >= 0.0 && node->momentum <= 1.0))
+            return fail (error, NW_ERROR_RANGE,
+                         "node '%s': batchnorm 'momentum' must be in [0, 1] (got %g)",
+                         node->id, node->momentum);
+          G_GNUC_FALLTHROUGH;
+        case NW_NODE_LAYERNORM:
+          if (!(isfinite (node->eps) && node->eps > 0.0))
+            return fail (error, NW_ERROR_RANGE, "node '%s': %s 'eps' must be finite and > 0 (got %g)",
+                         node->id, kind_name (node->kind), node->eps);
+          break;
+        case NW_NODE_LOSS:
+          if ((int) node->loss < 0 || node->loss >= NW_N_LOSSES)
+            return fail (error, NW_ERROR_SPEC, "node '%s': unknown loss", node->id);
+          break;
+        case NW_NODE_INPUT:
+        case NW_NODE_ADD:
+        case NW_NODE_CONCAT:
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/* Endpoints exist; ports in range; nothing into the input. */
+static gboolean
+check_edges (Graph *g, GError **error)
+{
+  guint n_edges = g->spec->edges->len;
+
+  for (guint e = 0; e < n_edges; e++)
+    {
+      const NwEdgeSpec *edge = edge_at (g, (int) e);
+      const char *missing = NULL;
+      g->from[e] = find_index (g, edge->from);
+      g->to[e] = find_index (g, edge->to);
+      if (g->from[e] < 0)
+        missing = edge->from;
+      else if (g->to[e] < 0)
+        missing = edge->to;
+      if (missing != NULL)
+        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': no node '%s'",
+                     edge->from ? edge->from : "", edge->to ? edge->to : "", missing);
+    }
+
+  for (guint e = 0; e < n_edges; e++)
+    {
+      const NwEdgeSpec *edge = edge_at (g, (int) e);
+      const NwNodeSpec *to = node_at (g, g->to[e]);
+      int max = arity (to->kind);
+      if (to->kind == NW_NODE_INPUT)
+        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': the input node has no inputs",
+                     edge->from, edge->to);
+      if (edge->port < 0)
+        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': port %d is not valid (ports count from 0)",
+                     edge->from, edge->to, edge->port);
+      if (max >= 0 && edge->port >= max)
+        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': '%s' (%s) has %d input%s, not port %d",
+                     edge->from, edge->to, to->id, kind_name (to->kind),
+                     max, max == 1 ? "" : "s", edge->port);
+    }
+  return TRUE;
+}
+
+static gint
+compare_port (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const Graph *g = user_data;
+  int ea = GPOINTER_TO_INT (*(gconstpointer const *) a);
+  int eb = GPOINTER_TO_INT (*(gconstpointer const *) b);
+  int pa = edge_at (g, ea)->port, pb = edge_at (g, eb)->port;
+  return pa != pb ? (pa < pb ? -1 : 1) : (ea < eb ? -1 : ea > eb);
+}
+
+/* Each port fed once; nothing out of the loss. Fills feeds and n_ports. */
+static gboolean
+check_feeds (Graph *g, GError **error)
+{
+  guint n_edges = g->spec->edges->len;
+
+  for (guint e = 0; e < n_edges; e++)
+    {
+      const NwEdgeSpec *edge = edge_at (g, (int) e);
+      for (guint f = 0; f < e; f++)
+        {
+          const NwEdgeSpec *other = edge_at (g, (int) f);
+          if (g->to[f] == g->to[e] && other->port == edge->port)
+            return fail (error, NW_ERROR_SPEC, "node '%s': input port %d is fed twice ('%s' and '%s')",
+                         node_at (g, g->to[e])->id, edge->port, other->from, edge->from);
+        }
+    }
+  for (guint e = 0; e < n_edges; e++)
+    {
+      const NwEdgeSpec *edge = edge_at (g, (int) e);
+      if (node_at (g, g->from[e])->kind == NW_NODE_LOSS)
+        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': the loss node has no output",
+                     edge->from, edge->to);
+    }
+
+  for (guint e = 0; e < n_edges; e++)
+    {
+      int t = g->to[e];
+      g_ptr_array_add (g->feeds[t], GINT_TO_POINTER ((int) e));
+      g->n_ports[t] = MAX (g->n_ports[t], edge_at (g, (int) e)->port + 1);
+    }
+  for (guint i = 0; i < g->n; i++)
+    g_ptr_array_sort_with_data (g->feeds[i], compare_port, g);
+  return TRUE;
+}
+
+/* One input, one loss; every port connected. */
+static gboolean
+check_ports (Graph *g, GError **error)
+{
+  int n_inputs = 0, n_losses = 0;
+
+  for (guint i = 0; i < g->n; i++)
+    {
+      NwNodeKind kind = node_at (g, (int) i)->kind;
+      n_inputs += kind == NW_NODE_INPUT;
+      n_losses += kind == NW_NODE_LOSS;
+    }
+  if (n_inputs != 1)
+    return fail (error, NW_ERROR_SPEC, "the network needs exactly one input node (found %d)", n_inputs);
+  if (n_losses != 1)
+    return fail (error, NW_ERROR_SPEC, "the network needs exactly one loss node (found %d)", n_losses);
+
+  for (guint i = 0; i < g->n; i++)
+    {
+      const NwNodeSpec *node = node_at (g, (int) i);
+      int want = arity (node->kind);
+      int have = (int) g->feeds[i]->len;
+      int ports = want >= 0 ? want : g->n_ports[i];
+      if (want < 0 && have < 2)
+        return fail (error, NW_ERROR_SPEC, "node '%s': %s needs at least 2 inputs (has %d)",
+                     node->id, kind_name (node->kind), have);
+      /* feeds are sorted by port and no port is fed twice: port p is fed iff feeds[p] has it */
+      for (int p = 0; p < ports; p++)
+        if (p >= have || edge_at (g, GPOINTER_TO_INT (g_ptr_array_index (g->feeds[i], (guint) p)))->port != p)
+          return fail (error, NW_ERROR_SPEC, "node '%s': input port %d is not connected", node->id, p);
+    }
+  return TRUE;
+}
+
+/* Kahn's algorithm, taking the lowest index ready each time. On a cycle, reports one. */
+static gboolean
+sort_nodes (Graph *g, GArray *order, GError **error)
+{
+  g_autofree int *pending = g_new0 (int, MAX (g->n, 1));   /* unsorted inputs per node */
+  g_autofree gboolean *done = g_new0 (gboolean, MAX (g->n, 1));
+  guint n_edges = g->spec->edges->len;
+  guint n_done = 0;
+
+  for (guint e = 0; e < n_edges; e++)
+    pending[g->to[e]]++;
+
+  while (n_done < g->n)
+    {
+      int next = -1;
+      for (guint i = 0; next < 0 && i < g->n; i++)
+        if (!done[i] && pending[i] == 0)
+          next = (int) i;
+      if (next < 0)
+        break;
+      done[next] = TRUE;
+      n_done++;
+      g_array_append_val (order, next);
+      for (guint e = 0; e < n_edges; e++)
+        if (g->from[e] == next)
+          pending[g->to[e]]--;
+    }
+  if (n_done == g->n)
+    return TRUE;
+
+  {
+    /* Every node left has an input from another node left: walk those back until one
+     * repeats, then read the loop forwards, starting from its lowest index. */
+    g_autofree int *seen_at = g_new (int, g->n);
+    GArray *walk = g_array_new (FALSE, FALSE, sizeof (int));
+    GString *path = g_string_new (NULL);
+    int v = -1, start, lowest, len;
+
+    for (guint i = 0; i < g->n; i++)
+      seen_at[i] = -1;
+    for (guint i = 0; v < 0 && i < g->n; i++)
+      if (!done[i])
+        v = (int) i;
+    while (seen_at[v] < 0)
+      {
+        seen_at[v] = (int) walk->len;
+        g_array_append_val (walk, v);
+        for (guint e = 0; e < n_edges; e++)
+          if (g->to[e] == v && !done[g->from[e]])
+            {
+              v = g->from[e];
+              break;
+            }
+      }
+    start = seen_at[v];
+    len = (int) walk->len - start;
+    /* walk[start..] goes backwards along edges; the cycle forwards is its reverse. */
+    lowest = start;
+    for (int k = start; k < (int) walk->len; k++)
+      if (g_array_index (walk, int, k) < g_array_index (walk, int, lowest))
+        lowest = k;
+    for (int s = 0; s <= len; s++)
+      {
+        int k = start + ((lowest - start) - s % len + len) % len;
+        g_string_append_printf (path, "%s%s", s > 0 ? " -> " : "",
+                                node_at (g, g_array_index (walk, int, k))->id);
+      }
+    fail (error, NW_ERROR_SPEC, "node '%s' is on a cycle: %s",
+          node_at (g, g_array_index (walk, int, lowest))->id, path->str);
+    g_string_free (path, TRUE);
+    g_array_unref (walk);
+    return FALSE;
+  }
+}
+
+/* Every node's output must lead to the loss. */
+static gboolean
+check_reach (Graph *g, const GArray *order, GError **error)
+{
+  g_autofree gboolean *reaches = g_new0 (gboolean, g->n);
+  guint n_edges = g->spec->edges->len;
+
+  /* Backwards through the topological order: a node reaches the loss if it is the loss or
+   * feeds a node that does. */
+  for (guint k = order->len; k-- > 0;)
+    {
+      int i = g_array_index (order, int, k);
+      if (node_at (g, i)->kind == NW_NODE_LOSS)
+        reaches[i] = TRUE;
+      for (guint e = 0; !reaches[i] && e < n_edges; e++)
+        if (g->from[e] == i && reaches[g->to[e]])
+          reaches[i] = TRUE;
+    }
+  for (guint i = 0; i < g->n; i++)
+    if (!reaches[i])
+      return fail (error, NW_ERROR_SPEC, "node '%s': its output leads nowhere (not to the loss)",
+                   node_at (g, (int) i)->id);
+  return TRUE;
+}
+
+static int
+input_of (const Graph *g, int node, int port)
+{
+  return g->from[GPOINTER_TO_INT (g_ptr_array_index (g->feeds[node], (guint) port))];
+}
+
+static gboolean
+check_loss (const Graph *g, int i, const int *widths, int target_width, int n_classes,
+            GError **error)
+{
+  const NwNodeSpec *node = node_at (g, i);
+  const char *loss = nw_loss_name (node->loss);
+  int src = input_of (g, i, 0);
+  int w = widths[src];
+  const char *src_id = node_at (g, src)->id;
+
+  switch (node->loss)
+    {
+    case NW_LOSS_BCE:
+    case NW_LOSS_BCE_LOGITS:
+      if (n_classes > 2)
+        return fail (error, NW_ERROR_SPEC,
+                     "node '%s': %s is for two classes, but the data has %d (use softmax_xent)",
+                     node->id, loss, n_classes);
+      G_GNUC_FALLTHROUGH;
+    case NW_LOSS_MSE:
+      if (w != target_width)
+        {
+          if (n_classes == 2)
+            return fail (error, NW_ERROR_SPEC, "node '%s': %s needs %d input%s for 2 classes, but '%s' gives %d",
+                         node->id, loss, target_width, target_width == 1 ? "" : "s", src_id, w);
+          return fail (error, NW_ERROR_SPEC, "node '%s': %s needs %d input%s (one per target), but '%s' gives %d",
+                       node->id, loss, target_width, target_width == 1 ? "" : "s", src_id, w);
+        }
+      break;
+    case NW_LOSS_SOFTMAX_XENT:
+      if (n_classes < 2)
+        return fail (error, NW_ERROR_SPEC,
+                     "node '%s': softmax_xent needs class labels (2 or more classes), but the data has none",
+                     node->id);
+      if (w != n_classes)
+        return fail (error, NW_ERROR_SPEC, "node '%s': softmax_xent needs %d inputs (one per class), but '%s' gives %d",
+                     node->id, n_classes, src_id, w);
+      break;
+    case NW_N_LOSSES:
+    default:
+      return fail (error, NW_ERROR_SPEC, "node '%s': unknown loss", node->id);
+    }
+  return TRUE;
+}
+
+/* Output widths in topological order; then the head against the data. */
+static gboolean
+check_widths (const Graph *g, const GArray *order, int input_width, int target_width,
+              int n_classes, int *widths, GError **error)
+{
+  int loss = -1;
+
+  if (input_width <= 0)
+    return fail (error, NW_ERROR_SPEC, "the data has no features (input width %d)", input_width);
+  if (target_width <= 0)
+    return fail (error, NW_ERROR_SPEC, "the data has no targets (target width %d)", target_width);
+
+  for (guint k = 0; k < order->len; k++)
+    {
+      int i = g_array_index (order, int, k);
+      const NwNodeSpec *node = node_at (g, i);
+      switch (node->kind)
+        {
+        case NW_NODE_INPUT:
+          widths[i] = input_width;
+          break;
+        case NW_NODE_DENSE:
+          widths[i] = node->units;
+          break;
+        case NW_NODE_ADD:
+          {
+            int first = input_of (g, i, 0);
+            widths[i] = widths[first];
+            for (guint p = 1; p < g->feeds[i]->len; p++)
+              {
+                int other = input_of (g, i, (int) p);
+                if (widths[other] != widths[first])
+                  return fail (error, NW_ERROR_SPEC,
+                               "node '%s': inputs have widths %d ('%s') and %d ('%s'); add needs equal widths",
+                               node->id, widths[first], node_at (g, first)->id,
+                               widths[other], node_at (g, other)->id);
+              }
+          }
+          break;
+        case NW_NODE_CONCAT:
+          {
+            gint64 sum = 0;
+            for (guint p = 0; p < g->feeds[i]->len; p++)
+              sum += widths[input_of (g, i, (int) p)];
+            if (sum > G_MAXINT)
+              return fail (error, NW_ERROR_SPEC, "node '%s': concat is too wide (%" G_GINT64_FORMAT ")",
+                           node->id, sum);
+            widths[i] = (int) sum;
+          }
+          break;
+        case NW_NODE_LOSS:
+          widths[i] = 1;        /* one number: the loss */
+          loss = i;
+          break;
+        case NW_NODE_ACTIVATION:
+        case NW_NODE_DROPOUT:
+        case NW_NODE_BATCHNORM:
+        case NW_NODE_LAYERNORM:
+        default:
+          widths[i] = widths[input_of (g, i, 0)];
+          break;
+        }
+    }
+  g_assert (loss >= 0);
+  return check_loss (g, loss, widths, target_width, n_classes, error);
+}
+
+gboolean
+nw_spec_validate (const NwSpec *spec, int input_width, int target_width, int n_classes,
+                  GArray *order, GArray *widths, GError **error)
+{
+  Graph g = { 0 };
+  g_autoptr (GArray) sorted = NULL;
+  g_autofree int *w = NULL;
+  guint n_edges;
+  gboolean ok;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (order == NULL || g_array_get_element_size (order) == sizeof (int), FALSE);
+  g_return_val_if_fail (widths == NULL || g_array_get_element_size (widths) == sizeof (int), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  n_edges = spec->edges->len;
+  g.spec = spec;
+  g.n = spec->nodes->len;
+  g.index = g_hash_table_new (g_str_hash, g_str_equal);
+  g.from = g_new0 (int, MAX (n_edges, 1));
+  g.to = g_new0 (int, MAX (n_edges, 1));
+  g.n_ports = g_new0 (int, MAX (g.n, 1));
+  g.feeds = g_new0 (GPtrArray *, MAX (g.n, 1));
+  for (guint i = 0; i < g.n; i++)
+    g.feeds[i] = g_ptr_array_new ();
+  sorted = g_array_new (FALSE, FALSE, sizeof (int));
+  w = g_new0 (int, MAX (g.n, 1));
+
+  ok = check_ids (&g, error)
+       && check_edges (&g, error)
+       && check_feeds (&g, error)
+       && check_ports (&g, error)
+       && sort_nodes (&g, sorted, error)
+       && check_reach (&g, sorted, error)
+       && check_settings (&g, error)
+       && check_widths (&g, sorted, input_width, target_width, n_classes, w, error);
+  graph_clear (&g);
+  if (!ok)
+    return FALSE;
+
+  if (order != NULL)
+    {
+      g_array_set_size (order, 0);
+      g_array_append_vals (order, sorted->data, sorted->len);
+    }
+  if (widths != NULL)
+    {
+      g_array_set_size (widths, 0);
+      g_array_append_vals (widths, w, spec->nodes->len);
+    }
+  return TRUE;
+}
