@@ -1,5 +1,6 @@
 /* nw-test.c: the CUnit runner and temporary-file helpers shared by every suite. */
 #include "nw-test.h"
+#include "nw-blas.h"
 
 #include <CUnit/Basic.h>
 #include <glib/gstdio.h>
@@ -116,6 +117,8 @@ nw_test_main (int argc, char **argv, const NwTestSuite *suites)
 {
   unsigned failures;
   const char *only = argc > 1 ? argv[1] : NULL;   /* optional: run one suite by name */
+
+  nw_blas_reexec_if_needed (argv);
 
   if (CU_initialize_registry () != CUE_SUCCESS)
     return 1;

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Sets up (system packages, MNIST), builds, and runs every test: the whole CUnit suite in a
+# release-like build, then the whole suite again in an ASan + UBSan build. Ends with the line
+# "N passed, N failed" over both runs; exits non-zero if any test failed or none ran.
+#
+#   tools/test.sh [--no-setup] [--no-sanitize]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+setup=1 sanitize=1
+for a in "$@"; do
+  case "$a" in
+    --no-setup) setup=0 ;;
+    --no-sanitize) sanitize=0 ;;
+    *) echo "test.sh: unknown option '$a'" >&2; exit 2 ;;
+  esac
+done
+
+[ "$setup" = 1 ] && bash tools/setup.sh
+
+configure() {   # dir, extra meson options...
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+}
+
+passed=0 failed=0 skipped=0 status=0
+run_suite() {   # dir, label
+  local dir=$1 label=$2 rc=0
+  echo "=== $label: building in $dir"
+  ninja -C "$dir"
+  echo "=== $label: running the tests"
+  meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+  [ "$rc" = 0 ] || status=1
+  # meson's machine-readable log: one JSON object per test.
+  read -r p f s < <(python3 - "$dir/meson-logs/testlog.json" <<'PY'
+import json, sys
+p = f = s = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)["result"]
+    if r in ("OK", "EXPECTEDFAIL"): p += 1
+    elif r == "SKIP": s += 1
+    else: f += 1
+print(p, f, s)
+PY
+)
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  echo "=== $label: $p passed, $f failed, $s skipped"
+}
+
+configure build --buildtype=debugoptimized
+run_suite build "release-like build"
+
+if [ "$sanitize" = 1 ]; then
+  # UBSan must stop on the first error, or a test would pass with undefined behaviour in it.
+  configure build-sanitize --buildtype=debug -Db_sanitize=address,undefined \
+    -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  run_suite build-sanitize "ASan + UBSan build"
+fi
+
+if [ $((passed + failed)) = 0 ]; then
+  echo "no test ran" >&2
+  status=1
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
