@@ -40,6 +40,13 @@ typedef struct {
 #define R(buf, off) AT (nw_real, buf, off)
 #define FAILED(self) nw_backend_failed (self)
 
+/* Hot elementwise loops get AVX-512, AVX2 and baseline clones, picked at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NW_HOT __attribute__ ((target_clones ("avx512f", "avx2", "default")))
+#else
+#define NW_HOT
+#endif
+
 static double *
 scratch (NwBackend *self, gsize n)
 {
@@ -191,6 +198,63 @@ cpu_gather_rows (NwBackend *self, NwBuffer *src, int cols, NwBuffer *idx, gsize 
     memcpy (R (dst, doff + (gsize) i * cols), R (src, (gsize) ix[i] * cols), cols * sizeof (nw_real));
 }
 
+/* Below this many multiply-adds a plain loop beats a BLAS call, whose fixed cost (argument
+ * checks, buffer locks, packing copies) is a few microseconds: the XOR networks' products are
+ * 4 x 10 x 10. */
+#define SMALL_GEMM_MACS 32768
+
+/* Each layout the network uses gets loops whose innermost index walks memory contiguously,
+ * so they vectorise: NN (forward through W^T is NT, see nw-net.c), NT, TN. */
+NW_HOT static void
+small_gemm (gboolean ta, gboolean tb, int m, int n, int k, nw_real alpha, const nw_real *a, int lda,
+            const nw_real *b, int ldb, nw_real beta, nw_real *restrict c, int ldc)
+{
+  /* beta == 0 must ignore C entirely (it may hold NaN), as BLAS does. */
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++)
+      c[(gsize) i * ldc + j] = beta != 0 ? beta * c[(gsize) i * ldc + j] : 0;
+
+  if (!ta && !tb)
+    for (int i = 0; i < m; i++)
+      for (int p = 0; p < k; p++)
+        {
+          nw_real av = alpha * a[(gsize) i * lda + p];
+          const nw_real *brow = b + (gsize) p * ldb;
+          nw_real *crow = c + (gsize) i * ldc;
+          for (int j = 0; j < n; j++)
+            crow[j] += av * brow[j];
+        }
+  else if (!ta && tb)
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++)
+        {
+          const nw_real *arow = a + (gsize) i * lda, *brow = b + (gsize) j * ldb;
+          nw_real acc = 0;
+          for (int p = 0; p < k; p++)
+            acc += arow[p] * brow[p];
+          c[(gsize) i * ldc + j] += alpha * acc;
+        }
+  else if (ta && !tb)
+    for (int p = 0; p < k; p++)
+      for (int i = 0; i < m; i++)
+        {
+          nw_real av = alpha * a[(gsize) p * lda + i];
+          const nw_real *brow = b + (gsize) p * ldb;
+          nw_real *crow = c + (gsize) i * ldc;
+          for (int j = 0; j < n; j++)
+            crow[j] += av * brow[j];
+        }
+  else
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++)
+        {
+          nw_real acc = 0;
+          for (int p = 0; p < k; p++)
+            acc += a[(gsize) p * lda + i] * b[(gsize) j * ldb + p];
+          c[(gsize) i * ldc + j] += alpha * acc;
+        }
+}
+
 static void
 cpu_gemm (NwBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k, nw_real alpha,
           NwBuffer *a, gsize aoff, int lda, NwBuffer *b, gsize boff, int ldb, nw_real beta,
@@ -198,8 +262,12 @@ cpu_gemm (NwBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int
 {
   if (FAILED (self) || m == 0 || n == 0)
     return;
-  GEMM (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-        m, n, k, alpha, R (a, aoff), lda, R (b, boff), ldb, beta, R (c, coff), ldc);
+  if ((gint64) m * n * k <= SMALL_GEMM_MACS)
+    small_gemm (trans_a, trans_b, m, n, k, alpha, R (a, aoff), lda, R (b, boff), ldb, beta,
+                R (c, coff), ldc);
+  else
+    GEMM (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+          m, n, k, alpha, R (a, aoff), lda, R (b, boff), ldb, beta, R (c, coff), ldc);
 }
 
 /* ---- activations ---- */
@@ -679,15 +747,10 @@ cpu_norm_backward (NwBackend *self, int axis, gboolean used_running, int rows, i
 }
 
 /* ---- optimizers (PyTorch's update rules, see docs/optimizers.md) ----
- * One loop per rule with nothing but arithmetic in it, so that the compiler vectorises it;
- * NW_HOT builds AVX-512, AVX2 and baseline clones and picks one at load time. Contraction
- * into FMA is off for core (meson.build), so every clone computes the same bits. */
+ * One loop per rule with nothing but arithmetic in it, so that the compiler vectorises it
+ * (NW_HOT). Contraction into FMA is off for core (meson.build), so every clone computes the
+ * same bits. */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NW_HOT __attribute__ ((target_clones ("avx512f", "avx2", "default")))
-#else
-#define NW_HOT
-#endif
 
 /* The penalised gradient: g + l2 * w + l1 * sign(w) (l1 = l2 = 0 for biases). */
 #define PENALISED(i) (g[i] + l2 * w[i] + l1 * (nw_real) ((w[i] > 0) - (w[i] < 0)))
