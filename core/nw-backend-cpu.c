@@ -144,7 +144,7 @@ cpu_fill (NwBackend *self, NwBuffer *buf, gsize off, gsize n, nw_real value)
     x[i] = value;
 }
 
-static void
+NW_HOT static void
 cpu_copy (NwBackend *self, NwBuffer *src, gsize soff, NwBuffer *dst, gsize doff, gsize n,
           gboolean accumulate)
 {
@@ -171,7 +171,7 @@ cpu_copy_cols (NwBackend *self, NwBuffer *src, gsize soff, int sld, NwBuffer *ds
     cpu_copy (self, src, soff + (gsize) r * sld, dst, doff + (gsize) r * dld, cols, accumulate);
 }
 
-static void
+NW_HOT static void
 cpu_add (NwBackend *self, NwBuffer *a, gsize aoff, NwBuffer *b, gsize boff, NwBuffer *y,
          gsize yoff, gsize n)
 {
@@ -312,7 +312,7 @@ softmax_rows (int rows, int cols, const nw_real *z, nw_real *y)
     }
 }
 
-static void
+NW_HOT static void
 cpu_bias_act (NwBackend *self, NwBuffer *zbuf, gsize zoff, int rows, int cols, NwBuffer *bias,
               gsize boff, NwActivation act, nw_real alpha, NwBuffer *ybuf, gsize yoff)
 {
@@ -367,7 +367,7 @@ cpu_bias_act (NwBackend *self, NwBuffer *zbuf, gsize zoff, int rows, int cols, N
     }
 }
 
-static void
+NW_HOT static void
 cpu_act_backward (NwBackend *self, NwActivation act, nw_real alpha, int rows, int cols,
                   NwBuffer *xb, gsize xoff, NwBuffer *yb, gsize yoff, NwBuffer *dyb, gsize dyoff,
                   NwBuffer *dxb, gsize dxoff, gboolean accumulate)
@@ -436,7 +436,7 @@ cpu_act_backward (NwBackend *self, NwActivation act, nw_real alpha, int rows, in
     }
 }
 
-static void
+NW_HOT static void
 cpu_bias_grad (NwBackend *self, NwBuffer *dzb, gsize dzoff, int rows, int cols, NwBuffer *dbb,
                gsize dboff)
 {
@@ -568,7 +568,7 @@ cpu_loss (NwBackend *self, NwLoss kind, int rows, int cols, NwBuffer *pb, gsize 
 
 /* ---- dropout ---- */
 
-static void
+NW_HOT static void
 cpu_dropout (NwBackend *self, gsize n, float p, guint64 seed, guint64 counter, NwBuffer *xb,
              gsize xoff, NwBuffer *maskb, gsize moff, NwBuffer *yb, gsize yoff)
 {
@@ -587,7 +587,7 @@ cpu_dropout (NwBackend *self, gsize n, float p, guint64 seed, guint64 counter, N
     }
 }
 
-static void
+NW_HOT static void
 cpu_mul (NwBackend *self, gsize n, NwBuffer *dyb, gsize dyoff, NwBuffer *maskb, gsize moff,
          NwBuffer *dxb, gsize dxoff, gboolean accumulate)
 {
