@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Neurowire setup: installs every system package the build, the tests and the UI tests need,
-# then fetches MNIST (verified by SHA-256). Idempotent: a second run installs and fetches nothing.
+# then fetches MNIST (verified by SHA-256). PyTorch (python3-torch) is the reference the tests
+# check the engine against. Idempotent: a second run installs and fetches nothing.
 #
 #   tools/setup.sh [--no-mnist] [--data-dir DIR]
 #
@@ -28,6 +29,7 @@ packages=(
   libopenblas-dev
   ocl-icd-opencl-dev opencl-headers clinfo pocl-opencl-icd libclblast-dev
   xvfb xauth dbus-x11 at-spi2-core python3-pyatspi imagemagick
+  python3-numpy python3-torch
   ca-certificates
 )
 
