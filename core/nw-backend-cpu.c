@@ -12,12 +12,14 @@
 
 #ifdef NW_REAL_DOUBLE
 #define GEMM cblas_dgemm
+#define GEMV cblas_dgemv
 #define R_EXP exp
 #define R_TANH tanh
 #define R_ERF erf
 #define R_SQRT sqrt
 #else
 #define GEMM cblas_sgemm
+#define GEMV cblas_sgemv
 #define R_EXP expf
 #define R_TANH tanhf
 #define R_ERF erff
@@ -262,7 +264,19 @@ cpu_gemm (NwBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int
 {
   if (FAILED (self) || m == 0 || n == 0)
     return;
-  if ((gint64) m * n * k <= SMALL_GEMM_MACS)
+  if (m == 1 && !trans_a && (gint64) n * k > SMALL_GEMM_MACS)
+    {
+      /* One row (a single prediction): a matrix-vector product. sgemm would first pack B
+       * into its panel layout on every call. */
+      nw_real *y = R (c, coff);
+      if (beta == 0)
+        memset (y, 0, n * sizeof (nw_real));
+      if (trans_b)
+        GEMV (CblasRowMajor, CblasNoTrans, n, k, alpha, R (b, boff), ldb, R (a, aoff), 1, beta, y, 1);
+      else
+        GEMV (CblasRowMajor, CblasTrans, k, n, alpha, R (b, boff), ldb, R (a, aoff), 1, beta, y, 1);
+    }
+  else if ((gint64) m * n * k <= SMALL_GEMM_MACS)
     small_gemm (trans_a, trans_b, m, n, k, alpha, R (a, aoff), lda, R (b, boff), ldb, beta,
                 R (c, coff), ldc);
   else

@@ -56,7 +56,9 @@ NwBuffer   *nw_net_targets        (NwNet *net);
 /* Forward through every node; with `targets` also the loss (added to the metrics).
  * `train` selects training behaviour (dropout on, batch statistics). */
 void        nw_net_forward        (NwNet *net, int rows, gboolean train, gboolean targets);
-/* Backward from the loss of the last forward (which must have had targets). */
+/* Backward from the loss of the last forward, which must have been a training-mode forward
+ * with targets: the loss writes its gradient only then, so that evaluation passes never touch
+ * gradient buffers. */
 void        nw_net_backward       (NwNet *net);
 /* One optimizer step with these hyperparameters; the step counter advances. A change of
  * optimizer kind clears the optimizer's state. */

@@ -244,7 +244,8 @@ nw_trainer_set_hyper (NwTrainer *t, const NwTrainSpec *hp)
             }
         }
       t->batch = batch_rows (t);
-      t->pos = t->data->train.n;   /* start the next batch on a fresh epoch order */
+      /* The rest of this epoch starts over in a fresh order; the epoch count is unchanged. */
+      new_epoch_order (t);
     }
 }
 

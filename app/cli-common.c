@@ -1,0 +1,213 @@
+/* cli-common.c: option parsing, error lines, spec and trainer set-up shared by the
+ * subcommands of neurowire-cli. */
+#include "cli-common.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* One line, whatever the message holds. */
+static void
+print_error_line (const char *message)
+{
+  g_autofree char *line = g_strdup (message);
+  for (char *p = line; *p != '\0'; p++)
+    if (*p == '\n' || *p == '\r')
+      *p = ' ';
+  fflush (stdout);
+  fprintf (stderr, "neurowire-cli: %s\n", line);
+  fflush (stderr);
+}
+
+int
+nw_cli_fail (GError *error)
+{
+  print_error_line (error != NULL ? error->message : "unknown error");
+  g_clear_error (&error);
+  return NW_CLI_EXIT_FAILED;
+}
+
+int
+nw_cli_failf (const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *message = NULL;
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  print_error_line (message);
+  return NW_CLI_EXIT_FAILED;
+}
+
+int
+nw_cli_usage (const char *sub, const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *message = NULL;
+  g_autofree char *line = NULL;
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  line = g_strdup_printf ("%s; see 'neurowire-cli%s%s --help'", message,
+                          sub != NULL ? " " : "", sub != NULL ? sub : "");
+  print_error_line (line);
+  return NW_CLI_EXIT_USAGE;
+}
+
+gboolean
+nw_cli_parse_options (const char *sub, const char *summary, const GOptionEntry *entries,
+                      int argc, char **argv, int *status)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("neurowire-cli %s", sub);
+  g_autofree char **args = g_new0 (char *, argc + 1);
+  int n_args = argc;
+  char **parsed;
+
+  /* GOption names the program in its usage line after the program's name. */
+  g_set_prgname (prgname);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, NULL);
+  /* A copy of the pointers: parsing moves them around. */
+  memcpy (args, argv, sizeof (char *) * argc);
+  parsed = args;
+  if (!g_option_context_parse (context, &n_args, &parsed, &error))
+    {
+      *status = nw_cli_usage (sub, "%s", error->message);
+      return FALSE;
+    }
+  if (n_args > 1)
+    {
+      *status = nw_cli_usage (sub, "unexpected argument '%s'", parsed[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+NwSpec *
+nw_cli_load_spec (const char *path, const char *data_dir, GError **error)
+{
+  NwSpec *spec = nw_spec_load (path, error);
+  if (spec == NULL)
+    return NULL;
+  if (data_dir != NULL && spec->data.kind == NW_DATA_MNIST)
+    {
+      g_free (spec->data.path);
+      spec->data.path = g_strdup (data_dir);
+    }
+  return spec;
+}
+
+NwLoss
+nw_cli_spec_loss (const NwSpec *spec)
+{
+  for (guint i = 0; i < spec->nodes->len; i++)
+    {
+      const NwNodeSpec *n = g_ptr_array_index (spec->nodes, i);
+      if (n->kind == NW_NODE_LOSS)
+        return n->loss;
+    }
+  return NW_LOSS_MSE;
+}
+
+/* A one-row dataset with MNIST's shape: enough to build and size a network. */
+static NwDataset *
+mnist_stand_in (void)
+{
+  NwDataset *ds = g_new0 (NwDataset, 1);
+  ds->name = g_strdup ("mnist");
+  ds->n_classes = 10;
+  ds->train.n = 1;
+  ds->train.d = 28 * 28;
+  ds->train.k = 10;
+  ds->train.x = g_new0 (float, ds->train.d);
+  ds->train.y = g_new0 (float, ds->train.k);
+  ds->train.y[0] = 1;
+  ds->train.labels = g_new0 (guint8, 1);
+  /* An empty test split, with buffers so that nothing copies from NULL. */
+  ds->test.d = ds->train.d;
+  ds->test.k = ds->train.k;
+  ds->test.x = g_new0 (float, 1);
+  ds->test.y = g_new0 (float, 1);
+  ds->test.labels = g_new0 (guint8, 1);
+  return ds;
+}
+
+NwDataset *
+nw_cli_dataset_new (const NwSpec *spec, gboolean fallback, gboolean *fell_back, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  NwDataset *ds;
+
+  if (fell_back != NULL)
+    *fell_back = FALSE;
+  ds = nw_dataset_new (&spec->data, &local);
+  if (ds != NULL)
+    return ds;
+  if (fallback && spec->data.kind == NW_DATA_MNIST
+      && local->domain == NW_ERROR && local->code == NW_ERROR_IO)
+    {
+      if (fell_back != NULL)
+        *fell_back = TRUE;
+      return mnist_stand_in ();
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
+
+void
+nw_cli_prefix_spec_error (GError **error, const char *spec_path)
+{
+  g_autofree char *base = NULL;
+  if (error == NULL || *error == NULL || (*error)->domain != NW_ERROR)
+    return;
+  if ((*error)->code != NW_ERROR_SPEC && (*error)->code != NW_ERROR_SHAPE
+      && (*error)->code != NW_ERROR_RANGE)
+    return;
+  base = g_path_get_basename (spec_path);
+  if (!g_str_has_prefix ((*error)->message, base))
+    g_prefix_error (error, "%s: ", base);
+}
+
+NwTrainer *
+nw_cli_trainer_new (const NwSpec *spec, const char *spec_path, NwDataset *data, GError **error)
+{
+  NwTrainer *t = nw_trainer_new (spec, data, NULL, error);
+  if (t == NULL)
+    nw_cli_prefix_spec_error (error, spec_path);
+  return t;
+}
+
+gboolean
+nw_cli_check_writable (const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write: it is a folder", path);
+      return FALSE;
+    }
+  if (!g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write: no folder '%s'", path, dir);
+      return FALSE;
+    }
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write: '%s' is not a folder",
+                   path, dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+double
+nw_cli_now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}

@@ -1,0 +1,67 @@
+/* cli-common.h: what every subcommand of neurowire-cli shares: option parsing, the error and
+ * usage conventions, loading a spec and building a trainer from it.
+ *
+ * Conventions: a failure prints exactly one line, "neurowire-cli: <message>", on stderr and
+ * exits 1; a usage error prints one line ending in "see 'neurowire-cli SUB --help'" and
+ * exits 2. Nothing else is printed on stderr. */
+#pragma once
+
+#include "nw-trainer.h"
+
+G_BEGIN_DECLS
+
+enum {
+  NW_CLI_EXIT_OK = 0,
+  NW_CLI_EXIT_FAILED = 1,
+  NW_CLI_EXIT_USAGE = 2,
+};
+
+/* Each subcommand: argv[0] is "neurowire-cli SUB". Returns the exit status. */
+int         nw_cli_train           (int argc, char **argv);
+int         nw_cli_eval            (int argc, char **argv);
+int         nw_cli_predict         (int argc, char **argv);
+int         nw_cli_step            (int argc, char **argv);
+int         nw_cli_info            (int argc, char **argv);
+int         nw_cli_latency         (int argc, char **argv);
+
+/* Prints `error` (consumed) as the one error line; returns NW_CLI_EXIT_FAILED. */
+int         nw_cli_fail            (GError *error);
+/* The same for a message of our own. */
+int         nw_cli_failf           (const char *format, ...) G_GNUC_PRINTF (1, 2);
+/* One usage line naming the subcommand's help (`sub` NULL: the tool's); returns
+ * NW_CLI_EXIT_USAGE. */
+int         nw_cli_usage           (const char *sub, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Parses a subcommand's options. `params` is the usage's parameter text, `summary` the
+ * paragraph under it. --help prints the help and exits 0. Any other problem, including a
+ * positional argument, is a usage error: returns FALSE with *status set. */
+gboolean    nw_cli_parse_options   (const char *sub, const char *summary,
+                                    const GOptionEntry *entries, int argc, char **argv,
+                                    int *status);
+
+/* Loads a spec; `data_dir` (may be NULL) replaces the IDX directory of an MNIST spec. */
+NwSpec     *nw_cli_load_spec       (const char *path, const char *data_dir, GError **error);
+
+/* The data a spec describes. With `fallback`, MNIST files that cannot be read are replaced by
+ * a one-row stand-in of MNIST's shape (784 features, 10 classes) and *fell_back is set. */
+NwDataset  *nw_cli_dataset_new     (const NwSpec *spec, gboolean fallback, gboolean *fell_back,
+                                    GError **error);
+
+/* A trainer over `data` (owned; NULL: the spec's data) on the CPU backend. Errors about the
+ * graph are prefixed with the spec file's name. */
+NwTrainer  *nw_cli_trainer_new     (const NwSpec *spec, const char *spec_path, NwDataset *data,
+                                    GError **error);
+
+/* The spec's loss kind (MSE if it has no loss node; validation reports that). */
+NwLoss      nw_cli_spec_loss       (const NwSpec *spec);
+/* Prefixes graph errors (NW_ERROR_SPEC, _SHAPE, _RANGE) with the spec file's base name. */
+void        nw_cli_prefix_spec_error (GError **error, const char *spec_path);
+
+/* Checks, before any long work, that `path` could be created: its folder exists and is a
+ * folder. The error names the path. */
+gboolean    nw_cli_check_writable  (const char *path, GError **error);
+
+/* Monotonic time in seconds, at the clock's full resolution. */
+double      nw_cli_now             (void);
+
+G_END_DECLS

@@ -1,0 +1,233 @@
+/* cli-info.c: `neurowire-cli info`: the network's nodes in execution order, with their
+ * settings, output shapes and parameter counts. */
+#include "cli-common.h"
+#include "cli-json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static char *
+settings_summary (NwNet *net, const NwNodeInfo *info)
+{
+  const NwNodeSpec *s = info->spec;
+  GString *g = g_string_new (NULL);
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  switch (s->kind)
+    {
+    case NW_NODE_INPUT:
+      g_string_append (g, "features from the data");
+      break;
+    case NW_NODE_DENSE:
+      g_string_append_printf (g, "%d unit%s, weights %s", s->units, s->units == 1 ? "" : "s",
+                              nw_init_name (s->weight_init));
+      if (s->weight_init_param != 0)
+        g_string_append_printf (g, "(%s)", g_ascii_formatd (num, sizeof num, "%g", s->weight_init_param));
+      if (s->bias)
+        {
+          g_string_append_printf (g, ", bias %s", nw_init_name (s->bias_init));
+          if (s->bias_init_param != 0)
+            g_string_append_printf (g, "(%s)", g_ascii_formatd (num, sizeof num, "%g", s->bias_init_param));
+        }
+      else
+        g_string_append (g, ", no bias");
+      break;
+    case NW_NODE_ACTIVATION:
+      g_string_append (g, nw_activation_name (s->activation));
+      if (s->activation == NW_ACT_LEAKY_RELU || s->activation == NW_ACT_ELU)
+        g_string_append_printf (g, ", alpha %s", g_ascii_formatd (num, sizeof num, "%g", s->alpha));
+      break;
+    case NW_NODE_DROPOUT:
+      g_string_append_printf (g, "p %s%s", g_ascii_formatd (num, sizeof num, "%g", s->p),
+                              s->enabled ? "" : ", disabled");
+      break;
+    case NW_NODE_BATCHNORM:
+      g_string_append_printf (g, "momentum %s", g_ascii_formatd (num, sizeof num, "%g", s->momentum));
+      g_string_append_printf (g, ", eps %s%s%s", g_ascii_formatd (num, sizeof num, "%g", s->eps),
+                              s->affine ? "" : ", no affine", s->enabled ? "" : ", disabled");
+      break;
+    case NW_NODE_LAYERNORM:
+      g_string_append_printf (g, "eps %s%s", g_ascii_formatd (num, sizeof num, "%g", s->eps),
+                              s->affine ? "" : ", no affine");
+      break;
+    case NW_NODE_ADD:
+      g_string_append (g, "sum of its inputs");
+      break;
+    case NW_NODE_CONCAT:
+      g_string_append (g, "its inputs side by side");
+      break;
+    case NW_NODE_LOSS:
+      g_string_append (g, nw_loss_name (s->loss));
+      break;
+    case NW_N_NODE_KINDS:
+    default:
+      break;
+    }
+  if (!nw_net_is_chain (net) && info->n_inputs > 0)
+    {
+      g_string_append (g, g->len > 0 ? "; from " : "from ");
+      for (int k = 0; k < info->n_inputs; k++)
+        g_string_append_printf (g, "%s%s", k > 0 ? ", " : "",
+                                nw_net_node (net, info->inputs[k])->spec->id);
+    }
+  return g_string_free (g, FALSE);
+}
+
+static gsize
+node_params (const NwNodeInfo *info)
+{
+  return info->w_n + info->b_n;
+}
+
+static void
+print_json (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fell_back, int batch)
+{
+  NwJsonWriter *w = nw_json_new ("info");
+  nw_json_string (w, "name", spec->name);
+  nw_json_string (w, "data", data->name);
+  nw_json_bool (w, "data_fallback", fell_back);
+  nw_json_int (w, "input_width", nw_net_input_width (net));
+  nw_json_int (w, "output_width", nw_net_output_width (net));
+  nw_json_int (w, "batch", batch);
+  nw_json_bool (w, "chain", nw_net_is_chain (net));
+  nw_json_begin_array (w, "nodes");
+  for (int i = 0; i < nw_net_n_nodes (net); i++)
+    {
+      const NwNodeInfo *info = nw_net_node (net, i);
+      g_autofree char *settings = settings_summary (net, info);
+      nw_json_begin_object (w, NULL);
+      nw_json_string (w, "id", info->spec->id);
+      nw_json_string (w, "kind", nw_node_kind_name (info->spec->kind));
+      nw_json_int (w, "width", info->spec->kind == NW_NODE_LOSS ? 1 : info->width);
+      nw_json_int (w, "params", (gint64) node_params (info));
+      nw_json_string (w, "settings", settings);
+      nw_json_begin_array (w, "inputs");
+      for (int k = 0; k < info->n_inputs; k++)
+        nw_json_string (w, NULL, nw_net_node (net, info->inputs[k])->spec->id);
+      nw_json_end_array (w);
+      nw_json_end_object (w);
+    }
+  nw_json_end_array (w);
+  nw_json_int (w, "params", (gint64) nw_net_n_params (net));
+  nw_json_print (w);
+}
+
+static void
+print_table (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fell_back, int batch)
+{
+  int n = nw_net_n_nodes (net);
+  const char *head[5] = { "#", "id", "kind", "output", "params" };
+  int widths[5];
+  g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+  printf ("network: %s (%s, %d nodes)\n", spec->name != NULL ? spec->name : "unnamed",
+          nw_net_is_chain (net) ? "a chain" : "a graph", n);
+  if (fell_back)
+    printf ("data:    %s files not found; assuming %d features and %d classes\n", data->name,
+            data->train.d, data->n_classes);
+  else if (spec->data.kind == NW_DATA_MNIST)
+    printf ("data:    %s, %d features, %d classes\n", data->name, data->train.d, data->n_classes);
+  else
+    printf ("data:    %s, %d features, %d classes, %d training and %d test rows\n", data->name,
+            data->train.d, data->n_classes, data->train.n, data->test.n);
+  printf ("\n");
+
+  for (int c = 0; c < 5; c++)
+    widths[c] = (int) strlen (head[c]);
+  for (int i = 0; i < n; i++)
+    {
+      const NwNodeInfo *info = nw_net_node (net, i);
+      char *row[5];
+      row[0] = g_strdup_printf ("%d", i);
+      row[1] = g_strdup (info->spec->id);
+      row[2] = g_strdup (nw_node_kind_name (info->spec->kind));
+      if (info->spec->kind == NW_NODE_LOSS)
+        row[3] = g_strdup ("[1]");
+      else if (batch > 0)
+        row[3] = g_strdup_printf ("[%d, %d]", batch, info->width);
+      else
+        row[3] = g_strdup_printf ("[batch, %d]", info->width);
+      row[4] = g_strdup_printf ("%" G_GSIZE_FORMAT, node_params (info));
+      for (int c = 0; c < 5; c++)
+        {
+          widths[c] = MAX (widths[c], (int) strlen (row[c]));
+          g_ptr_array_add (cells, row[c]);
+        }
+    }
+  printf ("%*s  %-*s  %-*s  %-*s  %*s  %s\n", widths[0], head[0], widths[1], head[1], widths[2],
+          head[2], widths[3], head[3], widths[4], head[4], "settings");
+  for (int i = 0; i < n; i++)
+    {
+      char **row = (char **) &cells->pdata[5 * i];
+      g_autofree char *settings = settings_summary (net, nw_net_node (net, i));
+      printf ("%*s  %-*s  %-*s  %-*s  %*s  %s\n", widths[0], row[0], widths[1], row[1], widths[2],
+              row[2], widths[3], row[3], widths[4], row[4], settings);
+    }
+  printf ("\ntotal parameters: %" G_GSIZE_FORMAT "\n", nw_net_n_params (net));
+}
+
+int
+nw_cli_info (int argc, char **argv)
+{
+  char *spec_path = NULL, *data_dir = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "The network spec (JSON; required)", "FILE" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Folder of the MNIST IDX files (MNIST specs)", "DIR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr (NwSpec) spec = NULL;
+  g_autoptr (NwDataset) data = NULL;
+  NwBackend *backend = NULL;
+  NwNet *net = NULL;
+  GError *error = NULL;
+  gboolean fell_back = FALSE;
+  int status = NW_CLI_EXIT_OK, target_width, batch;
+
+  if (!nw_cli_parse_options ("info",
+                             "Builds the network a spec describes (with the widths of the spec's data) and\n"
+                             "lists its nodes in execution order: settings, output shape [batch, width] and\n"
+                             "parameter count. Without the MNIST files, MNIST's shape is assumed.",
+                             entries, argc, argv, &status))
+    goto out;
+  if (spec_path == NULL)
+    {
+      status = nw_cli_usage ("info", "--spec FILE is required");
+      goto out;
+    }
+  if ((spec = nw_cli_load_spec (spec_path, data_dir, &error)) == NULL)
+    goto fail;
+  /* Only the shapes matter: one MNIST training row is enough. */
+  if (spec->data.kind == NW_DATA_MNIST)
+    spec->data.train_limit = 1;
+  if ((data = nw_cli_dataset_new (spec, TRUE, &fell_back, &error)) == NULL)
+    goto fail;
+  target_width = nw_cli_spec_loss (spec) == NW_LOSS_SOFTMAX_XENT ? data->n_classes : data->train.k;
+  backend = nw_backend_cpu_new ();
+  if ((net = nw_net_new (spec, data->train.d, target_width, data->n_classes, backend, &error)) == NULL)
+    {
+      nw_cli_prefix_spec_error (&error, spec_path);
+      goto fail;
+    }
+  /* Rows per training step; 0 where unknown (MNIST's full batch, counted without loading). */
+  if (spec->data.kind == NW_DATA_MNIST)
+    batch = MAX (spec->train.batch_size, 0);
+  else
+    batch = spec->train.batch_size > 0 ? MIN (spec->train.batch_size, data->train.n) : data->train.n;
+  if (json)
+    print_json (net, spec, data, fell_back, batch);
+  else
+    print_table (net, spec, data, fell_back, batch);
+  goto out;
+
+fail:
+  status = nw_cli_fail (error);
+out:
+  nw_net_free (net);
+  if (backend != NULL)
+    nw_backend_free (backend);
+  g_free (spec_path);
+  g_free (data_dir);
+  return status;
+}

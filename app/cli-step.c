@@ -1,0 +1,279 @@
+/* cli-step.c: `neurowire-cli step`: one forward and backward pass over a batch read from a
+ * safetensors file, writing the outputs, the loss and every parameter's gradient: the hook
+ * that checks the engine against PyTorch. */
+#include "cli-common.h"
+#include "cli-json.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static char *
+shape_string (const NwTensor *t)
+{
+  GString *s = g_string_new ("[");
+  for (int i = 0; i < t->rank; i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "", t->shape[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+/* The batch's x [rows, features] and y [rows, targets]. */
+static gboolean
+batch_tensors (const NwTensorFile *tf, const char *file, const NwTensor **x, const NwTensor **y,
+               GError **error)
+{
+  const char *names[2] = { "x", "y" };
+  const char *shapes[2] = { "[rows, features]", "[rows, targets]" };
+  const char *what[2] = { "the inputs", "the targets" };
+  const NwTensor *t[2];
+
+  for (int i = 0; i < 2; i++)
+    {
+      t[i] = nw_tensor_file_get (tf, names[i]);
+      if (t[i] == NULL)
+        {
+          g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, "%s: no tensor '%s' (%s, %s)", file,
+                       names[i], what[i], shapes[i]);
+          return FALSE;
+        }
+      if (t[i]->rank != 2 || t[i]->shape[0] < 1 || t[i]->shape[1] < 1
+          || t[i]->shape[0] > (1 << 24) || t[i]->shape[1] > (1 << 24))
+        {
+          g_autofree char *shape = shape_string (t[i]);
+          g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, "%s: tensor '%s' has shape %s, but %s "
+                       "must be %s", file, names[i], shape, what[i], shapes[i]);
+          return FALSE;
+        }
+    }
+  if (t[0]->shape[0] != t[1]->shape[0])
+    {
+      g_autofree char *xs = shape_string (t[0]);
+      g_autofree char *ys = shape_string (t[1]);
+      g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
+                   "%s: tensor 'y' has shape %s, but tensor 'x' has shape %s (rows differ)", file,
+                   ys, xs);
+      return FALSE;
+    }
+  *x = t[0];
+  *y = t[1];
+  return TRUE;
+}
+
+/* Adds every parameter's gradient as "grad.<state_dict name>", in the state dict's order. */
+static void
+add_gradients (NwTensorFile *out, NwNet *net, const float *grads)
+{
+  for (int i = 0; i < nw_net_n_nodes (net); i++)
+    {
+      const NwNodeInfo *info = nw_net_node (net, i);
+      g_autofree char *prefix = info->seq_index >= 0 ? g_strdup_printf ("%d", info->seq_index)
+                                                    : g_strdup (info->spec->id);
+      if (info->w_n > 0)
+        {
+          g_autofree char *name = g_strdup_printf ("grad.%s.weight", prefix);
+          gint64 shape[2] = { info->width, info->in_width };
+          if (info->spec->kind == NW_NODE_DENSE)
+            nw_tensor_file_add (out, name, NW_DTYPE_F32, 2, shape, grads + info->w_off);
+          else
+            {
+              shape[0] = (gint64) info->w_n;
+              nw_tensor_file_add (out, name, NW_DTYPE_F32, 1, shape, grads + info->w_off);
+            }
+        }
+      if (info->b_n > 0)
+        {
+          g_autofree char *name = g_strdup_printf ("grad.%s.bias", prefix);
+          gint64 shape[1] = { (gint64) info->b_n };
+          nw_tensor_file_add (out, name, NW_DTYPE_F32, 1, shape, grads + info->b_off);
+        }
+    }
+}
+
+typedef struct {
+  char     *spec_path, *batch_path, *out_path, *load_path;
+  gboolean  update, train_mode, eval_mode, json;
+} Options;
+
+/* The pass itself; fills `out`. */
+static gboolean
+run_step (const Options *o, const NwSpec *spec, NwNet *net, const NwTensor *x, const NwTensor *y,
+          NwTensorFile *out, double *loss_out, GError **error)
+{
+  NwBackend *b = nw_net_get_backend (net);
+  int rows = (int) x->shape[0];
+  int loss_node = nw_net_n_nodes (net) - 1;
+  int head = nw_net_node (net, loss_node)->inputs[0];
+  int width = nw_net_output_width (net);
+  gboolean train = !o->eval_mode;
+  gsize n_params = nw_net_n_params (net);
+  g_autofree float *raw = g_new (float, (gsize) rows * width);
+  g_autofree float *probs = g_new (float, (gsize) rows * width);
+  g_autofree float *grads = g_new0 (float, MAX (n_params, 1));
+  g_autoptr (NwTensorFile) state = NULL;
+  double m[NW_METRIC_SIZE];
+  float loss;
+  gint64 shape[2] = { rows, width };
+
+  if (!nw_net_reserve (net, rows, error))
+    return FALSE;
+  nw_backend_upload (b, nw_net_input (net), 0, x->f32, x->numel);
+  nw_backend_upload (b, nw_net_targets (net), 0, y->f32, y->numel);
+  nw_net_reset_metrics (net);
+  nw_net_forward (net, rows, train, TRUE);
+  if (!train && head != 0)
+    {
+      /* An evaluation-mode forward computes the loss but not its gradient (the trainer's
+       * evaluation needs none); write it here so that backward has something to start from. */
+      NwBuffer *scratch = nw_backend_alloc (b, NW_METRIC_SIZE);
+      b->ops->fill (b, scratch, 0, NW_METRIC_SIZE, 0);
+      b->ops->loss (b, nw_net_node (net, loss_node)->spec->loss, rows, width,
+                    nw_net_node_output (net, head), 0, nw_net_targets (net), 0,
+                    nw_net_node_grad (net, head), 0, FALSE, scratch, 0);
+      nw_backend_release (b, &scratch);
+    }
+  nw_net_read_metrics (net, m);
+  nw_net_read_node (net, head, rows, raw);
+  nw_net_read_output (net, rows, probs);
+  if (head != 0)
+    nw_net_backward (net);
+  nw_net_get_grads (net, grads);
+  if (!nw_backend_take_error (b, error))
+    return FALSE;
+  if (o->update)
+    nw_net_update (net, &spec->train);
+  state = nw_net_state_dict (net);
+  if (!nw_backend_take_error (b, error))
+    return FALSE;
+
+  loss = (float) (m[NW_METRIC_COUNT] > 0 ? m[NW_METRIC_LOSS] / m[NW_METRIC_COUNT] : NAN);
+  *loss_out = loss;
+  nw_tensor_file_add (out, "output", NW_DTYPE_F32, 2, shape, raw);
+  nw_tensor_file_add (out, "probs", NW_DTYPE_F32, 2, shape, probs);
+  nw_tensor_file_add (out, "loss", NW_DTYPE_F32, 0, shape, &loss);
+  add_gradients (out, net, grads);
+  for (guint i = 0; i < state->tensors->len; i++)
+    {
+      const NwTensor *t = g_ptr_array_index (state->tensors, i);
+      nw_tensor_file_add (out, t->name, t->dtype, t->rank, t->shape, t->f32);
+    }
+  g_hash_table_insert (out->metadata, g_strdup ("neurowire.mode"), g_strdup (train ? "train" : "eval"));
+  g_hash_table_insert (out->metadata, g_strdup ("neurowire.updated"), g_strdup (o->update ? "true" : "false"));
+  return TRUE;
+}
+
+int
+nw_cli_step (int argc, char **argv)
+{
+  Options o = { 0 };
+  const GOptionEntry entries[] = {
+    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &o.spec_path, "The network spec (JSON; required)", "FILE" },
+    { "batch", 0, 0, G_OPTION_ARG_FILENAME, &o.batch_path,
+      "Safetensors with 'x' [rows, features] and 'y' [rows, targets] (required)", "FILE" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out_path, "Where to write the results (required)", "FILE" },
+    { "load", 0, 0, G_OPTION_ARG_FILENAME, &o.load_path, "Weights to start from (default: fresh ones from the seed)", "FILE" },
+    { "update", 0, 0, G_OPTION_ARG_NONE, &o.update, "Also take one optimizer step", NULL },
+    { "train-mode", 0, 0, G_OPTION_ARG_NONE, &o.train_mode, "Dropout on, batch statistics (the default)", NULL },
+    { "eval-mode", 0, 0, G_OPTION_ARG_NONE, &o.eval_mode, "Dropout off, BatchNorm's running statistics", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print the summary as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr (NwSpec) spec = NULL;
+  g_autoptr (NwTensorFile) batch = NULL;
+  g_autoptr (NwTensorFile) out = NULL;
+  g_autofree char *batch_base = NULL;
+  NwBackend *backend = NULL;
+  NwNet *net = NULL;
+  const NwTensor *x, *y;
+  GError *error = NULL;
+  int status = NW_CLI_EXIT_OK, n_classes, k;
+  double loss = NAN;
+
+  if (!nw_cli_parse_options ("step",
+                             "Runs one forward and backward pass of the network over the batch in --batch\n"
+                             "(as one full batch) and writes to --out: 'output' [rows, outputs] (what the\n"
+                             "loss consumed), 'probs' (probabilities), 'loss' (a scalar, the batch mean),\n"
+                             "'grad.NAME' for every parameter NAME of the state_dict, and the state_dict\n"
+                             "itself after the pass (after the optimizer step with --update).",
+                             entries, argc, argv, &status))
+    goto out;
+  if (o.spec_path == NULL || o.batch_path == NULL || o.out_path == NULL)
+    {
+      status = nw_cli_usage ("step", "--spec FILE, --batch FILE and --out FILE are required");
+      goto out;
+    }
+  if (o.train_mode && o.eval_mode)
+    {
+      status = nw_cli_usage ("step", "give --train-mode or --eval-mode, not both");
+      goto out;
+    }
+  if ((spec = nw_cli_load_spec (o.spec_path, NULL, &error)) == NULL
+      || !nw_cli_check_writable (o.out_path, &error)
+      || (batch = nw_safetensors_load (o.batch_path, &error)) == NULL)
+    goto fail;
+  batch_base = g_path_get_basename (o.batch_path);
+  if (!batch_tensors (batch, batch_base, &x, &y, &error))
+    goto fail;
+
+  k = (int) y->shape[1];
+  if (nw_cli_spec_loss (spec) == NW_LOSS_SOFTMAX_XENT)
+    {
+      if (k < 2)
+        {
+          status = nw_cli_failf ("%s: tensor 'y' has 1 column, but softmax_xent needs one-hot "
+                                 "targets, one column per class", batch_base);
+          goto out;
+        }
+      n_classes = k;
+    }
+  else
+    n_classes = k == 1 ? 2 : k;
+
+  backend = nw_backend_cpu_new ();
+  if ((net = nw_net_new (spec, (int) x->shape[1], k, n_classes, backend, &error)) == NULL)
+    {
+      char *message;
+      nw_cli_prefix_spec_error (&error, o.spec_path);
+      message = g_strdup_printf ("%s (with %s's x [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+                                 "] and y [%" G_GINT64_FORMAT ", %d])", error->message, batch_base,
+                                 x->shape[0], x->shape[1], y->shape[0], k);
+      g_free (error->message);
+      error->message = message;
+      goto fail;
+    }
+  if (o.load_path != NULL && !nw_net_load_weights (net, o.load_path, &error))
+    goto fail;
+
+  out = nw_tensor_file_new ();
+  if (!run_step (&o, spec, net, x, y, out, &loss, &error)
+      || !nw_safetensors_save (out, o.out_path, &error))
+    goto fail;
+
+  if (o.json)
+    {
+      NwJsonWriter *w = nw_json_new ("step");
+      nw_json_int (w, "rows", x->shape[0]);
+      nw_json_double (w, "loss", loss);
+      nw_json_string (w, "mode", o.eval_mode ? "eval" : "train");
+      nw_json_bool (w, "updated", o.update);
+      nw_json_int (w, "tensors", out->tensors->len);
+      nw_json_string (w, "out", o.out_path);
+      nw_json_print (w);
+    }
+  else
+    printf ("step: %" G_GINT64_FORMAT " rows, %s mode, loss %.6f%s; wrote %u tensors to %s\n",
+            x->shape[0], o.eval_mode ? "eval" : "train", loss, o.update ? ", updated" : "",
+            out->tensors->len, o.out_path);
+  goto out;
+
+fail:
+  status = nw_cli_fail (error);
+out:
+  nw_net_free (net);
+  if (backend != NULL)
+    nw_backend_free (backend);
+  g_free (o.spec_path);
+  g_free (o.batch_path);
+  g_free (o.out_path);
+  g_free (o.load_path);
+  return status;
+}

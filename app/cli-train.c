@@ -1,0 +1,433 @@
+/* cli-train.c: `neurowire-cli train`: trains a network from a spec, reports progress, and
+ * saves the weights. */
+#include "cli-common.h"
+#include "cli-json.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#define NOT_GIVEN G_MININT64
+
+typedef struct {
+  char     *spec_path, *save_path, *load_path, *data_dir, *optimizer, *lr;
+  gint64    steps, epochs, seed, batch_size, log_every;
+  gboolean  test, json, quiet;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->spec_path);
+  g_free (o->save_path);
+  g_free (o->load_path);
+  g_free (o->data_dir);
+  g_free (o->optimizer);
+  g_free (o->lr);
+}
+
+static double
+default_momentum (NwOptimizerKind k)
+{
+  return k == NW_OPT_MOMENTUM || k == NW_OPT_NESTEROV ? 0.9 : 0.0;
+}
+
+static double
+default_eps (NwOptimizerKind k)
+{
+  return k == NW_OPT_ADAGRAD ? 1e-10 : 1e-8;
+}
+
+static double
+default_weight_decay (NwOptimizerKind k)
+{
+  return k == NW_OPT_ADAMW ? 0.01 : 0.0;
+}
+
+/* Another optimizer from the command line: the settings that were the old one's defaults
+ * become the new one's (the spec file would have done the same). */
+static void
+switch_optimizer (NwTrainSpec *train, NwOptimizerKind kind)
+{
+  NwOptimizerKind old = train->optimizer;
+  if (train->momentum == default_momentum (old))
+    train->momentum = default_momentum (kind);
+  if (train->eps == default_eps (old))
+    train->eps = default_eps (kind);
+  if (train->weight_decay == default_weight_decay (old))
+    train->weight_decay = default_weight_decay (kind);
+  train->optimizer = kind;
+}
+
+static char *
+optimizer_list (void)
+{
+  GString *s = g_string_new (NULL);
+  for (int k = 0; k < NW_N_OPTIMIZERS; k++)
+    g_string_append_printf (s, "%s%s", k > 0 ? ", " : "", nw_optimizer_name ((NwOptimizerKind) k));
+  return g_string_free (s, FALSE);
+}
+
+/* Applies the command line over spec->train; a bad value is a usage error. */
+static gboolean
+apply_overrides (const Options *o, NwSpec *spec, int *status)
+{
+  NwTrainSpec *train = &spec->train;
+
+  if (o->steps != NOT_GIVEN && o->epochs != NOT_GIVEN)
+    return (*status = nw_cli_usage ("train", "give --steps or --epochs, not both")), FALSE;
+  if (o->steps != NOT_GIVEN)
+    {
+      if (o->steps < 1)
+        return (*status = nw_cli_usage ("train", "--steps must be at least 1 (got %" G_GINT64_FORMAT ")",
+                                        o->steps)), FALSE;
+      train->steps = o->steps;
+      train->epochs = 0;
+    }
+  if (o->epochs != NOT_GIVEN)
+    {
+      if (o->epochs < 1)
+        return (*status = nw_cli_usage ("train", "--epochs must be at least 1 (got %" G_GINT64_FORMAT ")",
+                                        o->epochs)), FALSE;
+      train->steps = 0;
+      train->epochs = o->epochs;
+    }
+  if (o->seed != NOT_GIVEN)
+    {
+      if (o->seed < 0)
+        return (*status = nw_cli_usage ("train", "--seed must be in 0..2^63-1 (got %" G_GINT64_FORMAT ")",
+                                        o->seed)), FALSE;
+      train->seed = (guint64) o->seed;
+    }
+  if (o->batch_size != NOT_GIVEN)
+    {
+      if (o->batch_size < 0 || o->batch_size > G_MAXINT)
+        return (*status = nw_cli_usage ("train", "--batch-size must be in 0..%d (0: the full training set; got %"
+                                        G_GINT64_FORMAT ")", G_MAXINT, o->batch_size)), FALSE;
+      train->batch_size = (int) o->batch_size;
+    }
+  if (o->log_every != NOT_GIVEN)
+    {
+      if (o->log_every < 1 || o->log_every > G_MAXINT)
+        return (*status = nw_cli_usage ("train", "--log-every must be in 1..%d (got %" G_GINT64_FORMAT ")",
+                                        G_MAXINT, o->log_every)), FALSE;
+      train->log_every = (int) o->log_every;
+    }
+  if (o->lr != NULL)
+    {
+      char *end = NULL;
+      double lr = g_ascii_strtod (o->lr, &end);
+      if (end == o->lr || *end != '\0')
+        return (*status = nw_cli_usage ("train", "--lr: '%s' is not a number", o->lr)), FALSE;
+      if (!isfinite (lr) || lr < 0)
+        return (*status = nw_cli_usage ("train", "--lr must be finite and >= 0 (got %s)", o->lr)), FALSE;
+      train->lr = lr;
+    }
+  if (o->optimizer != NULL)
+    {
+      int kind = nw_optimizer_from_name (o->optimizer);
+      if (kind < 0)
+        {
+          g_autofree char *known = optimizer_list ();
+          *status = nw_cli_usage ("train", "--optimizer: unknown optimizer '%s' (known: %s)",
+                                  o->optimizer, known);
+          return FALSE;
+        }
+      switch_optimizer (train, (NwOptimizerKind) kind);
+    }
+  return TRUE;
+}
+
+static void
+format_rate (char *buf, gsize size, double rate)
+{
+  if (!isfinite (rate))
+    g_snprintf (buf, size, "-");
+  else if (rate >= 100)
+    g_snprintf (buf, size, "%.0f", rate);
+  else
+    g_snprintf (buf, size, "%.3g", rate);
+}
+
+static int
+digits (gint64 v)
+{
+  int d = 1;
+  while (v >= 10)
+    {
+      v /= 10;
+      d++;
+    }
+  return d;
+}
+
+typedef struct {
+  const Options *o;
+  int            step_width, epoch_width;
+} Report;
+
+static void
+print_progress (const Report *r, const NwSnapshot *snap, double rate)
+{
+  if (r->o->json)
+    {
+      NwJsonWriter *w = nw_json_new ("progress");
+      nw_json_int (w, "step", snap->step);
+      nw_json_int (w, "epoch", snap->epoch);
+      nw_json_double (w, "loss", snap->train_loss);
+      nw_json_double (w, "acc", snap->train_acc);
+      if (r->o->test)
+        {
+          nw_json_double (w, "test_loss", snap->test_loss);
+          nw_json_double (w, "test_acc", snap->test_acc);
+        }
+      nw_json_double (w, "steps_per_s", rate);
+      nw_json_print (w);
+    }
+  else
+    {
+      char rbuf[64];
+      format_rate (rbuf, sizeof rbuf, rate);
+      printf ("step %*" G_GINT64_FORMAT "  epoch %*" G_GINT64_FORMAT "  loss %9.6f  acc %6.2f%%",
+              r->step_width, snap->step, r->epoch_width, snap->epoch, snap->train_loss, 100 * snap->train_acc);
+      if (r->o->test)
+        printf ("  test loss %9.6f  acc %6.2f%%", snap->test_loss, 100 * snap->test_acc);
+      printf ("  %8s steps/s\n", rbuf);
+      fflush (stdout);
+    }
+}
+
+/* `loss` and `acc` are the means over the epoch's steps. */
+static void
+print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc)
+{
+  if (r->o->json)
+    {
+      NwJsonWriter *w = nw_json_new ("epoch");
+      nw_json_int (w, "epoch", snap->epoch);
+      nw_json_int (w, "step", snap->step);
+      nw_json_double (w, "loss", loss);
+      nw_json_double (w, "acc", acc);
+      if (r->o->test)
+        {
+          nw_json_double (w, "test_loss", snap->test_loss);
+          nw_json_double (w, "test_acc", snap->test_acc);
+        }
+      nw_json_print (w);
+    }
+  else
+    {
+      printf ("epoch %*" G_GINT64_FORMAT " done at step %*" G_GINT64_FORMAT ": loss %9.6f  acc %6.2f%%",
+              r->epoch_width, snap->epoch, r->step_width, snap->step, loss, 100 * acc);
+      if (r->o->test)
+        printf ("  test loss %9.6f  acc %6.2f%%", snap->test_loss, 100 * snap->test_acc);
+      printf ("\n");
+      fflush (stdout);
+    }
+}
+
+static void
+print_header (NwTrainer *t, gint64 total, gboolean by_epochs)
+{
+  const NwSpec *spec = nw_trainer_get_spec (t);
+  const NwTrainSpec *tr = &spec->train;
+  NwDataset *data = nw_trainer_get_data (t);
+  NwBackend *backend = nw_net_get_backend (nw_trainer_get_net (t));
+  int batch = tr->batch_size <= 0 || tr->batch_size > data->train.n ? data->train.n : tr->batch_size;
+
+  printf ("train: %s on '%s' (%d training rows, %d test rows)\n",
+          spec->name != NULL ? spec->name : "unnamed network", data->name, data->train.n,
+          data->test.n);
+  printf ("       %" G_GINT64_FORMAT " steps", total);
+  if (by_epochs)
+    printf (" (%" G_GINT64_FORMAT " epochs of %d)", tr->epochs, nw_trainer_steps_per_epoch (t));
+  printf (", batch %d%s, %s lr %g, seed %" G_GUINT64_FORMAT ", %zu parameters, %s\n",
+          batch, batch == data->train.n ? " (full)" : "", nw_optimizer_name (tr->optimizer), tr->lr,
+          tr->seed, nw_net_n_params (nw_trainer_get_net (t)), backend->description);
+  fflush (stdout);
+}
+
+static void
+print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double train_loss,
+            double train_acc, double test_loss, double test_acc)
+{
+  NwBackend *backend = nw_net_get_backend (nw_trainer_get_net (t));
+  double rate = seconds > 0 ? steps / seconds : NAN;
+  if (o->json)
+    {
+      NwJsonWriter *w = nw_json_new ("done");
+      nw_json_int (w, "steps", steps);
+      nw_json_int (w, "epochs", nw_trainer_get_epoch (t));
+      nw_json_double (w, "seconds", seconds);
+      nw_json_double (w, "steps_per_s", rate);
+      nw_json_double (w, "train_loss", train_loss);
+      nw_json_double (w, "train_acc", train_acc);
+      nw_json_double (w, "test_loss", test_loss);
+      nw_json_double (w, "test_acc", test_acc);
+      nw_json_string (w, "backend", backend->description);
+      nw_json_print (w);
+    }
+  else
+    {
+      char rbuf[64];
+      format_rate (rbuf, sizeof rbuf, rate);
+      printf ("done: %" G_GINT64_FORMAT " steps in %.*f s (%s steps/s); train loss %.6f acc %.2f%%",
+              steps, seconds < 0.01 ? 6 : 3, seconds, rbuf, train_loss, 100 * train_acc);
+      if (isfinite (test_loss))
+        printf ("; test loss %.6f acc %.2f%%", test_loss, 100 * test_acc);
+      printf ("\n");
+      fflush (stdout);
+    }
+}
+
+/* The training loop and its reports; returns FALSE with `error` set. */
+static gboolean
+run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, gint64 *out_us,
+              GError **error)
+{
+  const NwSpec *spec = nw_trainer_get_spec (t);
+  Report r = { o, digits (MAX (total, 1)),
+               MAX (digits (total / MAX (nw_trainer_steps_per_epoch (t), 1)), 3) };
+  gint64 log_every = MAX (spec->train.log_every, 1);
+  gint64 start = g_get_monotonic_time (), probe_us = 0;
+  gint64 last_step = 0, last_train_us = 0, epoch = nw_trainer_get_epoch (t);
+  /* The epoch's training metrics: each snapshot's means (over the steps since the one before)
+   * weighted by those steps. */
+  gint64 last_snap_step = 0, epoch_steps = 0;
+  double epoch_loss = 0, epoch_acc = 0;
+
+  while (nw_trainer_get_step (t) < total)
+    {
+      gint64 step, probe_start, train_us;
+      gboolean log_point, epoch_end;
+      g_autoptr (NwSnapshot) snap = NULL;
+
+      if (!nw_trainer_step (t, error))
+        return FALSE;
+      step = nw_trainer_get_step (t);
+      epoch_end = by_epochs && nw_trainer_get_epoch (t) > epoch;
+      epoch = nw_trainer_get_epoch (t);
+      log_point = step % log_every == 0 || step == total;
+      if (o->quiet || !(log_point || epoch_end))
+        continue;
+
+      probe_start = g_get_monotonic_time ();
+      train_us = probe_start - start - probe_us;
+      if ((snap = nw_trainer_snapshot (t, o->test, 0, error)) == NULL)
+        return FALSE;
+      if (isfinite (snap->train_loss))
+        {
+          epoch_loss += snap->train_loss * (step - last_snap_step);
+          epoch_acc += snap->train_acc * (step - last_snap_step);
+          epoch_steps += step - last_snap_step;
+        }
+      last_snap_step = step;
+      if (log_point)
+        {
+          double dt = (train_us - last_train_us) * 1e-6;
+          print_progress (&r, snap, dt > 0 ? (step - last_step) / dt : NAN);
+          last_step = step;
+          last_train_us = train_us;
+        }
+      if (epoch_end)
+        {
+          print_epoch (&r, snap, epoch_steps > 0 ? epoch_loss / epoch_steps : NAN,
+                       epoch_steps > 0 ? epoch_acc / epoch_steps : NAN);
+          epoch_loss = epoch_acc = 0;
+          epoch_steps = 0;
+        }
+      probe_us += g_get_monotonic_time () - probe_start;
+    }
+  *out_us = g_get_monotonic_time () - start - probe_us;
+  return TRUE;
+}
+
+int
+nw_cli_train (int argc, char **argv)
+{
+  Options o = { .steps = NOT_GIVEN, .epochs = NOT_GIVEN, .seed = NOT_GIVEN,
+                .batch_size = NOT_GIVEN, .log_every = NOT_GIVEN };
+  const GOptionEntry entries[] = {
+    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &o.spec_path, "The network spec (JSON; required)", "FILE" },
+    { "steps", 0, 0, G_OPTION_ARG_INT64, &o.steps, "Train this many steps (overrides the spec)", "N" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT64, &o.epochs, "Train this many epochs (overrides the spec)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Seed of initialisation, shuffling and dropout", "N" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT64, &o.batch_size, "Rows per step (0: the full training set)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &o.lr, "Learning rate", "X" },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o.optimizer,
+      "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw", "NAME" },
+    { "log-every", 0, 0, G_OPTION_ARG_INT64, &o.log_every, "Steps between progress lines", "N" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o.save_path, "Save the trained weights (safetensors)", "FILE" },
+    { "load", 0, 0, G_OPTION_ARG_FILENAME, &o.load_path, "Start from these weights (safetensors)", "FILE" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.data_dir, "Folder of the MNIST IDX files (MNIST specs)", "DIR" },
+    { "test", 0, 0, G_OPTION_ARG_NONE, &o.test, "Also evaluate the test split at every report", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object per line", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "Print only the final line", NULL },
+    { NULL }
+  };
+  g_autoptr (NwSpec) spec = NULL;
+  g_autoptr (NwTrainer) t = NULL;
+  GError *error = NULL;
+  int status = NW_CLI_EXIT_OK;
+  gint64 total, train_us = 0;
+  gboolean by_epochs;
+  double train_loss = NAN, train_acc = NAN, test_loss = NAN, test_acc = NAN;
+
+  if (!nw_cli_parse_options ("train",
+                             "Trains the network a spec describes on the spec's data, printing progress\n"
+                             "every --log-every steps (and at each epoch's end when counting epochs), then\n"
+                             "the loss and accuracy on both splits. Steps per second leave out the time\n"
+                             "spent on progress reports and the final evaluation.",
+                             entries, argc, argv, &status))
+    goto out;
+  if (o.spec_path == NULL)
+    {
+      status = nw_cli_usage ("train", "--spec FILE is required");
+      goto out;
+    }
+  if ((spec = nw_cli_load_spec (o.spec_path, o.data_dir, &error)) == NULL)
+    goto fail;
+  if (!apply_overrides (&o, spec, &status))
+    goto out;
+  if (o.save_path != NULL && !nw_cli_check_writable (o.save_path, &error))
+    goto fail;
+  if ((t = nw_cli_trainer_new (spec, o.spec_path, NULL, &error)) == NULL)
+    goto fail;
+  if (o.load_path != NULL && !nw_net_load_weights (nw_trainer_get_net (t), o.load_path, &error))
+    goto fail;
+
+  by_epochs = spec->train.steps <= 0;
+  if (!by_epochs)
+    total = spec->train.steps;
+  else
+    {
+      int spe = nw_trainer_steps_per_epoch (t);
+      if (spec->train.epochs > G_MAXINT64 / MAX (spe, 1))
+        {
+          status = nw_cli_failf ("%" G_GINT64_FORMAT " epochs of %d steps are too many steps",
+                                 spec->train.epochs, spe);
+          goto out;
+        }
+      total = spec->train.epochs * spe;
+    }
+
+  if (!o.quiet && !o.json)
+    print_header (t, total, by_epochs);
+  if (!run_training (&o, t, total, by_epochs, &train_us, &error))
+    goto fail;
+  if (!nw_trainer_evaluate (t, FALSE, &train_loss, &train_acc, &error))
+    goto fail;
+  if (nw_trainer_get_data (t)->test.n > 0
+      && !nw_trainer_evaluate (t, TRUE, &test_loss, &test_acc, &error))
+    goto fail;
+  if (o.save_path != NULL && !nw_net_save_weights (nw_trainer_get_net (t), o.save_path, &error))
+    goto fail;
+  print_done (&o, t, nw_trainer_get_step (t), train_us * 1e-6, train_loss, train_acc, test_loss,
+              test_acc);
+  goto out;
+
+fail:
+  status = nw_cli_fail (error);
+out:
+  options_clear (&o);
+  return status;
+}

@@ -1,0 +1,111 @@
+/* neurowire-cli.c: the command-line tool's entry point: picks the subcommand and hands it the
+ * rest of the command line. Each subcommand lives in its own cli-SUB.c. */
+#include "nw-blas.h"
+#include "cli-common.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef NW_VERSION
+#define NW_VERSION "unknown"
+#endif
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} Command;
+
+static const Command commands[] = {
+  { "train",   "train a network from a spec, report progress, save its weights", nw_cli_train },
+  { "eval",    "loss and accuracy of saved weights on the training and test splits", nw_cli_eval },
+  { "predict", "the network's output probabilities for given inputs", nw_cli_predict },
+  { "step",    "one forward/backward pass on a batch file; writes outputs and gradients", nw_cli_step },
+  { "info",    "the network's nodes, output shapes and parameter counts", nw_cli_info },
+  { "latency", "time single-row inference", nw_cli_latency },
+};
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out,
+           "Usage:\n"
+           "  neurowire-cli SUBCOMMAND [OPTION...]\n"
+           "\n"
+           "Train, evaluate and inspect Neurowire networks without the desktop program.\n"
+           "\n"
+           "Subcommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\n"
+           "Options:\n"
+           "  -h, --help     show this help\n"
+           "  --version      show the version\n"
+           "\n"
+           "'neurowire-cli SUBCOMMAND --help' shows a subcommand's options.\n"
+           "Errors print one line on stderr and exit 1; usage errors exit 2.\n");
+}
+
+static const Command *
+find_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+static int
+run_command (const Command *cmd, int argc, char **argv)
+{
+  g_autofree char *name = g_strdup_printf ("neurowire-cli %s", cmd->name);
+  g_autofree char **args = g_new0 (char *, argc + 1);
+  args[0] = name;
+  for (int i = 1; i < argc; i++)
+    args[i] = argv[i];
+  return cmd->run (argc, args);
+}
+
+int
+main (int argc, char **argv)
+{
+  const Command *cmd;
+
+  /* Before anything else: OpenBLAS chose its kernels when it was loaded, and for CPU models
+   * it does not know it chose slow generic ones (see core/nw-blas.h). */
+  nw_blas_reexec_if_needed (argv);
+
+  /* The user's language and character set for GLib's messages; numbers stay "C" (a point
+   * for the decimal separator), whatever the locale. */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
+  g_set_prgname ("neurowire-cli");
+  if (argc < 2)
+    return nw_cli_usage (NULL, "no subcommand given");
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    {
+      /* "help SUB" is "SUB --help". */
+      if (strcmp (argv[1], "help") == 0 && argc > 2)
+        {
+          char *help_args[] = { argv[0], (char *) "--help", NULL };
+          if ((cmd = find_command (argv[2])) == NULL)
+            return nw_cli_usage (NULL, "unknown subcommand '%s'", argv[2]);
+          return run_command (cmd, 2, help_args);
+        }
+      print_help (stdout);
+      return NW_CLI_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("neurowire-cli %s\n", NW_VERSION);
+      return NW_CLI_EXIT_OK;
+    }
+  if (argv[1][0] == '-')
+    return nw_cli_usage (NULL, "expected a subcommand before '%s'", argv[1]);
+  if ((cmd = find_command (argv[1])) == NULL)
+    return nw_cli_usage (NULL, "unknown subcommand '%s'", argv[1]);
+  return run_command (cmd, argc - 1, argv + 1);
+}
