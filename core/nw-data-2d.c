@@ -6,6 +6,7 @@
  * then one shuffle with the seed that puts the first n - round(n * test_ratio) points in the
  * training split and the rest in the test split. One NwRng seeded with `seed` draws it all. */
 #include "nw-data.h"
+#include "nw-data-private.h"
 #include "nw-rng.h"
 
 #include <math.h>
@@ -17,33 +18,14 @@
 static const float xor_points[4][2] = { { -1, -1 }, { -1, 1 }, { 1, -1 }, { 1, 1 } };
 static const guint8 xor_labels[4] = { 0, 1, 1, 0 };
 
-static void
-fill_split (NwSplit *split, const float *xy, const guint8 *labels, const gint32 *rows, int m)
-{
-  split->n = m;
-  split->d = 2;
-  split->k = 1;
-  split->x = g_new (float, (gsize) m * 2);
-  split->y = g_new (float, (gsize) m);
-  split->labels = g_new (guint8, (gsize) m);
-  for (int i = 0; i < m; i++)
-    {
-      gsize r = rows != NULL ? (gsize) rows[i] : (gsize) i;
-      split->x[2 * i] = xy[2 * r];
-      split->x[2 * i + 1] = xy[2 * r + 1];
-      split->labels[i] = labels[r];
-      split->y[i] = labels[r] ? 1.0f : 0.0f;
-    }
-}
-
 static NwDataset *
 new_xor (void)
 {
   NwDataset *ds = g_new0 (NwDataset, 1);
   ds->name = g_strdup (nw_data_kind_name (NW_DATA_XOR));
   ds->n_classes = 2;
-  fill_split (&ds->train, &xor_points[0][0], xor_labels, NULL, 4);
-  fill_split (&ds->test, &xor_points[0][0], xor_labels, NULL, 4);
+  nw_split_fill_2d (&ds->train, &xor_points[0][0], xor_labels, NULL, 4);
+  nw_split_fill_2d (&ds->test, &xor_points[0][0], xor_labels, NULL, 4);
   return ds;
 }
 
@@ -237,8 +219,8 @@ nw_dataset_new_2d (NwDataKind kind, int n, double noise, double test_ratio, guin
   ds = g_new0 (NwDataset, 1);
   ds->name = g_strdup (nw_data_kind_name (kind));
   ds->n_classes = 2;
-  fill_split (&ds->train, xy, labels, rows, n - n_test);
-  fill_split (&ds->test, xy, labels, rows + (n - n_test), n_test);
+  nw_split_fill_2d (&ds->train, xy, labels, rows, n - n_test);
+  nw_split_fill_2d (&ds->test, xy, labels, rows + (n - n_test), n_test);
 
   g_free (xy);
   g_free (labels);

@@ -6,6 +6,7 @@
  * through g_file_set_contents (a temporary file renamed over the target), so a failed save
  * never leaves half a file under the real name. */
 #include "nw-data.h"
+#include "nw-data-private.h"
 #include "nw-rng.h"
 
 #include <math.h>
@@ -180,25 +181,6 @@ parse_contents (const char *contents, gsize length, const char *file, GArray *xy
   return TRUE;
 }
 
-static void
-fill_split (NwSplit *split, const float *xy, const guint8 *labels, const gint32 *rows, int m)
-{
-  split->n = m;
-  split->d = 2;
-  split->k = 1;
-  split->x = g_new (float, (gsize) m * 2);
-  split->y = g_new (float, (gsize) m);
-  split->labels = g_new (guint8, (gsize) m);
-  for (int i = 0; i < m; i++)
-    {
-      gsize r = (gsize) rows[i];
-      split->x[2 * i] = xy[2 * r];
-      split->x[2 * i + 1] = xy[2 * r + 1];
-      split->labels[i] = labels[r];
-      split->y[i] = labels[r] ? 1.0f : 0.0f;
-    }
-}
-
 NwDataset *
 nw_dataset_load_csv (const char *path, double test_ratio, guint64 seed, GError **error)
 {
@@ -262,8 +244,8 @@ nw_dataset_load_csv (const char *path, double test_ratio, guint64 seed, GError *
   {
     const float *points = (const float *) (void *) xy->data;
     const guint8 *classes = (const guint8 *) labels->data;
-    fill_split (&ds->train, points, classes, rows, n - n_test);
-    fill_split (&ds->test, points, classes, rows + (n - n_test), n_test);
+    nw_split_fill_2d (&ds->train, points, classes, rows, n - n_test);
+    nw_split_fill_2d (&ds->test, points, classes, rows + (n - n_test), n_test);
   }
 
 out:

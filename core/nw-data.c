@@ -2,6 +2,7 @@
  * nw_dataset_new's dispatch to the generators (nw-data-2d.c) and loaders (nw-data-csv.c,
  * nw-data-idx.c). */
 #include "nw-data.h"
+#include "nw-data-private.h"
 
 static const char *const kind_names[NW_N_DATA_KINDS] = {
   "xor", "xor_cloud", "circle", "gaussians", "spiral", "moons", "checkerboard", "csv", "mnist",
@@ -97,4 +98,23 @@ nw_dataset_new (const NwDataSpec *spec, GError **error)
   g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "data: kind %d is not a known data kind",
                (int) spec->kind);
   return NULL;
+}
+
+void
+nw_split_fill_2d (NwSplit *split, const float *xy, const guint8 *labels, const gint32 *rows, int m)
+{
+  split->n = m;
+  split->d = 2;
+  split->k = 1;
+  split->x = g_new (float, (gsize) m * 2);
+  split->y = g_new (float, (gsize) m);
+  split->labels = g_new (guint8, (gsize) m);
+  for (int i = 0; i < m; i++)
+    {
+      gsize r = rows != NULL ? (gsize) rows[i] : (gsize) i;
+      split->x[2 * i] = xy[2 * r];
+      split->x[2 * i + 1] = xy[2 * r + 1];
+      split->labels[i] = labels[r];
+      split->y[i] = labels[r] ? 1.0f : 0.0f;
+    }
 }

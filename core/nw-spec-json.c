@@ -387,17 +387,6 @@ require (Reader *r, JsonObject *obj, const char *name)
   return fail (r, NW_ERROR_SPEC, "'%s' is missing", name);
 }
 
-static gboolean
-valid_id (const char *id)
-{
-  if (id == NULL || *id == '\0')
-    return FALSE;
-  for (const char *p = id; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '.' && *p != '-')
-      return FALSE;
-  return TRUE;
-}
-
 static double
 default_alpha (NwActivation activation)
 {
@@ -460,7 +449,7 @@ read_node (Reader *r, JsonNode *json, guint index)
     }
   if (!require (r, obj, "id") || !read_string (r, obj, "id", FALSE, &id))
     return NULL;
-  if (!valid_id (id))
+  if (!nw_spec_id_is_valid (id))
     {
       fail (r, NW_ERROR_SPEC, "'id' must be letters, digits, '_', '.' or '-' (got '%s')", id);
       return NULL;

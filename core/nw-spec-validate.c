@@ -91,17 +91,6 @@ find_index (const Graph *g, const char *id)
   return v != NULL ? GPOINTER_TO_INT (v) - 1 : -1;
 }
 
-static gboolean
-valid_id (const char *id)
-{
-  if (id == NULL || *id == '\0')
-    return FALSE;
-  for (const char *p = id; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '.' && *p != '-')
-      return FALSE;
-  return TRUE;
-}
-
 /* Ids present, well formed and unique; kinds known. */
 static gboolean
 check_ids (Graph *g, GError **error)
@@ -110,7 +99,7 @@ check_ids (Graph *g, GError **error)
     {
       const NwNodeSpec *node = node_at (g, (int) i);
       int first;
-      if (!valid_id (node->id))
+      if (!nw_spec_id_is_valid (node->id))
         return fail (error, NW_ERROR_SPEC,
                      "node %u: the id '%s' is not valid (letters, digits, '_', '.' or '-')",
                      i, node->id != NULL ? node->id : "");

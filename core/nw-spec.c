@@ -429,3 +429,14 @@ nw_spec_new_chain (const char *description, GError **error)
   g_ptr_array_unref (words);
   return ok ? g_steal_pointer (&spec) : NULL;
 }
+
+gboolean
+nw_spec_id_is_valid (const char *id)
+{
+  if (id == NULL || *id == '\0')
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '.' && *p != '-')
+      return FALSE;
+  return TRUE;
+}

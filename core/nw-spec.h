@@ -100,6 +100,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwSpec, nw_spec_free)
 NwNodeSpec *nw_node_spec_new       (NwNodeKind kind, const char *id);
 NwNodeSpec *nw_spec_add_node       (NwSpec *spec, NwNodeKind kind, const char *id);
 void        nw_spec_add_edge       (NwSpec *spec, const char *from, const char *to, int port);
+/* An id is [A-Za-z0-9_.-]+. */
+gboolean    nw_spec_id_is_valid    (const char *id);
 /* Borrowed; NULL if absent. */
 NwNodeSpec *nw_spec_find_node      (const NwSpec *spec, const char *id);
 gboolean    nw_spec_remove_node    (NwSpec *spec, const char *id); /* and its edges */
