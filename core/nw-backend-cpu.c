@@ -43,7 +43,9 @@ typedef struct {
 #define FAILED(self) nw_backend_failed (self)
 
 /* Hot elementwise loops get AVX-512, AVX2 and baseline clones, picked at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* Not under ThreadSanitizer: the clones' ifunc resolvers run during relocation, before the
+ * TSan runtime is up, and crash. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define NW_HOT __attribute__ ((target_clones ("avx512f", "avx2", "default")))
 #else
 #define NW_HOT

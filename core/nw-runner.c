@@ -1,0 +1,310 @@
+/* nw-runner.c: the worker thread, its command queue and its snapshot mailbox. */
+#include "nw-runner.h"
+
+#include <string.h>
+
+/* GLib's GMutex and GAsyncQueue wait on raw futexes, which ThreadSanitizer cannot see; under
+ * TSan the hand-offs are announced to it, so that it checks everything else for real. */
+#ifdef __SANITIZE_THREAD__
+#include <sanitizer/tsan_interface.h>
+#define HANDOFF_RELEASE(p) __tsan_release (p)
+#define HANDOFF_ACQUIRE(p) __tsan_acquire (p)
+#else
+#define HANDOFF_RELEASE(p) ((void) (p))
+#define HANDOFF_ACQUIRE(p) ((void) (p))
+#endif
+
+typedef enum {
+  CMD_PLAY, CMD_PAUSE, CMD_STEP, CMD_RESET, CMD_HYPER, CMD_ENABLED, CMD_REPLACE, CMD_SNAPSHOT,
+  CMD_QUIT,
+} CmdKind;
+
+typedef struct {
+  CmdKind     kind;
+  guint64     seed;
+  NwTrainSpec hp;
+  char       *node_id;
+  gboolean    enabled;
+  NwTrainer  *trainer;
+} Cmd;
+
+struct _NwRunner {
+  GThread        *thread;
+  GAsyncQueue    *commands;      /* of Cmd*, main -> worker */
+  NwRunnerOptions options;
+  /* The mailbox: written by the worker, emptied by the reader, under `lock`. */
+  GMutex          lock;
+  gboolean        mailbox_fresh;
+  NwSnapshot     *mailbox;
+  NwRunnerStatus  mailbox_status;
+  /* Owned by the worker thread alone after nw_runner_new. */
+  NwTrainer      *trainer;
+};
+
+static void
+cmd_free (Cmd *cmd)
+{
+  g_free (cmd->node_id);
+  nw_trainer_free (cmd->trainer);
+  g_free (cmd);
+}
+
+void
+nw_runner_status_clear (NwRunnerStatus *status)
+{
+  g_clear_pointer (&status->error, g_free);
+}
+
+static void
+publish (NwRunner *r, NwSnapshot *snap, gboolean playing, double steps_per_s, const char *error)
+{
+  g_mutex_lock (&r->lock);
+  HANDOFF_ACQUIRE (&r->lock);
+  g_clear_pointer (&r->mailbox, nw_snapshot_free);
+  nw_runner_status_clear (&r->mailbox_status);
+  r->mailbox = snap;
+  r->mailbox_fresh = TRUE;
+  r->mailbox_status.playing = playing;
+  r->mailbox_status.steps_per_s = steps_per_s;
+  r->mailbox_status.error = g_strdup (error);
+  HANDOFF_RELEASE (&r->lock);
+  g_mutex_unlock (&r->lock);
+}
+
+typedef struct {
+  gboolean playing;
+  int      pending_steps;
+  gboolean want_snapshot;
+  gboolean quit;
+  gint64   last_publish_us;
+  gint64   last_publish_step;
+  int      snapshots;
+  char    *error;
+} WorkerState;
+
+static void
+apply (NwRunner *r, WorkerState *w, Cmd *cmd)
+{
+  GError *error = NULL;
+  switch (cmd->kind)
+    {
+    case CMD_PLAY:
+      w->playing = TRUE;
+      g_clear_pointer (&w->error, g_free);
+      break;
+    case CMD_PAUSE:
+      w->playing = FALSE;
+      w->want_snapshot = TRUE;
+      break;
+    case CMD_STEP:
+      w->playing = FALSE;
+      w->pending_steps++;
+      break;
+    case CMD_RESET:
+      nw_trainer_reset (r->trainer, cmd->seed);
+      g_clear_pointer (&w->error, g_free);
+      w->want_snapshot = TRUE;
+      break;
+    case CMD_HYPER:
+      nw_trainer_set_hyper (r->trainer, &cmd->hp);
+      break;
+    case CMD_ENABLED:
+      if (!nw_net_set_enabled (nw_trainer_get_net (r->trainer), cmd->node_id, cmd->enabled, &error))
+        {
+          g_free (w->error);
+          w->error = g_strdup (error->message);
+          g_error_free (error);
+        }
+      w->want_snapshot = TRUE;
+      break;
+    case CMD_REPLACE:
+      nw_trainer_free (r->trainer);
+      r->trainer = g_steal_pointer (&cmd->trainer);
+      w->playing = FALSE;
+      g_clear_pointer (&w->error, g_free);
+      w->want_snapshot = TRUE;
+      break;
+    case CMD_SNAPSHOT:
+      w->want_snapshot = TRUE;
+      break;
+    case CMD_QUIT:
+    default:
+      w->quit = TRUE;
+      break;
+    }
+}
+
+static void
+take_snapshot (NwRunner *r, WorkerState *w)
+{
+  GError *error = NULL;
+  gint64 now = g_get_monotonic_time ();
+  gint64 step = nw_trainer_get_step (r->trainer);
+  double dt = (now - w->last_publish_us) / 1e6;
+  double rate = dt > 0 && w->last_publish_us > 0 ? (step - w->last_publish_step) / dt : 0;
+  gboolean with_test = r->options.test_every > 0 && w->snapshots % r->options.test_every == 0;
+  NwSnapshot *snap = nw_trainer_snapshot (r->trainer, with_test, r->options.grid_n, &error);
+  if (snap == NULL)
+    {
+      g_free (w->error);
+      w->error = g_strdup (error->message);
+      g_error_free (error);
+      w->playing = FALSE;
+    }
+  w->snapshots++;
+  w->last_publish_us = now;
+  w->last_publish_step = step;
+  w->want_snapshot = FALSE;
+  publish (r, snap, w->playing, rate, w->error);
+}
+
+static gpointer
+worker (gpointer data)
+{
+  NwRunner *r = data;
+  WorkerState w = { 0 };
+  gint64 publish_us = (gint64) MAX (r->options.publish_ms, 1) * 1000;
+
+  w.last_publish_us = g_get_monotonic_time ();
+  while (!w.quit)
+    {
+      /* Idle: block until told something. Busy: only look. */
+      Cmd *cmd = (w.playing || w.pending_steps > 0 || w.want_snapshot)
+        ? g_async_queue_try_pop (r->commands) : g_async_queue_pop (r->commands);
+      if (cmd != NULL)
+        {
+          HANDOFF_ACQUIRE (cmd);
+          apply (r, &w, cmd);
+          cmd_free (cmd);
+          continue;   /* drain every queued command before the next step */
+        }
+      if (w.playing || w.pending_steps > 0)
+        {
+          GError *error = NULL;
+          if (!nw_trainer_step (r->trainer, &error))
+            {
+              /* Divergence or a backend failure: stop and say so. */
+              g_free (w.error);
+              w.error = g_strdup (error->message);
+              g_error_free (error);
+              w.playing = FALSE;
+              w.pending_steps = 0;
+              w.want_snapshot = TRUE;
+            }
+          if (w.pending_steps > 0 && --w.pending_steps == 0)
+            w.want_snapshot = TRUE;
+          if (r->options.max_steps > 0 && nw_trainer_get_step (r->trainer) >= r->options.max_steps
+              && w.playing)
+            {
+              w.playing = FALSE;
+              w.want_snapshot = TRUE;
+            }
+        }
+      if (w.want_snapshot || (w.playing && g_get_monotonic_time () - w.last_publish_us >= publish_us))
+        take_snapshot (r, &w);
+    }
+  g_free (w.error);
+  return NULL;
+}
+
+NwRunner *
+nw_runner_new (NwTrainer *trainer, const NwRunnerOptions *options)
+{
+  NwRunner *r = g_new0 (NwRunner, 1);
+  r->trainer = trainer;
+  r->options = *options;
+  r->commands = g_async_queue_new_full ((GDestroyNotify) cmd_free);
+  g_mutex_init (&r->lock);
+  r->thread = g_thread_new ("nw-trainer", worker, r);
+  nw_runner_request_snapshot (r);
+  return r;
+}
+
+static void
+send (NwRunner *r, Cmd *cmd)
+{
+  HANDOFF_RELEASE (cmd);
+  g_async_queue_push (r->commands, cmd);
+}
+
+static Cmd *
+cmd_new (CmdKind kind)
+{
+  Cmd *cmd = g_new0 (Cmd, 1);
+  cmd->kind = kind;
+  return cmd;
+}
+
+void
+nw_runner_free (NwRunner *r)
+{
+  if (r == NULL)
+    return;
+  /* QUIT jumps the queue: a closing window must not wait for queued work. */
+  {
+    Cmd *quit = cmd_new (CMD_QUIT);
+    HANDOFF_RELEASE (quit);
+    g_async_queue_push_front (r->commands, quit);
+  }
+  g_thread_join (r->thread);
+  g_async_queue_unref (r->commands);
+  nw_trainer_free (r->trainer);
+  g_clear_pointer (&r->mailbox, nw_snapshot_free);
+  nw_runner_status_clear (&r->mailbox_status);
+  g_mutex_clear (&r->lock);
+  g_free (r);
+}
+
+void nw_runner_play (NwRunner *r) { send (r, cmd_new (CMD_PLAY)); }
+void nw_runner_pause (NwRunner *r) { send (r, cmd_new (CMD_PAUSE)); }
+void nw_runner_step (NwRunner *r) { send (r, cmd_new (CMD_STEP)); }
+void nw_runner_request_snapshot (NwRunner *r) { send (r, cmd_new (CMD_SNAPSHOT)); }
+
+void
+nw_runner_reset (NwRunner *r, guint64 seed)
+{
+  Cmd *cmd = cmd_new (CMD_RESET);
+  cmd->seed = seed;
+  send (r, cmd);
+}
+
+void
+nw_runner_set_hyper (NwRunner *r, const NwTrainSpec *hp)
+{
+  Cmd *cmd = cmd_new (CMD_HYPER);
+  cmd->hp = *hp;
+  send (r, cmd);
+}
+
+void
+nw_runner_set_enabled (NwRunner *r, const char *node_id, gboolean enabled)
+{
+  Cmd *cmd = cmd_new (CMD_ENABLED);
+  cmd->node_id = g_strdup (node_id);
+  cmd->enabled = enabled;
+  send (r, cmd);
+}
+
+void
+nw_runner_replace (NwRunner *r, NwTrainer *trainer)
+{
+  Cmd *cmd = cmd_new (CMD_REPLACE);
+  cmd->trainer = trainer;
+  send (r, cmd);
+}
+
+gboolean
+nw_runner_take (NwRunner *r, NwSnapshot **snapshot, NwRunnerStatus *status)
+{
+  gboolean fresh;
+  g_mutex_lock (&r->lock);
+  HANDOFF_ACQUIRE (&r->lock);
+  fresh = r->mailbox_fresh;
+  r->mailbox_fresh = FALSE;
+  *snapshot = g_steal_pointer (&r->mailbox);
+  *status = r->mailbox_status;
+  r->mailbox_status.error = NULL;
+  HANDOFF_RELEASE (&r->lock);
+  g_mutex_unlock (&r->lock);
+  return fresh;
+}

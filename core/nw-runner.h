@@ -1,0 +1,51 @@
+/* nw-runner.h: a trainer on its own thread, driven by commands, publishing snapshots.
+ *
+ * The runner owns a trainer and a GThread. Callers (the UI's main thread) send commands,
+ * which the worker applies between steps, and take the newest snapshot from a one-slot
+ * mailbox: a new snapshot replaces an unread one, so the worker never waits for its reader.
+ * Nothing here calls GTK; the UI polls nw_runner_take_snapshot() from its frame clock. */
+#pragma once
+
+#include "nw-trainer.h"
+
+G_BEGIN_DECLS
+
+typedef struct _NwRunner NwRunner;
+
+typedef struct {
+  int      publish_ms;    /* at most one snapshot per this many ms while playing (33: ~30/s) */
+  int      grid_n;        /* decision-boundary grid for 2D data (0: none) */
+  int      test_every;    /* evaluate the test split every this many snapshots (0: never) */
+  gint64   max_steps;     /* pause by itself after this many steps (0: no limit) */
+} NwRunnerOptions;
+
+/* Status published with each snapshot. */
+typedef struct {
+  gboolean playing;
+  double   steps_per_s;   /* over the last publish interval */
+  char    *error;         /* set when training stopped on an error (divergence) */
+} NwRunnerStatus;
+
+/* Takes ownership of `trainer`; starts paused. */
+NwRunner   *nw_runner_new            (NwTrainer *trainer, const NwRunnerOptions *options);
+/* Stops the worker (mid-step or not), joins it and frees everything. */
+void        nw_runner_free           (NwRunner *runner);
+
+void        nw_runner_play           (NwRunner *runner);
+void        nw_runner_pause          (NwRunner *runner);
+void        nw_runner_step           (NwRunner *runner);           /* one step, then paused */
+void        nw_runner_reset          (NwRunner *runner, guint64 seed);
+void        nw_runner_set_hyper      (NwRunner *runner, const NwTrainSpec *hp);
+void        nw_runner_set_enabled    (NwRunner *runner, const char *node_id, gboolean enabled);
+/* Replaces the trainer (a new network or data); takes ownership. */
+void        nw_runner_replace        (NwRunner *runner, NwTrainer *trainer);
+/* Asks for a snapshot now (also while paused). */
+void        nw_runner_request_snapshot (NwRunner *runner);
+
+/* What the worker published since the last call: TRUE and the newest snapshot (NULL if taking
+ * it failed; the status then says why) with its status, transfer full; FALSE if nothing new. */
+gboolean    nw_runner_take           (NwRunner *runner, NwSnapshot **snapshot,
+                                      NwRunnerStatus *status);
+void        nw_runner_status_clear   (NwRunnerStatus *status);
+
+G_END_DECLS

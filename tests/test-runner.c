@@ -1,0 +1,196 @@
+/* test-runner.c: the trainer thread and its hand-off to a reader, as the desktop program uses
+ * them. Also built with ThreadSanitizer (test 'runner-tsan'): the reader loop below plays the
+ * UI's frame clock while the worker trains, so any unsynchronised access shows up there. */
+#include "nw-test.h"
+#include "nw-runner.h"
+
+#include <math.h>
+
+static NwTrainer *
+xor_trainer (double lr)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = nw_spec_new_chain ("2 dense:8 tanh dense:8 tanh dense:1 sigmoid bce", &error);
+  NwTrainer *t;
+  NW_ASSERT_NO_ERROR (error);
+  spec->data.kind = NW_DATA_XOR_CLOUD;
+  spec->data.n = 200;
+  spec->train.optimizer = NW_OPT_ADAM;
+  spec->train.lr = lr;
+  spec->train.batch_size = 20;
+  t = nw_trainer_new (spec, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  return t;
+}
+
+static const NwRunnerOptions options = { .publish_ms = 10, .grid_n = 8, .test_every = 2 };
+
+/* Waits up to `ms` for a published snapshot matching `pred`; returns it (or NULL). */
+static NwSnapshot *
+wait_for (NwRunner *r, int ms, gboolean (*pred) (const NwSnapshot *, const NwRunnerStatus *, gpointer),
+          gpointer data, NwRunnerStatus *out_status)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      NwSnapshot *snap = NULL;
+      NwRunnerStatus status = { 0 };
+      if (nw_runner_take (r, &snap, &status))
+        {
+          if (pred (snap, &status, data))
+            {
+              if (out_status != NULL)
+                *out_status = status;
+              else
+                nw_runner_status_clear (&status);
+              return snap;
+            }
+          nw_snapshot_free (snap);
+          nw_runner_status_clear (&status);
+        }
+      g_usleep (2000);   /* a frame clock is ~16 ms; poll faster to stress the hand-off */
+    }
+  return NULL;
+}
+
+static gboolean
+step_at_least (const NwSnapshot *s, const NwRunnerStatus *st, gpointer data)
+{
+  return s != NULL && s->step >= GPOINTER_TO_INT (data);
+}
+
+static gboolean
+step_is (const NwSnapshot *s, const NwRunnerStatus *st, gpointer data)
+{
+  return s != NULL && s->step == GPOINTER_TO_INT (data);
+}
+
+/* A snapshot of the replacement network (7 nodes) that has trained a little. */
+static gboolean
+new_net_trained (const NwSnapshot *s, const NwRunnerStatus *st, gpointer data)
+{
+  return s != NULL && s->n_layers == 7 && s->step >= GPOINTER_TO_INT (data);
+}
+
+static gboolean
+has_error (const NwSnapshot *s, const NwRunnerStatus *st, gpointer data)
+{
+  return st->error != NULL;
+}
+
+static void
+test_play_pause_step_reset (void)
+{
+  NwRunner *r = nw_runner_new (xor_trainer (0.01), &options);
+  NwSnapshot *snap;
+  NwRunnerStatus st = { 0 };
+  gint64 paused_at;
+
+  snap = wait_for (r, 2000, step_is, GINT_TO_POINTER (0), NULL);   /* the initial snapshot */
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->grid_n, 8);
+  nw_snapshot_free (snap);
+
+  nw_runner_play (r);
+  snap = wait_for (r, 5000, step_at_least, GINT_TO_POINTER (300), &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT (st.playing);
+  CU_ASSERT (st.steps_per_s > 0);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+
+  nw_runner_pause (r);
+  snap = wait_for (r, 2000, step_at_least, GINT_TO_POINTER (0), NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  paused_at = snap->step;
+  nw_snapshot_free (snap);
+  /* Paused: one Step advances exactly one mini-batch. */
+  nw_runner_step (r);
+  snap = wait_for (r, 2000, step_is, GINT_TO_POINTER ((int) paused_at + 1), NULL);
+  CU_ASSERT_PTR_NOT_NULL (snap);
+  nw_snapshot_free (snap);
+
+  nw_runner_reset (r, 7);
+  snap = wait_for (r, 2000, step_is, GINT_TO_POINTER (0), NULL);
+  CU_ASSERT_PTR_NOT_NULL (snap);
+  nw_snapshot_free (snap);
+  nw_runner_free (r);
+}
+
+/* Live settings while playing: the learning rate, a dropout switch, a whole new trainer. */
+static void
+test_live_commands (void)
+{
+  GError *error = NULL;
+  NwRunner *r = nw_runner_new (xor_trainer (0.01), &options);
+  g_autoptr (NwSpec) spec = nw_spec_new_chain ("2 dense:8 relu dropout:0.2 dense:1 sigmoid bce", &error);
+  NwTrainSpec hp = spec->train;
+  NwSnapshot *snap;
+  NwTrainer *t2;
+
+  nw_runner_play (r);
+  hp.optimizer = NW_OPT_SGD;
+  hp.lr = 0.5;
+  hp.batch_size = 10;
+  for (int i = 0; i < 20; i++)
+    {
+      hp.lr = 0.1 + 0.01 * i;
+      nw_runner_set_hyper (r, &hp);
+      g_usleep (1000);
+    }
+  snap = wait_for (r, 5000, step_at_least, GINT_TO_POINTER (200), NULL);
+  CU_ASSERT_PTR_NOT_NULL (snap);
+  nw_snapshot_free (snap);
+
+  spec->data.kind = NW_DATA_CIRCLE;
+  t2 = nw_trainer_new (spec, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  nw_runner_replace (r, t2);
+  nw_runner_set_enabled (r, "dropout1", FALSE);
+  nw_runner_play (r);
+  snap = wait_for (r, 5000, new_net_trained, GINT_TO_POINTER (50), NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  nw_snapshot_free (snap);
+  /* Closing while it trains: returns promptly, frees everything (ASan checks the rest). */
+  nw_runner_free (r);
+}
+
+static void
+test_divergence_reported (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = nw_spec_new_chain ("2 dense:32 relu dense:32 relu dense:1 mse", &error);
+  NwRunner *r;
+  NwSnapshot *snap;
+  NwRunnerStatus st = { 0 };
+  spec->data.kind = NW_DATA_GAUSSIANS;
+  spec->train.optimizer = NW_OPT_SGD;
+  spec->train.lr = 50;
+  r = nw_runner_new (nw_trainer_new (spec, NULL, NULL, &error), &options);
+  nw_runner_play (r);
+  snap = wait_for (r, 5000, has_error, NULL, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (st.error);
+  CU_ASSERT (strstr (st.error, "diverged") != NULL);
+  CU_ASSERT_FALSE (st.playing);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  nw_runner_free (r);
+}
+
+static const NwTestCase cases[] = {
+  { "play_pause_step_reset", test_play_pause_step_reset },
+  { "live_commands", test_live_commands },
+  { "divergence_reported", test_divergence_reported },
+  { NULL, NULL },
+};
+
+static const NwTestSuite suites[] = {
+  { "runner", cases },
+  { NULL, NULL },
+};
+
+int
+main (int argc, char **argv)
+{
+  return nw_test_main (argc, argv, suites);
+}
