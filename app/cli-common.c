@@ -1,6 +1,7 @@
 /* cli-common.c: option parsing, error lines, spec and trainer set-up shared by the
  * subcommands of neurowire-cli. */
 #include "cli-common.h"
+#include "nw-backend-choice.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -172,10 +173,36 @@ nw_cli_prefix_spec_error (GError **error, const char *spec_path)
     g_prefix_error (error, "%s: ", base);
 }
 
-NwTrainer *
-nw_cli_trainer_new (const NwSpec *spec, const char *spec_path, NwDataset *data, GError **error)
+void
+nw_cli_backend_options_clear (NwCliBackendOptions *o)
 {
-  NwTrainer *t = nw_trainer_new (spec, data, NULL, error);
+  g_clear_pointer (&o->backend, g_free);
+  g_clear_pointer (&o->device, g_free);
+}
+
+NwTrainer *
+nw_cli_trainer_new (const NwSpec *spec, const char *spec_path, NwDataset *data,
+                    const NwCliBackendOptions *backend, char **why, GError **error)
+{
+  NwTrainer *t;
+  if (data != NULL || backend == NULL)
+    {
+      t = nw_trainer_new (spec, data, NULL, error);
+      if (t != NULL && why != NULL)
+        *why = g_strdup ("the CPU backend");
+    }
+  else
+    {
+      const char *name = backend->backend != NULL ? backend->backend : g_getenv ("NW_BACKEND");
+      int kind = nw_backend_kind_from_name (name != NULL && *name != '\0' ? name : NULL);
+      if (kind < 0)
+        {
+          g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
+                       "unknown backend '%s': auto, cpu or cl", name);
+          return NULL;
+        }
+      t = nw_trainer_new_on_backend (spec, kind, backend->device, why, error);
+    }
   if (t == NULL)
     nw_cli_prefix_spec_error (error, spec_path);
   return t;

@@ -23,6 +23,7 @@ int         nw_cli_predict         (int argc, char **argv);
 int         nw_cli_step            (int argc, char **argv);
 int         nw_cli_info            (int argc, char **argv);
 int         nw_cli_latency         (int argc, char **argv);
+int         nw_cli_devices         (int argc, char **argv);
 
 /* Prints `error` (consumed) as the one error line; returns NW_CLI_EXIT_FAILED. */
 int         nw_cli_fail            (GError *error);
@@ -47,9 +48,26 @@ NwSpec     *nw_cli_load_spec       (const char *path, const char *data_dir, GErr
 NwDataset  *nw_cli_dataset_new     (const NwSpec *spec, gboolean fallback, gboolean *fell_back,
                                     GError **error);
 
-/* A trainer over `data` (owned; NULL: the spec's data) on the CPU backend. Errors about the
- * graph are prefixed with the spec file's name. */
+/* --backend and --device, shared by the subcommands that train or evaluate. */
+typedef struct {
+  char *backend;   /* auto, cpu, cl; NULL: $NW_BACKEND, else auto */
+  char *device;    /* an OpenCL device request (index or name part); NULL: $NW_CL_DEVICE */
+} NwCliBackendOptions;
+
+#define NW_CLI_BACKEND_ENTRIES(o) \
+  { "backend", 0, 0, G_OPTION_ARG_STRING, &(o).backend, \
+    "auto (default: a GPU, else the faster of OpenCL and CPU), cpu or cl", "KIND" }, \
+  { "device", 0, 0, G_OPTION_ARG_STRING, &(o).device, \
+    "OpenCL device: its index or part of its name (see 'neurowire-cli devices')", "DEVICE" }
+
+void        nw_cli_backend_options_clear (NwCliBackendOptions *o);
+
+/* A trainer for `spec`. With `data` (owned) or without `backend` options: over that data (NULL:
+ * the spec's) on the CPU backend. Otherwise on the backend the options choose, and `why`
+ * (may be NULL) receives the sentence that says which and why. Errors about the graph are
+ * prefixed with the spec file's name. */
 NwTrainer  *nw_cli_trainer_new     (const NwSpec *spec, const char *spec_path, NwDataset *data,
+                                    const NwCliBackendOptions *backend, char **why,
                                     GError **error);
 
 /* The spec's loss kind (MSE if it has no loss node; validation reports that). */

@@ -10,11 +10,13 @@ nw_cli_eval (int argc, char **argv)
 {
   char *spec_path = NULL, *load_path = NULL, *data_dir = NULL;
   gboolean json = FALSE;
+  NwCliBackendOptions backend_opts = { NULL, NULL };
   const GOptionEntry entries[] = {
     { "spec", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "The network spec (JSON; required)", "FILE" },
     { "load", 0, 0, G_OPTION_ARG_FILENAME, &load_path, "The weights (safetensors; required)", "FILE" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Folder of the MNIST IDX files (MNIST specs)", "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    NW_CLI_BACKEND_ENTRIES (backend_opts),
     { NULL }
   };
   g_autoptr (NwSpec) spec = NULL;
@@ -36,7 +38,7 @@ nw_cli_eval (int argc, char **argv)
       goto out;
     }
   if ((spec = nw_cli_load_spec (spec_path, data_dir, &error)) == NULL
-      || (t = nw_cli_trainer_new (spec, spec_path, NULL, &error)) == NULL
+      || (t = nw_cli_trainer_new (spec, spec_path, NULL, &backend_opts, NULL, &error)) == NULL
       || !nw_net_load_weights (nw_trainer_get_net (t), load_path, &error))
     goto fail;
   data = nw_trainer_get_data (t);
@@ -69,6 +71,7 @@ nw_cli_eval (int argc, char **argv)
 fail:
   status = nw_cli_fail (error);
 out:
+  nw_cli_backend_options_clear (&backend_opts);
   g_free (spec_path);
   g_free (load_path);
   g_free (data_dir);

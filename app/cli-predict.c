@@ -235,7 +235,7 @@ nw_cli_predict (int argc, char **argv)
     goto fail;
   /* Weights matter here, not the data: MNIST files may be absent. */
   if ((data = nw_cli_dataset_new (spec, TRUE, NULL, &error)) == NULL
-      || (t = nw_cli_trainer_new (spec, spec_path, data, &error)) == NULL)
+      || (t = nw_cli_trainer_new (spec, spec_path, data, NULL, NULL, &error)) == NULL)
     goto fail;
   if (load_path != NULL && !nw_net_load_weights (nw_trainer_get_net (t), load_path, &error))
     goto fail;

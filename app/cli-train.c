@@ -12,6 +12,8 @@ typedef struct {
   char     *spec_path, *save_path, *load_path, *data_dir, *optimizer, *lr;
   gint64    steps, epochs, seed, batch_size, log_every;
   gboolean  test, json, quiet;
+  NwCliBackendOptions backend;
+  char     *backend_why;   /* which backend runs and why, for the header and the done line */
 } Options;
 
 static void
@@ -23,6 +25,8 @@ options_clear (Options *o)
   g_free (o->data_dir);
   g_free (o->optimizer);
   g_free (o->lr);
+  nw_cli_backend_options_clear (&o->backend);
+  g_free (o->backend_why);
 }
 
 static double
@@ -226,7 +230,7 @@ print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc)
 }
 
 static void
-print_header (NwTrainer *t, gint64 total, gboolean by_epochs)
+print_header (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs)
 {
   const NwSpec *spec = nw_trainer_get_spec (t);
   const NwTrainSpec *tr = &spec->train;
@@ -243,6 +247,7 @@ print_header (NwTrainer *t, gint64 total, gboolean by_epochs)
   printf (", batch %d%s, %s lr %g, seed %" G_GUINT64_FORMAT ", %zu parameters, %s\n",
           batch, batch == data->train.n ? " (full)" : "", nw_optimizer_name (tr->optimizer), tr->lr,
           tr->seed, nw_net_n_params (nw_trainer_get_net (t)), backend->description);
+  printf ("       backend: %s\n", o->backend_why);
   fflush (stdout);
 }
 
@@ -264,6 +269,7 @@ print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double
       nw_json_double (w, "test_loss", test_loss);
       nw_json_double (w, "test_acc", test_acc);
       nw_json_string (w, "backend", backend->description);
+      nw_json_string (w, "backend_why", o->backend_why);
       nw_json_print (w);
     }
   else
@@ -362,6 +368,7 @@ nw_cli_train (int argc, char **argv)
     { "test", 0, 0, G_OPTION_ARG_NONE, &o.test, "Also evaluate the test split at every report", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object per line", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "Print only the final line", NULL },
+    NW_CLI_BACKEND_ENTRIES (o.backend),
     { NULL }
   };
   g_autoptr (NwSpec) spec = NULL;
@@ -390,7 +397,7 @@ nw_cli_train (int argc, char **argv)
     goto out;
   if (o.save_path != NULL && !nw_cli_check_writable (o.save_path, &error))
     goto fail;
-  if ((t = nw_cli_trainer_new (spec, o.spec_path, NULL, &error)) == NULL)
+  if ((t = nw_cli_trainer_new (spec, o.spec_path, NULL, &o.backend, &o.backend_why, &error)) == NULL)
     goto fail;
   if (o.load_path != NULL && !nw_net_load_weights (nw_trainer_get_net (t), o.load_path, &error))
     goto fail;
@@ -411,7 +418,7 @@ nw_cli_train (int argc, char **argv)
     }
 
   if (!o.quiet && !o.json)
-    print_header (t, total, by_epochs);
+    print_header (&o, t, total, by_epochs);
   if (!run_training (&o, t, total, by_epochs, &train_us, &error))
     goto fail;
   if (!nw_trainer_evaluate (t, FALSE, &train_loss, &train_acc, &error))

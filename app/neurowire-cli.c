@@ -24,6 +24,7 @@ static const Command commands[] = {
   { "step",    "one forward/backward pass on a batch file; writes outputs and gradients", nw_cli_step },
   { "info",    "the network's nodes, output shapes and parameter counts", nw_cli_info },
   { "latency", "time single-row inference", nw_cli_latency },
+  { "devices", "list the OpenCL devices and which one would train", nw_cli_devices },
 };
 
 static void

@@ -69,6 +69,15 @@ clblast_gemm (NwBackend *b, const Shape *s, NwBuffer *a, NwBuffer *bm, NwBuffer 
     }
 }
 
+/* The machine's load average, printed with the figures (other work skews them). */
+static void
+print_load (const char *when)
+{
+  g_autofree char *load = NULL;
+  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+    printf ("load average %s: %s", when, load);
+}
+
 static double
 now (void)
 {
@@ -250,6 +259,7 @@ main (int argc, char **argv)
       return 1;
     }
   printf ("%s: %s\n", b->description, nw_backend_cl_get_device (b)->why);
+  print_load ("before");
   if (g_getenv ("NW_CL_GEMM_TUNING") != NULL)
     printf ("NW_CL_GEMM_TUNING=%s\n", g_getenv ("NW_CL_GEMM_TUNING"));
   bench_gemm (b, reps, with_clblast, big);
@@ -265,5 +275,6 @@ main (int argc, char **argv)
               steps_per_second ("examples/mnist-mlp.json", NULL, 300),
               steps_per_second ("examples/mnist-mlp.json", dev, 300));
     }
+  print_load ("after");
   return 0;
 }

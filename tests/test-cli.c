@@ -396,7 +396,9 @@ test_train_epochs (void)
                    last_epoch_step);
 
   assert_ok (human);
-  CU_ASSERT_EQUAL (count_lines (human->out), 2 + 2 + 1);   /* header, 2 reports, done */
+  CU_ASSERT_EQUAL (count_lines (human->out), 3 + 2 + 1);   /* header, 2 reports, done */
+  /* The header says which backend runs and why (the tests pin the CPU: NW_BACKEND=cpu). */
+  CU_ASSERT (strstr (human->out, "backend: the CPU backend, as asked") != NULL);
   CU_ASSERT (strstr (human->out, "step 200") != NULL);
   CU_ASSERT (strstr (human->out, "done: 200 steps in ") != NULL);
 }

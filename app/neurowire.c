@@ -1,0 +1,101 @@
+/* neurowire.c: the desktop program: a GtkApplication whose windows (NwWindow) wire, train and
+ * show networks. `neurowire [FILE.json...]` opens networks; a second invocation hands its
+ * files to the running instance (over D-Bus), which opens each in its window. */
+#include "nw-blas.h"
+#include "nw-ui.h"
+#include "nw-window.h"
+
+#include <locale.h>
+
+#ifndef NW_VERSION
+#define NW_VERSION "unknown"
+#endif
+
+#define APP_ID "org.neurowire.Neurowire"
+
+static void
+action_about (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  GtkApplication *app = data;
+  static const char *authors[] = { "The Neurowire authors", NULL };
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", "Neurowire",
+                         "version", NW_VERSION,
+                         "logo-icon-name", APP_ID,
+                         "comments", "Wire a neural network, train it live and watch it learn: "
+                                     "decision boundaries, activations and the gradient "
+                                     "reaching every layer.",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         NULL);
+}
+
+static void
+action_quit (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  GtkApplication *app = data;
+  /* Each window asks about unsaved changes as it closes. */
+  GList *windows = g_list_copy (gtk_application_get_windows (app));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "about", .activate = action_about },
+  { .name = "quit", .activate = action_quit },
+};
+
+static void
+on_startup (GApplication *app, gpointer data)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *help_accels[] = { "<Control>question", NULL };
+  /* Numbers in files and labels use a point, whatever the locale. */
+  setlocale (LC_NUMERIC, "C");
+  nw_ui_load_css (gdk_display_get_default ());
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/org/neurowire/Neurowire/icons");
+  gtk_window_set_default_icon_name (APP_ID);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
+                                         help_accels);
+}
+
+static void
+on_activate (GApplication *app, gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (nw_window_new (GTK_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+on_open (GApplication *app, GFile **files, int n_files, const char *hint, gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL || !NW_IS_WINDOW (window))
+    window = GTK_WINDOW (nw_window_new (GTK_APPLICATION (app)));
+  gtk_window_present (window);
+  /* One network per window: the last good file wins; each bad one is reported. */
+  for (int i = 0; i < n_files; i++)
+    nw_window_open_file (NW_WINDOW (window), files[i]);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GtkApplication) app = NULL;
+
+  /* Before anything else: OpenBLAS chose its kernels when it was loaded (see nw-blas.h). */
+  nw_blas_reexec_if_needed (argv);
+  g_set_application_name ("Neurowire");
+  nw_ui_init ();
+  app = gtk_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
+  g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);
+  g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
+  g_signal_connect (app, "open", G_CALLBACK (on_open), NULL);
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

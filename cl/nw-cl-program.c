@@ -1,0 +1,173 @@
+/* nw-cl-program.c: kernel sources from GResources, program builds, and the binary cache. */
+#include "nw-cl-program.h"
+#include "nw-kernels-resources.h"
+#include "nw-types.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define KERNEL_RESOURCE_DIR "/org/neurowire/kernels/"
+
+GBytes *
+nw_cl_kernel_source (const char *file_name, GError **error)
+{
+  g_autofree char *path = g_strconcat (KERNEL_RESOURCE_DIR, file_name, NULL);
+  GError *local = NULL;
+  /* The resource is looked up directly (not through the global registry), which also makes
+   * the linker keep it when the static library is linked into a program. */
+  GBytes *bytes = g_resource_lookup_data (nw_kernels_get_resource (), path,
+                                          G_RESOURCE_LOOKUP_FLAGS_NONE, &local);
+  if (bytes == NULL)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "kernel source %s is not in the program: %s",
+                   file_name, local->message);
+      g_error_free (local);
+    }
+  return bytes;
+}
+
+static char *
+build_log (cl_program program, cl_device_id device)
+{
+  size_t size = 0;
+  char *log;
+  GError *error = NULL;
+  if (!NW_CL_CHECK (clGetProgramBuildInfo (program, device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size), &error))
+    goto failed;
+  log = g_malloc0 (size + 1);
+  if (!NW_CL_CHECK (clGetProgramBuildInfo (program, device, CL_PROGRAM_BUILD_LOG, size, log, NULL), &error))
+    {
+      g_free (log);
+      goto failed;
+    }
+  return g_strstrip (log);
+failed:
+  log = g_strdup_printf ("(no build log: %s)", error->message);
+  g_error_free (error);
+  return log;
+}
+
+/* ---- the on-disk binary cache ---- */
+
+static gboolean
+cache_enabled (void)
+{
+  const char *v = g_getenv ("NW_CL_CACHE");
+  return v == NULL || strcmp (v, "0") != 0;
+}
+
+static char *
+cache_path (const NwClDeviceInfo *device, const char *options, const char *text)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *name = NULL;
+  const char *parts[] = { device->platform, device->name, device->driver, device->version,
+                          options != NULL ? options : "", text };
+  for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+    /* Each part with its terminating NUL, so that "ab"+"c" and "a"+"bc" differ. */
+    g_checksum_update (sum, (const guchar *) parts[i], strlen (parts[i]) + 1);
+  name = g_strconcat (g_checksum_get_string (sum), ".bin", NULL);
+  return g_build_filename (g_get_user_cache_dir (), "neurowire", "kernels", name, NULL);
+}
+
+/* A program from a cached binary, built; NULL when there is none or it does not load (the
+ * caller then builds from source, so failures here are not errors). */
+static cl_program
+load_cached (cl_context context, const NwClDeviceInfo *device, const char *path,
+             const char *options)
+{
+  g_autofree char *bytes = NULL;
+  gsize length = 0;
+  const unsigned char *binary;
+  cl_int st = CL_SUCCESS, bst = CL_SUCCESS;
+  cl_program program = NULL;
+  GError *error = NULL;
+
+  if (!g_file_get_contents (path, &bytes, &length, NULL) || length == 0)
+    return NULL;
+  binary = (const unsigned char *) bytes;
+  if (!NW_CL_CHECK ((program = clCreateProgramWithBinary (context, 1, &device->device_id, &length,
+                                                          &binary, &bst, &st), st), &error)
+      || !nw_cl_check (bst, "clCreateProgramWithBinary (binary status)", G_STRLOC, &error))
+    {
+      if (program != NULL)
+        NW_CL_CHECK (clReleaseProgram (program), NULL);
+      g_debug ("kernel cache %s not loaded: %s", path, error->message);
+      g_error_free (error);
+      g_unlink (path);
+      return NULL;
+    }
+  if (!NW_CL_CHECK (clBuildProgram (program, 1, &device->device_id, options, NULL, NULL), &error))
+    {
+      g_debug ("kernel cache %s not built: %s", path, error->message);
+      g_error_free (error);
+      NW_CL_CHECK (clReleaseProgram (program), NULL);
+      g_unlink (path);
+      return NULL;
+    }
+  return program;
+}
+
+static void
+store_cached (cl_program program, const char *path)
+{
+  size_t size = 0;
+  g_autofree unsigned char *binary = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  GError *error = NULL;
+
+  if (!NW_CL_CHECK (clGetProgramInfo (program, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, NULL), &error)
+      || size == 0)
+    goto failed;
+  binary = g_malloc (size);
+  if (!NW_CL_CHECK (clGetProgramInfo (program, CL_PROGRAM_BINARIES, sizeof binary, &binary, NULL), &error))
+    goto failed;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return;
+  /* Temp file and rename: a reader never sees half a binary. */
+  g_file_set_contents (path, (const char *) binary, (gssize) size, NULL);
+  return;
+failed:
+  if (error != NULL)
+    {
+      g_debug ("kernel binary not cached: %s", error->message);
+      g_error_free (error);
+    }
+}
+
+cl_program
+nw_cl_build_program (cl_context context, const NwClDeviceInfo *device, const char *file_name,
+                     const char *source, const char *header, const char *options,
+                     GError **error)
+{
+  /* The #line directive makes the compiler count the file's lines from 1 again, after the
+   * prepended #defines, and name the file in its messages. */
+  g_autofree char *text = g_strdup_printf ("%s%s#line 1 \"%s\"\n%s", header != NULL ? header : "",
+                                           header != NULL && *header != '\0'
+                                             && !g_str_has_suffix (header, "\n") ? "\n" : "",
+                                           file_name, source);
+  g_autofree char *path = cache_enabled () ? cache_path (device, options, text) : NULL;
+  const char *texts[] = { text };
+  cl_program program = NULL;
+  cl_int st = CL_SUCCESS;
+  GError *local = NULL;
+
+  if (path != NULL && (program = load_cached (context, device, path, options)) != NULL)
+    return program;
+
+  if (!NW_CL_CHECK ((program = clCreateProgramWithSource (context, 1, texts, NULL, &st), st), error))
+    return NULL;
+  if (!NW_CL_CHECK (clBuildProgram (program, 1, &device->device_id, options, NULL, NULL), &local))
+    {
+      /* The log's line numbers are the file's own (see the #line above). */
+      g_autofree char *log = build_log (program, device->device_id);
+      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "building %s for %s failed (%s):\n%s",
+                   file_name, device->name, local->message, log);
+      g_error_free (local);
+      NW_CL_CHECK (clReleaseProgram (program), NULL);
+      return NULL;
+    }
+  if (path != NULL)
+    store_cached (program, path);
+  return program;
+}

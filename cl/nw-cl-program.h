@@ -1,0 +1,26 @@
+/* nw-cl-program.h: kernel sources (embedded GResources) and program builds.
+ *
+ * Kernels are standalone OpenCL C 1.2 files in resources/kernels/, compiled into the binary
+ * under /org/neurowire/kernels/. Their tuning parameters are `#ifndef X / #define X ... /
+ * #endif` defaults; the host prepends its own `#define`s per device, followed by
+ * `#line 1 "<file>"`, so the compiler's messages give the file's own line numbers. */
+#pragma once
+
+#include "nw-cl-device.h"
+
+G_BEGIN_DECLS
+
+/* The text of resources/kernels/<file_name> (new bytes, NUL-terminated). */
+GBytes     *nw_cl_kernel_source  (const char *file_name, GError **error);
+
+/* Builds `source` (the text of `file_name`) for one device: `header` (may be NULL) is
+ * prepended verbatim (the tuning #defines), `options` (may be NULL) are the compiler options.
+ * A built binary is kept on disk under $XDG_CACHE_HOME/neurowire/kernels, keyed by the
+ * device, its driver, the options and the whole text, and reused by later builds
+ * (NW_CL_CACHE=0 turns the cache off). A failed build is an error naming the file and
+ * carrying the build log. Release the program with clReleaseProgram. */
+cl_program  nw_cl_build_program  (cl_context context, const NwClDeviceInfo *device,
+                                  const char *file_name, const char *source,
+                                  const char *header, const char *options, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the end-to-end GUI test (test_gui.py) in a private D-Bus session (for AT-SPI) on a
+# virtual X server. Exits 77 (meson's "skipped") when Xvfb, dbus-run-session or Debian's
+# python3-pyatspi are missing.
+#   run-gui-tests.sh BUILD_DIR SOURCE_DIR
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-build}"
+source="${2:-$here/../..}"
+python=/usr/bin/python3
+
+for tool in xvfb-run Xvfb dbus-run-session import; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "run-gui-tests: $tool is missing (tools/setup.sh installs it): skipped"
+    exit 77
+  fi
+done
+if ! "$python" -c 'import pyatspi' 2>/dev/null; then
+  echo "run-gui-tests: python3-pyatspi is missing (tools/setup.sh installs it): skipped"
+  exit 77
+fi
+
+# GTK talks to the accessibility bus only when nothing turned it off.
+unset NO_AT_BRIDGE GTK_A11Y
+export GSETTINGS_BACKEND="${GSETTINGS_BACKEND:-memory}"
+exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" \
+  "$python" "$here/test_gui.py" "$build" "$source"

@@ -1,0 +1,315 @@
+#!/usr/bin/python3
+"""End-to-end test of the desktop program, driven as a user drives it: over AT-SPI.
+
+Run under Xvfb and a D-Bus session (tests/e2e/run-gui-tests.sh does both):
+
+    test_gui.py BUILD_DIR SOURCE_DIR
+
+Launches BUILD_DIR/app/neurowire with the deep-sigmoid XOR example, finds controls by their
+accessible names, presses Play, checks that the step counter advances and the loss label
+falls; opens a network with a Dropout layer (a second invocation hands the file to the running
+program, as a file manager would) and switches the layer off; opens a corrupt file and a file
+with a broken graph and checks that each is reported in the window with the network
+unchanged. Prints 'N passed, N failed'. With NW_SCREENSHOT_DIR set it also saves screenshots
+of the screen (ImageMagick's import) at the interesting moments.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import pyatspi
+
+BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
+SOURCE = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".")
+APP = os.path.join(BUILD, "app", "neurowire")
+SHOTS = os.environ.get("NW_SCREENSHOT_DIR")
+
+results = []
+
+
+def check(name, fn):
+    t0 = time.monotonic()
+    try:
+        fn()
+        results.append((name, True))
+        print(f"PASS {name} ({time.monotonic() - t0:.1f} s)", flush=True)
+    except Exception as e:  # noqa: BLE001 - report every failure the same way
+        results.append((name, False))
+        print(f"FAIL {name}: {e}", flush=True)
+        traceback.print_exc()
+
+
+def wait_for(pred, timeout=10.0, interval=0.1, what="condition"):
+    end = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < end:
+        try:
+            last = pred()
+            if last:
+                return last
+        except Exception as e:  # noqa: BLE001 - the tree changes under us
+            last = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+def screenshot(name):
+    if not SHOTS:
+        return
+    os.makedirs(SHOTS, exist_ok=True)
+    path = os.path.join(SHOTS, name + ".png")
+    subprocess.run(["import", "-window", "root", path], check=False)
+    print(f"  screenshot {path}")
+
+
+# --- AT-SPI helpers -------------------------------------------------------------------------
+
+def find_app(name="neurowire"):
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in desktop:
+        if app is not None and app.name == name:
+            return app
+    return None
+
+
+def find(root, name, role=None, showing=False):
+    def match(a):
+        if a is None or a.name != name:
+            return False
+        if role is not None and a.getRole() != role:
+            return False
+        if showing and not a.getState().contains(pyatspi.STATE_SHOWING):
+            return False
+        return True
+    return pyatspi.utils.findDescendant(root, match, True)
+
+
+def need(root, name, role=None, timeout=10.0):
+    return wait_for(lambda: find(root, name, role), timeout, what=f"control '{name}'")
+
+
+def text_of(acc):
+    try:
+        t = acc.queryText()
+        return t.getText(0, -1)
+    except NotImplementedError:
+        return acc.description or ""
+
+
+def press(acc):
+    action = acc.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) in ("click", "press", "activate", "toggle"):
+            action.doAction(i)
+            return
+    action.doAction(0)
+
+
+def label_number(root, name):
+    s = text_of(need(root, name))
+    m = re.search(r"-?\d+(\.\d+)?(e-?\d+)?", s)
+    if not m:
+        raise AssertionError(f"'{name}' shows no number: {s!r}")
+    return float(m.group(0))
+
+
+def is_checked(acc):
+    st = acc.getState()
+    return st.contains(pyatspi.STATE_CHECKED) or st.contains(pyatspi.STATE_PRESSED)
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+tmp = tempfile.mkdtemp(prefix="nw-e2e-")
+env = dict(os.environ)
+env.setdefault("GSETTINGS_BACKEND", "memory")
+env.pop("NO_AT_BRIDGE", None)
+example = os.path.join(SOURCE, "examples", "xor-deep-sigmoid.json")
+
+t_launch = time.monotonic()
+proc = subprocess.Popen([APP, example], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+state = {}
+
+
+def test_startup():
+    app = wait_for(find_app, 20, what="the neurowire application on the accessibility bus")
+    state["app"] = app
+    play = need(app, "Play", timeout=20)
+    state["startup_s"] = time.monotonic() - t_launch
+    print(f"  usable window after {state['startup_s']:.2f} s (including AT-SPI discovery)")
+    for name in ("Step", "Reset", "Dataset", "Learning rate", "Batch size", "Optimizer",
+                 "Step counter", "Epoch counter", "Loss", "L1", "L2", "Seed", "Noise",
+                 "Data size", "Test ratio", "Regenerate", "Decision boundary",
+                 "Gradient magnitude per layer", "Activations", "Weight histograms",
+                 "Loss and accuracy plot", "Main menu"):
+        need(app, name, timeout=5)
+    subtitle = text_of(need(app, "Network"))
+    assert "XOR, deep sigmoid" in subtitle, subtitle
+    assert play.getState().contains(pyatspi.STATE_SENSITIVE)
+
+
+def test_step_once():
+    app = state["app"]
+    before = label_number(app, "Step counter")
+    press(need(app, "Step"))
+    wait_for(lambda: label_number(app, "Step counter") == before + 1, 10,
+             what="the step counter to advance by one")
+    wait_for(lambda: re.search(r"\d", text_of(need(app, "Loss"))), 10, what="a loss value")
+    state["loss0"] = label_number(app, "Loss")
+    print(f"  after one step: loss {state['loss0']}")
+    assert 0.5 < state["loss0"] < 1.0, state["loss0"]
+
+
+def test_play_trains():
+    app = state["app"]
+    press(need(app, "Play"))
+    need(app, "Pause", timeout=5)     # the button now says what it does next
+    s1 = wait_for(lambda: label_number(app, "Step counter") > 100 and label_number(app, "Step counter"),
+                  10, what="training to start")
+    time.sleep(1.0)
+    s2 = label_number(app, "Step counter")
+    assert s2 > s1, f"the step counter did not advance: {s1} -> {s2}"
+    # The deep sigmoid net sits on its plateau for a while; then the loss falls.
+    loss = wait_for(lambda: (lambda l: l < state["loss0"] * 0.5 and l)(label_number(app, "Loss")),
+                    60, interval=0.5, what="the loss to fall below half its first value")
+    print(f"  steps {s1:.0f} -> {s2:.0f}; loss {state['loss0']} -> {loss}")
+    speed = text_of(need(app, "Steps per second"))
+    print(f"  speed label: {speed!r}")
+    assert "steps/s" in speed, speed
+    screenshot("training-xor-deep-sigmoid")
+
+
+def test_pause_stops():
+    app = state["app"]
+    press(need(app, "Pause"))
+    need(app, "Play", timeout=5)
+    time.sleep(0.5)
+    s1 = label_number(app, "Step counter")
+    time.sleep(1.0)
+    s2 = label_number(app, "Step counter")
+    assert s1 == s2, f"still training after Pause: {s1} -> {s2}"
+
+
+def test_open_dropout_and_toggle():
+    app = state["app"]
+    path = os.path.join(tmp, "dropout.json")
+    with open(path, "w") as f:
+        f.write("""{
+  "format": "neurowire-spec", "version": 1, "name": "Spiral with dropout",
+  "nodes": [
+    {"id": "input", "type": "input"},
+    {"id": "fc1", "type": "dense", "units": 32},
+    {"id": "act1", "type": "activation", "activation": "relu"},
+    {"id": "drop1", "type": "dropout", "p": 0.3},
+    {"id": "fc2", "type": "dense", "units": 32},
+    {"id": "act2", "type": "activation", "activation": "tanh"},
+    {"id": "fc3", "type": "dense", "units": 1},
+    {"id": "loss", "type": "loss", "loss": "bce_logits"}
+  ],
+  "data": {"kind": "spiral", "n": 400, "noise": 0.05, "test_ratio": 0.2, "seed": 3},
+  "training": {"optimizer": "adam", "lr": 0.01, "batch_size": 32, "seed": 1}
+}
+""")
+    # A second invocation hands the file to the running program.
+    subprocess.run([APP, path], env=env, timeout=30, check=True)
+    wait_for(lambda: "Spiral with dropout" in text_of(need(app, "Network")), 10,
+             what="the dropout network to open")
+    sw = need(app, "Dropout drop1", timeout=10)
+    assert is_checked(sw), "the dropout switch should start on"
+    press(need(app, "Play"))
+    wait_for(lambda: label_number(app, "Step counter") > 200, 20, what="training to start")
+    time.sleep(2)
+    screenshot("training-spiral-dropout")
+    press(sw)
+    wait_for(lambda: not is_checked(need(app, "Dropout drop1")), 5,
+             what="the dropout switch to turn off")
+    # Switched while training: no reset (the counter keeps counting) and the network is
+    # marked as changed.
+    s1 = label_number(app, "Step counter")
+    time.sleep(1.0)
+    s2 = label_number(app, "Step counter")
+    assert s2 > s1 > 200, f"training did not go on through the switch: {s1} -> {s2}"
+    wait_for(lambda: text_of(need(app, "Network")).startswith("•"), 5,
+             what="the network to be marked as changed")
+    press(need(app, "Pause"))
+    need(app, "Play", timeout=5)
+    state["name"] = text_of(need(app, "Network"))
+
+
+def open_bad(filename, content, expect):
+    app = state["app"]
+    path = os.path.join(tmp, filename)
+    with open(path, "w") as f:
+        f.write(content)
+    before = text_of(need(app, "Network"))
+    subprocess.run([APP, path], env=env, timeout=30, check=True)
+    msg = wait_for(lambda: (lambda t: filename in t and t)(text_of(need(app, "Message"))), 10,
+                   what=f"a message naming {filename}")
+    print(f"  message: {msg!r}")
+    for word in expect:
+        assert word in msg, f"{word!r} not in {msg!r}"
+    assert text_of(need(app, "Network")) == before, "the network changed"
+    assert find(app, "Dropout drop1") is not None, "the dropout network is gone"
+    return msg
+
+
+def test_corrupt_file():
+    open_bad("corrupt.json", '{"format": "neurowire-spec", "version": 1, "nodes": [ {"id": ',
+             ["corrupt.json", "not changed"])
+    screenshot("bad-file-message")
+
+
+def test_broken_graph():
+    open_bad("cycle.json", """{
+  "format": "neurowire-spec", "version": 1, "name": "Broken",
+  "nodes": [
+    {"id": "input", "type": "input"},
+    {"id": "fc1", "type": "dense", "units": 4},
+    {"id": "loss", "type": "loss", "loss": "bce"}
+  ],
+  "edges": [{"from": "input", "to": "fc1"}, {"from": "fc1", "to": "fc1"}],
+  "data": {"kind": "xor"}
+}
+""", ["cycle.json", "fc1"])
+
+
+def test_dismiss_and_still_trains():
+    app = state["app"]
+    press(need(app, "Dismiss message"))
+    press(need(app, "Play"))
+    s1 = wait_for(lambda: label_number(app, "Step counter"), 5, what="a step count")
+    time.sleep(1.0)
+    s2 = label_number(app, "Step counter")
+    assert s2 > s1, f"training did not go on: {s1} -> {s2}"
+
+
+try:
+    check("startup", test_startup)
+    if "app" in state:
+        check("step once", test_step_once)
+        check("play trains, loss falls", test_play_trains)
+        check("pause stops", test_pause_stops)
+        check("open a dropout network and switch dropout off", test_open_dropout_and_toggle)
+        check("corrupt file reported, network unchanged", test_corrupt_file)
+        check("broken graph reported, network unchanged", test_broken_graph)
+        check("still trains after the bad files", test_dismiss_and_still_trains)
+finally:
+    proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    log = out.decode(errors="replace").strip()
+    if log:
+        print("--- program output ---")
+        print(log[-4000:])
+
+passed = sum(1 for _, ok in results if ok)
+failed = len(results) - passed
+print(f"{passed} passed, {failed} failed")
+sys.exit(0 if failed == 0 and passed > 0 else 1)

@@ -1,0 +1,1184 @@
+/* test-cl.c: the OpenCL backend against the CPU reference, op by op and whole runs.
+ *
+ * Every operation of the backend table runs on both backends with the same random inputs
+ * (sizes 1, 3, 17, 1000 and matrices such as 17x3x1000, 1x784x256, 100x784x256), and the
+ * results must agree within stated margins:
+ *
+ * - exact: copies, sums of two values, gathers, fills, dropout masks and their products
+ *   (same counter-based generator), the optimizer updates (same expressions, FP_CONTRACT
+ *   off, correctly rounded division and square root), metric counts;
+ * - rtol 1e-5 + atol 1e-6: activations forward and backward. OpenCL's exp, tanh and erf are
+ *   allowed 3, 5 and 16 ulp where glibc is within 1-2; 1e-5 is ~80 ulp. GELU's atol is 1e-5:
+ *   near x = -4 its value is a difference of two nearly equal terms, so erf's 16-ulp error
+ *   (2e-6 absolute) is all that is left;
+ * - reductions (bias gradient, loss, sums of squares, statistics, normalisation): rtol 1e-4
+ *   and atol 1e-5 x the sum of magnitudes. The CPU sums in double, the device in float over
+ *   a tree: the error of a float sum of n terms grows like sqrt(n) 2^-24 of the sum of |x|
+ *   (2e-6 at n = 1000), 1e-5 leaves a margin of 5;
+ * - matrix products: |C_cl - C_cpu| <= 1e-5 x sum_p |A_ip B_pj| (+ |beta C|): both sides
+ *   round k products in float, in different orders (same argument, k up to 1000);
+ * - histogram bins and saturated/dead counts: within 1 count, since a value within a float
+ *   rounding of a bin edge may fall either side.
+ * Measured on PoCL, the largest error of each group is a small share of its margin (each
+ * test prints it): products 0.03, activations 0.06, losses 0.03, reductions 0.002,
+ * normalisation 0.2; the optimizer updates and sums of squares came out bit-identical.
+ *
+ * Whole runs (same spec, seed and data on both backends) compare loss curves; the margins
+ * are stated where they are checked. Without an OpenCL device the suite is skipped (77). */
+#include "nw-test.h"
+#include "nw-backend-cl.h"
+#include "nw-blas.h"
+#include "nw-cl-program.h"
+#include "nw-rng.h"
+#include "nw-trainer.h"
+
+#include <math.h>
+#include <string.h>
+
+static NwBackend *cpu;   /* the reference */
+static NwBackend *dev;   /* the OpenCL backend under test, made once (its kernels build once) */
+static NwRng rng;
+/* The largest error seen by check_close* since the last report, as a share of its margin. */
+static double worst_share;
+
+/* Prints how close the test came to its margins (the comments' measured figures). */
+static void
+report_worst (const char *what)
+{
+  g_print ("  %s: largest error %.2g of the margin\n", what, worst_share);
+  worst_share = 0;
+}
+
+/* ---- paired buffers: the same values on both backends ---- */
+
+typedef struct {
+  NwBuffer *c, *d;   /* CPU, device */
+  gsize     n;
+} Pair;
+
+static float
+uniform (double lo, double hi)
+{
+  return (float) (lo + (hi - lo) * nw_rng_uniform (&rng));
+}
+
+static void
+pair_set (Pair *p, const float *v)
+{
+  nw_backend_upload (cpu, p->c, 0, v, p->n);
+  nw_backend_upload (dev, p->d, 0, v, p->n);
+}
+
+static Pair
+pair_random (gsize n, double lo, double hi)
+{
+  Pair p = { nw_backend_alloc (cpu, n), nw_backend_alloc (dev, n), n };
+  g_autofree float *v = g_new (float, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    v[i] = uniform (lo, hi);
+  pair_set (&p, v);
+  return p;
+}
+
+static Pair
+pair_values (const float *v, gsize n)
+{
+  Pair p = { nw_backend_alloc (cpu, n), nw_backend_alloc (dev, n), n };
+  pair_set (&p, v);
+  return p;
+}
+
+static void
+pair_free (Pair *p)
+{
+  nw_backend_release (cpu, &p->c);
+  nw_backend_release (dev, &p->d);
+}
+
+static float *
+download (NwBackend *b, NwBuffer *buf, gsize n)
+{
+  float *v = g_new0 (float, MAX (n, 1));
+  nw_backend_download (b, buf, 0, v, n);
+  return v;
+}
+
+/* Neither backend has an error. */
+static void
+assert_no_errors (void)
+{
+  GError *error = NULL;
+  nw_backend_take_error (cpu, &error);
+  NW_ASSERT_NO_ERROR (error);
+  nw_backend_take_error (dev, &error);
+  NW_ASSERT_NO_ERROR (error);
+}
+
+/* Every element within atol[i] + rtol |cpu| (atol per element when `atols` is given, else
+ * `atol`); NaN must meet NaN. Prints the first few misses. */
+static void
+check_close_with (const char *what, const Pair *p, double rtol, double atol, const double *atols)
+{
+  g_autofree float *a = download (cpu, p->c, p->n), *b = download (dev, p->d, p->n);
+  int misses = 0;
+  double worst = 0;
+  assert_no_errors ();
+  for (gsize i = 0; i < p->n; i++)
+    {
+      double want = a[i], got = b[i], margin = (atols != NULL ? atols[i] : atol) + rtol * fabs (want);
+      double err = fabs (got - want);
+      gboolean ok = isnan (want) ? isnan (got) : err <= margin;
+      if (!isnan (want) && margin > 0)
+        worst = MAX (worst, err / margin);
+      if (!ok && misses++ < 3)
+        g_printerr ("  %s[%" G_GSIZE_FORMAT "]: OpenCL %.9g, CPU %.9g (margin %.3g)\n", what, i,
+                    got, want, margin);
+    }
+  worst_share = MAX (worst_share, worst);
+  if (misses > 0)
+    g_printerr ("  %s: %d of %" G_GSIZE_FORMAT " outside the margin\n", what, misses, p->n);
+  CU_ASSERT_EQUAL (misses, 0);
+}
+
+static void
+check_close (const char *what, const Pair *p, double rtol, double atol)
+{
+  check_close_with (what, p, rtol, atol, NULL);
+}
+
+static void
+check_equal (const char *what, const Pair *p)
+{
+  g_autofree float *a = download (cpu, p->c, p->n), *b = download (dev, p->d, p->n);
+  assert_no_errors ();
+  for (gsize i = 0; i < p->n; i++)
+    if (memcmp (&a[i], &b[i], sizeof (float)) != 0)
+      {
+        g_printerr ("  %s[%" G_GSIZE_FORMAT "]: OpenCL %.9g, CPU %.9g (must be equal)\n", what, i,
+                    (double) b[i], (double) a[i]);
+        CU_FAIL ("not bit-identical");
+        return;
+      }
+}
+
+static const gsize sizes[] = { 1, 3, 17, 1000 };
+/* rows x cols of the row- and column-wise operations */
+static const int shapes[][2] = {
+  { 1, 1 }, { 3, 17 }, { 17, 3 }, { 1000, 1 }, { 1, 1000 }, { 100, 10 }, { 7, 300 }, { 100, 256 },
+};
+
+/* ---- memory and elementwise ---- */
+
+static void
+test_fill_copy_add (void)
+{
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      gsize n = sizes[s], off = 5;
+      Pair a = pair_random (n + off, -1, 1), b = pair_random (n + off, -1, 1);
+      Pair y = pair_random (n + off, -1, 1);
+      for (int acc = 0; acc <= 1; acc++)
+        {
+          cpu->ops->copy (cpu, a.c, off, b.c, 0, n, acc);
+          dev->ops->copy (dev, a.d, off, b.d, 0, n, acc);
+          check_equal ("copy", &b);
+        }
+      /* Overlapping ranges of one buffer (memmove on the CPU). */
+      cpu->ops->copy (cpu, a.c, 0, a.c, 2, n, FALSE);
+      dev->ops->copy (dev, a.d, 0, a.d, 2, n, FALSE);
+      check_equal ("overlapping copy", &a);
+      cpu->ops->add (cpu, a.c, 1, b.c, off, y.c, 2, n);
+      dev->ops->add (dev, a.d, 1, b.d, off, y.d, 2, n);
+      check_equal ("add", &y);
+      cpu->ops->fill (cpu, y.c, 1, n, 0.25f);
+      dev->ops->fill (dev, y.d, 1, n, 0.25f);
+      dev->ops->finish (dev);
+      check_equal ("fill", &y);
+      pair_free (&a);
+      pair_free (&b);
+      pair_free (&y);
+    }
+}
+
+static void
+test_buffers_start_zeroed (void)
+{
+  NwBuffer *b = nw_backend_alloc (dev, 1000);
+  g_autofree float *v = download (dev, b, 1000);
+  for (int i = 0; i < 1000; i++)
+    CU_ASSERT_EQUAL_FATAL (v[i], 0.0f);
+  nw_backend_release (dev, &b);
+  assert_no_errors ();
+}
+
+static void
+test_copy_cols (void)
+{
+  for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      int rows = shapes[s][0], cols = shapes[s][1], sld = cols + 3, dld = cols + 7;
+      Pair src = pair_random ((gsize) rows * sld + 2, -1, 1), dst = pair_random ((gsize) rows * dld + 4, -1, 1);
+      for (int acc = 0; acc <= 1; acc++)
+        {
+          cpu->ops->copy_cols (cpu, src.c, 2, sld, dst.c, 4, dld, rows, cols, acc);
+          dev->ops->copy_cols (dev, src.d, 2, sld, dst.d, 4, dld, rows, cols, acc);
+          check_equal ("copy_cols", &dst);
+        }
+      pair_free (&src);
+      pair_free (&dst);
+    }
+}
+
+static void
+test_gather_rows (void)
+{
+  const int n_src = 50;
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      int cols = (int) sizes[s], n_idx = 37;
+      Pair src = pair_random ((gsize) n_src * cols, -1, 1), dst = pair_random ((gsize) n_idx * cols + 3, -1, 1);
+      gint32 idx[40];
+      NwBuffer *ic = cpu->ops->buffer_new (cpu, sizeof idx), *id = dev->ops->buffer_new (dev, sizeof idx);
+      for (int i = 0; i < 40; i++)
+        idx[i] = (gint32) nw_rng_below (&rng, n_src);
+      cpu->ops->write (cpu, ic, 0, idx, sizeof idx);
+      dev->ops->write (dev, id, 0, idx, sizeof idx);
+      cpu->ops->gather_rows (cpu, src.c, cols, ic, 3, n_idx, dst.c, 3);
+      dev->ops->gather_rows (dev, src.d, cols, id, 3, n_idx, dst.d, 3);
+      check_equal ("gather_rows", &dst);
+      cpu->ops->buffer_free (cpu, ic);
+      dev->ops->buffer_free (dev, id);
+      pair_free (&src);
+      pair_free (&dst);
+    }
+}
+
+/* ---- matrix products ---- */
+
+static void
+gemm_case (int m, int n, int k, gboolean ta, gboolean tb, float alpha, float beta)
+{
+  int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 3;
+  gsize na = (gsize) (ta ? k : m) * lda + 4, nb = (gsize) (tb ? n : k) * ldb + 5;
+  gsize nc = (gsize) m * ldc + 6;
+  Pair a = pair_random (na, -1, 1), b = pair_random (nb, -1, 1), c = pair_random (nc, -1, 1);
+  g_autofree float *ha = download (cpu, a.c, na), *hb = download (cpu, b.c, nb);
+  g_autofree float *hc = download (cpu, c.c, nc);
+  g_autofree double *atol = g_new0 (double, nc);
+  g_autofree char *what = g_strdup_printf ("gemm %dx%dx%d %c%c alpha %g beta %g", m, n, k,
+                                           ta ? 'T' : 'N', tb ? 'T' : 'N', alpha, beta);
+
+  if (beta == 0)
+    {
+      /* beta == 0 must ignore C, even NaN (as BLAS does). */
+      g_autofree float *nan = g_new (float, nc);
+      for (gsize i = 0; i < nc; i++)
+        nan[i] = NAN;
+      pair_set (&c, nan);
+    }
+  for (gsize i = 0; i < nc; i++)
+    atol[i] = 1e-30;   /* elements outside C must stay exactly as they were */
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++)
+      {
+        double s = 0;
+        for (int p = 0; p < k; p++)
+          s += fabs (ha[4 + (ta ? (gsize) p * lda + i : (gsize) i * lda + p)]
+                     * hb[5 + (tb ? (gsize) j * ldb + p : (gsize) p * ldb + j)]);
+        atol[6 + (gsize) i * ldc + j] = 1e-5 * (fabs (alpha) * s + (beta != 0 ? fabs (beta * hc[6 + (gsize) i * ldc + j]) : 0)) + 1e-30;
+      }
+  cpu->ops->gemm (cpu, ta, tb, m, n, k, alpha, a.c, 4, lda, b.c, 5, ldb, beta, c.c, 6, ldc);
+  dev->ops->gemm (dev, ta, tb, m, n, k, alpha, a.d, 4, lda, b.d, 5, ldb, beta, c.d, 6, ldc);
+  check_close_with (what, &c, 0, 0, atol);
+  pair_free (&a);
+  pair_free (&b);
+  pair_free (&c);
+}
+
+static const int gemm_shapes[][3] = {
+  { 1, 1, 1 }, { 3, 17, 5 }, { 17, 3, 1000 }, { 1, 784, 256 }, { 4, 10, 10 }, { 33, 65, 129 },
+  { 100, 256, 784 }, { 100, 10, 256 }, { 49, 50, 513 }, { 2, 3, 0 },
+};
+
+static void
+run_gemm_shapes (NwClGemmPath path)
+{
+  nw_backend_cl_set_gemm_path (dev, path);
+  for (gsize s = 0; s < G_N_ELEMENTS (gemm_shapes); s++)
+    for (int t = 0; t < 4; t++)
+      {
+        const int *g = gemm_shapes[s];
+        gemm_case (g[0], g[1], g[2], t & 1, t >> 1, 1, 0);
+        gemm_case (g[0], g[1], g[2], t & 1, t >> 1, 0.5f, 0.25f);
+      }
+  nw_backend_cl_set_gemm_path (dev, NW_CL_GEMM_AUTO);
+  report_worst ("gemm");
+}
+
+static void test_gemm_auto (void) { run_gemm_shapes (NW_CL_GEMM_AUTO); }
+static void test_gemm_tiled (void) { run_gemm_shapes (NW_CL_GEMM_TILED); }
+static void test_gemm_small (void) { run_gemm_shapes (NW_CL_GEMM_SMALL); }
+
+/* The app's shapes, each transposition as the network uses it (see core/nw-net.c). */
+static void
+test_gemm_app_shapes (void)
+{
+  gemm_case (100, 256, 784, FALSE, TRUE, 1, 0);   /* forward X W^T */
+  gemm_case (256, 784, 100, TRUE, FALSE, 1, 0);   /* dW = dY^T X */
+  gemm_case (100, 256, 256, FALSE, FALSE, 1, 1);  /* dX = dY W, accumulated */
+  gemm_case (100, 10, 256, FALSE, TRUE, 1, 0);
+  gemm_case (10, 256, 100, TRUE, FALSE, 1, 0);
+  gemm_case (100, 256, 10, FALSE, FALSE, 1, 0);
+  report_worst ("gemm, app shapes");
+}
+
+/* ---- activations ---- */
+
+static const NwActivation all_acts[] = {
+  NW_ACT_LINEAR, NW_ACT_SIGMOID, NW_ACT_TANH, NW_ACT_RELU, NW_ACT_LEAKY_RELU, NW_ACT_ELU,
+  NW_ACT_GELU, NW_ACT_SOFTMAX,
+};
+
+static double
+act_atol (NwActivation act)
+{
+  return act == NW_ACT_GELU ? 1e-5 : 1e-6;
+}
+
+static void
+test_bias_act (void)
+{
+  for (gsize a = 0; a < G_N_ELEMENTS (all_acts); a++)
+    for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
+      for (int variant = 0; variant < 3; variant++)
+        {
+          /* 0: bias, separate Y; 1: bias, Y is Z; 2: no bias, separate Y */
+          NwActivation act = all_acts[a];
+          int rows = shapes[s][0], cols = shapes[s][1];
+          gsize n = (gsize) rows * cols;
+          Pair z = pair_random (n + 3, -4, 4), bias = pair_random (cols + 1, -1, 1);
+          Pair y = pair_random (n + 2, -1, 1);
+          g_autofree char *what = g_strdup_printf ("bias_act %s %dx%d variant %d",
+                                                   nw_activation_name (act), rows, cols, variant);
+          NwBuffer *yc = variant == 1 ? z.c : y.c, *yd = variant == 1 ? z.d : y.d;
+          gsize yoff = variant == 1 ? 3 : 2;
+          cpu->ops->bias_act (cpu, z.c, 3, rows, cols, variant == 2 ? NULL : bias.c, 1, act, 0.1f, yc, yoff);
+          dev->ops->bias_act (dev, z.d, 3, rows, cols, variant == 2 ? NULL : bias.d, 1, act, 0.1f, yd, yoff);
+          check_close (what, &z, 1e-5, act_atol (act));
+          check_close (what, &y, 1e-5, act_atol (act));
+          pair_free (&z);
+          pair_free (&bias);
+          pair_free (&y);
+        }
+  report_worst ("bias_act");
+}
+
+static void
+test_act_backward (void)
+{
+  for (gsize a = 0; a < G_N_ELEMENTS (all_acts); a++)
+    for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
+      for (int acc = 0; acc <= 1; acc++)
+        {
+          NwActivation act = all_acts[a];
+          int rows = shapes[s][0], cols = shapes[s][1];
+          gsize n = (gsize) rows * cols;
+          Pair x = pair_random (n + 1, -4, 4), y = pair_random (n + 2, -1, 1);
+          Pair dy = pair_random (n + 3, -1, 1), dx = pair_random (n + 4, -1, 1);
+          g_autofree float *hy = NULL;
+          g_autofree char *what = g_strdup_printf ("act_backward %s %dx%d accumulate %d",
+                                                   nw_activation_name (act), rows, cols, acc);
+          /* Y = act(X) from the CPU, the same on both sides. */
+          cpu->ops->bias_act (cpu, x.c, 1, rows, cols, NULL, 0, act, 0.1f, y.c, 2);
+          hy = download (cpu, y.c, y.n);
+          pair_set (&y, hy);
+          cpu->ops->act_backward (cpu, act, 0.1f, rows, cols, x.c, 1, y.c, 2, dy.c, 3, dx.c, 4, acc);
+          dev->ops->act_backward (dev, act, 0.1f, rows, cols, x.d, 1, y.d, 2, dy.d, 3, dx.d, 4, acc);
+          check_close (what, &dx, 1e-5, act_atol (act));
+          pair_free (&x);
+          pair_free (&y);
+          pair_free (&dy);
+          pair_free (&dx);
+        }
+  report_worst ("act_backward");
+}
+
+/* ---- reductions ---- */
+
+static void
+test_bias_grad (void)
+{
+  for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      int rows = shapes[s][0], cols = shapes[s][1];
+      Pair dz = pair_random ((gsize) rows * cols + 2, -1, 1), db = pair_random (cols + 5, -1, 1);
+      g_autofree char *what = g_strdup_printf ("bias_grad %dx%d", rows, cols);
+      cpu->ops->bias_grad (cpu, dz.c, 2, rows, cols, db.c, 5);
+      dev->ops->bias_grad (dev, dz.d, 2, rows, cols, db.d, 5);
+      /* |dz| <= 1: the sum of magnitudes of a column is at most rows. */
+      check_close (what, &db, 1e-4, 1e-5 * rows);
+      pair_free (&dz);
+      pair_free (&db);
+    }
+  report_worst ("bias_grad");
+}
+
+static void
+test_sumsq (void)
+{
+  static const gsize n_sizes[] = { 0, 1, 3, 17, 1000, 100000 };
+  for (gsize s = 0; s < G_N_ELEMENTS (n_sizes); s++)
+    {
+      gsize n = n_sizes[s];
+      Pair x = pair_random (n + 3, -2, 2), out = pair_random (4, -1, 1);
+      cpu->ops->sumsq (cpu, x.c, 3, n, out.c, 1);
+      dev->ops->sumsq (dev, x.d, 3, n, out.d, 1);
+      check_close ("sumsq", &out, 1e-4, 1e-6);
+      pair_free (&x);
+      pair_free (&out);
+    }
+  report_worst ("sumsq");
+}
+
+static void
+test_act_stats (void)
+{
+  static const gsize n_sizes[] = { 0, 1, 3, 17, 1000, 100000 };
+  static const NwActivation acts[] = { NW_ACT_SIGMOID, NW_ACT_TANH, NW_ACT_RELU, NW_ACT_GELU };
+  for (gsize a = 0; a < G_N_ELEMENTS (acts); a++)
+    for (gsize s = 0; s < G_N_ELEMENTS (n_sizes); s++)
+      {
+        gsize n = n_sizes[s];
+        Pair x = pair_random (n + 3, -7, 5), out = pair_random (NW_STATS_SIZE + 2, -1, 1);
+        g_autofree float *hc = NULL, *hd = NULL;
+        g_autofree char *what = g_strdup_printf ("act_stats %s n %" G_GSIZE_FORMAT,
+                                                 nw_activation_name (acts[a]), n);
+        cpu->ops->act_stats (cpu, acts[a], 0.1f, n, x.c, 3, -4, 4, out.c, 2);
+        dev->ops->act_stats (dev, acts[a], 0.1f, n, x.d, 3, -4, 4, out.d, 2);
+        hc = download (cpu, out.c, out.n);
+        hd = download (dev, out.d, out.n);
+        assert_no_errors ();
+        for (int k = 0; k < NW_STATS_SIZE + 2; k++)
+          {
+            double want = hc[k], got = hd[k];
+            int f = k - 2;
+            double margin;
+            if (f == NW_STATS_SUM || f == NW_STATS_SUMSQ)
+              margin = 1e-4 * fabs (want) + 1e-5 * 7 * 7 * n;
+            else if (f == NW_STATS_MIN || f == NW_STATS_MAX || f < 0)
+              margin = 0;
+            else
+              margin = 1;   /* counts: one value at an edge may fall either side */
+            if (fabs (got - want) > margin)
+              g_printerr ("  %s: field %d: OpenCL %.9g, CPU %.9g\n", what, f, got, want);
+            CU_ASSERT (fabs (got - want) <= margin);
+          }
+        pair_free (&x);
+        pair_free (&out);
+      }
+}
+
+/* ---- losses ---- */
+
+static void
+loss_inputs (NwLoss kind, int rows, int cols, float *p, float *t)
+{
+  for (int r = 0; r < rows; r++)
+    {
+      int hot = (int) nw_rng_below (&rng, cols);
+      for (int c = 0; c < cols; c++)
+        {
+          gsize i = (gsize) r * cols + c;
+          switch (kind)
+            {
+            case NW_LOSS_BCE:
+              p[i] = uniform (0.01, 0.99);
+              t[i] = nw_rng_below (&rng, 2);
+              break;
+            case NW_LOSS_BCE_LOGITS:
+              p[i] = uniform (-4, 4);
+              t[i] = nw_rng_below (&rng, 2);
+              break;
+            case NW_LOSS_SOFTMAX_XENT:
+              p[i] = uniform (-4, 4);
+              t[i] = c == hot;
+              break;
+            case NW_LOSS_MSE:
+            case NW_N_LOSSES:
+            default:
+              p[i] = uniform (-1, 1);
+              t[i] = uniform (-1, 1);
+              break;
+            }
+        }
+    }
+}
+
+static void
+test_loss (void)
+{
+  static const NwLoss kinds[] = { NW_LOSS_BCE, NW_LOSS_BCE_LOGITS, NW_LOSS_SOFTMAX_XENT, NW_LOSS_MSE };
+  static const int loss_shapes[][2] = { { 1, 1 }, { 3, 1 }, { 17, 10 }, { 1000, 1 }, { 100, 10 }, { 7, 1000 } };
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (gsize s = 0; s < G_N_ELEMENTS (loss_shapes); s++)
+      for (int variant = 0; variant < 3; variant++)
+        {
+          /* 0: gradient overwritten; 1: gradient accumulated; 2: no gradient, no metrics */
+          int rows = loss_shapes[s][0], cols = loss_shapes[s][1];
+          gsize n = (gsize) rows * cols;
+          g_autofree float *p = g_new (float, n + 1), *t = g_new (float, n + 2);
+          float m0[NW_METRIC_SIZE + 1] = { 7, 1.5f, 2, 3 };
+          Pair pp, tp, dp = pair_random (n + 3, -1, 1), m = pair_values (m0, NW_METRIC_SIZE + 1);
+          g_autofree char *what = g_strdup_printf ("loss %s %dx%d variant %d", nw_loss_name (kinds[k]),
+                                                   rows, cols, variant);
+          g_autofree float *mc = NULL, *md = NULL;
+          loss_inputs (kinds[k], rows, cols, p + 1, t + 2);
+          pp = pair_values (p, n + 1);
+          tp = pair_values (t, n + 2);
+          cpu->ops->loss (cpu, kinds[k], rows, cols, pp.c, 1, tp.c, 2, variant == 2 ? NULL : dp.c, 3,
+                          variant == 1, variant == 2 ? NULL : m.c, 1);
+          dev->ops->loss (dev, kinds[k], rows, cols, pp.d, 1, tp.d, 2, variant == 2 ? NULL : dp.d, 3,
+                          variant == 1, variant == 2 ? NULL : m.d, 1);
+          /* Gradients are elementwise (softmax: one row's sum of cols exponentials). */
+          check_close (what, &dp, 1e-5, 1e-7);
+          mc = download (cpu, m.c, m.n);
+          md = download (dev, m.d, m.n);
+          NW_ASSERT_CLOSE (md[1 + NW_METRIC_LOSS], mc[1 + NW_METRIC_LOSS], 1e-5, 1e-6);
+          CU_ASSERT_EQUAL (md[1 + NW_METRIC_CORRECT], mc[1 + NW_METRIC_CORRECT]);
+          CU_ASSERT_EQUAL (md[1 + NW_METRIC_COUNT], mc[1 + NW_METRIC_COUNT]);
+          CU_ASSERT_EQUAL (md[0], 7);
+          if (fabs (md[1] - mc[1]) > 1e-5 * fabs (mc[1]) + 1e-6 || md[2] != mc[2])
+            g_printerr ("  %s: metrics OpenCL %g %g %g, CPU %g %g %g\n", what, md[1], md[2], md[3],
+                        mc[1], mc[2], mc[3]);
+          pair_free (&pp);
+          pair_free (&tp);
+          pair_free (&dp);
+          pair_free (&m);
+        }
+  report_worst ("loss");
+}
+
+/* ---- dropout ---- */
+
+/* Masks drawn from (seed, counter) with the CPU's generator: bit for bit the same. */
+static void
+test_dropout_masks_equal_cpu (void)
+{
+  static const float ps[] = { 0.1f, 0.5f, 0.9f };
+  static const guint64 counters[] = { 0, 12345, G_GUINT64_CONSTANT (1) << 40 };
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (gsize q = 0; q < G_N_ELEMENTS (ps); q++)
+      for (gsize c = 0; c < G_N_ELEMENTS (counters); c++)
+        {
+          gsize n = sizes[s];
+          guint64 seed = 0x1234567890abcdefULL + c;
+          Pair x = pair_random (n + 1, -1, 1), mask = pair_random (n + 2, -1, 1);
+          Pair y = pair_random (n + 3, -1, 1), dx = pair_random (n + 4, -1, 1);
+          cpu->ops->dropout (cpu, n, ps[q], seed, counters[c], x.c, 1, mask.c, 2, y.c, 3);
+          dev->ops->dropout (dev, n, ps[q], seed, counters[c], x.d, 1, mask.d, 2, y.d, 3);
+          check_equal ("dropout mask", &mask);
+          check_equal ("dropout output", &y);
+          for (int acc = 0; acc <= 1; acc++)
+            {
+              cpu->ops->mul (cpu, n, y.c, 3, mask.c, 2, dx.c, 4, acc);
+              dev->ops->mul (dev, n, y.d, 3, mask.d, 2, dx.d, 4, acc);
+              check_equal ("dropout backward", &dx);
+            }
+          pair_free (&x);
+          pair_free (&mask);
+          pair_free (&y);
+          pair_free (&dx);
+        }
+}
+
+/* ---- normalisation ---- */
+
+static void
+norm_case (int axis, int rows, int cols, gboolean affine, gboolean use_running, gboolean want_dx,
+           gboolean acc)
+{
+  int groups = axis == 0 ? cols : rows;
+  gsize n = (gsize) rows * cols;
+  Pair x = pair_random (n + 1, -1, 3), y = pair_random (n + 2, -1, 1);
+  Pair gamma = pair_random (cols + 3, 0.5, 1.5), beta = pair_random (cols + 4, -1, 1);
+  Pair running = pair_random (2 * (gsize) cols + 5, 0.5, 1.5);
+  Pair mean = pair_random (groups + 6, -1, 1), invstd = pair_random (groups + 6, -1, 1);
+  Pair dy = pair_random (n + 7, -1, 1), dx = pair_random (n + 8, -1, 1);
+  Pair dg = pair_random (cols + 9, -1, 1), db = pair_random (cols + 10, -1, 1);
+  g_autofree char *what = g_strdup_printf ("norm axis %d %dx%d affine %d running %d dx %d acc %d",
+                                           axis, rows, cols, affine, use_running, want_dx, acc);
+  g_autofree float *hm = NULL, *hi = NULL;
+
+#define NORM_FORWARD(B, S) \
+  B->ops->norm_forward (B, axis, use_running, rows, cols, x.S, 1, y.S, 2, affine ? gamma.S : NULL, 3, \
+                        affine ? beta.S : NULL, 4, axis == 0 ? running.S : NULL, 5, 0.1f, 1e-5f, \
+                        axis == 0 && !use_running, mean.S, invstd.S, 6)
+  NORM_FORWARD (cpu, c);
+  NORM_FORWARD (dev, d);
+  /* Normalised values are O(1); the statistics are sums over a group. */
+  check_close (what, &y, 1e-4, 1e-5);
+  check_close (what, &mean, 1e-4, 1e-5);
+  check_close (what, &invstd, 1e-4, 1e-5);
+  check_close (what, &running, 1e-4, 1e-5);
+
+  /* The backward from the same statistics on both sides. */
+  hm = download (cpu, mean.c, mean.n);
+  hi = download (cpu, invstd.c, invstd.n);
+  pair_set (&mean, hm);
+  pair_set (&invstd, hi);
+#define NORM_BACKWARD(B, S) \
+  B->ops->norm_backward (B, axis, use_running, rows, cols, x.S, 1, dy.S, 7, affine ? gamma.S : NULL, 3, \
+                         mean.S, invstd.S, 6, want_dx ? dx.S : NULL, 8, acc, affine ? dg.S : NULL, 9, \
+                         affine ? db.S : NULL, 10)
+  NORM_BACKWARD (cpu, c);
+  NORM_BACKWARD (dev, d);
+  /* dx = invstd (d - mean(d) - xhat mean(d xhat)): a difference of O(1) terms, the means
+   * being sums of `per` terms. */
+  check_close (what, &dx, 1e-4, 1e-5 * (axis == 0 ? rows : cols));
+  check_close (what, &dg, 1e-4, 1e-5 * rows);
+  check_close (what, &db, 1e-4, 1e-5 * rows);
+#undef NORM_FORWARD
+#undef NORM_BACKWARD
+  pair_free (&x);
+  pair_free (&y);
+  pair_free (&gamma);
+  pair_free (&beta);
+  pair_free (&running);
+  pair_free (&mean);
+  pair_free (&invstd);
+  pair_free (&dy);
+  pair_free (&dx);
+  pair_free (&dg);
+  pair_free (&db);
+}
+
+static void
+test_norm (void)
+{
+  static const int norm_shapes[][2] = { { 1, 1 }, { 3, 17 }, { 17, 3 }, { 100, 256 }, { 1000, 3 }, { 3, 1000 } };
+  for (int axis = 0; axis <= 1; axis++)
+    for (gsize s = 0; s < G_N_ELEMENTS (norm_shapes); s++)
+      for (int variant = 0; variant < 6; variant++)
+        {
+          gboolean affine = variant != 1, running = axis == 0 && (variant == 2 || variant == 5);
+          gboolean want_dx = variant != 3, acc = variant == 4 || variant == 5;
+          norm_case (axis, norm_shapes[s][0], norm_shapes[s][1], affine, running, want_dx, acc);
+        }
+  report_worst ("norm");
+}
+
+/* ---- optimizers ---- */
+
+static void
+test_update (void)
+{
+  static const NwOptimizerKind kinds[] = {
+    NW_OPT_SGD, NW_OPT_MOMENTUM, NW_OPT_NESTEROV, NW_OPT_ADAGRAD, NW_OPT_RMSPROP, NW_OPT_RMSPROP,
+    NW_OPT_ADAM, NW_OPT_ADAMW,
+  };
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+      for (int penalize = 0; penalize <= 1; penalize++)
+        {
+          gsize n = sizes[s], off = 3;
+          Pair p = pair_random (n + off, -1, 1), g = pair_random (n + off, -1, 1);
+          Pair s1 = pair_random (n + off, 0, 0), s2 = pair_random (n + off, 0, 0);
+          NwUpdateArgs args = {
+            .kind = kinds[k], .lr = 0.05f, .momentum = k == 5 ? 0.9f : 0.8f, .beta1 = 0.9f,
+            .beta2 = 0.999f, .eps = 1e-8f, .rho = 0.99f, .weight_decay = 0.01f, .l1 = 0.01f,
+            .l2 = 0.02f,
+          };
+          g_autofree char *what = g_strdup_printf ("update %s n %" G_GSIZE_FORMAT " penalize %d%s",
+                                                   nw_optimizer_name (kinds[k]), n, penalize,
+                                                   k == 5 ? " with momentum" : "");
+          if (kinds[k] == NW_OPT_RMSPROP && k == 4)
+            args.momentum = 0;
+          for (int step = 1; step <= 5; step++)
+            {
+              g_autofree float *hg = g_new (float, n + off);
+              for (gsize i = 0; i < n + off; i++)
+                hg[i] = uniform (-1, 1);
+              pair_set (&g, hg);
+              args.t = step;
+              cpu->ops->update (cpu, &args, penalize, n, p.c, g.c, s1.c, s2.c, off);
+              dev->ops->update (dev, &args, penalize, n, p.d, g.d, s1.d, s2.d, off);
+            }
+          /* Same expressions in the same order, correctly rounded division and square root:
+           * identical where the device rounds like IEEE (PoCL), else within a few ulp. */
+          check_close (what, &p, 1e-6, 1e-7);
+          check_close (what, &s1, 1e-6, 1e-7);
+          check_close (what, &s2, 1e-6, 1e-7);
+          check_equal (what, &g);   /* gradients are left as they were */
+          pair_free (&p);
+          pair_free (&g);
+          pair_free (&s1);
+          pair_free (&s2);
+        }
+  report_worst ("update");
+}
+
+/* ---- whole runs ---- */
+
+typedef struct {
+  GArray *loss;   /* train_loss of each snapshot */
+  double  eval_loss;
+} Curve;
+
+static Curve
+train_curve (NwSpec *spec, NwBackend *backend, int steps, int every)
+{
+  GError *error = NULL;
+  Curve curve = { g_array_new (FALSE, FALSE, sizeof (double)), NAN };
+  g_autoptr (NwTrainer) t = nw_trainer_new (spec, NULL, backend, &error);
+  NW_ASSERT_NO_ERROR (error);
+  for (int i = 1; i <= steps; i++)
+    {
+      if (!nw_trainer_step (t, &error))
+        break;
+      if (i % every == 0)
+        {
+          g_autoptr (NwSnapshot) snap = nw_trainer_snapshot (t, FALSE, 0, &error);
+          NW_ASSERT_NO_ERROR (error);
+          g_array_append_val (curve.loss, snap->train_loss);
+        }
+    }
+  NW_ASSERT_NO_ERROR (error);
+  nw_trainer_evaluate (t, FALSE, &curve.eval_loss, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  return curve;
+}
+
+/* Trains `spec` on both backends and compares the loss curves point by point: relative
+ * error at most `rtol` (reported: the largest seen, so the margin can be judged). */
+static void
+compare_runs (const char *name, NwSpec *spec, int steps, int every, double rtol)
+{
+  GError *error = NULL;
+  NwBackend *b = nw_backend_cl_new (NULL, &error);
+  Curve c, d;
+  double worst = 0;
+  gint64 t0, t1, t2;
+  NW_ASSERT_NO_ERROR (error);
+  t0 = g_get_monotonic_time ();
+  c = train_curve (spec, NULL, steps, every);
+  t1 = g_get_monotonic_time ();
+  d = train_curve (spec, b, steps, every);
+  t2 = g_get_monotonic_time ();
+  CU_ASSERT_EQUAL_FATAL (c.loss->len, d.loss->len);
+  for (guint i = 0; i < c.loss->len; i++)
+    {
+      double want = g_array_index (c.loss, double, i), got = g_array_index (d.loss, double, i);
+      double rel = fabs (got - want) / fabs (want);
+      worst = MAX (worst, rel);
+      if (!(rel <= rtol))
+        g_printerr ("  %s: snapshot %u: OpenCL %.9g, CPU %.9g\n", name, i, got, want);
+      CU_ASSERT (rel <= rtol);
+    }
+  g_print ("  %s: %d steps, loss %.6g -> %.6g (CPU) / %.6g (OpenCL); largest relative "
+           "difference %.2g (margin %.2g); %.1f s CPU, %.1f s OpenCL\n", name, steps,
+           g_array_index (c.loss, double, 0), g_array_index (c.loss, double, c.loss->len - 1),
+           g_array_index (d.loss, double, d.loss->len - 1), worst, rtol, (t1 - t0) / 1e6,
+           (t2 - t1) / 1e6);
+  NW_ASSERT_CLOSE (d.eval_loss, c.eval_loss, rtol, 0);
+  g_array_unref (c.loss);
+  g_array_unref (d.loss);
+}
+
+/* XOR, 2-10-10-10-1 all sigmoid, SGD lr 1, full batch, 2000 steps. The two backends differ
+ * by float rounding only (exp's last bits, the order of a few 10-term sums). Measured on
+ * PoCL: at most 1.4e-5 relative, at the end of the run, where the loss is 0.0065 and its
+ * relative rounding largest. The margin, 1e-3, still catches any real disagreement: a wrong
+ * gradient moves this curve by percents within a hundred steps. */
+static void
+test_run_xor (void)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
+  g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
+  NW_ASSERT_NO_ERROR (error);
+  compare_runs ("xor-deep-sigmoid", spec, 2000, 100, 1e-3);
+}
+
+/* MNIST 784-256-256-10 ReLU, Adam 1e-3, batch 100, 200 steps. Products of 784-term sums in
+ * another order, Adam's division by sqrt(v) (which magnifies the rounding of small
+ * gradients) and ReLU's kink (which can flip a unit) make the curves drift apart slowly.
+ * Measured on PoCL: 2.7e-7 relative at most over the 200 steps; the margin, 1e-3, leaves
+ * room for devices whose exp and products round differently (GPUs fuse multiply-adds),
+ * and is still far below what a wrong operation does (percents). Skipped when MNIST is not
+ * installed. */
+static void
+test_run_mnist (void)
+{
+  GError *error = NULL;
+  g_autofree char *dir = nw_data_default_mnist_dir ();
+  g_autofree char *probe = g_build_filename (dir, "train-images-idx3-ubyte", NULL);
+  g_autofree char *path = nw_test_source_path ("examples/mnist-mlp.json");
+  g_autoptr (NwSpec) spec = NULL;
+  if (!g_file_test (probe, G_FILE_TEST_EXISTS))
+    {
+      g_print ("  MNIST is not installed in %s: skipped\n", dir);
+      return;
+    }
+  spec = nw_spec_load (path, &error);
+  NW_ASSERT_NO_ERROR (error);
+  compare_runs ("mnist-mlp", spec, 200, 20, 1e-3);
+}
+
+/* Every kind of node at once (the example of docs/spec-format.md): dropout, BatchNorm, a
+ * residual Add, LayerNorm, Concat, leaky ReLU, Adam, mini-batches of 32. Dropout masks are
+ * the same on both sides; measured 3e-7 relative over 300 steps, margin 1e-3.
+ * fc2 has no bias, unlike the docs' example: a bias just before BatchNorm has a gradient of
+ * pure rounding noise (the normalisation removes it), which Adam scales to full-size steps
+ * of either sign, so the two backends' biases differ by ~lr after one step. The training
+ * loss cannot see it, the evaluation (running statistics) can: that would test rounding,
+ * not the backend. */
+static const char graph_json[] =
+  "{\"format\": \"neurowire-spec\", \"version\": 1, \"nodes\": ["
+  "{\"id\": \"input\", \"type\": \"input\"},"
+  "{\"id\": \"fc1\", \"type\": \"dense\", \"units\": 8, \"weight_init\": \"xavier_uniform\"},"
+  "{\"id\": \"act1\", \"type\": \"activation\", \"activation\": \"leaky_relu\", \"alpha\": 0.01},"
+  "{\"id\": \"drop1\", \"type\": \"dropout\", \"p\": 0.1},"
+  "{\"id\": \"fc2\", \"type\": \"dense\", \"units\": 8, \"bias\": false},"
+  "{\"id\": \"bn1\", \"type\": \"batchnorm\"},"
+  "{\"id\": \"sum\", \"type\": \"add\"},"
+  "{\"id\": \"ln1\", \"type\": \"layernorm\"},"
+  "{\"id\": \"cat\", \"type\": \"concat\"},"
+  "{\"id\": \"out\", \"type\": \"dense\", \"units\": 1},"
+  "{\"id\": \"prob\", \"type\": \"activation\", \"activation\": \"sigmoid\"},"
+  "{\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"bce\"}],"
+  "\"edges\": ["
+  "{\"from\": \"input\", \"to\": \"fc1\"}, {\"from\": \"fc1\", \"to\": \"act1\"},"
+  "{\"from\": \"act1\", \"to\": \"drop1\"}, {\"from\": \"drop1\", \"to\": \"fc2\"},"
+  "{\"from\": \"fc2\", \"to\": \"bn1\"}, {\"from\": \"drop1\", \"to\": \"sum\", \"port\": 0},"
+  "{\"from\": \"bn1\", \"to\": \"sum\", \"port\": 1}, {\"from\": \"sum\", \"to\": \"ln1\"},"
+  "{\"from\": \"ln1\", \"to\": \"cat\", \"port\": 0}, {\"from\": \"input\", \"to\": \"cat\", \"port\": 1},"
+  "{\"from\": \"cat\", \"to\": \"out\"}, {\"from\": \"out\", \"to\": \"prob\"},"
+  "{\"from\": \"prob\", \"to\": \"loss\"}],"
+  "\"data\": {\"kind\": \"xor_cloud\", \"n\": 200, \"noise\": 0.1, \"seed\": 1},"
+  "\"training\": {\"optimizer\": \"adam\", \"lr\": 0.01, \"batch_size\": 32, \"seed\": 1}}";
+
+static void
+test_run_graph (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = nw_spec_from_json (graph_json, -1, &error);
+  NW_ASSERT_NO_ERROR (error);
+  compare_runs ("every node kind", spec, 300, 30, 1e-3);
+}
+
+/* Launches and host-device synchronisations per training step, printed for the record.
+ * Data and parameters stay on the device: a step reads back only the three metrics (the
+ * trainer's divergence check), and writes the shuffled order once per epoch, which for
+ * XOR's full batch is every step: at most 2 synchronisations. */
+static void
+count_per_step (const char *example)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path (example);
+  g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
+  NwBackend *b = nw_backend_cl_new (NULL, &error);
+  g_autoptr (NwTrainer) t = NULL;
+  NwClCounters before, after;
+  NW_ASSERT_NO_ERROR (error);
+  t = nw_trainer_new (spec, NULL, b, &error);
+  NW_ASSERT_NO_ERROR (error);
+  nw_trainer_step (t, &error);
+  nw_backend_cl_get_counters (b, &before);
+  for (int i = 0; i < 10; i++)
+    nw_trainer_step (t, &error);
+  NW_ASSERT_NO_ERROR (error);
+  nw_backend_cl_get_counters (b, &after);
+  g_print ("  %s, per step: %.1f kernel launches, %.1f other commands, %.1f host-device syncs\n",
+           example, (after.launches - before.launches) / 10.0,
+           (after.commands - before.commands) / 10.0, (after.syncs - before.syncs) / 10.0);
+  CU_ASSERT ((after.syncs - before.syncs) / 10.0 <= 2.0);
+}
+
+static void
+test_launches_per_step (void)
+{
+  g_autofree char *dir = nw_data_default_mnist_dir ();
+  g_autofree char *probe = g_build_filename (dir, "train-images-idx3-ubyte", NULL);
+  count_per_step ("examples/xor-deep-sigmoid.json");
+  if (g_file_test (probe, G_FILE_TEST_EXISTS))
+    count_per_step ("examples/mnist-mlp.json");
+}
+
+/* ---- bad cases ---- */
+
+static void
+test_broken_kernel (void)
+{
+  GError *error = NULL;
+  const NwClDeviceInfo *d = nw_backend_cl_get_device (dev);
+  /* Line 4 of the file has the error; the prepended #defines must not shift it. */
+  const char *source = "__kernel void\n"
+                       "broken (__global float *x)\n"
+                       "{\n"
+                       "  x[0] = undeclared_thing + WIDTH;\n"
+                       "}\n";
+  cl_program p = nw_cl_build_program (nw_backend_cl_get_context (dev), d, "broken.cl", source,
+                                      "#define WIDTH 4\n#define OTHER 5\n", NULL, &error);
+  CU_ASSERT_PTR_NULL (p);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (error);
+  g_print ("  the error reads: %s\n", error->message);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "broken.cl", "broken.cl:4:", "undeclared_thing",
+                   "CL_BUILD_PROGRAM_FAILURE");
+  /* The same source without the fault builds (and then is released). */
+  p = nw_cl_build_program (nw_backend_cl_get_context (dev), d, "fixed.cl",
+                           "__kernel void fixed (__global float *x) { x[0] = WIDTH; }\n",
+                           "#define WIDTH 4\n", NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (NW_CL_CHECK (clReleaseProgram (p), NULL));
+}
+
+static void
+test_embedded_sources (void)
+{
+  GError *error = NULL;
+  g_autoptr (GBytes) gemm = nw_cl_kernel_source ("gemm.cl", &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (strstr (g_bytes_get_data (gemm, NULL), "gemm_nn") != NULL);
+  CU_ASSERT_PTR_NULL (nw_cl_kernel_source ("nope.cl", &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "nope.cl");
+}
+
+static void
+test_too_large_buffer (void)
+{
+  GError *error = NULL;
+  const NwClDeviceInfo *d = nw_backend_cl_get_device (dev);
+  NwBuffer *b = dev->ops->buffer_new (dev, d->max_alloc + 1);
+  float v = 3, back = 0;
+  int before = dev->n_buffers;
+  CU_ASSERT_PTR_NULL (b);
+  CU_ASSERT (nw_backend_failed (dev));
+  /* Sticky: later operations do nothing until the error is taken. */
+  CU_ASSERT_PTR_NULL (nw_backend_alloc (dev, 4));
+  CU_ASSERT_FALSE (nw_backend_take_error (dev, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_NO_MEMORY, "CL_DEVICE_MAX_MEM_ALLOC_SIZE", d->name);
+  CU_ASSERT_EQUAL (dev->n_buffers, before);
+  /* Usable again. */
+  b = nw_backend_alloc (dev, 4);
+  nw_backend_upload (dev, b, 1, &v, 1);
+  nw_backend_download (dev, b, 1, &back, 1);
+  CU_ASSERT_EQUAL (back, 3);
+  /* A read outside the buffer is an error too, and taken the same way. */
+  nw_backend_download (dev, b, 3, &back, 2);
+  CU_ASSERT_FALSE (nw_backend_take_error (dev, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "outside the buffer");
+  nw_backend_release (dev, &b);
+  assert_no_errors ();
+}
+
+static void
+test_unknown_device (void)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) list = nw_cl_list_devices (&error);
+  const NwClDeviceInfo *first;
+  NwClDeviceInfo *picked;
+  g_autofree char *part = NULL;
+
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_FATAL (list->len > 0);
+  first = list->pdata[0];
+  CU_ASSERT_PTR_NULL (nw_backend_cl_new ("no-such-device-xyz", &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "no-such-device-xyz", "0: ", first->name);
+  CU_ASSERT_PTR_NULL (nw_cl_pick_device ("99", &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "\"99\"", first->name);
+
+  /* By index, and by a piece of the name in another case. */
+  picked = nw_cl_pick_device ("0", &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_STRING_EQUAL (picked->name, first->name);
+  nw_cl_device_info_free (picked);
+  part = g_ascii_strup (first->name + strlen (first->name) / 3, 5);
+  picked = nw_cl_pick_device (part, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL (picked);
+  nw_cl_device_info_free (picked);
+}
+
+static void
+test_device_list (void)
+{
+  GError *error = NULL;
+  g_auto (GStrv) skipped = NULL;
+  g_autoptr (GPtrArray) list = nw_cl_list_devices_full (&skipped, &error);
+  NW_ASSERT_NO_ERROR (error);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const NwClDeviceInfo *d = list->pdata[i];
+      g_print ("  %d: %s (%s): %s [score %.4g]\n", d->index, d->name, d->platform, d->why, d->score);
+      CU_ASSERT_EQUAL (d->index, (int) i);
+      CU_ASSERT (d->compute_units > 0 && d->max_alloc > 0 && d->why != NULL);
+      if (i > 0)
+        CU_ASSERT (d->score <= ((NwClDeviceInfo *) list->pdata[i - 1])->score);
+    }
+  for (int i = 0; skipped[i] != NULL; i++)
+    g_print ("  skipped: %s\n", skipped[i]);
+  CU_ASSERT (g_str_has_prefix (dev->description, "OpenCL: "));
+}
+
+/* Stands in for an OpenCL call that fails, to see what the check makes of it. */
+static cl_int
+clFakeFinish (cl_command_queue queue)
+{
+  return CL_OUT_OF_RESOURCES;
+}
+
+static void
+test_status_names (void)
+{
+  GError *error = NULL;
+  cl_mem mem = NULL;
+  cl_int st = CL_SUCCESS;
+  CU_ASSERT_STRING_EQUAL (nw_cl_status_name (CL_SUCCESS), "CL_SUCCESS");
+  CU_ASSERT_STRING_EQUAL (nw_cl_status_name (CL_INVALID_KERNEL_ARGS), "CL_INVALID_KERNEL_ARGS");
+  CU_ASSERT_STRING_EQUAL (nw_cl_status_name (-1001), "CL_PLATFORM_NOT_FOUND_KHR");
+  CU_ASSERT_STRING_EQUAL (nw_cl_status_name (-12345), "an unknown OpenCL status");
+  /* Every OpenCL 1.2 code has its name: 0 to -19 and -30 to -68. */
+  for (int code = -68; code <= 0; code++)
+    if (code <= -30 || code >= -19)
+      CU_ASSERT (g_str_has_prefix (nw_cl_status_name (code), "CL_"));
+  CU_ASSERT (NW_CL_CHECK (CL_SUCCESS, &error));
+  CU_ASSERT_FALSE (NW_CL_CHECK (clFakeFinish (NULL), &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "clFakeFinish failed",
+                   "CL_OUT_OF_RESOURCES (-5)", "tests/test-cl.c:");
+  /* The form for calls that return an object names the call too; a refused allocation is
+   * NW_ERROR_NO_MEMORY. */
+  CU_ASSERT_FALSE (NW_CL_CHECK ((mem = clCreateBuffer (nw_backend_cl_get_context (dev), CL_MEM_READ_WRITE,
+                                                       0, NULL, &st), st), &error));
+  CU_ASSERT_PTR_NULL (mem);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "clCreateBuffer failed", "CL_INVALID_BUFFER_SIZE");
+  CU_ASSERT_FALSE (NW_CL_CHECK (CL_MEM_OBJECT_ALLOCATION_FAILURE, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_NO_MEMORY, "CL_MEM_OBJECT_ALLOCATION_FAILURE");
+}
+
+/* Buffers are released on every path: a training loop on a net of the OpenCL backend, then
+ * the net freed, leaves none; a trainer (which owns its backend) frees everything too (the
+ * sanitizer build checks that). */
+static void
+test_no_buffers_left (void)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
+  g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
+  NwBackend *b = nw_backend_cl_new (NULL, &error);
+  NwTrainer *t;
+  NwNet *net;
+  NW_ASSERT_NO_ERROR (error);
+  net = nw_net_new (spec, 2, 1, 0, b, &error);
+  NW_ASSERT_NO_ERROR (error);
+  nw_net_reserve (net, 4, &error);
+  for (int i = 0; i < 20; i++)
+    {
+      nw_net_forward (net, 4, TRUE, TRUE);
+      nw_net_backward (net);
+      nw_net_update (net, &spec->train);
+    }
+  CU_ASSERT (b->n_buffers > 0);
+  nw_net_free (net);
+  CU_ASSERT_EQUAL (b->n_buffers, 0);
+  CU_ASSERT (nw_backend_take_error (b, &error));
+  t = nw_trainer_new (spec, NULL, b, &error);
+  NW_ASSERT_NO_ERROR (error);
+  for (int i = 0; i < 20; i++)
+    nw_trainer_step (t, &error);
+  NW_ASSERT_NO_ERROR (error);
+  nw_trainer_free (t);
+}
+
+/* ---- the suite ---- */
+
+static const NwTestCase memory_cases[] = {
+  { "fill_copy_add", test_fill_copy_add },
+  { "buffers_start_zeroed", test_buffers_start_zeroed },
+  { "copy_cols", test_copy_cols },
+  { "gather_rows", test_gather_rows },
+  { NULL, NULL },
+};
+
+static const NwTestCase compute_cases[] = {
+  { "gemm_auto", test_gemm_auto },
+  { "gemm_tiled", test_gemm_tiled },
+  { "gemm_small", test_gemm_small },
+  { "gemm_app_shapes", test_gemm_app_shapes },
+  { "bias_act", test_bias_act },
+  { "act_backward", test_act_backward },
+  { "bias_grad", test_bias_grad },
+  { "loss", test_loss },
+  { "dropout_masks_equal_cpu", test_dropout_masks_equal_cpu },
+  { "norm", test_norm },
+  { "update", test_update },
+  { "sumsq", test_sumsq },
+  { "act_stats", test_act_stats },
+  { NULL, NULL },
+};
+
+static const NwTestCase run_cases[] = {
+  { "xor_deep_sigmoid", test_run_xor },
+  { "mnist_mlp", test_run_mnist },
+  { "every_node_kind", test_run_graph },
+  { "launches_per_step", test_launches_per_step },
+  { NULL, NULL },
+};
+
+static const NwTestCase bad_cases[] = {
+  { "broken_kernel", test_broken_kernel },
+  { "embedded_sources", test_embedded_sources },
+  { "too_large_buffer", test_too_large_buffer },
+  { "unknown_device", test_unknown_device },
+  { "device_list", test_device_list },
+  { "status_names", test_status_names },
+  { "no_buffers_left", test_no_buffers_left },
+  { NULL, NULL },
+};
+
+static const NwTestSuite suites[] = {
+  { "cl-memory", memory_cases },
+  { "cl-compute", compute_cases },
+  { "cl-runs", run_cases },
+  { "cl-errors", bad_cases },
+  { NULL, NULL },
+};
+
+int
+main (int argc, char **argv)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) devices = NULL;
+  int status;
+
+  /* nw_test_main may re-execute the program (OpenBLAS kernel choice): do it before the
+   * backends are made, not after. */
+  nw_blas_reexec_if_needed (argv);
+  devices = nw_cl_list_devices (&error);
+  if (devices == NULL || devices->len == 0)
+    {
+      g_print ("no usable OpenCL device (%s): skipped\n",
+               error != NULL ? error->message : "no platform or device found");
+      g_clear_error (&error);
+      return 77;
+    }
+  dev = nw_backend_cl_new (NULL, &error);
+  if (dev == NULL)
+    {
+      g_printerr ("the OpenCL backend failed to start: %s\n", error->message);
+      g_error_free (error);
+      return 1;
+    }
+  g_print ("testing %s against the CPU backend\n", dev->description);
+  cpu = nw_backend_cpu_new ();
+  nw_rng_init (&rng, 20240607);
+  status = nw_test_main (argc, argv, suites);
+  if (cpu->n_buffers != 0 || dev->n_buffers != 0)
+    {
+      g_printerr ("buffers left: %d on the CPU, %d on the device\n", cpu->n_buffers, dev->n_buffers);
+      status = 1;
+    }
+  nw_backend_free (cpu);
+  nw_backend_free (dev);
+  return status;
+}

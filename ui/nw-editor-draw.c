@@ -1,0 +1,1028 @@
+/* nw-editor-draw.c: where things are on the canvas (canvas units; the view maps them to the
+ * widget), what is under the pointer, and drawing it all with Cairo: wires with their shapes,
+ * blocks with their titles, parameter counts, ports, switches and neuron thumbnails, the
+ * error marks, the wire being drawn and the hovered neuron shown large. */
+#include "nw-editor-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#define TEXT_COLOR       0x241f31
+#define WIRE_COLOR       0x77767b
+#define SELECT_COLOR     0x3584e4
+#define ERROR_COLOR      0xe01b24
+#define TARGET_COLOR     0x2ec27e
+#define BACKGROUND_COLOR 0xfafafa
+#define GRID_COLOR       0xdeddda
+
+#define TITLE_SIZE       12.0
+#define SUB_SIZE         9.5
+#define LABEL_SIZE       9.5
+#define THUMBS_TOP       44.0
+
+static void
+set_rgb (cairo_t *cr, guint32 c, double alpha)
+{
+  cairo_set_source_rgba (cr, ((c >> 16) & 0xff) / 255.0, ((c >> 8) & 0xff) / 255.0,
+                         (c & 0xff) / 255.0, alpha);
+}
+
+static void
+rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
+{
+  r = MIN (r, MIN (w, h) / 2);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+/* Geometry ------------------------------------------------------------------------------- */
+
+void
+nw_editor_to_canvas (NwEditor *self, double wx, double wy, double *cx, double *cy)
+{
+  *cx = (wx - self->tx) / self->scale;
+  *cy = (wy - self->ty) / self->scale;
+}
+
+void
+nw_editor_to_widget (NwEditor *self, double cx, double cy, double *wx, double *wy)
+{
+  *wx = cx * self->scale + self->tx;
+  *wy = cy * self->scale + self->ty;
+}
+
+int
+nw_editor_n_input_ports (NwEditor *self, const NwNodeSpec *node)
+{
+  int fed = nw_editor_n_fed_ports (self->spec, node);
+  switch (node->kind)
+    {
+    case NW_NODE_INPUT:
+      return fed;               /* none, unless a file wires into it (marked) */
+    case NW_NODE_ADD:
+    case NW_NODE_CONCAT:
+      return MAX (fed + 1, 2);  /* one free port to wire the next input into */
+    default:
+      return MAX (fed, 1);
+    }
+}
+
+int
+nw_editor_n_thumbs (NwEditor *self, const NwNodeSpec *node)
+{
+  const NwNeuronImages *images;
+  if (node->kind != NW_NODE_DENSE && node->kind != NW_NODE_ACTIVATION)
+    return 0;
+  images = g_hash_table_lookup (self->neuron_images, node->id);
+  return images != NULL ? MIN (images->n_units, NW_THUMBS_MAX) : 0;
+}
+
+void
+nw_editor_block_rect (NwEditor *self, const NwNodeSpec *node, NwRect *r)
+{
+  int ports = nw_editor_n_input_ports (self, node);
+  int thumbs = nw_editor_n_thumbs (self, node);
+  double h = MAX (NW_BLOCK_HEIGHT, ports * NW_PORT_SPACING + 14);
+
+  if (thumbs > 0)
+    {
+      int rows = (thumbs + NW_THUMBS_PER_ROW - 1) / NW_THUMBS_PER_ROW;
+      h = MAX (h, THUMBS_TOP + rows * (NW_THUMB_SIZE + NW_THUMB_GAP) + 4);
+    }
+  r->x = node->x;
+  r->y = node->y;
+  r->width = NW_BLOCK_WIDTH;
+  r->height = h;
+}
+
+void
+nw_editor_input_port_pos (NwEditor *self, const NwNodeSpec *node, int port, double *x, double *y)
+{
+  NwRect r;
+  int n = MAX (nw_editor_n_input_ports (self, node), port + 1);
+  nw_editor_block_rect (self, node, &r);
+  *x = r.x;
+  *y = r.y + r.height * (port + 1) / (n + 1);
+}
+
+void
+nw_editor_output_port_pos (NwEditor *self, const NwNodeSpec *node, double *x, double *y)
+{
+  NwRect r;
+  nw_editor_block_rect (self, node, &r);
+  *x = r.x + r.width;
+  *y = r.y + r.height / 2;
+}
+
+void
+nw_editor_toggle_rect (NwEditor *self, const NwNodeSpec *node, NwRect *r)
+{
+  r->x = node->x + NW_BLOCK_WIDTH - 34;
+  r->y = node->y + 8;
+  r->width = 26;
+  r->height = 14;
+}
+
+gboolean
+nw_editor_thumb_rect (NwEditor *self, const NwNodeSpec *node, int unit, NwRect *r)
+{
+  double row_width = NW_THUMBS_PER_ROW * NW_THUMB_SIZE + (NW_THUMBS_PER_ROW - 1) * NW_THUMB_GAP;
+  if (unit < 0 || unit >= nw_editor_n_thumbs (self, node))
+    return FALSE;
+  r->x = node->x + (NW_BLOCK_WIDTH - row_width) / 2
+         + (unit % NW_THUMBS_PER_ROW) * (NW_THUMB_SIZE + NW_THUMB_GAP);
+  r->y = node->y + THUMBS_TOP + (unit / NW_THUMBS_PER_ROW) * (NW_THUMB_SIZE + NW_THUMB_GAP);
+  r->width = NW_THUMB_SIZE;
+  r->height = NW_THUMB_SIZE;
+  return TRUE;
+}
+
+static gboolean
+in_rect (const NwRect *r, double x, double y)
+{
+  return x >= r->x && x <= r->x + r->width && y >= r->y && y <= r->y + r->height;
+}
+
+static double
+segment_distance (double px, double py, double ax, double ay, double bx, double by)
+{
+  double dx = bx - ax, dy = by - ay;
+  double len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
+  t = CLAMP (t, 0, 1);
+  return hypot (px - (ax + t * dx), py - (ay + t * dy));
+}
+
+/* A wire from an output port (x0, y0) to an input port (x3, y3). Forward, it is one cubic
+ * Bézier leaving and entering horizontally. Backward (the input is left of the output: a
+ * wrapped row, a cycle), it turns round after the output, runs back along `ymid` (between
+ * the rows, or below the blocks when they share a row) and turns into the input. */
+typedef struct {
+  double   x0, y0, x3, y3;
+  gboolean back;
+  double   ymid;
+} WireGeom;
+
+#define WIRE_TURN 50.0
+
+/* A height at which a wire can run back from x0 to x3 without crossing a block: between the
+ * two ports' heights when they are far apart (a wrapped row), else below `below`. */
+static double
+free_line (NwEditor *self, double x0, double y0, double x3, double y3, double below)
+{
+  double xa = MIN (x0, x3) - WIRE_TURN, xb = MAX (x0, x3) + WIRE_TURN;
+  gboolean between = fabs (y3 - y0) >= 70;
+  double start = between ? (y0 + y3) / 2 : below;
+
+  for (int k = 0; k < 80; k++)
+    {
+      /* between: alternate around the middle; below: downwards */
+      double y = between ? start + ((k + 1) / 2) * 6.0 * (k % 2 ? 1 : -1) : start + k * 6.0;
+      gboolean clear = TRUE;
+      if (between && (y <= MIN (y0, y3) || y >= MAX (y0, y3)))
+        break;
+      for (guint i = 0; clear && i < self->spec->nodes->len; i++)
+        {
+          NwRect r;
+          nw_editor_block_rect (self, g_ptr_array_index (self->spec->nodes, i), &r);
+          if (r.x - 6 < xb && r.x + r.width + 6 > xa && y > r.y - 8 && y < r.y + r.height + 8)
+            clear = FALSE;
+        }
+      if (clear)
+        return y;
+    }
+  return start;
+}
+
+/* A wire counts as backward when its input is well left of its output; a little left, an
+ * S-shaped curve reads better than a detour. */
+static void
+wire_geom (NwEditor *self, double x0, double y0, double x3, double y3, double below, WireGeom *g)
+{
+  g->x0 = x0, g->y0 = y0, g->x3 = x3, g->y3 = y3;
+  g->back = below > -G_MAXDOUBLE && x3 < x0 - 60;
+  g->ymid = g->back ? free_line (self, x0, y0, x3, y3, below) : 0;
+}
+
+static void
+cubic_at (const double p[8], double t, double *x, double *y)
+{
+  double u = 1 - t;
+  *x = u * u * u * p[0] + 3 * u * u * t * p[2] + 3 * u * t * t * p[4] + t * t * t * p[6];
+  *y = u * u * u * p[1] + 3 * u * u * t * p[3] + 3 * u * t * t * p[5] + t * t * t * p[7];
+}
+
+/* The wire's cubic pieces (control polygons of 4 points); a straight piece is a cubic too. */
+static int
+wire_pieces (const WireGeom *g, double pieces[3][8])
+{
+  if (!g->back)
+    {
+      double d = MAX (40.0, fabs (g->x3 - g->x0) / 2);
+      double p[8] = { g->x0, g->y0, g->x0 + d, g->y0, g->x3 - d, g->y3, g->x3, g->y3 };
+      memcpy (pieces[0], p, sizeof p);
+      return 1;
+    }
+  {
+    double a[8] = { g->x0, g->y0, g->x0 + WIRE_TURN, g->y0, g->x0 + WIRE_TURN, g->ymid, g->x0, g->ymid };
+    double b[8] = { g->x0, g->ymid, g->x0, g->ymid, g->x3, g->ymid, g->x3, g->ymid };
+    double c[8] = { g->x3, g->ymid, g->x3 - WIRE_TURN, g->ymid, g->x3 - WIRE_TURN, g->y3, g->x3, g->y3 };
+    memcpy (pieces[0], a, sizeof a);
+    memcpy (pieces[1], b, sizeof b);
+    memcpy (pieces[2], c, sizeof c);
+    return 3;
+  }
+}
+
+static void
+wire_path (cairo_t *cr, const WireGeom *g)
+{
+  double pieces[3][8];
+  int n = wire_pieces (g, pieces);
+  cairo_new_path (cr);
+  cairo_move_to (cr, pieces[0][0], pieces[0][1]);
+  for (int k = 0; k < n; k++)
+    cairo_curve_to (cr, pieces[k][2], pieces[k][3], pieces[k][4], pieces[k][5], pieces[k][6], pieces[k][7]);
+}
+
+static void
+wire_midpoint (const WireGeom *g, double *x, double *y)
+{
+  double pieces[3][8];
+  int n = wire_pieces (g, pieces);
+  cubic_at (pieces[n / 2], 0.5, x, y);
+}
+
+/* Distance from (x, y) to the wire, on 24 points per piece. */
+static double
+wire_distance (const WireGeom *g, double x, double y)
+{
+  double pieces[3][8], best = G_MAXDOUBLE;
+  int n = wire_pieces (g, pieces);
+  for (int k = 0; k < n; k++)
+    {
+      double px = pieces[k][0], py = pieces[k][1];
+      for (int s = 1; s <= 24; s++)
+        {
+          double qx, qy;
+          cubic_at (pieces[k], s / 24.0, &qx, &qy);
+          best = MIN (best, segment_distance (x, y, px, py, qx, qy));
+          px = qx, py = qy;
+        }
+    }
+  return best;
+}
+
+static gboolean
+edge_geom (NwEditor *self, const NwEdgeSpec *edge, WireGeom *g)
+{
+  const NwNodeSpec *a = nw_spec_find_node (self->spec, edge->from);
+  const NwNodeSpec *b = nw_spec_find_node (self->spec, edge->to);
+  double x0, y0, x3, y3;
+  NwRect ra, rb;
+  if (a == NULL || b == NULL || edge->port < 0)
+    return FALSE;
+  nw_editor_output_port_pos (self, a, &x0, &y0);
+  nw_editor_input_port_pos (self, b, edge->port, &x3, &y3);
+  nw_editor_block_rect (self, a, &ra);
+  nw_editor_block_rect (self, b, &rb);
+  wire_geom (self, x0, y0, x3, y3, MAX (ra.y + ra.height, rb.y + rb.height) + 22, g);
+  return TRUE;
+}
+
+
+/* Blocks are drawn in spec order with the selected one last (on top); hits go the other way. */
+static int
+draw_order (NwEditor *self, guint k)
+{
+  guint n = self->spec->nodes->len;
+  int sel = nw_editor_node_index (self, self->selected);
+  if (sel < 0)
+    return (int) k;
+  if (k == n - 1)
+    return sel;
+  return (int) k >= sel ? (int) k + 1 : (int) k;
+}
+
+NwHit
+nw_editor_hit_test (NwEditor *self, double wx, double wy)
+{
+  NwHit hit = { NW_HIT_NONE, -1, -1, -1, -1 };
+  guint n = self->spec->nodes->len;
+  double cx, cy, tol = 9.0 / self->scale;
+
+  nw_editor_to_canvas (self, wx, wy, &cx, &cy);
+
+  /* Ports first: they sit on block edges and must win over a neighbour's body. */
+  for (guint k = n; k-- > 0;)
+    {
+      int i = draw_order (self, k);
+      const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, (guint) i);
+      double px, py;
+      int ports = nw_editor_n_input_ports (self, node);
+      if (node->kind != NW_NODE_LOSS)
+        {
+          nw_editor_output_port_pos (self, node, &px, &py);
+          if (hypot (cx - px, cy - py) <= tol)
+            return (NwHit) { NW_HIT_OUTPUT_PORT, i, -1, -1, -1 };
+        }
+      for (int p = 0; p < ports; p++)
+        {
+          nw_editor_input_port_pos (self, node, p, &px, &py);
+          if (hypot (cx - px, cy - py) <= tol)
+            return (NwHit) { NW_HIT_INPUT_PORT, i, p, -1, -1 };
+        }
+    }
+  for (guint k = n; k-- > 0;)
+    {
+      int i = draw_order (self, k);
+      const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, (guint) i);
+      NwRect r;
+      nw_editor_block_rect (self, node, &r);
+      if (!in_rect (&r, cx, cy))
+        continue;
+      if (nw_editor_node_has_toggle (node))
+        {
+          NwRect t;
+          nw_editor_toggle_rect (self, node, &t);
+          t.x -= 3, t.y -= 3, t.width += 6, t.height += 6;
+          if (in_rect (&t, cx, cy))
+            return (NwHit) { NW_HIT_TOGGLE, i, -1, -1, -1 };
+        }
+      for (int u = 0; u < nw_editor_n_thumbs (self, node); u++)
+        {
+          NwRect t;
+          nw_editor_thumb_rect (self, node, u, &t);
+          if (in_rect (&t, cx, cy))
+            return (NwHit) { NW_HIT_THUMB, i, -1, u, -1 };
+        }
+      return (NwHit) { NW_HIT_BLOCK, i, -1, -1, -1 };
+    }
+  for (guint e = 0; e < self->spec->edges->len; e++)
+    {
+      const NwEdgeSpec *edge = g_ptr_array_index (self->spec->edges, e);
+      WireGeom g;
+      if (edge_geom (self, edge, &g) && wire_distance (&g, cx, cy) <= 6.0 / self->scale)
+        {
+          hit.kind = NW_HIT_EDGE;
+          hit.edge = (int) e;
+          return hit;
+        }
+    }
+  return hit;
+}
+
+/* Text ----------------------------------------------------------------------------------- */
+
+static PangoLayout *
+make_layout (cairo_t *cr, const char *text, double size, gboolean bold)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans");
+  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+show_text (cairo_t *cr, const char *text, double x, double y, double size, gboolean bold,
+           double max_width)
+{
+  PangoLayout *layout = make_layout (cr, text, size, bold);
+  if (max_width > 0)
+    {
+      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  cairo_new_path (cr);
+  g_object_unref (layout);
+}
+
+/* A label in a rounded box: the shape on a wire, the reason beside a marked block. */
+static void
+boxed_label (cairo_t *cr, const char *text, double x, double y, double size, double wrap,
+             guint32 fg, guint32 border, gboolean center)
+{
+  PangoLayout *layout = make_layout (cr, text, size, FALSE);
+  PangoRectangle ink, logical;
+  double w, h, pad = size * 0.35;
+
+  if (wrap > 0)
+    {
+      pango_layout_set_width (layout, (int) (wrap * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+    }
+  pango_layout_get_pixel_extents (layout, &ink, &logical);
+  w = logical.width + 2 * pad;
+  h = logical.height + pad;
+  if (center)
+    {
+      x -= w / 2;
+      y -= h / 2;
+    }
+  rounded_rect (cr, x, y, w, h, MIN (h / 2, 6));
+  set_rgb (cr, 0xffffff, 0.94);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, border, 1.0);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  set_rgb (cr, fg, 1.0);
+  cairo_move_to (cr, x + pad - logical.x, y + pad / 2 - logical.y);
+  pango_cairo_show_layout (cr, layout);
+  cairo_new_path (cr);
+  g_object_unref (layout);
+}
+
+static char *
+format_count (gint64 n)
+{
+  if (n < 10000)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  if (n < 1000000)
+    return g_strdup_printf ("%.1fk", n / 1000.0);
+  return g_strdup_printf ("%.2fM", n / 1e6);
+}
+
+static char *
+block_subtitle (NwEditor *self, int i, const NwNodeSpec *node)
+{
+  g_autofree char *count = NULL;
+  gint64 params;
+
+  switch (node->kind)
+    {
+    case NW_NODE_DENSE:
+    case NW_NODE_BATCHNORM:
+    case NW_NODE_LAYERNORM:
+      params = nw_editor_params_at (self, i);
+      if (params < 0)
+        return g_strdup_printf ("%s · ? params", node->id);
+      count = format_count (params);
+      return g_strdup_printf ("%s · %s param%s", node->id, count, params == 1 ? "" : "s");
+    default:
+      return g_strdup_printf ("%s · 0 params", node->id);
+    }
+}
+
+/* Drawing -------------------------------------------------------------------------------- */
+
+static void
+draw_background (NwEditor *self, cairo_t *cr, int width, int height)
+{
+  double step = 24.0 * self->scale;
+  set_rgb (cr, BACKGROUND_COLOR, 1.0);
+  cairo_paint (cr);
+  if (step < 8)
+    return;
+  set_rgb (cr, GRID_COLOR, 1.0);
+  for (double x = fmod (self->tx, step); x < width; x += step)
+    for (double y = fmod (self->ty, step); y < height; y += step)
+      cairo_rectangle (cr, floor (x), floor (y), 1.5, 1.5);
+  cairo_fill (cr);
+}
+
+/* Wires first, then their shape labels on top of every wire (blocks come after both). */
+static void
+draw_edges (NwEditor *self, cairo_t *cr)
+{
+  for (int pass = 0; pass < 2; pass++)
+    for (guint e = 0; e < self->spec->edges->len; e++)
+      {
+        const NwEdgeSpec *edge = g_ptr_array_index (self->spec->edges, e);
+        gboolean marked = nw_editor_edge_is_marked (self, edge);
+        gboolean selected = (int) e == self->selected_edge;
+        WireGeom g;
+        double mx, my;
+        int width;
+        g_autofree char *label = NULL;
+
+        if ((int) e == self->wire_detached && self->drag_mode == NW_DRAG_WIRE)
+          continue;
+        if (!edge_geom (self, edge, &g))
+          continue;
+        if (pass == 0)
+          {
+            wire_path (cr, &g);
+            set_rgb (cr, marked ? ERROR_COLOR : selected ? SELECT_COLOR : WIRE_COLOR, 1.0);
+            cairo_set_line_width (cr, marked || selected ? 3.0 : 2.0);
+            cairo_stroke (cr);
+            continue;
+          }
+        wire_midpoint (&g, &mx, &my);
+        width = nw_editor_width_at (self, nw_editor_node_index (self, edge->from));
+        label = width > 0 ? g_strdup_printf ("×%d", width) : g_strdup ("×?");
+        boxed_label (cr, label, mx, my, LABEL_SIZE, 0, marked ? ERROR_COLOR : 0x5e5c64,
+                     marked ? ERROR_COLOR : selected ? SELECT_COLOR : 0xc0bfbc, TRUE);
+      }
+}
+
+static void
+draw_port (cairo_t *cr, double x, double y, gboolean filled, gboolean target, gboolean free_extra)
+{
+  cairo_new_path (cr);
+  cairo_arc (cr, x, y, target ? NW_PORT_RADIUS + 2 : NW_PORT_RADIUS, 0, 2 * G_PI);
+  if (target)
+    set_rgb (cr, TARGET_COLOR, 1.0);
+  else
+    set_rgb (cr, filled ? 0x5e5c64 : 0xffffff, 1.0);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, 0x3d3846, 1.0);
+  cairo_set_line_width (cr, 1.2);
+  if (free_extra)
+    {
+      double dash[] = { 2.0, 2.0 };
+      cairo_set_dash (cr, dash, 2, 0);
+    }
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
+static void
+draw_toggle (NwEditor *self, cairo_t *cr, const NwNodeSpec *node)
+{
+  NwRect t;
+  double knob;
+  nw_editor_toggle_rect (self, node, &t);
+  rounded_rect (cr, t.x, t.y, t.width, t.height, t.height / 2);
+  set_rgb (cr, node->enabled ? SELECT_COLOR : 0x9a9996, 1.0);
+  cairo_fill (cr);
+  knob = node->enabled ? t.x + t.width - t.height / 2 : t.x + t.height / 2;
+  cairo_arc (cr, knob, t.y + t.height / 2, t.height / 2 - 2, 0, 2 * G_PI);
+  set_rgb (cr, 0xffffff, 1.0);
+  cairo_fill (cr);
+}
+
+static void
+draw_thumb (cairo_t *cr, cairo_surface_t *surface, int grid_n, const NwRect *r, cairo_filter_t filter)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, r->x, r->y, r->width, r->height);
+  cairo_clip (cr);
+  cairo_translate (cr, r->x, r->y);
+  cairo_scale (cr, r->width / grid_n, r->height / grid_n);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), filter);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_block (NwEditor *self, cairo_t *cr, int i)
+{
+  const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, (guint) i);
+  gboolean selected = g_strcmp0 (self->selected, node->id) == 0;
+  gboolean marked = g_hash_table_contains (self->marked_nodes, node->id);
+  gboolean off = nw_editor_node_has_toggle (node) && !node->enabled;
+  gboolean has_toggle = nw_editor_node_has_toggle (node);
+  g_autofree char *title = nw_editor_node_title (self, node);
+  g_autofree char *sub = block_subtitle (self, i, node);
+  int ports = nw_editor_n_input_ports (self, node);
+  int fed = nw_editor_n_fed_ports (self->spec, node);
+  int thumbs = nw_editor_n_thumbs (self, node);
+  gboolean has_output = FALSE;
+  double rgb[3];
+  NwRect r;
+
+  nw_editor_block_rect (self, node, &r);
+  nw_editor_kind_color (node->kind, rgb);
+
+  /* shadow, body, outline */
+  rounded_rect (cr, r.x + 1.5, r.y + 2.5, r.width, r.height, 8);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.10);
+  cairo_fill (cr);
+  if (selected)
+    {
+      rounded_rect (cr, r.x - 4, r.y - 4, r.width + 8, r.height + 8, 11);
+      set_rgb (cr, SELECT_COLOR, 0.35);
+      cairo_fill (cr);
+    }
+  rounded_rect (cr, r.x, r.y, r.width, r.height, 8);
+  set_rgb (cr, 0xffffff, 1.0);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], off ? 0.35 : 1.0);
+  cairo_fill_preserve (cr);
+  if (marked)
+    {
+      set_rgb (cr, ERROR_COLOR, 1.0);
+      cairo_set_line_width (cr, 3.0);
+    }
+  else if (selected)
+    {
+      set_rgb (cr, SELECT_COLOR, 1.0);
+      cairo_set_line_width (cr, 2.5);
+    }
+  else
+    {
+      cairo_set_source_rgb (cr, rgb[0] * 0.55, rgb[1] * 0.55, rgb[2] * 0.55);
+      cairo_set_line_width (cr, 1.2);
+    }
+  if (off && !marked && !selected)
+    {
+      double dash[] = { 4.0, 3.0 };
+      cairo_set_dash (cr, dash, 2, 0);
+    }
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  /* title and subtitle */
+  set_rgb (cr, TEXT_COLOR, off ? 0.55 : 1.0);
+  show_text (cr, title, r.x + 10, r.y + 7, TITLE_SIZE, TRUE, r.width - (has_toggle ? 48 : 20));
+  set_rgb (cr, TEXT_COLOR, off ? 0.45 : 0.72);
+  show_text (cr, sub, r.x + 10, r.y + 25, SUB_SIZE, FALSE, r.width - 20);
+
+  if (has_toggle)
+    draw_toggle (self, cr, node);
+
+  if (thumbs > 0)
+    {
+      const NwNeuronImages *images = g_hash_table_lookup (self->neuron_images, node->id);
+      for (int u = 0; u < thumbs; u++)
+        {
+          NwRect t;
+          gboolean hovered = self->hover.kind == NW_HIT_THUMB && self->hover.node == i
+                             && self->hover.unit == u;
+          nw_editor_thumb_rect (self, node, u, &t);
+          draw_thumb (cr, images->surfaces[u], images->grid_n, &t, CAIRO_FILTER_GOOD);
+          cairo_rectangle (cr, t.x, t.y, t.width, t.height);
+          set_rgb (cr, hovered ? SELECT_COLOR : 0x3d3846, hovered ? 1.0 : 0.5);
+          cairo_set_line_width (cr, hovered ? 2.0 : 0.8);
+          cairo_stroke (cr);
+        }
+      if (images->n_units > thumbs)
+        {
+          g_autofree char *more = g_strdup_printf ("+%d", images->n_units - thumbs);
+          set_rgb (cr, TEXT_COLOR, 0.7);
+          show_text (cr, more, r.x + r.width - 30, r.y + r.height - 14, SUB_SIZE, FALSE, 0);
+        }
+    }
+
+  /* ports */
+  for (int p = 0; p < ports; p++)
+    {
+      double px, py;
+      gboolean target = self->drag_mode == NW_DRAG_WIRE && !self->wire_from_input
+                        && self->wire_target.kind == NW_HIT_INPUT_PORT
+                        && self->wire_target.node == i && self->wire_target.port == p;
+      nw_editor_input_port_pos (self, node, p, &px, &py);
+      draw_port (cr, px, py, nw_editor_edge_into (self->spec, node->id, p) >= 0, target,
+                 p >= fed && (node->kind == NW_NODE_ADD || node->kind == NW_NODE_CONCAT));
+    }
+  if (node->kind != NW_NODE_LOSS)
+    {
+      double px, py;
+      gboolean target = self->drag_mode == NW_DRAG_WIRE && self->wire_from_input
+                        && self->wire_target.kind == NW_HIT_OUTPUT_PORT
+                        && self->wire_target.node == i;
+      for (guint e = 0; !has_output && e < self->spec->edges->len; e++)
+        has_output = g_strcmp0 (((NwEdgeSpec *) g_ptr_array_index (self->spec->edges, e))->from,
+                                node->id) == 0;
+      nw_editor_output_port_pos (self, node, &px, &py);
+      draw_port (cr, px, py, has_output, target, FALSE);
+    }
+}
+
+/* The reason beside what it marks. FALSE if it names nothing on the canvas. */
+static gboolean
+draw_reason (NwEditor *self, cairo_t *cr)
+{
+  double x, y;
+
+  if (self->valid || self->reason == NULL)
+    return TRUE;
+  if (self->error_node != NULL)
+    {
+      const NwNodeSpec *node = nw_spec_find_node (self->spec, self->error_node);
+      NwRect r;
+      if (node == NULL)
+        return FALSE;
+      nw_editor_block_rect (self, node, &r);
+      x = r.x;
+      y = r.y + r.height + 8;
+      /* below the wires that run back under the block, if any */
+      for (guint e = 0; e < self->spec->edges->len; e++)
+        {
+          WireGeom g;
+          if (edge_geom (self, g_ptr_array_index (self->spec->edges, e), &g) && g.back
+              && g.ymid > r.y + r.height && g.ymid < y + 20
+              && MIN (g.x0, g.x3) - WIRE_TURN < r.x + r.width && MAX (g.x0, g.x3) + WIRE_TURN > r.x)
+            y = g.ymid + 12;
+        }
+    }
+  else if (self->error_from != NULL)
+    {
+      const NwEdgeSpec *edge = NULL;
+      WireGeom g;
+      for (guint e = 0; edge == NULL && e < self->spec->edges->len; e++)
+        {
+          const NwEdgeSpec *candidate = g_ptr_array_index (self->spec->edges, e);
+          if (g_strcmp0 (candidate->from, self->error_from) == 0
+              && g_strcmp0 (candidate->to, self->error_to) == 0)
+            edge = candidate;
+        }
+      if (edge == NULL || !edge_geom (self, edge, &g))
+        return FALSE;
+      wire_midpoint (&g, &x, &y);
+      y += 14;
+    }
+  else
+    return FALSE;
+  boxed_label (cr, self->reason, x, y, LABEL_SIZE, 230, ERROR_COLOR, ERROR_COLOR, FALSE);
+  return TRUE;
+}
+
+static void
+draw_wire_in_progress (NwEditor *self, cairo_t *cr)
+{
+  const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, (guint) self->wire_node);
+  double px, py, cx, cy;
+  double dash[] = { 6.0, 4.0 };
+  WireGeom g;
+
+  /* The wire being drawn follows the pointer: always a plain curve. */
+  nw_editor_to_canvas (self, self->pointer_x, self->pointer_y, &cx, &cy);
+  if (self->wire_from_input)
+    {
+      nw_editor_input_port_pos (self, node, self->wire_port, &px, &py);
+      wire_geom (self, cx, cy, px, py, -G_MAXDOUBLE, &g);
+    }
+  else
+    {
+      nw_editor_output_port_pos (self, node, &px, &py);
+      wire_geom (self, px, py, cx, cy, -G_MAXDOUBLE, &g);
+    }
+  wire_path (cr, &g);
+  set_rgb (cr, self->wire_target.kind != NW_HIT_NONE ? TARGET_COLOR : SELECT_COLOR, 1.0);
+  cairo_set_line_width (cr, 2.5);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
+static void
+draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
+{
+  const NwNodeSpec *node;
+  const NwNeuronImages *images;
+  g_autofree char *caption = NULL;
+  double size = 144, x, y;
+  NwRect r;
+
+  if (self->hover.kind != NW_HIT_THUMB || self->drag_mode != NW_DRAG_NONE
+      || self->hover.node < 0 || (guint) self->hover.node >= self->spec->nodes->len)
+    return;
+  node = g_ptr_array_index (self->spec->nodes, (guint) self->hover.node);
+  images = g_hash_table_lookup (self->neuron_images, node->id);
+  if (images == NULL || self->hover.unit >= images->n_units)
+    return;
+  x = self->pointer_x + 18;
+  y = self->pointer_y + 18;
+  if (x + size + 8 > width)
+    x = self->pointer_x - size - 18;
+  if (y + size + 26 > height)
+    y = self->pointer_y - size - 30;
+  x = MAX (x, 4);
+  y = MAX (y, 4);
+
+  rounded_rect (cr, x - 6, y - 6, size + 12, size + 30, 8);
+  set_rgb (cr, 0xffffff, 0.97);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, 0x3d3846, 0.6);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+  r = (NwRect) { x, y, size, size };
+  draw_thumb (cr, images->surfaces[self->hover.unit], images->grid_n, &r, CAIRO_FILTER_BILINEAR);
+  caption = g_strdup_printf ("%s · neuron %d", node->id, self->hover.unit + 1);
+  set_rgb (cr, TEXT_COLOR, 1.0);
+  show_text (cr, caption, x, y + size + 4, 11, FALSE, size);
+}
+
+static void
+draw_banner (cairo_t *cr, const char *text, int width)
+{
+  boxed_label (cr, text, 12, 12, 12, MAX (width - 40, 100), ERROR_COLOR, ERROR_COLOR, FALSE);
+}
+
+/* The box every block (and the wires turning round them) lies in. */
+static void
+content_bounds (NwEditor *self, double *x0, double *y0, double *x1, double *y1)
+{
+  *x0 = *y0 = G_MAXDOUBLE;
+  *x1 = *y1 = -G_MAXDOUBLE;
+  for (guint i = 0; i < self->spec->nodes->len; i++)
+    {
+      NwRect r;
+      nw_editor_block_rect (self, g_ptr_array_index (self->spec->nodes, i), &r);
+      *x0 = MIN (*x0, r.x - 40);           /* ports and turning wires stick out */
+      *y0 = MIN (*y0, r.y);
+      *x1 = MAX (*x1, r.x + r.width + 40);
+      *y1 = MAX (*y1, r.y + r.height + 24); /* room for a reason label */
+    }
+}
+
+#define FIT_MARGIN 16.0
+
+static double
+fit_scale (NwEditor *self, int width, int height)
+{
+  double x0, y0, x1, y1;
+  content_bounds (self, &x0, &y0, &x1, &y1);
+  return MIN (1.0, MIN ((width - 2 * FIT_MARGIN) / (x1 - x0), (height - 2 * FIT_MARGIN) / (y1 - y0)));
+}
+
+/* The number of columns that shows the network largest on this canvas (at 1:1, the most). */
+static void
+adapt_layout (NwEditor *self, int width, int height)
+{
+  int depth = nw_editor_layout_depth (self);
+  int best = 1;
+  double best_scale = -1;
+
+  for (int columns = 1; columns <= depth; columns++)
+    {
+      double s;
+      nw_editor_auto_layout (self, columns);
+      s = fit_scale (self, width, height);
+      if (s >= best_scale - 1e-9)
+        {
+          best = columns;
+          best_scale = s;
+        }
+    }
+  nw_editor_auto_layout (self, best);
+}
+
+void
+nw_editor_do_fit_view (NwEditor *self, int width, int height)
+{
+  double x0, y0, x1, y1;
+  double margin = FIT_MARGIN, s;
+
+  if (width <= 0 || height <= 0)
+    return;
+  if (self->spec->nodes->len == 0)
+    {
+      self->scale = 1;
+      self->tx = self->ty = 0;
+      return;
+    }
+  content_bounds (self, &x0, &y0, &x1, &y1);
+  s = MIN ((width - 2 * margin) / (x1 - x0), (height - 2 * margin) / (y1 - y0));
+  s = CLAMP (s, NW_EDITOR_MIN_SCALE, 1.0);
+  self->scale = s;
+  self->tx = (width - (x1 - x0) * s) / 2 - x0 * s;
+  self->ty = (height - (y1 - y0) * s) / 2 - y0 * s;
+  /* Too big to fit: show the top-left corner rather than the middle. */
+  if ((x1 - x0) * s > width - 2 * margin)
+    self->tx = margin - x0 * s;
+  if ((y1 - y0) * s > height - 2 * margin)
+    self->ty = margin - y0 * s;
+}
+
+void
+nw_editor_draw (NwEditor *self, cairo_t *cr, int width, int height)
+{
+  guint n = self->spec->nodes->len;
+  gboolean reason_drawn;
+
+  if (width > 0 && height > 0 && (width != self->view_w || height != self->view_h))
+    {
+      /* A new size: a layout the editor made takes the canvas's shape, and a view the user
+       * has not moved is fitted again. */
+      self->view_w = width;
+      self->view_h = height;
+      if (self->layout_fresh)
+        adapt_layout (self, width, height);
+      if (!self->view_touched)
+        self->fit_pending = TRUE;
+    }
+  if (self->fit_pending && width > 0 && height > 0)
+    {
+      nw_editor_do_fit_view (self, width, height);
+      self->fit_pending = FALSE;
+    }
+
+  draw_background (self, cr, width, height);
+
+  if (n == 0)
+    {
+      PangoLayout *layout = make_layout (cr, "Drag blocks here from the palette, or click one "
+                                             "to add it.\nWire a block's output (right) to "
+                                             "another's input (left).", 13, FALSE);
+      int lw, lh;
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      set_rgb (cr, 0x77767b, 1.0);
+      cairo_move_to (cr, (width - lw) / 2.0, (height - lh) / 2.0);
+      pango_cairo_show_layout (cr, layout);
+      cairo_new_path (cr);
+      g_object_unref (layout);
+      return;
+    }
+
+  cairo_save (cr);
+  cairo_translate (cr, self->tx, self->ty);
+  cairo_scale (cr, self->scale, self->scale);
+  draw_edges (self, cr);
+  for (guint k = 0; k < n; k++)
+    draw_block (self, cr, draw_order (self, k));
+  if (self->drag_mode == NW_DRAG_WIRE && self->wire_node >= 0 && (guint) self->wire_node < n)
+    draw_wire_in_progress (self, cr);
+  reason_drawn = draw_reason (self, cr);
+  cairo_restore (cr);
+  if (!reason_drawn)
+    draw_banner (cr, self->reason, width);
+
+  draw_hovered_neuron (self, cr, width, height);
+}
+
+/* Neuron images -------------------------------------------------------------------------- */
+
+void
+nw_neuron_images_free (gpointer data)
+{
+  NwNeuronImages *images = data;
+  if (images == NULL)
+    return;
+  for (int u = 0; u < images->n_units; u++)
+    cairo_surface_destroy (images->surfaces[u]);
+  g_free (images->surfaces);
+  g_free (images);
+}
+
+/* TensorFlow Playground's scale: orange below zero, white at zero, blue above. */
+static guint32
+diverging (float v)
+{
+  double t, r, g, b;
+  if (!isfinite (v))
+    return 0x000000;
+  t = CLAMP (v, -1.0f, 1.0f);
+  if (t < 0)
+    r = 255 + (245 - 255) * -t, g = 255 + (147 - 255) * -t, b = 255 + (34 - 255) * -t;
+  else
+    r = 255 + (8 - 255) * t, g = 255 + (119 - 255) * t, b = 255 + (189 - 255) * t;
+  return ((guint32) lround (r) << 16) | ((guint32) lround (g) << 8) | (guint32) lround (b);
+}
+
+void
+nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *values,
+                             int n_units, int grid_n)
+{
+  NwNeuronImages *images;
+
+  g_return_if_fail (NW_IS_EDITOR (self));
+  g_return_if_fail (node_id != NULL);
+
+  if (values == NULL || n_units <= 0 || grid_n <= 0 || grid_n > 1024)
+    {
+      g_hash_table_remove (self->neuron_images, node_id);
+      gtk_widget_queue_draw (self->canvas);
+      return;
+    }
+  images = g_new0 (NwNeuronImages, 1);
+  images->n_units = n_units;
+  images->grid_n = grid_n;
+  images->surfaces = g_new0 (cairo_surface_t *, n_units);
+  for (int u = 0; u < n_units; u++)
+    {
+      cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, grid_n, grid_n);
+      unsigned char *data = cairo_image_surface_get_data (s);
+      int stride = cairo_image_surface_get_stride (s);
+      const float *v = values + (gsize) u * grid_n * grid_n;
+      cairo_surface_flush (s);
+      for (int row = 0; row < grid_n; row++)
+        {
+          guint32 *line = (guint32 *) (void *) (data + (gsize) row * stride);
+          for (int col = 0; col < grid_n; col++)
+            line[col] = diverging (v[row * grid_n + col]);
+        }
+      cairo_surface_mark_dirty (s);
+      images->surfaces[u] = s;
+    }
+  {
+    gboolean had = g_hash_table_contains (self->neuron_images, node_id);
+    g_hash_table_insert (self->neuron_images, g_strdup (node_id), images);
+    if (!had && self->layout_fresh)
+      self->view_w = self->view_h = 0;   /* blocks grew: lay out and fit again */
+  }
+  gtk_widget_queue_draw (self->canvas);
+}
+
+void
+nw_editor_clear_neuron_images (NwEditor *self)
+{
+  g_return_if_fail (NW_IS_EDITOR (self));
+  g_hash_table_remove_all (self->neuron_images);
+  gtk_widget_queue_draw (self->canvas);
+}

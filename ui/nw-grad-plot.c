@@ -1,0 +1,365 @@
+/* nw-grad-plot.c: gradient norms per layer, now and over time. */
+#include "nw-grad-plot.h"
+
+#include "nw-plot.h"
+
+#include <math.h>
+#include <string.h>
+
+struct _NwGradPlot
+{
+  GtkWidget  parent_instance;
+  GPtrArray *names;        /* of char*, one per parameter layer */
+  double    *norms;        /* current, one per layer */
+  double     ratio;
+  gint64     step;
+  NwHistory  history;      /* step, then log10 of each layer's norm */
+};
+
+G_DEFINE_FINAL_TYPE (NwGradPlot, nw_grad_plot, GTK_TYPE_WIDGET)
+
+#define M_TOP    24.0
+#define M_BOTTOM 34.0
+#define M_LEFT   44.0
+#define M_RIGHT  10.0
+#define GAP      26.0
+#define LOG_FLOOR -12.0
+
+void
+nw_grad_plot_clear (NwGradPlot *self)
+{
+  g_return_if_fail (NW_IS_GRAD_PLOT (self));
+  g_ptr_array_set_size (self->names, 0);
+  g_clear_pointer (&self->norms, g_free);
+  nw_history_free (&self->history);
+  self->ratio = NAN;
+  self->step = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+same_names (NwGradPlot *self, const NwSnapshot *snap, const char *const *ids)
+{
+  guint k = 0;
+  for (int i = 0; i < snap->n_layers; i++)
+    {
+      const char *id = ids != NULL ? ids[i] : snap->layers[i].id;
+      if (!isfinite (snap->layers[i].grad_norm))
+        continue;
+      if (k >= self->names->len || g_strcmp0 (id, g_ptr_array_index (self->names, k)) != 0)
+        return FALSE;
+      k++;
+    }
+  return k == self->names->len;
+}
+
+void
+nw_grad_plot_push_snapshot (NwGradPlot *self, const NwSnapshot *snap, const char *const *ids)
+{
+  guint k = 0;
+  double *row;
+  g_return_if_fail (NW_IS_GRAD_PLOT (self));
+  g_return_if_fail (snap != NULL);
+
+  if (!same_names (self, snap, ids) || snap->step < self->step)
+    {
+      nw_grad_plot_clear (self);
+      for (int i = 0; i < snap->n_layers; i++)
+        if (isfinite (snap->layers[i].grad_norm))
+          g_ptr_array_add (self->names, g_strdup (ids != NULL ? ids[i] : snap->layers[i].id));
+      self->norms = g_new0 (double, MAX (self->names->len, 1));
+      nw_history_init (&self->history, 1 + self->names->len, 400);
+    }
+  row = g_newa (double, 1 + self->names->len);
+  row[0] = (double) snap->step;
+  for (int i = 0; i < snap->n_layers; i++)
+    if (isfinite (snap->layers[i].grad_norm))
+      {
+        self->norms[k] = snap->layers[i].grad_norm;
+        row[1 + k] = self->norms[k] > 0 ? log10 (self->norms[k]) : LOG_FLOOR;
+        k++;
+      }
+  self->ratio = snap->first_last_ratio;
+  /* Step 0 has no gradient yet: nothing to draw over time. */
+  if (snap->step > 0 && snap->step != self->step)
+    nw_history_push (&self->history, row);
+  self->step = snap->step;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+nw_grad_plot_get_n_layers (NwGradPlot *self)
+{
+  g_return_val_if_fail (NW_IS_GRAD_PLOT (self), 0);
+  return self->names->len;
+}
+
+double
+nw_grad_plot_get_ratio (NwGradPlot *self)
+{
+  g_return_val_if_fail (NW_IS_GRAD_PLOT (self), NAN);
+  return self->ratio;
+}
+
+/* The log10 range shown: whole decades around every norm now and in the history. */
+static void
+log_range (NwGradPlot *self, double *lo, double *hi)
+{
+  double mn = INFINITY, mx = -INFINITY;
+  guint n = self->names->len;
+  for (guint k = 0; k < n; k++)
+    if (self->norms[k] > 0)
+      {
+        mn = MIN (mn, log10 (self->norms[k]));
+        mx = MAX (mx, log10 (self->norms[k]));
+      }
+  for (int i = 0; i < self->history.n; i++)
+    for (guint k = 0; k < n; k++)
+      {
+        double v = nw_history_row (&self->history, i)[1 + k];
+        if (v > LOG_FLOOR)
+          {
+            mn = MIN (mn, v);
+            mx = MAX (mx, v);
+          }
+      }
+  if (!isfinite (mn))
+    {
+      mn = -4;
+      mx = 0;
+    }
+  *lo = floor (mn);
+  *hi = ceil (mx + 1e-9);
+  if (*hi - *lo < 2)
+    *lo = *hi - 2;
+}
+
+typedef struct {
+  double bars_x, bars_w, line_x, line_w, y0, h;
+} Layout;
+
+static void
+layout (int width, int height, Layout *l)
+{
+  double inner = width - M_LEFT - M_RIGHT;
+  l->bars_x = M_LEFT;
+  l->bars_w = MAX (inner * 0.38, 40);
+  l->line_x = l->bars_x + l->bars_w + GAP + 8;
+  l->line_w = MAX (width - M_RIGHT - l->line_x, 20);
+  l->y0 = M_TOP;
+  l->h = MAX (height - M_TOP - M_BOTTOM, 10);
+}
+
+double
+nw_grad_plot_bar_centre (NwGradPlot *self, int width, int height, int i)
+{
+  Layout l;
+  guint n = MAX (self->names->len, 1);
+  layout (width, height, &l);
+  return l.bars_x + (i + 0.5) * l.bars_w / n;
+}
+
+static double
+ly (const Layout *l, double lo, double hi, double v)
+{
+  return l->y0 + l->h - (CLAMP (v, lo, hi) - lo) / (hi - lo) * l->h;
+}
+
+static void
+axis (cairo_t *cr, const Layout *l, double x, double w, double lo, double hi, gboolean labels)
+{
+  char buf[16];
+  int every = hi - lo > 8 ? 2 : 1;
+  nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
+  cairo_rectangle (cr, x, l->y0, w, l->h);
+  cairo_fill (cr);
+  cairo_set_line_width (cr, 1.0);
+  for (double e = lo; e <= hi + 1e-9; e += 1)
+    {
+      double y = round (ly (l, lo, hi, e)) + 0.5;
+      nw_plot_rgb (cr, NW_COLOUR_GRID, 1.0);
+      cairo_move_to (cr, x, y);
+      cairo_line_to (cr, x + w, y);
+      cairo_stroke (cr);
+      if (labels && ((int) (e - lo)) % every == 0)
+        {
+          g_snprintf (buf, sizeof buf, "1e%d", (int) e);
+          nw_plot_text (cr, buf, x - 5, y, 1.0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
+        }
+    }
+  nw_plot_rgb (cr, NW_COLOUR_INK, 0.35);
+  cairo_rectangle (cr, x + 0.5, l->y0 + 0.5, w - 1, l->h - 1);
+  cairo_stroke (cr);
+}
+
+void
+nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
+{
+  guint n = self->names->len;
+  double lo, hi, bw;
+  char buf[64];
+  Layout l;
+
+  layout (width, height, &l);
+  log_range (self, &lo, &hi);
+  axis (cr, &l, l.bars_x, l.bars_w, lo, hi, TRUE);
+  axis (cr, &l, l.line_x, l.line_w, lo, hi, FALSE);
+
+  nw_plot_text (cr, "now, per layer", l.bars_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
+  nw_plot_text (cr, "over the steps", l.line_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
+  if (isfinite (self->ratio) && self->ratio > 0)
+    {
+      gboolean vanishing = self->ratio < 0.01;
+      nw_plot_format (self->ratio, buf, sizeof buf);
+      {
+        g_autofree char *text = g_strdup_printf ("first ÷ last layer  %s", buf);
+        nw_plot_text (cr, text, l.line_x + l.line_w, M_TOP / 2 - 1, 1.0, 0.5, 9,
+                      vanishing ? NW_COLOUR_ALARM : NW_COLOUR_INK, TRUE);
+      }
+    }
+
+  if (n > 0 && self->step <= 0)
+    {
+      nw_plot_text (cr, "No gradient before the first step", l.bars_x + l.bars_w / 2,
+                    l.y0 + l.h / 2, 0.5, 0.5, 8, NW_COLOUR_MUTED, FALSE);
+      nw_plot_text (cr, "Press Play or Step", l.line_x + l.line_w / 2, l.y0 + l.h / 2, 0.5, 0.5,
+                    8.5, NW_COLOUR_MUTED, FALSE);
+      return;
+    }
+  if (n == 0)
+    {
+      nw_plot_text (cr, "No layer with weights yet", l.bars_x + l.bars_w / 2, l.y0 + l.h / 2,
+                    0.5, 0.5, 8.5, NW_COLOUR_MUTED, FALSE);
+      return;
+    }
+
+  /* Bars, one per layer, from the bottom of the axis. */
+  bw = l.bars_w / n;
+  for (guint k = 0; k < n; k++)
+    {
+      double v = self->norms[k] > 0 ? log10 (self->norms[k]) : lo;
+      double x = l.bars_x + k * bw + MAX (bw * 0.18, 2);
+      double w = bw - 2 * MAX (bw * 0.18, 2);
+      double top = ly (&l, lo, hi, v);
+      const char *name = g_ptr_array_index (self->names, k);
+      nw_plot_rgb (cr, nw_plot_layer_colour (k, n), 1.0);
+      cairo_rectangle (cr, round (x), round (top), MAX (round (w), 1), l.y0 + l.h - 1 - round (top));
+      cairo_fill (cr);
+      if (bw >= 34)
+        {
+          nw_plot_format (self->norms[k], buf, sizeof buf);
+          nw_plot_text (cr, buf, x + w / 2, MAX (top - 2, l.y0 + 2), 0.5, top - 2 > l.y0 + 12 ? 1.0 : 0.0,
+                        7, NW_COLOUR_INK, FALSE);
+        }
+      if (strlen (name) > 7 && bw < 50)
+        {
+          g_strlcpy (buf, name, 7);
+          g_strlcat (buf, "…", sizeof buf);
+          name = buf;
+        }
+      nw_plot_text (cr, name, x + w / 2, l.y0 + l.h + 4, 0.5, 0, 8, NW_COLOUR_INK, FALSE);
+    }
+
+  /* Timeline: one line per layer over the steps. */
+  if (self->history.n > 0)
+    {
+      const NwHistory *h = &self->history;
+      double s_lo = nw_history_row (h, 0)[0], s_hi = nw_history_row (h, h->n - 1)[0];
+      int n_ticks;
+      double ticks[16];
+      if (s_hi <= s_lo)
+        s_hi = s_lo + 1;
+      cairo_save (cr);
+      cairo_rectangle (cr, l.line_x, l.y0, l.line_w, l.h);
+      cairo_clip (cr);
+      cairo_set_line_width (cr, 1.8);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      for (guint k = 0; k < n; k++)
+        {
+          cairo_new_path (cr);
+          for (int i = 0; i < h->n; i++)
+            {
+              const double *row = nw_history_row (h, i);
+              double x = l.line_x + (row[0] - s_lo) / (s_hi - s_lo) * l.line_w;
+              double y = ly (&l, lo, hi, row[1 + k]);
+              if (i == 0)
+                cairo_move_to (cr, x, y);
+              else
+                cairo_line_to (cr, x, y);
+            }
+          nw_plot_rgb (cr, nw_plot_layer_colour (k, n), 1.0);
+          cairo_stroke (cr);
+        }
+      cairo_restore (cr);
+      n_ticks = nw_plot_ticks (s_lo, s_hi, MAX (2, (int) (l.line_w / 70)), ticks);
+      for (int i = 0; i < n_ticks; i++)
+        {
+          double x = round (l.line_x + (ticks[i] - s_lo) / (s_hi - s_lo) * l.line_w) + 0.5;
+          nw_plot_format (ticks[i], buf, sizeof buf);
+          nw_plot_rgb (cr, NW_COLOUR_MUTED, 1.0);
+          cairo_set_line_width (cr, 1.0);
+          cairo_move_to (cr, x, l.y0 + l.h);
+          cairo_line_to (cr, x, l.y0 + l.h + 4);
+          cairo_stroke (cr);
+          nw_plot_text (cr, buf, x, l.y0 + l.h + 5, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+        }
+    }
+  else
+    nw_plot_text (cr, "Press Play or Step", l.line_x + l.line_w / 2, l.y0 + l.h / 2, 0.5, 0.5,
+                  8.5, NW_COLOUR_MUTED, FALSE);
+}
+
+static void
+nw_grad_plot_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  nw_grad_plot_draw (NW_GRAD_PLOT (widget), cr, width, height);
+  cairo_destroy (cr);
+}
+
+static void
+nw_grad_plot_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                      int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 260 : 130;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 520 : 200;
+}
+
+static void
+nw_grad_plot_finalize (GObject *object)
+{
+  NwGradPlot *self = NW_GRAD_PLOT (object);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
+  g_clear_pointer (&self->norms, g_free);
+  nw_history_free (&self->history);
+  G_OBJECT_CLASS (nw_grad_plot_parent_class)->finalize (object);
+}
+
+static void
+nw_grad_plot_class_init (NwGradPlotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->finalize = nw_grad_plot_finalize;
+  widget_class->snapshot = nw_grad_plot_snapshot;
+  widget_class->measure = nw_grad_plot_measure;
+  gtk_widget_class_set_css_name (widget_class, "gradplot");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+nw_grad_plot_init (NwGradPlot *self)
+{
+  self->names = g_ptr_array_new_with_free_func (g_free);
+  self->ratio = NAN;
+  self->step = -1;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Gradient magnitude per layer", -1);
+}
+
+GtkWidget *
+nw_grad_plot_new (void)
+{
+  return g_object_new (NW_TYPE_GRAD_PLOT, NULL);
+}

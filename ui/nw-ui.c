@@ -1,0 +1,46 @@
+/* nw-ui.c: resource registration and the style sheet. */
+#include "nw-ui.h"
+
+#include "nw-activation-plot.h"
+#include "nw-boundary-view.h"
+#include "nw-grad-plot.h"
+#include "nw-loss-plot.h"
+#include "nw-weight-hist.h"
+#include "nw-ui-resources.h"
+
+void
+nw_ui_init (void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter (&once))
+    {
+      nw_ui_register_resource ();
+      g_type_ensure (NW_TYPE_BOUNDARY_VIEW);
+      g_type_ensure (NW_TYPE_LOSS_PLOT);
+      g_type_ensure (NW_TYPE_GRAD_PLOT);
+      g_type_ensure (NW_TYPE_ACTIVATION_PLOT);
+      g_type_ensure (NW_TYPE_WEIGHT_HIST);
+      g_once_init_leave (&once, 1);
+    }
+}
+
+void
+nw_ui_load_css (GdkDisplay *display)
+{
+  GtkCssProvider *provider;
+  if (display == NULL || g_object_get_data (G_OBJECT (display), "nw-css") != NULL)
+    return;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/org/neurowire/Neurowire/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data_full (G_OBJECT (display), "nw-css", provider, g_object_unref);
+}
+
+GBytes *
+nw_ui_default_spec_json (void)
+{
+  nw_ui_init ();
+  return g_resources_lookup_data ("/org/neurowire/Neurowire/default-spec.json",
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+}

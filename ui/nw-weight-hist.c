@@ -1,0 +1,269 @@
+/* nw-weight-hist.c: weight histograms over time, stacked. */
+#include "nw-weight-hist.h"
+
+#include "nw-plot.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { COL_STEP, COL_LO, COL_HI, COL_BIN0, N_COLS = COL_BIN0 + NW_STATS_BINS };
+
+typedef struct {
+  char      *name;
+  NwHistory  history;     /* step, lo, hi, then the bins normalised to a peak of 1 */
+} Layer;
+
+struct _NwWeightHist
+{
+  GtkWidget  parent_instance;
+  GArray    *layers;      /* of Layer */
+  gint64     step;
+};
+
+G_DEFINE_FINAL_TYPE (NwWeightHist, nw_weight_hist, GTK_TYPE_WIDGET)
+
+#define DEPTH 28
+#define GAP   14.0
+#define TITLE 18.0
+#define AXIS  16.0
+
+static void
+layer_clear (gpointer data)
+{
+  Layer *l = data;
+  g_free (l->name);
+  nw_history_free (&l->history);
+}
+
+void
+nw_weight_hist_clear (NwWeightHist *self)
+{
+  g_return_if_fail (NW_IS_WEIGHT_HIST (self));
+  g_array_set_size (self->layers, 0);
+  self->step = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+has_weights (const NwLayerProbe *p)
+{
+  return isfinite (p->weight_norm) && p->whist_hi > p->whist_lo;
+}
+
+static gboolean
+same_layers (NwWeightHist *self, const NwSnapshot *snap, const char *const *ids)
+{
+  guint k = 0;
+  for (int i = 0; i < snap->n_layers; i++)
+    {
+      if (!has_weights (&snap->layers[i]))
+        continue;
+      if (k >= self->layers->len
+          || g_strcmp0 (ids != NULL ? ids[i] : snap->layers[i].id,
+                        g_array_index (self->layers, Layer, k).name) != 0)
+        return FALSE;
+      k++;
+    }
+  return k == self->layers->len;
+}
+
+void
+nw_weight_hist_push_snapshot (NwWeightHist *self, const NwSnapshot *snap, const char *const *ids)
+{
+  guint k = 0;
+  g_return_if_fail (NW_IS_WEIGHT_HIST (self));
+  g_return_if_fail (snap != NULL);
+
+  if (!same_layers (self, snap, ids) || snap->step < self->step)
+    {
+      nw_weight_hist_clear (self);
+      for (int i = 0; i < snap->n_layers; i++)
+        if (has_weights (&snap->layers[i]))
+          {
+            Layer l = { g_strdup (ids != NULL ? ids[i] : snap->layers[i].id) };
+            nw_history_init (&l.history, N_COLS, DEPTH);
+            g_array_append_val (self->layers, l);
+          }
+    }
+  if (snap->step == self->step && self->layers->len > 0
+      && g_array_index (self->layers, Layer, 0).history.n > 0)
+    return;   /* nothing new: a snapshot while paused */
+  self->step = snap->step;
+  for (int i = 0; i < snap->n_layers; i++)
+    {
+      const NwLayerProbe *p = &snap->layers[i];
+      double row[N_COLS], peak = 0;
+      if (!has_weights (p))
+        continue;
+      row[COL_STEP] = (double) snap->step;
+      row[COL_LO] = p->whist_lo;
+      row[COL_HI] = p->whist_hi;
+      for (int b = 0; b < NW_STATS_BINS; b++)
+        peak = MAX (peak, p->whist[b]);
+      for (int b = 0; b < NW_STATS_BINS; b++)
+        row[COL_BIN0 + b] = peak > 0 ? p->whist[b] / peak : 0;
+      nw_history_push (&g_array_index (self->layers, Layer, k).history, row);
+      k++;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+nw_weight_hist_get_n_layers (NwWeightHist *self)
+{
+  g_return_val_if_fail (NW_IS_WEIGHT_HIST (self), 0);
+  return self->layers->len;
+}
+
+int
+nw_weight_hist_get_depth (NwWeightHist *self, int i)
+{
+  g_return_val_if_fail (NW_IS_WEIGHT_HIST (self), 0);
+  g_return_val_if_fail (i >= 0 && (guint) i < self->layers->len, 0);
+  return g_array_index (self->layers, Layer, i).history.n;
+}
+
+static void
+draw_layer (cairo_t *cr, const Layer *l, double x0, double y0, double w, double h, guint32 colour)
+{
+  const NwHistory *hist = &l->history;
+  double lo = INFINITY, hi = -INFINITY, ridge_h = h * 0.42, ticks[8];
+  int n = hist->n, n_ticks;
+  char buf[64];
+
+  nw_plot_text (cr, l->name, x0, y0 - TITLE / 2 - 1, 0, 0.5, 8.5, NW_COLOUR_INK, TRUE);
+  if (n == 0)
+    return;
+  for (int i = 0; i < n; i++)
+    {
+      lo = MIN (lo, nw_history_row (hist, i)[COL_LO]);
+      hi = MAX (hi, nw_history_row (hist, i)[COL_HI]);
+    }
+  if (hi <= lo)
+    hi = lo + 1;
+
+  nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
+  cairo_rectangle (cr, x0, y0, w, h);
+  cairo_fill (cr);
+  n_ticks = nw_plot_ticks (lo, hi, 4, ticks);
+  cairo_set_line_width (cr, 1.0);
+  for (int t = 0; t < n_ticks; t++)
+    {
+      double x = round (x0 + (ticks[t] - lo) / (hi - lo) * w) + 0.5;
+      nw_plot_rgb (cr, NW_COLOUR_GRID, 1.0);
+      cairo_move_to (cr, x, y0);
+      cairo_line_to (cr, x, y0 + h);
+      cairo_stroke (cr);
+      nw_plot_format (ticks[t], buf, sizeof buf);
+      nw_plot_text (cr, buf, x, y0 + h + 2, 0.5, 0, 7.5, NW_COLOUR_MUTED, FALSE);
+    }
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x0, y0, w, h);
+  cairo_clip (cr);
+  for (int i = 0; i < n; i++)
+    {
+      const double *row = nw_history_row (hist, i);
+      double age = n > 1 ? (double) i / (n - 1) : 1.0;   /* 0 oldest, 1 newest */
+      double base = y0 + ridge_h + 2 + age * (h - ridge_h - 4);
+      double bw = (row[COL_HI] - row[COL_LO]) / NW_STATS_BINS;
+      cairo_new_path (cr);
+      cairo_move_to (cr, x0 + (row[COL_LO] - lo) / (hi - lo) * w, base);
+      for (int b = 0; b < NW_STATS_BINS; b++)
+        {
+          double xc = row[COL_LO] + (b + 0.5) * bw;
+          cairo_line_to (cr, x0 + (xc - lo) / (hi - lo) * w, base - row[COL_BIN0 + b] * ridge_h);
+        }
+      cairo_line_to (cr, x0 + (row[COL_HI] - lo) / (hi - lo) * w, base);
+      cairo_close_path (cr);
+      nw_plot_rgb (cr, colour, 0.18 + 0.72 * age);
+      cairo_fill_preserve (cr);
+      nw_plot_rgb (cr, NW_COLOUR_PAPER, 0.9);
+      cairo_set_line_width (cr, 0.8);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+
+  nw_plot_rgb (cr, NW_COLOUR_INK, 0.35);
+  cairo_set_line_width (cr, 1.0);
+  cairo_rectangle (cr, x0 + 0.5, y0 + 0.5, w - 1, h - 1);
+  cairo_stroke (cr);
+  g_snprintf (buf, sizeof buf, "step %.0f", nw_history_row (hist, n - 1)[COL_STEP]);
+  nw_plot_text (cr, buf, x0 + w, y0 - TITLE / 2 - 1, 1, 0.5, 7.5, NW_COLOUR_MUTED, FALSE);
+}
+
+void
+nw_weight_hist_draw (NwWeightHist *self, cairo_t *cr, int width, int height)
+{
+  guint n = self->layers->len;
+  int cols, rows;
+  double pw, ph;
+  if (n == 0)
+    {
+      nw_plot_empty_message (cr, width, height, "No layer with weights");
+      return;
+    }
+  cols = (int) MIN (n, 4);
+  while (cols > 1 && (width - (cols - 1) * GAP) / cols < 120)
+    cols--;
+  rows = ((int) n + cols - 1) / cols;
+  pw = (width - 8 - (cols - 1) * GAP) / cols;
+  ph = (height - (rows - 1) * GAP) / rows;
+  for (guint i = 0; i < n; i++)
+    draw_layer (cr, &g_array_index (self->layers, Layer, i),
+                4 + (i % cols) * (pw + GAP), (i / cols) * (ph + GAP) + TITLE, pw,
+                MAX (ph - TITLE - AXIS, 10), nw_plot_layer_colour (i, n));
+}
+
+static void
+nw_weight_hist_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  nw_weight_hist_draw (NW_WEIGHT_HIST (widget), cr, width, height);
+  cairo_destroy (cr);
+}
+
+static void
+nw_weight_hist_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                        int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 110;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 520 : 170;
+}
+
+static void
+nw_weight_hist_finalize (GObject *object)
+{
+  NwWeightHist *self = NW_WEIGHT_HIST (object);
+  g_clear_pointer (&self->layers, g_array_unref);
+  G_OBJECT_CLASS (nw_weight_hist_parent_class)->finalize (object);
+}
+
+static void
+nw_weight_hist_class_init (NwWeightHistClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->finalize = nw_weight_hist_finalize;
+  widget_class->snapshot = nw_weight_hist_snapshot;
+  widget_class->measure = nw_weight_hist_measure;
+  gtk_widget_class_set_css_name (widget_class, "weighthist");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+nw_weight_hist_init (NwWeightHist *self)
+{
+  self->layers = g_array_new (FALSE, TRUE, sizeof (Layer));
+  g_array_set_clear_func (self->layers, layer_clear);
+  self->step = -1;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Weight histograms", -1);
+}
+
+GtkWidget *
+nw_weight_hist_new (void)
+{
+  return g_object_new (NW_TYPE_WEIGHT_HIST, NULL);
+}

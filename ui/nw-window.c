@@ -1,0 +1,1443 @@
+/* nw-window.c: the main window: controls, views, files, and the hand-off with the runner. */
+#include "nw-window.h"
+
+#include "nw-activation-plot.h"
+#include "nw-boundary-view.h"
+#include "nw-grad-plot.h"
+#include "nw-loss-plot.h"
+#include "nw-points.h"
+#include "nw-runner.h"
+#include "nw-ui.h"
+#include "nw-weight-hist.h"
+#ifdef NW_HAVE_EDITOR
+#include "nw-editor.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+/* The snapshot cadence: ~30 per second while playing, the boundary on a 64 x 64 grid, the
+ * test split every 5th snapshot. */
+static const NwRunnerOptions runner_options = {
+  .publish_ms = 33, .grid_n = 64, .test_every = 5, .max_steps = 0,
+};
+
+#define N_2D_KINDS (NW_DATA_CHECKERBOARD + 1)
+
+struct _NwWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* template children */
+  GtkButton        *play_button;
+  GtkImage         *play_icon;
+  GtkLabel         *play_label;
+  GtkButton        *step_button;
+  GtkButton        *reset_button;
+  GtkDropDown      *dataset_dropdown;
+  GtkLabel         *title_label;
+  GtkLabel         *subtitle_label;
+  GtkLabel         *backend_label;
+  GtkLabel         *speed_label;
+  GtkLabel         *step_label;
+  GtkLabel         *epoch_label;
+  GtkRevealer      *message_revealer;
+  GtkLabel         *message_label;
+  GtkRevealer      *alarm_revealer;
+  GtkLabel         *alarm_label;
+  GtkBox           *editor_slot;
+  GtkDropDown      *optimizer_dropdown;
+  GtkScale         *lr_scale;
+  GtkLabel         *lr_value_label;
+  GtkSpinButton    *batch_spin;
+  GtkSpinButton    *l1_spin;
+  GtkSpinButton    *l2_spin;
+  GtkSpinButton    *seed_spin;
+  GtkSpinButton    *noise_spin;
+  GtkSpinButton    *size_spin;
+  GtkSpinButton    *test_ratio_spin;
+  GtkLabel         *switches_heading;
+  GtkBox           *switches_box;
+  GtkCheckButton   *show_test_check;
+  GtkToggleButton  *class1_toggle;
+  GtkToggleButton  *class0_toggle;
+  GtkLabel         *points_label;
+  GtkLabel         *loss_label;
+  GtkLabel         *accuracy_label;
+  GtkToggleButton  *log_toggle;
+  NwBoundaryView   *boundary_view;
+  NwLossPlot       *loss_plot;
+  NwGradPlot       *grad_plot;
+  NwActivationPlot *activation_plot;
+  NwWeightHist     *weight_hist;
+
+  GtkWidget        *editor;          /* NwEditor, or a placeholder */
+
+  /* the network and where it lives on disk */
+  NwSpec           *spec;
+  GFile            *file;
+  gboolean          modified;
+  gboolean          close_after_save;
+
+  /* the data, when it is 2D: the points the view shows and the user edits */
+  GArray           *points;          /* of NwPoint; NULL for other data */
+
+  /* training */
+  NwRunner         *runner;
+  gboolean          valid;           /* the network builds: Play is possible */
+  char             *invalid_reason;
+  gboolean          playing;
+  guint             tick_id;
+  /* The layers of the trainer the runner has now, in execution order: snapshots are matched
+   * against them (ids are copied here, never read from a snapshot's probes, which borrow
+   * from a trainer the worker may already have freed after a replace). */
+  char            **layer_ids;
+  NwNodeKind       *layer_kinds;
+  gboolean         *layer_feeds_loss;
+  int               n_layers;
+  char             *backend;
+  gint64            last_step;
+
+  gboolean          syncing;         /* controls are being set from the spec */
+};
+
+G_DEFINE_FINAL_TYPE (NwWindow, nw_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void rebuild_trainer (NwWindow *self);
+static void update_title (NwWindow *self);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Labels that show values                                                                      */
+
+/* A GtkLabel names itself after its text whenever the text changes; value labels keep a fixed
+ * accessible name ("Step counter") instead, so that screen readers and the AT-SPI tests find
+ * them, and their text stays readable through the text interface. */
+static void
+name_label (GtkLabel *label, const char *name)
+{
+  g_object_set_data (G_OBJECT (label), "nw-a11y-name", (gpointer) name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static void
+set_label (GtkLabel *label, const char *text)
+{
+  const char *name = g_object_get_data (G_OBJECT (label), "nw-a11y-name");
+  if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
+    return;
+  gtk_label_set_text (label, text);
+  if (name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Messages and alarms                                                                         */
+
+static void G_GNUC_PRINTF (2, 3)
+show_message (NwWindow *self, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *text = NULL;
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  set_label (self->message_label, text);
+  gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
+}
+
+static void
+dismiss_message (NwWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
+}
+
+static void
+set_alarm (NwWindow *self, const char *text)
+{
+  if (text == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->alarm_revealer, FALSE);
+      return;
+    }
+  set_label (self->alarm_label, text);
+  gtk_revealer_set_reveal_child (self->alarm_revealer, TRUE);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Play state                                                                                  */
+
+static void
+update_play_button (NwWindow *self)
+{
+  const char *name = self->playing ? "Pause" : "Play";
+  gtk_image_set_from_icon_name (self->play_icon, self->playing ? "media-playback-pause-symbolic"
+                                                               : "media-playback-start-symbolic");
+  gtk_label_set_text (self->play_label, name);  /* the button carries the name */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  if (!self->valid)
+    {
+      g_autofree char *tip = g_strdup_printf ("The network cannot train: %s",
+                                              self->invalid_reason ? self->invalid_reason : "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
+                                 self->playing ? "Pause (Space)" : "Play (Space)");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", self->valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", self->valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", self->valid);
+  if (!self->playing)
+    set_label (self->speed_label, self->valid ? "paused" : "cannot train");
+}
+
+static void
+set_playing (NwWindow *self, gboolean playing)
+{
+  playing = playing && self->valid && self->runner != NULL;
+  if (self->runner != NULL)
+    {
+      if (playing)
+        nw_runner_play (self->runner);
+      else if (self->playing)
+        nw_runner_pause (self->runner);
+    }
+  self->playing = playing;
+  update_play_button (self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The network's state: modified, title                                                         */
+
+static void
+set_modified (NwWindow *self, gboolean modified)
+{
+  if (self->modified == modified)
+    return;
+  self->modified = modified;
+  update_title (self);
+}
+
+static void
+update_title (NwWindow *self)
+{
+  g_autofree char *base = self->file != NULL ? g_file_get_basename (self->file) : NULL;
+  const char *name = self->spec != NULL && self->spec->name != NULL && self->spec->name[0]
+    ? self->spec->name : "Untitled network";
+  g_autofree char *subtitle = base != NULL
+    ? g_strdup_printf ("%s%s — %s", self->modified ? "• " : "", name, base)
+    : g_strdup_printf ("%s%s", self->modified ? "• " : "", name);
+  g_autofree char *title = g_strdup_printf ("%s%s — Neurowire", self->modified ? "• " : "", name);
+  set_label (self->subtitle_label, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  if (self->spec != NULL && self->spec->description != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), self->spec->description);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Controls <-> spec                                                                            */
+
+static double
+round_2_significant (double v)
+{
+  double mag;
+  if (!(v > 0))
+    return v;
+  mag = pow (10, floor (log10 (v)) - 1);
+  return round (v / mag) * mag;
+}
+
+static void
+show_lr (NwWindow *self)
+{
+  char buf[32];
+  g_snprintf (buf, sizeof buf, "%.2g", self->spec->train.lr);
+  set_label (self->lr_value_label, buf);
+}
+
+static gboolean
+kind_is_2d (NwDataKind kind)
+{
+  return (int) kind >= 0 && kind < N_2D_KINDS;
+}
+
+static void
+update_data_controls (NwWindow *self)
+{
+  gboolean generated = kind_is_2d (self->spec->data.kind);
+  gboolean tunable = generated && self->spec->data.kind != NW_DATA_XOR;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->noise_spin), tunable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->size_spin), tunable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_ratio_spin), tunable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.regenerate", tunable);
+}
+
+static void on_switch_active (GtkSwitch *sw, GParamSpec *pspec, NwWindow *self);
+
+/* One switch per Dropout/BatchNorm node: they take effect on the next step, while training. */
+static void
+rebuild_switches (NwWindow *self)
+{
+  GtkWidget *child;
+  int n = 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->switches_box))) != NULL)
+    gtk_box_remove (self->switches_box, child);
+  for (guint i = 0; i < self->spec->nodes->len; i++)
+    {
+      const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, i);
+      g_autofree char *title = NULL, *detail = NULL, *a11y = NULL;
+      GtkWidget *row, *labels, *label, *sw;
+      if (node->kind != NW_NODE_DROPOUT && node->kind != NW_NODE_BATCHNORM)
+        continue;
+      n++;
+      if (node->kind == NW_NODE_DROPOUT)
+        {
+          title = g_strdup_printf ("Dropout ‘%s’", node->id);
+          detail = g_strdup_printf ("drops %.0f%% of its inputs while training", 100 * node->p);
+        }
+      else
+        {
+          title = g_strdup_printf ("BatchNorm ‘%s’", node->id);
+          detail = g_strdup ("normalises each feature over the batch");
+        }
+      a11y = g_strdup_printf ("%s %s", node->kind == NW_NODE_DROPOUT ? "Dropout" : "BatchNorm",
+                              node->id);
+      row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      gtk_widget_add_css_class (row, "switch-row");
+      labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      gtk_widget_set_hexpand (labels, TRUE);
+      label = gtk_label_new (title);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (labels), label);
+      label = gtk_label_new (detail);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (labels), label);
+      gtk_box_append (GTK_BOX (row), labels);
+      sw = gtk_switch_new ();
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      gtk_switch_set_active (GTK_SWITCH (sw), node->enabled);
+      gtk_widget_set_name (sw, node->id);
+      gtk_widget_set_tooltip_text (sw, "Switch the layer on or off; takes effect on the next step");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+      g_object_set_data_full (G_OBJECT (sw), "node-id", g_strdup (node->id), g_free);
+      g_signal_connect (sw, "notify::active", G_CALLBACK (on_switch_active), self);
+      gtk_box_append (GTK_BOX (row), sw);
+      gtk_box_append (self->switches_box, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->switches_heading), n > 0);
+}
+
+static G_GNUC_UNUSED void
+sync_switch (NwWindow *self, const char *id, gboolean enabled)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->switches_box));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *sw = gtk_widget_get_last_child (row);
+      if (GTK_IS_SWITCH (sw)
+          && g_strcmp0 (g_object_get_data (G_OBJECT (sw), "node-id"), id) == 0
+          && gtk_switch_get_active (GTK_SWITCH (sw)) != enabled)
+        {
+          self->syncing = TRUE;
+          gtk_switch_set_active (GTK_SWITCH (sw), enabled);
+          self->syncing = FALSE;
+        }
+    }
+}
+
+static void
+sync_controls (NwWindow *self)
+{
+  const NwSpec *spec = self->spec;
+  self->syncing = TRUE;
+  gtk_drop_down_set_selected (self->dataset_dropdown, kind_is_2d (spec->data.kind)
+                              ? (guint) spec->data.kind : GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_selected (self->optimizer_dropdown, spec->train.optimizer);
+  gtk_range_set_value (GTK_RANGE (self->lr_scale), log10 (MAX (spec->train.lr, 1e-5)));
+  gtk_spin_button_set_value (self->batch_spin, spec->train.batch_size);
+  gtk_spin_button_set_value (self->l1_spin, spec->train.l1);
+  gtk_spin_button_set_value (self->l2_spin, spec->train.l2);
+  gtk_spin_button_set_value (self->seed_spin, (double) spec->train.seed);
+  gtk_spin_button_set_value (self->noise_spin, spec->data.noise);
+  gtk_spin_button_set_value (self->size_spin, spec->data.n);
+  gtk_spin_button_set_value (self->test_ratio_spin, spec->data.test_ratio);
+  self->syncing = FALSE;
+  show_lr (self);
+  update_data_controls (self);
+  rebuild_switches (self);
+}
+
+static void
+send_hyper (NwWindow *self)
+{
+  set_modified (self, TRUE);
+  if (self->runner != NULL)
+    nw_runner_set_hyper (self->runner, &self->spec->train);
+}
+
+static void
+on_optimizer_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+  if (self->syncing || i >= NW_N_OPTIMIZERS || (guint) self->spec->train.optimizer == i)
+    return;
+  self->spec->train.optimizer = (NwOptimizerKind) i;
+  /* Momentum without a momentum setting would be plain SGD. */
+  if ((i == NW_OPT_MOMENTUM || i == NW_OPT_NESTEROV) && self->spec->train.momentum <= 0)
+    self->spec->train.momentum = 0.9;
+  send_hyper (self);
+}
+
+static void
+on_lr_changed (GtkRange *range, NwWindow *self)
+{
+  double lr = round_2_significant (pow (10, gtk_range_get_value (range)));
+  if (self->syncing || lr == self->spec->train.lr)
+    return;
+  self->spec->train.lr = lr;
+  show_lr (self);
+  send_hyper (self);
+}
+
+static void
+on_hyper_spin_changed (GtkSpinButton *spin, NwWindow *self)
+{
+  NwTrainSpec *t = &self->spec->train;
+  if (self->syncing)
+    return;
+  if (spin == self->batch_spin)
+    t->batch_size = gtk_spin_button_get_value_as_int (spin);
+  else if (spin == self->l1_spin)
+    t->l1 = gtk_spin_button_get_value (spin);
+  else if (spin == self->l2_spin)
+    t->l2 = gtk_spin_button_get_value (spin);
+  send_hyper (self);
+}
+
+static void
+on_seed_changed (GtkSpinButton *spin, NwWindow *self)
+{
+  if (self->syncing)
+    return;
+  /* The seed makes the initial weights: it takes effect at the next Reset. */
+  self->spec->train.seed = (guint64) gtk_spin_button_get_value (spin);
+  set_modified (self, TRUE);
+}
+
+static gboolean
+on_batch_output (GtkSpinButton *spin, NwWindow *self)
+{
+  if (gtk_spin_button_get_value_as_int (spin) != 0)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (spin), "full batch");
+  return TRUE;
+}
+
+static int
+on_batch_input (GtkSpinButton *spin, double *value, NwWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  if (g_str_has_prefix (text, "full"))
+    {
+      *value = 0;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Data                                                                                         */
+
+static void
+show_points (NwWindow *self)
+{
+  guint n_test = 0;
+  g_autofree char *text = NULL;
+  if (self->points == NULL)
+    {
+      nw_boundary_view_set_points (self->boundary_view, NULL, 0);
+      set_label (self->points_label, "");
+      return;
+    }
+  for (guint i = 0; i < self->points->len; i++)
+    n_test += g_array_index (self->points, NwPoint, i).test != 0;
+  nw_boundary_view_set_points (self->boundary_view, (const NwPoint *) self->points->data,
+                               self->points->len);
+  text = g_strdup_printf ("%u training · %u test points", self->points->len - n_test, n_test);
+  set_label (self->points_label, text);
+}
+
+/* New points from the spec's data settings (2D data); other data is loaded by the trainer. */
+static gboolean
+regenerate_points (NwWindow *self, GError **error)
+{
+  g_autoptr (NwDataset) ds = NULL;
+  g_clear_pointer (&self->points, g_array_unref);
+  if (!kind_is_2d (self->spec->data.kind) && self->spec->data.kind != NW_DATA_CSV)
+    {
+      nw_boundary_view_set_message (self->boundary_view,
+                                    "This data is not 2D: there is no boundary to draw");
+      show_points (self);
+      return TRUE;
+    }
+  ds = nw_dataset_new (&self->spec->data, error);
+  if (ds == NULL)
+    return FALSE;
+  self->points = nw_points_from_dataset (ds);
+  nw_boundary_view_set_message (self->boundary_view, self->points == NULL
+                                ? "This data is not 2D: there is no boundary to draw" : NULL);
+  show_points (self);
+  return TRUE;
+}
+
+static void
+data_changed (NwWindow *self, gboolean modified)
+{
+  g_autoptr (GError) error = NULL;
+  if (modified)
+    set_modified (self, TRUE);
+  update_data_controls (self);
+  if (!regenerate_points (self, &error))
+    {
+      show_message (self, "Could not make the data: %s", error->message);
+      return;
+    }
+  rebuild_trainer (self);
+}
+
+static void
+on_dataset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+  if (self->syncing || i >= N_2D_KINDS || (guint) self->spec->data.kind == i)
+    return;
+  self->spec->data.kind = (NwDataKind) i;
+  data_changed (self, TRUE);
+}
+
+static void
+on_data_spin_changed (GtkSpinButton *spin, NwWindow *self)
+{
+  NwDataSpec *d = &self->spec->data;
+  if (self->syncing)
+    return;
+  if (spin == self->noise_spin)
+    d->noise = gtk_spin_button_get_value (spin);
+  else if (spin == self->size_spin)
+    d->n = gtk_spin_button_get_value_as_int (spin);
+  else if (spin == self->test_ratio_spin)
+    d->test_ratio = gtk_spin_button_get_value (spin);
+  data_changed (self, TRUE);
+}
+
+static void
+on_point_added (NwBoundaryView *view, double x, double y, int label, NwWindow *self)
+{
+  NwPoint p = { (float) x, (float) y, label ? 1 : 0, FALSE };
+  if (self->points == NULL)
+    return;
+  g_array_append_val (self->points, p);
+  show_points (self);
+  rebuild_trainer (self);
+}
+
+static void
+on_point_removed (NwBoundaryView *view, int index, NwWindow *self)
+{
+  if (self->points == NULL || index < 0 || (guint) index >= self->points->len)
+    return;
+  g_array_remove_index (self->points, index);
+  show_points (self);
+  rebuild_trainer (self);
+}
+
+static void
+on_class_toggled (GtkToggleButton *toggle, NwWindow *self)
+{
+  nw_boundary_view_set_add_class (self->boundary_view,
+                                  gtk_toggle_button_get_active (self->class1_toggle) ? 1 : 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The trainer                                                                                  */
+
+static void
+clear_views (NwWindow *self)
+{
+  nw_loss_plot_clear (self->loss_plot);
+  nw_grad_plot_clear (self->grad_plot);
+  nw_activation_plot_clear (self->activation_plot);
+  nw_weight_hist_clear (self->weight_hist);
+  nw_boundary_view_set_grid (self->boundary_view, 0, NULL);
+  set_label (self->loss_label, "–");
+  set_label (self->accuracy_label, "");
+  set_label (self->step_label, "0");
+  set_label (self->epoch_label, "0");
+  self->last_step = -1;
+  set_alarm (self, NULL);
+}
+
+static void
+forget_layers (NwWindow *self)
+{
+  g_clear_pointer (&self->layer_ids, g_strfreev);
+  g_clear_pointer (&self->layer_kinds, g_free);
+  g_clear_pointer (&self->layer_feeds_loss, g_free);
+  self->n_layers = 0;
+}
+
+/* Copies what the views need to know about the trainer's layers before the runner owns it. */
+static void
+record_layers (NwWindow *self, NwTrainer *trainer)
+{
+  NwNet *net = nw_trainer_get_net (trainer);
+  NwBackend *backend = nw_net_get_backend (net);
+  int n = nw_net_n_nodes (net), loss = n - 1;
+  forget_layers (self);
+  self->n_layers = n;
+  self->layer_ids = g_new0 (char *, n + 1);
+  self->layer_kinds = g_new0 (NwNodeKind, n);
+  self->layer_feeds_loss = g_new0 (gboolean, n);
+  for (int i = 0; i < n; i++)
+    {
+      const NwNodeInfo *info = nw_net_node (net, i);
+      self->layer_ids[i] = g_strdup (info->spec->id);
+      self->layer_kinds[i] = info->spec->kind;
+      if (info->spec->kind == NW_NODE_LOSS)
+        loss = i;
+    }
+  /* The activation right before the loss is an output: saturating there is what a trained
+   * classifier does, not a vanishing gradient (the loss's own gradient makes up for it). */
+  for (int k = 0; k < nw_net_node (net, loss)->n_inputs; k++)
+    self->layer_feeds_loss[nw_net_node (net, loss)->inputs[k]] = TRUE;
+  g_free (self->backend);
+  self->backend = g_strdup (backend != NULL && backend->description != NULL
+                            ? backend->description : "CPU");
+  set_label (self->backend_label, self->backend);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_label), self->backend);
+}
+
+static NwTrainer *
+make_trainer (NwWindow *self, GError **error)
+{
+  NwDataset *ds = NULL;
+  if (self->points != NULL)
+    ds = nw_points_to_dataset ((const NwPoint *) self->points->data, self->points->len,
+                               nw_data_kind_name (self->spec->data.kind));
+  return nw_trainer_new (self->spec, ds, NULL, error);
+}
+
+static void
+set_valid (NwWindow *self, gboolean valid, const char *reason)
+{
+  self->valid = valid;
+  g_free (self->invalid_reason);
+  self->invalid_reason = g_strdup (reason);
+  if (!valid)
+    set_playing (self, FALSE);
+  update_play_button (self);
+}
+
+/* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
+static void
+install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
+{
+  gboolean was_playing = self->playing;
+  record_layers (self, trainer);
+  if (self->runner == NULL)
+    self->runner = nw_runner_new (trainer, &runner_options);
+  else
+    nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
+  self->playing = FALSE;
+  clear_views (self);
+  set_valid (self, TRUE, NULL);
+  if (keep_playing && was_playing)
+    set_playing (self, TRUE);
+  else
+    update_play_button (self);
+}
+
+/* Builds a trainer from the current spec and data and hands it to the runner; an invalid
+ * network leaves the runner paused with what it had, and says why. */
+static void
+rebuild_trainer (NwWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  NwTrainer *trainer = make_trainer (self, &error);
+  if (trainer == NULL)
+    {
+      set_valid (self, FALSE, error->message);
+      set_alarm (self, NULL);
+      show_message (self, "The network cannot train: %s", error->message);
+      return;
+    }
+  dismiss_message (self);
+  install_trainer (self, trainer, TRUE);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Snapshots                                                                                    */
+
+static gboolean
+snapshot_matches (NwWindow *self, const NwSnapshot *snap)
+{
+  if (snap->n_layers != self->n_layers)
+    return FALSE;
+  for (int i = 0; i < snap->n_layers; i++)
+    if (snap->layers[i].kind != self->layer_kinds[i])
+      return FALSE;
+  return TRUE;
+}
+
+static const char *
+activation_plural (NwActivation act)
+{
+  switch (act)
+    {
+    case NW_ACT_SIGMOID: return "sigmoids";
+    case NW_ACT_TANH: return "tanh units";
+    default: return "ReLUs";
+    }
+}
+
+/* Plain words for what is going wrong, or NULL. */
+static char *
+health_alarm (NwWindow *self, const NwSnapshot *snap)
+{
+  if (snap->step <= 0)
+    return NULL;
+  for (int i = 0; i < snap->n_layers; i++)
+    {
+      const NwLayerProbe *p = &snap->layers[i];
+      if (p->kind != NW_NODE_ACTIVATION || self->layer_feeds_loss[i])
+        continue;
+      if (p->activation == NW_ACT_RELU && isfinite (p->dead) && p->dead > 0.5)
+        return g_strdup_printf ("Most ReLUs in ‘%s’ are dead: %.0f%% of their inputs are at or "
+                                "below zero, where a ReLU passes no gradient, so the layers "
+                                "before it stop learning. A smaller learning rate or He "
+                                "initialisation helps; press Reset to start again.",
+                                self->layer_ids[i], 100 * p->dead);
+      if ((p->activation == NW_ACT_SIGMOID || p->activation == NW_ACT_TANH)
+          && isfinite (p->saturated) && p->saturated > 0.5)
+        return g_strdup_printf ("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
+                                "the curve is flat, so almost no gradient gets through to the "
+                                "layers before it. Smaller initial weights, BatchNorm or ReLU "
+                                "help.", activation_plural (p->activation), self->layer_ids[i],
+                                100 * p->saturated);
+    }
+  return NULL;
+}
+
+static void
+show_metrics (NwWindow *self, const NwSnapshot *snap)
+{
+  char buf[128];
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->step);
+  set_label (self->step_label, buf);
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->epoch);
+  set_label (self->epoch_label, buf);
+  if (isfinite (snap->train_loss))
+    {
+      g_snprintf (buf, sizeof buf, "%.4f", snap->train_loss);
+      set_label (self->loss_label, buf);
+      g_snprintf (buf, sizeof buf, "accuracy %.1f%%", 100 * snap->train_acc);
+      set_label (self->accuracy_label, buf);
+    }
+  if (isfinite (snap->test_loss) && isfinite (snap->train_acc))
+    {
+      g_snprintf (buf, sizeof buf, "accuracy %.1f%% · test loss %.4f, accuracy %.1f%%",
+                  100 * snap->train_acc, snap->test_loss, 100 * snap->test_acc);
+      set_label (self->accuracy_label, buf);
+    }
+  else if (isfinite (snap->test_loss))
+    {
+      g_snprintf (buf, sizeof buf, "test loss %.4f, accuracy %.1f%%", snap->test_loss,
+                  100 * snap->test_acc);
+      set_label (self->accuracy_label, buf);
+    }
+}
+
+static void
+apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *status)
+{
+  const char *const *ids = (const char *const *) self->layer_ids;
+  if (snap != NULL && snapshot_matches (self, snap))
+    {
+      show_metrics (self, snap);
+      if (snap->grid_n > 0 && self->points != NULL)
+        nw_boundary_view_set_grid (self->boundary_view, snap->grid_n, snap->grid);
+      nw_loss_plot_push_snapshot (self->loss_plot, snap);
+      nw_grad_plot_push_snapshot (self->grad_plot, snap, ids);
+      nw_activation_plot_push_snapshot (self->activation_plot, snap, ids);
+      nw_weight_hist_push_snapshot (self->weight_hist, snap, ids);
+      if (status->error == NULL)
+        {
+          g_autofree char *alarm = health_alarm (self, snap);
+          set_alarm (self, alarm);
+        }
+      self->last_step = snap->step;
+    }
+  if (status->error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Training stopped: %s. Lower the learning rate, "
+                                               "then press Reset to start again.", status->error);
+      /* The runner paused itself. */
+      if (self->playing)
+        {
+          self->playing = FALSE;
+          update_play_button (self);
+        }
+      set_alarm (self, text);
+    }
+  if (self->playing && status->playing)
+    {
+      char buf[64];
+      if (status->steps_per_s >= 10000)
+        g_snprintf (buf, sizeof buf, "%.0fk steps/s", status->steps_per_s / 1000);
+      else
+        g_snprintf (buf, sizeof buf, "%.0f steps/s", status->steps_per_s);
+      set_label (self->speed_label, buf);
+    }
+}
+
+static gboolean
+on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  NwSnapshot *snap = NULL;
+  NwRunnerStatus status = { 0 };
+  if (self->runner != NULL && nw_runner_take (self->runner, &snap, &status))
+    {
+      apply_snapshot (self, snap, &status);
+      nw_snapshot_free (snap);
+      nw_runner_status_clear (&status);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The editor                                                                                   */
+
+#ifdef NW_HAVE_EDITOR
+static void
+set_editor_data_shape (NwWindow *self)
+{
+  /* 2D points: 2 features, one 0/1 target. Other data: what a trainer would see. */
+  if (self->points != NULL || kind_is_2d (self->spec->data.kind))
+    nw_editor_set_data_shape (NW_EDITOR (self->editor), 2, 1, 2);
+  else if (self->spec->data.kind == NW_DATA_MNIST)
+    nw_editor_set_data_shape (NW_EDITOR (self->editor), 784, 10, 10);
+}
+
+/* The editor's graph (nodes, edges, positions) with the window's training and data settings. */
+static void
+adopt_editor_graph (NwWindow *self)
+{
+  NwSpec *edited = nw_editor_dup_spec (NW_EDITOR (self->editor));
+  GPtrArray *tmp;
+  tmp = self->spec->nodes;
+  self->spec->nodes = edited->nodes;
+  edited->nodes = tmp;
+  tmp = self->spec->edges;
+  self->spec->edges = edited->edges;
+  edited->edges = tmp;
+  nw_spec_free (edited);
+}
+
+static void
+on_editor_node_toggled (NwEditor *editor, const char *id, gboolean enabled, NwWindow *self)
+{
+  NwNodeSpec *node = nw_spec_find_node (self->spec, id);
+  if (node != NULL)
+    node->enabled = enabled;
+  sync_switch (self, id, enabled);
+  if (self->runner != NULL && self->valid)
+    nw_runner_set_enabled (self->runner, id, enabled);
+}
+
+static void
+on_editor_spec_changed (NwEditor *editor, NwWindow *self)
+{
+  NwEditorEdit edit = nw_editor_get_last_edit (editor);
+  adopt_editor_graph (self);
+  set_modified (self, TRUE);
+  if (edit == NW_EDITOR_EDIT_LAYOUT || edit == NW_EDITOR_EDIT_NONE)
+    return;
+  if (edit == NW_EDITOR_EDIT_TOGGLE && self->valid)
+    return;   /* "node-toggled" has told the runner already */
+  rebuild_switches (self);
+  if (!nw_editor_get_valid (editor, NULL))
+    {
+      /* The editor marks the fault in place; Play waits until the graph is whole again. */
+      set_valid (self, FALSE, nw_editor_get_invalid_reason (editor));
+      set_alarm (self, NULL);
+      return;
+    }
+  rebuild_trainer (self);
+}
+#endif
+
+static GtkWidget *
+make_placeholder (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new ("Network editor");
+  GtkWidget *body = gtk_label_new ("The canvas where layers are wired goes here.");
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_vexpand (box, TRUE);
+  gtk_widget_add_css_class (title, "placeholder-title");
+  gtk_widget_add_css_class (body, "placeholder-body");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), body);
+  return box;
+}
+
+static void
+on_switch_active (GtkSwitch *sw, GParamSpec *pspec, NwWindow *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (sw), "node-id");
+  gboolean enabled = gtk_switch_get_active (sw);
+  NwNodeSpec *node;
+  if (self->syncing || id == NULL)
+    return;
+#ifdef NW_HAVE_EDITOR
+  /* Through the editor, so that it is one undoable edit there too ("node-toggled" follows). */
+  if (nw_editor_set_node_setting (NW_EDITOR (self->editor), id, "enabled",
+                                  enabled ? "true" : "false"))
+    return;
+#endif
+  node = nw_spec_find_node (self->spec, id);
+  if (node == NULL)
+    return;
+  node->enabled = enabled;
+  set_modified (self, TRUE);
+  if (self->runner != NULL && self->valid)
+    nw_runner_set_enabled (self->runner, id, enabled);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Files                                                                                        */
+
+void
+nw_window_set_spec (NwWindow *self, NwSpec *spec, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_return_if_fail (NW_IS_WINDOW (self));
+  g_return_if_fail (spec != NULL);
+  if (self->spec != spec)
+    {
+      g_clear_pointer (&self->spec, nw_spec_free);
+      self->spec = spec;
+    }
+  g_set_object (&self->file, file);
+  self->modified = FALSE;
+  update_title (self);
+  sync_controls (self);
+  if (!regenerate_points (self, &error))
+    show_message (self, "Could not make the data: %s", error->message);
+#ifdef NW_HAVE_EDITOR
+  set_editor_data_shape (self);
+  nw_editor_set_spec (NW_EDITOR (self->editor), self->spec);
+#endif
+  rebuild_trainer (self);
+}
+
+const NwSpec *
+nw_window_get_spec (NwWindow *self)
+{
+  g_return_val_if_fail (NW_IS_WINDOW (self), NULL);
+  return self->spec;
+}
+
+gboolean
+nw_window_get_modified (NwWindow *self)
+{
+  g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
+  return self->modified;
+}
+
+static char *
+display_name (GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  return path != NULL ? g_filename_display_name (path) : g_file_get_uri (file);
+}
+
+gboolean
+nw_window_open_file (NwWindow *self, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = display_name (file);
+  g_autoptr (NwSpec) spec = NULL;
+  g_autoptr (NwDataset) ds = NULL;
+  g_autoptr (NwTrainer) probe = NULL;
+
+  g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
+  if (path == NULL)
+    {
+      show_message (self, "Could not open “%s”: only local files can be opened", name);
+      return FALSE;
+    }
+  spec = nw_spec_load (path, &error);
+  /* A file that loads but cannot train (a broken graph, data that does not fit) is refused
+   * too: the current network stays as it was. */
+  if (spec != NULL && kind_is_2d (spec->data.kind))
+    {
+      ds = nw_dataset_new (&spec->data, &error);
+      if (ds != NULL)
+        probe = nw_trainer_new (spec, g_steal_pointer (&ds), NULL, &error);
+    }
+  else if (spec != NULL)
+    probe = nw_trainer_new (spec, NULL, NULL, &error);
+  if (spec == NULL || probe == NULL)
+    {
+      show_message (self, "Could not open “%s”: %s. The network was not changed.", name,
+                    error->message);
+      return FALSE;
+    }
+  g_clear_pointer (&probe, nw_trainer_free);
+  dismiss_message (self);
+  set_playing (self, FALSE);
+  nw_window_set_spec (self, g_steal_pointer (&spec), file);
+  return TRUE;
+}
+
+static gboolean
+save_to (NwWindow *self, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = display_name (file);
+  if (path == NULL || !nw_spec_save (self->spec, path, &error))
+    {
+      show_message (self, "Could not save “%s”: %s", name,
+                    error != NULL ? error->message : "not a local file");
+      return FALSE;
+    }
+  g_set_object (&self->file, file);
+  self->modified = TRUE;
+  set_modified (self, FALSE);
+  update_title (self);
+  dismiss_message (self);
+  return TRUE;
+}
+
+static GtkFileFilter *
+filter_new (const char *name, const char *pattern)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  return filter;
+}
+
+typedef void (*FileChosen) (NwWindow *self, GFile *file);
+
+static void
+on_chooser_response (GtkNativeDialog *dialog, int response, NwWindow *self)
+{
+  FileChosen done = g_object_get_data (G_OBJECT (dialog), "nw-done");
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      if (file != NULL)
+        done (self, file);
+    }
+  else
+    self->close_after_save = FALSE;
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+choose_file (NwWindow *self, const char *title, GtkFileChooserAction action,
+             const char *filter_name, const char *pattern, const char *suggested,
+             FileChosen done)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, NULL, NULL);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter_new (filter_name, pattern));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter_new ("All files", "*"));
+  if (suggested != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data (G_OBJECT (chooser), "nw-done", (gpointer) done);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_chosen (NwWindow *self, GFile *file)
+{
+  nw_window_open_file (self, file);
+}
+
+static void
+save_chosen (NwWindow *self, GFile *file)
+{
+  if (save_to (self, file) && self->close_after_save)
+    gtk_window_destroy (GTK_WINDOW (self));
+  self->close_after_save = FALSE;
+}
+
+static void
+load_weights_chosen (NwWindow *self, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = display_name (file);
+  NwTrainer *trainer;
+
+  /* A fresh trainer on this thread takes the weights; only if they load does it replace the
+   * running one, so a bad file leaves training as it was. */
+  set_playing (self, FALSE);
+  trainer = make_trainer (self, &error);
+  if (trainer != NULL && (path == NULL
+                          || !nw_net_load_weights (nw_trainer_get_net (trainer), path, &error)))
+    g_clear_pointer (&trainer, nw_trainer_free);
+  if (trainer == NULL)
+    {
+      show_message (self, "Could not load weights from “%s”: %s. The network was not changed.",
+                    name, error != NULL ? error->message : "not a local file");
+      return;
+    }
+  dismiss_message (self);
+  install_trainer (self, trainer, FALSE);
+}
+
+static char *
+suggested_name (NwWindow *self, const char *extension)
+{
+  const char *name = self->spec->name != NULL && self->spec->name[0] ? self->spec->name : "network";
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (const char *c = name; *c; c++)
+    g_string_append_c (s, g_ascii_isalnum (*c) ? g_ascii_tolower (*c) : '-');
+  g_string_append (s, extension);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Actions                                                                                      */
+
+static void
+action_play (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  set_playing (self, !self->playing);
+}
+
+static void
+action_step (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  if (!self->valid || self->runner == NULL)
+    return;
+  set_playing (self, FALSE);
+  nw_runner_step (self->runner);
+}
+
+static void
+action_reset (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  if (!self->valid || self->runner == NULL)
+    return;
+  nw_runner_reset (self->runner, self->spec->train.seed);
+  clear_views (self);
+}
+
+static void
+action_regenerate (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  self->spec->data.seed++;
+  data_changed (self, TRUE);
+}
+
+static void
+action_open (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_file (NW_WINDOW (widget), "Open Network", GTK_FILE_CHOOSER_ACTION_OPEN,
+               "Neurowire networks", "*.json", NULL, open_chosen);
+}
+
+static void
+action_save_as (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  g_autofree char *suggested = suggested_name (self, ".json");
+  choose_file (self, "Save Network", GTK_FILE_CHOOSER_ACTION_SAVE, "Neurowire networks",
+               "*.json", suggested, save_chosen);
+}
+
+static void
+action_save (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  if (self->file != NULL)
+    save_to (self, self->file);
+  else
+    action_save_as (widget, name, param);
+}
+
+static void
+action_load_weights (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_file (NW_WINDOW (widget), "Load Weights", GTK_FILE_CHOOSER_ACTION_OPEN,
+               "Weights (safetensors)", "*.safetensors", NULL, load_weights_chosen);
+}
+
+static void
+action_save_weights (GtkWidget *widget, const char *name, GVariant *param)
+{
+  /* The weights live in the trainer, which belongs to the runner's thread: saving them needs
+   * a runner command (see the window's notes); the action stays disabled until there is one. */
+  show_message (NW_WINDOW (widget), "Saving weights from the desktop program is not available "
+                "yet; use neurowire-cli train --save.");
+}
+
+static void
+action_dismiss (GtkWidget *widget, const char *name, GVariant *param)
+{
+  dismiss_message (NW_WINDOW (widget));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Closing                                                                                      */
+
+static void
+on_close_response (GtkDialog *dialog, int response, NwWindow *self)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == GTK_RESPONSE_REJECT)
+    {
+      self->modified = FALSE;
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
+  else if (response == GTK_RESPONSE_ACCEPT)
+    {
+      if (self->file != NULL)
+        {
+          if (save_to (self, self->file))
+            gtk_window_destroy (GTK_WINDOW (self));
+        }
+      else
+        {
+          self->close_after_save = TRUE;
+          action_save_as (GTK_WIDGET (self), "win.save-as", NULL);
+        }
+    }
+}
+
+static gboolean
+nw_window_close_request (GtkWindow *window)
+{
+  NwWindow *self = NW_WINDOW (window);
+  GtkWidget *dialog;
+  const char *name = self->spec->name != NULL && self->spec->name[0] ? self->spec->name
+                                                                     : "Untitled network";
+  if (!self->modified)
+    return GTK_WINDOW_CLASS (nw_window_parent_class)->close_request (window);
+  /* GtkAlertDialog is GTK 4.10; GtkMessageDialog does the same here. */
+  dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "Save the changes to “%s” before closing?", name);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "The network or its settings were changed since "
+                                            "they were last saved.");
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "Close _without Saving", GTK_RESPONSE_REJECT,
+                          "_Cancel", GTK_RESPONSE_CANCEL, "_Save", GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_close_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Life cycle                                                                                   */
+
+static void
+nw_window_dispose (GObject *object)
+{
+  NwWindow *self = NW_WINDOW (object);
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+  /* Stops the worker (mid-step or not) and joins it. */
+  g_clear_pointer (&self->runner, nw_runner_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NW_TYPE_WINDOW);
+  G_OBJECT_CLASS (nw_window_parent_class)->dispose (object);
+}
+
+static void
+nw_window_finalize (GObject *object)
+{
+  NwWindow *self = NW_WINDOW (object);
+  g_clear_pointer (&self->spec, nw_spec_free);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->points, g_array_unref);
+  g_clear_pointer (&self->invalid_reason, g_free);
+  g_clear_pointer (&self->backend, g_free);
+  forget_layers (self);
+  G_OBJECT_CLASS (nw_window_parent_class)->finalize (object);
+}
+
+static void
+nw_window_class_init (NwWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = nw_window_dispose;
+  object_class->finalize = nw_window_finalize;
+  window_class->close_request = nw_window_close_request;
+
+  nw_ui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/neurowire/Neurowire/nw-window.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, NwWindow, name)
+  BIND (play_button);
+  BIND (play_icon);
+  BIND (play_label);
+  BIND (step_button);
+  BIND (reset_button);
+  BIND (dataset_dropdown);
+  BIND (title_label);
+  BIND (subtitle_label);
+  BIND (backend_label);
+  BIND (speed_label);
+  BIND (step_label);
+  BIND (epoch_label);
+  BIND (message_revealer);
+  BIND (message_label);
+  BIND (alarm_revealer);
+  BIND (alarm_label);
+  BIND (editor_slot);
+  BIND (optimizer_dropdown);
+  BIND (lr_scale);
+  BIND (lr_value_label);
+  BIND (batch_spin);
+  BIND (l1_spin);
+  BIND (l2_spin);
+  BIND (seed_spin);
+  BIND (noise_spin);
+  BIND (size_spin);
+  BIND (test_ratio_spin);
+  BIND (switches_heading);
+  BIND (switches_box);
+  BIND (show_test_check);
+  BIND (class1_toggle);
+  BIND (class0_toggle);
+  BIND (points_label);
+  BIND (loss_label);
+  BIND (accuracy_label);
+  BIND (log_toggle);
+  BIND (boundary_view);
+  BIND (loss_plot);
+  BIND (grad_plot);
+  BIND (activation_plot);
+  BIND (weight_hist);
+#undef BIND
+
+  gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
+  gtk_widget_class_install_action (widget_class, "win.step", NULL, action_step);
+  gtk_widget_class_install_action (widget_class, "win.reset", NULL, action_reset);
+  gtk_widget_class_install_action (widget_class, "win.regenerate", NULL, action_regenerate);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, action_open);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, action_save);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, action_save_as);
+  gtk_widget_class_install_action (widget_class, "win.load-weights", NULL, action_load_weights);
+  gtk_widget_class_install_action (widget_class, "win.save-weights", NULL, action_save_weights);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-message", NULL, action_dismiss);
+
+  /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
+   * into a block's name) keeps it, everywhere else the key drives training. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0, "win.step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.save-as", NULL);
+}
+
+static void
+nw_window_init (NwWindow *self)
+{
+  g_autoptr (GBytes) json = NULL;
+  g_autoptr (GError) error = NULL;
+  NwSpec *spec = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->last_step = -1;
+  name_label (self->subtitle_label, "Network");
+  name_label (self->backend_label, "Backend");
+  name_label (self->speed_label, "Steps per second");
+  name_label (self->step_label, "Step counter");
+  name_label (self->epoch_label, "Epoch counter");
+  name_label (self->message_label, "Message");
+  name_label (self->alarm_label, "Alarm");
+  name_label (self->lr_value_label, "Learning rate value");
+  name_label (self->points_label, "Points");
+  name_label (self->loss_label, "Loss");
+  name_label (self->accuracy_label, "Accuracy");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-weights", FALSE);
+
+#ifdef NW_HAVE_EDITOR
+  self->editor = GTK_WIDGET (nw_editor_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Network editor", -1);
+  g_signal_connect (self->editor, "spec-changed", G_CALLBACK (on_editor_spec_changed), self);
+  g_signal_connect (self->editor, "node-toggled", G_CALLBACK (on_editor_node_toggled), self);
+#else
+  self->editor = make_placeholder ();
+#endif
+  (void) make_placeholder;
+  gtk_widget_set_vexpand (self->editor, TRUE);
+  gtk_box_append (self->editor_slot, self->editor);
+
+  g_signal_connect (self->dataset_dropdown, "notify::selected", G_CALLBACK (on_dataset_selected), self);
+  g_signal_connect (self->optimizer_dropdown, "notify::selected", G_CALLBACK (on_optimizer_selected), self);
+  g_signal_connect (self->lr_scale, "value-changed", G_CALLBACK (on_lr_changed), self);
+  g_signal_connect (self->batch_spin, "value-changed", G_CALLBACK (on_hyper_spin_changed), self);
+  g_signal_connect (self->batch_spin, "output", G_CALLBACK (on_batch_output), self);
+  g_signal_connect (self->batch_spin, "input", G_CALLBACK (on_batch_input), self);
+  g_signal_connect (self->l1_spin, "value-changed", G_CALLBACK (on_hyper_spin_changed), self);
+  g_signal_connect (self->l2_spin, "value-changed", G_CALLBACK (on_hyper_spin_changed), self);
+  g_signal_connect (self->seed_spin, "value-changed", G_CALLBACK (on_seed_changed), self);
+  g_signal_connect (self->noise_spin, "value-changed", G_CALLBACK (on_data_spin_changed), self);
+  g_signal_connect (self->size_spin, "value-changed", G_CALLBACK (on_data_spin_changed), self);
+  g_signal_connect (self->test_ratio_spin, "value-changed", G_CALLBACK (on_data_spin_changed), self);
+  g_signal_connect (self->class1_toggle, "toggled", G_CALLBACK (on_class_toggled), self);
+  g_signal_connect (self->boundary_view, "point-added", G_CALLBACK (on_point_added), self);
+  g_signal_connect (self->boundary_view, "point-removed", G_CALLBACK (on_point_removed), self);
+  g_object_bind_property (self->show_test_check, "active", self->boundary_view, "show-test",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->log_toggle, "active", self->loss_plot, "log-scale",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+
+  /* The default network, compiled in. */
+  json = nw_ui_default_spec_json ();
+  if (json != NULL)
+    spec = nw_spec_from_json (g_bytes_get_data (json, NULL), g_bytes_get_size (json), &error);
+  if (spec == NULL)
+    {
+      g_warning ("the built-in network did not load: %s", error ? error->message : "missing");
+      spec = nw_spec_new_chain ("2 dense:8 tanh dense:1 sigmoid bce", NULL);
+      spec->data.kind = NW_DATA_XOR;
+    }
+  nw_window_set_spec (self, spec, NULL);
+
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+}
+
+NwWindow *
+nw_window_new (GtkApplication *app)
+{
+  return g_object_new (NW_TYPE_WINDOW, "application", app, NULL);
+}

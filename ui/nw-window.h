@@ -1,0 +1,27 @@
+/* nw-window.h: Neurowire's main window: the editor, the training and data settings, the
+ * decision boundary and the plots, driven by one NwRunner (the trainer on its own thread).
+ * A tick callback takes the runner's newest snapshot every frame and hands it to the views;
+ * no GTK call happens anywhere else. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "nw-spec.h"
+
+G_BEGIN_DECLS
+
+#define NW_TYPE_WINDOW (nw_window_get_type ())
+G_DECLARE_FINAL_TYPE (NwWindow, nw_window, NW, WINDOW, GtkApplicationWindow)
+
+/* A window with the default network (examples/xor-deep-sigmoid.json). */
+NwWindow   *nw_window_new           (GtkApplication *app);
+/* Opens a network file. A bad file is reported in the window (which file, what is wrong) and
+ * the current network stays as it was; returns whether it was opened. */
+gboolean    nw_window_open_file     (NwWindow *self, GFile *file);
+/* Shows `spec` (taken) as the current network; `file` (may be NULL) is where it came from. */
+void        nw_window_set_spec      (NwWindow *self, NwSpec *spec, GFile *file);
+/* The current network (borrowed). */
+const NwSpec *nw_window_get_spec    (NwWindow *self);
+gboolean    nw_window_get_modified  (NwWindow *self);
+
+G_END_DECLS
