@@ -27,39 +27,20 @@
 #endif
 
 typedef struct {
-  gsize   bytes;
-  void   *data;
-  guint64 version;   /* bumped by every operation that writes the buffer */
+  gsize  bytes;
+  void  *data;
 } CpuBuffer;
-
-/* A transposed copy of a matrix used for one-row products, valid while the matrix's buffer
- * keeps the version it was made from. */
-typedef struct {
-  const CpuBuffer *src;
-  gsize            off;
-  int              rows, cols;   /* of the source, row-major [rows, cols] */
-  guint64          version;
-  nw_real         *t;            /* [cols, rows] */
-} Transposed;
-
-#define N_TRANSPOSED 8
 
 typedef struct {
   NwBackend parent;
   double   *scratch;       /* per-column sums for BatchNorm */
   gsize     scratch_n;
-  Transposed transposed[N_TRANSPOSED];
-  int       next_transposed;
-  gint32   *nonzero;       /* indices of a row's non-zero inputs */
-  gsize     nonzero_n;
 } CpuBackend;
 
 /* Element pointer of a buffer at an offset (in elements of type T). */
 #define AT(T, buf, off) (((T *) ((CpuBuffer *) (buf))->data) + (off))
 #define R(buf, off) AT (nw_real, buf, off)
 #define FAILED(self) nw_backend_failed (self)
-/* Marks a buffer as written (NULL allowed). */
-#define TOUCH(buf) G_STMT_START { if ((buf) != NULL) ((CpuBuffer *) (buf))->version++; } G_STMT_END
 
 /* Hot elementwise loops get AVX-512, AVX2 and baseline clones, picked at load time. */
 /* Not under ThreadSanitizer: the clones' ifunc resolvers run during relocation, before the
@@ -88,9 +69,6 @@ static void
 cpu_destroy (NwBackend *self)
 {
   CpuBackend *cpu = (CpuBackend *) self;
-  for (int i = 0; i < N_TRANSPOSED; i++)
-    g_free (cpu->transposed[i].t);
-  g_free (cpu->nonzero);
   g_free (cpu->scratch);
   g_free (cpu);
 }
@@ -121,15 +99,8 @@ static void
 cpu_buffer_free (NwBackend *self, NwBuffer *buffer)
 {
   CpuBuffer *buf = (CpuBuffer *) buffer;
-  CpuBackend *cpu = (CpuBackend *) self;
   if (buf == NULL)
     return;
-  for (int i = 0; i < N_TRANSPOSED; i++)
-    if (cpu->transposed[i].src == buf)
-      {
-        g_clear_pointer (&cpu->transposed[i].t, g_free);
-        cpu->transposed[i].src = NULL;
-      }
   free (buf->data);
   g_free (buf);
   self->n_buffers--;
@@ -155,7 +126,6 @@ cpu_write (NwBackend *self, NwBuffer *dst, gsize byte_off, const void *src, gsiz
 {
   if (FAILED (self) || !in_range (self, dst, byte_off, bytes, "write"))
     return;
-  TOUCH (dst);
   memcpy ((guint8 *) ((CpuBuffer *) dst)->data + byte_off, src, bytes);
 }
 
@@ -173,7 +143,6 @@ cpu_fill (NwBackend *self, NwBuffer *buf, gsize off, gsize n, nw_real value)
   nw_real *x;
   if (FAILED (self))
     return;
-  TOUCH (buf);
   x = R (buf, off);
   for (gsize i = 0; i < n; i++)
     x[i] = value;
@@ -187,7 +156,6 @@ cpu_copy (NwBackend *self, NwBuffer *src, gsize soff, NwBuffer *dst, gsize doff,
   nw_real *d;
   if (FAILED (self))
     return;
-  TOUCH (dst);
   s = R (src, soff);
   d = R (dst, doff);
   if (accumulate)
@@ -215,7 +183,6 @@ cpu_add (NwBackend *self, NwBuffer *a, gsize aoff, NwBuffer *b, gsize boff, NwBu
   nw_real *py;
   if (FAILED (self))
     return;
-  TOUCH (y);
   pa = R (a, aoff);
   pb = R (b, boff);
   py = R (y, yoff);
@@ -230,7 +197,6 @@ cpu_gather_rows (NwBackend *self, NwBuffer *src, int cols, NwBuffer *idx, gsize 
   const gint32 *ix;
   if (FAILED (self))
     return;
-  TOUCH (dst);
   ix = AT (gint32, idx, ioff);
   for (int i = 0; i < n_idx; i++)
     memcpy (R (dst, doff + (gsize) i * cols), R (src, (gsize) ix[i] * cols), cols * sizeof (nw_real));
@@ -293,82 +259,6 @@ small_gemm (gboolean ta, gboolean tb, int m, int n, int k, nw_real alpha, const 
         }
 }
 
-/* The transposed copy of B [n, k] (row stride ldb), made or refreshed as needed. */
-static const nw_real *
-transposed_of (CpuBackend *cpu, const CpuBuffer *buf, gsize off, int n, int k, int ldb)
-{
-  const nw_real *b = (const nw_real *) buf->data + off;
-  Transposed *slot = NULL;
-  for (int i = 0; i < N_TRANSPOSED; i++)
-    {
-      Transposed *t = &cpu->transposed[i];
-      if (t->src == buf && t->off == off && t->rows == n && t->cols == k)
-        {
-          if (t->version == buf->version)
-            return t->t;
-          slot = t;   /* stale: refresh in place */
-          break;
-        }
-    }
-  if (slot == NULL)
-    {
-      slot = &cpu->transposed[cpu->next_transposed];
-      cpu->next_transposed = (cpu->next_transposed + 1) % N_TRANSPOSED;
-      g_free (slot->t);
-      slot->t = g_new (nw_real, (gsize) n * k);
-      slot->src = buf;
-      slot->off = off;
-      slot->rows = n;
-      slot->cols = k;
-    }
-  for (int j = 0; j < n; j++)
-    for (int p = 0; p < k; p++)
-      slot->t[(gsize) p * n + j] = b[(gsize) j * ldb + p];
-  slot->version = buf->version;
-  return slot->t;
-}
-
-NW_HOT static void
-axpy_rows (int n, int nnz, const gint32 *restrict idx, const nw_real *restrict x, nw_real alpha,
-           const nw_real *restrict t, nw_real *restrict y)
-{
-  for (int q = 0; q < nnz; q++)
-    {
-      const nw_real xv = alpha * x[idx[q]], *row = t + (gsize) idx[q] * n;
-      for (int j = 0; j < n; j++)
-        y[j] += xv * row[j];
-    }
-}
-
-/* y = alpha * x B^T + beta * y for one row x [k] whose entries are mostly zero (a drawn digit
- * is ~80% blank pixels; a ReLU layer's output is about half zeros): only the rows of B^T for
- * non-zero inputs are read, from a transposed copy of B kept while B does not change. Returns
- * FALSE (nothing done) when x is not sparse enough for that to pay. */
-static gboolean
-one_row_sparse (CpuBackend *cpu, int n, int k, nw_real alpha, const nw_real *x,
-                const CpuBuffer *b, gsize boff, int ldb, nw_real beta, nw_real *y)
-{
-  int nnz = 0;
-  if ((gsize) k > cpu->nonzero_n)
-    {
-      g_free (cpu->nonzero);
-      cpu->nonzero = g_new (gint32, k);
-      cpu->nonzero_n = k;
-    }
-  for (int p = 0; p < k; p++)
-    if (x[p] != 0)
-      cpu->nonzero[nnz++] = p;
-  if (nnz > k / 2)
-    return FALSE;
-  {
-    const nw_real *t = transposed_of (cpu, b, boff, n, k, ldb);
-    for (int j = 0; j < n; j++)
-      y[j] = beta != 0 ? beta * y[j] : 0;
-    axpy_rows (n, nnz, cpu->nonzero, x, alpha, t, y);
-  }
-  return TRUE;
-}
-
 static void
 cpu_gemm (NwBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k, nw_real alpha,
           NwBuffer *a, gsize aoff, int lda, NwBuffer *b, gsize boff, int ldb, nw_real beta,
@@ -376,12 +266,7 @@ cpu_gemm (NwBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int
 {
   if (FAILED (self) || m == 0 || n == 0)
     return;
-  TOUCH (c);
-  if (m == 1 && !trans_a && trans_b && (gint64) n * k > SMALL_GEMM_MACS &&
-      one_row_sparse ((CpuBackend *) self, n, k, alpha, R (a, aoff), (CpuBuffer *) b, boff, ldb,
-                      beta, R (c, coff)))
-    ;
-  else if (m == 1 && !trans_a && (gint64) n * k > SMALL_GEMM_MACS)
+  if (m == 1 && !trans_a && (gint64) n * k > SMALL_GEMM_MACS)
     {
       /* One row (a single prediction): a matrix-vector product. sgemm would first pack B
        * into its panel layout on every call. */
@@ -451,8 +336,6 @@ cpu_bias_act (NwBackend *self, NwBuffer *zbuf, gsize zoff, int rows, int cols, N
   gsize n = (gsize) rows * cols;
   if (FAILED (self))
     return;
-  TOUCH (zbuf);
-  TOUCH (ybuf);
   z = R (zbuf, zoff);
   y = R (ybuf, yoff);
   if (bias != NULL)
@@ -510,7 +393,6 @@ cpu_act_backward (NwBackend *self, NwActivation act, nw_real alpha, int rows, in
   gsize n = (gsize) rows * cols;
   if (FAILED (self))
     return;
-  TOUCH (dxb);
   x = R (xb, xoff);
   y = R (yb, yoff);
   dy = R (dyb, dyoff);
@@ -579,7 +461,6 @@ cpu_bias_grad (NwBackend *self, NwBuffer *dzb, gsize dzoff, int rows, int cols, 
   double *acc;
   if (FAILED (self))
     return;
-  TOUCH (dbb);
   dz = R (dzb, dzoff);
   db = R (dbb, dboff);
   acc = scratch (self, cols);
@@ -614,8 +495,6 @@ cpu_loss (NwBackend *self, NwLoss kind, int rows, int cols, NwBuffer *pb, gsize 
   int correct = 0;
   if (FAILED (self) || rows == 0)
     return;
-  TOUCH (dpb);
-  TOUCH (metrics);
   p = R (pb, poff);
   t = R (tb, toff);
   dp = dpb != NULL ? R (dpb, dpoff) : NULL;
@@ -714,8 +593,6 @@ cpu_dropout (NwBackend *self, gsize n, float p, guint64 seed, guint64 counter, N
   nw_real keep_scale = (nw_real) (1.0 / (1.0 - p));
   if (FAILED (self))
     return;
-  TOUCH (maskb);
-  TOUCH (yb);
   x = R (xb, xoff);
   mask = R (maskb, moff);
   y = R (yb, yoff);
@@ -734,7 +611,6 @@ cpu_mul (NwBackend *self, gsize n, NwBuffer *dyb, gsize dyoff, NwBuffer *maskb, 
   nw_real *dx;
   if (FAILED (self))
     return;
-  TOUCH (dxb);
   dy = R (dyb, dyoff);
   mask = R (maskb, moff);
   dx = R (dxb, dxoff);
@@ -761,10 +637,6 @@ cpu_norm_forward (NwBackend *self, int axis, gboolean use_running, int rows, int
   double *sum, *sumsq;
   if (FAILED (self))
     return;
-  TOUCH (yb);
-  TOUCH (running);
-  TOUCH (meanb);
-  TOUCH (invstdb);
   x = R (xb, xoff);
   y = R (yb, yoff);
   gamma = gb != NULL ? R (gb, goff) : NULL;
@@ -842,9 +714,6 @@ cpu_norm_backward (NwBackend *self, int axis, gboolean used_running, int rows, i
   double *sum_d, *sum_dx, *dg, *db;
   if (FAILED (self))
     return;
-  TOUCH (dxb);
-  TOUCH (dgb);
-  TOUCH (dbb);
   x = R (xb, xoff);
   dy = R (dyb, dyoff);
   gamma = gb != NULL ? R (gb, goff) : NULL;
@@ -987,9 +856,6 @@ cpu_update (NwBackend *self, const NwUpdateArgs *a, gboolean penalize, gsize n, 
   nw_real l1 = penalize ? a->l1 : 0, l2 = penalize ? a->l2 : 0;
   if (FAILED (self))
     return;
-  TOUCH (pb);
-  TOUCH (s1b);
-  TOUCH (s2b);
   w = R (pb, off);
   g = R (gb, off);
   s1 = s1b != NULL ? R (s1b, off) : NULL;
@@ -1033,7 +899,6 @@ cpu_sumsq (NwBackend *self, NwBuffer *xb, gsize xoff, gsize n, NwBuffer *out, gs
   double s = 0;
   if (FAILED (self))
     return;
-  TOUCH (out);
   x = R (xb, xoff);
   for (gsize i = 0; i < n; i++)
     s += (double) x[i] * x[i];
@@ -1051,7 +916,6 @@ cpu_act_stats (NwBackend *self, NwActivation act, nw_real alpha, gsize n, NwBuff
   double width = (hi - lo) / NW_STATS_BINS;
   if (FAILED (self))
     return;
-  TOUCH (out);
   x = R (xb, xoff);
   o = R (out, ooff);
   for (gsize i = 0; i < n; i++)

@@ -1,6 +1,6 @@
-/* test-backend-cpu.c: the CPU backend's special paths agree with its general one:
- * one-row products (dense and sparse inputs, with the transposed-weights cache) against the
- * same product computed as part of a larger batch, and the cache follows weight updates. */
+/* test-backend-cpu.c: the CPU backend's special paths agree with its general one: one-row
+ * products (matrix-vector, for single predictions) on dense and mostly-zero inputs against the
+ * same product computed as part of a larger batch, before and after the weights change. */
 #include "nw-test.h"
 #include "nw-backend.h"
 #include "nw-rng.h"
@@ -46,7 +46,7 @@ check_one_row (double zero_share)
       nw_backend_download (b, yb, 0, ob, (gsize) rows * n);
       assert_rows_match (o1, ob + n, n, 784 * 0.05 * 4);
       /* Change the weights (an optimizer step with W as its own gradient): the next one-row
-       * product must use the new weights, not a stale transposed copy. */
+       * product must see the new weights. */
       b->ops->update (b, &sgd, FALSE, (gsize) n * k, w, w, NULL, NULL, 0);
     }
   CU_ASSERT (nw_backend_take_error (b, &error));

@@ -23,5 +23,6 @@ fi
 # GTK talks to the accessibility bus only when nothing turned it off.
 unset NO_AT_BRIDGE GTK_A11Y
 export GSETTINGS_BACKEND="${GSETTINGS_BACKEND:-memory}"
+export GSK_RENDERER="${GSK_RENDERER:-cairo}"
 exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" \
   "$python" "$here/test_gui.py" "$build" "$source"

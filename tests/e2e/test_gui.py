@@ -63,6 +63,10 @@ def screenshot(name):
     os.makedirs(SHOTS, exist_ok=True)
     path = os.path.join(SHOTS, name + ".png")
     subprocess.run(["import", "-window", "root", path], check=False)
+    # Without a window manager the window sits at the top left of a black screen: keep the
+    # window only.
+    subprocess.run(["convert", path, "-bordercolor", "black", "-border", "1", "-fuzz", "3%",
+                    "-trim", "+repage", path], check=False)
     print(f"  screenshot {path}")
 
 
@@ -95,9 +99,40 @@ def need(root, name, role=None, timeout=10.0):
 def text_of(acc):
     try:
         t = acc.queryText()
-        return t.getText(0, -1)
+        return t.getText(0, t.characterCount)
     except NotImplementedError:
         return acc.description or ""
+
+
+def find_value(root, name):
+    """A label that shows a value under a fixed accessible name (its text is not its name:
+    that tells it from a caption or a palette entry with the same words)."""
+    def match(a):
+        return (a is not None and a.name == name and a.getRole() == pyatspi.ROLE_LABEL
+                and text_of(a) != name)
+    return pyatspi.utils.findDescendant(root, match, True)
+
+
+# Searching the tree costs many round trips to a program that is busy training, so every
+# control is looked up once and kept (the objects stay valid while their widgets live).
+_controls = {}
+_values = {}
+
+
+def value(root, name, timeout=10.0):
+    acc = _values.get(name)
+    if acc is None:
+        acc = wait_for(lambda: find_value(root, name), timeout, what=f"label '{name}'")
+        _values[name] = acc
+    return text_of(acc)
+
+
+def control(root, name, timeout=10.0):
+    acc = _controls.get(name)
+    if acc is None:
+        acc = need(root, name, timeout=timeout)
+        _controls[name] = acc
+    return acc
 
 
 def press(acc):
@@ -110,7 +145,7 @@ def press(acc):
 
 
 def label_number(root, name):
-    s = text_of(need(root, name))
+    s = value(root, name)
     m = re.search(r"-?\d+(\.\d+)?(e-?\d+)?", s)
     if not m:
         raise AssertionError(f"'{name}' shows no number: {s!r}")
@@ -138,7 +173,7 @@ state = {}
 def test_startup():
     app = wait_for(find_app, 20, what="the neurowire application on the accessibility bus")
     state["app"] = app
-    play = need(app, "Play", timeout=20)
+    play = control(app, "Play", timeout=20)
     state["startup_s"] = time.monotonic() - t_launch
     print(f"  usable window after {state['startup_s']:.2f} s (including AT-SPI discovery)")
     for name in ("Step", "Reset", "Dataset", "Learning rate", "Batch size", "Optimizer",
@@ -147,7 +182,7 @@ def test_startup():
                  "Gradient magnitude per layer", "Activations", "Weight histograms",
                  "Loss and accuracy plot", "Main menu"):
         need(app, name, timeout=5)
-    subtitle = text_of(need(app, "Network"))
+    subtitle = value(app, "Network")
     assert "XOR, deep sigmoid" in subtitle, subtitle
     assert play.getState().contains(pyatspi.STATE_SENSITIVE)
 
@@ -155,10 +190,10 @@ def test_startup():
 def test_step_once():
     app = state["app"]
     before = label_number(app, "Step counter")
-    press(need(app, "Step"))
+    press(control(app, "Step"))
     wait_for(lambda: label_number(app, "Step counter") == before + 1, 10,
              what="the step counter to advance by one")
-    wait_for(lambda: re.search(r"\d", text_of(need(app, "Loss"))), 10, what="a loss value")
+    wait_for(lambda: re.search(r"\d", value(app, "Loss")), 10, what="a loss value")
     state["loss0"] = label_number(app, "Loss")
     print(f"  after one step: loss {state['loss0']}")
     assert 0.5 < state["loss0"] < 1.0, state["loss0"]
@@ -166,18 +201,20 @@ def test_step_once():
 
 def test_play_trains():
     app = state["app"]
-    press(need(app, "Play"))
-    need(app, "Pause", timeout=5)     # the button now says what it does next
+    play = control(app, "Play")
+    press(play)
+    wait_for(lambda: play.name == "Pause", 5, what="the button to say Pause")
     s1 = wait_for(lambda: label_number(app, "Step counter") > 100 and label_number(app, "Step counter"),
                   10, what="training to start")
     time.sleep(1.0)
     s2 = label_number(app, "Step counter")
     assert s2 > s1, f"the step counter did not advance: {s1} -> {s2}"
     # The deep sigmoid net sits on its plateau for a while; then the loss falls.
-    loss = wait_for(lambda: (lambda l: l < state["loss0"] * 0.5 and l)(label_number(app, "Loss")),
-                    60, interval=0.5, what="the loss to fall below half its first value")
+    loss = wait_for(lambda: (lambda l: [l] if l < state["loss0"] * 0.5 else None)(
+                        label_number(app, "Loss")),
+                    60, interval=0.5, what="the loss to fall below half its first value")[0]
     print(f"  steps {s1:.0f} -> {s2:.0f}; loss {state['loss0']} -> {loss}")
-    speed = text_of(need(app, "Steps per second"))
+    speed = value(app, "Steps per second")
     print(f"  speed label: {speed!r}")
     assert "steps/s" in speed, speed
     screenshot("training-xor-deep-sigmoid")
@@ -185,8 +222,9 @@ def test_play_trains():
 
 def test_pause_stops():
     app = state["app"]
-    press(need(app, "Pause"))
-    need(app, "Play", timeout=5)
+    play = control(app, "Play")
+    press(play)
+    wait_for(lambda: play.name == "Play", 5, what="the button to say Play")
     time.sleep(0.5)
     s1 = label_number(app, "Step counter")
     time.sleep(1.0)
@@ -216,16 +254,17 @@ def test_open_dropout_and_toggle():
 """)
     # A second invocation hands the file to the running program.
     subprocess.run([APP, path], env=env, timeout=30, check=True)
-    wait_for(lambda: "Spiral with dropout" in text_of(need(app, "Network")), 10,
+    wait_for(lambda: "Spiral with dropout" in value(app, "Network"), 10,
              what="the dropout network to open")
     sw = need(app, "Dropout drop1", timeout=10)
     assert is_checked(sw), "the dropout switch should start on"
-    press(need(app, "Play"))
+    play = control(app, "Play")
+    press(play)
     wait_for(lambda: label_number(app, "Step counter") > 200, 20, what="training to start")
     time.sleep(2)
     screenshot("training-spiral-dropout")
     press(sw)
-    wait_for(lambda: not is_checked(need(app, "Dropout drop1")), 5,
+    wait_for(lambda: not is_checked(sw), 5,
              what="the dropout switch to turn off")
     # Switched while training: no reset (the counter keeps counting) and the network is
     # marked as changed.
@@ -233,11 +272,11 @@ def test_open_dropout_and_toggle():
     time.sleep(1.0)
     s2 = label_number(app, "Step counter")
     assert s2 > s1 > 200, f"training did not go on through the switch: {s1} -> {s2}"
-    wait_for(lambda: text_of(need(app, "Network")).startswith("•"), 5,
+    wait_for(lambda: value(app, "Network").startswith("•"), 5,
              what="the network to be marked as changed")
-    press(need(app, "Pause"))
-    need(app, "Play", timeout=5)
-    state["name"] = text_of(need(app, "Network"))
+    press(play)
+    wait_for(lambda: play.name == "Play", 5, what="the button to say Play")
+    state["name"] = value(app, "Network")
 
 
 def open_bad(filename, content, expect):
@@ -245,14 +284,14 @@ def open_bad(filename, content, expect):
     path = os.path.join(tmp, filename)
     with open(path, "w") as f:
         f.write(content)
-    before = text_of(need(app, "Network"))
+    before = value(app, "Network")
     subprocess.run([APP, path], env=env, timeout=30, check=True)
-    msg = wait_for(lambda: (lambda t: filename in t and t)(text_of(need(app, "Message"))), 10,
+    msg = wait_for(lambda: (lambda t: filename in t and t)(value(app, "Message")), 10,
                    what=f"a message naming {filename}")
     print(f"  message: {msg!r}")
     for word in expect:
         assert word in msg, f"{word!r} not in {msg!r}"
-    assert text_of(need(app, "Network")) == before, "the network changed"
+    assert value(app, "Network") == before, "the network changed"
     assert find(app, "Dropout drop1") is not None, "the dropout network is gone"
     return msg
 
@@ -279,8 +318,8 @@ def test_broken_graph():
 
 def test_dismiss_and_still_trains():
     app = state["app"]
-    press(need(app, "Dismiss message"))
-    press(need(app, "Play"))
+    press(control(app, "Dismiss message"))
+    press(control(app, "Play"))
     s1 = wait_for(lambda: label_number(app, "Step counter"), 5, what="a step count")
     time.sleep(1.0)
     s2 = label_number(app, "Step counter")

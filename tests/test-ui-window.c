@@ -1,0 +1,319 @@
+/* test-ui-window.c: the main window with its trainer thread, driven through its actions and
+ * template children: a step, play and pause, live settings, edited data, bad files that leave
+ * the network as it was, divergence reported in plain words, and closing while training.
+ * Runs under Xvfb (tests/meson.build); exits 77 (skipped) when there is no display. */
+#include "nw-test.h"
+
+#include "nw-boundary-view.h"
+#include "nw-trainer.h"
+#include "nw-ui.h"
+#include "nw-window.h"
+
+#include <gtk/gtk.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static GtkWidget *
+child (NwWindow *win, const char *name)
+{
+  GObject *obj = gtk_widget_get_template_child (GTK_WIDGET (win), NW_TYPE_WINDOW, name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (obj);
+  return GTK_WIDGET (obj);
+}
+
+static const char *
+label_text (NwWindow *win, const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (child (win, name)));
+}
+
+static gint64
+step_count (NwWindow *win)
+{
+  return g_ascii_strtoll (label_text (win, "step_label"), NULL, 10);
+}
+
+typedef gboolean (*Pred) (NwWindow *win, gpointer data);
+
+/* Runs the main loop (frames, the tick callback) until pred holds or `ms` pass. */
+static gboolean
+spin_until (NwWindow *win, int ms, Pred pred, gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      if (pred (win, data))
+        return TRUE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return pred (win, data);
+}
+
+static void
+spin_for (int ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+steps_at_least (NwWindow *win, gpointer data)
+{
+  return step_count (win) >= GPOINTER_TO_INT (data);
+}
+
+static gboolean
+revealed (NwWindow *win, gpointer data)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (child (win, data)));
+}
+
+static NwWindow *
+window_new (void)
+{
+  NwWindow *win = nw_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 900);
+  gtk_window_present (GTK_WINDOW (win));
+  spin_for (100);
+  return win;
+}
+
+static void
+window_close (NwWindow *win)
+{
+  /* Destroying the window frees the runner, which joins the trainer thread. */
+  gtk_window_destroy (GTK_WINDOW (win));
+  spin_for (20);
+}
+
+static char *
+write_spec (const char *name, const char *chain, NwDataKind kind, double lr)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = nw_spec_new_chain (chain, &error);
+  char *path = nw_test_path (name);
+  NW_ASSERT_NO_ERROR (error);
+  spec->name = g_strdup (name);
+  spec->data.kind = kind;
+  spec->train.lr = lr;
+  spec->train.optimizer = NW_OPT_SGD;
+  CU_ASSERT_FATAL (nw_spec_save (spec, path, &error));
+  return path;
+}
+
+/* The default network, one step, then play and pause. */
+static void
+test_step_play_pause (void)
+{
+  NwWindow *win = window_new ();
+  const NwSpec *spec = nw_window_get_spec (win);
+  gint64 s1, s2;
+
+  CU_ASSERT_STRING_EQUAL (spec->name, "XOR, deep sigmoid");
+  CU_ASSERT_FALSE (nw_window_get_modified (win));
+  CU_ASSERT_EQUAL (step_count (win), 0);
+  /* Four layers with weights; the default network trains on XOR. */
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "points_label"))),
+                          "4 training · 4 test points");
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL);
+  CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (1)));
+  CU_ASSERT_EQUAL (step_count (win), 1);
+  CU_ASSERT (strtod (label_text (win, "loss_label"), NULL) > 0.5);
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "play_label"))), "Pause");
+  CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER (2000)));
+  CU_ASSERT (g_str_has_suffix (label_text (win, "speed_label"), "steps/s"));
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);   /* pause */
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "play_label"))), "Play");
+  spin_for (300);
+  s1 = step_count (win);
+  spin_for (300);
+  s2 = step_count (win);
+  CU_ASSERT_EQUAL (s1, s2);
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.reset", NULL);
+  spin_for (300);
+  CU_ASSERT_EQUAL (step_count (win), 0);
+  window_close (win);
+}
+
+/* The learning rate changes while training, without a reset; the network is then modified. */
+static void
+test_live_learning_rate (void)
+{
+  NwWindow *win = window_new ();
+  gint64 before;
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER (500)));
+  before = step_count (win);
+  gtk_range_set_value (GTK_RANGE (child (win, "lr_scale")), log10 (0.3));
+  NW_ASSERT_CLOSE (nw_window_get_spec (win)->train.lr, 0.3, 1e-9, 0);
+  CU_ASSERT_STRING_EQUAL (label_text (win, "lr_value_label"), "0.3");
+  CU_ASSERT (nw_window_get_modified (win));
+  CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER ((int) before + 500)));
+  window_close (win);   /* closing while training: the runner stops mid-run */
+}
+
+/* A new data set, then the user's own points. */
+static void
+test_dataset_and_points (void)
+{
+  NwWindow *win = window_new ();
+  GtkWidget *view = child (win, "boundary_view");
+  const char *text;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (win, "dataset_dropdown")), NW_DATA_CIRCLE);
+  CU_ASSERT_EQUAL (nw_window_get_spec (win)->data.kind, NW_DATA_CIRCLE);
+  text = gtk_label_get_text (GTK_LABEL (child (win, "points_label")));
+  CU_ASSERT_STRING_EQUAL (text, "160 training · 40 test points");
+  g_signal_emit_by_name (view, "point-added", 0.1, 0.2, 1);
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "points_label"))),
+                          "161 training · 40 test points");
+  g_signal_emit_by_name (view, "point-removed", 0);
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "points_label"))),
+                          "160 training · 40 test points");
+  /* It still trains on the edited data. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL);
+  CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (1)));
+  window_close (win);
+}
+
+/* Bad files are reported in the window, naming the file; the network stays as it was. */
+static void
+test_bad_files (void)
+{
+  NwWindow *win = window_new ();
+  const NwSpec *before = nw_window_get_spec (win);
+  g_autofree char *corrupt = nw_test_write ("corrupt.json", "{\"format\": \"neurowire", 21);
+  static const char wrong_json[] =
+    "{\"format\": \"neurowire-spec\", \"version\": 1, \"nodes\": [{\"id\": \"input\", \"type\": \"input\"},"
+    " {\"id\": \"fc1\", \"type\": \"dense\", \"units\": 0}]}";
+  g_autofree char *wrong = nw_test_write ("wrong.json", wrong_json, strlen (wrong_json));
+  g_autoptr (GFile) f1 = g_file_new_for_path (corrupt);
+  g_autoptr (GFile) f2 = g_file_new_for_path (wrong);
+  g_autoptr (GFile) f3 = g_file_new_for_path ("/nonexistent/net.json");
+  g_autofree char *good = write_spec ("good.json", "2 dense:4 tanh dense:1 sigmoid bce",
+                                      NW_DATA_XOR, 0.5);
+  g_autoptr (GFile) f4 = g_file_new_for_path (good);
+
+  CU_ASSERT_FALSE (nw_window_open_file (win, f1));
+  CU_ASSERT (revealed (win, "message_revealer"));
+  CU_ASSERT (strstr (label_text (win, "message_label"), "corrupt.json") != NULL);
+  CU_ASSERT (strstr (label_text (win, "message_label"), "not changed") != NULL);
+  CU_ASSERT_PTR_EQUAL (nw_window_get_spec (win), before);
+  CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "XOR, deep sigmoid");
+
+  CU_ASSERT_FALSE (nw_window_open_file (win, f2));
+  CU_ASSERT (strstr (label_text (win, "message_label"), "wrong.json") != NULL);
+  CU_ASSERT_PTR_EQUAL (nw_window_get_spec (win), before);
+
+  CU_ASSERT_FALSE (nw_window_open_file (win, f3));
+  CU_ASSERT (strstr (label_text (win, "message_label"), "net.json") != NULL);
+  CU_ASSERT_PTR_EQUAL (nw_window_get_spec (win), before);
+
+  /* A good file replaces the network and clears the message. */
+  CU_ASSERT (nw_window_open_file (win, f4));
+  CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "good.json");
+  CU_ASSERT_FALSE (revealed (win, "message_revealer"));
+  CU_ASSERT_FALSE (nw_window_get_modified (win));
+  window_close (win);
+}
+
+/* Weights: a bad file leaves training as it was; a good one (saved by the CLI's path, here by
+ * core) is taken. */
+static void
+test_load_weights_checks (void)
+{
+  GError *error = NULL;
+  NwWindow *win = window_new ();
+  g_autofree char *spec_path = write_spec ("w.json", "2 dense:4 tanh dense:1 sigmoid bce",
+                                           NW_DATA_XOR, 0.5);
+  g_autoptr (GFile) spec_file = g_file_new_for_path (spec_path);
+  g_autofree char *bad = nw_test_write ("bad.safetensors", "not a tensor file", 17);
+  g_autofree char *good = nw_test_path ("good.safetensors");
+  g_autoptr (NwSpec) spec = NULL;
+  g_autoptr (NwTrainer) t = NULL;
+
+  CU_ASSERT_FATAL (nw_window_open_file (win, spec_file));
+  spec = nw_spec_load (spec_path, &error);
+  NW_ASSERT_NO_ERROR (error);
+  t = nw_trainer_new (spec, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_FATAL (nw_net_save_weights (nw_trainer_get_net (t), good, &error));
+
+  /* Through the function the file chooser calls. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (100)));
+  {
+    g_autoptr (GFile) f = g_file_new_for_path (bad);
+    gint64 s1;
+    CU_ASSERT_FALSE (nw_window_load_weights (win, f));
+    CU_ASSERT (strstr (label_text (win, "message_label"), "bad.safetensors") != NULL);
+    /* Training paused, but its trainer is the same: the count goes on from where it was. */
+    spin_for (200);
+    s1 = step_count (win);
+    CU_ASSERT (s1 >= 100);
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL);
+    CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER ((int) s1 + 1)));
+  }
+  {
+    g_autoptr (GFile) f = g_file_new_for_path (good);
+    CU_ASSERT (nw_window_load_weights (win, f));
+    CU_ASSERT_FALSE (revealed (win, "message_revealer"));
+    spin_for (300);
+    CU_ASSERT_EQUAL (step_count (win), 0);
+  }
+  window_close (win);
+}
+
+/* A learning rate far too large: the loss explodes, training stops and says so. */
+static void
+test_divergence_alarm (void)
+{
+  NwWindow *win = window_new ();
+  g_autofree char *path = write_spec ("explode.json", "2 dense:16 tanh dense:1 mse",
+                                      NW_DATA_XOR_CLOUD, 1e4);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  CU_ASSERT_FATAL (nw_window_open_file (win, file));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 10000, revealed, (gpointer) "alarm_revealer"));
+  g_print ("  alarm: %s\n", label_text (win, "alarm_label"));
+  CU_ASSERT (strstr (label_text (win, "alarm_label"), "Training stopped") != NULL);
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "play_label"))), "Play");
+  window_close (win);
+}
+
+static const NwTestCase window_cases[] = {
+  { "step, play, pause, reset", test_step_play_pause },
+  { "learning rate while training", test_live_learning_rate },
+  { "dataset and the user's points", test_dataset_and_points },
+  { "bad files leave the network", test_bad_files },
+  { "load weights", test_load_weights_checks },
+  { "divergence alarm", test_divergence_alarm },
+  { NULL, NULL },
+};
+
+static const NwTestSuite suites[] = {
+  { "window", window_cases },
+  { NULL, NULL },
+};
+
+int
+main (int argc, char **argv)
+{
+  if (!gtk_init_check ())
+    {
+      g_printerr ("no display: skipped\n");
+      return 77;
+    }
+  nw_ui_init ();
+  return nw_test_main (argc, argv, suites);
+}
