@@ -13,6 +13,30 @@
 
 #define APP_ID "org.neurowire.Neurowire"
 
+/* --play: start training as soon as the window is up (demos, benchmarks). */
+static gboolean play_at_start;
+
+static void
+maybe_play (GtkWindow *window)
+{
+  if (!play_at_start)
+    return;
+  play_at_start = FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+}
+
+static int
+on_handle_local_options (GApplication *app, GVariantDict *options, gpointer data)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("neurowire %s\n", NW_VERSION);
+      return 0;
+    }
+  play_at_start = g_variant_dict_contains (options, "play");
+  return -1;
+}
+
 static void
 action_about (GSimpleAction *action, GVariant *param, gpointer data)
 {
@@ -70,6 +94,7 @@ on_activate (GApplication *app, gpointer data)
   if (window == NULL)
     window = GTK_WINDOW (nw_window_new (GTK_APPLICATION (app)));
   gtk_window_present (window);
+  maybe_play (window);
 }
 
 static void
@@ -82,6 +107,7 @@ on_open (GApplication *app, GFile **files, int n_files, const char *hint, gpoint
   /* One network per window: the last good file wins; each bad one is reported. */
   for (int i = 0; i < n_files; i++)
     nw_window_open_file (NW_WINDOW (window), files[i]);
+  maybe_play (window);
 }
 
 int
@@ -94,6 +120,14 @@ main (int argc, char **argv)
   g_set_application_name ("Neurowire");
   nw_ui_init ();
   app = gtk_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
+  g_application_add_main_option (G_APPLICATION (app), "play", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, "Start training at once", NULL);
+  g_application_add_main_option (G_APPLICATION (app), "version", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, "Show the version", NULL);
+  g_application_set_option_context_parameter_string (G_APPLICATION (app), "[NETWORK.json]");
+  g_application_set_option_context_summary (G_APPLICATION (app),
+    "Wire a neural network, train it live and watch it learn.");
+  g_signal_connect (app, "handle-local-options", G_CALLBACK (on_handle_local_options), NULL);
   g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
   g_signal_connect (app, "open", G_CALLBACK (on_open), NULL);

@@ -67,7 +67,7 @@ cl_gemm (NwBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int 
     }
   else
     {
-      size_t tsn = (size_t) t->rtsn * t->vw, tsm = (size_t) t->rtsm * t->wptm;
+      size_t tsn = (size_t) t->rtsn * t->vw * t->wptn, tsm = (size_t) t->rtsm * t->wptm;
       size_t local[2] = { (size_t) t->rtsn, (size_t) t->rtsm };
       size_t global[2] = { ((size_t) n + tsn - 1) / tsn * local[0],
                            ((size_t) m + tsm - 1) / tsm * local[1] };

@@ -40,7 +40,7 @@ typedef enum {
  * launch sizes. */
 typedef struct {
   /* gemm.cl */
-  int vw, wptm, rtsn, rtsm, kc;
+  int vw, wptm, wptn, rtsn, rtsm, kc;
   gboolean keep_acc;
   gboolean nt_dot;                 /* A B^T by gemm_nt_dot (CPUs) */
   int dot_wm, dot_wn;

@@ -319,10 +319,11 @@ cl_destroy (NwBackend *self)
   g_free (cl);
 }
 
-/* Tuning per device kind. CPUs (PoCL): one vector of the device's preferred width per row of
- * a work-item, 12 rows, one K panel of 512 (see gemm.cl), small work-groups (PoCL runs a
- * work-group as loops on one core). GPUs: 4-wide, 8 x 4 per work-item, 64 x 64 tiles,
- * partial sums kept in registers, 256-wide reductions. */
+/* Tuning per device kind. CPUs (PoCL): each work-item of the tiled kernel holds 8 rows x 2
+ * vectors of the device's preferred width (16 accumulators, AVX-512's 32 registers), 2 x 4
+ * work-groups (32 x 64 tiles), one K panel of 512 (see gemm.cl), small work-groups elsewhere
+ * too (PoCL runs a work-group as loops on one core). GPUs: 4-wide, 8 x 4 per work-item,
+ * 64 x 64 tiles, partial sums kept in registers, 256-wide reductions. */
 static gboolean
 choose_tuning (ClBackend *cl, GError **error)
 {
@@ -336,7 +337,7 @@ choose_tuning (ClBackend *cl, GError **error)
     return FALSE;
   if (gpu)
     *t = (ClTuning) {
-      .vw = 4, .wptm = 8, .rtsn = 16, .rtsm = 8, .kc = 16, .keep_acc = TRUE,
+      .vw = 4, .wptm = 8, .wptn = 1, .rtsn = 16, .rtsm = 8, .kc = 16, .keep_acc = TRUE,
       .nt_dot = FALSE, .dot_wm = 4, .dot_wn = 4,
       .cw = 32, .rs = 8, .rwg = 256, .lwg = 256,
       .row_wg = 256, .ew1 = 256, .ew2x = 32, .ew2y = 8,
@@ -344,32 +345,35 @@ choose_tuning (ClBackend *cl, GError **error)
     };
   else
     *t = (ClTuning) {
-      .vw = vec >= 16 ? 16 : vec >= 8 ? 8 : 4, .wptm = 12, .rtsn = 4, .rtsm = 4, .kc = 512,
+      .vw = vec >= 16 ? 16 : vec >= 8 ? 8 : 4, .wptm = 8, .wptn = 2, .rtsn = 2, .rtsm = 4, .kc = 512,
       .keep_acc = FALSE, .nt_dot = TRUE, .dot_wm = 4, .dot_wn = 4,
       .cw = 16, .rs = 4, .rwg = 64, .lwg = 64,
       .row_wg = 64, .ew1 = 64, .ew2x = 16, .ew2y = 4,
       .small_gemm_macs = 64 * 1024,
     };
-  /* For benchmarks (bench/cl_gemm.c): NW_CL_GEMM_TUNING="VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC]"
-   * replaces the gemm tiling. */
+  /* For benchmarks (bench/cl_gemm.c): NW_CL_GEMM_TUNING="VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]]"
+   * replaces the tiled kernel's tiling. */
   if (g_getenv ("NW_CL_GEMM_TUNING") != NULL)
     {
-      int v[6] = { t->vw, t->wptm, t->rtsn, t->rtsm, t->kc, t->keep_acc };
-      if (sscanf (g_getenv ("NW_CL_GEMM_TUNING"), "%d,%d,%d,%d,%d,%d", &v[0], &v[1], &v[2], &v[3],
-                  &v[4], &v[5]) >= 5
+      const char *env = g_getenv ("NW_CL_GEMM_TUNING");
+      int v[7] = { t->vw, t->wptm, t->rtsn, t->rtsm, t->kc, t->keep_acc, t->wptn };
+      if (sscanf (env, "%d,%d,%d,%d,%d,%d,%d", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) >= 5
           && (v[0] == 2 || v[0] == 4 || v[0] == 8 || v[0] == 16) && v[1] > 0 && v[2] > 0 && v[3] > 0
-          && v[4] > 0 && v[4] % v[0] == 0 && (v[3] * v[1]) % v[0] == 0)
-        *t = (ClTuning) { .vw = v[0], .wptm = v[1], .rtsn = v[2], .rtsm = v[3], .kc = v[4],
-                          .keep_acc = v[5] != 0, .nt_dot = t->nt_dot, .dot_wm = t->dot_wm,
-                          .dot_wn = t->dot_wn, .cw = t->cw, .rs = t->rs, .rwg = t->rwg,
-                          .lwg = t->lwg, .row_wg = t->row_wg, .ew1 = t->ew1, .ew2x = t->ew2x,
-                          .ew2y = t->ew2y, .small_gemm_macs = t->small_gemm_macs };
+          && v[4] > 0 && v[6] > 0 && v[4] % v[0] == 0 && (v[3] * v[1]) % v[0] == 0)
+        {
+          t->vw = v[0];
+          t->wptm = v[1];
+          t->rtsn = v[2];
+          t->rtsm = v[3];
+          t->kc = v[4];
+          t->keep_acc = v[5] != 0;
+          t->wptn = v[6];
+        }
       else
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "NW_CL_GEMM_TUNING=\"%s\" is not VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC] with VW "
-                       "in 2, 4, 8, 16 and KC, RTSM x WPTM multiples of VW",
-                       g_getenv ("NW_CL_GEMM_TUNING"));
+                       "NW_CL_GEMM_TUNING=\"%s\" is not VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]] with "
+                       "VW in 2, 4, 8, 16 and KC, RTSM x WPTM multiples of VW", env);
           return FALSE;
         }
     }
@@ -380,7 +384,7 @@ choose_tuning (ClBackend *cl, GError **error)
     t->rtsm /= 2;
   while ((size_t) t->rtsn * t->rtsm > d->max_work_group && t->rtsn > 1)
     t->rtsn /= 2;
-  while ((guint64) (t->rtsm * t->wptm + t->rtsn * t->vw) * t->kc * 4 + 1024 > d->local_mem
+  while ((guint64) (t->rtsm * t->wptm + t->rtsn * t->vw * t->wptn) * t->kc * 4 + 1024 > d->local_mem
          && t->kc > t->vw)
     t->kc = MAX (t->kc / 2 / t->vw * t->vw, t->vw);
   while ((size_t) (t->cw * t->rs) > d->max_work_group && t->rs > 1)
@@ -401,9 +405,10 @@ program_header (ClBackend *cl, ClProgramId p)
   switch (p)
     {
     case P_GEMM:
-      return g_strdup_printf ("#define VW %d\n#define WPTM %d\n#define RTSN %d\n#define RTSM %d\n"
-                              "#define KC %d\n#define KEEP_ACC %d\n#define DOT_WM %d\n#define DOT_WN %d\n",
-                              t->vw, t->wptm, t->rtsn, t->rtsm, t->kc, t->keep_acc ? 1 : 0,
+      return g_strdup_printf ("#define VW %d\n#define WPTM %d\n#define WPTN %d\n#define RTSN %d\n"
+                              "#define RTSM %d\n#define KC %d\n#define KEEP_ACC %d\n"
+                              "#define DOT_WM %d\n#define DOT_WN %d\n",
+                              t->vw, t->wptm, t->wptn, t->rtsn, t->rtsm, t->kc, t->keep_acc ? 1 : 0,
                               t->dot_wm, t->dot_wn);
     case P_REDUCE:
       return g_strdup_printf ("#define CW %d\n#define RS %d\n#define RWG %d\n", t->cw, t->rs, t->rwg);

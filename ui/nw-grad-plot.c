@@ -206,17 +206,22 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
   axis (cr, &l, l.line_x, l.line_w, lo, hi, FALSE);
 
   nw_plot_text (cr, "now, per layer", l.bars_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
-  nw_plot_text (cr, "over the steps", l.line_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
-  if (isfinite (self->ratio) && self->ratio > 0)
-    {
-      gboolean vanishing = self->ratio < 0.01;
-      nw_plot_format (self->ratio, buf, sizeof buf);
+  {
+    double ratio_w = 0;
+    if (isfinite (self->ratio) && self->ratio > 0)
       {
-        g_autofree char *text = g_strdup_printf ("first ÷ last layer  %s", buf);
-        nw_plot_text (cr, text, l.line_x + l.line_w, M_TOP / 2 - 1, 1.0, 0.5, 9,
-                      vanishing ? NW_COLOUR_ALARM : NW_COLOUR_INK, TRUE);
+        gboolean vanishing = self->ratio < 0.01;
+        g_autofree char *text = NULL;
+        nw_plot_format (self->ratio, buf, sizeof buf);
+        text = g_strdup_printf ("first ÷ last layer  %s", buf);
+        ratio_w = nw_plot_text (cr, text, l.line_x + l.line_w, M_TOP / 2 - 1, 1.0, 0.5, 9,
+                                vanishing ? NW_COLOUR_ALARM : NW_COLOUR_INK, TRUE);
       }
-    }
+    /* The caption only where it does not run into the ratio. */
+    if (nw_plot_text_width (cr, "over the steps", 8, FALSE) + ratio_w + 12 < l.line_w)
+      nw_plot_text (cr, "over the steps", l.line_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED,
+                    FALSE);
+  }
 
   if (n > 0 && self->step <= 0)
     {
@@ -276,16 +281,29 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
       cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       for (guint k = 0; k < n; k++)
         {
+          /* At most one vertex per pixel column (the mean of the rows there): a dense,
+           * noisy line is slow to stroke and no clearer. */
+          double acc_y = 0, col = -1;
+          int acc_n = 0, drawn = 0;
           cairo_new_path (cr);
-          for (int i = 0; i < h->n; i++)
+          for (int i = 0; i <= h->n; i++)
             {
-              const double *row = nw_history_row (h, i);
-              double x = l.line_x + (row[0] - s_lo) / (s_hi - s_lo) * l.line_w;
-              double y = ly (&l, lo, hi, row[1 + k]);
-              if (i == 0)
-                cairo_move_to (cr, x, y);
-              else
-                cairo_line_to (cr, x, y);
+              const double *row = i < h->n ? nw_history_row (h, i) : NULL;
+              double x = row != NULL ? floor (l.line_x + (row[0] - s_lo) / (s_hi - s_lo) * l.line_w) : -2;
+              if (acc_n > 0 && x != col)
+                {
+                  if (drawn++ == 0)
+                    cairo_move_to (cr, col, acc_y / acc_n);
+                  else
+                    cairo_line_to (cr, col, acc_y / acc_n);
+                  acc_n = 0;
+                  acc_y = 0;
+                }
+              if (row == NULL)
+                break;
+              col = x;
+              acc_y += ly (&l, lo, hi, row[1 + k]);
+              acc_n++;
             }
           nw_plot_rgb (cr, nw_plot_layer_colour (k, n), 1.0);
           cairo_stroke (cr);
@@ -301,7 +319,12 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
           cairo_move_to (cr, x, l.y0 + l.h);
           cairo_line_to (cr, x, l.y0 + l.h + 4);
           cairo_stroke (cr);
-          nw_plot_text (cr, buf, x, l.y0 + l.h + 5, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+          {
+            /* Kept inside the widget: the last label would run off the right edge. */
+            double tw = nw_plot_text_width (cr, buf, 8, FALSE);
+            double tx = MIN (x, width - 2 - tw / 2);
+            nw_plot_text (cr, buf, tx, l.y0 + l.h + 5, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+          }
         }
     }
   else

@@ -152,22 +152,36 @@ draw_series (NwLossPlot *self, cairo_t *cr, const Frame *f, int col, guint32 col
   cairo_rectangle (cr, f->x0, f->y0 - 2, f->w, f->h + 4);
   cairo_clip (cr);
   cairo_new_path (cr);
-  for (int i = 0; i < h->n; i++)
+  /* At most one vertex per pixel column (the mean of the rows that fall there). */
+  double col_x = -1, acc_y = 0;
+  int acc_n = 0;
+  for (int i = 0; i <= h->n; i++)
     {
-      const double *row = nw_history_row (h, i);
-      double x, y;
-      if (!isfinite (row[col]))
-        continue;   /* test values are sparse: join the measured ones */
-      x = fx (f, row[COL_STEP]);
-      y = is_acc ? fy_acc (f, row[col]) : fy_loss (f, row[col]);
-      if (pen_down)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      pen_down = TRUE;
-      last_x = x;
-      last_y = y;
-      drawn++;
+      const double *row = i < h->n ? nw_history_row (h, i) : NULL;
+      double x = -2, y;
+      if (row != NULL && !isfinite (row[col]))
+        continue;   /* not measured: join the measured ones */
+      if (row != NULL)
+        x = floor (fx (f, row[COL_STEP]));
+      if (acc_n > 0 && x != col_x)
+        {
+          y = acc_y / acc_n;
+          if (pen_down)
+            cairo_line_to (cr, col_x, y);
+          else
+            cairo_move_to (cr, col_x, y);
+          pen_down = TRUE;
+          last_x = col_x;
+          last_y = y;
+          drawn++;
+          acc_n = 0;
+          acc_y = 0;
+        }
+      if (row == NULL)
+        break;
+      col_x = x;
+      acc_y += is_acc ? fy_acc (f, row[col]) : fy_loss (f, row[col]);
+      acc_n++;
     }
   nw_plot_rgb (cr, colour, is_acc ? 0.55 : 1.0);
   cairo_set_line_width (cr, width);
@@ -295,7 +309,8 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
       cairo_line_to (cr, x, f.y0 + f.h + 4);
       cairo_stroke (cr);
       nw_plot_format (ticks[i], buf, sizeof buf);
-      nw_plot_text (cr, buf, x, f.y0 + f.h + 5, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+      nw_plot_text (cr, buf, MIN (x, width - 2 - nw_plot_text_width (cr, buf, 8, FALSE) / 2),
+                    f.y0 + f.h + 5, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
     }
   nw_plot_rgb (cr, NW_COLOUR_INK, 0.35);
   cairo_rectangle (cr, f.x0 + 0.5, f.y0 + 0.5, f.w - 1, f.h - 1);

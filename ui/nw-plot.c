@@ -69,16 +69,33 @@ nw_plot_layer_colour (int i, int n)
        | (guint32) lround ((a[2] + (b[2] - a[2]) * f) * 255);
 }
 
+/* One Pango context and layout for every plot: all drawing happens on the main thread, and a
+ * fresh context per label (pango_cairo_create_layout) costs a font-map lookup each time,
+ * which made text most of a plot's drawing time. */
 static PangoLayout *
-make_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
+shared_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_new ();
-  pango_font_description_set_family (font, "Sans");
-  pango_font_description_set_absolute_size (font, size_pt * PANGO_SCALE * 4.0 / 3.0);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
+  static PangoContext *context;
+  static PangoLayout *layout;
+  static PangoFontDescription *fonts[2][64];
+  int px = CLAMP ((int) lround (size_pt * 4), 1, 63);   /* quarter points */
+  PangoFontDescription **font = &fonts[bold ? 1 : 0][px];
+
+  if (context == NULL)
+    {
+      context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+      layout = pango_layout_new (context);
+    }
+  pango_cairo_update_context (cr, context);
+  if (*font == NULL)
+    {
+      *font = pango_font_description_new ();
+      pango_font_description_set_family (*font, "Sans");
+      pango_font_description_set_absolute_size (*font, px / 4.0 * PANGO_SCALE * 4.0 / 3.0);
+      pango_font_description_set_weight (*font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    }
+  pango_layout_context_changed (layout);
+  pango_layout_set_font_description (layout, *font);
   pango_layout_set_text (layout, text, -1);
   return layout;
 }
@@ -86,10 +103,9 @@ make_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
 double
 nw_plot_text_width (cairo_t *cr, const char *text, double size_pt, gboolean bold)
 {
-  PangoLayout *layout = make_layout (cr, text, size_pt, bold);
+  PangoLayout *layout = shared_layout (cr, text, size_pt, bold);
   int w, h;
   pango_layout_get_pixel_size (layout, &w, &h);
-  g_object_unref (layout);
   return w;
 }
 
@@ -97,7 +113,7 @@ double
 nw_plot_text (cairo_t *cr, const char *text, double x, double y, double align_x,
               double align_y, double size_pt, guint32 rgb, gboolean bold)
 {
-  PangoLayout *layout = make_layout (cr, text, size_pt, bold);
+  PangoLayout *layout = shared_layout (cr, text, size_pt, bold);
   int w, h;
   pango_layout_get_pixel_size (layout, &w, &h);
   cairo_save (cr);
@@ -105,7 +121,6 @@ nw_plot_text (cairo_t *cr, const char *text, double x, double y, double align_x,
   cairo_move_to (cr, round (x - align_x * w), round (y - align_y * h));
   pango_cairo_show_layout (cr, layout);
   cairo_restore (cr);
-  g_object_unref (layout);
   return w;
 }
 
@@ -133,6 +148,8 @@ nw_plot_format (double v, char *buf, gsize size)
     g_strlcpy (buf, "–", size);
   else if (a == 0)
     g_strlcpy (buf, "0", size);
+  else if (a >= 1e6 && a < 1e9 && fabs (v / 1e6 - round (v / 1e5) / 10) < 1e-9)
+    g_snprintf (buf, size, "%gM", round (v / 1e5) / 10);
   else if (a >= 1e6 || a < 1e-3)
     g_snprintf (buf, size, "%.1e", v);
   else if (a >= 10000)

@@ -22,7 +22,7 @@ struct _NwWeightHist
 
 G_DEFINE_FINAL_TYPE (NwWeightHist, nw_weight_hist, GTK_TYPE_WIDGET)
 
-#define DEPTH 28
+#define DEPTH 20
 #define GAP   14.0
 #define TITLE 18.0
 #define AXIS  16.0
@@ -98,10 +98,20 @@ nw_weight_hist_push_snapshot (NwWeightHist *self, const NwSnapshot *snap, const 
       row[COL_STEP] = (double) snap->step;
       row[COL_LO] = p->whist_lo;
       row[COL_HI] = p->whist_hi;
+      /* Smoothed a little ([1 4 6 4 1] / 16): a small layer's few weights would otherwise
+       * draw as spikes; then scaled to a peak of 1. */
       for (int b = 0; b < NW_STATS_BINS; b++)
-        peak = MAX (peak, p->whist[b]);
+        {
+          static const double kernel[5] = { 1, 4, 6, 4, 1 };
+          double v = 0;
+          for (int k = -2; k <= 2; k++)
+            if (b + k >= 0 && b + k < NW_STATS_BINS)
+              v += kernel[k + 2] * p->whist[b + k] / 16.0;
+          row[COL_BIN0 + b] = v;
+          peak = MAX (peak, v);
+        }
       for (int b = 0; b < NW_STATS_BINS; b++)
-        row[COL_BIN0 + b] = peak > 0 ? p->whist[b] / peak : 0;
+        row[COL_BIN0 + b] = peak > 0 ? row[COL_BIN0 + b] / peak : 0;
       nw_history_push (&g_array_index (self->layers, Layer, k).history, row);
       k++;
     }

@@ -16,11 +16,12 @@
 #include <math.h>
 #include <string.h>
 
-/* The snapshot cadence: ~30 per second while playing, the boundary on a 64 x 64 grid, the
- * test split every 5th snapshot. */
-static const NwRunnerOptions runner_options = {
-  .publish_ms = 33, .grid_n = 64, .test_every = 5, .max_steps = 0,
-};
+/* The snapshot cadence: ~30 per second while playing, the boundary on a 64 x 64 grid. The
+ * mailbox keeps only the newest snapshot, so a frame that comes late loses the ones before
+ * it: small (2D) test splits are therefore evaluated in every snapshot, large ones (MNIST)
+ * in every 10th (see test_every_for). */
+#define PUBLISH_MS 33
+#define GRID_N     64
 
 #define N_2D_KINDS (NW_DATA_CHECKERBOARD + 1)
 
@@ -97,6 +98,12 @@ struct _NwWindow
   int               n_layers;
   char             *backend;
   gint64            last_step;
+  int               test_every;      /* the runner's */
+  /* NW_DEBUG_FPS=1: frames and snapshots per second on stderr, every 2 s (for bench/) */
+  gboolean          debug_fps;
+  gint64            fps_since;
+  int               fps_frames, fps_snapshots;
+  double            fps_steps_per_s;
 
   gboolean          syncing;         /* controls are being set from the spec */
 };
@@ -639,14 +646,32 @@ set_valid (NwWindow *self, gboolean valid, const char *reason)
   update_play_button (self);
 }
 
+static int
+test_every_for (NwTrainer *trainer)
+{
+  return nw_trainer_get_data (trainer)->test.n <= 20000
+         && nw_trainer_get_data (trainer)->train.d <= 16 ? 1 : 10;
+}
+
 /* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
 static void
 install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
 {
   gboolean was_playing = self->playing;
+  int test_every = test_every_for (trainer);
   record_layers (self, trainer);
+  /* A different cadence needs a new runner (its options are fixed); otherwise the runner
+   * swaps trainers between two steps. */
+  if (self->runner != NULL && test_every != self->test_every)
+    g_clear_pointer (&self->runner, nw_runner_free);
   if (self->runner == NULL)
-    self->runner = nw_runner_new (trainer, &runner_options);
+    {
+      NwRunnerOptions options = {
+        .publish_ms = PUBLISH_MS, .grid_n = GRID_N, .test_every = test_every, .max_steps = 0,
+      };
+      self->runner = nw_runner_new (trainer, &options);
+      self->test_every = test_every;
+    }
   else
     nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
   self->playing = FALSE;
@@ -739,7 +764,7 @@ show_metrics (NwWindow *self, const NwSnapshot *snap)
   set_label (self->epoch_label, buf);
   if (isfinite (snap->train_loss))
     {
-      g_snprintf (buf, sizeof buf, "%.4f", snap->train_loss);
+      g_snprintf (buf, sizeof buf, snap->train_loss >= 0.001 ? "%.4f" : "%.2e", snap->train_loss);
       set_label (self->loss_label, buf);
       g_snprintf (buf, sizeof buf, "accuracy %.1f%%", 100 * snap->train_acc);
       set_label (self->accuracy_label, buf);
@@ -810,8 +835,26 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   if (self->runner != NULL && nw_runner_take (self->runner, &snap, &status))
     {
       apply_snapshot (self, snap, &status);
+      self->fps_snapshots++;
+      self->fps_steps_per_s = status.steps_per_s;
       nw_snapshot_free (snap);
       nw_runner_status_clear (&status);
+    }
+  if (self->debug_fps)
+    {
+      gint64 now = gdk_frame_clock_get_frame_time (clock);
+      self->fps_frames++;
+      if (self->fps_since == 0)
+        self->fps_since = now;
+      else if (now - self->fps_since >= 2 * G_USEC_PER_SEC)
+        {
+          double dt = (now - self->fps_since) / 1e6;
+          g_printerr ("neurowire: %.1f frames/s (clock %.1f), %.1f snapshots/s, %.0f steps/s\n",
+                      self->fps_frames / dt, gdk_frame_clock_get_fps (clock),
+                      self->fps_snapshots / dt, self->fps_steps_per_s);
+          self->fps_since = now;
+          self->fps_frames = self->fps_snapshots = 0;
+        }
     }
   return G_SOURCE_CONTINUE;
 }
@@ -1082,14 +1125,15 @@ save_chosen (NwWindow *self, GFile *file)
   self->close_after_save = FALSE;
 }
 
-static void
-load_weights_chosen (NwWindow *self, GFile *file)
+gboolean
+nw_window_load_weights (NwWindow *self, GFile *file)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = display_name (file);
   NwTrainer *trainer;
 
+  g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
   /* A fresh trainer on this thread takes the weights; only if they load does it replace the
    * running one, so a bad file leaves training as it was. */
   set_playing (self, FALSE);
@@ -1101,10 +1145,17 @@ load_weights_chosen (NwWindow *self, GFile *file)
     {
       show_message (self, "Could not load weights from “%s”: %s. The network was not changed.",
                     name, error != NULL ? error->message : "not a local file");
-      return;
+      return FALSE;
     }
   dismiss_message (self);
   install_trainer (self, trainer, FALSE);
+  return TRUE;
+}
+
+static void
+load_weights_chosen (NwWindow *self, GFile *file)
+{
+  nw_window_load_weights (self, file);
 }
 
 static char *
@@ -1433,6 +1484,7 @@ nw_window_init (NwWindow *self)
     }
   nw_window_set_spec (self, spec, NULL);
 
+  self->debug_fps = g_getenv ("NW_DEBUG_FPS") != NULL;
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
 }
 

@@ -18,6 +18,10 @@ NwWindow   *nw_window_new           (GtkApplication *app);
 /* Opens a network file. A bad file is reported in the window (which file, what is wrong) and
  * the current network stays as it was; returns whether it was opened. */
 gboolean    nw_window_open_file     (NwWindow *self, GFile *file);
+/* Loads safetensors weights into a fresh trainer for the current network and data, which then
+ * replaces the running one (paused, step 0). A bad file is reported in the window and training
+ * stays as it was; returns whether they were loaded. */
+gboolean    nw_window_load_weights  (NwWindow *self, GFile *file);
 /* Shows `spec` (taken) as the current network; `file` (may be NULL) is where it came from. */
 void        nw_window_set_spec      (NwWindow *self, NwSpec *spec, GFile *file);
 /* The current network (borrowed). */

@@ -3,9 +3,9 @@
  * gemm_nn/nt/tn/tt: a work-group computes a TSM x TSN tile of C. It copies a TSM x KC panel
  * of op(A) and a KC x TSN panel of op(B) into local memory (vector loads where the panel is
  * inside the matrix, zeros outside, so any M, N, K works), then each work-item computes
- * WPTM rows x VW columns of C: WPTM accumulators of floatVW, one vector load of B and WPTM
- * scalar loads of A per k. Work-item dimension 0 walks the columns, which are contiguous in
- * memory.
+ * WPTM rows x WPTN vectors of VW columns: WPTM x WPTN accumulators of floatVW, WPTN vector
+ * loads of B and WPTM scalar loads of A per k. Work-item dimension 0 walks the columns,
+ * which are contiguous in memory.
  *
  * KEEP_ACC chooses where the partial sums live between K panels. GPUs keep them in registers
  * across the barriers (KEEP_ACC 1). CPU implementations (PoCL) turn values that live across
@@ -26,13 +26,16 @@
  * (checked by the host): VW in {2, 4, 8, 16}; KC, TSM and TSN multiples of VW. */
 
 #ifndef VW
-#define VW 16          /* columns per work-item: one vector */
+#define VW 16          /* floats per vector */
 #endif
 #ifndef WPTM
-#define WPTM 12        /* rows per work-item */
+#define WPTM 8         /* rows per work-item */
+#endif
+#ifndef WPTN
+#define WPTN 2         /* column vectors per work-item */
 #endif
 #ifndef RTSN
-#define RTSN 4         /* work-group size, dimension 0 (columns) */
+#define RTSN 2         /* work-group size, dimension 0 (columns) */
 #endif
 #ifndef RTSM
 #define RTSM 4         /* work-group size, dimension 1 (rows) */
@@ -50,7 +53,7 @@
 #define DOT_WN 4       /* gemm_nt_dot: columns per work-item */
 #endif
 
-#define TSN (RTSN * VW)
+#define TSN (RTSN * VW * WPTN)
 #define TSM (RTSM * WPTM)
 #define WG (RTSN * RTSM)
 
@@ -142,19 +145,37 @@ store_row (__global float *c, const int ldc, const int M, const int N, const int
   if (TB) load_panel_t (Bsub, b, ldb, col0, k0, N, K, TSN, TSN, kp, tid); \
   else load_panel (Bsub, b, ldb, k0, col0, K, N, TSN, kc, TSN, tid);
 
+/* Work-item (tx, ty) owns rows ty * WPTM + wm and the column vectors starting at
+ * (wn * RTSN + tx) * VW: for each wn, neighbouring work-items hold neighbouring vectors. */
 #define MULTIPLY_PANEL(TA) \
   for (int k = 0; k < kc; k++) \
     { \
-      const floatV bv = vloadV (0, Bsub + k * TSN + tx * VW); \
+      floatV bv[WPTN]; \
+      _Pragma ("unroll") for (int wn = 0; wn < WPTN; wn++) \
+        bv[wn] = vloadV (0, Bsub + k * TSN + (wn * RTSN + tx) * VW); \
       _Pragma ("unroll") for (int wm = 0; wm < WPTM; wm++) \
-        acc[wm] += A_AT (TA, ty * WPTM + wm, k) * bv; \
+        { \
+          const float av = A_AT (TA, ty * WPTM + wm, k); \
+          _Pragma ("unroll") for (int wn = 0; wn < WPTN; wn++) \
+            acc[wm][wn] += av * bv[wn]; \
+        } \
     }
+
+#define CLEAR_ACC \
+  _Pragma ("unroll") for (int wm = 0; wm < WPTM; wm++) \
+    _Pragma ("unroll") for (int wn = 0; wn < WPTN; wn++) \
+      acc[wm][wn] = (floatV) 0.0f;
+
+#define STORE_ACC(bt) \
+  for (int wm = 0; wm < WPTM; wm++) \
+    for (int wn = 0; wn < WPTN; wn++) \
+      store_row (c, ldc, M, N, row0 + ty * WPTM + wm, col0 + (wn * RTSN + tx) * VW, \
+                 acc[wm][wn], alpha, (bt));
 
 #if KEEP_ACC
 #define GEMM_BODY(TA, TB) \
-  floatV acc[WPTM]; \
-  for (int wm = 0; wm < WPTM; wm++) \
-    acc[wm] = (floatV) 0.0f; \
+  floatV acc[WPTM][WPTN]; \
+  CLEAR_ACC \
   for (int k0 = 0; k0 < K; k0 += KC) \
     { \
       const int kc = min (KC, K - k0), kp = (kc + VW - 1) / VW * VW; \
@@ -163,8 +184,7 @@ store_row (__global float *c, const int ldc, const int M, const int N, const int
       barrier (CLK_LOCAL_MEM_FENCE); \
       MULTIPLY_PANEL (TA) \
     } \
-  for (int wm = 0; wm < WPTM; wm++) \
-    store_row (c, ldc, M, N, row0 + ty * WPTM + wm, col0 + tx * VW, acc[wm], alpha, beta);
+  STORE_ACC (beta)
 #else
 #define GEMM_BODY(TA, TB) \
   for (int k0 = 0; k0 < K; k0 += KC) \
@@ -173,13 +193,10 @@ store_row (__global float *c, const int ldc, const int M, const int N, const int
       barrier (CLK_LOCAL_MEM_FENCE); \
       LOAD_PANELS (TA, TB) \
       barrier (CLK_LOCAL_MEM_FENCE); \
-      floatV acc[WPTM]; \
-      for (int wm = 0; wm < WPTM; wm++) \
-        acc[wm] = (floatV) 0.0f; \
+      floatV acc[WPTM][WPTN]; \
+      CLEAR_ACC \
       MULTIPLY_PANEL (TA) \
-      for (int wm = 0; wm < WPTM; wm++) \
-        store_row (c, ldc, M, N, row0 + ty * WPTM + wm, col0 + tx * VW, acc[wm], alpha, \
-                   k0 == 0 ? beta : 1.0f); \
+      STORE_ACC (k0 == 0 ? beta : 1.0f) \
     }
 #endif
 
@@ -213,12 +230,15 @@ lane_sum (const floatV v)
 #if VW == 16
   const float8 h8 = v.lo + v.hi;
   const float4 h4 = h8.lo + h8.hi;
+  const float2 h2 = h4.lo + h4.hi;
 #elif VW == 8
   const float4 h4 = v.lo + v.hi;
-#else
-  const float4 h4 = (float4) (v.s0, v.s1, VW > 2 ? v.s2 : 0.0f, VW > 2 ? v.s3 : 0.0f);
-#endif
   const float2 h2 = h4.lo + h4.hi;
+#elif VW == 4
+  const float2 h2 = v.lo + v.hi;
+#else
+  const float2 h2 = v;
+#endif
   return h2.x + h2.y;
 }
 
