@@ -2,14 +2,15 @@
  * second, on one OpenCL device. A benchmark, not a test: see bench/README-cl.md for how to
  * build and run it, and for the figures it produced.
  *
- *   cl_gemm [--device REQ] [--reps N] [--no-clblast] [--no-train] [--big]
+ *   cl_gemm [--device REQ] [--reps N] [--no-clblast] [--no-train]
  *
  * For each shape (the app's products, transposed as the network uses them, then 1024^3):
  * GFLOP/s of the backend's tiled kernel, of its one-element-per-work-item kernel, of the
  * choice the backend makes by size, and of CLBlastSgemm on the same queue and buffers. Each
- * figure is the best of `reps` timed batches, a batch being enough calls to last ~50 ms
- * (at least one), queued back to back and ended by one clFinish. Every result is checked
- * against the CPU backend first. Then: steps per second of the XOR and MNIST examples on
+ * figure is the best of `reps` timed batches, a batch being enough calls to last ~30 ms
+ * (at least one), queued back to back and ended by one clFinish; the four take turns, one
+ * batch each per round, so that other work on the machine slows them alike. Every result is
+ * checked against the CPU backend first. Then: steps per second of the XOR and MNIST examples on
  * the CPU and OpenCL backends. */
 #include "nw-backend-cl.h"
 #include "nw-blas.h"
@@ -28,40 +29,44 @@ typedef struct {
 } Shape;
 
 static const Shape shapes[] = {
-  { 100, 256, 784, FALSE, TRUE, "MNIST fc1 forward X W^T" },
+  { 100, 256, 784, FALSE, TRUE, "MNIST fc1 fwd X W^T" },
   { 256, 784, 100, TRUE, FALSE, "MNIST fc1 dW = dY^T X" },
-  { 100, 256, 256, FALSE, TRUE, "MNIST fc2 forward" },
+  { 100, 256, 256, FALSE, TRUE, "MNIST fc2 fwd" },
   { 256, 256, 100, TRUE, FALSE, "MNIST fc2 dW" },
   { 100, 256, 256, FALSE, FALSE, "MNIST fc2 dX = dY W" },
-  { 100, 10, 256, FALSE, TRUE, "MNIST fc3 forward" },
+  { 100, 10, 256, FALSE, TRUE, "MNIST fc3 fwd" },
   { 10, 256, 100, TRUE, FALSE, "MNIST fc3 dW" },
   { 100, 256, 10, FALSE, FALSE, "MNIST fc3 dX" },
-  { 4, 10, 10, FALSE, TRUE, "XOR hidden forward" },
+  { 4, 10, 10, FALSE, TRUE, "XOR hidden fwd" },
   { 1024, 1024, 1024, FALSE, FALSE, "square" },
 };
 
-typedef void (*GemmFn) (NwBackend *b, const Shape *s, NwBuffer *a, NwBuffer *bm, NwBuffer *c);
-
-static void
-own_gemm (NwBackend *b, const Shape *s, NwBuffer *a, NwBuffer *bm, NwBuffer *c)
-{
-  b->ops->gemm (b, s->ta, s->tb, s->m, s->n, s->k, 1, a, 0, s->ta ? s->m : s->k, bm, 0,
-                s->tb ? s->k : s->n, 0, c, 0, s->n);
-}
+/* The four ways to multiply: the backend's gemm with its kernel forced (tiled, small) or
+ * chosen by the backend (auto), and CLBlast on the same queue and buffers. */
+enum { TILED, SMALL, AUTO, CLBLAST, N_WAYS };
 
 static gboolean clblast_failed;
 
 static void
-clblast_gemm (NwBackend *b, const Shape *s, NwBuffer *a, NwBuffer *bm, NwBuffer *c)
+multiply (NwBackend *b, int way, const Shape *s, NwBuffer *a, NwBuffer *bm, NwBuffer *c)
 {
-  cl_command_queue queue = nw_backend_cl_get_queue (b);
-  CLBlastStatusCode st = CLBlastSgemm (CLBlastLayoutRowMajor,
-                                       s->ta ? CLBlastTransposeYes : CLBlastTransposeNo,
-                                       s->tb ? CLBlastTransposeYes : CLBlastTransposeNo,
-                                       s->m, s->n, s->k, 1.0f,
-                                       nw_backend_cl_buffer_mem (a), 0, s->ta ? s->m : s->k,
-                                       nw_backend_cl_buffer_mem (bm), 0, s->tb ? s->k : s->n,
-                                       0.0f, nw_backend_cl_buffer_mem (c), 0, s->n, &queue, NULL);
+  static const NwClGemmPath paths[] = { NW_CL_GEMM_TILED, NW_CL_GEMM_SMALL, NW_CL_GEMM_AUTO };
+  int lda = s->ta ? s->m : s->k, ldb = s->tb ? s->k : s->n;
+  cl_command_queue queue;
+  CLBlastStatusCode st;
+
+  if (way != CLBLAST)
+    {
+      nw_backend_cl_set_gemm_path (b, paths[way]);
+      b->ops->gemm (b, s->ta, s->tb, s->m, s->n, s->k, 1, a, 0, lda, bm, 0, ldb, 0, c, 0, s->n);
+      nw_backend_cl_set_gemm_path (b, NW_CL_GEMM_AUTO);
+      return;
+    }
+  queue = nw_backend_cl_get_queue (b);
+  st = CLBlastSgemm (CLBlastLayoutRowMajor, s->ta ? CLBlastTransposeYes : CLBlastTransposeNo,
+                     s->tb ? CLBlastTransposeYes : CLBlastTransposeNo, s->m, s->n, s->k, 1.0f,
+                     nw_backend_cl_buffer_mem (a), 0, lda, nw_backend_cl_buffer_mem (bm), 0, ldb,
+                     0.0f, nw_backend_cl_buffer_mem (c), 0, s->n, &queue, NULL);
   if (st != CLBlastSuccess && !clblast_failed)
     {
       fprintf (stderr, "CLBlastSgemm failed: status %d\n", (int) st);
@@ -84,29 +89,38 @@ now (void)
   return g_get_monotonic_time () / 1e6;
 }
 
-/* Best seconds per call over `reps` batches. */
-static double
-time_gemm (NwBackend *b, GemmFn fn, const Shape *s, NwBuffer *a, NwBuffer *bm, NwBuffer *c,
-           int reps)
+/* Best seconds per call of each way in `use`, over `reps` rounds in which every way runs one
+ * batch. */
+static void
+time_ways (NwBackend *b, const gboolean *use, const Shape *s, NwBuffer *a, NwBuffer *bm,
+           NwBuffer *c, int reps, double *best)
 {
-  double best = INFINITY, t0;
-  int batch = 1;
-  /* Warm up (kernel compilation on first use), then size a batch to ~50 ms. */
-  fn (b, s, a, bm, c);
-  b->ops->finish (b);
-  t0 = now ();
-  fn (b, s, a, bm, c);
-  b->ops->finish (b);
-  batch = (int) CLAMP (0.05 / MAX (now () - t0, 1e-6), 1, 2000);
-  for (int r = 0; r < reps; r++)
+  int batch[N_WAYS] = { 0 };
+  for (int w = 0; w < N_WAYS; w++)
     {
-      t0 = now ();
-      for (int i = 0; i < batch; i++)
-        fn (b, s, a, bm, c);
+      double t0;
+      best[w] = NAN;
+      if (!use[w])
+        continue;
+      /* Warm up (kernel compilation on first use), then size a batch to ~30 ms. */
+      multiply (b, w, s, a, bm, c);
       b->ops->finish (b);
-      best = MIN (best, (now () - t0) / batch);
+      t0 = now ();
+      multiply (b, w, s, a, bm, c);
+      b->ops->finish (b);
+      batch[w] = (int) CLAMP (0.03 / MAX (now () - t0, 1e-6), 1, 2000);
+      best[w] = INFINITY;
     }
-  return best;
+  for (int r = 0; r < reps; r++)
+    for (int w = 0; w < N_WAYS; w++)
+      if (use[w])
+        {
+          double t0 = now ();
+          for (int i = 0; i < batch[w]; i++)
+            multiply (b, w, s, a, bm, c);
+          b->ops->finish (b);
+          best[w] = MIN (best[w], (now () - t0) / batch[w]);
+        }
 }
 
 /* The largest |C - C_cpu| over sum |A||B| (relative to the products' magnitude). */
@@ -130,10 +144,10 @@ check (NwBackend *b, const Shape *s, NwBuffer *c, const float *ha, const float *
 }
 
 static void
-bench_gemm (NwBackend *b, int reps, gboolean with_clblast, gboolean big)
+bench_gemm (NwBackend *b, int reps, gboolean with_clblast)
 {
   NwBackend *cpu = nw_backend_cpu_new ();
-  printf ("%-28s %-16s %9s %9s %9s %9s   (GFLOP/s; best of %d)\n", "shape (M x N x K)", "product",
+  printf ("%-24s %-22s %7s %7s %7s %7s   (GFLOP/s; best of %d)\n", "shape (M x N x K)", "product",
           "tiled", "small", "auto", "CLBlast", reps);
   for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
     {
@@ -142,12 +156,12 @@ bench_gemm (NwBackend *b, int reps, gboolean with_clblast, gboolean big)
       g_autofree float *ha = g_new (float, na), *hb = g_new (float, nb), *ref = g_new (float, nc);
       NwBuffer *a = nw_backend_alloc (b, na), *bm = nw_backend_alloc (b, nb), *c = nw_backend_alloc (b, nc);
       NwBuffer *ca = nw_backend_alloc (cpu, na), *cb = nw_backend_alloc (cpu, nb), *cc = nw_backend_alloc (cpu, nc);
-      double flop = 2.0 * s->m * s->n * s->k, t[4] = { NAN, NAN, NAN, NAN }, err = 0;
+      /* The one-element-per-work-item kernel would take minutes on the big ones. */
+      gboolean use[N_WAYS] = { TRUE, (gint64) s->m * s->n * s->k <= 100 * 256 * 256, TRUE, with_clblast };
+      double flop = 2.0 * s->m * s->n * s->k, t[N_WAYS], err = 0;
       char name[64];
       GError *error = NULL;
 
-      if (s->m == 1024 && !big && reps > 3)
-        reps = 3;
       for (gsize k = 0; k < na; k++)
         ha[k] = (float) ((k * 7919 % 1000) / 500.0 - 1);
       for (gsize k = 0; k < nb; k++)
@@ -156,24 +170,19 @@ bench_gemm (NwBackend *b, int reps, gboolean with_clblast, gboolean big)
       nw_backend_upload (b, bm, 0, hb, nb);
       nw_backend_upload (cpu, ca, 0, ha, na);
       nw_backend_upload (cpu, cb, 0, hb, nb);
-      own_gemm (cpu, s, ca, cb, cc);
+      cpu->ops->gemm (cpu, s->ta, s->tb, s->m, s->n, s->k, 1, ca, 0, s->ta ? s->m : s->k, cb, 0,
+                      s->tb ? s->k : s->n, 0, cc, 0, s->n);
       nw_backend_download (cpu, cc, 0, ref, nc);
 
-      for (int path = 0; path < 3; path++)
-        {
-          static const NwClGemmPath paths[] = { NW_CL_GEMM_TILED, NW_CL_GEMM_SMALL, NW_CL_GEMM_AUTO };
-          if (paths[path] == NW_CL_GEMM_SMALL && s->m * (gint64) s->n * s->k > 100 * 256 * 256)
-            continue;   /* minutes, and nothing to learn */
-          nw_backend_cl_set_gemm_path (b, paths[path]);
-          t[path] = time_gemm (b, own_gemm, s, a, bm, c, reps);
-          err = MAX (err, check (b, s, c, ha, hb, ref));
-        }
-      nw_backend_cl_set_gemm_path (b, NW_CL_GEMM_AUTO);
-      if (with_clblast)
-        {
-          t[3] = time_gemm (b, clblast_gemm, s, a, bm, c, reps);
-          err = MAX (err, check (b, s, c, ha, hb, ref));
-        }
+      /* Each way's result checked against the CPU's, then all timed in turns. */
+      for (int w = 0; w < N_WAYS; w++)
+        if (use[w])
+          {
+            b->ops->fill (b, c, 0, nc, NAN);
+            multiply (b, w, s, a, bm, c);
+            err = MAX (err, check (b, s, c, ha, hb, ref));
+          }
+      time_ways (b, use, s, a, bm, c, reps, t);
       if (!nw_backend_take_error (b, &error))
         {
           fprintf (stderr, "%s\n", error->message);
@@ -181,8 +190,9 @@ bench_gemm (NwBackend *b, int reps, gboolean with_clblast, gboolean big)
         }
       g_snprintf (name, sizeof name, "%d x %d x %d %s%s", s->m, s->n, s->k, s->ta ? "T" : "N",
                   s->tb ? "T" : "N");
-      printf ("%-28s %-16.16s %9.1f %9.1f %9.1f %9.1f   (max error %.1e of sum |a b|)\n", name,
-              s->what, flop / t[0] / 1e9, flop / t[1] / 1e9, flop / t[2] / 1e9, flop / t[3] / 1e9, err);
+      printf ("%-24s %-22s %7.1f %7.1f %7.1f %7.1f   (max error %.1e of sum |a b|)\n", name,
+              s->what, flop / t[TILED] / 1e9, flop / t[SMALL] / 1e9, flop / t[AUTO] / 1e9,
+              flop / t[CLBLAST] / 1e9, err);
       fflush (stdout);
       nw_backend_release (b, &a);
       nw_backend_release (b, &bm);
@@ -231,7 +241,7 @@ main (int argc, char **argv)
   GError *error = NULL;
   const char *request = NULL;
   int reps = 5;
-  gboolean with_clblast = TRUE, train = TRUE, big = FALSE;
+  gboolean with_clblast = TRUE, train = TRUE;
   NwBackend *b;
 
   /* The CPU figures with the OpenBLAS kernels the programs use (see core/nw-blas.h). */
@@ -245,11 +255,9 @@ main (int argc, char **argv)
       with_clblast = FALSE;
     else if (strcmp (argv[i], "--no-train") == 0)
       train = FALSE;
-    else if (strcmp (argv[i], "--big") == 0)
-      big = TRUE;
     else
       {
-        fprintf (stderr, "usage: %s [--device REQ] [--reps N] [--no-clblast] [--no-train] [--big]\n", argv[0]);
+        fprintf (stderr, "usage: %s [--device REQ] [--reps N] [--no-clblast] [--no-train]\n", argv[0]);
         return 2;
       }
   b = nw_backend_cl_new (request, &error);
@@ -262,7 +270,7 @@ main (int argc, char **argv)
   print_load ("before");
   if (g_getenv ("NW_CL_GEMM_TUNING") != NULL)
     printf ("NW_CL_GEMM_TUNING=%s\n", g_getenv ("NW_CL_GEMM_TUNING"));
-  bench_gemm (b, reps, with_clblast, big);
+  bench_gemm (b, reps, with_clblast);
   nw_backend_free (b);
   if (train)
     {
