@@ -146,6 +146,14 @@ test_step_play_pause (void)
   window_close (win);
 }
 
+static gboolean window_gone;
+
+static void
+on_window_gone (gpointer data, GObject *where)
+{
+  window_gone = TRUE;
+}
+
 /* The learning rate changes while training, without a reset; the network is then modified. */
 static void
 test_live_learning_rate (void)
@@ -160,7 +168,28 @@ test_live_learning_rate (void)
   CU_ASSERT_STRING_EQUAL (label_text (win, "lr_value_label"), "0.3");
   CU_ASSERT (nw_window_get_modified (win));
   CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER ((int) before + 500)));
-  window_close (win);   /* closing while training: the runner stops mid-run */
+
+  /* Closing a modified network asks first; "Close without Saving" closes (while training:
+   * the runner stops mid-run). */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *dialog = NULL;
+    window_gone = FALSE;
+    g_object_weak_ref (G_OBJECT (win), on_window_gone, NULL);
+    gtk_window_close (GTK_WINDOW (win));
+    spin_for (100);
+    CU_ASSERT_FALSE_FATAL (window_gone);
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+        if (GTK_IS_MESSAGE_DIALOG (w))
+          dialog = GTK_WIDGET (w);
+      }
+    CU_ASSERT_PTR_NOT_NULL_FATAL (dialog);
+    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_REJECT);
+    spin_for (200);
+    CU_ASSERT (window_gone);
+  }
 }
 
 /* A new data set, then the user's own points. */

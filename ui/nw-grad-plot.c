@@ -281,21 +281,24 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
       cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       for (guint k = 0; k < n; k++)
         {
-          /* At most one vertex per pixel column (the mean of the rows there): a dense,
-           * noisy line is slow to stroke and no clearer. */
-          double acc_y = 0, col = -1;
-          int acc_n = 0, drawn = 0;
-          cairo_new_path (cr);
+          /* At most one vertex per two pixel columns (the mean of the rows there), smoothed
+           * as TensorBoard smooths its scalars (an exponential moving average): a norm that
+           * jitters from batch to batch would otherwise fill the plot with a scribble, which
+           * says less and costs cairo a great deal to stroke. */
+          double acc_y = 0, col = -1, smooth = NAN;
+          int acc_n = 0;
+          NwPolyline line;
+          nw_plot_rgb (cr, nw_plot_layer_colour (k, n), 1.0);
+          nw_polyline_begin (&line, cr);
           for (int i = 0; i <= h->n; i++)
             {
               const double *row = i < h->n ? nw_history_row (h, i) : NULL;
-              double x = row != NULL ? floor (l.line_x + (row[0] - s_lo) / (s_hi - s_lo) * l.line_w) : -2;
+              double x = row != NULL
+                ? 2 * floor ((l.line_x + (row[0] - s_lo) / (s_hi - s_lo) * l.line_w) / 2) : -2;
               if (acc_n > 0 && x != col)
                 {
-                  if (drawn++ == 0)
-                    cairo_move_to (cr, col, acc_y / acc_n);
-                  else
-                    cairo_line_to (cr, col, acc_y / acc_n);
+                  smooth = isnan (smooth) ? acc_y / acc_n : smooth + 0.4 * (acc_y / acc_n - smooth);
+                  nw_polyline_to (&line, col, smooth);
                   acc_n = 0;
                   acc_y = 0;
                 }
@@ -305,8 +308,7 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
               acc_y += ly (&l, lo, hi, row[1 + k]);
               acc_n++;
             }
-          nw_plot_rgb (cr, nw_plot_layer_colour (k, n), 1.0);
-          cairo_stroke (cr);
+          nw_polyline_end (&line);
         }
       cairo_restore (cr);
       n_ticks = nw_plot_ticks (s_lo, s_hi, MAX (2, (int) (l.line_w / 70)), ticks);

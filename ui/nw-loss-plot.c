@@ -145,35 +145,37 @@ draw_series (NwLossPlot *self, cairo_t *cr, const Frame *f, int col, guint32 col
              double width, gboolean dashed, gboolean is_acc)
 {
   const NwHistory *h = &self->history;
-  gboolean pen_down = FALSE;
-  int drawn = 0;
+  int drawn;
   double last_x = 0, last_y = 0;
+  double col_x = -1, acc_y = 0;
+  int acc_n = 0;
+  NwPolyline line;
   cairo_save (cr);
   cairo_rectangle (cr, f->x0, f->y0 - 2, f->w, f->h + 4);
   cairo_clip (cr);
-  cairo_new_path (cr);
+  nw_plot_rgb (cr, colour, is_acc ? 0.55 : 1.0);
+  cairo_set_line_width (cr, width);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  if (dashed)
+    {
+      static const double dash[] = { 5, 3 };
+      cairo_set_dash (cr, dash, 2, 0);
+    }
   /* At most one vertex per pixel column (the mean of the rows that fall there). */
-  double col_x = -1, acc_y = 0;
-  int acc_n = 0;
+  nw_polyline_begin (&line, cr);
   for (int i = 0; i <= h->n; i++)
     {
       const double *row = i < h->n ? nw_history_row (h, i) : NULL;
-      double x = -2, y;
+      double x = -2;
       if (row != NULL && !isfinite (row[col]))
         continue;   /* not measured: join the measured ones */
       if (row != NULL)
         x = floor (fx (f, row[COL_STEP]));
       if (acc_n > 0 && x != col_x)
         {
-          y = acc_y / acc_n;
-          if (pen_down)
-            cairo_line_to (cr, col_x, y);
-          else
-            cairo_move_to (cr, col_x, y);
-          pen_down = TRUE;
           last_x = col_x;
-          last_y = y;
-          drawn++;
+          last_y = acc_y / acc_n;
+          nw_polyline_to (&line, last_x, last_y);
           acc_n = 0;
           acc_y = 0;
         }
@@ -183,15 +185,7 @@ draw_series (NwLossPlot *self, cairo_t *cr, const Frame *f, int col, guint32 col
       acc_y += is_acc ? fy_acc (f, row[col]) : fy_loss (f, row[col]);
       acc_n++;
     }
-  nw_plot_rgb (cr, colour, is_acc ? 0.55 : 1.0);
-  cairo_set_line_width (cr, width);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  if (dashed)
-    {
-      static const double dash[] = { 5, 3 };
-      cairo_set_dash (cr, dash, 2, 0);
-    }
-  cairo_stroke (cr);
+  drawn = nw_polyline_end (&line);
   if (drawn == 1)
     {
       cairo_arc (cr, last_x, last_y, width + 1, 0, 2 * G_PI);

@@ -174,6 +174,40 @@ nw_plot_round_rect (cairo_t *cr, double x, double y, double w, double h, double 
   cairo_close_path (cr);
 }
 
+#define POLYLINE_RUN 16
+
+void
+nw_polyline_begin (NwPolyline *line, cairo_t *cr)
+{
+  line->cr = cr;
+  line->n = 0;
+  cairo_new_path (cr);
+}
+
+void
+nw_polyline_to (NwPolyline *line, double x, double y)
+{
+  if (line->n == 0)
+    cairo_move_to (line->cr, x, y);
+  else
+    cairo_line_to (line->cr, x, y);
+  if (++line->n % POLYLINE_RUN == 0)
+    {
+      cairo_stroke (line->cr);
+      cairo_move_to (line->cr, x, y);
+    }
+}
+
+int
+nw_polyline_end (NwPolyline *line)
+{
+  if (line->n % POLYLINE_RUN != 0)
+    cairo_stroke (line->cr);
+  else
+    cairo_new_path (line->cr);
+  return line->n;
+}
+
 void
 nw_plot_empty_message (cairo_t *cr, int width, int height, const char *text)
 {

@@ -38,6 +38,19 @@ void        nw_plot_format         (double v, char *buf, gsize size);
 
 /* A rounded rectangle path. */
 void        nw_plot_round_rect     (cairo_t *cr, double x, double y, double w, double h, double r);
+/* A polyline stroked in short runs: cairo's stroker slows down badly on one long, noisy
+ * path that crosses itself (a jittery gradient norm: 50 ms a draw), not on short ones. The
+ * source, width and dash are the caller's. */
+typedef struct {
+  cairo_t *cr;
+  int      n;
+} NwPolyline;
+
+void        nw_polyline_begin      (NwPolyline *line, cairo_t *cr);
+void        nw_polyline_to         (NwPolyline *line, double x, double y);
+/* Strokes what is left; returns how many points were given. */
+int         nw_polyline_end        (NwPolyline *line);
+
 /* A hint in the middle of an empty plot ("Press Play to start training"). */
 void        nw_plot_empty_message  (cairo_t *cr, int width, int height, const char *text);
 

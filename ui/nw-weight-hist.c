@@ -187,7 +187,15 @@ draw_layer (cairo_t *cr, const Layer *l, double x0, double y0, double w, double 
       cairo_line_to (cr, x0 + (row[COL_HI] - lo) / (hi - lo) * w, base);
       cairo_close_path (cr);
       nw_plot_rgb (cr, colour, 0.18 + 0.72 * age);
-      cairo_fill_preserve (cr);
+      cairo_fill (cr);
+      /* The ridge line on top, without the baseline (cheaper than stroking the outline). */
+      cairo_move_to (cr, x0 + (row[COL_LO] - lo) / (hi - lo) * w, base);
+      for (int b = 0; b < NW_STATS_BINS; b++)
+        {
+          double xc = row[COL_LO] + (b + 0.5) * bw;
+          cairo_line_to (cr, x0 + (xc - lo) / (hi - lo) * w, base - row[COL_BIN0 + b] * ridge_h);
+        }
+      cairo_line_to (cr, x0 + (row[COL_HI] - lo) / (hi - lo) * w, base);
       nw_plot_rgb (cr, NW_COLOUR_PAPER, 0.9);
       cairo_set_line_width (cr, 0.8);
       cairo_stroke (cr);

@@ -99,6 +99,7 @@ struct _NwWindow
   char             *backend;
   gint64            last_step;
   int               test_every;      /* the runner's */
+  gint64            slow_views_us;   /* when the activation and weight views last took one */
   /* NW_DEBUG_FPS=1: frames and snapshots per second on stderr, every 2 s (for bench/) */
   gboolean          debug_fps;
   gint64            fps_since;
@@ -794,8 +795,14 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
         nw_boundary_view_set_grid (self->boundary_view, snap->grid_n, snap->grid);
       nw_loss_plot_push_snapshot (self->loss_plot, snap);
       nw_grad_plot_push_snapshot (self->grad_plot, snap, ids);
-      nw_activation_plot_push_snapshot (self->activation_plot, snap, ids);
-      nw_weight_hist_push_snapshot (self->weight_hist, snap, ids);
+      /* Activations and weight histograms change slowly and cost the most to draw: while
+       * playing they take at most ~7 snapshots a second. */
+      if (!self->playing || g_get_monotonic_time () - self->slow_views_us >= 140000)
+        {
+          nw_activation_plot_push_snapshot (self->activation_plot, snap, ids);
+          nw_weight_hist_push_snapshot (self->weight_hist, snap, ids);
+          self->slow_views_us = g_get_monotonic_time ();
+        }
       if (status->error == NULL)
         {
           g_autofree char *alarm = health_alarm (self, snap);
@@ -805,8 +812,8 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
     }
   if (status->error != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Training stopped: %s. Lower the learning rate, "
-                                               "then press Reset to start again.", status->error);
+      g_autofree char *text = g_strdup_printf ("Training stopped: %s. Press Reset to start "
+                                               "again.", status->error);
       /* The runner paused itself. */
       if (self->playing)
         {
@@ -1101,8 +1108,10 @@ choose_file (NwWindow *self, const char *title, GtkFileChooserAction action,
 {
   GtkFileChooserNative *chooser =
     gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, NULL, NULL);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter_new (filter_name, pattern));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter_new ("All files", "*"));
+  g_autoptr (GtkFileFilter) filter = filter_new (filter_name, pattern);
+  g_autoptr (GtkFileFilter) all = filter_new ("All files", "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
   if (suggested != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
@@ -1261,6 +1270,9 @@ action_dismiss (GtkWidget *widget, const char *name, GVariant *param)
 static void
 on_close_response (GtkDialog *dialog, int response, NwWindow *self)
 {
+  /* Unparent the dialog first: it is finalised only after this handler returns, and would
+   * then disconnect from a window that may already be gone. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
   gtk_window_destroy (GTK_WINDOW (dialog));
   if (response == GTK_RESPONSE_REJECT)
     {
