@@ -491,7 +491,7 @@ probe_layers (NwTrainer *t, NwSnapshot *snap)
     {
       const NwNodeInfo *info = nw_net_node (net, i);
       NwLayerProbe *p = &snap->layers[i];
-      p->id = info->spec->id;
+      p->id = g_strdup (info->spec->id);
       p->kind = info->spec->kind;
       p->activation = info->spec->activation;
       p->width = info->width;
@@ -596,6 +596,8 @@ nw_snapshot_free (NwSnapshot *snap)
 {
   if (snap == NULL)
     return;
+  for (int i = 0; snap->layers != NULL && i < snap->n_layers; i++)
+    g_free (snap->layers[i].id);
   g_free (snap->layers);
   g_free (snap->grid);
   g_free (snap);

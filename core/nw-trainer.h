@@ -15,7 +15,7 @@ typedef struct _NwTrainer NwTrainer;
 
 /* Probes of one node; NAN where a value does not apply to the node. */
 typedef struct {
-  const char  *id;            /* borrowed from the trainer's spec */
+  char        *id;            /* owned by the snapshot: it may outlive its trainer */
   NwNodeKind   kind;
   NwActivation activation;    /* activation nodes */
   int          width;

@@ -139,8 +139,9 @@ test_live_commands (void)
       g_usleep (1000);
     }
   snap = wait_for (r, 5000, step_at_least, GINT_TO_POINTER (200), NULL);
-  CU_ASSERT_PTR_NOT_NULL (snap);
-  nw_snapshot_free (snap);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  /* `snap` is kept across the replacement below: it must stay readable after its trainer is
+   * freed (its layer ids are its own; ASan checks). */
 
   spec->data.kind = NW_DATA_CIRCLE;
   t2 = nw_trainer_new (spec, NULL, NULL, &error);
@@ -148,8 +149,12 @@ test_live_commands (void)
   nw_runner_replace (r, t2);
   nw_runner_set_enabled (r, "dropout1", FALSE);
   nw_runner_play (r);
-  snap = wait_for (r, 5000, new_net_trained, GINT_TO_POINTER (50), NULL);
-  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  {
+    NwSnapshot *fresh = wait_for (r, 5000, new_net_trained, GINT_TO_POINTER (50), NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (fresh);
+    nw_snapshot_free (fresh);
+  }
+  CU_ASSERT_STRING_EQUAL (snap->layers[1].id, "dense1");
   nw_snapshot_free (snap);
   /* Closing while it trains: returns promptly, frees everything (ASan checks the rest). */
   nw_runner_free (r);

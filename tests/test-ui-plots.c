@@ -372,7 +372,7 @@ grad_snapshot (gint64 step, double n1, double n2, double n3)
                          NW_NODE_ACTIVATION, NW_NODE_DENSE, NW_NODE_LOSS };
   for (int i = 0; i < 7; i++)
     {
-      snap->layers[i].id = ids[i];
+      snap->layers[i].id = g_strdup (ids[i]);
       snap->layers[i].kind = kinds[i];
       snap->layers[i].activation = NW_ACT_SIGMOID;
     }
@@ -448,9 +448,9 @@ test_activation_on_curve (void)
   int right, left;
 
   snap->layers[0].kind = NW_NODE_INPUT;
-  snap->layers[0].id = "input";
+  snap->layers[0].id = g_strdup ("input");
   snap->layers[1].kind = NW_NODE_ACTIVATION;
-  snap->layers[1].id = "act1";
+  snap->layers[1].id = g_strdup ("act1");
   snap->layers[1].activation = NW_ACT_SIGMOID;
   snap->layers[1].hist_lo = -6;
   snap->layers[1].hist_hi = 6;
@@ -459,7 +459,7 @@ test_activation_on_curve (void)
   snap->layers[1].hist[NW_STATS_BINS / 2] = 10;
   snap->layers[1].saturated = 0.9;
   snap->layers[2].kind = NW_NODE_ACTIVATION;
-  snap->layers[2].id = "act2";
+  snap->layers[2].id = g_strdup ("act2");
   snap->layers[2].activation = NW_ACT_RELU;
   snap->layers[2].hist_lo = -6;
   snap->layers[2].hist_hi = 6;
@@ -467,7 +467,7 @@ test_activation_on_curve (void)
     snap->layers[2].hist[k] = k < NW_STATS_BINS / 2 ? 30 : 10;
   snap->layers[2].dead = 0.2;
   snap->layers[3].kind = NW_NODE_LOSS;
-  snap->layers[3].id = "loss";
+  snap->layers[3].id = g_strdup ("loss");
 
   nw_activation_plot_push_snapshot (NW_ACTIVATION_PLOT (plot), snap, NULL);
   CU_ASSERT_EQUAL (nw_activation_plot_get_n_panels (NW_ACTIVATION_PLOT (plot)), 2);
@@ -525,16 +525,16 @@ weight_snapshot (gint64 step, double shift)
 {
   NwSnapshot *snap = snapshot_new (3, step);
   snap->layers[0].kind = NW_NODE_INPUT;
-  snap->layers[0].id = "input";
+  snap->layers[0].id = g_strdup ("input");
   snap->layers[1].kind = NW_NODE_DENSE;
-  snap->layers[1].id = "fc1";
+  snap->layers[1].id = g_strdup ("fc1");
   snap->layers[1].weight_norm = 1;
   snap->layers[1].whist_lo = (float) (-1 + shift);
   snap->layers[1].whist_hi = (float) (1 + shift);
   for (int k = 0; k < NW_STATS_BINS; k++)
     snap->layers[1].whist[k] = (float) exp (-0.5 * pow ((k - 15.5) / 5.0, 2));
   snap->layers[2].kind = NW_NODE_LOSS;
-  snap->layers[2].id = "loss";
+  snap->layers[2].id = g_strdup ("loss");
   return snap;
 }
 
