@@ -16,7 +16,7 @@
 
 typedef enum {
   CMD_PLAY, CMD_PAUSE, CMD_STEP, CMD_RESET, CMD_HYPER, CMD_ENABLED, CMD_REPLACE, CMD_SNAPSHOT,
-  CMD_QUIT,
+  CMD_CALL, CMD_QUIT,
 } CmdKind;
 
 typedef struct {
@@ -26,6 +26,9 @@ typedef struct {
   char       *node_id;
   gboolean    enabled;
   NwTrainer  *trainer;
+  NwRunnerFunc   func;
+  gpointer       data;
+  GDestroyNotify destroy;
 } Cmd;
 
 struct _NwRunner {
@@ -46,6 +49,8 @@ cmd_free (Cmd *cmd)
 {
   g_free (cmd->node_id);
   nw_trainer_free (cmd->trainer);
+  if (cmd->destroy != NULL)
+    cmd->destroy (cmd->data);
   g_free (cmd);
 }
 
@@ -126,6 +131,9 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       break;
     case CMD_SNAPSHOT:
       w->want_snapshot = TRUE;
+      break;
+    case CMD_CALL:
+      cmd->func (r->trainer, cmd->data);
       break;
     case CMD_QUIT:
     default:
@@ -282,6 +290,16 @@ nw_runner_set_enabled (NwRunner *r, const char *node_id, gboolean enabled)
   Cmd *cmd = cmd_new (CMD_ENABLED);
   cmd->node_id = g_strdup (node_id);
   cmd->enabled = enabled;
+  send (r, cmd);
+}
+
+void
+nw_runner_call (NwRunner *r, NwRunnerFunc func, gpointer data, GDestroyNotify destroy)
+{
+  Cmd *cmd = cmd_new (CMD_CALL);
+  cmd->func = func;
+  cmd->data = data;
+  cmd->destroy = destroy;
   send (r, cmd);
 }
 

@@ -39,6 +39,13 @@ void        nw_runner_set_hyper      (NwRunner *runner, const NwTrainSpec *hp);
 void        nw_runner_set_enabled    (NwRunner *runner, const char *node_id, gboolean enabled);
 /* Replaces the trainer (a new network or data); takes ownership. */
 void        nw_runner_replace        (NwRunner *runner, NwTrainer *trainer);
+/* Runs `func (trainer, data)` on the worker, between two steps, with the trainer current at
+ * that point; then `destroy (data)` (may be NULL) on the worker. For work that needs the
+ * trainer itself, such as saving its weights. `func` must not call GTK: to report back, hand
+ * the result to the main loop (g_main_context_invoke). */
+typedef void (*NwRunnerFunc) (NwTrainer *trainer, gpointer data);
+void        nw_runner_call           (NwRunner *runner, NwRunnerFunc func, gpointer data,
+                                      GDestroyNotify destroy);
 /* Asks for a snapshot now (also while paused). */
 void        nw_runner_request_snapshot (NwRunner *runner);
 

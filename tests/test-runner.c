@@ -182,10 +182,53 @@ test_divergence_reported (void)
   nw_runner_free (r);
 }
 
+typedef struct {
+  char    *path;
+  GError  *error;
+  gint64   step;
+  gint     done;
+} SaveJob;
+
+static void
+save_on_worker (NwTrainer *trainer, gpointer data)
+{
+  SaveJob *job = data;
+  job->step = nw_trainer_get_step (trainer);
+  nw_net_save_weights (nw_trainer_get_net (trainer), job->path, &job->error);
+  g_atomic_int_set (&job->done, 1);
+}
+
+/* Work that needs the live trainer (saving its weights) runs on the worker between steps,
+ * while it trains; the file then loads into another trainer of the same network. */
+static void
+test_call_saves_weights (void)
+{
+  GError *error = NULL;
+  NwRunner *r = nw_runner_new (xor_trainer (0.01), &options);
+  SaveJob job = { nw_test_path ("live.safetensors"), NULL, 0, 0 };
+  g_autoptr (NwTrainer) other = xor_trainer (0.01);
+  NwSnapshot *snap;
+
+  nw_runner_play (r);
+  snap = wait_for (r, 5000, step_at_least, GINT_TO_POINTER (50), NULL);
+  nw_snapshot_free (snap);
+  nw_runner_call (r, save_on_worker, &job, NULL);
+  for (int i = 0; i < 500 && !g_atomic_int_get (&job.done); i++)
+    g_usleep (2000);
+  CU_ASSERT_FATAL (g_atomic_int_get (&job.done));
+  NW_ASSERT_NO_ERROR (job.error);
+  CU_ASSERT (job.step >= 50);
+  CU_ASSERT (nw_net_load_weights (nw_trainer_get_net (other), job.path, &error));
+  NW_ASSERT_NO_ERROR (error);
+  nw_runner_free (r);
+  g_free (job.path);
+}
+
 static const NwTestCase cases[] = {
   { "play_pause_step_reset", test_play_pause_step_reset },
   { "live_commands", test_live_commands },
   { "divergence_reported", test_divergence_reported },
+  { "call_saves_weights", test_call_saves_weights },
   { NULL, NULL },
 };
 

@@ -300,6 +300,24 @@ test_load_weights_checks (void)
     spin_for (300);
     CU_ASSERT_EQUAL (step_count (win), 0);
   }
+  /* Save weights while training: the save runs on the trainer's thread; the file then loads
+   * into a trainer of the same network. A folder that does not exist is reported. */
+  {
+    g_autofree char *live = nw_test_path ("live.safetensors");
+    g_autofree char *nowhere = nw_test_path ("no-such-folder/w.safetensors");
+    g_autoptr (GFile) f = g_file_new_for_path (live);
+    g_autoptr (GFile) g = g_file_new_for_path (nowhere);
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+    CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (50)));
+    nw_window_save_weights (win, f);
+    for (int i = 0; i < 100 && !g_file_test (live, G_FILE_TEST_EXISTS); i++)
+      spin_for (20);
+    CU_ASSERT (nw_net_load_weights (nw_trainer_get_net (t), live, &error));
+    NW_ASSERT_NO_ERROR (error);
+    nw_window_save_weights (win, g);
+    CU_ASSERT (spin_until (win, 5000, revealed, (gpointer) "message_revealer"));
+    CU_ASSERT (strstr (label_text (win, "message_label"), "w.safetensors") != NULL);
+  }
   window_close (win);
 }
 

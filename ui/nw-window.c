@@ -1249,13 +1249,87 @@ action_load_weights (GtkWidget *widget, const char *name, GVariant *param)
                "Weights (safetensors)", "*.safetensors", NULL, load_weights_chosen);
 }
 
+/* Saving weights: the trainer belongs to the runner's thread, so the save runs there,
+ * between two steps (nw_runner_call), and the result comes back on the main loop to a window
+ * that may have closed meanwhile. */
+typedef struct {
+  GWeakRef  window;
+  char     *path;
+  char     *name;
+  GError   *error;
+  gboolean  handed_back;   /* the report owns the job once it is queued on the main loop */
+} SaveWeightsJob;
+
+static void
+save_weights_job_free (SaveWeightsJob *job)
+{
+  g_weak_ref_clear (&job->window);
+  g_free (job->path);
+  g_free (job->name);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static gboolean
+save_weights_report (gpointer data)
+{
+  SaveWeightsJob *job = data;
+  g_autoptr (NwWindow) self = g_weak_ref_get (&job->window);
+  if (self != NULL)
+    {
+      if (job->error != NULL)
+        show_message (self, "Could not save weights to “%s”: %s", job->name, job->error->message);
+      else
+        dismiss_message (self);
+    }
+  save_weights_job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the runner's thread: no GTK here. */
+static void
+save_weights_on_worker (NwTrainer *trainer, gpointer data)
+{
+  SaveWeightsJob *job = data;
+  nw_net_save_weights (nw_trainer_get_net (trainer), job->path, &job->error);
+  job->handed_back = TRUE;
+  g_main_context_invoke (NULL, save_weights_report, job);
+}
+
+/* The runner drops a command it never ran (closed first): free the job then. */
+static void
+save_weights_dropped (gpointer data)
+{
+  SaveWeightsJob *job = data;
+  if (!job->handed_back)
+    save_weights_job_free (job);
+}
+
+void
+nw_window_save_weights (NwWindow *self, GFile *file)
+{
+  SaveWeightsJob *job;
+  g_autofree char *path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *name = display_name (file);
+      show_message (self, "Could not save weights to “%s”: not a local file", name);
+      return;
+    }
+  job = g_new0 (SaveWeightsJob, 1);
+  g_weak_ref_init (&job->window, self);
+  job->path = g_steal_pointer (&path);
+  job->name = display_name (file);
+  nw_runner_call (self->runner, save_weights_on_worker, job, save_weights_dropped);
+}
+
 static void
 action_save_weights (GtkWidget *widget, const char *name, GVariant *param)
 {
-  /* The weights live in the trainer, which belongs to the runner's thread: saving them needs
-   * a runner command (see the window's notes); the action stays disabled until there is one. */
-  show_message (NW_WINDOW (widget), "Saving weights from the desktop program is not available "
-                "yet; use neurowire-cli train --save.");
+  NwWindow *self = NW_WINDOW (widget);
+  g_autofree char *suggested = suggested_name (self, ".safetensors");
+  choose_file (self, "Save Weights", GTK_FILE_CHOOSER_ACTION_SAVE, "Weights (safetensors)",
+               "*.safetensors", suggested, nw_window_save_weights);
 }
 
 static void
@@ -1449,7 +1523,6 @@ nw_window_init (NwWindow *self)
   name_label (self->points_label, "Points");
   name_label (self->loss_label, "Loss");
   name_label (self->accuracy_label, "Accuracy");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-weights", FALSE);
 
 #ifdef NW_HAVE_EDITOR
   self->editor = GTK_WIDGET (nw_editor_new ());
