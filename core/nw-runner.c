@@ -133,6 +133,7 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       w->want_snapshot = TRUE;
       break;
     case CMD_CALL:
+      cmd->destroy = NULL;   /* the data is func's now */
       cmd->func (r->trainer, cmd->data);
       break;
     case CMD_QUIT:

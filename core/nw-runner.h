@@ -40,9 +40,10 @@ void        nw_runner_set_enabled    (NwRunner *runner, const char *node_id, gbo
 /* Replaces the trainer (a new network or data); takes ownership. */
 void        nw_runner_replace        (NwRunner *runner, NwTrainer *trainer);
 /* Runs `func (trainer, data)` on the worker, between two steps, with the trainer current at
- * that point; then `destroy (data)` (may be NULL) on the worker. For work that needs the
- * trainer itself, such as saving its weights. `func` must not call GTK: to report back, hand
- * the result to the main loop (g_main_context_invoke). */
+ * that point. For work that needs the trainer itself, such as saving its weights. Once called,
+ * `func` owns `data`; `destroy` (may be NULL) is called instead, on whichever thread frees the
+ * runner, only if the runner closes before `func` ran. `func` must not call GTK: to report
+ * back, hand the result to the main loop (g_main_context_invoke). */
 typedef void (*NwRunnerFunc) (NwTrainer *trainer, gpointer data);
 void        nw_runner_call           (NwRunner *runner, NwRunnerFunc func, gpointer data,
                                       GDestroyNotify destroy);

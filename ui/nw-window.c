@@ -1257,7 +1257,6 @@ typedef struct {
   char     *path;
   char     *name;
   GError   *error;
-  gboolean  handed_back;   /* the report owns the job once it is queued on the main loop */
 } SaveWeightsJob;
 
 static void
@@ -1292,17 +1291,14 @@ save_weights_on_worker (NwTrainer *trainer, gpointer data)
 {
   SaveWeightsJob *job = data;
   nw_net_save_weights (nw_trainer_get_net (trainer), job->path, &job->error);
-  job->handed_back = TRUE;
-  g_main_context_invoke (NULL, save_weights_report, job);
+  g_main_context_invoke (NULL, save_weights_report, job);   /* the report frees the job */
 }
 
-/* The runner drops a command it never ran (closed first): free the job then. */
+/* The runner closed before the save ran: nobody else has the job. */
 static void
 save_weights_dropped (gpointer data)
 {
-  SaveWeightsJob *job = data;
-  if (!job->handed_back)
-    save_weights_job_free (job);
+  save_weights_job_free (data);
 }
 
 void
