@@ -117,6 +117,11 @@ main (int argc, char **argv)
 
   /* Before anything else: OpenBLAS chose its kernels when it was loaded (see nw-blas.h). */
   nw_blas_reexec_if_needed (argv);
+  /* Every view is drawn with Cairo. GTK's GL renderer would upload each one as a texture per
+   * frame, and on a machine without GPU acceleration (a VM, a classroom PC, Xvfb) it falls back
+   * to software GL: 6-12 frames/s against 60 with the cairo renderer while training XOR
+   * (bench/gui_fps.sh). GSK_RENDERER set by the user still wins. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_set_application_name ("Neurowire");
   nw_ui_init ();
   app = gtk_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
