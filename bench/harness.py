@@ -37,6 +37,8 @@ STEP_FLOPS = FWD + FWD + 2 * BATCH * (256 * 256 + 256 * 10)
 DATASET_BYTES = 70000 * 784 * 4 + 70000
 RSS_LIMIT = 3 * DATASET_BYTES
 
+KEEP_MARKER = "<!-- bench/run.sh --report rewrites everything above this line and keeps what is below -->"
+
 TARGETS = {
     "xor": ">= 50x faster",
     "mnist": "<= 0.55 of PyTorch's time",
@@ -402,7 +404,8 @@ def machine_info():
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cli", default=os.path.join(ROOT, "build-bench", "app", "neurowire-cli"))
-    p.add_argument("--sgemm", required=True)
+    p.add_argument("--sgemm", default=os.path.join(ROOT, "build-bench", "sgemm_peak"),
+                   help="the compiled bench/sgemm_peak.c")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--coretype", default="env", help="comma list of env|unset|NAME, one pass each")
     p.add_argument("--torch-threads", default=str(os.cpu_count() or 1),
@@ -411,14 +414,27 @@ def main():
     p.add_argument("--report", default=None, help="write this Markdown report")
     p.add_argument("--json-out", default=None, help="write all raw results here")
     p.add_argument("--command", default=None, help="the command line to quote in the report")
+    p.add_argument("--from-json", default=None,
+                   help="measure nothing: print (and with --report write) the results saved by --json-out")
     a = p.parse_args()
     threads = [int(t) for t in a.torch_threads.split(",")]
 
-    started = datetime.datetime.now().astimezone()
-    info = machine_info()
+    if a.from_json:
+        with open(a.from_json) as f:
+            saved = json.load(f)
+        started = datetime.datetime.fromisoformat(saved["started"])
+        info, raw = saved["machine"], saved["passes"]
+        a.runs, threads, a.command = saved["runs"], saved["torch_threads"], saved["command"]
+        for res in raw:   # JSON turned the thread-count keys into strings
+            for b in ("xor", "mnist", "latency"):
+                if b in res:
+                    res[b]["torch"] = {int(k): v for k, v in res[b]["torch"].items()}
+    else:
+        started = datetime.datetime.now().astimezone()
+        info = machine_info()
+        raw = [one_pass(a, ct) for ct in a.coretype.split(",")]
     passes = []
-    for ct in a.coretype.split(","):
-        res = one_pass(a, ct)
+    for res in raw:
         rows, notes, backends = summarize(res, threads)
         passes.append((res, rows, notes, backends))
 
@@ -447,7 +463,9 @@ def main():
 
     if a.json_out:
         with open(a.json_out, "w") as f:
-            json.dump({"machine": info, "passes": [r for r, *_ in passes]}, f, indent=1)
+            json.dump({"started": started.isoformat(), "command": a.command, "runs": a.runs,
+                       "torch_threads": threads, "machine": info,
+                       "passes": [r for r, *_ in passes]}, f, indent=1)
     if a.report:
         write_report(a, started, info, passes, threads)
         log("wrote " + a.report)
@@ -522,8 +540,25 @@ def write_report(a, started, info, passes, threads):
         L.append("")
         for k, v in res["cmds"].items():
             L.append("- %s: `%s`" % (k, v))
+    L.append("")
+    L.append("## Reading these numbers")
+    L.append("")
+    L.append("How the two sides are made comparable, and why PyTorch is run at two thread counts: "
+             "`bench/README.md`. Where the time goes, for the figures that miss and the ones close "
+             "to their target: `bench/NOTES.md`.")
+    # Text written by hand below the marker (other benchmarks' notes) survives a rewrite.
+    kept = ""
+    try:
+        with open(a.report) as f:
+            old = f.read()
+        if KEEP_MARKER in old:
+            kept = old.split(KEEP_MARKER, 1)[1]
+    except OSError:
+        pass
+    L.append("")
+    L.append(KEEP_MARKER)
     with open(a.report, "w") as f:
-        f.write("\n".join(L) + "\n")
+        f.write("\n".join(L) + (kept if kept else "\n"))
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ pkg-config --exists openblas 2>/dev/null || { say "installing libopenblas-dev"; 
 bash tools/fetch-mnist.sh >&2
 
 # ---- Neurowire, in its own release build directory
-bdir=build-bench
+bdir="build-bench"
 cli="$bdir/app/neurowire-cli"
 if [ "$torch_only" = 0 ] && [ "$build" = 1 ]; then
   if [ ! -f "$bdir/build.ninja" ]; then
