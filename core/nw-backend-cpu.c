@@ -3,6 +3,7 @@
  * Written for clarity first: plain loops, reductions in double, matrix products through CBLAS
  * (OpenBLAS) because that is where nearly all the time goes. */
 #include "nw-backend.h"
+#include "nw-blas.h"
 #include "nw-rng.h"
 
 #include <cblas.h>
@@ -988,11 +989,7 @@ nw_backend_cpu_new (void)
 {
   CpuBackend *cpu = g_new0 (CpuBackend, 1);
   cpu->parent.ops = &cpu_ops;
-#ifdef OPENBLAS_VERSION
-  cpu->parent.description = g_strdup_printf ("CPU (OpenBLAS %s, %d threads)",
-                                             openblas_get_corename (), openblas_get_num_threads ());
-#else
-  cpu->parent.description = g_strdup ("CPU (CBLAS)");
-#endif
+  cpu->parent.description = g_strdup_printf ("CPU (OpenBLAS %s, %d threads)", nw_blas_corename (),
+                                             nw_blas_threads ());
   return &cpu->parent;
 }

@@ -10,7 +10,7 @@ nw_blas_corename (void)
 #ifdef OPENBLAS_VERSION
   return openblas_get_corename ();
 #else
-  return "unknown";
+  return "generic CBLAS";
 #endif
 }
 

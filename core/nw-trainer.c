@@ -21,7 +21,6 @@ struct _NwTrainer {
   NwRng      shuffle_rng;
   gint64     step, epoch;
   int        pos;           /* next row of the permutation */
-  int        batch;         /* rows per step */
   int        capacity;
   /* training metrics since the last snapshot, folded in from the device after each step
    * (the device's sums are reset on every read, so they never grow large in float) */
@@ -210,7 +209,6 @@ nw_trainer_reset (NwTrainer *t, guint64 seed)
   nw_rng_init (&t->shuffle_rng, nw_mix64 (seed ^ G_GUINT64_CONSTANT (0x5851f42d4c957f2d)));
   t->step = 0;
   t->epoch = 0;
-  t->batch = batch_rows (t);
   memset (t->pending, 0, sizeof t->pending);
   nw_net_reset_metrics (t->net);
   t->first_loss = NAN;
@@ -243,7 +241,6 @@ nw_trainer_set_hyper (NwTrainer *t, const NwTrainSpec *hp)
               t->spec->train.batch_size = old_batch;
             }
         }
-      t->batch = batch_rows (t);
       /* The rest of this epoch starts over in a fresh order; the epoch count is unchanged. */
       new_epoch_order (t);
     }
@@ -335,7 +332,7 @@ nw_trainer_step (NwTrainer *t, GError **error)
         t->epoch++;
       new_epoch_order (t);
     }
-  rows = MIN (t->batch, n - t->pos);
+  rows = MIN (batch_rows (t), n - t->pos);
   b->ops->gather_rows (b, t->train_x, t->data->train.d, t->perm, t->pos, rows,
                        nw_net_input (net), 0);
   b->ops->gather_rows (b, t->train_t, t->target_width, t->perm, t->pos, rows,
@@ -480,7 +477,7 @@ probe_layers (NwTrainer *t, NwSnapshot *snap)
   g_autofree float *params = g_new (float, MAX (np, 1));
   g_autofree float *grads = g_new (float, MAX (np, 1));
   NwBuffer *out = nw_backend_alloc (b, NW_STATS_SIZE);
-  int rows = MIN (t->batch, t->data->train.n);
+  int rows = batch_rows (t);
   int first_dense = -1, last_dense = -1;
 
   nw_net_get_params (net, params);
@@ -550,12 +547,11 @@ NwSnapshot *
 nw_trainer_snapshot (NwTrainer *t, gboolean with_test, int grid_n, GError **error)
 {
   g_autoptr (NwSnapshot) snap = g_new0 (NwSnapshot, 1);
-  int spe = nw_trainer_steps_per_epoch (t);
 
   fold_metrics (t, t->pending);
   snap->step = t->step;
   snap->epoch = t->epoch;
-  snap->epoch_progress = spe > 0 ? (double) ((t->pos + t->batch - 1) / t->batch % spe) / spe : 0;
+  snap->epoch_progress = (double) t->pos / t->data->train.n;
   snap->train_loss = t->pending[NW_METRIC_COUNT] > 0
     ? t->pending[NW_METRIC_LOSS] / t->pending[NW_METRIC_COUNT] : NAN;
   snap->train_acc = t->pending[NW_METRIC_COUNT] > 0
