@@ -299,15 +299,25 @@ run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, 
   /* The epoch's training metrics: each snapshot's means (over the steps since the one before)
    * weighted by those steps. */
   gint64 last_snap_step = 0, epoch_steps = 0;
+  gint64 per_epoch = MAX (nw_trainer_steps_per_epoch (t), 1);
   double epoch_loss = 0, epoch_acc = 0;
 
   while (nw_trainer_get_step (t) < total)
     {
-      gint64 step, probe_start, train_us;
+      gint64 step = nw_trainer_get_step (t), probe_start, train_us, chunk = total - step;
       gboolean log_point, epoch_end;
       g_autoptr (NwSnapshot) snap = NULL;
 
-      if (!nw_trainer_step (t, error))
+      /* Train up to the next report in one call (the backend may fuse the steps): the next
+       * log point, and the end of the epoch when counting epochs. The run starts at step 0
+       * with a fixed batch size, so epochs end at multiples of per_epoch. */
+      if (!o->quiet)
+        {
+          chunk = MIN (chunk, (step / log_every + 1) * log_every - step);
+          if (by_epochs)
+            chunk = MIN (chunk, (step / per_epoch + 1) * per_epoch - step);
+        }
+      if (!nw_trainer_steps (t, (int) MIN (chunk, G_MAXINT), NULL, error))
         return FALSE;
       step = nw_trainer_get_step (t);
       epoch_end = by_epochs && nw_trainer_get_epoch (t) > epoch;

@@ -255,6 +255,17 @@ cl_norm_backward (NwBackend *self, int axis, gboolean used_running, int rows, in
 /* ---- optimizers ---- */
 
 void
+cl_adam_constants (const NwUpdateArgs *a, gint64 t, float *step, float *inv_sqrt_bc2,
+                   float *decay)
+{
+  /* The CPU backend's constants, computed the same way (double, then float). */
+  double bc1 = 1 - pow (a->beta1, (double) t), bc2 = 1 - pow (a->beta2, (double) t);
+  *decay = a->kind == NW_OPT_ADAMW ? 1 - a->lr * a->weight_decay : 1;
+  *step = (float) (a->lr / bc1);
+  *inv_sqrt_bc2 = (float) (1 / sqrt (bc2));
+}
+
+void
 cl_update (NwBackend *self, const NwUpdateArgs *a, gboolean penalize, gsize n, NwBuffer *p,
            NwBuffer *g, NwBuffer *s1, NwBuffer *s2, gsize off)
 {
@@ -289,10 +300,8 @@ cl_update (NwBackend *self, const NwUpdateArgs *a, gboolean penalize, gsize n, N
     case NW_OPT_ADAM:
     case NW_OPT_ADAMW:
       {
-        /* The CPU backend's constants, computed the same way (double, then float). */
-        double bc1 = 1 - pow (a->beta1, (double) a->t), bc2 = 1 - pow (a->beta2, (double) a->t);
-        nw_real decay = a->kind == NW_OPT_ADAMW ? 1 - a->lr * a->weight_decay : 1;
-        nw_real step = (nw_real) (a->lr / bc1), inv_sqrt_bc2 = (nw_real) (1 / sqrt (bc2));
+        float step, inv_sqrt_bc2, decay;
+        cl_adam_constants (a, a->t, &step, &inv_sqrt_bc2, &decay);
         CL_LAUNCH_1D (cl, K_UPDATE_ADAM, n, ARG_ULONG (n), ARG_BUF (p), ARG_BUF (g), ARG_BUF (s1),
                       ARG_BUF (s2), ARG_ULONG (off), ARG_FLOAT (step), ARG_FLOAT (inv_sqrt_bc2),
                       ARG_FLOAT (a->beta1), ARG_FLOAT (a->beta2), ARG_FLOAT (a->eps),

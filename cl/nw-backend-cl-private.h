@@ -19,6 +19,7 @@ typedef enum {
   P_NORM,
   P_LOSS,
   P_OPTIMIZER,
+  P_CHAIN,
   N_PROGRAMS
 } ClProgramId;
 
@@ -33,6 +34,7 @@ typedef enum {
   K_NORM_FORWARD, K_NORM_BACKWARD_GROUPS, K_NORM_BACKWARD_FEATURES,
   K_LOSS,
   K_UPDATE_SGD, K_UPDATE_MOMENTUM, K_UPDATE_ADAGRAD, K_UPDATE_RMSPROP, K_UPDATE_ADAM,
+  K_TRAIN_CHAIN,
   N_KERNELS
 } ClKernelId;
 
@@ -51,6 +53,10 @@ typedef struct {
   int row_wg, ew1, ew2x, ew2y;
   /* below this many multiply-adds gemm uses the one-element-per-work-item kernel */
   gint64 small_gemm_macs;
+  /* chain.cl: work-items of its one work-group (a power of two), and the most multiply-adds
+   * of one step's forward pass it takes on (above that, per-operation kernels are faster) */
+  int fwg;
+  gint64 chain_max_macs;
 } ClTuning;
 
 typedef struct {
@@ -130,6 +136,14 @@ void cl_mul          (NwBackend *self, gsize n, NwBuffer *dy, gsize dyoff, NwBuf
 void cl_norm_forward (NwBackend *self, int axis, gboolean use_running, int rows, int cols, NwBuffer *x, gsize xoff, NwBuffer *y, gsize yoff, NwBuffer *gamma, gsize goff, NwBuffer *beta, gsize boff, NwBuffer *running, gsize roff, float momentum, float eps, gboolean update_running, NwBuffer *mean, NwBuffer *invstd, gsize soff);
 void cl_norm_backward (NwBackend *self, int axis, gboolean used_running, int rows, int cols, NwBuffer *x, gsize xoff, NwBuffer *dy, gsize dyoff, NwBuffer *gamma, gsize goff, NwBuffer *mean, NwBuffer *invstd, gsize soff, NwBuffer *dx, gsize dxoff, gboolean accumulate, NwBuffer *dgamma, gsize dgoff, NwBuffer *dbeta, gsize dboff);
 void cl_update       (NwBackend *self, const NwUpdateArgs *args, gboolean penalize, gsize n, NwBuffer *p, NwBuffer *g, NwBuffer *s1, NwBuffer *s2, gsize off);
+/* Adam's per-step constants for step number t, computed as the CPU backend does (double,
+ * then float): lr / (1 - beta1^t), 1 / sqrt(1 - beta2^t), and the decay factor (AdamW). */
+void cl_adam_constants (const NwUpdateArgs *a, gint64 t, float *step, float *inv_sqrt_bc2,
+                        float *decay);
+/* The fused path (nw-backend-cl-chain.c). */
+NwChainPlan *cl_chain_plan_new  (NwBackend *self, const NwChainDesc *chain);
+void         cl_chain_plan_free (NwBackend *self, NwChainPlan *plan);
+void         cl_chain_train     (NwBackend *self, NwChainPlan *plan, const NwChainRun *run);
 void cl_sumsq        (NwBackend *self, NwBuffer *x, gsize xoff, gsize n, NwBuffer *out, gsize ooff);
 void cl_act_stats    (NwBackend *self, NwActivation act, nw_real alpha, gsize n, NwBuffer *x, gsize xoff, float lo, float hi, NwBuffer *out, gsize ooff);
 

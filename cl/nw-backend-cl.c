@@ -20,6 +20,7 @@ static const char *const program_files[N_PROGRAMS] = {
   [P_NORM] = "norm.cl",
   [P_LOSS] = "loss.cl",
   [P_OPTIMIZER] = "optimizer.cl",
+  [P_CHAIN] = "chain.cl",
 };
 
 /* Names of the kernels that are not one per activation. */
@@ -48,6 +49,7 @@ static const KernelDef fixed_kernels[N_KERNELS] = {
   [K_UPDATE_ADAGRAD] = { P_OPTIMIZER, "update_adagrad" },
   [K_UPDATE_RMSPROP] = { P_OPTIMIZER, "update_rmsprop" },
   [K_UPDATE_ADAM] = { P_OPTIMIZER, "update_adam" },
+  [K_TRAIN_CHAIN] = { P_CHAIN, "train_chain" },
 };
 
 /* The kernel's name in its .cl file (new string). */
@@ -342,6 +344,7 @@ choose_tuning (ClBackend *cl, GError **error)
       .cw = 32, .rs = 8, .rwg = 256, .lwg = 256,
       .row_wg = 256, .ew1 = 256, .ew2x = 32, .ew2y = 8,
       .small_gemm_macs = 16 * 1024,
+      .fwg = 256, .chain_max_macs = 1 << 20,
     };
   else
     *t = (ClTuning) {
@@ -350,6 +353,7 @@ choose_tuning (ClBackend *cl, GError **error)
       .cw = 16, .rs = 4, .rwg = 64, .lwg = 64,
       .row_wg = 64, .ew1 = 64, .ew2x = 16, .ew2y = 4,
       .small_gemm_macs = 64 * 1024,
+      .fwg = 1, .chain_max_macs = 64 * 1024,
     };
   /* For benchmarks (bench/cl_gemm.c): NW_CL_GEMM_TUNING="VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]]"
    * replaces the tiled kernel's tiling. */
@@ -395,6 +399,8 @@ choose_tuning (ClBackend *cl, GError **error)
     t->lwg /= 2;
   while ((size_t) t->row_wg > d->max_work_group)
     t->row_wg /= 2;
+  while ((size_t) t->fwg > d->max_work_group)
+    t->fwg /= 2;
   return TRUE;
 }
 
@@ -416,6 +422,8 @@ program_header (ClBackend *cl, ClProgramId p)
       return g_strdup_printf ("#define CW %d\n#define RS %d\n", t->cw, t->rs);
     case P_LOSS:
       return g_strdup_printf ("#define LWG %d\n", t->lwg);
+    case P_CHAIN:
+      return g_strdup_printf ("#define FWG %d\n", t->fwg);
     case P_ELEMENTWISE:
     case P_OPTIMIZER:
     case N_PROGRAMS:
@@ -602,4 +610,7 @@ const NwBackendOps cl_ops = {
   .sumsq = cl_sumsq,
   .act_stats = cl_act_stats,
   .finish = cl_finish,
+  .chain_plan_new = cl_chain_plan_new,
+  .chain_plan_free = cl_chain_plan_free,
+  .chain_train = cl_chain_train,
 };

@@ -37,6 +37,55 @@ enum {
 /* Metrics accumulated by `loss` (summed until the host resets them). */
 enum { NW_METRIC_LOSS, NW_METRIC_CORRECT, NW_METRIC_COUNT, NW_METRIC_SIZE };
 
+/* ---- fused training of small dense chains (optional: chain_* below) ----
+ *
+ * For tiny networks a training step costs far more in launches and synchronisations than in
+ * arithmetic. A backend may offer to run many whole steps (gather, forward, loss, backward,
+ * update) of a plain chain Input -> [Dense -> elementwise activation]* -> Loss in one go.
+ * core/nw-trainer-chain.c describes the network, asks for a plan once, and runs steps
+ * through it; core/ never sees how the backend does it. */
+
+/* One Dense and the activation after it (NW_ACT_LINEAR when none; never softmax). */
+typedef struct {
+  int          in, out;        /* widths */
+  gsize        w_off;          /* weights [out][in] in the parameter buffer */
+  gboolean     bias;
+  gsize        b_off;          /* the bias, when there is one */
+  NwActivation act;
+  float        alpha;          /* leaky ReLU slope, ELU alpha */
+} NwChainLayer;
+
+typedef struct {
+  int                 n_layers;
+  const NwChainLayer *layers;
+  NwLoss              loss;     /* on the last layer's output */
+  int                 in_width, target_width;
+  gsize               n_params, n_weights;  /* weights: the penalised prefix */
+  int                 max_rows; /* rows of the largest batch */
+} NwChainDesc;
+
+/* Whatever the backend keeps for one described chain (its own type). */
+typedef struct _NwChainPlan NwChainPlan;
+
+/* Steps per chain_train call, at most. */
+#define NW_CHAIN_MAX_STEPS 4096
+
+/* One run of `steps` training steps. Step j takes the rows perm[start .. start + rows), with
+ * start = pos + j * stride and rows = min(batch, n_rows - start), and updates with
+ * update.t + j as its step number. The run stops after the first step whose mean loss is not
+ * finite or above loss_limit (that step's update included). `out` receives 1 + 3 * steps
+ * floats: the number of steps run, then per step what `loss` adds to the metrics
+ * (NW_METRIC_LOSS, _CORRECT, _COUNT). */
+typedef struct {
+  NwBuffer    *params, *s1, *s2;     /* the net's parameters and optimizer state */
+  NwBuffer    *x, *t, *perm;         /* training rows, their targets, the epoch's order */
+  int          n_rows;
+  int          pos, stride, batch, steps;
+  NwUpdateArgs update;
+  float        loss_limit;
+  NwBuffer    *out;
+} NwChainRun;
+
 typedef struct {
   const char *name;       /* "cpu", "opencl" */
 
@@ -139,6 +188,14 @@ typedef struct {
 
   /* Blocks until every queued operation has finished. */
   void      (*finish)        (NwBackend *self);
+
+  /* Optional, NULL where the backend has no fused path (the CPU backend). chain_plan_new
+   * returns NULL, without an error, for a chain the backend cannot fuse (too large for it);
+   * a failure to prepare one that fits is the sticky error. chain_train queues a run (see
+   * NwChainRun) and waits for nothing. */
+  NwChainPlan *(*chain_plan_new)  (NwBackend *self, const NwChainDesc *chain);
+  void         (*chain_plan_free) (NwBackend *self, NwChainPlan *plan);
+  void         (*chain_train)     (NwBackend *self, NwChainPlan *plan, const NwChainRun *run);
 } NwBackendOps;
 
 struct _NwBackend {

@@ -557,14 +557,7 @@ nw_net_update (NwNet *net, const NwTrainSpec *hp)
     .l2 = (float) hp->l2,
   };
 
-  if (hp->optimizer != net->opt_kind)
-    {
-      /* Another optimizer's state means something else: start it afresh. */
-      b->ops->fill (b, net->s1, 0, net->n_params, 0);
-      b->ops->fill (b, net->s2, 0, net->n_params, 0);
-      net->opt_kind = hp->optimizer;
-      net->updates = 0;
-    }
+  nw_net_begin_updates (net, hp);
   net->updates++;
   args.t = net->updates;
   if (net->n_weights > 0)
@@ -682,4 +675,36 @@ void
 nw_net_get_grads (NwNet *net, float *dst)
 {
   read_reals (net, net->grads, 0, net->n_params, dst);
+}
+
+/* ---- for a backend's fused training path (core/nw-trainer-chain.c) ---- */
+
+gsize nw_net_n_weights (NwNet *net) { return net->n_weights; }
+
+void
+nw_net_get_optimizer_state (NwNet *net, NwBuffer **s1, NwBuffer **s2)
+{
+  *s1 = net->s1;
+  *s2 = net->s2;
+}
+
+gint64
+nw_net_begin_updates (NwNet *net, const NwTrainSpec *hp)
+{
+  NwBackend *b = net->backend;
+  if (hp->optimizer != net->opt_kind)
+    {
+      /* Another optimizer's state means something else: start it afresh. */
+      b->ops->fill (b, net->s1, 0, net->n_params, 0);
+      b->ops->fill (b, net->s2, 0, net->n_params, 0);
+      net->opt_kind = hp->optimizer;
+      net->updates = 0;
+    }
+  return net->updates;
+}
+
+void
+nw_net_count_updates (NwNet *net, gint64 n)
+{
+  net->updates += n;
 }

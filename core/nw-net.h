@@ -104,3 +104,17 @@ G_BEGIN_DECLS
 void        nw_net_set_dropout_state (NwNet *net, guint64 seed, guint64 counter);
 guint64     nw_net_get_dropout_counter (NwNet *net);
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* For a backend's fused training path (core/nw-trainer-chain.c), which updates the
+ * parameters itself. */
+gsize       nw_net_n_weights      (NwNet *net);   /* the penalised prefix (Dense weights) */
+/* The optimizer's two state buffers (borrowed), parameter-shaped. */
+void        nw_net_get_optimizer_state (NwNet *net, NwBuffer **s1, NwBuffer **s2);
+/* Before updates done elsewhere with these hyperparameters: clears the optimizer's state on
+ * a change of optimizer kind, as nw_net_update does. Returns the updates counted so far (the
+ * next update is number + 1, Adam's t). */
+gint64      nw_net_begin_updates  (NwNet *net, const NwTrainSpec *hp);
+/* Counts `n` updates done elsewhere. */
+void        nw_net_count_updates  (NwNet *net, gint64 n);
+G_END_DECLS

@@ -76,9 +76,16 @@ publish (NwRunner *r, NwSnapshot *snap, gboolean playing, double steps_per_s, co
   g_mutex_unlock (&r->lock);
 }
 
+/* A chunk of steps (one nw_trainer_steps call) should take about this long: long enough for
+ * a fused backend to run hundreds of steps per launch, short enough that commands wait at
+ * most a few ms and snapshots come out at the requested rate. */
+#define CHUNK_TARGET_US 2000
+#define CHUNK_MAX_STEPS (1 << 20)
+
 typedef struct {
   gboolean playing;
   int      pending_steps;
+  int      chunk;            /* steps per chunk, adapted to CHUNK_TARGET_US */
   gboolean want_snapshot;
   gboolean quit;
   gint64   last_publish_us;
@@ -167,11 +174,48 @@ take_snapshot (NwRunner *r, WorkerState *w)
   publish (r, snap, w->playing, rate, w->error);
 }
 
+/* Steps until the next look at the command queue: the steps asked for one by one, else a
+ * chunk sized to take about CHUNK_TARGET_US (doubled or halved after each chunk), never past
+ * max_steps. */
+static void
+run_chunk (NwRunner *r, WorkerState *w)
+{
+  GError *error = NULL;
+  gint64 start = g_get_monotonic_time (), step = nw_trainer_get_step (r->trainer), took;
+  int want = w->pending_steps > 0 ? MIN (w->pending_steps, w->chunk) : w->chunk, done = 0;
+
+  if (r->options.max_steps > 0 && w->playing && w->pending_steps == 0)
+    want = (int) CLAMP (r->options.max_steps - step, 1, want);
+  if (!nw_trainer_steps (r->trainer, want, &done, &error))
+    {
+      /* Divergence or a backend failure: stop and say so. */
+      g_free (w->error);
+      w->error = g_strdup (error->message);
+      g_error_free (error);
+      w->playing = FALSE;
+      w->pending_steps = 0;
+      w->want_snapshot = TRUE;
+    }
+  if (w->pending_steps > 0 && (w->pending_steps -= MIN (done, w->pending_steps)) == 0)
+    w->want_snapshot = TRUE;
+  if (r->options.max_steps > 0 && nw_trainer_get_step (r->trainer) >= r->options.max_steps
+      && w->playing)
+    {
+      w->playing = FALSE;
+      w->want_snapshot = TRUE;
+    }
+  took = g_get_monotonic_time () - start;
+  if (done >= want && took < CHUNK_TARGET_US / 2)
+    w->chunk = MIN (w->chunk * 2, CHUNK_MAX_STEPS);
+  else if (took > CHUNK_TARGET_US * 2)
+    w->chunk = MAX (w->chunk / 2, 1);
+}
+
 static gpointer
 worker (gpointer data)
 {
   NwRunner *r = data;
-  WorkerState w = { 0 };
+  WorkerState w = { .chunk = 1 };
   gint64 publish_us = (gint64) MAX (r->options.publish_ms, 1) * 1000;
 
   w.last_publish_us = g_get_monotonic_time ();
@@ -188,27 +232,7 @@ worker (gpointer data)
           continue;   /* drain every queued command before the next step */
         }
       if (w.playing || w.pending_steps > 0)
-        {
-          GError *error = NULL;
-          if (!nw_trainer_step (r->trainer, &error))
-            {
-              /* Divergence or a backend failure: stop and say so. */
-              g_free (w.error);
-              w.error = g_strdup (error->message);
-              g_error_free (error);
-              w.playing = FALSE;
-              w.pending_steps = 0;
-              w.want_snapshot = TRUE;
-            }
-          if (w.pending_steps > 0 && --w.pending_steps == 0)
-            w.want_snapshot = TRUE;
-          if (r->options.max_steps > 0 && nw_trainer_get_step (r->trainer) >= r->options.max_steps
-              && w.playing)
-            {
-              w.playing = FALSE;
-              w.want_snapshot = TRUE;
-            }
-        }
+        run_chunk (r, &w);
       if (w.want_snapshot || (w.playing && g_get_monotonic_time () - w.last_publish_us >= publish_us))
         take_snapshot (r, &w);
     }

@@ -15,6 +15,7 @@ struct _NwTrainer {
   int        target_width;
   NwBuffer  *train_x, *train_t, *test_x, *test_t, *perm;
   gint32    *perm_host;
+  gboolean   perm_identity; /* perm holds 0..n-1 (a full batch's order, every epoch) */
   NwRng      shuffle_rng;
   gint64     step, epoch;
   int        pos;           /* next row of the permutation */
@@ -30,9 +31,31 @@ struct _NwTrainer {
   gboolean   ratio_pending;
   float     *ratio_before;
   double    *ratios;        /* per node */
+  /* the backend's fused path (nw-trainer-chain.c), for the current batch size */
+  int          chain_rows;  /* batch rows the plan below was asked for; 0: not yet */
+  NwChainPlan *chain_plan;  /* NULL: the backend has no fused path for this net */
+  NwBuffer    *chain_out;   /* per-step metrics of a fused run */
 };
 
 /* Rows in one training batch: the batch size, or the whole split when it is larger or 0. */
 int  nw_trainer_batch_rows   (const NwTrainer *t);
 /* Moves the device's metrics into `out` (added) and clears them there. */
 void nw_trainer_fold_metrics (NwTrainer *t, double out[NW_METRIC_SIZE]);
+/* The next epoch's order of the training rows (shuffled unless the batch is the whole split),
+ * on the device; the next batch starts at its beginning. */
+void nw_trainer_new_epoch_order (NwTrainer *t);
+/* The divergence check of one step's metrics `m` (NW_METRIC_*): added to the pending
+ * metrics; FALSE with NW_ERROR_DIVERGED naming t->step when the loss is not finite or has
+ * grown a thousandfold from its start. */
+gboolean nw_trainer_check_loss (NwTrainer *t, const double m[NW_METRIC_SIZE], GError **error);
+
+/* The fused path (nw-trainer-chain.c). How many of the next `want` steps can run fused
+ * now: 0 when the backend has no fused path for this net, when no loss has been seen yet,
+ * or when a new epoch's order is due first; never past the end of the epoch for mini-batches
+ * (its order is drawn on the host). */
+int      nw_trainer_chain_steps_ahead (NwTrainer *t, int want);
+/* Runs `steps` (as nw_trainer_chain_steps_ahead allowed) in one backend call, then reads
+ * their metrics once and checks each step as nw_trainer_step would. */
+gboolean nw_trainer_chain_run   (NwTrainer *t, int steps, GError **error);
+/* Frees the plan and its buffer (a new batch size, or the trainer's end). */
+void     nw_trainer_chain_clear (NwTrainer *t);

@@ -55,18 +55,23 @@ nw_trainer_batch_rows (const NwTrainer *t)
   return bs <= 0 || bs > t->data->train.n ? t->data->train.n : bs;
 }
 
-static void
-new_epoch_order (NwTrainer *t)
+void
+nw_trainer_new_epoch_order (NwTrainer *t)
 {
   int n = t->data->train.n;
+  /* A full batch sees every row each step, in any order: no shuffle, so a full-batch run
+   * does not depend on the shuffle stream at all, and the order already on the device
+   * serves every epoch (no write, no host-device sync per step). */
+  gboolean shuffle = nw_trainer_batch_rows (t) < n;
+  t->pos = 0;
+  if (!shuffle && t->perm_identity)
+    return;
   for (int i = 0; i < n; i++)
     t->perm_host[i] = i;
-  /* A full batch sees every row each step, in any order: no shuffle, so a full-batch run
-   * does not depend on the shuffle stream at all. */
-  if (nw_trainer_batch_rows (t) < n)
+  if (shuffle)
     nw_rng_shuffle (&t->shuffle_rng, t->perm_host, n);
   t->backend->ops->write (t->backend, t->perm, 0, t->perm_host, sizeof (gint32) * n);
-  t->pos = 0;
+  t->perm_identity = !shuffle;
 }
 
 NwTrainer *
@@ -141,6 +146,7 @@ nw_trainer_free (NwTrainer *t)
     return;
   if (t->backend != NULL)
     {
+      nw_trainer_chain_clear (t);
       nw_backend_release (t->backend, &t->train_x);
       nw_backend_release (t->backend, &t->train_t);
       nw_backend_release (t->backend, &t->test_x);
@@ -189,7 +195,7 @@ nw_trainer_reset (NwTrainer *t, guint64 seed)
   t->ratio_pending = TRUE;
   for (int i = 0; i < nw_net_n_nodes (t->net); i++)
     t->ratios[i] = NAN;
-  new_epoch_order (t);
+  nw_trainer_new_epoch_order (t);
 }
 
 void
@@ -214,7 +220,7 @@ nw_trainer_set_hyper (NwTrainer *t, const NwTrainSpec *hp)
             }
         }
       /* The rest of this epoch starts over in a fresh order; the epoch count is unchanged. */
-      new_epoch_order (t);
+      nw_trainer_new_epoch_order (t);
     }
 }
 
@@ -228,13 +234,12 @@ nw_trainer_fold_metrics (NwTrainer *t, double out[NW_METRIC_SIZE])
     out[i] += m[i];
 }
 
-/* Checks the last step's loss: NaN/Inf, or a loss that has grown a thousandfold from its
- * start, stops the run with a message a student can act on. */
-static gboolean
-check_divergence (NwTrainer *t, GError **error)
+/* Checks one step's loss: NaN/Inf, or a loss that has grown a thousandfold from its start,
+ * stops the run with a message a student can act on. */
+gboolean
+nw_trainer_check_loss (NwTrainer *t, const double m[NW_METRIC_SIZE], GError **error)
 {
-  double m[NW_METRIC_SIZE] = { 0 }, loss;
-  nw_trainer_fold_metrics (t, m);
+  double loss;
   if (m[NW_METRIC_COUNT] <= 0)
     return TRUE;
   for (int i = 0; i < NW_METRIC_SIZE; i++)
@@ -268,6 +273,15 @@ check_divergence (NwTrainer *t, GError **error)
   return TRUE;
 }
 
+/* The last step's loss, from the device's metrics (read and reset). */
+static gboolean
+check_divergence (NwTrainer *t, GError **error)
+{
+  double m[NW_METRIC_SIZE] = { 0 };
+  nw_trainer_fold_metrics (t, m);
+  return nw_trainer_check_loss (t, m, error);
+}
+
 static void
 record_update_ratios (NwTrainer *t, const float *before)
 {
@@ -299,7 +313,7 @@ nw_trainer_step (NwTrainer *t, GError **error)
     {
       if (t->step > 0)
         t->epoch++;
-      new_epoch_order (t);
+      nw_trainer_new_epoch_order (t);
     }
   rows = MIN (nw_trainer_batch_rows (t), n - t->pos);
   b->ops->gather_rows (b, t->train_x, t->data->train.d, t->perm, t->pos, rows,
@@ -322,11 +336,31 @@ nw_trainer_step (NwTrainer *t, GError **error)
   if (t->pos >= n)
     {
       t->epoch++;
-      new_epoch_order (t);
+      nw_trainer_new_epoch_order (t);
     }
   if (!nw_backend_take_error (b, error))
     return FALSE;
   return check_divergence (t, error);
+}
+
+gboolean
+nw_trainer_steps (NwTrainer *t, int max_steps, int *done, GError **error)
+{
+  gint64 first = t->step;
+  gboolean ok = TRUE;
+
+  while (ok && t->step - first < max_steps)
+    {
+      /* The last step runs on its own, as does a step whose update ratio the next snapshot
+       * wants: every buffer a snapshot probes (node outputs, gradients, metrics) is then what
+       * a normal step leaves behind. The steps before it run fused where the backend can. */
+      int left = (int) (max_steps - (t->step - first));
+      int k = nw_trainer_chain_steps_ahead (t, left - 1);
+      ok = k > 0 ? nw_trainer_chain_run (t, k, error) : nw_trainer_step (t, error);
+    }
+  if (done != NULL)
+    *done = (int) (t->step - first);
+  return ok;
 }
 
 static gboolean
