@@ -724,30 +724,60 @@ test_update (void)
 typedef struct {
   GArray *loss;   /* train_loss of each snapshot */
   double  eval_loss;
+  gint64  epochs;
+  double  launches_per_step;   /* OpenCL backends */
 } Curve;
+
+/* Trains `steps` steps with a snapshot every `every`: one nw_trainer_step at a time, or
+ * (`chunks`) `every` steps per nw_trainer_steps call, which fuses what the backend can. */
+static Curve
+train_curve_with (NwSpec *spec, NwBackend *backend, int steps, int every, gboolean chunks)
+{
+  GError *error = NULL;
+  Curve curve = { g_array_new (FALSE, FALSE, sizeof (double)), NAN, 0, NAN };
+  g_autoptr (NwTrainer) t = nw_trainer_new (spec, NULL, backend, &error);
+  NwBackend *b;
+  NwClCounters before = { 0 }, after = { 0 };
+  NW_ASSERT_NO_ERROR (error);
+  b = nw_net_get_backend (nw_trainer_get_net (t));
+  if (nw_backend_is_cl (b))
+    nw_backend_cl_get_counters (b, &before);
+  for (int i = every; i <= steps; i += every)
+    {
+      if (chunks)
+        {
+          int done = 0;
+          if (!nw_trainer_steps (t, every, &done, &error))
+            break;
+          CU_ASSERT_EQUAL (done, every);
+        }
+      else
+        for (int k = 0; k < every && error == NULL; k++)
+          nw_trainer_step (t, &error);
+      NW_ASSERT_NO_ERROR (error);
+      CU_ASSERT_EQUAL (nw_trainer_get_step (t), i);
+      {
+        g_autoptr (NwSnapshot) snap = nw_trainer_snapshot (t, FALSE, 0, &error);
+        NW_ASSERT_NO_ERROR (error);
+        g_array_append_val (curve.loss, snap->train_loss);
+      }
+    }
+  NW_ASSERT_NO_ERROR (error);
+  if (nw_backend_is_cl (b))
+    {
+      nw_backend_cl_get_counters (b, &after);
+      curve.launches_per_step = (double) (after.launches - before.launches) / steps;
+    }
+  curve.epochs = nw_trainer_get_epoch (t);
+  nw_trainer_evaluate (t, FALSE, &curve.eval_loss, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  return curve;
+}
 
 static Curve
 train_curve (NwSpec *spec, NwBackend *backend, int steps, int every)
 {
-  GError *error = NULL;
-  Curve curve = { g_array_new (FALSE, FALSE, sizeof (double)), NAN };
-  g_autoptr (NwTrainer) t = nw_trainer_new (spec, NULL, backend, &error);
-  NW_ASSERT_NO_ERROR (error);
-  for (int i = 1; i <= steps; i++)
-    {
-      if (!nw_trainer_step (t, &error))
-        break;
-      if (i % every == 0)
-        {
-          g_autoptr (NwSnapshot) snap = nw_trainer_snapshot (t, FALSE, 0, &error);
-          NW_ASSERT_NO_ERROR (error);
-          g_array_append_val (curve.loss, snap->train_loss);
-        }
-    }
-  NW_ASSERT_NO_ERROR (error);
-  nw_trainer_evaluate (t, FALSE, &curve.eval_loss, NULL, &error);
-  NW_ASSERT_NO_ERROR (error);
-  return curve;
+  return train_curve_with (spec, backend, steps, every, FALSE);
 }
 
 /* Trains `spec` on both backends and compares the loss curves point by point: relative
@@ -869,11 +899,15 @@ test_run_graph (void)
 }
 
 /* Launches and host-device synchronisations per training step, printed for the record.
- * Data and parameters stay on the device: a step reads back only the three metrics (the
- * trainer's divergence check), and writes the shuffled order once per epoch, which for
- * XOR's full batch is every step: at most 2 synchronisations. */
+ * Data and parameters stay on the device. Step by step (nw_trainer_step), a step reads back
+ * only the three metrics (the trainer's divergence check) and writes a mini-batch run's
+ * shuffled order once per epoch (a full batch's order is written once): at most 2
+ * synchronisations. In chunks (nw_trainer_steps, 1000 steps), a small chain such as XOR's
+ * runs fused: one launch and one read of the per-step metrics per launch of up to
+ * NW_CHAIN_MAX_STEPS steps, plus the chunk's last step on its own; MNIST's is too large to
+ * fuse and keeps the step-by-step figures. */
 static void
-count_per_step (const char *example)
+count_per_step (const char *example, gboolean fusable)
 {
   GError *error = NULL;
   g_autofree char *path = nw_test_source_path (example);
@@ -881,6 +915,8 @@ count_per_step (const char *example)
   NwBackend *b = nw_backend_cl_new (NULL, &error);
   g_autoptr (NwTrainer) t = NULL;
   NwClCounters before, after;
+  int chunk = fusable ? 1000 : 10;
+  double launches, syncs;
   NW_ASSERT_NO_ERROR (error);
   t = nw_trainer_new (spec, NULL, b, &error);
   NW_ASSERT_NO_ERROR (error);
@@ -890,10 +926,20 @@ count_per_step (const char *example)
     nw_trainer_step (t, &error);
   NW_ASSERT_NO_ERROR (error);
   nw_backend_cl_get_counters (b, &after);
-  g_print ("  %s, per step: %.1f kernel launches, %.1f other commands, %.1f host-device syncs\n",
-           example, (after.launches - before.launches) / 10.0,
+  g_print ("  %s, per step, one by one: %.1f kernel launches, %.1f other commands, %.1f "
+           "host-device syncs\n", example, (after.launches - before.launches) / 10.0,
            (after.commands - before.commands) / 10.0, (after.syncs - before.syncs) / 10.0);
   CU_ASSERT ((after.syncs - before.syncs) / 10.0 <= 2.0);
+  nw_backend_cl_get_counters (b, &before);
+  nw_trainer_steps (t, chunk, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  nw_backend_cl_get_counters (b, &after);
+  launches = (double) (after.launches - before.launches) / chunk;
+  syncs = (double) (after.syncs - before.syncs) / chunk;
+  g_print ("  %s, per step, in chunks of %d: %.3f kernel launches, %.3f other commands, %.3f "
+           "host-device syncs\n", example, chunk, launches,
+           (double) (after.commands - before.commands) / chunk, syncs);
+  CU_ASSERT (fusable ? launches < 0.05 && syncs < 0.01 : syncs <= 2.0);
 }
 
 static void
@@ -901,9 +947,323 @@ test_launches_per_step (void)
 {
   g_autofree char *dir = nw_data_default_mnist_dir ();
   g_autofree char *probe = g_build_filename (dir, "train-images-idx3-ubyte", NULL);
-  count_per_step ("examples/xor-deep-sigmoid.json");
+  count_per_step ("examples/xor-deep-sigmoid.json", TRUE);
   if (g_file_test (probe, G_FILE_TEST_EXISTS))
-    count_per_step ("examples/mnist-mlp.json");
+    count_per_step ("examples/mnist-mlp.json", FALSE);
+}
+
+/* ---- the fused path (chain.cl through nw_trainer_steps) ----
+ *
+ * The reference is the CPU backend stepping one step at a time; the OpenCL side trains in
+ * chunks of nw_trainer_steps, whose steps before the last run fused where the network is a
+ * small dense chain. Same spec, seed and data, so the same initial weights, batches and
+ * order of steps: the curves differ by float rounding only. The fused kernel computes every
+ * product, activation, loss and update with the per-operation kernels' expressions; only
+ * the bias gradients and the loss's sum over rows add in another order (sequentially in one
+ * work-item, not over a tree), a difference of an ulp or so per step, the same kind as
+ * between the CPU (double sums) and the per-operation kernels. The margins are those of the
+ * per-operation runs above for the same reason (1e-3 relative per snapshot: measured
+ * differences are printed and stay near 1e-5 or below, while a wrong gradient or batch moves
+ * a curve by percents within a hundred steps). */
+
+/* A chunked OpenCL run against the CPU's step-by-step run; `fused` says whether the chain
+ * should have run fused (a few launches per step at most) or per operation. */
+static void
+compare_chunked (const char *name, NwSpec *spec, int steps, int every, double rtol,
+                 gboolean fused)
+{
+  GError *error = NULL;
+  NwBackend *b = nw_backend_cl_new (NULL, &error);
+  Curve c, d;
+  double worst = 0;
+  NW_ASSERT_NO_ERROR (error);
+  c = train_curve_with (spec, NULL, steps, every, FALSE);
+  d = train_curve_with (spec, b, steps, every, TRUE);
+  CU_ASSERT_EQUAL_FATAL (c.loss->len, d.loss->len);
+  for (guint i = 0; i < c.loss->len; i++)
+    {
+      double want = g_array_index (c.loss, double, i), got = g_array_index (d.loss, double, i);
+      double rel = fabs (got - want) / fabs (want);
+      worst = MAX (worst, rel);
+      if (!(rel <= rtol))
+        g_printerr ("  %s: snapshot %u: OpenCL %.9g, CPU %.9g\n", name, i, got, want);
+      CU_ASSERT (rel <= rtol);
+    }
+  g_print ("  %s: %d steps in chunks of %d, loss %.6g -> %.6g (CPU) / %.6g (OpenCL); largest "
+           "relative difference %.2g (margin %.2g); %.2f launches per step; %" G_GINT64_FORMAT
+           " epochs\n", name, steps, every, g_array_index (c.loss, double, 0),
+           g_array_index (c.loss, double, c.loss->len - 1),
+           g_array_index (d.loss, double, d.loss->len - 1), worst, rtol, d.launches_per_step,
+           d.epochs);
+  NW_ASSERT_CLOSE (d.eval_loss, c.eval_loss, rtol, 0);
+  CU_ASSERT_EQUAL (c.epochs, d.epochs);
+  /* Fused: per chunk, a few launches plus two steps one by one (the one after the snapshot,
+   * for its update ratio, and the last); per operation: ten or more launches every step. */
+  CU_ASSERT (fused ? d.launches_per_step < 70.0 / every + 1 : d.launches_per_step >= 10);
+  g_array_unref (c.loss);
+  g_array_unref (d.loss);
+}
+
+static NwSpec *
+chain_spec (const char *chain, NwDataKind data, int batch, NwOptimizerKind opt, double lr)
+{
+  GError *error = NULL;
+  NwSpec *spec = nw_spec_new_chain (chain, &error);
+  NW_ASSERT_NO_ERROR (error);
+  spec->data.kind = data;
+  spec->data.n = 200;
+  spec->data.noise = 0.2;
+  spec->data.test_ratio = 0.2;
+  spec->train.batch_size = batch;
+  spec->train.optimizer = opt;
+  spec->train.lr = lr;
+  spec->train.momentum = opt == NW_OPT_MOMENTUM || opt == NW_OPT_NESTEROV ? 0.9 : 0;
+  return spec;
+}
+
+/* The case: XOR 2-10-10-10-1 all sigmoid, BCE, SGD lr 1, full batch, 2000 steps. */
+static void
+test_fused_xor (void)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
+  g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
+  NW_ASSERT_NO_ERROR (error);
+  compare_chunked ("fused xor-deep-sigmoid", spec, 2000, 100, 1e-3, TRUE);
+}
+
+/* Mini-batches of 48 from 160 rows: epochs of four steps, the last of 16 rows, each epoch in
+ * a fresh order drawn on the host. Chunks of 30 steps cross epoch boundaries; a fused launch
+ * stops at each (the run must take the same batches in the same order as the CPU's). */
+static void
+test_fused_minibatch (void)
+{
+  g_autoptr (NwSpec) spec = chain_spec ("2 dense:16 tanh dense:16 relu dense:1 sigmoid bce",
+                                        NW_DATA_XOR_CLOUD, 48, NW_OPT_MOMENTUM, 0.05);
+  compare_chunked ("fused mini-batch", spec, 600, 30, 1e-3, TRUE);
+}
+
+/* Mean squared error on a linear output, with L1 and L2 penalties on the weights; softmax
+ * cross-entropy over two classes with Adam. */
+static void
+test_fused_mse (void)
+{
+  g_autoptr (NwSpec) spec = chain_spec ("2 dense:12 leaky_relu:0.1 dense:12 elu dense:1 mse",
+                                        NW_DATA_XOR_CLOUD, 32, NW_OPT_NESTEROV, 0.02);
+  spec->train.l1 = 1e-4;
+  spec->train.l2 = 1e-3;
+  compare_chunked ("fused mse", spec, 400, 40, 1e-3, TRUE);
+}
+
+static void
+test_fused_softmax_xent (void)
+{
+  g_autoptr (NwSpec) spec = chain_spec ("2 dense:16 gelu dense:2 softmax_xent",
+                                        NW_DATA_XOR_CLOUD, 40, NW_OPT_ADAM, 0.01);
+  compare_chunked ("fused softmax-xent", spec, 400, 40, 1e-3, TRUE);
+}
+
+/* Every optimizer the engine has (the fused kernel has its own copy of each rule), on a
+ * chain with logits (bce_logits) and a Dense without an activation before another Dense. */
+static void
+test_fused_optimizers (void)
+{
+  for (int k = 0; k < NW_N_OPTIMIZERS; k++)
+    {
+      g_autoptr (NwSpec) spec = chain_spec ("2 dense:8 tanh dense:8 dense:1 bce_logits",
+                                            NW_DATA_XOR_CLOUD, 0, (NwOptimizerKind) k,
+                                            k == NW_OPT_ADAGRAD ? 0.05 : 0.01);
+      g_autofree char *name = g_strdup_printf ("fused %s", nw_optimizer_name ((NwOptimizerKind) k));
+      if (k == NW_OPT_RMSPROP)
+        spec->train.momentum = 0.5;
+      if (k == NW_OPT_ADAMW)
+        spec->train.weight_decay = 0.01;
+      compare_chunked (name, spec, 200, 50, 1e-3, TRUE);
+    }
+}
+
+/* What the fused kernel does not take runs per operation, with the same results: dropout,
+ * batch and layer normalisation (any node but Dense and activations), and a chain whose step
+ * is more work than one work-group should do. */
+static void
+test_fused_fallback (void)
+{
+  static const char *const chains[] = {
+    "2 dense:8 relu dropout:0.1 dense:1 sigmoid bce",
+    "2 dense:8 batchnorm relu dense:1 sigmoid bce",
+    "2 dense:8 layernorm tanh dense:1 sigmoid bce",
+    "2 dense:512 relu dense:512 relu dense:1 sigmoid bce",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (chains); i++)
+    {
+      g_autoptr (NwSpec) spec = chain_spec (chains[i], NW_DATA_XOR_CLOUD, 32, NW_OPT_SGD, 0.1);
+      g_autofree char *name = g_strdup_printf ("not fused: %s", chains[i]);
+      compare_chunked (name, spec, 40, 20, 1e-3, FALSE);
+    }
+}
+
+/* A snapshot after a chunk probes the buffers of its last step, which ran on its own, and
+ * the update ratio of the step after the previous snapshot, which did too: the probes match
+ * the CPU's step-by-step run. Margin: 1e-3 relative, as the curves, plus 1e-8 absolute. The
+ * absolute part is for the bias-gradient norms, which at this point of the run are sums over
+ * the four rows of nearly cancelling terms (2e-5 from terms a hundred times larger), so their
+ * relative rounding is a hundred times the loss's: measured 4e-4 relative (1.6e-9 absolute)
+ * for the fused run and 1.3e-4 for the per-operation OpenCL run, against the CPU. */
+static void
+test_fused_snapshot (void)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
+  g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
+  g_autoptr (NwTrainer) c = NULL, d = NULL;
+  g_autoptr (NwSnapshot) sc = NULL, sd = NULL;
+  double worst = 0;
+  NW_ASSERT_NO_ERROR (error);
+  c = nw_trainer_new (spec, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  d = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  NW_ASSERT_NO_ERROR (error);
+  for (int round = 0; round < 3; round++)
+    {
+      g_clear_pointer (&sc, nw_snapshot_free);
+      g_clear_pointer (&sd, nw_snapshot_free);
+      for (int i = 0; i < 300; i++)
+        nw_trainer_step (c, &error);
+      nw_trainer_steps (d, 300, NULL, &error);
+      NW_ASSERT_NO_ERROR (error);
+      sc = nw_trainer_snapshot (c, FALSE, 16, &error);
+      sd = nw_trainer_snapshot (d, FALSE, 16, &error);
+      NW_ASSERT_NO_ERROR (error);
+    }
+  CU_ASSERT_EQUAL (sd->step, 900);
+  CU_ASSERT_EQUAL_FATAL (sc->n_layers, sd->n_layers);
+  for (int i = 0; i < sc->n_layers; i++)
+    {
+      const NwLayerProbe *a = &sc->layers[i], *b = &sd->layers[i];
+      const double want[] = { a->weight_norm, a->grad_norm, a->bias_grad_norm, a->input_grad_norm,
+                              a->update_ratio, a->act_mean, a->act_std };
+      const double got[] = { b->weight_norm, b->grad_norm, b->bias_grad_norm, b->input_grad_norm,
+                             b->update_ratio, b->act_mean, b->act_std };
+      for (gsize k = 0; k < G_N_ELEMENTS (want); k++)
+        {
+          CU_ASSERT (isnan (want[k]) == isnan (got[k]));
+          if (!isnan (want[k]))
+            {
+              double margin = 1e-8 + 1e-3 * fabs (want[k]), err = fabs (got[k] - want[k]);
+              worst = MAX (worst, err / margin);
+              if (err > margin)
+                g_printerr ("  layer %s, probe %" G_GSIZE_FORMAT ": OpenCL %.9g, CPU %.9g\n",
+                            a->id, k, got[k], want[k]);
+              CU_ASSERT (err <= margin);
+            }
+        }
+    }
+  NW_ASSERT_CLOSE (sd->train_loss, sc->train_loss, 1e-3, 0);
+  for (int i = 0; i < 16 * 16; i++)
+    NW_ASSERT_CLOSE (sd->grid[i], sc->grid[i], 1e-3, 1e-6);
+  g_print ("  probes after 900 steps in chunks of 300: largest error %.2g of the margin\n",
+           worst);
+}
+
+/* Divergence inside a fused launch is reported with the step-by-step run's message and step,
+ * and the run stops there (the kernel stops after the step that diverged). */
+static void
+check_divergence_like_cpu (const char *json, double lr, int chunk)
+{
+  GError *error = NULL, *want = NULL;
+  g_autoptr (NwSpec) spec = nw_spec_from_json (json, -1, &error);
+  g_autoptr (NwTrainer) c = NULL, d = NULL;
+  int done = 0;
+  NW_ASSERT_NO_ERROR (error);
+  spec->train.lr = lr;
+  c = nw_trainer_new (spec, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  for (int i = 0; i < 100 && want == NULL; i++)
+    nw_trainer_step (c, &want);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (want);
+  d = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  NW_ASSERT_NO_ERROR (error);
+  while (error == NULL && nw_trainer_get_step (d) < 100)
+    nw_trainer_steps (d, chunk, &done, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (error);
+  g_print ("  lr %g, chunks of %d: %s\n", lr, chunk, error->message);
+  CU_ASSERT (g_error_matches (error, NW_ERROR, NW_ERROR_DIVERGED));
+  CU_ASSERT_STRING_EQUAL (error->message, want->message);
+  CU_ASSERT_EQUAL (nw_trainer_get_step (d), nw_trainer_get_step (c));
+  g_error_free (error);
+  g_error_free (want);
+}
+
+static const char linear_json[] =
+  "{\"format\": \"neurowire-spec\", \"version\": 1, \"nodes\": ["
+  "{\"id\": \"input\", \"type\": \"input\"},"
+  "{\"id\": \"fc1\", \"type\": \"dense\", \"units\": 8, \"weight_init\": \"%s\", "
+  "\"weight_init_param\": %s},"
+  "{\"id\": \"fc2\", \"type\": \"dense\", \"units\": 1},"
+  "{\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"mse\"}],"
+  "\"data\": {\"kind\": \"xor\"},"
+  "\"training\": {\"optimizer\": \"sgd\", \"lr\": 0.1, \"batch_size\": 0, \"seed\": 1}}";
+
+static void
+test_fused_divergence (void)
+{
+  /* A linear net at lr 0.6: the loss grows a thousandfold by step 7 ("exploded"). */
+  g_autofree char *explode = g_strdup_printf (linear_json, "torch_default", "0");
+  /* Weights of 3e7: a loss of 5e15 at step 1, infinite at step 2 ("became infinite"). */
+  g_autofree char *overflow = g_strdup_printf (linear_json, "constant", "3e7");
+  check_divergence_like_cpu (explode, 0.6, 100);   /* step 7 inside the first launch */
+  check_divergence_like_cpu (explode, 0.6, 4);     /* ... inside the second chunk's */
+  check_divergence_like_cpu (overflow, 0.1, 100);  /* step 2, the first fused one */
+}
+
+/* The fused path's buffers (the plan's layer table and Adam constants, the trainer's
+ * per-step metrics) are released: a plan made and freed through the backend table leaves
+ * the count where it was, and a trainer that changes its batch size (a new plan) holds no
+ * more buffers than before. */
+static void
+test_fused_buffers (void)
+{
+  GError *error = NULL;
+  NwChainLayer layers[2] = {
+    { .in = 2, .out = 4, .w_off = 0, .bias = TRUE, .b_off = 12, .act = NW_ACT_TANH },
+    { .in = 4, .out = 1, .w_off = 8, .bias = TRUE, .b_off = 16, .act = NW_ACT_SIGMOID },
+  };
+  NwChainDesc desc = { 2, layers, NW_LOSS_BCE, 2, 1, 17, 12, 8 };
+  int before = dev->n_buffers;
+  NwChainPlan *plan = dev->ops->chain_plan_new (dev, &desc);
+  g_autoptr (NwSpec) spec = chain_spec ("2 dense:8 tanh dense:1 sigmoid bce", NW_DATA_XOR_CLOUD,
+                                        32, NW_OPT_ADAM, 0.01);
+  g_autoptr (NwTrainer) t = NULL;
+  NwBackend *b;
+  NwTrainSpec hp;
+  int held;
+
+  CU_ASSERT_PTR_NOT_NULL (plan);
+  CU_ASSERT (dev->n_buffers > before);
+  dev->ops->chain_plan_free (dev, plan);
+  CU_ASSERT_EQUAL (dev->n_buffers, before);
+  /* A chain too large for the kernel gets no plan, and no buffer. */
+  layers[0].out = layers[1].in = 100000;
+  layers[1].w_off = 200000;
+  layers[0].b_off = desc.n_weights = 300000;
+  layers[1].b_off = 400000;
+  desc.n_params = 400001;
+  CU_ASSERT_PTR_NULL (dev->ops->chain_plan_new (dev, &desc));
+  CU_ASSERT_EQUAL (dev->n_buffers, before);
+  assert_no_errors ();
+
+  t = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  NW_ASSERT_NO_ERROR (error);
+  b = nw_net_get_backend (nw_trainer_get_net (t));
+  nw_trainer_steps (t, 50, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  held = b->n_buffers;
+  hp = nw_trainer_get_spec (t)->train;
+  hp.batch_size = 20;
+  nw_trainer_set_hyper (t, &hp);
+  nw_trainer_steps (t, 50, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL (b->n_buffers, held);
 }
 
 /* ---- bad cases ---- */
@@ -1127,6 +1487,19 @@ static const NwTestCase run_cases[] = {
   { NULL, NULL },
 };
 
+static const NwTestCase fused_cases[] = {
+  { "xor_deep_sigmoid", test_fused_xor },
+  { "minibatch_epochs", test_fused_minibatch },
+  { "mse", test_fused_mse },
+  { "softmax_xent", test_fused_softmax_xent },
+  { "optimizers", test_fused_optimizers },
+  { "fallback", test_fused_fallback },
+  { "snapshot_probes", test_fused_snapshot },
+  { "divergence", test_fused_divergence },
+  { "buffers", test_fused_buffers },
+  { NULL, NULL },
+};
+
 static const NwTestCase bad_cases[] = {
   { "broken_kernel", test_broken_kernel },
   { "embedded_sources", test_embedded_sources },
@@ -1142,6 +1515,7 @@ static const NwTestSuite suites[] = {
   { "cl-memory", memory_cases },
   { "cl-compute", compute_cases },
   { "cl-runs", run_cases },
+  { "cl-fused", fused_cases },
   { "cl-errors", bad_cases },
   { NULL, NULL },
 };
