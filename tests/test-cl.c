@@ -32,6 +32,7 @@
 #include "nw-blas.h"
 #include "nw-cl-program.h"
 #include "nw-rng.h"
+#include "nw-runner.h"
 #include "nw-trainer.h"
 
 #include <math.h>
@@ -1266,6 +1267,85 @@ test_fused_buffers (void)
   CU_ASSERT_EQUAL (b->n_buffers, held);
 }
 
+/* The runner (the desktop program's trainer thread) on the fused path: it trains in chunks
+ * of about 2 ms, so snapshots keep coming while it plays, a pause takes effect within a few
+ * ms, and Step still advances exactly one step. */
+static NwSnapshot *
+take_within (NwRunner *r, int ms, gboolean want_playing, gint64 min_step, NwRunnerStatus *st)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      NwSnapshot *snap = NULL;
+      if (nw_runner_take (r, &snap, st))
+        {
+          if (snap != NULL && st->playing == want_playing && snap->step >= min_step)
+            return snap;
+          nw_snapshot_free (snap);
+          nw_runner_status_clear (st);
+        }
+      g_usleep (1000);
+    }
+  return NULL;
+}
+
+static void
+test_fused_runner (void)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
+  g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
+  const NwRunnerOptions options = { .publish_ms = 20, .grid_n = 16 };
+  NwTrainer *t;
+  NwRunner *r;
+  NwSnapshot *snap;
+  NwRunnerStatus st = { 0 };
+  gint64 t0, paused_at;
+  int snapshots = 0;
+  double pause_ms;
+
+  NW_ASSERT_NO_ERROR (error);
+  t = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  NW_ASSERT_NO_ERROR (error);
+  r = nw_runner_new (t, &options);
+  nw_runner_play (r);
+  snap = take_within (r, 10000, TRUE, 20000, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  /* Half a second of play: snapshots at about the requested rate. */
+  t0 = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - t0 < 500000)
+    if ((snap = take_within (r, 100, TRUE, 0, &st)) != NULL)
+      {
+        snapshots++;
+        CU_ASSERT (isfinite (snap->train_loss) && snap->n_layers == 10 && snap->grid_n == 16);
+        nw_snapshot_free (snap);
+        nw_runner_status_clear (&st);
+      }
+  t0 = g_get_monotonic_time ();
+  nw_runner_pause (r);
+  snap = take_within (r, 2000, FALSE, 0, &st);
+  pause_ms = (g_get_monotonic_time () - t0) / 1e3;
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  g_print ("  %d snapshots in 0.5 s of play (one per 20 ms asked), %.0f steps/s; paused "
+           "within %.1f ms, at step %" G_GINT64_FORMAT "\n", snapshots, st.steps_per_s,
+           pause_ms, snap->step);
+  CU_ASSERT (snapshots >= 5);
+  CU_ASSERT (pause_ms < 200);
+  CU_ASSERT_PTR_NULL (st.error);
+  paused_at = snap->step;
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  nw_runner_step (r);
+  snap = take_within (r, 2000, FALSE, paused_at + 1, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->step, paused_at + 1);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  nw_runner_free (r);
+}
+
 /* ---- bad cases ---- */
 
 static void
@@ -1497,6 +1577,7 @@ static const NwTestCase fused_cases[] = {
   { "snapshot_probes", test_fused_snapshot },
   { "divergence", test_fused_divergence },
   { "buffers", test_fused_buffers },
+  { "runner", test_fused_runner },
   { NULL, NULL },
 };
 
