@@ -4,6 +4,7 @@
 #include "nw-backend-cl-private.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- kernels ---- */
@@ -399,6 +400,19 @@ choose_tuning (ClBackend *cl, GError **error)
     t->lwg /= 2;
   while ((size_t) t->row_wg > d->max_work_group)
     t->row_wg /= 2;
+  /* For benchmarks: NW_CL_CHAIN_WG=N (a power of two) replaces chain.cl's work-group size. */
+  if (g_getenv ("NW_CL_CHAIN_WG") != NULL)
+    {
+      const char *env = g_getenv ("NW_CL_CHAIN_WG");
+      int wg = atoi (env);
+      if (wg < 1 || wg > 1024 || (wg & (wg - 1)) != 0)
+        {
+          g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
+                       "NW_CL_CHAIN_WG=\"%s\" is not a power of two in 1..1024", env);
+          return FALSE;
+        }
+      t->fwg = wg;
+    }
   while ((size_t) t->fwg > d->max_work_group)
     t->fwg /= 2;
   return TRUE;

@@ -1166,6 +1166,24 @@ test_fused_snapshot (void)
            worst);
 }
 
+/* GPUs run chain.cl with 256 work-items (its barriers and tree sums doing real work; on
+ * PoCL's CPU device it runs with one). The same kernel at that size, on this device, must
+ * give the same curves: NW_CL_CHAIN_WG sets it for backends made while it is set. */
+static void
+test_fused_wide_group (void)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
+  g_autoptr (NwSpec) xor = nw_spec_load (path, &error);
+  g_autoptr (NwSpec) mini = chain_spec ("2 dense:16 tanh dense:16 relu dense:2 softmax_xent",
+                                        NW_DATA_XOR_CLOUD, 48, NW_OPT_ADAM, 0.01);
+  NW_ASSERT_NO_ERROR (error);
+  g_setenv ("NW_CL_CHAIN_WG", "256", TRUE);
+  compare_chunked ("256 work-items, xor-deep-sigmoid", xor, 1000, 100, 1e-3, TRUE);
+  compare_chunked ("256 work-items, mini-batch softmax", mini, 300, 30, 1e-3, TRUE);
+  g_unsetenv ("NW_CL_CHAIN_WG");
+}
+
 /* Divergence inside a fused launch is reported with the step-by-step run's message and step,
  * and the run stops there (the kernel stops after the step that diverged). */
 static void
@@ -1574,6 +1592,7 @@ static const NwTestCase fused_cases[] = {
   { "softmax_xent", test_fused_softmax_xent },
   { "optimizers", test_fused_optimizers },
   { "fallback", test_fused_fallback },
+  { "wide_work_group", test_fused_wide_group },
   { "snapshot_probes", test_fused_snapshot },
   { "divergence", test_fused_divergence },
   { "buffers", test_fused_buffers },
