@@ -2,6 +2,7 @@
  * saves the weights. */
 #include "cli-common.h"
 #include "cli-json.h"
+#include "nw-backend-cl.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -251,9 +252,16 @@ print_header (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs)
   fflush (stdout);
 }
 
+/* What the training loop cost on an OpenCL device (for benchmarks): kernel launches and
+ * host-device synchronisations, per step. */
+typedef struct {
+  gboolean cl;
+  double   launches_per_step, syncs_per_step;
+} LoopCounts;
+
 static void
 print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double train_loss,
-            double train_acc, double test_loss, double test_acc)
+            double train_acc, double test_loss, double test_acc, const LoopCounts *counts)
 {
   NwBackend *backend = nw_net_get_backend (nw_trainer_get_net (t));
   double rate = seconds > 0 ? steps / seconds : NAN;
@@ -264,6 +272,11 @@ print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double
       nw_json_int (w, "epochs", nw_trainer_get_epoch (t));
       nw_json_double (w, "seconds", seconds);
       nw_json_double (w, "steps_per_s", rate);
+      if (counts->cl)
+        {
+          nw_json_double (w, "launches_per_step", counts->launches_per_step);
+          nw_json_double (w, "syncs_per_step", counts->syncs_per_step);
+        }
       nw_json_double (w, "train_loss", train_loss);
       nw_json_double (w, "train_acc", train_acc);
       nw_json_double (w, "test_loss", test_loss);
@@ -288,13 +301,15 @@ print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double
 /* The training loop and its reports; returns FALSE with `error` set. */
 static gboolean
 run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, gint64 *out_us,
-              GError **error)
+              LoopCounts *counts, GError **error)
 {
+  NwBackend *backend = nw_net_get_backend (nw_trainer_get_net (t));
+  NwClCounters before = { 0 }, after = { 0 };
   const NwSpec *spec = nw_trainer_get_spec (t);
   Report r = { o, digits (MAX (total, 1)),
                MAX (digits (total / MAX (nw_trainer_steps_per_epoch (t), 1)), 3) };
   gint64 log_every = MAX (spec->train.log_every, 1);
-  gint64 start = g_get_monotonic_time (), probe_us = 0;
+  gint64 start, probe_us = 0;
   gint64 last_step = 0, last_train_us = 0, epoch = nw_trainer_get_epoch (t);
   /* The epoch's training metrics: each snapshot's means (over the steps since the one before)
    * weighted by those steps. */
@@ -302,6 +317,10 @@ run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, 
   gint64 per_epoch = MAX (nw_trainer_steps_per_epoch (t), 1);
   double epoch_loss = 0, epoch_acc = 0;
 
+  counts->cl = nw_backend_is_cl (backend);
+  if (counts->cl)
+    nw_backend_cl_get_counters (backend, &before);
+  start = g_get_monotonic_time ();
   while (nw_trainer_get_step (t) < total)
     {
       gint64 step = nw_trainer_get_step (t), probe_start, train_us, chunk = total - step;
@@ -354,6 +373,13 @@ run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, 
       probe_us += g_get_monotonic_time () - probe_start;
     }
   *out_us = g_get_monotonic_time () - start - probe_us;
+  /* With progress reports, their probes are counted too. */
+  if (counts->cl)
+    {
+      nw_backend_cl_get_counters (backend, &after);
+      counts->launches_per_step = (double) (after.launches - before.launches) / MAX (total, 1);
+      counts->syncs_per_step = (double) (after.syncs - before.syncs) / MAX (total, 1);
+    }
   return TRUE;
 }
 
@@ -388,6 +414,7 @@ nw_cli_train (int argc, char **argv)
   gint64 total, train_us = 0;
   gboolean by_epochs;
   double train_loss = NAN, train_acc = NAN, test_loss = NAN, test_acc = NAN;
+  LoopCounts counts = { 0 };
 
   if (!nw_cli_parse_options ("train",
                              "Trains the network a spec describes on the spec's data, printing progress\n"
@@ -429,7 +456,7 @@ nw_cli_train (int argc, char **argv)
 
   if (!o.quiet && !o.json)
     print_header (&o, t, total, by_epochs);
-  if (!run_training (&o, t, total, by_epochs, &train_us, &error))
+  if (!run_training (&o, t, total, by_epochs, &train_us, &counts, &error))
     goto fail;
   if (!nw_trainer_evaluate (t, FALSE, &train_loss, &train_acc, &error))
     goto fail;
@@ -439,7 +466,7 @@ nw_cli_train (int argc, char **argv)
   if (o.save_path != NULL && !nw_net_save_weights (nw_trainer_get_net (t), o.save_path, &error))
     goto fail;
   print_done (&o, t, nw_trainer_get_step (t), train_us * 1e-6, train_loss, train_acc, test_loss,
-              test_acc);
+              test_acc, &counts);
   goto out;
 
 fail:
