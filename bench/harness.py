@@ -42,6 +42,8 @@ KEEP_MARKER = "<!-- bench/run.sh --report rewrites everything above this line an
 TARGETS = {
     "xor": ">= 50x faster",
     "mnist": "<= 0.55 of PyTorch's time",
+    "xor_cl": ">= 5x faster",
+    "mnist_cl": "<= 1.0 of PyTorch's time (no slower)",
     "latency": "<= 10 us",
     "memory": "<= 3x dataset (%.1f MB)" % (RSS_LIMIT / 1e6),
 }
@@ -232,14 +234,22 @@ def one_pass(a, coretype):
     }
     for name in a.only.split(","):
         nw_argv, th_argv = benches[name]
+        # --cl: the same training on the OpenCL backend too, interleaved with the same runs.
+        cl_argv = nw_argv + ["--backend", "cl"] if a.cl and name in ("xor", "mnist") else None
         res["cmds"][name + "_nw"] = pre + (cli or "build-bench/app/neurowire-cli") + " " + " ".join(nw_argv)
-        nw_runs, th_runs = [], {t: [] for t in threads}
+        if cl_argv:
+            res["cmds"][name + "_nw_cl"] = pre + (cli or "build-bench/app/neurowire-cli") + " " + " ".join(cl_argv)
+        nw_runs, cl_runs, th_runs = [], [], {t: [] for t in threads}
         for r in range(a.runs):
             log("%s: %s run %d/%d" % (coretype, name, r + 1, a.runs))
             nw_runs.append(nw(nw_argv))
+            if cl_argv:
+                cl_runs.append(nw(cl_argv))
             for t in threads:
                 th_runs[t].append(th(t, th_argv))
         res[name] = {"nw": nw_runs, "torch": th_runs}
+        if cl_argv:
+            res[name]["nw_cl"] = cl_runs
         for t in threads:
             res["cmds"]["%s_torch_t%d" % (name, t)] = pre + "%s %s --threads %d %s" % (
                 PY, TORCH_REF, t, " ".join(th_argv))
@@ -300,6 +310,33 @@ def summarize(res, threads):
                          fmt(median_of(res["xor"]["nw"], "steps_per_s"), "%.0f"),
                          fmt(median_of(res["xor"]["nw"], "train_loss"), "%.3g"),
                          fmt(median_of(res["xor"]["torch"][t], "train_loss") if t else None, "%.3g")))
+    if "xor" in res and "nw_cl" in res["xor"]:
+        cl_s = median_of(res["xor"]["nw_cl"], "seconds")
+        best, t, cell, allt = torch_cell("xor", "%.3f s")
+        ratio = best / cl_s if best and cl_s else None
+        rows.append(["1c. XOR as 1., on the OpenCL backend (PoCL here) (train loop)",
+                     fmt(cl_s, "%.4f s"), cell, fmt(ratio, "%.1fx faster"), TARGETS["xor_cl"],
+                     verdict(None if ratio is None else ratio >= 5)])
+        notes.append("XOR on OpenCL: steps/s %s, per step %s kernel launches and %s host-device "
+                     "syncs (training loop), final loss %s; device: %s" % (
+                         fmt(median_of(res["xor"]["nw_cl"], "steps_per_s"), "%.0f"),
+                         fmt(median_of(res["xor"]["nw_cl"], "launches_per_step"), "%.4f"),
+                         fmt(median_of(res["xor"]["nw_cl"], "syncs_per_step"), "%.4f"),
+                         fmt(median_of(res["xor"]["nw_cl"], "train_loss"), "%.3g"),
+                         next((r["backend"] for r in res["xor"]["nw_cl"] if r), "n/a")))
+    if "mnist" in res and "nw_cl" in res["mnist"]:
+        cl_s = median_of(res["mnist"]["nw_cl"], "seconds")
+        best, t, cell, allt = torch_cell("mnist", "%.3f s")
+        ratio = cl_s / best if best and cl_s else None
+        rows.append(["2c. MNIST as 2., on the OpenCL backend (PoCL here) (train loop)",
+                     fmt(cl_s, "%.3f s"), cell, fmt(ratio, "%.3f of PyTorch"), TARGETS["mnist_cl"],
+                     verdict(None if ratio is None else ratio <= 1.0)])
+        notes.append("MNIST on OpenCL: steps/s %s, per step %s kernel launches and %s host-device "
+                     "syncs (training loop), test acc %s" % (
+                         fmt(median_of(res["mnist"]["nw_cl"], "steps_per_s"), "%.0f"),
+                         fmt(median_of(res["mnist"]["nw_cl"], "launches_per_step"), "%.2f"),
+                         fmt(median_of(res["mnist"]["nw_cl"], "syncs_per_step"), "%.2f"),
+                         fmt(median_of(res["mnist"]["nw_cl"], "test_acc"), "%.4f")))
     if "mnist" in res:
         nw_s = median_of(res["mnist"]["nw"], "seconds")
         best, t, cell, allt = torch_cell("mnist", "%.3f s")
@@ -411,6 +448,8 @@ def main():
     p.add_argument("--torch-threads", default=str(os.cpu_count() or 1),
                    help="comma list of torch.set_num_threads values; the faster one is compared")
     p.add_argument("--only", default="xor,mnist,latency")
+    p.add_argument("--cl", action="store_true",
+                   help="also time xor and mnist with neurowire-cli --backend cl (OpenCL)")
     p.add_argument("--report", default=None, help="write this Markdown report")
     p.add_argument("--json-out", default=None, help="write all raw results here")
     p.add_argument("--command", default=None, help="the command line to quote in the report")
@@ -425,6 +464,7 @@ def main():
         started = datetime.datetime.fromisoformat(saved["started"])
         info, raw = saved["machine"], saved["passes"]
         a.runs, threads, a.command = saved["runs"], saved["torch_threads"], saved["command"]
+        a.cl = saved.get("cl", False)
         for res in raw:   # JSON turned the thread-count keys into strings
             for b in ("xor", "mnist", "latency"):
                 if b in res:
@@ -464,7 +504,7 @@ def main():
     if a.json_out:
         with open(a.json_out, "w") as f:
             json.dump({"started": started.isoformat(), "command": a.command, "runs": a.runs,
-                       "torch_threads": threads, "machine": info,
+                       "torch_threads": threads, "cl": a.cl, "machine": info,
                        "passes": [r for r, *_ in passes]}, f, indent=1)
     if a.report:
         write_report(a, started, info, passes, threads)

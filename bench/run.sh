@@ -3,7 +3,7 @@
 # python3-torch), same data and settings, medians of 3 runs, ratios against the targets.
 #
 #   bench/run.sh [--report] [--runs N] [--coretype LIST | --both] [--torch-threads LIST]
-#                [--only xor,mnist,latency] [--torch-only] [--no-build]
+#                [--only xor,mnist,latency] [--cl] [--torch-only] [--no-build]
 #
 #   --report         also rewrite bench/REPORT.md (machine, versions, table, commands)
 #   --runs N         runs per measurement, the median is reported (default 3)
@@ -15,6 +15,8 @@
 #   --torch-threads LIST  torch.set_num_threads values to run (default: the core count,
 #                    then 1); the table compares Neurowire with the faster of them
 #   --only LIST      a subset of xor,mnist,latency (mnist includes the memory figure)
+#   --cl             also time xor and mnist on the OpenCL backend (neurowire-cli --backend
+#                    cl; PoCL on a machine without a GPU), against the same PyTorch runs
 #   --torch-only     run the PyTorch side only (no build, no neurowire-cli)
 #   --no-build       use build-bench/ as it is
 #
@@ -26,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cmdline="bench/run.sh${*:+ $*}"
 
-report=0 runs=3 coretype=env torch_only=0 build=1 only=xor,mnist,latency
+report=0 runs=3 coretype=env torch_only=0 build=1 only=xor,mnist,latency cl=0
 ncores=$(nproc)
 torch_threads="$ncores"
 [ "$ncores" != 1 ] && torch_threads="$ncores,1"
@@ -39,8 +41,9 @@ while [ $# -gt 0 ]; do
     --torch-threads) torch_threads="$2"; shift ;;
     --only) only="$2"; shift ;;
     --torch-only) torch_only=1 ;;
+    --cl) cl=1 ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -97,4 +100,5 @@ say "torch.set_num_threads values: $torch_threads (cores: $ncores)"
 args=(--sgemm "$PWD/$sgemm" --runs "$runs" --coretype "$coretype" --torch-threads "$torch_threads"
       --only "$only" --json-out "$bdir/bench-results.json" --command "$cmdline")
 [ "$report" = 1 ] && args+=(--report bench/REPORT.md)
+[ "$cl" = 1 ] && args+=(--cl)
 exec /usr/bin/python3 bench/harness.py "${cli_args[@]}" "${args[@]}"
