@@ -1166,6 +1166,64 @@ test_fused_snapshot (void)
            worst);
 }
 
+/* New hyperparameters between chunks, as the desktop program sends them: another optimizer
+ * (its state starts afresh, Adam's step count from 1), another batch size (a new plan, the
+ * epoch's remaining rows in a fresh order), another learning rate. The CPU takes the same
+ * changes at the same steps, one step at a time. */
+static void
+test_fused_hyper_change (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = chain_spec ("2 dense:12 tanh dense:12 sigmoid dense:1 sigmoid bce",
+                                        NW_DATA_XOR_CLOUD, 0, NW_OPT_SGD, 0.5);
+  g_autoptr (NwTrainer) c = nw_trainer_new (spec, NULL, NULL, &error);
+  g_autoptr (NwTrainer) d = NULL;
+  double lc, ld, worst = 0;
+  NW_ASSERT_NO_ERROR (error);
+  d = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  NW_ASSERT_NO_ERROR (error);
+  for (int phase = 0; phase < 4; phase++)
+    {
+      NwTrainSpec hp = nw_trainer_get_spec (c)->train;
+      if (phase == 1)
+        {
+          hp.optimizer = NW_OPT_ADAM;
+          hp.lr = 0.01;
+          hp.batch_size = 25;
+        }
+      else if (phase == 2)
+        hp.lr = 0.003;
+      else if (phase == 3)
+        {
+          hp.optimizer = NW_OPT_MOMENTUM;
+          hp.momentum = 0.9;
+          hp.lr = 0.05;
+          hp.batch_size = 0;
+        }
+      nw_trainer_set_hyper (c, &hp);
+      nw_trainer_set_hyper (d, &hp);
+      for (int i = 0; i < 77; i++)
+        nw_trainer_step (c, &error);
+      NW_ASSERT_NO_ERROR (error);
+      nw_trainer_steps (d, 77, NULL, &error);
+      NW_ASSERT_NO_ERROR (error);
+      CU_ASSERT_EQUAL (nw_trainer_get_epoch (c), nw_trainer_get_epoch (d));
+      {
+        g_autoptr (NwSnapshot) sc = nw_trainer_snapshot (c, FALSE, 0, &error);
+        g_autoptr (NwSnapshot) sd = nw_trainer_snapshot (d, FALSE, 0, &error);
+        NW_ASSERT_NO_ERROR (error);
+        worst = MAX (worst, fabs (sd->train_loss - sc->train_loss) / sc->train_loss);
+        NW_ASSERT_CLOSE (sd->train_loss, sc->train_loss, 1e-3, 0);
+      }
+    }
+  nw_trainer_evaluate (c, TRUE, &lc, NULL, &error);
+  nw_trainer_evaluate (d, TRUE, &ld, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  NW_ASSERT_CLOSE (ld, lc, 1e-3, 0);
+  g_print ("  four settings, 77 steps each: largest relative difference %.2g (margin 1e-3); "
+           "test loss %.6g (CPU) / %.6g (OpenCL)\n", worst, lc, ld);
+}
+
 /* GPUs run chain.cl with 256 work-items (its barriers and tree sums doing real work; on
  * PoCL's CPU device it runs with one). The same kernel at that size, on this device, must
  * give the same curves: NW_CL_CHAIN_WG sets it for backends made while it is set. */
@@ -1592,6 +1650,7 @@ static const NwTestCase fused_cases[] = {
   { "softmax_xent", test_fused_softmax_xent },
   { "optimizers", test_fused_optimizers },
   { "fallback", test_fused_fallback },
+  { "hyper_change", test_fused_hyper_change },
   { "wide_work_group", test_fused_wide_group },
   { "snapshot_probes", test_fused_snapshot },
   { "divergence", test_fused_divergence },
