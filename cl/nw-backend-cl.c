@@ -326,7 +326,12 @@ cl_destroy (NwBackend *self)
  * vectors of the device's preferred width (16 accumulators, AVX-512's 32 registers), 2 x 4
  * work-groups (32 x 64 tiles), one K panel of 512 (see gemm.cl), small work-groups elsewhere
  * too (PoCL runs a work-group as loops on one core). GPUs: 4-wide, 8 x 4 per work-item,
- * 64 x 64 tiles, partial sums kept in registers, 256-wide reductions. */
+ * 64 x 64 tiles, partial sums kept in registers, 256-wide reductions.
+ * chain.cl (the fused path) on PoCL: one work-item (1, 8, 16, 32 and 64 measured within
+ * noise of each other), and only for steps of at most 32k multiply-adds: a 2-W-W-1 ReLU
+ * chain ran fused against per-operation at 0.14 / 0.17 s per 1000 steps at 30k, 0.31 / 0.24
+ * at 112k (bench/README-cl.md). GPUs: 256 work-items, up to what local memory holds (not
+ * timed on a GPU yet). */
 static gboolean
 choose_tuning (ClBackend *cl, GError **error)
 {
@@ -354,7 +359,7 @@ choose_tuning (ClBackend *cl, GError **error)
       .cw = 16, .rs = 4, .rwg = 64, .lwg = 64,
       .row_wg = 64, .ew1 = 64, .ew2x = 16, .ew2y = 4,
       .small_gemm_macs = 64 * 1024,
-      .fwg = 1, .chain_max_macs = 64 * 1024,
+      .fwg = 1, .chain_max_macs = 32 * 1024,
     };
   /* For benchmarks (bench/cl_gemm.c): NW_CL_GEMM_TUNING="VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]]"
    * replaces the tiled kernel's tiling. */
