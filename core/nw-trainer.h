@@ -71,12 +71,15 @@ int         nw_trainer_steps_per_epoch (NwTrainer *trainer);
  * diverged (NW_ERROR_DIVERGED: the message says what happened and at which step). */
 gboolean    nw_trainer_step         (NwTrainer *trainer, GError **error);
 
-/* Up to `max_steps` steps, as many calls of nw_trainer_step would run them (same batches,
- * epochs, metrics and divergence messages), but where the backend has a fused path for
- * this network (small dense chains on OpenCL), the steps before the last run many to a
- * launch, with one read of their metrics per launch. The last step always runs on its own,
- * so a snapshot taken after this sees the buffers of a normal step. `done` (may be NULL)
- * receives the steps taken, also on failure (the step that diverged included). */
+/* `max_steps` steps (fewer only on failure), as that many calls of nw_trainer_step would run
+ * them: same batches, epochs, metrics and divergence messages. Where the backend has a fused
+ * path for this network (small dense chains on OpenCL), the steps before the last run many
+ * to a launch (a launch never crosses the end of a mini-batch epoch), with one read of their
+ * metrics per launch. The last step, and the first after a snapshot, run on their own, so a
+ * snapshot taken after this sees the buffers of a normal step. Keep `max_steps` to what
+ * should run between two looks at the caller's own state: the call does not return early.
+ * `done` (may be NULL) receives the steps taken, also on failure (the step that diverged
+ * included). */
 gboolean    nw_trainer_steps        (NwTrainer *trainer, int max_steps, int *done,
                                      GError **error);
 
