@@ -24,6 +24,13 @@ struct _NwDigitPad
 
   cairo_surface_t *surface;       /* A8, size x size: the ink as coverage */
   float           *ink;           /* size x size grey levels, kept in step with `surface` */
+
+  /* The strokes as drawn on screen, cached at the widget's resolution so that a motion
+   * event draws one new segment, not every stroke again. */
+  cairo_surface_t *view;          /* A8, view_px x view_px device pixels */
+  int              view_px, view_scale_factor;
+  guint            view_stroke, view_point;   /* the next point not yet in `view` */
+  gboolean         view_dirty;    /* rebuild from all strokes (undo, clear) */
 };
 
 G_DEFINE_FINAL_TYPE (NwDigitPad, nw_digit_pad, GTK_TYPE_WIDGET)
@@ -122,6 +129,7 @@ static void
 rebuild_ink (NwDigitPad *self)
 {
   cairo_t *cr = cairo_create (self->surface);
+  self->view_dirty = TRUE;
   cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
   cairo_paint (cr);
   cairo_destroy (cr);
@@ -345,6 +353,52 @@ nw_digit_pad_to_canvas (NwDigitPad *self, int width, int height, double px, doub
   return *x >= 0 && *y >= 0 && *x <= self->size && *y <= self->size;
 }
 
+/* Draws what the view cache lacks: everything after a resize, an undo or a clear, otherwise
+ * the segments added since the last draw. */
+static void
+update_view (NwDigitPad *self, double side, double scale)
+{
+  int sf = MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
+  int px = (int) ceil (side * sf);
+  cairo_t *cr;
+
+  if (self->view == NULL || px != self->view_px || sf != self->view_scale_factor || self->view_dirty)
+    {
+      g_clear_pointer (&self->view, cairo_surface_destroy);
+      self->view = cairo_image_surface_create (CAIRO_FORMAT_A8, px, px);
+      cairo_surface_set_device_scale (self->view, sf, sf);
+      self->view_px = px;
+      self->view_scale_factor = sf;
+      self->view_stroke = 0;
+      self->view_point = 0;
+      self->view_dirty = FALSE;
+    }
+  if (self->strokes->len == 0)
+    return;
+  cr = cairo_create (self->view);
+  cairo_scale (cr, scale, scale);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_source_rgba (cr, 0, 0, 0, 1);
+  for (guint i = self->view_stroke; i < self->strokes->len; i++)
+    {
+      GArray *stroke = g_ptr_array_index (self->strokes, i);
+      const PadPoint *p = (const PadPoint *) stroke->data;
+      guint first = i == self->view_stroke ? self->view_point : 0;
+      if (first == 0 && stroke->len > 0)
+        {
+          /* A stroke not started in the cache: whole, as one path where it can be. */
+          draw_stroke (cr, stroke);
+          continue;
+        }
+      for (guint j = first; j < stroke->len; j++)
+        stroke_segment (cr, &p[j - 1], &p[j]);
+    }
+  cairo_destroy (cr);
+  self->view_stroke = self->strokes->len - 1;
+  self->view_point = ((GArray *) g_ptr_array_index (self->strokes, self->view_stroke))->len;
+}
+
 void
 nw_digit_pad_draw (NwDigitPad *self, cairo_t *cr, int width, int height)
 {
@@ -385,17 +439,14 @@ nw_digit_pad_draw (NwDigitPad *self, cairo_t *cr, int width, int height)
       return;
     }
 
-  /* The strokes as vectors at the widget's scale: the same geometry as the ink canvas. */
+  /* The strokes, from the cache at the widget's resolution (the same geometry as the ink
+   * canvas, scaled), brought up to date first. */
+  update_view (self, side, s);
   cairo_save (cr);
   nw_plot_round_rect (cr, x0 + 1, y0 + 1, side - 2, side - 2, FRAME_RADIUS);
   cairo_clip (cr);
-  cairo_translate (cr, x0, y0);
-  cairo_scale (cr, s, s);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   nw_plot_rgb (cr, 0x1a1c1e, 1.0);
-  for (guint i = 0; i < self->strokes->len; i++)
-    draw_stroke (cr, g_ptr_array_index (self->strokes, i));
+  cairo_mask_surface (cr, self->view, x0, y0);
   cairo_restore (cr);
 }
 
@@ -518,6 +569,7 @@ nw_digit_pad_finalize (GObject *object)
   NwDigitPad *self = NW_DIGIT_PAD (object);
   g_clear_pointer (&self->strokes, g_ptr_array_unref);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
+  g_clear_pointer (&self->view, cairo_surface_destroy);
   g_clear_pointer (&self->ink, g_free);
   G_OBJECT_CLASS (nw_digit_pad_parent_class)->finalize (object);
 }

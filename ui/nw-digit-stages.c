@@ -26,7 +26,9 @@ grey_surface (const float *pixels, int w, int h, int stride)
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
   guint8 *data;
   int sstride;
-  double ir = ((INK_RGB >> 16) & 0xff), ig = ((INK_RGB >> 8) & 0xff), ib = (INK_RGB & 0xff);
+  /* Paper 255 down to the ink's channel, in integer steps: this runs on every stroke update
+   * for a few thousand pixels. */
+  int ir = 255 - ((INK_RGB >> 16) & 0xff), ig = 255 - ((INK_RGB >> 8) & 0xff), ib = 255 - (INK_RGB & 0xff);
   cairo_surface_flush (s);
   data = cairo_image_surface_get_data (s);
   sstride = cairo_image_surface_get_stride (s);
@@ -35,10 +37,11 @@ grey_surface (const float *pixels, int w, int h, int stride)
       guint32 *row = (guint32 *) (data + (gsize) y * sstride);
       for (int x = 0; x < w; x++)
         {
-          double v = CLAMP (pixels[(gsize) y * stride + x], 0.0f, 1.0f);
-          guint32 r = (guint32) lround (255 + (ir - 255) * v);
-          guint32 g = (guint32) lround (255 + (ig - 255) * v);
-          guint32 b = (guint32) lround (255 + (ib - 255) * v);
+          float f = pixels[(gsize) y * stride + x];
+          int v = f > 0.0f ? (f < 1.0f ? (int) (f * 256.0f) : 256) : 0;   /* 0..256 */
+          guint32 r = (guint32) (255 - ((ir * v + 128) >> 8));
+          guint32 g = (guint32) (255 - ((ig * v + 128) >> 8));
+          guint32 b = (guint32) (255 - ((ib * v + 128) >> 8));
           row[x] = 0xff000000u | (r << 16) | (g << 8) | b;
         }
     }
@@ -94,10 +97,24 @@ nw_digit_stages_view_draw (NwDigitStagesView *self, cairo_t *cr, int width, int 
   tile_frame (cr, x, y, side);
   if (ready)
     {
-      cairo_surface_t *s = grey_surface (st->crop, st->box_w, st->box_h, st->box_w);
       double inner = side - 8, scale = inner / MAX (st->box_w, st->box_h);
       double ox = x + 4 + (inner - st->box_w * scale) / 2, oy = y + 4 + (inner - st->box_h * scale) / 2;
-      paint_image (cr, s, ox, oy, scale, FALSE);
+      cairo_surface_t *s;
+      if (scale < 1)
+        {
+          /* Shrink with the preprocessing's own area averaging, then paint 1:1: cheaper than
+           * cairo's good filter on a large crop, and the same look. */
+          int tw = MAX (1, (int) lround (st->box_w * scale)), th = MAX (1, (int) lround (st->box_h * scale));
+          g_autofree float *small = g_new (float, (gsize) tw * th);
+          nw_digit_resample (st->crop, st->box_w, st->box_h, st->box_w, small, tw, th, tw);
+          s = grey_surface (small, tw, th, tw);
+          paint_image (cr, s, round (ox), round (oy), 1.0, TRUE);
+        }
+      else
+        {
+          s = grey_surface (st->crop, st->box_w, st->box_h, st->box_w);
+          paint_image (cr, s, ox, oy, scale, FALSE);
+        }
       cairo_surface_destroy (s);
       /* The box's edge, dashed. */
       cairo_save (cr);

@@ -126,6 +126,14 @@ architecture (NwDigitModel *model)
 
 /* ---- live reading -------------------------------------------------------------------------- */
 
+/* Labels re-measure (and the window re-lays out) on every text change: skip equal text. */
+static void
+set_label (GtkLabel *label, const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
 static void
 set_prediction (NwMnistPanel *self, int prediction)
 {
@@ -197,7 +205,7 @@ read_pad (NwMnistPanel *self)
       const char *message = self->model == NULL ? "No model yet"
                             : empty ? "Draw a digit" : "Nothing to read";
       nw_prob_bars_set_nothing (self->prob_bars, message);
-      gtk_label_set_text (self->prediction_label, message);
+      set_label (self->prediction_label, message);
       if (self->model != NULL)
         show_layers (self, FALSE);
       set_prediction (self, -1);
@@ -216,7 +224,7 @@ read_pad (NwMnistPanel *self)
   set_prediction (self, nw_prob_bars_get_top_class (self->prob_bars));
   g_snprintf (text, sizeof text, "%s (%.0f%%)", class_name (self, self->prediction),
               100.0 * self->probs[self->prediction]);
-  gtk_label_set_text (self->prediction_label, text);
+  set_label (self->prediction_label, text);
 }
 
 static void
