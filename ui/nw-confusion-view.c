@@ -156,8 +156,12 @@ nw_confusion_view_draw (NwConfusionView *self, cairo_t *cr, int width, int heigh
         cairo_fill (cr);
         if (count > 0 && cell >= 14)
           {
+            double pt = text_pt;
             short_count (count, buf, sizeof buf);
-            nw_plot_text (cr, buf, cx + (cell - 1) / 2, cy + (cell - 1) / 2, 0.5, 0.5, text_pt,
+            /* Four digits (MNIST's 1135 ones) must fit the cell too. */
+            while (pt > 5.0 && nw_plot_text_width (cr, buf, pt, t == p) > cell - 4)
+              pt -= 0.5;
+            nw_plot_text (cr, buf, cx + (cell - 1) / 2, cy + (cell - 1) / 2, 0.5, 0.5, pt,
                           k > 0.55 ? NW_COLOUR_PAPER : NW_COLOUR_INK, t == p);
           }
       }

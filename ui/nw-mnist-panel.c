@@ -239,6 +239,7 @@ typedef struct {
   NwDigitModel *model;     /* the worker's own copy */
   TestSplit    *test;      /* a reference */
   guint         generation;
+  GWeakRef      panel;     /* the task does not keep the panel alive */
 } EvalJob;
 
 static void
@@ -246,6 +247,7 @@ eval_job_free (EvalJob *job)
 {
   nw_digit_model_free (job->model);
   test_split_unref (job->test);
+  g_weak_ref_clear (&job->panel);
   g_free (job);
 }
 
@@ -339,14 +341,15 @@ show_gallery (NwMnistPanel *self)
 static void
 on_eval_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  NwMnistPanel *self = NW_MNIST_PANEL (source);
   EvalJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (NwMnistPanel) self = g_weak_ref_get (&job->panel);
   g_autoptr (GError) error = NULL;
   NwDigitEvaluation *eval = g_task_propagate_pointer (G_TASK (result), &error);
   char text[96];
 
-  /* A result for an older model or data, or for a panel being torn down, is dropped. */
-  if (job->generation != self->eval_generation || self->confusion_view == NULL)
+  /* A result for a panel that is gone or being torn down, or for an older model or data, is
+   * dropped. */
+  if (self == NULL || job->generation != self->eval_generation || self->confusion_view == NULL)
     {
       nw_digit_evaluation_free (eval);
       return;
@@ -411,8 +414,9 @@ start_evaluation (NwMnistPanel *self)
     }
   job->test = g_atomic_rc_box_acquire (self->test);
   job->generation = self->eval_generation;
+  g_weak_ref_init (&job->panel, self);
   self->eval_cancel = g_cancellable_new ();
-  task = g_task_new (self, self->eval_cancel, on_eval_done, NULL);
+  task = g_task_new (NULL, self->eval_cancel, on_eval_done, NULL);
   g_task_set_source_tag (task, start_evaluation);
   g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
   g_task_run_in_thread (task, eval_thread);
@@ -750,12 +754,20 @@ nw_mnist_panel_is_evaluating (NwMnistPanel *self)
   return self->eval_cancel != NULL;
 }
 
-GtkWidget *nw_mnist_panel_get_pad (NwMnistPanel *self) { return GTK_WIDGET (self->pad); }
-GtkWidget *nw_mnist_panel_get_prob_bars (NwMnistPanel *self) { return GTK_WIDGET (self->prob_bars); }
-GtkWidget *nw_mnist_panel_get_stages_view (NwMnistPanel *self) { return GTK_WIDGET (self->stages_view); }
-GtkWidget *nw_mnist_panel_get_layer_strip (NwMnistPanel *self) { return GTK_WIDGET (self->layer_strip); }
-GtkWidget *nw_mnist_panel_get_confusion_view (NwMnistPanel *self) { return GTK_WIDGET (self->confusion_view); }
-GtkWidget *nw_mnist_panel_get_gallery (NwMnistPanel *self) { return GTK_WIDGET (self->gallery); }
+#define PART_GETTER(name, field) \
+  GtkWidget * \
+  nw_mnist_panel_get_##name (NwMnistPanel *self) \
+  { \
+    g_return_val_if_fail (NW_IS_MNIST_PANEL (self), NULL); \
+    return GTK_WIDGET (self->field); \
+  }
+PART_GETTER (pad, pad)
+PART_GETTER (prob_bars, prob_bars)
+PART_GETTER (stages_view, stages_view)
+PART_GETTER (layer_strip, layer_strip)
+PART_GETTER (confusion_view, confusion_view)
+PART_GETTER (gallery, gallery)
+#undef PART_GETTER
 
 /* ---- actions and signals from the children ------------------------------------------------- */
 
