@@ -33,6 +33,7 @@ typedef struct {
   GArray       *screen_ms;     /* stroke update -> frame painted */
   GArray       *layout_ms;     /* of that: GTK's layout phase */
   GArray       *paint_ms;      /* of that: GTK's paint phase (snapshot and render) */
+  GArray       *present_ms;    /* of that: from the end of paint to after-paint */
   gint64        t_update_end, t_layout_end, t_paint_end;
   int           n_events;
   int           done_events;
@@ -146,12 +147,19 @@ on_after_paint (GdkFrameClock *clock, Bench *b)
     {
       double ms = (g_get_monotonic_time () - b->t_event) / 1000.0;
       g_array_append_val (b->screen_ms, ms);
-      if (b->t_layout_end != 0 && b->t_paint_end != 0)
+      /* Layout runs only in frames where a size may have changed (a label's text). */
+      if (b->t_layout_end != 0)
         {
           double l = (b->t_layout_end - b->t_update_end) / 1000.0;
-          double p = (b->t_paint_end - b->t_layout_end) / 1000.0;
           g_array_append_val (b->layout_ms, l);
+        }
+      if (b->t_paint_end != 0)
+        {
+          gint64 from = b->t_layout_end != 0 ? b->t_layout_end : b->t_update_end;
+          double p = (b->t_paint_end - from) / 1000.0;
+          double q = (g_get_monotonic_time () - b->t_paint_end) / 1000.0;
           g_array_append_val (b->paint_ms, p);
+          g_array_append_val (b->present_ms, q);
         }
       b->t_event = 0;
     }
@@ -315,12 +323,28 @@ main (int argc, char **argv)
       fprintf (stderr, "digit_latency: %s\n", error->message);
       return 1;
     }
+  /* DIGIT_LATENCY_HIDE=strip,stages,bars,pad: hide those views (their cards) to see what each
+   * costs a frame. */
+  {
+    const char *hide = g_getenv ("DIGIT_LATENCY_HIDE");
+    NwMnistPanel *mp = NW_MNIST_PANEL (b.panel);
+    struct { const char *name; GtkWidget *w; } parts[] = {
+      { "strip", nw_mnist_panel_get_layer_strip (mp) },
+      { "stages", nw_mnist_panel_get_stages_view (mp) },
+      { "bars", nw_mnist_panel_get_prob_bars (mp) },
+      { "pad", nw_mnist_panel_get_pad (mp) },
+    };
+    for (guint i = 0; hide != NULL && i < G_N_ELEMENTS (parts); i++)
+      if (strstr (hide, parts[i].name) != NULL)
+        gtk_widget_set_visible (gtk_widget_get_parent (parts[i].w), FALSE);
+  }
   gtk_window_present (GTK_WINDOW (window));
 
   b.update_ms = g_array_new (FALSE, FALSE, sizeof (double));
   b.screen_ms = g_array_new (FALSE, FALSE, sizeof (double));
   b.layout_ms = g_array_new (FALSE, FALSE, sizeof (double));
   b.paint_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  b.present_ms = g_array_new (FALSE, FALSE, sizeof (double));
   b.loop = g_main_loop_new (NULL, FALSE);
   gtk_widget_realize (window);
   clock = gtk_widget_get_frame_clock (window);
@@ -335,8 +359,9 @@ main (int argc, char **argv)
           gtk_widget_get_height (b.panel), b.done_events);
   report ("stroke update -> bars queued (update)", b.update_ms);
   report ("stroke update -> frame painted (on screen)", b.screen_ms);
-  report ("  of which GTK layout", b.layout_ms);
+  report ("  of which GTK layout (frames that had one)", b.layout_ms);
   report ("  of which GTK paint (snapshot + render)", b.paint_ms);
+  report ("  of which end of frame (to after-paint)", b.present_ms);
   if (g_getenv ("DIGIT_LATENCY_GUI_ONLY") == NULL)
   {
     const float *ink = nw_digit_pad_get_ink (b.pad, &size);
@@ -347,6 +372,7 @@ main (int argc, char **argv)
   g_array_unref (b.screen_ms);
   g_array_unref (b.layout_ms);
   g_array_unref (b.paint_ms);
+  g_array_unref (b.present_ms);
   g_main_loop_unref (b.loop);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

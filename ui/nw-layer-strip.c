@@ -113,18 +113,41 @@ nw_layer_strip_draw (NwLayerStrip *self, cairo_t *cr, int width, int height)
       nw_plot_text (cr, detail, width, y + 2, 1.0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
       y += CAPTION_H;
 
-      /* The cells, with a hairline between them when they are big enough to need it. */
-      for (int u = 0; u < l->width; u++)
-        {
-          double cx = (u % cols) * cell, cy = y + (u / cols) * cell, r, g, b;
-          if (self->has_values)
-            value_rgb (l->values[u], l->scale, &r, &g, &b);
-          else
-            r = g = b = 0.965;
-          cairo_set_source_rgb (cr, r, g, b);
-          cairo_rectangle (cr, cx, cy, cell > 4 ? cell - 1 : cell, cell > 4 ? cell - 1 : cell);
-          cairo_fill (cr);
-        }
+      /* The cells as one image, written pixel by pixel and painted once: hundreds of small
+       * fills would be replayed one by one on every frame while the user draws. A white line
+       * separates cells big enough to need it. */
+      {
+        int c = (int) cell, iw = cols * c, ih = rows * c, stride;
+        cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, iw, ih);
+        guint8 *data;
+        cairo_surface_flush (img);
+        data = cairo_image_surface_get_data (img);
+        stride = cairo_image_surface_get_stride (img);
+        for (int py = 0; py < ih; py++)
+          memset (data + (gsize) py * stride, 0xff, (gsize) iw * 4);
+        for (int u = 0; u < l->width; u++)
+          {
+            double r, g, b;
+            guint32 px;
+            int x0 = (u % cols) * c, y0 = (u / cols) * c, inner = c > 4 ? c - 1 : c;
+            if (self->has_values)
+              value_rgb (l->values[u], l->scale, &r, &g, &b);
+            else
+              r = g = b = 0.965;
+            px = 0xff000000u | ((guint32) (r * 255 + 0.5) << 16) | ((guint32) (g * 255 + 0.5) << 8)
+                 | (guint32) (b * 255 + 0.5);
+            for (int py = y0; py < y0 + inner; py++)
+              {
+                guint32 *row = (guint32 *) (data + (gsize) py * stride);
+                for (int px_ = x0; px_ < x0 + inner; px_++)
+                  row[px_] = px;
+              }
+          }
+        cairo_surface_mark_dirty (img);
+        cairo_set_source_surface (cr, img, 0, y);
+        cairo_paint (cr);
+        cairo_surface_destroy (img);
+      }
       nw_plot_rgb (cr, NW_COLOUR_INK, 0.15);
       cairo_set_line_width (cr, 1.0);
       cairo_rectangle (cr, -0.5, y - 0.5, cols * cell, rows * cell);

@@ -222,8 +222,13 @@ read_pad (NwMnistPanel *self)
   nw_prob_bars_set_probabilities (self->prob_bars, self->probs, N_CLASSES);
   show_layers (self, TRUE);
   set_prediction (self, nw_prob_bars_get_top_class (self->prob_bars));
-  g_snprintf (text, sizeof text, "%s (%.0f%%)", class_name (self, self->prediction),
-              100.0 * self->probs[self->prediction]);
+  /* The class and a word for the confidence (the bars give the numbers): this label's text,
+   * and so the window's layout, changes only when the reading does, not on every stroke. */
+  {
+    float p = self->probs[self->prediction];
+    g_snprintf (text, sizeof text, "%s \u00b7 %s", class_name (self, self->prediction),
+                p >= 0.9f ? "sure" : p >= 0.6f ? "likely" : "unsure");
+  }
   set_label (self->prediction_label, text);
 }
 

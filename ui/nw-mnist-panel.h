@@ -60,7 +60,9 @@
  * Keyboard: Ctrl+Z undoes a stroke, Delete clears the pad, Ctrl+Return adds the drawing to the
  * training set. Every control has an accessible name ("Clear pad", "Undo stroke", "Stroke
  * width", "Add to training set", "Label for the drawn digit", ...); the prediction is also a
- * label named "Prediction" whose text is "7 (93%)" or "Nothing to read". */
+ * label named "Prediction" whose text is the class and a word for the confidence ("7 · sure"
+ * at 90% or more, "7 · likely" from 60%, "7 · unsure" below) or why there is none ("Nothing to
+ * read", "Draw a digit", "No model yet"); the numbers are in the bars and their description. */
 #pragma once
 
 #include <gtk/gtk.h>

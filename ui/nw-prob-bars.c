@@ -246,7 +246,9 @@ nw_prob_bars_draw (NwProbBars *self, cairo_t *cr, int width, int height)
           nw_plot_rgb (cr, top ? BAR_COLOUR : BAR_MUTED, 1.0);
           cairo_fill (cr);
         }
-      if (self->n > 0)
+      /* Shares under half a percent stay blank: the eye goes to the ones that count (and
+       * there is less text to lay out on every stroke). */
+      if (self->n > 0 && (p >= 0.005 || top))
         {
           format_percent (p, pct, sizeof pct);
           nw_plot_text (cr, pct, bar_x + bar_w + 4, y + row_h / 2, 0.0, 0.5, text_pt,
