@@ -156,13 +156,17 @@ nw_confusion_view_draw (NwConfusionView *self, cairo_t *cr, int width, int heigh
         cairo_fill (cr);
         if (count > 0 && cell >= 14)
           {
-            double pt = text_pt;
+            double pt = text_pt, tw;
+            gboolean bold;
             short_count (count, buf, sizeof buf);
-            /* Four digits (MNIST's 1135 ones) must fit the cell too. */
-            while (pt > 5.0 && nw_plot_text_width (cr, buf, pt, t == p) > cell - 4)
-              pt -= 0.5;
+            /* Four digits (MNIST's 1135 ones) must fit the cell too: regular weight, then
+             * smaller if need be. */
+            bold = t == p && strlen (buf) < 4;
+            tw = nw_plot_text_width (cr, buf, pt, bold);
+            if (tw > cell - 2)
+              pt = MAX (5.0, pt * (cell - 2) / tw);
             nw_plot_text (cr, buf, cx + (cell - 1) / 2, cy + (cell - 1) / 2, 0.5, 0.5, pt,
-                          k > 0.55 ? NW_COLOUR_PAPER : NW_COLOUR_INK, t == p);
+                          k > 0.55 ? NW_COLOUR_PAPER : NW_COLOUR_INK, bold);
           }
       }
   /* Grid frame. */
