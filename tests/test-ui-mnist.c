@@ -168,6 +168,21 @@ count_up (int *counter)
   (*counter)++;
 }
 
+/* The first GtkLabel under `widget` showing exactly `text`, or NULL. */
+static GtkWidget *
+find_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Hand-made models                                                                             */
 
@@ -482,6 +497,17 @@ test_known_weights_read (void)
   CU_ASSERT_EQUAL (nw_mnist_panel_get_prediction (mp), -1);
   nw_digit_pad_add_stroke (panel_pad (panel), horizontal, 3);
   CU_ASSERT_EQUAL (nw_mnist_panel_get_prediction (mp), 4);
+  CU_ASSERT_PTR_NOT_NULL (find_label (panel, "4 \u00b7 sure"));
+
+  /* Fashion-MNIST test data brings its class names: class 4 is a coat. */
+  {
+    g_autoptr (NwDataset) ds = g_new0 (NwDataset, 1);
+    ds->name = g_strdup ("fashion_mnist");
+    nw_mnist_panel_set_test_data (mp, ds);
+    CU_ASSERT_PTR_NOT_NULL (find_label (panel, "Coat \u00b7 sure"));
+    nw_mnist_panel_set_class_names (mp, NULL);
+    CU_ASSERT_PTR_NOT_NULL (find_label (panel, "4 \u00b7 sure"));
+  }
 }
 
 static void
