@@ -1,78 +1,11 @@
 /* nw-mnist-panel.c: the MNIST view: pad -> preprocessing -> the panel's own model -> bars and
- * strips on every stroke update; the test split evaluated in a GTask worker on a copy of the
- * model. API and threading: nw-mnist-panel.h. */
-#include "nw-mnist-panel.h"
-
-#include "nw-confusion-view.h"
-#include "nw-digit-gallery.h"
-#include "nw-digit-model.h"
-#include "nw-digit-pad.h"
-#include "nw-digit-stages.h"
-#include "nw-layer-strip.h"
-#include "nw-prob-bars.h"
+ * strips on every stroke update; the model, the data, the progress. The test-set evaluation is
+ * in nw-mnist-panel-eval.c, the user's digits in nw-mnist-panel-digits.c. API and threading:
+ * nw-mnist-panel.h. */
+#include "nw-mnist-panel-private.h"
 
 #include <math.h>
 #include <string.h>
-
-#define N_CLASSES NW_DIGIT_MODEL_CLASSES
-
-/* The panel's copy of a test split, shared read-only with the evaluation worker. */
-typedef struct {
-  int     n;
-  float  *x;        /* n x 784 */
-  guint8 *labels;
-} TestSplit;
-
-struct _NwMnistPanel
-{
-  GtkWidget          parent_instance;
-
-  /* template children */
-  GtkWidget         *scroller;
-  NwDigitPad        *pad;
-  GtkScale          *width_scale;
-  GtkLabel          *prediction_label;
-  GtkLabel          *model_label;
-  NwProbBars        *prob_bars;
-  NwDigitStagesView *stages_view;
-  NwLayerStrip      *layer_strip;
-  GtkLabel          *user_count_label;
-  GtkDropDown       *label_dropdown;
-  GtkCheckButton    *mix_check;
-  GtkLabel          *set_status_label;
-  GtkLabel          *epoch_label;
-  GtkProgressBar    *epoch_progress;
-  GtkFlowBox        *accuracy_list;
-  GtkSpinner        *eval_spinner;
-  GtkLabel          *eval_label;
-  NwConfusionView   *confusion_view;
-  GtkLabel          *gallery_label;
-  GtkWidget         *gallery_all_button;
-  NwDigitGallery    *gallery;
-  GtkLabel          *selected_label;
-  NwProbBars        *gallery_bars;
-
-  /* the reading */
-  NwDigitModel      *model;
-  NwDigitStages     *stages;
-  float              probs[N_CLASSES];
-  float             *hidden;            /* the model's hidden total */
-  int                prediction;        /* -1: nothing */
-
-  /* the test set and its evaluation */
-  TestSplit         *test;              /* g_atomic_rc_box, shared with the worker */
-  char              *data_message;
-  GCancellable      *eval_cancel;
-  guint              eval_generation;
-  NwDigitEvaluation *eval;              /* the result shown */
-  int                filter_true, filter_pred;   /* gallery restricted to one cell, or -1 */
-  guint             *gallery_index;     /* test rows of the gallery's digits */
-
-  char              *class_names[N_CLASSES];
-  NwDigitSet        *digits;
-  int                last_listed_epoch;
-  int                can_add, can_edit;   /* action states last set (-1: unknown) */
-};
 
 G_DEFINE_FINAL_TYPE (NwMnistPanel, nw_mnist_panel, GTK_TYPE_WIDGET)
 
@@ -87,21 +20,8 @@ static guint signals[N_SIGNALS];
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
-static void
-test_split_clear (TestSplit *t)
-{
-  g_free (t->x);
-  g_free (t->labels);
-}
-
-static void
-test_split_unref (TestSplit *t)
-{
-  g_atomic_rc_box_release_full (t, (GDestroyNotify) test_split_clear);
-}
-
-static const char *
-class_name (NwMnistPanel *self, int c)
+const char *
+nw_mnist_panel_class_name (NwMnistPanel *self, int c)
 {
   static const char *const digits[N_CLASSES] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
   if (c < 0 || c >= N_CLASSES)
@@ -226,7 +146,7 @@ read_pad (NwMnistPanel *self)
    * and so the window's layout, changes only when the reading does, not on every stroke. */
   {
     float p = self->probs[self->prediction];
-    g_snprintf (text, sizeof text, "%s \u00b7 %s", class_name (self, self->prediction),
+    g_snprintf (text, sizeof text, "%s \u00b7 %s", nw_mnist_panel_class_name (self, self->prediction),
                 p >= 0.9f ? "sure" : p >= 0.6f ? "likely" : "unsure");
   }
   set_label (self->prediction_label, text);
@@ -236,200 +156,6 @@ static void
 on_pad_changed (NwDigitPad *pad, NwMnistPanel *self)
 {
   read_pad (self);
-}
-
-/* ---- evaluation of the test split ---------------------------------------------------------- */
-
-typedef struct {
-  NwDigitModel *model;     /* the worker's own copy */
-  TestSplit    *test;      /* a reference */
-  guint         generation;
-  GWeakRef      panel;     /* the task does not keep the panel alive */
-} EvalJob;
-
-static void
-eval_job_free (EvalJob *job)
-{
-  nw_digit_model_free (job->model);
-  test_split_unref (job->test);
-  g_weak_ref_clear (&job->panel);
-  g_free (job);
-}
-
-static void
-eval_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  EvalJob *job = data;
-  GError *error = NULL;
-  NwSplit split = { 0 };
-  NwDigitEvaluation *eval;
-
-  split.n = job->test->n;
-  split.d = NW_DIGIT_PIXELS;
-  split.k = N_CLASSES;
-  split.x = job->test->x;
-  split.labels = job->test->labels;
-  eval = nw_digit_model_evaluate (job->model, &split, NW_MNIST_PANEL_MAX_GALLERY, cancellable,
-                                  &error);
-  if (eval == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, eval, (GDestroyNotify) nw_digit_evaluation_free);
-}
-
-static void
-set_evaluating (NwMnistPanel *self, gboolean on)
-{
-  if (gtk_widget_get_visible (GTK_WIDGET (self->eval_spinner)) == on)
-    return;
-  gtk_widget_set_visible (GTK_WIDGET (self->eval_spinner), on);
-  gtk_spinner_set_spinning (self->eval_spinner, on);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVALUATING]);
-}
-
-/* The gallery: the evaluation's mistakes, or one confusion cell's. */
-static void
-show_gallery (NwMnistPanel *self)
-{
-  GArray *m;
-  g_autofree float *images = NULL;
-  g_autofree guint8 *truth = NULL, *guess = NULL;
-  g_autofree float *probs = NULL;
-  guint n = 0;
-  char text[128];
-
-  g_clear_pointer (&self->gallery_index, g_free);
-  nw_prob_bars_set_nothing (self->gallery_bars, "No digit selected");
-  nw_prob_bars_set_true_class (self->gallery_bars, -1);
-  gtk_label_set_text (self->selected_label, "Click a digit to see what the network thought");
-  if (self->eval == NULL || self->test == NULL)
-    {
-      nw_digit_gallery_set_digits (self->gallery, 0, NULL, NULL, NULL, NULL, 0);
-      gtk_widget_set_visible (self->gallery_all_button, FALSE);
-      return;
-    }
-  m = self->eval->mistakes;
-  images = g_new (float, (gsize) MAX (m->len, 1) * NW_DIGIT_PIXELS);
-  truth = g_new (guint8, MAX (m->len, 1));
-  guess = g_new (guint8, MAX (m->len, 1));
-  probs = g_new (float, (gsize) MAX (m->len, 1) * N_CLASSES);
-  self->gallery_index = g_new (guint, MAX (m->len, 1));
-  for (guint i = 0; i < m->len; i++)
-    {
-      const NwDigitMistake *k = &g_array_index (m, NwDigitMistake, i);
-      if (self->filter_true >= 0 && (k->truth != self->filter_true || k->predicted != self->filter_pred))
-        continue;
-      memcpy (images + (gsize) n * NW_DIGIT_PIXELS, self->test->x + (gsize) k->index * NW_DIGIT_PIXELS,
-              sizeof (float) * NW_DIGIT_PIXELS);
-      truth[n] = k->truth;
-      guess[n] = k->predicted;
-      memcpy (probs + (gsize) n * N_CLASSES, k->probs, sizeof k->probs);
-      self->gallery_index[n] = k->index;
-      n++;
-    }
-  nw_digit_gallery_set_digits (self->gallery, n, images, truth, guess, probs, N_CLASSES);
-  if (self->filter_true >= 0)
-    {
-      g_snprintf (text, sizeof text, "%s read as %s: %u digit%s", class_name (self, self->filter_true),
-                  class_name (self, self->filter_pred), n, n == 1 ? "" : "s");
-      nw_digit_gallery_set_message (self->gallery, "None in this cell among the most confident mistakes");
-    }
-  else if (self->eval->n_mistakes > m->len)
-    g_snprintf (text, sizeof text, "the %u most confident of %u mistakes", m->len,
-                self->eval->n_mistakes);
-  else
-    g_snprintf (text, sizeof text, "%u mistakes, most confident first", m->len);
-  gtk_label_set_text (self->gallery_label, text);
-  gtk_widget_set_visible (self->gallery_all_button, self->filter_true >= 0);
-}
-
-static void
-on_eval_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  EvalJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (NwMnistPanel) self = g_weak_ref_get (&job->panel);
-  g_autoptr (GError) error = NULL;
-  NwDigitEvaluation *eval = g_task_propagate_pointer (G_TASK (result), &error);
-  char text[96];
-
-  /* A result for a panel that is gone or being torn down, or for an older model or data, is
-   * dropped. */
-  if (self == NULL || job->generation != self->eval_generation || self->confusion_view == NULL)
-    {
-      nw_digit_evaluation_free (eval);
-      return;
-    }
-  set_evaluating (self, FALSE);
-  g_clear_object (&self->eval_cancel);
-  if (eval == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          nw_confusion_view_set_message (self->confusion_view, error->message);
-          gtk_label_set_text (self->eval_label, "evaluation failed");
-        }
-      return;
-    }
-  g_clear_pointer (&self->eval, nw_digit_evaluation_free);
-  self->eval = eval;
-  self->filter_true = self->filter_pred = -1;
-  nw_confusion_view_set_counts (self->confusion_view, N_CLASSES, eval->counts);
-  g_snprintf (text, sizeof text, "%.2f%% of %u test digits right",
-              eval->n > 0 ? 100.0 * eval->correct / eval->n : 0.0, eval->n);
-  gtk_label_set_text (self->eval_label, text);
-  show_gallery (self);
-  g_signal_emit (self, signals[SIGNAL_EVALUATION_DONE], 0);
-}
-
-/* Starts evaluating the test split with the current model, cancelling any run under way. */
-static void
-start_evaluation (NwMnistPanel *self)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
-  EvalJob *job;
-
-  self->eval_generation++;
-  if (self->eval_cancel != NULL)
-    {
-      g_cancellable_cancel (self->eval_cancel);
-      g_clear_object (&self->eval_cancel);
-    }
-  g_clear_pointer (&self->eval, nw_digit_evaluation_free);
-  self->filter_true = self->filter_pred = -1;
-  if (self->data_message != NULL || self->test == NULL || self->model == NULL)
-    {
-      const char *why = self->data_message != NULL ? self->data_message
-                        : self->test == NULL ? "No test data" : "No model yet";
-      set_evaluating (self, FALSE);
-      nw_confusion_view_set_message (self->confusion_view, why);
-      nw_digit_gallery_set_message (self->gallery, why);
-      gtk_label_set_text (self->eval_label, "test set");
-      gtk_label_set_text (self->gallery_label, "most confident mistakes first");
-      show_gallery (self);
-      return;
-    }
-  job = g_new0 (EvalJob, 1);
-  job->model = nw_digit_model_copy (self->model, &error);
-  if (job->model == NULL)
-    {
-      g_free (job);
-      nw_confusion_view_set_message (self->confusion_view, error->message);
-      return;
-    }
-  job->test = g_atomic_rc_box_acquire (self->test);
-  job->generation = self->eval_generation;
-  g_weak_ref_init (&job->panel, self);
-  self->eval_cancel = g_cancellable_new ();
-  task = g_task_new (NULL, self->eval_cancel, on_eval_done, NULL);
-  g_task_set_source_tag (task, start_evaluation);
-  g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
-  g_task_run_in_thread (task, eval_thread);
-  set_evaluating (self, TRUE);
-  nw_confusion_view_set_message (self->confusion_view, "Reading the test set…");
-  nw_digit_gallery_set_message (self->gallery, "Reading the test set…");
-  gtk_label_set_text (self->eval_label, "evaluating…");
-  show_gallery (self);
 }
 
 /* ---- the model ----------------------------------------------------------------------------- */
@@ -464,7 +190,7 @@ install_model (NwMnistPanel *self, NwDigitModel *model)
   if (!had)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MODEL]);
   g_signal_emit (self, signals[SIGNAL_MODEL_CHANGED], 0);
-  start_evaluation (self);
+  nw_mnist_panel_evaluate (self);
 }
 
 gboolean
@@ -520,7 +246,7 @@ nw_mnist_panel_clear_model (NwMnistPanel *self)
   show_layers (self, FALSE);
   read_pad (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MODEL]);
-  start_evaluation (self);
+  nw_mnist_panel_evaluate (self);
 }
 
 gboolean
@@ -546,7 +272,7 @@ apply_class_names (NwMnistPanel *self)
   g_autoptr (GtkStringList) list = NULL;
   guint selected = gtk_drop_down_get_selected (self->label_dropdown);
   for (int c = 0; c < N_CLASSES; c++)
-    names[c] = class_name (self, c);
+    names[c] = nw_mnist_panel_class_name (self, c);
   nw_prob_bars_set_class_names (self->prob_bars, names, N_CLASSES);
   nw_prob_bars_set_class_names (self->gallery_bars, names, N_CLASSES);
   nw_confusion_view_set_class_names (self->confusion_view, names, N_CLASSES);
@@ -575,7 +301,7 @@ void
 nw_mnist_panel_set_test_data (NwMnistPanel *self, const NwDataset *ds)
 {
   g_return_if_fail (NW_IS_MNIST_PANEL (self));
-  g_clear_pointer (&self->test, test_split_unref);
+  g_clear_pointer (&self->test, nw_mnist_panel_test_split_unref);
   if (ds != NULL && ds->test.n > 0 && ds->test.d == NW_DIGIT_PIXELS && ds->test.labels != NULL)
     {
       TestSplit *t = g_atomic_rc_box_new0 (TestSplit);
@@ -588,7 +314,7 @@ nw_mnist_panel_set_test_data (NwMnistPanel *self, const NwDataset *ds)
     nw_mnist_panel_set_class_names (self, nw_data_class_names (NW_DATA_FASHION_MNIST));
   else if (ds != NULL)
     nw_mnist_panel_set_class_names (self, NULL);
-  start_evaluation (self);
+  nw_mnist_panel_evaluate (self);
 }
 
 void
@@ -599,7 +325,7 @@ nw_mnist_panel_set_data_message (NwMnistPanel *self, const char *message)
     return;
   g_free (self->data_message);
   self->data_message = g_strdup (message);
-  start_evaluation (self);
+  nw_mnist_panel_evaluate (self);
 }
 
 /* ---- progress ------------------------------------------------------------------------------ */
@@ -639,94 +365,6 @@ nw_mnist_panel_reset_progress (NwMnistPanel *self)
   gtk_progress_bar_set_fraction (self->epoch_progress, 0);
   gtk_progress_bar_set_text (self->epoch_progress, "\u2013");
   gtk_label_set_text (self->epoch_label, "not started");
-}
-
-/* ---- the user's digits --------------------------------------------------------------------- */
-
-static void
-set_status (NwMnistPanel *self, const char *text, gboolean is_error)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->set_status_label), text != NULL);
-  gtk_label_set_text (self->set_status_label, text != NULL ? text : "");
-  if (is_error)
-    gtk_widget_add_css_class (GTK_WIDGET (self->set_status_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->set_status_label), "error");
-}
-
-void
-nw_mnist_panel_digit_set_changed (NwMnistPanel *self)
-{
-  guint n, counts[N_CLASSES];
-  char text[64];
-  g_return_if_fail (NW_IS_MNIST_PANEL (self));
-  n = nw_digit_set_get_n (self->digits);
-  nw_digit_set_count_labels (self->digits, counts);
-  if (n == 0)
-    g_strlcpy (text, "none yet", sizeof text);
-  else
-    g_snprintf (text, sizeof text, "%u digit%s", n, n == 1 ? "" : "s");
-  gtk_label_set_text (self->user_count_label, text);
-  if (n > 0)
-    {
-      GString *tip = g_string_new ("By label:");
-      for (int c = 0; c < N_CLASSES; c++)
-        g_string_append_printf (tip, " %s\u00d7%u", class_name (self, c), counts[c]);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_count_label), tip->str);
-      g_string_free (tip, TRUE);
-    }
-  else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_count_label), NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.save-set", n > 0);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_USER_DIGITS]);
-  g_signal_emit (self, signals[SIGNAL_DIGIT_SET_CHANGED], 0);
-}
-
-NwDigitSet *
-nw_mnist_panel_get_digit_set (NwMnistPanel *self)
-{
-  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), NULL);
-  return self->digits;
-}
-
-gboolean
-nw_mnist_panel_add_drawing (NwMnistPanel *self, int label)
-{
-  char text[96];
-  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
-  g_return_val_if_fail (label >= 0 && label < N_CLASSES, FALSE);
-  if (self->stages->status != NW_DIGIT_READABLE)
-    return FALSE;
-  nw_digit_set_add (self->digits, self->stages->image, label);
-  g_snprintf (text, sizeof text, "Added a %s.", class_name (self, label));
-  set_status (self, text, FALSE);
-  nw_digit_pad_clear (self->pad);
-  nw_mnist_panel_digit_set_changed (self);
-  return TRUE;
-}
-
-gboolean
-nw_mnist_panel_save_digit_set (NwMnistPanel *self, const char *path, GError **error)
-{
-  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
-  return nw_digit_set_save (self->digits, path, error);
-}
-
-gboolean
-nw_mnist_panel_load_digit_set (NwMnistPanel *self, const char *path, GError **error)
-{
-  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
-  if (!nw_digit_set_load (self->digits, path, error))
-    return FALSE;
-  nw_mnist_panel_digit_set_changed (self);
-  return TRUE;
-}
-
-gboolean
-nw_mnist_panel_get_mix_user_digits (NwMnistPanel *self)
-{
-  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
-  return gtk_check_button_get_active (self->mix_check);
 }
 
 /* ---- accessors ----------------------------------------------------------------------------- */
@@ -798,127 +436,19 @@ action_add (GtkWidget *widget, const char *name, GVariant *param)
 static void
 action_gallery_all (GtkWidget *widget, const char *name, GVariant *param)
 {
-  NwMnistPanel *self = NW_MNIST_PANEL (widget);
-  self->filter_true = self->filter_pred = -1;
-  show_gallery (self);
-}
-
-typedef void (*PathChosen) (NwMnistPanel *self, const char *path);
-
-static void
-on_chooser_response (GtkNativeDialog *dialog, int response, NwMnistPanel *self)
-{
-  PathChosen done = (PathChosen) g_object_get_data (G_OBJECT (dialog), "nw-done");
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      if (path != NULL)
-        done (self, path);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-static void
-choose_path (NwMnistPanel *self, const char *title, GtkFileChooserAction action,
-             const char *suggested, PathChosen done)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                 action, NULL, NULL);
-  GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "Digit sets (*.nwdigits)");
-  gtk_file_filter_add_pattern (filter, "*.nwdigits");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  if (suggested != NULL)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data (G_OBJECT (chooser), "nw-done", (gpointer) done);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-save_chosen (NwMnistPanel *self, const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *base = g_path_get_basename (path);
-  char text[256];
-  if (!nw_mnist_panel_save_digit_set (self, path, &error))
-    set_status (self, error->message, TRUE);
-  else
-    {
-      g_snprintf (text, sizeof text, "Saved %u digits to %s.", nw_digit_set_get_n (self->digits), base);
-      set_status (self, text, FALSE);
-    }
-}
-
-static void
-load_chosen (NwMnistPanel *self, const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *base = g_path_get_basename (path);
-  char text[256];
-  if (!nw_mnist_panel_load_digit_set (self, path, &error))
-    set_status (self, error->message, TRUE);
-  else
-    {
-      g_snprintf (text, sizeof text, "Loaded %u digits from %s.", nw_digit_set_get_n (self->digits), base);
-      set_status (self, text, FALSE);
-    }
+  nw_mnist_panel_show_all_mistakes (NW_MNIST_PANEL (widget));
 }
 
 static void
 action_save_set (GtkWidget *widget, const char *name, GVariant *param)
 {
-  choose_path (NW_MNIST_PANEL (widget), "Save Digit Set", GTK_FILE_CHOOSER_ACTION_SAVE,
-               "my-digits.nwdigits", save_chosen);
+  nw_mnist_panel_choose_digit_set_file (NW_MNIST_PANEL (widget), TRUE);
 }
 
 static void
 action_load_set (GtkWidget *widget, const char *name, GVariant *param)
 {
-  choose_path (NW_MNIST_PANEL (widget), "Load Digit Set", GTK_FILE_CHOOSER_ACTION_OPEN, NULL,
-               load_chosen);
-}
-
-static void
-on_cell_activated (NwConfusionView *view, int t, int p, NwMnistPanel *self)
-{
-  if (t == p)
-    self->filter_true = self->filter_pred = -1;
-  else
-    {
-      self->filter_true = t;
-      self->filter_pred = p;
-    }
-  show_gallery (self);
-}
-
-static void
-on_gallery_selected (NwDigitGallery *gallery, GParamSpec *pspec, NwMnistPanel *self)
-{
-  int i = nw_digit_gallery_get_selected (gallery);
-  const float *p;
-  char text[160];
-  if (i < 0 || (p = nw_digit_gallery_get_probabilities (gallery, (guint) i)) == NULL)
-    {
-      nw_prob_bars_set_nothing (self->gallery_bars, "No digit selected");
-      nw_prob_bars_set_true_class (self->gallery_bars, -1);
-      return;
-    }
-  nw_prob_bars_set_probabilities (self->gallery_bars, p, N_CLASSES);
-  nw_prob_bars_set_true_class (self->gallery_bars, nw_digit_gallery_get_true_label (gallery, (guint) i));
-  g_snprintf (text, sizeof text, "Test digit #%u: a %s, read as %s (%.0f%%)",
-              self->gallery_index != NULL ? self->gallery_index[i] : (guint) i,
-              class_name (self, nw_digit_gallery_get_true_label (gallery, (guint) i)),
-              class_name (self, nw_digit_gallery_get_predicted (gallery, (guint) i)),
-              100.0 * p[nw_digit_gallery_get_predicted (gallery, (guint) i)]);
-  gtk_label_set_text (self->selected_label, text);
+  nw_mnist_panel_choose_digit_set_file (NW_MNIST_PANEL (widget), FALSE);
 }
 
 static void
@@ -956,7 +486,7 @@ nw_mnist_panel_finalize (GObject *object)
   g_clear_pointer (&self->model, nw_digit_model_free);
   g_clear_pointer (&self->stages, nw_digit_stages_free);
   g_clear_pointer (&self->hidden, g_free);
-  g_clear_pointer (&self->test, test_split_unref);
+  g_clear_pointer (&self->test, nw_mnist_panel_test_split_unref);
   g_clear_pointer (&self->data_message, g_free);
   g_clear_pointer (&self->eval, nw_digit_evaluation_free);
   g_clear_pointer (&self->gallery_index, g_free);
@@ -1107,8 +637,7 @@ nw_mnist_panel_init (NwMnistPanel *self)
   g_signal_connect (self->pad, "changed", G_CALLBACK (on_pad_changed), self);
   g_signal_connect (self->width_scale, "value-changed", G_CALLBACK (on_width_changed), self);
   g_signal_connect (self->mix_check, "notify::active", G_CALLBACK (on_mix_toggled), self);
-  g_signal_connect (self->confusion_view, "cell-activated", G_CALLBACK (on_cell_activated), self);
-  g_signal_connect (self->gallery, "notify::selected", G_CALLBACK (on_gallery_selected), self);
+  nw_mnist_panel_eval_init (self);
   nw_digit_pad_set_stroke_width (self->pad, gtk_range_get_value (GTK_RANGE (self->width_scale)));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -1117,7 +646,7 @@ nw_mnist_panel_init (NwMnistPanel *self)
   nw_mnist_panel_digit_set_changed (self);
   show_layers (self, FALSE);
   read_pad (self);
-  start_evaluation (self);
+  nw_mnist_panel_evaluate (self);
 }
 
 GtkWidget *
