@@ -117,6 +117,7 @@ draw_point (NwDataKind kind, NwRng *rng, int label, double *px, double *py)
     case NW_DATA_XOR:
     case NW_DATA_CSV:
     case NW_DATA_MNIST:
+    case NW_DATA_FASHION_MNIST:
     case NW_N_DATA_KINDS:
     default:
       g_assert_not_reached ();
@@ -138,6 +139,7 @@ is_generated_kind (NwDataKind kind)
     case NW_DATA_XOR:
     case NW_DATA_CSV:
     case NW_DATA_MNIST:
+    case NW_DATA_FASHION_MNIST:
     case NW_N_DATA_KINDS:
     default:
       return FALSE;

@@ -1,4 +1,5 @@
-/* nw-data-idx.c: IDX files (MNIST, Fashion-MNIST), read through a GMappedFile.
+/* nw-data-idx.c: IDX files (MNIST, Fashion-MNIST), read through a GMappedFile, or inflated in
+ * memory when gzip-compressed (Debian's dataset-fashion-mnist ships *-ubyte.gz).
  *
  * IDX (yann.lecun.com/exdb/mnist): a big-endian header, magic 0x00000803 for images (unsigned
  * bytes, 3 dimensions: n, rows, cols) or 0x00000801 for labels (1 dimension: n), then the
@@ -7,6 +8,7 @@
  * asking for gigabytes. */
 #include "nw-data.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 #define IDX_IMAGES_MAGIC   0x00000803u
@@ -31,17 +33,100 @@ read_be32 (const guint8 *p)
   return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | (guint32) p[3];
 }
 
-/* Maps `path`; on failure sets an NW_ERROR_IO naming it. */
-static GMappedFile *
-map_file (const char *path, const char *file, GError **error)
+#define GZIP_MAX_OUTPUT ((gsize) 1 << 32)   /* 4 GiB: more than any IDX file we load */
+
+static gboolean
+is_gzip (const guint8 *data, gsize length)
 {
-  GError *local = NULL;
-  GMappedFile *mapped;
+  return length >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+}
+
+/* Inflates a whole gzip file held in memory. The trailer's ISIZE (the length mod 2^32) sizes
+ * the buffer; the output grows if it lied. */
+static GBytes *
+gunzip (const guint8 *data, gsize length, const char *file, GError **error)
+{
+  g_autoptr (GConverter) z = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+  gsize hint = length >= 18 ? (gsize) data[length - 4] | ((gsize) data[length - 3] << 8)
+                              | ((gsize) data[length - 2] << 16) | ((gsize) data[length - 1] << 24)
+                            : 0;
+  gsize cap = MAX (hint + 1, (gsize) 4096), out_len = 0, in_off = 0;
+  guint8 *out = g_try_malloc (cap);
+
+  if (out == NULL)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
+                   "%s: cannot allocate %" G_GSIZE_FORMAT " bytes to inflate it", file, cap);
+      return NULL;
+    }
+  for (;;)
+    {
+      g_autoptr (GError) local = NULL;
+      gsize read = 0, written = 0;
+      GConverterResult r;
+
+      if (out_len == cap)
+        {
+          guint8 *grown;
+          if (cap >= GZIP_MAX_OUTPUT || (grown = g_try_realloc (out, cap * 2)) == NULL)
+            {
+              g_free (out);
+              g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
+                           "%s: inflates to more than %" G_GSIZE_FORMAT " bytes", file, cap);
+              return NULL;
+            }
+          out = grown;
+          cap *= 2;
+        }
+      r = g_converter_convert (z, data + in_off, length - in_off, out + out_len, cap - out_len,
+                               G_CONVERTER_INPUT_AT_END, &read, &written, &local);
+      if (r == G_CONVERTER_ERROR)
+        {
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+            {
+              out_len = cap;   /* grow and go on */
+              continue;
+            }
+          g_free (out);
+          g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: damaged gzip data: %s", file,
+                       local->message);
+          return NULL;
+        }
+      in_off += read;
+      out_len += written;
+      if (r == G_CONVERTER_FINISHED)
+        break;
+      if (read == 0 && written == 0 && in_off >= length)
+        {
+          g_free (out);
+          g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: truncated gzip data", file);
+          return NULL;
+        }
+    }
+  return g_bytes_new_take (out, out_len);
+}
+
+/* The bytes of an IDX file: mapped as it is, or inflated when it is gzip-compressed (by its
+ * first bytes, whatever its name). A missing `path` whose `path`.gz exists reads that.
+ * On failure sets an NW_ERROR_IO naming the file. */
+static GBytes *
+read_idx_bytes (const char *path, const char *file, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autofree char *gz = NULL;
+  const guint8 *data;
+  gsize length;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: no such file", file);
-      return NULL;
+      gz = g_strconcat (path, ".gz", NULL);
+      if (!g_file_test (gz, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: no such file", file);
+          return NULL;
+        }
+      path = gz;
     }
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
@@ -51,11 +136,18 @@ map_file (const char *path, const char *file, GError **error)
   mapped = g_mapped_file_new (path, FALSE, &local);
   if (mapped == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot read the IDX file: %s",
-                   file, local->message);
-      g_clear_error (&local);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s%s: cannot read the IDX file: %s",
+                   file, gz != NULL ? ".gz" : "", local->message);
+      return NULL;
     }
-  return mapped;
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+  if (is_gzip (data, length))
+    {
+      g_autofree char *shown = gz != NULL ? g_strconcat (file, ".gz", NULL) : g_strdup (file);
+      return gunzip (data, length, shown, error);
+    }
+  return g_mapped_file_get_bytes (mapped);
 }
 
 /* Checks the length and magic every IDX file starts with. */
@@ -76,9 +168,7 @@ check_header (const guint8 *data, gsize length, gsize header, guint32 magic, con
   if (found != magic)
     {
       const char *hint = "";
-      if ((found >> 16) == 0x1f8bu)
-        hint = " (the file looks gzip-compressed: gunzip it first)";
-      else if (found == IDX_IMAGES_MAGIC)
+      if (found == IDX_IMAGES_MAGIC)
         hint = " (this is an IDX image file)";
       else if (found == IDX_LABELS_MAGIC)
         hint = " (this is an IDX label file)";
@@ -94,7 +184,7 @@ gboolean
 nw_idx_load_images (const char *path, int *n, int *rows, int *cols, float **pixels,
                     GError **error)
 {
-  GMappedFile *mapped;
+  GBytes *contents = NULL;
   const guint8 *data;
   gsize length;
   guint32 count, r, c;
@@ -108,11 +198,10 @@ nw_idx_load_images (const char *path, int *n, int *rows, int *cols, float **pixe
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   file = g_filename_display_name (path);
-  mapped = map_file (path, file, error);
-  if (mapped == NULL)
+  contents = read_idx_bytes (path, file, error);
+  if (contents == NULL)
     goto out;
-  data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  length = g_mapped_file_get_length (mapped);
+  data = g_bytes_get_data (contents, &length);
   if (!check_header (data, length, IDX_IMAGES_HEADER, IDX_IMAGES_MAGIC, "images", file, error))
     goto out;
 
@@ -173,8 +262,8 @@ nw_idx_load_images (const char *path, int *n, int *rows, int *cols, float **pixe
   ok = TRUE;
 
 out:
-  if (mapped != NULL)
-    g_mapped_file_unref (mapped);
+  if (contents != NULL)
+    g_bytes_unref (contents);
   g_free (file);
   return ok;
 }
@@ -182,7 +271,7 @@ out:
 gboolean
 nw_idx_load_labels (const char *path, int *n, guint8 **labels, GError **error)
 {
-  GMappedFile *mapped;
+  GBytes *contents = NULL;
   const guint8 *data;
   gsize length;
   guint32 count;
@@ -195,11 +284,10 @@ nw_idx_load_labels (const char *path, int *n, guint8 **labels, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   file = g_filename_display_name (path);
-  mapped = map_file (path, file, error);
-  if (mapped == NULL)
+  contents = read_idx_bytes (path, file, error);
+  if (contents == NULL)
     goto out;
-  data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  length = g_mapped_file_get_length (mapped);
+  data = g_bytes_get_data (contents, &length);
   if (!check_header (data, length, IDX_LABELS_HEADER, IDX_LABELS_MAGIC, "labels", file, error))
     goto out;
 
@@ -239,8 +327,8 @@ nw_idx_load_labels (const char *path, int *n, guint8 **labels, GError **error)
   ok = TRUE;
 
 out:
-  if (mapped != NULL)
-    g_mapped_file_unref (mapped);
+  if (contents != NULL)
+    g_bytes_unref (contents);
   g_free (file);
   return ok;
 }
@@ -306,19 +394,26 @@ out:
   return ok;
 }
 
-NwDataset *
-nw_dataset_load_idx_dir (const char *dir, int train_limit, GError **error)
+/* What tells the IDX sets apart: their name, what to call them, how to get them. */
+typedef struct {
+  const char *name;       /* NwDataset.name */
+  const char *title;      /* in messages */
+  const char *hint;       /* how to get the files */
+} IdxSet;
+
+static const IdxSet mnist_set = { "mnist", "MNIST", MNIST_FETCH_HINT };
+static const IdxSet fashion_set = {
+  "fashion_mnist", "Fashion-MNIST",
+  "install Debian's dataset-fashion-mnist (tools/setup.sh does), which puts the files in "
+  NW_FASHION_MNIST_SYSTEM_DIR
+};
+
+static NwDataset *
+load_idx_set (const IdxSet *set, const char *dir, int train_limit, GError **error)
 {
   NwDataset *ds = NULL;
-  char *owned_dir = NULL;
-  char *shown_dir;
+  char *shown_dir = g_filename_display_name (dir);
   int train_rows = 0, train_cols = 0, test_rows = 0, test_cols = 0;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (dir == NULL)
-    dir = owned_dir = nw_data_default_mnist_dir ();
-  shown_dir = g_filename_display_name (dir);
 
   if (train_limit < 0)
     {
@@ -330,36 +425,32 @@ nw_dataset_load_idx_dir (const char *dir, int train_limit, GError **error)
     {
       char *first = g_build_filename (shown_dir, mnist_files[0], NULL);
       g_set_error (error, NW_ERROR, NW_ERROR_IO,
-                   "%s: MNIST directory not found (so %s is missing); " MNIST_FETCH_HINT,
-                   shown_dir, first);
+                   "%s: %s directory not found (so %s is missing); %s",
+                   shown_dir, set->title, first, set->hint);
       g_free (first);
       goto out;
     }
+  /* Every file present, plain or gzipped, before reading any. */
   for (int i = 0; i < 4; i++)
     {
       char *path = g_build_filename (dir, mnist_files[i], NULL);
-      gboolean present = g_file_test (path, G_FILE_TEST_EXISTS);
+      char *gz = g_strconcat (path, ".gz", NULL);
+      gboolean present = g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (gz, G_FILE_TEST_EXISTS);
       if (!present)
         {
-          char *gz = g_strconcat (path, ".gz", NULL);
           char *shown = g_filename_display_name (path);
-          if (g_file_test (gz, G_FILE_TEST_EXISTS))
-            g_set_error (error, NW_ERROR, NW_ERROR_IO,
-                         "%s: missing MNIST file (found %s.gz: gunzip it, or "
-                         MNIST_FETCH_HINT ")", shown, mnist_files[i]);
-          else
-            g_set_error (error, NW_ERROR, NW_ERROR_IO,
-                         "%s: missing MNIST file; " MNIST_FETCH_HINT, shown);
+          g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: missing %s file (nor %s.gz); %s",
+                       shown, set->title, mnist_files[i], set->hint);
           g_free (shown);
-          g_free (gz);
         }
+      g_free (gz);
       g_free (path);
       if (!present)
         goto out;
     }
 
   ds = g_new0 (NwDataset, 1);
-  ds->name = g_strdup ("mnist");
+  ds->name = g_strdup (set->name);
   ds->n_classes = IDX_N_CLASSES;
   if (!load_split (dir, mnist_files[0], mnist_files[1], train_limit, &ds->train,
                    &train_rows, &train_cols, error)
@@ -384,6 +475,25 @@ nw_dataset_load_idx_dir (const char *dir, int train_limit, GError **error)
 
 out:
   g_free (shown_dir);
-  g_free (owned_dir);
   return ds;
+}
+
+NwDataset *
+nw_dataset_load_idx_dir (const char *dir, int train_limit, GError **error)
+{
+  g_autofree char *owned = NULL;
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (dir == NULL)
+    dir = owned = nw_data_default_mnist_dir ();
+  return load_idx_set (&mnist_set, dir, train_limit, error);
+}
+
+NwDataset *
+nw_dataset_load_fashion_mnist (const char *dir, int train_limit, GError **error)
+{
+  g_autofree char *owned = NULL;
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (dir == NULL)
+    dir = owned = nw_data_default_fashion_mnist_dir ();
+  return load_idx_set (&fashion_set, dir, train_limit, error);
 }

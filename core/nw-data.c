@@ -6,6 +6,7 @@
 
 static const char *const kind_names[NW_N_DATA_KINDS] = {
   "xor", "xor_cloud", "circle", "gaussians", "spiral", "moons", "checkerboard", "csv", "mnist",
+  "fashion_mnist",
 };
 
 const char *
@@ -54,6 +55,41 @@ nw_data_default_mnist_dir (void)
   return g_build_filename (g_get_user_data_dir (), "neurowire", "mnist", NULL);
 }
 
+char *
+nw_data_default_fashion_mnist_dir (void)
+{
+  const char *root = g_getenv ("NEUROWIRE_DATA_DIR");
+  char *dir;
+  if (root != NULL && root[0] != '\0')
+    {
+      dir = g_build_filename (root, "fashion-mnist", NULL);
+      if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+        return dir;
+      g_free (dir);
+    }
+  dir = g_build_filename (g_get_user_data_dir (), "neurowire", "fashion-mnist", NULL);
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return dir;
+  g_free (dir);
+  return g_strdup (NW_FASHION_MNIST_SYSTEM_DIR);
+}
+
+const char *const *
+nw_data_class_names (NwDataKind kind)
+{
+  static const char *const digits[10] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+  /* Zalando's labels, in label order (github.com/zalandoresearch/fashion-mnist). */
+  static const char *const fashion[10] = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+  };
+  if (kind == NW_DATA_MNIST)
+    return digits;
+  if (kind == NW_DATA_FASHION_MNIST)
+    return fashion;
+  return NULL;
+}
+
 NwDataset *
 nw_dataset_new (const NwDataSpec *spec, GError **error)
 {
@@ -90,6 +126,10 @@ nw_dataset_new (const NwDataSpec *spec, GError **error)
         g_free (dir);
         return ds;
       }
+
+    case NW_DATA_FASHION_MNIST:
+      return nw_dataset_load_fashion_mnist (spec->path != NULL && spec->path[0] != '\0'
+                                            ? spec->path : NULL, spec->train_limit, error);
 
     case NW_N_DATA_KINDS:
     default:

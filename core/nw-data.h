@@ -46,12 +46,17 @@ NwDataset  *nw_dataset_load_csv       (const char *path, double test_ratio, guin
 gboolean    nw_dataset_save_csv       (const NwDataset *ds, const char *path, GError **error);
 
 /* IDX: reads train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
- * t10k-labels-idx1-ubyte from `dir`, pixels scaled to [0,1], 10 one-hot target columns.
- * `train_limit` > 0 keeps only that many training rows. Every header field is checked against
- * the file's size before anything large is allocated. */
+ * t10k-labels-idx1-ubyte from `dir` (each may instead be gzipped, NAME.gz), pixels scaled to
+ * [0,1], 10 one-hot target columns. `train_limit` > 0 keeps only that many training rows.
+ * Every header field is checked against the file's size before anything large is allocated.
+ * `dir` NULL: nw_data_default_mnist_dir(). The dataset is named "mnist". */
 NwDataset  *nw_dataset_load_idx_dir   (const char *dir, int train_limit, GError **error);
+/* The same for Fashion-MNIST (same files and format, named "fashion_mnist"); `dir` NULL:
+ * nw_data_default_fashion_mnist_dir(). */
+NwDataset  *nw_dataset_load_fashion_mnist (const char *dir, int train_limit, GError **error);
 
-/* One IDX pair. images: magic 0x00000803, n, rows, cols; labels: 0x00000801, n. */
+/* One IDX file each, plain or gzip-compressed (told by its first bytes; a missing PATH whose
+ * PATH.gz exists reads that). images: magic 0x00000803, n, rows, cols; labels: 0x00000801, n. */
 gboolean    nw_idx_load_images        (const char *path, int *n, int *rows, int *cols,
                                        float **pixels, GError **error);
 gboolean    nw_idx_load_labels        (const char *path, int *n, guint8 **labels,
@@ -59,6 +64,15 @@ gboolean    nw_idx_load_labels        (const char *path, int *n, guint8 **labels
 
 /* $NEUROWIRE_DATA_DIR/mnist, else $XDG_DATA_HOME/neurowire/mnist. Newly allocated. */
 char       *nw_data_default_mnist_dir (void);
+/* Where Debian's dataset-fashion-mnist puts its (gzipped) IDX files. */
+#define NW_FASHION_MNIST_SYSTEM_DIR "/usr/share/datasets/fashion-mnist"
+/* The first of $NEUROWIRE_DATA_DIR/fashion-mnist and $XDG_DATA_HOME/neurowire/fashion-mnist
+ * that exists, else NW_FASHION_MNIST_SYSTEM_DIR. Newly allocated. */
+char       *nw_data_default_fashion_mnist_dir (void);
+
+/* The ten class names of an IDX data kind, for labels in the UI: "0".."9" for MNIST,
+ * "T-shirt/top".."Ankle boot" for Fashion-MNIST; NULL for other kinds. Static strings. */
+const char *const *nw_data_class_names (NwDataKind kind);
 
 /* The data kind's file/CLI name ("xor", "xor_cloud", "circle", ...); -1 if unknown. */
 const char *nw_data_kind_name         (NwDataKind kind);

@@ -52,7 +52,8 @@ typedef enum {
   NW_DATA_MOONS,
   NW_DATA_CHECKERBOARD,
   NW_DATA_CSV,              /* the user's own points: x,y,label rows */
-  NW_DATA_MNIST,            /* IDX files in `path` (MNIST or Fashion-MNIST) */
+  NW_DATA_MNIST,            /* IDX files in `path` (MNIST, or any set in its format) */
+  NW_DATA_FASHION_MNIST,    /* Fashion-MNIST's IDX files in `path` (NULL: the default place) */
   NW_N_DATA_KINDS
 } NwDataKind;
 

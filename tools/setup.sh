@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Neurowire setup: installs every system package the build, the tests and the UI tests need,
 # then fetches MNIST (verified by SHA-256). PyTorch (python3-torch) is the reference the tests
-# check the engine against. Idempotent: a second run installs and fetches nothing.
+# check the engine against. Fashion-MNIST comes from Debian (dataset-fashion-mnist: a 31 MB
+# package of gzipped IDX files in /usr/share/datasets/fashion-mnist, read as they are).
+# Idempotent: a second run installs and fetches nothing.
 #
 #   tools/setup.sh [--no-mnist] [--data-dir DIR]
 #
@@ -30,6 +32,7 @@ packages=(
   ocl-icd-opencl-dev opencl-headers clinfo pocl-opencl-icd libclblast-dev
   xvfb xauth dbus-x11 at-spi2-core python3-pyatspi imagemagick
   python3-numpy python3-torch
+  dataset-fashion-mnist
   ca-certificates
 )
 

@@ -1,0 +1,170 @@
+/* nw-mnist-panel-digits.c: the MNIST panel's user digit set: adding the drawing with a label,
+ * the count, and saving and loading through file choosers. API: nw-mnist-panel.h. */
+#include "nw-mnist-panel-private.h"
+
+#include <string.h>
+
+static void
+set_status (NwMnistPanel *self, const char *text, gboolean is_error)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->set_status_label), text != NULL);
+  gtk_label_set_text (self->set_status_label, text != NULL ? text : "");
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->set_status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->set_status_label), "error");
+}
+
+void
+nw_mnist_panel_digit_set_changed (NwMnistPanel *self)
+{
+  guint n, counts[N_CLASSES];
+  char text[64];
+  g_return_if_fail (NW_IS_MNIST_PANEL (self));
+  n = nw_digit_set_get_n (self->digits);
+  nw_digit_set_count_labels (self->digits, counts);
+  if (n == 0)
+    g_strlcpy (text, "none yet", sizeof text);
+  else
+    g_snprintf (text, sizeof text, "%u digit%s", n, n == 1 ? "" : "s");
+  gtk_label_set_text (self->user_count_label, text);
+  if (n > 0)
+    {
+      GString *tip = g_string_new ("By label:");
+      for (int c = 0; c < N_CLASSES; c++)
+        g_string_append_printf (tip, " %s\u00d7%u", nw_mnist_panel_class_name (self, c), counts[c]);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_count_label), tip->str);
+      g_string_free (tip, TRUE);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_count_label), NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mnist.save-set", n > 0);
+  g_object_notify (G_OBJECT (self), "n-user-digits");
+  g_signal_emit_by_name (self, "digit-set-changed");
+}
+
+NwDigitSet *
+nw_mnist_panel_get_digit_set (NwMnistPanel *self)
+{
+  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), NULL);
+  return self->digits;
+}
+
+gboolean
+nw_mnist_panel_add_drawing (NwMnistPanel *self, int label)
+{
+  char text[96];
+  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
+  g_return_val_if_fail (label >= 0 && label < N_CLASSES, FALSE);
+  if (self->stages->status != NW_DIGIT_READABLE)
+    return FALSE;
+  nw_digit_set_add (self->digits, self->stages->image, label);
+  g_snprintf (text, sizeof text, "Added a %s.", nw_mnist_panel_class_name (self, label));
+  set_status (self, text, FALSE);
+  nw_digit_pad_clear (self->pad);
+  nw_mnist_panel_digit_set_changed (self);
+  return TRUE;
+}
+
+gboolean
+nw_mnist_panel_save_digit_set (NwMnistPanel *self, const char *path, GError **error)
+{
+  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
+  return nw_digit_set_save (self->digits, path, error);
+}
+
+gboolean
+nw_mnist_panel_load_digit_set (NwMnistPanel *self, const char *path, GError **error)
+{
+  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
+  if (!nw_digit_set_load (self->digits, path, error))
+    return FALSE;
+  nw_mnist_panel_digit_set_changed (self);
+  return TRUE;
+}
+
+gboolean
+nw_mnist_panel_get_mix_user_digits (NwMnistPanel *self)
+{
+  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
+  return gtk_check_button_get_active (self->mix_check);
+}
+
+typedef void (*PathChosen) (NwMnistPanel *self, const char *path);
+
+static void
+on_chooser_response (GtkNativeDialog *dialog, int response, NwMnistPanel *self)
+{
+  PathChosen done = (PathChosen) g_object_get_data (G_OBJECT (dialog), "nw-done");
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        done (self, path);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+choose_path (NwMnistPanel *self, const char *title, GtkFileChooserAction action,
+             const char *suggested, PathChosen done)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 action, NULL, NULL);
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, "Digit sets (*.nwdigits)");
+  gtk_file_filter_add_pattern (filter, "*.nwdigits");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  if (suggested != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data (G_OBJECT (chooser), "nw-done", (gpointer) done);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+save_chosen (NwMnistPanel *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  char text[256];
+  if (!nw_mnist_panel_save_digit_set (self, path, &error))
+    set_status (self, error->message, TRUE);
+  else
+    {
+      g_snprintf (text, sizeof text, "Saved %u digits to %s.", nw_digit_set_get_n (self->digits), base);
+      set_status (self, text, FALSE);
+    }
+}
+
+static void
+load_chosen (NwMnistPanel *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  char text[256];
+  if (!nw_mnist_panel_load_digit_set (self, path, &error))
+    set_status (self, error->message, TRUE);
+  else
+    {
+      g_snprintf (text, sizeof text, "Loaded %u digits from %s.", nw_digit_set_get_n (self->digits), base);
+      set_status (self, text, FALSE);
+    }
+}
+
+void
+nw_mnist_panel_choose_digit_set_file (NwMnistPanel *self, gboolean save)
+{
+  if (save)
+    choose_path (self, "Save Digit Set", GTK_FILE_CHOOSER_ACTION_SAVE, "my-digits.nwdigits",
+                 save_chosen);
+  else
+    choose_path (self, "Load Digit Set", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, load_chosen);
+}
