@@ -51,6 +51,15 @@ gboolean    nw_dataset_save_csv       (const NwDataset *ds, const char *path, GE
  * the file's size before anything large is allocated. */
 NwDataset  *nw_dataset_load_idx_dir   (const char *dir, int train_limit, GError **error);
 
+/* Progress of a long load, on the loading thread: `fraction` of the work done so far, in
+ * [0, 1]. Returning FALSE stops the load, which then fails with NW_ERROR_CANCELLED. */
+typedef gboolean (*NwProgressFunc) (double fraction, gpointer user_data);
+
+/* nw_dataset_load_idx_dir, reporting progress (by bytes converted) as it goes. */
+NwDataset  *nw_dataset_load_idx_dir_full (const char *dir, int train_limit,
+                                          NwProgressFunc progress, gpointer user_data,
+                                          GError **error);
+
 /* One IDX pair. images: magic 0x00000803, n, rows, cols; labels: 0x00000801, n. */
 gboolean    nw_idx_load_images        (const char *path, int *n, int *rows, int *cols,
                                        float **pixels, GError **error);
