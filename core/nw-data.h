@@ -28,6 +28,8 @@ typedef struct {
 
 void        nw_dataset_free           (NwDataset *ds);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwDataset, nw_dataset_free)
+/* A deep copy (a trainer takes its dataset; a program that builds several keeps one). */
+NwDataset  *nw_dataset_copy           (const NwDataset *ds);
 
 /* Loads or generates what `spec` describes. For MNIST, spec->path NULL means
  * nw_data_default_mnist_dir(). */

@@ -3,6 +3,7 @@
  * blocks with their titles, parameter counts, ports, switches and neuron thumbnails, the
  * error marks, the wire being drawn and the hovered neuron shown large. */
 #include "nw-editor-private.h"
+#include "nw-plot.h"
 
 #include <math.h>
 #include <string.h>
@@ -775,7 +776,7 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   const NwNodeSpec *node;
   const NwNeuronImages *images;
   g_autofree char *caption = NULL;
-  double size = 144, x, y;
+  double size = 168, x, y;
   NwRect r;
 
   if (self->hover.kind != NW_HIT_THUMB || self->drag_mode != NW_DRAG_NONE
@@ -789,12 +790,12 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   y = self->pointer_y + 18;
   if (x + size + 8 > width)
     x = self->pointer_x - size - 18;
-  if (y + size + 26 > height)
-    y = self->pointer_y - size - 30;
+  if (y + size + 40 > height)
+    y = self->pointer_y - size - 44;
   x = MAX (x, 4);
   y = MAX (y, 4);
 
-  rounded_rect (cr, x - 6, y - 6, size + 12, size + 30, 8);
+  rounded_rect (cr, x - 6, y - 6, size + 12, size + 44, 8);
   set_rgb (cr, 0xffffff, 0.97);
   cairo_fill_preserve (cr);
   set_rgb (cr, 0x3d3846, 0.6);
@@ -802,9 +803,22 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   cairo_stroke (cr);
   r = (NwRect) { x, y, size, size };
   draw_thumb (cr, images->surfaces[self->hover.unit], images->grid_n, &r, CAIRO_FILTER_BILINEAR);
-  caption = g_strdup_printf ("%s · neuron %d", node->id, self->hover.unit + 1);
+  {
+    g_autofree char *title = nw_editor_node_title (self, node);
+    caption = g_strdup_printf ("%s ‘%s’ · unit %d of %d", title, node->id, self->hover.unit + 1,
+                               images->n_units);
+  }
   set_rgb (cr, TEXT_COLOR, 1.0);
   show_text (cr, caption, x, y + size + 4, 11, FALSE, size);
+  {
+    char lo[32], hi[32];
+    g_autofree char *range = NULL;
+    nw_plot_format (images->lo, lo, sizeof lo);
+    nw_plot_format (images->hi, hi, sizeof hi);
+    range = g_strdup_printf ("blue %s · orange %s", lo, hi);
+    set_rgb (cr, TEXT_COLOR, 0.7);
+    show_text (cr, range, x, y + size + 19, 9, FALSE, size);
+  }
 }
 
 static void
@@ -960,24 +974,21 @@ nw_neuron_images_free (gpointer data)
   g_free (images);
 }
 
-/* TensorFlow Playground's scale: orange below zero, white at zero, blue above. */
+/* The boundary view's scale, so that a unit's map and the boundary read alike: low blue,
+ * the middle neutral, high orange. */
 static guint32
-diverging (float v)
+map_colour (float v, float lo, float hi)
 {
-  double t, r, g, b;
+  double r, g, b;
   if (!isfinite (v))
     return 0x000000;
-  t = CLAMP (v, -1.0f, 1.0f);
-  if (t < 0)
-    r = 255 + (245 - 255) * -t, g = 255 + (147 - 255) * -t, b = 255 + (34 - 255) * -t;
-  else
-    r = 255 + (8 - 255) * t, g = 255 + (119 - 255) * t, b = 255 + (189 - 255) * t;
-  return ((guint32) lround (r) << 16) | ((guint32) lround (g) << 8) | (guint32) lround (b);
+  nw_plot_probability_rgb (hi > lo ? (v - lo) / (hi - lo) : 0.5, &r, &g, &b);
+  return ((guint32) lround (r * 255) << 16) | ((guint32) lround (g * 255) << 8) | (guint32) lround (b * 255);
 }
 
 void
 nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *values,
-                             int n_units, int grid_n)
+                             int n_units, int grid_n, float lo, float hi)
 {
   NwNeuronImages *images;
 
@@ -986,13 +997,15 @@ nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *v
 
   if (values == NULL || n_units <= 0 || grid_n <= 0 || grid_n > 1024)
     {
-      g_hash_table_remove (self->neuron_images, node_id);
-      gtk_widget_queue_draw (self->canvas);
+      if (g_hash_table_remove (self->neuron_images, node_id))
+        gtk_widget_queue_draw (self->canvas);
       return;
     }
   images = g_new0 (NwNeuronImages, 1);
   images->n_units = n_units;
   images->grid_n = grid_n;
+  images->lo = lo;
+  images->hi = hi;
   images->surfaces = g_new0 (cairo_surface_t *, n_units);
   for (int u = 0; u < n_units; u++)
     {
@@ -1005,7 +1018,7 @@ nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *v
         {
           guint32 *line = (guint32 *) (void *) (data + (gsize) row * stride);
           for (int col = 0; col < grid_n; col++)
-            line[col] = diverging (v[row * grid_n + col]);
+            line[col] = map_colour (v[row * grid_n + col], lo, hi);
         }
       cairo_surface_mark_dirty (s);
       images->surfaces[u] = s;
@@ -1017,6 +1030,15 @@ nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *v
       self->view_w = self->view_h = 0;   /* blocks grew: lay out and fit again */
   }
   gtk_widget_queue_draw (self->canvas);
+}
+
+int
+nw_editor_get_n_neuron_images (NwEditor *self, const char *node_id)
+{
+  const NwNeuronImages *images;
+  g_return_val_if_fail (NW_IS_EDITOR (self), 0);
+  images = g_hash_table_lookup (self->neuron_images, node_id);
+  return images != NULL ? images->n_units : 0;
 }
 
 void

@@ -58,6 +58,7 @@ typedef enum {
 typedef struct {
   int               n_units;
   int               grid_n;
+  float             lo, hi;     /* the scale the surfaces were drawn on */
   cairo_surface_t **surfaces;   /* one per unit, grid_n x grid_n */
 } NwNeuronImages;
 
