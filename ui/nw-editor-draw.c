@@ -986,6 +986,39 @@ map_colour (float v, float lo, float hi)
   return ((guint32) lround (r * 255) << 16) | ((guint32) lround (g * 255) << 8) | (guint32) lround (b * 255);
 }
 
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Which blocks show their units' maps, in words (screen readers, the AT-SPI tests); set only
+ * when that changes, not with every new map. */
+void
+nw_editor_describe_neuron_images (NwEditor *self)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *text = NULL, *list = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->neuron_images);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_ptr_array_add (parts, g_strdup_printf ("%s (%d units)", (const char *) key,
+                                             ((NwNeuronImages *) value)->n_units));
+  g_ptr_array_sort (parts, compare_strings);
+  g_ptr_array_add (parts, NULL);
+  list = g_strjoinv (", ", (char **) parts->pdata);
+  text = parts->len > 1 ? g_strdup_printf ("Each unit's output over the data plane, in %s", list)
+                        : g_strdup ("");
+  if (g_strcmp0 (text, self->maps_description) == 0)
+    return;
+  g_free (self->maps_description);
+  self->maps_description = g_steal_pointer (&text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->maps_description, -1);
+}
+
 void
 nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *values,
                              int n_units, int grid_n, float lo, float hi)
@@ -998,7 +1031,10 @@ nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *v
   if (values == NULL || n_units <= 0 || grid_n <= 0 || grid_n > 1024)
     {
       if (g_hash_table_remove (self->neuron_images, node_id))
-        gtk_widget_queue_draw (self->canvas);
+        {
+          nw_editor_describe_neuron_images (self);
+          gtk_widget_queue_draw (self->canvas);
+        }
       return;
     }
   images = g_new0 (NwNeuronImages, 1);
@@ -1029,6 +1065,7 @@ nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *v
     if (!had && self->layout_fresh)
       self->view_w = self->view_h = 0;   /* blocks grew: lay out and fit again */
   }
+  nw_editor_describe_neuron_images (self);
   gtk_widget_queue_draw (self->canvas);
 }
 
@@ -1046,5 +1083,6 @@ nw_editor_clear_neuron_images (NwEditor *self)
 {
   g_return_if_fail (NW_IS_EDITOR (self));
   g_hash_table_remove_all (self->neuron_images);
+  nw_editor_describe_neuron_images (self);
   gtk_widget_queue_draw (self->canvas);
 }

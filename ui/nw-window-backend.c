@@ -38,6 +38,7 @@ struct _NwWindowBackend {
   char         *state;         /* "choosing a device", "moving to …", NULL when settled */
   /* work */
   GCancellable *cancel;        /* the choice in flight */
+  gboolean      deferred;      /* a choice waits for the window to be shown */
   NwTrainer    *pending;       /* on the chosen device, waiting for the next Reset */
   guint         pending_generation;
   /* the menu */
@@ -450,7 +451,10 @@ on_chosen (GObject *source, GAsyncResult *result, gpointer data)
     g_free (b->why);
     b->why = g_strdup (c->why);
     set_state (self, state);
-    nw_runner_call (self->runner, move_on_worker, m, move_free);
+    if (self->runner != NULL)
+      nw_runner_call (self->runner, move_on_worker, m, move_free);
+    else
+      move_free (m);
   }
 }
 
@@ -474,9 +478,28 @@ nw_window_backend_trainer_installed (NwWindow *self, NwTrainer *trainer)
               : g_strcmp0 (env, "cpu") == 0 ? "the CPU backend (NW_BACKEND=cpu)"
               : "the CPU backend, as chosen");
   /* Already where the choice wants it. */
+  b->deferred = FALSE;
   if ((b->kind == NW_BACKEND_CPU) == !b->on_cl)
     return;
+  /* Not before the window is on screen: its first frames come first, and the choice then
+   * holds the application (which a window gets only after it is built). */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      b->deferred = TRUE;
+      return;
+    }
   start_choice (self, FALSE);
+}
+
+static void
+on_map (GtkWidget *widget, gpointer data)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  if (self->backend != NULL && self->backend->deferred && self->runner != NULL)
+    {
+      self->backend->deferred = FALSE;
+      start_choice (self, FALSE);
+    }
 }
 
 gboolean
@@ -510,8 +533,11 @@ on_device_changed (GSimpleAction *action, GVariant *value, gpointer data)
     }
   else
     b->kind = NW_BACKEND_AUTO;
-  if (self->runner == NULL || !self->valid)
-    return;
+  if (self->runner == NULL || !self->valid || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      b->deferred = b->kind != NW_BACKEND_CPU || b->on_cl;
+      return;
+    }
   if (b->kind == NW_BACKEND_CPU && !b->on_cl)
     {
       g_free (b->why);
@@ -572,6 +598,7 @@ nw_window_backend_init (NwWindow *self)
   g_menu_append_section (b->menu, "OpenCL devices", G_MENU_MODEL (b->devices_section));
   rebuild_device_menu (self);
   gtk_menu_button_set_menu_model (self->device_button, G_MENU_MODEL (b->menu));
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
 void
