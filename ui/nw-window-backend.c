@@ -170,13 +170,29 @@ trainer_for_window (Choice *c, NwBackend *backend, GError **error)
   return nw_trainer_new (c->spec, nw_data_source_make (c->source), backend, error);
 }
 
+/* OpenCL's discovery is not safe to run on two threads at once (PoCL's first
+ * clGetPlatformIDs, its device queries during set-up): one choice at a time, whichever window
+ * started it. A choice superseded while it waited gives up at once. */
+static GMutex opencl_lock;
+
+static void choose_locked (GTask *task, Choice *c, GCancellable *cancellable);
+
 static void
 choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  Choice *c = task_data;
+  g_mutex_lock (&opencl_lock);
+  choose_locked (task, task_data, cancellable);
+  g_mutex_unlock (&opencl_lock);
+}
+
+static void
+choose_locked (GTask *task, Choice *c, GCancellable *cancellable)
+{
   GError *error = NULL;
   NwTrainer *t0 = NULL;
 
+  if (!c->decide_only && g_task_return_error_if_cancelled (task))
+    return;
   if (c->list)
     c->devices = list_device_names ();
   if (c->decide_only)
@@ -386,15 +402,7 @@ on_chosen (GObject *source, GAsyncResult *result, gpointer data)
   if (self == NULL || self->backend == NULL)
     return;
   b = self->backend;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      if (c->list)
-        {
-          b->listing = FALSE;
-          rebuild_device_menu (self);
-        }
-      return;
-    }
+  /* The devices it listed go to the menu, even from a choice that was superseded. */
   if (c->list)
     {
       b->listing = FALSE;
@@ -405,7 +413,7 @@ on_chosen (GObject *source, GAsyncResult *result, gpointer data)
         }
       rebuild_device_menu (self);
     }
-  if (c->decide_only)
+  if (c->decide_only || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&b->cancel);
   if (c->generation != self->generation)

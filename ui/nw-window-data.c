@@ -124,6 +124,39 @@ nw_data_source_free (NwDataSource *src)
 /* ------------------------------------------------------------------------------------------ */
 /* The panel                                                                                    */
 
+/* Once laid out (a wrapped label's height settles over a frame or two: a short wait), the
+ * settings panel scrolls so that the status is in view, near its top. */
+static gboolean
+scroll_status_into_view (gpointer data)
+{
+  GtkWidget *label = data;
+  GtkWidget *scrolled = gtk_widget_get_ancestor (label, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = scrolled != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)) : NULL;
+  GtkAdjustment *adj;
+  double x = 0, y = 0;
+  if (content == NULL || !gtk_widget_get_visible (label))
+    return G_SOURCE_REMOVE;
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+#if GTK_CHECK_VERSION (4, 12, 0)
+  {
+    graphene_point_t p;
+    if (!gtk_widget_compute_point (label, content, &GRAPHENE_POINT_INIT (0, 0), &p))
+      return G_SOURCE_REMOVE;
+    x = p.x;
+    y = p.y;
+  }
+#else
+  if (!gtk_widget_translate_coordinates (label, content, 0, 0, &x, &y))
+    return G_SOURCE_REMOVE;
+#endif
+  (void) x;
+  /* Coordinates inside a viewport already include the scroll offset. */
+  if (y < gtk_adjustment_get_value (adj)
+      || y + gtk_widget_get_height (label) > gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj))
+    gtk_adjustment_set_value (adj, y - 48);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 show_progress (NwWindow *self, double fraction, const char *what)
 {
@@ -154,6 +187,9 @@ show_status (NwWindow *self, gboolean error, const char *text)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->data_status_label), "error");
   nw_window_set_label (self->data_status_label, text != NULL ? text : "");
+  if (text != NULL)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 150, scroll_status_into_view,
+                        g_object_ref (self->data_status_label), g_object_unref);
 }
 
 static const char *
@@ -330,6 +366,10 @@ report_load_failure (NwWindow *self, Job *job, const GError *error)
                          "(or bash tools/setup.sh, which sets up everything). The network was "
                          "not changed.", dir, command);
       show_status (self, TRUE, text);
+      nw_window_show_message (self, "Could not open “%s”: MNIST is not on this computer (no "
+                              "files in %s). Get it with “%s”; the network was not changed.",
+                              job->name, dir, command);
+      return;
     }
   else
     {
