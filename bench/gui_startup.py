@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Startup of the desktop program to a usable window, as a user sees it: from launch until the
-Play button is on the accessibility bus and showing, then until the first training step is
+Play button is on the accessibility bus and sensitive, then until the first training step is
 counted after pressing it. Run under Xvfb and a D-Bus session (bench/gui_startup.sh does both).
 
     gui_startup.py BUILD_DIR RUNS BACKEND...     (BACKEND: cpu, auto; sets NW_BACKEND)
@@ -18,9 +18,9 @@ build, runs, backends = sys.argv[1], int(sys.argv[2]), sys.argv[3:] or ["cpu"]
 app_path = os.path.join(build, "app", "neurowire")
 
 
-def find_app():
+def find_app(pid):
     for a in pyatspi.Registry.getDesktop(0):
-        if a is not None and a.name == "neurowire":
+        if a is not None and a.name == "neurowire" and a.get_process_id() == pid:
             return a
     return None
 
@@ -29,7 +29,7 @@ def find(root, pred):
     return pyatspi.utils.findDescendant(root, pred, True)
 
 
-def wait(pred, timeout=30, step=0.005):
+def wait(pred, timeout=30, step=0.005, what="it"):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
@@ -39,7 +39,7 @@ def wait(pred, timeout=30, step=0.005):
         except Exception:  # noqa: BLE001 - the tree changes under us
             pass
         time.sleep(step)
-    raise SystemExit("timed out")
+    raise SystemExit(f"timed out waiting for {what}")
 
 
 for backend in backends:
@@ -51,14 +51,17 @@ for backend in backends:
         proc = subprocess.Popen([app_path, "examples/xor-deep-sigmoid.json"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            app = wait(find_app)
+            app = wait(lambda: find_app(proc.pid), what="the program on the bus")
             play = wait(lambda: find(app, lambda a: a is not None and a.name == "Play"
-                                     and a.getState().contains(pyatspi.STATE_SHOWING)))
+                                     and a.getState().contains(pyatspi.STATE_SENSITIVE)),
+                        what="Play")
             usable.append(time.monotonic() - t0)
             step = wait(lambda: find(app, lambda a: a is not None and a.name == "Step counter"
-                                     and a.getRole() == pyatspi.ROLE_LABEL))
+                                     and a.getRole() == pyatspi.ROLE_LABEL), what="the step counter")
             play.queryAction().doAction(0)
-            wait(lambda: int(re.sub(r"\D", "", step.queryText().getText(0, -1)) or 0) > 0)
+            text = step.queryText()
+            wait(lambda: int(re.sub(r"\D", "", text.getText(0, text.characterCount)) or 0) > 0,
+                 what="a step")
             trained.append(time.monotonic() - t0)
         finally:
             proc.terminate()

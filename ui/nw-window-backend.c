@@ -568,11 +568,6 @@ on_list_devices (GSimpleAction *action, GVariant *param, gpointer data)
 }
 
 void
-nw_window_backend_class_init (GtkWidgetClass *widget_class)
-{
-}
-
-void
 nw_window_backend_init (NwWindow *self)
 {
   NwWindowBackend *b = g_new0 (NwWindowBackend, 1);

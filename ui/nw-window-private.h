@@ -162,7 +162,6 @@ void        nw_window_views_sync_train_switch (NwWindow *self);
 gboolean    nw_window_on_tick           (GtkWidget *widget, GdkFrameClock *clock, gpointer data);
 
 /* nw-window-backend.c */
-void        nw_window_backend_class_init (GtkWidgetClass *widget_class);
 void        nw_window_backend_init      (NwWindow *self);
 void        nw_window_backend_dispose   (NwWindow *self);
 /* The runner has a new trainer, on the CPU: moves it to the chosen device if there is one. */

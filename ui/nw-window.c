@@ -1233,7 +1233,6 @@ nw_window_class_init (NwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-weights", NULL, action_save_weights);
   gtk_widget_class_install_action (widget_class, "win.dismiss-message", NULL, action_dismiss);
   nw_window_data_class_init (widget_class);
-  nw_window_backend_class_init (widget_class);
 
   /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
    * into a block's name) keeps it, everywhere else the key drives training. */
