@@ -489,6 +489,15 @@ nw_window_backend_trainer_installed (NwWindow *self, NwTrainer *trainer)
   b->deferred = FALSE;
   if ((b->kind == NW_BACKEND_CPU) == !b->on_cl)
     return;
+  /* Decided already for this shape: the CPU, where it is. */
+  if (b->kind == NW_BACKEND_AUTO && b->decided_kind == NW_BACKEND_CPU && !b->on_cl
+      && b->decided_key != NULL && g_strcmp0 (b->decided_key, b->shape_key) == 0)
+    {
+      g_free (b->why);
+      b->why = g_strdup (b->decided_why);
+      show_backend (self);
+      return;
+    }
   /* Not before the window is on screen: its first frames come first, and the choice then
    * holds the application (which a window gets only after it is built). */
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
