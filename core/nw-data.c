@@ -46,6 +46,28 @@ nw_dataset_free (NwDataset *ds)
   g_free (ds);
 }
 
+static void
+split_copy (const NwSplit *from, NwSplit *to)
+{
+  *to = *from;
+  to->x = g_memdup2 (from->x, sizeof (float) * (gsize) from->n * from->d);
+  to->y = g_memdup2 (from->y, sizeof (float) * (gsize) from->n * from->k);
+  to->labels = from->labels != NULL ? g_memdup2 (from->labels, (gsize) from->n) : NULL;
+}
+
+NwDataset *
+nw_dataset_copy (const NwDataset *ds)
+{
+  NwDataset *copy;
+  g_return_val_if_fail (ds != NULL, NULL);
+  copy = g_new0 (NwDataset, 1);
+  copy->name = g_strdup (ds->name);
+  copy->n_classes = ds->n_classes;
+  split_copy (&ds->train, &copy->train);
+  split_copy (&ds->test, &copy->test);
+  return copy;
+}
+
 char *
 nw_data_default_mnist_dir (void)
 {

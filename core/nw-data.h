@@ -28,6 +28,8 @@ typedef struct {
 
 void        nw_dataset_free           (NwDataset *ds);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwDataset, nw_dataset_free)
+/* A deep copy (a trainer takes its dataset; a program that builds several keeps one). */
+NwDataset  *nw_dataset_copy           (const NwDataset *ds);
 
 /* Loads or generates what `spec` describes. For MNIST, spec->path NULL means
  * nw_data_default_mnist_dir(). */
@@ -54,6 +56,19 @@ NwDataset  *nw_dataset_load_idx_dir   (const char *dir, int train_limit, GError 
 /* The same for Fashion-MNIST (same files and format, named "fashion_mnist"); `dir` NULL:
  * nw_data_default_fashion_mnist_dir(). */
 NwDataset  *nw_dataset_load_fashion_mnist (const char *dir, int train_limit, GError **error);
+
+/* Progress of a long load, on the loading thread: `fraction` of the work done so far, in
+ * [0, 1]. Returning FALSE stops the load, which then fails with NW_ERROR_CANCELLED. */
+typedef gboolean (*NwProgressFunc) (double fraction, gpointer user_data);
+
+/* nw_dataset_load_idx_dir and nw_dataset_load_fashion_mnist, reporting progress as they go
+ * (by image bytes converted; the training images count for 6/7 of the whole). */
+NwDataset  *nw_dataset_load_idx_dir_full (const char *dir, int train_limit,
+                                          NwProgressFunc progress, gpointer user_data,
+                                          GError **error);
+NwDataset  *nw_dataset_load_fashion_mnist_full (const char *dir, int train_limit,
+                                                NwProgressFunc progress, gpointer user_data,
+                                                GError **error);
 
 /* One IDX file each, plain or gzip-compressed (told by its first bytes; a missing PATH whose
  * PATH.gz exists reads that). images: magic 0x00000803, n, rows, cols; labels: 0x00000801, n. */

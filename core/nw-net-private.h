@@ -9,7 +9,12 @@ typedef struct {
   int        n_consumers;
   NwBuffer  *y, *dy;         /* rows x width; the input node has no dy */
   NwBuffer  *mask;           /* Dropout */
-  NwBuffer  *mean, *invstd;  /* Batch/LayerNorm statistics saved for backward */
+  NwBuffer  *mean, *invstd;  /* Batch/LayerNorm statistics saved for backward; BatchNorm's
+                              * hold the last training batch's (kept from build to free,
+                              * through reserves and evaluation passes) */
+  NwBuffer  *eval_mean, *eval_invstd;  /* BatchNorm: what an evaluation or view pass used */
+  NwBuffer  *frozen;         /* BatchNorm: the last batch's mean and variance in the running
+                              * statistics' layout, for view passes */
   int        fused_dense;    /* Activation: the Dense whose bias it adds, else -1 */
   gboolean   bias_deferred;  /* Dense: its bias is added by the Activation after it */
   gboolean   dy_written;     /* during backward: the first writer overwrites */
@@ -28,8 +33,9 @@ struct _NwNet {
   NwBuffer   *params, *grads, *s1, *s2, *state, *targets, *metrics;
   int         capacity;      /* rows the activation buffers hold */
   int         last_rows;
-  gboolean    last_train;
+  NwForwardMode last_mode;
   NwOptimizerKind opt_kind;
   gint64      updates;
   guint64     dropout_seed, dropout_counter;
+  guint64     view_counter;  /* view passes' dropout masks: a stream apart from training's */
 };

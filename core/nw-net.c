@@ -147,6 +147,19 @@ nw_net_new (const NwSpec *spec, int input_width, int target_width, int n_classes
   net->s2 = nw_backend_alloc (backend, net->n_params);
   net->state = nw_backend_alloc (backend, net->n_state);
   net->metrics = nw_backend_alloc (backend, NW_METRIC_SIZE);
+  /* BatchNorm's statistics are per feature, whatever the batch: they live as long as the net,
+   * so the last training batch's survive evaluation passes and larger reserves. */
+  for (int i = 0; i < net->n_nodes; i++)
+    if (net->nodes[i].info.spec->kind == NW_NODE_BATCHNORM)
+      {
+        NwNode *node = &net->nodes[i];
+        gsize w = (gsize) node->info.width;
+        node->mean = nw_backend_alloc (backend, w);
+        node->invstd = nw_backend_alloc (backend, w);
+        node->eval_mean = nw_backend_alloc (backend, w);
+        node->eval_invstd = nw_backend_alloc (backend, w);
+        node->frozen = nw_backend_alloc (backend, 2 * w);
+      }
   if (!nw_backend_take_error (backend, error))
     {
       g_prefix_error (error, "network '%s': ", spec->name != NULL ? spec->name : "unnamed");
@@ -166,11 +179,28 @@ release_activations (NwNet *net)
       nw_backend_release (net->backend, &node->y);
       nw_backend_release (net->backend, &node->dy);
       nw_backend_release (net->backend, &node->mask);
-      nw_backend_release (net->backend, &node->mean);
-      nw_backend_release (net->backend, &node->invstd);
+      if (node->info.spec->kind != NW_NODE_BATCHNORM)
+        {
+          nw_backend_release (net->backend, &node->mean);
+          nw_backend_release (net->backend, &node->invstd);
+        }
     }
   nw_backend_release (net->backend, &net->targets);
   net->capacity = 0;
+}
+
+static void
+release_norm_state (NwNet *net)
+{
+  for (int i = 0; i < net->n_nodes; i++)
+    {
+      NwNode *node = &net->nodes[i];
+      nw_backend_release (net->backend, &node->mean);
+      nw_backend_release (net->backend, &node->invstd);
+      nw_backend_release (net->backend, &node->eval_mean);
+      nw_backend_release (net->backend, &node->eval_invstd);
+      nw_backend_release (net->backend, &node->frozen);
+    }
 }
 
 void
@@ -179,6 +209,7 @@ nw_net_free (NwNet *net)
   if (net == NULL)
     return;
   release_activations (net);
+  release_norm_state (net);
   nw_backend_release (net->backend, &net->params);
   nw_backend_release (net->backend, &net->grads);
   nw_backend_release (net->backend, &net->s1);
@@ -264,6 +295,16 @@ nw_net_init_params (NwNet *net, guint64 seed)
     }
   nw_backend_upload (net->backend, net->params, 0, host, net->n_params);
   nw_backend_upload (net->backend, net->state, 0, state, net->n_state);
+  /* No training batch yet: its statistics start where the running ones do. */
+  for (int i = 0; i < net->n_nodes; i++)
+    {
+      NwNode *node = &net->nodes[i];
+      if (node->info.spec->kind != NW_NODE_BATCHNORM || node->mean == NULL)
+        continue;
+      OPS (net)->fill (net->backend, node->mean, 0, node->info.width, 0);
+      OPS (net)->fill (net->backend, node->invstd, 0, node->info.width,
+                       (nw_real) (1.0 / sqrt (1.0 + node->info.spec->eps)));
+    }
   OPS (net)->fill (net->backend, net->grads, 0, net->n_params, 0);
   OPS (net)->fill (net->backend, net->s1, 0, net->n_params, 0);
   OPS (net)->fill (net->backend, net->s2, 0, net->n_params, 0);
@@ -298,11 +339,10 @@ nw_net_reserve (NwNet *net, int rows, GError **error)
         node->dy = nw_backend_alloc (b, n);
       if (kind == NW_NODE_DROPOUT)
         node->mask = nw_backend_alloc (b, n);
-      if (kind == NW_NODE_BATCHNORM || kind == NW_NODE_LAYERNORM)
+      if (kind == NW_NODE_LAYERNORM)
         {
-          gsize groups = kind == NW_NODE_BATCHNORM ? (gsize) node->info.width : (gsize) rows;
-          node->mean = nw_backend_alloc (b, groups);
-          node->invstd = nw_backend_alloc (b, groups);
+          node->mean = nw_backend_alloc (b, (gsize) rows);
+          node->invstd = nw_backend_alloc (b, (gsize) rows);
         }
     }
   net->targets = nw_backend_alloc (b, (gsize) rows * net->target_width);
@@ -317,20 +357,88 @@ nw_net_reserve (NwNet *net, int rows, GError **error)
 }
 
 static gboolean
-dropout_active (const NwNodeSpec *s, gboolean train)
+dropout_active (const NwNodeSpec *s, NwForwardMode mode)
 {
-  return train && s->enabled && s->p > 0;
+  return mode != NW_FORWARD_EVAL && s->enabled && s->p > 0;
+}
+
+/* View passes draw their dropout masks from a stream of their own (a different seed), so
+ * they neither move the run's counter nor repeat the masks its next steps will draw. */
+#define VIEW_DROPOUT_SALT G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
+
+/* The most recent training batch's statistics, in the running statistics' layout (mean, then
+ * variance), for a view pass to normalise with: variance = 1 / invstd^2 - eps, so that the
+ * backend's 1 / sqrt(variance + eps) gives invstd back (to within float rounding). */
+static void
+freeze_batch_stats (NwNet *net, NwNode *node)
+{
+  gsize w = (gsize) node->info.width;
+  g_autofree nw_real *host = g_new (nw_real, 2 * w);
+  nw_backend_download (net->backend, node->mean, 0, host, w);
+  nw_backend_download (net->backend, node->invstd, 0, host + w, w);
+  for (gsize k = 0; k < w; k++)
+    {
+      double inv = host[w + k];
+      host[w + k] = (nw_real) (inv > 0 ? 1.0 / (inv * inv) - node->info.spec->eps : 1.0);
+    }
+  nw_backend_upload (net->backend, node->frozen, 0, host, 2 * w);
+}
+
+static void
+batchnorm_forward (NwNet *net, NwNode *node, int rows, NwForwardMode mode)
+{
+  NwBackend *b = net->backend;
+  const NwNodeSpec *s = node->info.spec;
+  NwNode *in = &net->nodes[node->inputs[0]];
+  gboolean affine = node->info.w_n > 0;
+  NwBuffer *gamma = affine ? net->params : NULL;
+  int w = node->info.width;
+
+  if (!s->enabled)
+    {
+      b->ops->copy (b, in->y, 0, node->y, 0, (gsize) rows * w, FALSE);
+      return;
+    }
+  switch (mode)
+    {
+    case NW_FORWARD_TRAIN:
+      b->ops->norm_forward (b, 0, FALSE, rows, w, in->y, 0, node->y, 0, gamma, node->info.w_off,
+                            gamma, node->info.b_off, net->state, node->info.rs_off,
+                            (float) s->momentum, (float) s->eps, TRUE, node->mean, node->invstd, 0);
+      node->batches_tracked++;
+      break;
+    case NW_FORWARD_TRAIN_VIEW:
+      freeze_batch_stats (net, node);
+      b->ops->norm_forward (b, 0, TRUE, rows, w, in->y, 0, node->y, 0, gamma, node->info.w_off,
+                            gamma, node->info.b_off, node->frozen, 0, (float) s->momentum,
+                            (float) s->eps, FALSE, node->eval_mean, node->eval_invstd, 0);
+      break;
+    case NW_FORWARD_EVAL:
+    default:
+      b->ops->norm_forward (b, 0, TRUE, rows, w, in->y, 0, node->y, 0, gamma, node->info.w_off,
+                            gamma, node->info.b_off, net->state, node->info.rs_off,
+                            (float) s->momentum, (float) s->eps, FALSE, node->eval_mean,
+                            node->eval_invstd, 0);
+      break;
+    }
 }
 
 void
 nw_net_forward (NwNet *net, int rows, gboolean train, gboolean targets)
 {
+  nw_net_forward_mode (net, rows, train ? NW_FORWARD_TRAIN : NW_FORWARD_EVAL, targets);
+}
+
+void
+nw_net_forward_mode (NwNet *net, int rows, NwForwardMode mode, gboolean targets)
+{
   NwBackend *b = net->backend;
   const NwBackendOps *ops = b->ops;
+  gboolean train = mode == NW_FORWARD_TRAIN;
 
   g_return_if_fail (rows <= net->capacity);
   net->last_rows = rows;
-  net->last_train = train;
+  net->last_mode = mode;
   for (int i = 1; i < net->n_nodes; i++)
     {
       NwNode *node = &net->nodes[i];
@@ -358,28 +466,23 @@ nw_net_forward (NwNet *net, int rows, gboolean train, gboolean targets)
           }
           break;
         case NW_NODE_DROPOUT:
-          if (dropout_active (s, train))
+          if (dropout_active (s, mode) && train)
             {
               ops->dropout (b, n, (float) s->p, net->dropout_seed, net->dropout_counter, in->y, 0,
                             node->mask, 0, node->y, 0);
               net->dropout_counter += n;
             }
+          else if (dropout_active (s, mode))
+            {
+              ops->dropout (b, n, (float) s->p, nw_mix64 (net->dropout_seed ^ VIEW_DROPOUT_SALT),
+                            net->view_counter, in->y, 0, node->mask, 0, node->y, 0);
+              net->view_counter += n;
+            }
           else
             ops->copy (b, in->y, 0, node->y, 0, n, FALSE);
           break;
         case NW_NODE_BATCHNORM:
-          if (s->enabled)
-            {
-              ops->norm_forward (b, 0, !train, rows, w, in->y, 0, node->y, 0,
-                                 affine ? net->params : NULL, node->info.w_off,
-                                 affine ? net->params : NULL, node->info.b_off,
-                                 net->state, node->info.rs_off, (float) s->momentum, (float) s->eps,
-                                 train, node->mean, node->invstd, 0);
-              if (train)
-                node->batches_tracked++;
-            }
-          else
-            ops->copy (b, in->y, 0, node->y, 0, n, FALSE);
+          batchnorm_forward (net, node, rows, mode);
           break;
         case NW_NODE_LAYERNORM:
           ops->norm_forward (b, 1, FALSE, rows, w, in->y, 0, node->y, 0,
@@ -443,6 +546,7 @@ norm_backward (NwNet *net, NwNode *node, int rows)
   int axis = s->kind == NW_NODE_BATCHNORM ? 0 : 1;
   gboolean affine = node->info.w_n > 0, acc = FALSE;
   gboolean want_dx = grad_target (net, node->inputs[0], &acc);
+  gboolean used_running = axis == 0 && net->last_mode != NW_FORWARD_TRAIN;
 
   if (s->kind == NW_NODE_BATCHNORM && !s->enabled)
     {
@@ -454,9 +558,12 @@ norm_backward (NwNet *net, NwNode *node, int rows)
     }
   /* Even when the input is the data (no gradient wanted), the scale and shift still need
    * theirs: dx NULL asks for those alone. */
+  /* BatchNorm after an evaluation (or view) pass: the statistics that pass used, held fixed. */
   if (want_dx || affine)
-    b->ops->norm_backward (b, axis, axis == 0 && !net->last_train, rows, w, in->y, 0, node->dy, 0,
-                           affine ? net->params : NULL, node->info.w_off, node->mean, node->invstd, 0,
+    b->ops->norm_backward (b, axis, used_running, rows, w, in->y, 0, node->dy, 0,
+                           affine ? net->params : NULL, node->info.w_off,
+                           used_running ? node->eval_mean : node->mean,
+                           used_running ? node->eval_invstd : node->invstd, 0,
                            want_dx ? in->dy : NULL, 0, acc,
                            affine ? net->grads : NULL, node->info.w_off,
                            affine ? net->grads : NULL, node->info.b_off);
@@ -504,7 +611,7 @@ nw_net_backward (NwNet *net)
         case NW_NODE_DROPOUT:
           if (grad_target (net, from, &acc))
             {
-              if (dropout_active (s, net->last_train))
+              if (dropout_active (s, net->last_mode))
                 ops->mul (b, n, node->dy, 0, node->mask, 0, in->dy, 0, acc);
               else
                 ops->copy (b, node->dy, 0, in->dy, 0, n, acc);

@@ -53,9 +53,24 @@ gboolean    nw_net_reserve        (NwNet *net, int rows, GError **error);
 NwBuffer   *nw_net_input          (NwNet *net);
 NwBuffer   *nw_net_targets        (NwNet *net);
 
+/* How a forward pass treats Dropout and BatchNorm. */
+typedef enum {
+  NW_FORWARD_EVAL,        /* dropout off; BatchNorm normalises with its running averages */
+  NW_FORWARD_TRAIN,       /* a training step: dropout masks drawn (the dropout counter moves on),
+                           * BatchNorm normalises with this batch's statistics and updates its
+                           * running averages */
+  NW_FORWARD_TRAIN_VIEW,  /* what training does to these rows, for a view, without touching the
+                           * run: dropout on with masks from a stream of their own (the run's
+                           * dropout counter does not move), BatchNorm with the statistics of the
+                           * most recent training batch, frozen (the running averages are not
+                           * updated; before any training step: mean 0, variance 1) */
+} NwForwardMode;
+
 /* Forward through every node; with `targets` also the loss (added to the metrics).
- * `train` selects training behaviour (dropout on, batch statistics). */
+ * `train` selects training behaviour (dropout on, batch statistics): NW_FORWARD_TRAIN or
+ * NW_FORWARD_EVAL. */
 void        nw_net_forward        (NwNet *net, int rows, gboolean train, gboolean targets);
+void        nw_net_forward_mode   (NwNet *net, int rows, NwForwardMode mode, gboolean targets);
 /* Backward from the loss of the last forward, which must have been a training-mode forward
  * with targets: the loss writes its gradient only then, so that evaluation passes never touch
  * gradient buffers. */

@@ -1,6 +1,7 @@
 /* nw-trainer-snapshot.c: what a snapshot shows of a run: metrics since the previous one,
- * probes of every node from the last step's buffers, the test split and the decision grid.
- * Split from nw-trainer.c so the step path and the views' probes can change apart. */
+ * probes of every node from the last step's buffers, the test split, the decision grid (in
+ * evaluation and in training mode) and the neuron maps. Split from nw-trainer.c so the step
+ * path and the views' probes can change apart. */
 #include "nw-trainer-private.h"
 
 #include <math.h>
@@ -118,6 +119,180 @@ probe_layers (NwTrainer *t, NwSnapshot *snap)
   nw_backend_release (b, &out);
 }
 
+/* Whether node i gets neuron maps: a hidden Dense or Activation of at most NW_MAP_MAX_UNITS
+ * units. A Dense that an Activation alone follows is left to it: the unit is the activation's
+ * output (and such a Dense leaves its bias to the activation, so its own output lacks it). */
+static gboolean
+wants_maps (NwNet *net, int i)
+{
+  const NwNodeInfo *info = nw_net_node (net, i);
+  int consumers = 0, activations = 0;
+  if ((info->spec->kind != NW_NODE_DENSE && info->spec->kind != NW_NODE_ACTIVATION)
+      || info->width > NW_MAP_MAX_UNITS)
+    return FALSE;
+  for (int j = i + 1; j < nw_net_n_nodes (net); j++)
+    {
+      const NwNodeInfo *to = nw_net_node (net, j);
+      for (int k = 0; k < to->n_inputs; k++)
+        if (to->inputs[k] == i)
+          {
+            if (to->spec->kind == NW_NODE_LOSS)
+              return FALSE;   /* the output: the boundary view shows it */
+            consumers++;
+            activations += to->spec->kind == NW_NODE_ACTIVATION;
+          }
+    }
+  return consumers > 0 && !(info->spec->kind == NW_NODE_DENSE && consumers == 1 && activations == 1);
+}
+
+static gboolean
+has_train_behaviour (NwNet *net)
+{
+  for (int i = 0; i < nw_net_n_nodes (net); i++)
+    {
+      NwNodeKind kind = nw_net_node (net, i)->spec->kind;
+      if (kind == NW_NODE_DROPOUT || kind == NW_NODE_BATCHNORM)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* One pass of the grid's points through the net in `mode`, in chunks the net has room for:
+ * P(class 1) per cell into `grid`, and with `full` (per node, NULL where not wanted) every
+ * unit's output, unit-major, at full resolution. */
+static void
+grid_pass (NwTrainer *t, const float *pts, int cells, NwForwardMode mode, float *grid,
+           float **full)
+{
+  NwNet *net = t->net;
+  NwBackend *b = t->backend;
+  int w = nw_net_output_width (net), n_nodes = nw_net_n_nodes (net);
+  g_autofree float *probs = g_new (float, (gsize) MIN (t->capacity, cells) * w);
+  g_autofree float *out = NULL;
+
+  if (full != NULL)
+    out = g_new (float, (gsize) MIN (t->capacity, cells) * NW_MAP_MAX_UNITS);
+  for (int start = 0; start < cells; start += t->capacity)
+    {
+      int n = MIN (t->capacity, cells - start);
+#ifdef NW_REAL_DOUBLE
+      g_autofree nw_real *tmp = g_new (nw_real, (gsize) n * 2);
+      for (gsize i = 0; i < (gsize) n * 2; i++)
+        tmp[i] = pts[(gsize) start * 2 + i];
+      nw_backend_upload (b, nw_net_input (net), 0, tmp, (gsize) n * 2);
+#else
+      nw_backend_upload (b, nw_net_input (net), 0, pts + (gsize) start * 2, (gsize) n * 2);
+#endif
+      nw_net_forward_mode (net, n, mode, FALSE);
+      nw_net_read_output (net, n, probs);
+      /* P(class 1): the single output, or the second of two softmax outputs. */
+      for (int r = 0; r < n; r++)
+        grid[start + r] = probs[(gsize) r * w + (w > 1 ? 1 : 0)];
+      for (int i = 0; full != NULL && i < n_nodes; i++)
+        {
+          int units = nw_net_node (net, i)->width;
+          if (full[i] == NULL)
+            continue;
+          nw_net_read_node (net, i, n, out);
+          for (int r = 0; r < n; r++)
+            for (int u = 0; u < units; u++)
+              full[i][(gsize) u * cells + start + r] = out[(gsize) r * units + u];
+        }
+    }
+}
+
+/* A node's full-resolution maps averaged down to map_n x map_n, with their range. */
+static void
+shrink_maps (const float *full, int units, int grid_n, int map_n, NwActivation act,
+             gboolean is_activation, NwLayerProbe *p)
+{
+  int f = grid_n / map_n;
+  double m = 0;
+  p->maps = g_new (float, (gsize) units * map_n * map_n);
+  for (int u = 0; u < units; u++)
+    for (int r = 0; r < map_n; r++)
+      for (int c = 0; c < map_n; c++)
+        {
+          double sum = 0;
+          float v;
+          for (int dr = 0; dr < f; dr++)
+            for (int dc = 0; dc < f; dc++)
+              sum += full[(gsize) u * grid_n * grid_n + (gsize) (r * f + dr) * grid_n + c * f + dc];
+          v = (float) (sum / (f * f));
+          p->maps[((gsize) u * map_n + r) * map_n + c] = v;
+          if (isfinite (v))
+            m = MAX (m, fabs (v));
+        }
+  if (is_activation && (act == NW_ACT_SIGMOID || act == NW_ACT_SOFTMAX))
+    {
+      p->map_lo = 0;
+      p->map_hi = 1;
+    }
+  else if (is_activation && act == NW_ACT_TANH)
+    {
+      p->map_lo = -1;
+      p->map_hi = 1;
+    }
+  else
+    {
+      p->map_hi = (float) MAX (m, 1e-6);
+      p->map_lo = -p->map_hi;
+    }
+}
+
+/* The decision boundary on a grid_n x grid_n grid in evaluation mode, with the neuron maps
+ * from the same pass, and again in training mode when the network behaves differently there.
+ * The training-mode pass draws its dropout masks from a stream of its own and normalises with
+ * frozen batch statistics (NW_FORWARD_TRAIN_VIEW): the run itself is left exactly as it was,
+ * which the dropout counter's check below holds the net to. */
+static void
+grids (NwTrainer *t, NwSnapshot *snap, int grid_n)
+{
+  NwNet *net = t->net;
+  int n_nodes = nw_net_n_nodes (net), cells = grid_n * grid_n;
+  int map_n = grid_n;
+  guint64 counter = nw_net_get_dropout_counter (net);
+  g_autofree float *pts = g_new (float, 2 * (gsize) cells);
+  float **full = g_new0 (float *, n_nodes);
+  gboolean any_maps = FALSE;
+
+  while (map_n > NW_MAP_MAX_N)
+    map_n /= 2;
+  if (grid_n % map_n != 0)
+    map_n = grid_n;
+  for (int r = 0; r < grid_n; r++)
+    for (int c = 0; c < grid_n; c++)
+      nw_trainer_grid_point (grid_n, r, c, &pts[2 * ((gsize) r * grid_n + c)],
+                             &pts[2 * ((gsize) r * grid_n + c) + 1]);
+  for (int i = 0; i < n_nodes; i++)
+    if (map_n <= NW_MAP_MAX_N && wants_maps (net, i))
+      {
+        full[i] = g_new (float, (gsize) nw_net_node (net, i)->width * cells);
+        any_maps = TRUE;
+      }
+
+  snap->grid_n = grid_n;
+  snap->grid = g_new (float, cells);
+  grid_pass (t, pts, cells, NW_FORWARD_EVAL, snap->grid, any_maps ? full : NULL);
+  for (int i = 0; i < n_nodes; i++)
+    if (full[i] != NULL)
+      {
+        const NwNodeInfo *info = nw_net_node (net, i);
+        shrink_maps (full[i], info->width, grid_n, map_n, info->spec->activation,
+                     info->spec->kind == NW_NODE_ACTIVATION, &snap->layers[i]);
+        g_free (full[i]);
+      }
+  g_free (full);
+  snap->map_n = any_maps ? map_n : 0;
+
+  if (has_train_behaviour (net))
+    {
+      snap->grid_train = g_new (float, cells);
+      grid_pass (t, pts, cells, NW_FORWARD_TRAIN_VIEW, snap->grid_train, NULL);
+    }
+  g_warn_if_fail (nw_net_get_dropout_counter (net) == counter);
+}
+
 NwSnapshot *
 nw_trainer_snapshot (NwTrainer *t, gboolean with_test, int grid_n, GError **error)
 {
@@ -140,23 +315,7 @@ nw_trainer_snapshot (NwTrainer *t, gboolean with_test, int grid_n, GError **erro
       !nw_trainer_evaluate (t, TRUE, &snap->test_loss, &snap->test_acc, error))
     return NULL;
   if (grid_n > 0 && t->data->train.d == 2)
-    {
-      gsize cells = (gsize) grid_n * grid_n;
-      int w = nw_net_output_width (t->net);
-      g_autofree float *pts = g_new (float, 2 * cells);
-      g_autofree float *probs = g_new (float, cells * w);
-      for (int r = 0; r < grid_n; r++)
-        for (int c = 0; c < grid_n; c++)
-          nw_trainer_grid_point (grid_n, r, c, &pts[2 * ((gsize) r * grid_n + c)],
-                                 &pts[2 * ((gsize) r * grid_n + c) + 1]);
-      if (!nw_trainer_predict (t, pts, (int) cells, probs, error))
-        return NULL;
-      snap->grid_n = grid_n;
-      snap->grid = g_new (float, cells);
-      /* P(class 1): the single output, or the second of two softmax outputs. */
-      for (gsize i = 0; i < cells; i++)
-        snap->grid[i] = probs[i * w + (w > 1 ? 1 : 0)];
-    }
+    grids (t, snap, grid_n);
   if (!nw_backend_take_error (t->backend, error))
     return NULL;
   return g_steal_pointer (&snap);
@@ -168,8 +327,12 @@ nw_snapshot_free (NwSnapshot *snap)
   if (snap == NULL)
     return;
   for (int i = 0; snap->layers != NULL && i < snap->n_layers; i++)
-    g_free (snap->layers[i].id);
+    {
+      g_free (snap->layers[i].id);
+      g_free (snap->layers[i].maps);
+    }
   g_free (snap->layers);
   g_free (snap->grid);
+  g_free (snap->grid_train);
   g_free (snap);
 }

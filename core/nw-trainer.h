@@ -33,7 +33,18 @@ typedef struct {
   /* Parameter nodes: histogram of the weights. */
   float        whist_lo, whist_hi;
   float        whist[NW_STATS_BINS];
+  /* Neuron maps (2D data, a snapshot with a grid): for a hidden unit-bearing node (an
+   * Activation, or a Dense that no Activation follows) of at most NW_MAP_MAX_UNITS units, each
+   * unit's output over the grid's window in evaluation mode: `width` maps of map_n x map_n
+   * (unit-major, row 0 at the top), with the range to draw them on: the activation's own
+   * ([0, 1] sigmoid, [-1, 1] tanh), else symmetric around 0 (-m, m with m the largest |value|
+   * in the node's maps). NULL for other nodes; owned by the snapshot. */
+  float       *maps;
+  float        map_lo, map_hi;
 } NwLayerProbe;
+
+#define NW_MAP_MAX_UNITS 16
+#define NW_MAP_MAX_N     32
 
 typedef struct {
   gint64        step;
@@ -48,6 +59,11 @@ typedef struct {
   double        first_last_ratio; /* gradient norm of the first Dense over the last's */
   int           grid_n;          /* 0 when there is no grid */
   float        *grid;            /* grid_n x grid_n: P(class 1) at nw_trainer_grid_point() */
+  /* The same grid as training sees it (NW_FORWARD_TRAIN_VIEW): dropout on with a fresh mask,
+   * BatchNorm with the last training batch's statistics. NULL when the network has no Dropout
+   * or BatchNorm node. Computing it changes nothing in the run. */
+  float        *grid_train;
+  int           map_n;           /* neuron maps' side (layers[i].maps); 0 when there are none */
 } NwSnapshot;
 
 void        nw_snapshot_free        (NwSnapshot *snap);
@@ -103,6 +119,16 @@ gboolean    nw_trainer_predict      (NwTrainer *trainer, const float *x, int row
  * (with_test) and, for 2D data, the decision boundary on a grid_n x grid_n grid. */
 NwSnapshot *nw_trainer_snapshot     (NwTrainer *trainer, gboolean with_test, int grid_n,
                                      GError **error);
+
+/* Moves the run of `running` onto the backend of `fresh`, between two steps: `fresh` must be a
+ * trainer for the same network and data (as nw_trainer_new made it, on another backend). It
+ * takes the parameters, optimizer state, BatchNorm statistics, step, epoch, the place in the
+ * epoch and its order, the shuffle and dropout streams, the live hyperparameters and switches
+ * and the metrics not yet reported; then the two exchange their insides, so that `running`
+ * (the pointer its owner holds) goes on with the same run on the new backend while `fresh` now
+ * holds the old backend, to be freed. Fails, changing neither, when the two do not train the
+ * same network on the same data or a transfer fails. */
+gboolean    nw_trainer_take_over    (NwTrainer *running, NwTrainer *fresh, GError **error);
 
 /* The grid's window: [-NW_GRID_EXTENT, NW_GRID_EXTENT]^2; cell (row, col) is centred at
  * x = -E + (col + 0.5) * 2E/n, y = E - (row + 0.5) * 2E/n (row 0 at the top). */

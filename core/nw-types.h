@@ -28,6 +28,7 @@ typedef enum {
   NW_ERROR_DIVERGED,    /* training produced NaN/Inf or an exploding loss */
   NW_ERROR_NO_MEMORY,   /* an allocation was refused or would overflow */
   NW_ERROR_BACKEND,     /* a compute backend failed */
+  NW_ERROR_CANCELLED,   /* the caller stopped a long operation (a load) */
 } NwErrorCode;
 
 typedef enum {

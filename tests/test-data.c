@@ -928,6 +928,42 @@ test_idx_dir (void)
   g_free (dir);
 }
 
+typedef struct {
+  int    calls, stop_after;
+  double last;
+  gboolean monotone;
+} ProgressLog;
+
+static gboolean
+log_progress (double fraction, gpointer data)
+{
+  ProgressLog *log = data;
+  log->monotone = log->monotone && fraction >= log->last && fraction <= 1;
+  log->last = fraction;
+  return ++log->calls < log->stop_after;
+}
+
+/* The progress variant reports by bytes converted and ends at 1; a caller that says stop
+ * gets NW_ERROR_CANCELLED and no dataset. */
+static void
+test_idx_dir_progress (void)
+{
+  GError *error = NULL;
+  g_autofree char *dir = write_idx_dir ("mnist-progress", 3, 3, 2, 2);
+  ProgressLog log = { 0, 100, 0, TRUE };
+  NwDataset *ds = nw_dataset_load_idx_dir_full (dir, 0, log_progress, &log, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL (ds->train.n, 3);
+  CU_ASSERT_EQUAL (log.calls, 2);   /* one chunk per image file */
+  CU_ASSERT (log.monotone);
+  CU_ASSERT_EQUAL (log.last, 1.0);
+  nw_dataset_free (ds);
+
+  log = (ProgressLog) { 0, 1, 0, TRUE };
+  CU_ASSERT_PTR_NULL (nw_dataset_load_idx_dir_full (dir, 0, log_progress, &log, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_CANCELLED, "train-images-idx3-ubyte", "stopped");
+}
+
 static void
 test_idx_dir_bad (void)
 {
@@ -1092,6 +1128,7 @@ static const NwTestCase idx_cases[] = {
   { "bad_images", test_idx_bad_images },
   { "bad_labels", test_idx_bad_labels },
   { "dir", test_idx_dir },
+  { "dir_progress", test_idx_dir_progress },
   { "dir_bad", test_idx_dir_bad },
   { "real_mnist", test_real_mnist },
   { NULL, NULL },

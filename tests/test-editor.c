@@ -5,6 +5,7 @@
  * Needs a display: without one it re-runs itself under xvfb-run, or is skipped (77). */
 #include "nw-test.h"
 #include "nw-editor-private.h"
+#include "nw-plot.h"
 
 #include <gtk/gtk.h>
 #include <math.h>
@@ -216,6 +217,7 @@ render_canvas (NwEditor *editor)
 
 typedef struct {
   int total, red, dense_blue, orange, neuron_blue, green, ink;
+  int map_low, map_high;   /* the ends of the boundary view's scale (neuron maps) */
 } Pixels;
 
 static Pixels
@@ -223,9 +225,12 @@ count_pixels (cairo_surface_t *s)
 {
   Pixels p = { 0 };
   int w = cairo_image_surface_get_width (s), h = cairo_image_surface_get_height (s);
+  double lo[3], hi[3];
   int stride = cairo_image_surface_get_stride (s);
   const unsigned char *data = cairo_image_surface_get_data (s);
 
+  nw_plot_probability_rgb (0, &lo[0], &lo[1], &lo[2]);
+  nw_plot_probability_rgb (1, &hi[0], &hi[1], &hi[2]);
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       {
@@ -238,6 +243,10 @@ count_pixels (cairo_surface_t *s)
         p.neuron_blue += abs (r - 8) <= 12 && abs (g - 119) <= 12 && abs (b - 189) <= 12;
         p.green += abs (r - 0x2e) <= 10 && abs (g - 0xc2) <= 10 && abs (b - 0x7e) <= 10;
         p.ink += r < 100 && g < 100 && b < 100;
+        p.map_low += abs (r - (int) lround (lo[0] * 255)) <= 6 && abs (g - (int) lround (lo[1] * 255)) <= 6
+                     && abs (b - (int) lround (lo[2] * 255)) <= 6;
+        p.map_high += abs (r - (int) lround (hi[0] * 255)) <= 6 && abs (g - (int) lround (hi[1] * 255)) <= 6
+                      && abs (b - (int) lround (hi[2] * 255)) <= 6;
       }
   return p;
 }
@@ -1175,9 +1184,10 @@ test_render_add_and_neurons (void)
         double a = u * G_PI / 3;
         values[u * grid * grid + i] = (float) tanh (4 * (x * cos (a) + y * sin (a)));
       }
-  nw_editor_set_neuron_images (editor, "dense1", values, 6, grid);
-  nw_editor_set_neuron_images (editor, "act1", values, 6, grid);
-  nw_editor_set_neuron_images (editor, "bn1", values, 6, grid);          /* not shown there */
+  nw_editor_set_neuron_images (editor, "dense1", values, 6, grid, -1, 1);
+  nw_editor_set_neuron_images (editor, "act1", values, 6, grid, -1, 1);
+  nw_editor_set_neuron_images (editor, "bn1", values, 6, grid, -1, 1);   /* not shown there */
+  CU_ASSERT_EQUAL (nw_editor_get_n_neuron_images (editor, "act1"), 6);
   g_free (values);
   nw_editor_block_rect (editor, nw_spec_find_node (nw_editor_get_spec (editor), "dense1"), &after);
   CU_ASSERT (after.height > before.height);
@@ -1202,9 +1212,10 @@ test_render_add_and_neurons (void)
   px = count_pixels (s);
   save_png (s, "editor-neurons.png");
   cairo_surface_destroy (s);
-  g_print ("  neurons: orange %d, blue %d, red %d\n", px.orange, px.neuron_blue, px.red);
-  CU_ASSERT (px.orange > 2000);                /* the large one alone is 144 x 144 */
-  CU_ASSERT (px.neuron_blue > 2000);
+  g_print ("  neurons: high (orange) %d, low (blue) %d, red %d\n", px.map_high, px.map_low, px.red);
+  /* The boundary view's scale: -1 blue, +1 orange. The large one alone is 168 x 168. */
+  CU_ASSERT (px.map_high > 2000);
+  CU_ASSERT (px.map_low > 2000);
   CU_ASSERT_EQUAL (px.red, 0);
 
   nw_editor_clear_neuron_images (editor);

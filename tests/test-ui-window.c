@@ -5,9 +5,13 @@
 #include "nw-test.h"
 
 #include "nw-boundary-view.h"
+#include "nw-cl-device.h"
+#include "nw-editor.h"
 #include "nw-trainer.h"
 #include "nw-ui.h"
 #include "nw-window.h"
+
+#include <glib/gstdio.h>
 
 #include <gtk/gtk.h>
 #include <math.h>
@@ -338,13 +342,331 @@ test_divergence_alarm (void)
   window_close (win);
 }
 
+/* Runs the main loop until every window's background work has finished and let go. */
+static gboolean
+no_background_jobs (NwWindow *win, gpointer data)
+{
+  return nw_window_n_background_jobs () == 0;
+}
+
+static void
+wait_for_background (int ms)
+{
+  CU_ASSERT (spin_until (NULL, ms, no_background_jobs, NULL));
+}
+
+static gboolean
+label_contains (NwWindow *win, gpointer data)
+{
+  const char **what = data;   /* label name, text */
+  return strstr (label_text (win, what[0]), what[1]) != NULL;
+}
+
+static gboolean
+label_lacks (NwWindow *win, gpointer data)
+{
+  const char **what = data;
+  return strstr (label_text (win, what[0]), what[1]) == NULL;
+}
+
+static NwEditor *
+editor_of (NwWindow *win)
+{
+  return NW_EDITOR (gtk_widget_get_first_child (child (win, "editor_slot")));
+}
+
+/* The boundary view drawn into an image. */
+static cairo_surface_t *
+render_boundary (NwWindow *win)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 400);
+  cairo_t *cr = cairo_create (s);
+  nw_boundary_view_draw (NW_BOUNDARY_VIEW (child (win, "boundary_view")), cr, 400, 400);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
+static int
+pixels_differing (cairo_surface_t *a, cairo_surface_t *b)
+{
+  const guint32 *pa = (const guint32 *) (const void *) cairo_image_surface_get_data (a);
+  const guint32 *pb = (const guint32 *) (const void *) cairo_image_surface_get_data (b);
+  int n = 0;
+  for (int i = 0; i < 400 * 400; i++)
+    {
+      int d = 0;
+      for (int k = 0; k < 24; k += 8)
+        d += abs ((int) ((pa[i] >> k) & 0xff) - (int) ((pb[i] >> k) & 0xff));
+      n += d > 30;
+    }
+  return n;
+}
+
+/* NW_BACKEND=cpu (the tests' setting) keeps the window on the CPU without touching OpenCL:
+ * no OpenCL driver is loaded. */
+static void
+test_backend_env_cpu (void)
+{
+  NwWindow *win = window_new ();
+  g_autofree char *maps = NULL;
+  const char *tip;
+  CU_ASSERT_STRING_EQUAL (g_getenv ("NW_BACKEND"), "cpu");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (200)));
+  CU_ASSERT (g_str_has_prefix (label_text (win, "backend_label"), "CPU"));
+  tip = gtk_widget_get_tooltip_text (child (win, "backend_label"));
+  CU_ASSERT (tip != NULL && strstr (tip, "NW_BACKEND=cpu") != NULL);
+  CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);
+  CU_ASSERT (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  CU_ASSERT (maps == NULL || strstr (maps, "libpocl") == NULL);
+  window_close (win);
+}
+
+/* The device menu moves the running trainer to an OpenCL device and back, carrying the run
+ * (the step count goes on); closing while a choice runs in the background is clean. */
+static void
+test_backend_switch (void)
+{
+  g_autoptr (GPtrArray) devices = nw_cl_list_devices (NULL);
+  const char *on_cl[] = { "backend_label", "OpenCL" };
+  const char *settled[] = { "backend_label", "·" };
+  const char *on_cpu[] = { "backend_label", "CPU" };
+  NwWindow *win;
+  gint64 before;
+
+  if (devices == NULL || devices->len == 0)
+    {
+      g_print ("  no OpenCL device: skipped\n");
+      return;
+    }
+  win = window_new ();
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (300)));
+  before = step_count (win);
+  gtk_widget_activate_action (GTK_WIDGET (win), "backend.device", "s", "cl:0");
+  /* PoCL builds its kernels the first time (seconds), from its cache after that. */
+  CU_ASSERT (spin_until (win, 90000, label_contains, on_cl));
+  CU_ASSERT (spin_until (win, 90000, label_lacks, settled));
+  g_print ("  moved to: %s\n", label_text (win, "backend_label"));
+  CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER ((int) before + 100)));
+  CU_ASSERT (g_str_has_prefix (label_text (win, "play_label"), "Pause"));
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "backend.device", "s", "cpu");
+  CU_ASSERT (spin_until (win, 30000, label_contains, on_cpu));
+  CU_ASSERT (spin_until (win, 30000, label_lacks, settled));
+  before = step_count (win);
+  CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER ((int) before + 100)));
+
+  /* A choice (calibration) in flight when the window closes. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "backend.device", "s", "auto");
+  window_close (win);
+  wait_for_background (90000);
+}
+
+/* The train/eval switch: insensitive, with the reason, without Dropout or BatchNorm; with
+ * dropout 0.5 the boundary drawn in training mode is another picture. */
+static void
+test_train_mode_switch (void)
+{
+  NwWindow *win = window_new ();
+  GtkWidget *sw = child (win, "train_mode_switch");
+  g_autofree char *path = write_spec ("dropout.json", "2 dense:16 relu dropout:0.5 dense:16 relu dense:1 sigmoid bce",
+                                      NW_DATA_CIRCLE, 0.1);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  cairo_surface_t *eval, *train;
+  int differ;
+
+  CU_ASSERT_FALSE (gtk_widget_get_sensitive (sw));
+  CU_ASSERT (strstr (gtk_widget_get_tooltip_text (child (win, "train_mode_box")),
+                     "no Dropout or BatchNorm") != NULL);
+
+  CU_ASSERT_FATAL (nw_window_open_file (win, file));
+  CU_ASSERT (gtk_widget_get_sensitive (sw));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER (300)));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  spin_for (300);
+  eval = render_boundary (win);
+  gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
+  spin_for (50);
+  train = render_boundary (win);
+  differ = pixels_differing (eval, train);
+  g_print ("  dropout 0.5: %d of 160000 pixels change in training mode\n", differ);
+  CU_ASSERT (differ > 2000);
+  cairo_surface_destroy (train);
+  /* Back to evaluation: the same picture as before. */
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  spin_for (50);
+  train = render_boundary (win);
+  CU_ASSERT_EQUAL (pixels_differing (eval, train), 0);
+  cairo_surface_destroy (train);
+  cairo_surface_destroy (eval);
+  window_close (win);
+}
+
+/* Each hidden unit of the deep sigmoid net gets its map in the editor; the output does not. */
+static void
+test_neuron_maps (void)
+{
+  NwWindow *win = window_new ();
+  NwEditor *editor = editor_of (win);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL);
+  CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (1)));
+  spin_for (200);
+  CU_ASSERT_EQUAL (nw_editor_get_n_neuron_images (editor, "act1"), 10);
+  CU_ASSERT_EQUAL (nw_editor_get_n_neuron_images (editor, "act2"), 10);
+  CU_ASSERT_EQUAL (nw_editor_get_n_neuron_images (editor, "act3"), 10);
+  CU_ASSERT_EQUAL (nw_editor_get_n_neuron_images (editor, "act4"), 0);   /* the output */
+  CU_ASSERT_EQUAL (nw_editor_get_n_neuron_images (editor, "fc1"), 0);    /* act1 shows them */
+  window_close (win);
+}
+
+/* Opening an MNIST network without the MNIST files: the data panel says how to get them and
+ * the network stays as it was. */
+static void
+test_mnist_missing (void)
+{
+  NwWindow *win = window_new ();
+  g_autofree char *empty = nw_test_path ("no-data");
+  g_autofree char *example = nw_test_source_path ("examples/mnist-mlp.json");
+  g_autoptr (GFile) file = g_file_new_for_path (example);
+  g_autofree char *old = g_strdup (g_getenv ("NEUROWIRE_DATA_DIR"));
+  const NwSpec *before = nw_window_get_spec (win);
+  const char *status;
+
+  g_mkdir_with_parents (empty, 0700);
+  g_setenv ("NEUROWIRE_DATA_DIR", empty, TRUE);
+  CU_ASSERT (nw_window_open_file (win, file));
+  wait_for_background (10000);
+  CU_ASSERT (gtk_widget_get_visible (child (win, "data_status_label")));
+  status = label_text (win, "data_status_label");
+  g_print ("  data status: %s\n", status);
+  CU_ASSERT (strstr (status, "bash tools/fetch-mnist.sh") != NULL);
+  CU_ASSERT (strstr (status, "not changed") != NULL);
+  CU_ASSERT (revealed (win, "message_revealer"));
+  CU_ASSERT_PTR_EQUAL (nw_window_get_spec (win), before);
+  CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "XOR, deep sigmoid");
+  /* It still trains. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL);
+  CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (1)));
+  if (old != NULL)
+    g_setenv ("NEUROWIRE_DATA_DIR", old, TRUE);
+  else
+    g_unsetenv ("NEUROWIRE_DATA_DIR");
+  window_close (win);
+}
+
+/* IDX files of n random 28 x 28 images and labels under dir. */
+static void
+write_fake_mnist (const char *dir, guint32 n_train, guint32 n_test)
+{
+  const char *names[4] = { "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                           "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" };
+  g_mkdir_with_parents (dir, 0700);
+  for (int f = 0; f < 4; f++)
+    {
+      guint32 n = f < 2 ? n_train : n_test;
+      gboolean images = f % 2 == 0;
+      gsize header = images ? 16 : 8, size = header + (gsize) n * (images ? 784 : 1);
+      g_autofree guint8 *bytes = g_malloc0 (size);
+      g_autofree char *path = g_build_filename (dir, names[f], NULL);
+      guint32 be[4] = { GUINT32_TO_BE (images ? 0x803 : 0x801), GUINT32_TO_BE (n),
+                        GUINT32_TO_BE (28), GUINT32_TO_BE (28) };
+      memcpy (bytes, be, header);
+      for (gsize i = header; i < size; i++)
+        bytes[i] = images ? (guint8) ((i * 2654435761u) >> 24) : (guint8) (i % 10);
+      CU_ASSERT_FATAL (g_file_set_contents (path, (const char *) bytes, (gssize) size, NULL));
+    }
+}
+
+static char *
+write_mnist_spec (const char *name, const char *dir)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = nw_spec_new_chain ("784 dense:16 relu dense:10 softmax_xent", &error);
+  char *path = nw_test_path (name);
+  NW_ASSERT_NO_ERROR (error);
+  spec->name = g_strdup (name);
+  spec->data.kind = NW_DATA_MNIST;
+  spec->data.path = g_strdup (dir);
+  spec->train.batch_size = 50;
+  CU_ASSERT_FATAL (nw_spec_save (spec, path, &error));
+  return path;
+}
+
+static gboolean
+spec_named (NwWindow *win, gpointer data)
+{
+  return g_strcmp0 (nw_window_get_spec (win)->name, data) == 0;
+}
+
+/* IDX data loads in the background with a progress bar, the network changes once it is
+ * there, and it trains; closing the window mid-load or mid-build leaves nothing behind. */
+static void
+test_load_idx_in_background (void)
+{
+  NwWindow *win = window_new ();
+  g_autofree char *dir = nw_test_path ("fake-mnist");
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  gint64 t0;
+
+  write_fake_mnist (dir, 4000, 500);   /* 3.5 million values: built off the main thread too */
+  path = write_mnist_spec ("idx.json", dir);
+  file = g_file_new_for_path (path);
+  t0 = g_get_monotonic_time ();
+  CU_ASSERT (nw_window_open_file (win, file));
+  /* It returns at once, the bar showing; the old network is there until the new one is. */
+  CU_ASSERT (g_get_monotonic_time () - t0 < 100000);
+  CU_ASSERT (gtk_widget_get_visible (child (win, "load_box")));
+  CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "XOR, deep sigmoid");
+  CU_ASSERT (spin_until (win, 20000, spec_named, (gpointer) "idx.json"));
+  CU_ASSERT_FALSE (gtk_widget_get_visible (child (win, "load_box")));
+  g_print ("  data status: %s\n", label_text (win, "data_status_label"));
+  CU_ASSERT (strstr (label_text (win, "data_status_label"), "4000 training") != NULL);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER (100)));
+  window_close (win);
+  wait_for_background (10000);
+
+  /* Closed at once: mid-load. */
+  win = window_new ();
+  CU_ASSERT (nw_window_open_file (win, file));
+  window_close (win);
+  wait_for_background (20000);
+
+  /* Closed while the trainer is being built. */
+  win = window_new ();
+  CU_ASSERT (nw_window_open_file (win, file));
+  {
+    for (int i = 0; i < 20000; i++)
+      {
+        const char *text = gtk_progress_bar_get_text (GTK_PROGRESS_BAR (child (win, "load_progress")));
+        if (text != NULL && g_str_has_prefix (text, "Preparing"))
+          break;
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (500);
+      }
+  }
+  window_close (win);
+  wait_for_background (20000);
+  CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);
+}
+
 static const NwTestCase window_cases[] = {
+  { "NW_BACKEND=cpu stays on the CPU", test_backend_env_cpu },
   { "step, play, pause, reset", test_step_play_pause },
   { "learning rate while training", test_live_learning_rate },
   { "dataset and the user's points", test_dataset_and_points },
   { "bad files leave the network", test_bad_files },
   { "load weights", test_load_weights_checks },
   { "divergence alarm", test_divergence_alarm },
+  { "train/eval switch", test_train_mode_switch },
+  { "neuron maps in the editor", test_neuron_maps },
+  { "missing MNIST says how to get it", test_mnist_missing },
+  { "IDX data loads in the background", test_load_idx_in_background },
+  { "device menu moves the run", test_backend_switch },
   { NULL, NULL },
 };
 

@@ -16,6 +16,9 @@ struct _NwBoundaryView
   cairo_surface_t *field;        /* the grid as colours, one pixel per cell */
   GArray          *points;       /* of NwPoint */
   char            *message;
+  char            *caption;
+  char            *description;  /* the accessible description last set */
+  double           class1_share;
   gboolean         show_test;
   int              add_class;
 };
@@ -53,14 +56,39 @@ nw_boundary_view_to_data (int width, int height, double px, double py, double *x
   return px >= x0 && px <= x0 + side && py >= y0 && py <= y0 + side;
 }
 
+/* What the field shows, in words, for screen readers (and the AT-SPI tests): changed only
+ * when the words change, not with every frame's grid. */
+static void
+update_description (NwBoundaryView *self)
+{
+  g_autofree char *text = NULL;
+  if (self->grid_n <= 0 || self->message != NULL)
+    text = g_strdup (self->message != NULL ? self->message : "No boundary yet");
+  else
+    text = g_strdup_printf ("%s%s%.0f%% of the field is orange (class 1)",
+                            self->caption != NULL ? self->caption : "",
+                            self->caption != NULL ? "; " : "", 100 * self->class1_share);
+  if (g_strcmp0 (text, self->description) == 0)
+    return;
+  g_free (self->description);
+  self->description = g_steal_pointer (&text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->description, -1);
+}
+
 static void
 rebuild_field (NwBoundaryView *self)
 {
   unsigned char *data;
   int stride;
+  gsize orange = 0;
   g_clear_pointer (&self->field, cairo_surface_destroy);
+  self->class1_share = 0;
   if (self->grid_n <= 0)
     return;
+  for (gsize i = 0; i < (gsize) self->grid_n * self->grid_n; i++)
+    orange += self->grid[i] > 0.5f;
+  self->class1_share = (double) orange / ((gsize) self->grid_n * self->grid_n);
   self->field = cairo_image_surface_create (CAIRO_FORMAT_RGB24, self->grid_n, self->grid_n);
   cairo_surface_flush (self->field);
   data = cairo_image_surface_get_data (self->field);
@@ -93,7 +121,27 @@ nw_boundary_view_set_grid (NwBoundaryView *self, int grid_n, const float *grid)
   if (self->grid_n > 0)
     self->grid = g_memdup2 (grid, sizeof (float) * grid_n * grid_n);
   rebuild_field (self);
+  update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+nw_boundary_view_set_caption (NwBoundaryView *self, const char *caption)
+{
+  g_return_if_fail (NW_IS_BOUNDARY_VIEW (self));
+  if (g_strcmp0 (caption, self->caption) == 0)
+    return;
+  g_free (self->caption);
+  self->caption = g_strdup (caption);
+  update_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+double
+nw_boundary_view_get_class1_share (NwBoundaryView *self)
+{
+  g_return_val_if_fail (NW_IS_BOUNDARY_VIEW (self), 0);
+  return self->class1_share;
 }
 
 void
@@ -116,6 +164,7 @@ nw_boundary_view_set_message (NwBoundaryView *self, const char *message)
     return;
   g_free (self->message);
   self->message = g_strdup (message);
+  update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -268,6 +317,14 @@ nw_boundary_view_draw (NwBoundaryView *self, cairo_t *cr, int width, int height)
   cairo_rectangle (cr, x0 + 0.5, y0 + 0.5, side - 1, side - 1);
   cairo_stroke (cr);
 
+  if (self->caption != NULL && self->field != NULL && self->message == NULL)
+    {
+      double tw = nw_plot_text_width (cr, self->caption, 8.5, TRUE);
+      nw_plot_round_rect (cr, x0 + 6, y0 + 6, tw + 12, 18, 4);
+      nw_plot_rgb (cr, NW_COLOUR_PAPER, 0.85);
+      cairo_fill (cr);
+      nw_plot_text (cr, self->caption, x0 + 12, y0 + 15, 0, 0.5, 8.5, NW_COLOUR_INK, TRUE);
+    }
   if (self->message != NULL)
     nw_plot_text (cr, self->message, x0 + side / 2, y0 + side / 2, 0.5, 0.5, 10,
                   NW_COLOUR_MUTED, FALSE);
@@ -332,6 +389,8 @@ nw_boundary_view_finalize (GObject *object)
   g_clear_pointer (&self->field, cairo_surface_destroy);
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->caption, g_free);
+  g_clear_pointer (&self->description, g_free);
   G_OBJECT_CLASS (nw_boundary_view_parent_class)->finalize (object);
 }
 

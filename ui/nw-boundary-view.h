@@ -19,6 +19,11 @@ GtkWidget  *nw_boundary_view_new            (void);
  * copied. n = 0 clears the field. */
 void        nw_boundary_view_set_grid       (NwBoundaryView *self, int grid_n, const float *grid);
 void        nw_boundary_view_set_points     (NwBoundaryView *self, const NwPoint *points, guint n);
+/* A short line drawn over the field's top left corner (what the field shows, e.g. "training
+ * mode"); NULL for none. It also goes into the accessible description. */
+void        nw_boundary_view_set_caption    (NwBoundaryView *self, const char *caption);
+/* The share of the field's cells where P(class 1) > 0.5 (0 without a field). */
+double      nw_boundary_view_get_class1_share (NwBoundaryView *self);
 /* A message instead of the field (e.g. "MNIST is not 2D data"); NULL for none. */
 void        nw_boundary_view_set_message    (NwBoundaryView *self, const char *message);
 void        nw_boundary_view_set_show_test  (NwBoundaryView *self, gboolean show_test);

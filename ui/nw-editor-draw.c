@@ -3,6 +3,7 @@
  * blocks with their titles, parameter counts, ports, switches and neuron thumbnails, the
  * error marks, the wire being drawn and the hovered neuron shown large. */
 #include "nw-editor-private.h"
+#include "nw-plot.h"
 
 #include <math.h>
 #include <string.h>
@@ -775,7 +776,7 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   const NwNodeSpec *node;
   const NwNeuronImages *images;
   g_autofree char *caption = NULL;
-  double size = 144, x, y;
+  double size = 168, x, y;
   NwRect r;
 
   if (self->hover.kind != NW_HIT_THUMB || self->drag_mode != NW_DRAG_NONE
@@ -789,12 +790,12 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   y = self->pointer_y + 18;
   if (x + size + 8 > width)
     x = self->pointer_x - size - 18;
-  if (y + size + 26 > height)
-    y = self->pointer_y - size - 30;
+  if (y + size + 40 > height)
+    y = self->pointer_y - size - 44;
   x = MAX (x, 4);
   y = MAX (y, 4);
 
-  rounded_rect (cr, x - 6, y - 6, size + 12, size + 30, 8);
+  rounded_rect (cr, x - 6, y - 6, size + 12, size + 44, 8);
   set_rgb (cr, 0xffffff, 0.97);
   cairo_fill_preserve (cr);
   set_rgb (cr, 0x3d3846, 0.6);
@@ -802,9 +803,22 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   cairo_stroke (cr);
   r = (NwRect) { x, y, size, size };
   draw_thumb (cr, images->surfaces[self->hover.unit], images->grid_n, &r, CAIRO_FILTER_BILINEAR);
-  caption = g_strdup_printf ("%s · neuron %d", node->id, self->hover.unit + 1);
+  {
+    g_autofree char *title = nw_editor_node_title (self, node);
+    caption = g_strdup_printf ("%s ‘%s’ · unit %d of %d", title, node->id, self->hover.unit + 1,
+                               images->n_units);
+  }
   set_rgb (cr, TEXT_COLOR, 1.0);
   show_text (cr, caption, x, y + size + 4, 11, FALSE, size);
+  {
+    char lo[32], hi[32];
+    g_autofree char *range = NULL;
+    nw_plot_format (images->lo, lo, sizeof lo);
+    nw_plot_format (images->hi, hi, sizeof hi);
+    range = g_strdup_printf ("blue %s · orange %s", lo, hi);
+    set_rgb (cr, TEXT_COLOR, 0.7);
+    show_text (cr, range, x, y + size + 19, 9, FALSE, size);
+  }
 }
 
 static void
@@ -960,24 +974,54 @@ nw_neuron_images_free (gpointer data)
   g_free (images);
 }
 
-/* TensorFlow Playground's scale: orange below zero, white at zero, blue above. */
+/* The boundary view's scale, so that a unit's map and the boundary read alike: low blue,
+ * the middle neutral, high orange. */
 static guint32
-diverging (float v)
+map_colour (float v, float lo, float hi)
 {
-  double t, r, g, b;
+  double r, g, b;
   if (!isfinite (v))
     return 0x000000;
-  t = CLAMP (v, -1.0f, 1.0f);
-  if (t < 0)
-    r = 255 + (245 - 255) * -t, g = 255 + (147 - 255) * -t, b = 255 + (34 - 255) * -t;
-  else
-    r = 255 + (8 - 255) * t, g = 255 + (119 - 255) * t, b = 255 + (189 - 255) * t;
-  return ((guint32) lround (r) << 16) | ((guint32) lround (g) << 8) | (guint32) lround (b);
+  nw_plot_probability_rgb (hi > lo ? (v - lo) / (hi - lo) : 0.5, &r, &g, &b);
+  return ((guint32) lround (r * 255) << 16) | ((guint32) lround (g * 255) << 8) | (guint32) lround (b * 255);
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Which blocks show their units' maps, in words (screen readers, the AT-SPI tests); set only
+ * when that changes, not with every new map. */
+void
+nw_editor_describe_neuron_images (NwEditor *self)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *text = NULL, *list = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->neuron_images);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_ptr_array_add (parts, g_strdup_printf ("%s (%d units)", (const char *) key,
+                                             ((NwNeuronImages *) value)->n_units));
+  g_ptr_array_sort (parts, compare_strings);
+  g_ptr_array_add (parts, NULL);
+  list = g_strjoinv (", ", (char **) parts->pdata);
+  text = parts->len > 1 ? g_strdup_printf ("Each unit's output over the data plane, in %s", list)
+                        : g_strdup ("");
+  if (g_strcmp0 (text, self->maps_description) == 0)
+    return;
+  g_free (self->maps_description);
+  self->maps_description = g_steal_pointer (&text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->maps_description, -1);
 }
 
 void
 nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *values,
-                             int n_units, int grid_n)
+                             int n_units, int grid_n, float lo, float hi)
 {
   NwNeuronImages *images;
 
@@ -986,13 +1030,18 @@ nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *v
 
   if (values == NULL || n_units <= 0 || grid_n <= 0 || grid_n > 1024)
     {
-      g_hash_table_remove (self->neuron_images, node_id);
-      gtk_widget_queue_draw (self->canvas);
+      if (g_hash_table_remove (self->neuron_images, node_id))
+        {
+          nw_editor_describe_neuron_images (self);
+          gtk_widget_queue_draw (self->canvas);
+        }
       return;
     }
   images = g_new0 (NwNeuronImages, 1);
   images->n_units = n_units;
   images->grid_n = grid_n;
+  images->lo = lo;
+  images->hi = hi;
   images->surfaces = g_new0 (cairo_surface_t *, n_units);
   for (int u = 0; u < n_units; u++)
     {
@@ -1005,7 +1054,7 @@ nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *v
         {
           guint32 *line = (guint32 *) (void *) (data + (gsize) row * stride);
           for (int col = 0; col < grid_n; col++)
-            line[col] = diverging (v[row * grid_n + col]);
+            line[col] = map_colour (v[row * grid_n + col], lo, hi);
         }
       cairo_surface_mark_dirty (s);
       images->surfaces[u] = s;
@@ -1016,7 +1065,17 @@ nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *v
     if (!had && self->layout_fresh)
       self->view_w = self->view_h = 0;   /* blocks grew: lay out and fit again */
   }
+  nw_editor_describe_neuron_images (self);
   gtk_widget_queue_draw (self->canvas);
+}
+
+int
+nw_editor_get_n_neuron_images (NwEditor *self, const char *node_id)
+{
+  const NwNeuronImages *images;
+  g_return_val_if_fail (NW_IS_EDITOR (self), 0);
+  images = g_hash_table_lookup (self->neuron_images, node_id);
+  return images != NULL ? images->n_units : 0;
 }
 
 void
@@ -1024,5 +1083,6 @@ nw_editor_clear_neuron_images (NwEditor *self)
 {
   g_return_if_fail (NW_IS_EDITOR (self));
   g_hash_table_remove_all (self->neuron_images);
+  nw_editor_describe_neuron_images (self);
   gtk_widget_queue_draw (self->canvas);
 }

@@ -839,7 +839,8 @@ nw_editor_remove_node (NwEditor *self, const char *id)
     return FALSE;
   after = nw_spec_copy (self->spec);
   spec_remove_node (after, id);
-  g_hash_table_remove (self->neuron_images, id);
+  if (g_hash_table_remove (self->neuron_images, id))
+    nw_editor_describe_neuron_images (self);
   nw_editor_commit (self, after);
   return TRUE;
 }
@@ -1052,6 +1053,7 @@ nw_editor_set_node_setting (NwEditor *self, const char *id, const char *field, c
       if (g_hash_table_steal_extended (self->neuron_images, id, NULL, &images))
         {
           g_hash_table_insert (self->neuron_images, g_strdup (value), images);
+          nw_editor_describe_neuron_images (self);
         }
       if (g_strcmp0 (self->selected, id) == 0)
         {
@@ -1255,6 +1257,7 @@ nw_editor_model_finalize (NwEditor *self)
   g_clear_pointer (&self->marked_nodes, g_hash_table_unref);
   g_clear_pointer (&self->marked_edges, g_hash_table_unref);
   g_clear_pointer (&self->neuron_images, g_hash_table_unref);
+  g_clear_pointer (&self->maps_description, g_free);
   g_clear_pointer (&self->reason, g_free);
   g_clear_pointer (&self->error_node, g_free);
   g_clear_pointer (&self->error_from, g_free);

@@ -58,6 +58,7 @@ typedef enum {
 typedef struct {
   int               n_units;
   int               grid_n;
+  float             lo, hi;     /* the scale the surfaces were drawn on */
   cairo_surface_t **surfaces;   /* one per unit, grid_n x grid_n */
 } NwNeuronImages;
 
@@ -118,6 +119,7 @@ struct _NwEditor
   NwHit       hover;
 
   GHashTable *neuron_images;    /* id -> NwNeuronImages* */
+  char       *maps_description; /* the accessible description they make */
 };
 
 /* nw-editor-model.c */
@@ -170,6 +172,8 @@ void      nw_editor_to_widget            (NwEditor *self, double cx, double cy,
 void      nw_editor_draw                 (NwEditor *self, cairo_t *cr, int width, int height);
 void      nw_editor_do_fit_view          (NwEditor *self, int width, int height);
 void      nw_neuron_images_free          (gpointer data);
+/* Updates the accessible description that lists the blocks showing neuron maps. */
+void      nw_editor_describe_neuron_images (NwEditor *self);
 
 /* nw-editor-input.c */
 void      nw_editor_input_init           (NwEditor *self);

@@ -128,14 +128,21 @@ void          nw_editor_popup_settings     (NwEditor     *self,
 GtkWidget    *nw_editor_get_popover        (NwEditor     *self);
 
 /* Per-neuron thumbnails inside a Dense or Activation block: `values` holds `n_units` images
- * of grid_n x grid_n values each (unit-major, rows top to bottom), drawn on a diverging scale
- * clamped to [-1, 1] (orange negative, blue positive); copied. NULL values removes them.
- * Hovering a thumbnail shows it large. */
+ * of grid_n x grid_n values each (unit-major, rows top to bottom) over the decision boundary's
+ * window, drawn on the boundary view's scale: `lo` blue, the middle of [lo, hi] neutral, `hi`
+ * orange (clamped). The images are turned into surfaces here, once per call, so drawing the
+ * canvas only scales them. NULL values removes them. Hovering a thumbnail shows it large,
+ * beside the pointer, with the layer and unit named. */
 void          nw_editor_set_neuron_images  (NwEditor     *self,
                                             const char   *node_id,
                                             const float  *values,
                                             int           n_units,
-                                            int           grid_n);
+                                            int           grid_n,
+                                            float         lo,
+                                            float         hi);
+/* Units with a thumbnail in a block (0: none). */
+int           nw_editor_get_n_neuron_images (NwEditor    *self,
+                                            const char   *node_id);
 void          nw_editor_clear_neuron_images (NwEditor    *self);
 
 /* Zooms and pans so that every block is in view (at most 1:1). */

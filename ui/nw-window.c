@@ -1,113 +1,12 @@
 /* nw-window.c: the main window: controls, views, files, and the hand-off with the runner. */
-#include "nw-window.h"
+#include "nw-window-private.h"
 
-#include "nw-activation-plot.h"
-#include "nw-boundary-view.h"
-#include "nw-grad-plot.h"
-#include "nw-loss-plot.h"
-#include "nw-points.h"
-#include "nw-runner.h"
 #include "nw-ui.h"
-#include "nw-weight-hist.h"
-#ifdef NW_HAVE_EDITOR
-#include "nw-editor.h"
-#endif
 
 #include <math.h>
 #include <string.h>
 
-/* The snapshot cadence: ~30 per second while playing, the boundary on a 64 x 64 grid. The
- * mailbox keeps only the newest snapshot, so a frame that comes late loses the ones before
- * it: small (2D) test splits are therefore evaluated in every snapshot, large ones (MNIST)
- * in every 10th (see test_every_for). */
-#define PUBLISH_MS 33
-#define GRID_N     64
-
 #define N_2D_KINDS (NW_DATA_CHECKERBOARD + 1)
-
-struct _NwWindow
-{
-  GtkApplicationWindow parent_instance;
-
-  /* template children */
-  GtkButton        *play_button;
-  GtkImage         *play_icon;
-  GtkLabel         *play_label;
-  GtkButton        *step_button;
-  GtkButton        *reset_button;
-  GtkDropDown      *dataset_dropdown;
-  GtkLabel         *title_label;
-  GtkLabel         *subtitle_label;
-  GtkLabel         *backend_label;
-  GtkLabel         *speed_label;
-  GtkLabel         *step_label;
-  GtkLabel         *epoch_label;
-  GtkRevealer      *message_revealer;
-  GtkLabel         *message_label;
-  GtkRevealer      *alarm_revealer;
-  GtkLabel         *alarm_label;
-  GtkBox           *editor_slot;
-  GtkDropDown      *optimizer_dropdown;
-  GtkScale         *lr_scale;
-  GtkLabel         *lr_value_label;
-  GtkSpinButton    *batch_spin;
-  GtkSpinButton    *l1_spin;
-  GtkSpinButton    *l2_spin;
-  GtkSpinButton    *seed_spin;
-  GtkSpinButton    *noise_spin;
-  GtkSpinButton    *size_spin;
-  GtkSpinButton    *test_ratio_spin;
-  GtkLabel         *switches_heading;
-  GtkBox           *switches_box;
-  GtkCheckButton   *show_test_check;
-  GtkToggleButton  *class1_toggle;
-  GtkToggleButton  *class0_toggle;
-  GtkLabel         *points_label;
-  GtkLabel         *loss_label;
-  GtkLabel         *accuracy_label;
-  GtkToggleButton  *log_toggle;
-  NwBoundaryView   *boundary_view;
-  NwLossPlot       *loss_plot;
-  NwGradPlot       *grad_plot;
-  NwActivationPlot *activation_plot;
-  NwWeightHist     *weight_hist;
-
-  GtkWidget        *editor;          /* NwEditor, or a placeholder */
-
-  /* the network and where it lives on disk */
-  NwSpec           *spec;
-  GFile            *file;
-  gboolean          modified;
-  gboolean          close_after_save;
-
-  /* the data, when it is 2D: the points the view shows and the user edits */
-  GArray           *points;          /* of NwPoint; NULL for other data */
-
-  /* training */
-  NwRunner         *runner;
-  gboolean          valid;           /* the network builds: Play is possible */
-  char             *invalid_reason;
-  gboolean          playing;
-  guint             tick_id;
-  /* The layers of the trainer the runner has now, in execution order: snapshots are matched
-   * against them (ids are copied here, never read from a snapshot's probes, which borrow
-   * from a trainer the worker may already have freed after a replace). */
-  char            **layer_ids;
-  NwNodeKind       *layer_kinds;
-  gboolean         *layer_feeds_loss;
-  int               n_layers;
-  char             *backend;
-  gint64            last_step;
-  int               test_every;      /* the runner's */
-  gint64            slow_views_us;   /* when the activation and weight views last took one */
-  /* NW_DEBUG_FPS=1: frames and snapshots per second on stderr, every 2 s (for bench/) */
-  gboolean          debug_fps;
-  gint64            fps_since;
-  int               fps_frames, fps_snapshots;
-  double            fps_steps_per_s;
-
-  gboolean          syncing;         /* controls are being set from the spec */
-};
 
 G_DEFINE_FINAL_TYPE (NwWindow, nw_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -120,15 +19,15 @@ static void update_title (NwWindow *self);
 /* A GtkLabel names itself after its text whenever the text changes; value labels keep a fixed
  * accessible name ("Step counter") instead, so that screen readers and the AT-SPI tests find
  * them, and their text stays readable through the text interface. */
-static void
-name_label (GtkLabel *label, const char *name)
+void
+nw_window_name_label (GtkLabel *label, const char *name)
 {
   g_object_set_data (G_OBJECT (label), "nw-a11y-name", (gpointer) name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
-static void
-set_label (GtkLabel *label, const char *text)
+void
+nw_window_set_label (GtkLabel *label, const char *text)
 {
   const char *name = g_object_get_data (G_OBJECT (label), "nw-a11y-name");
   if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
@@ -141,41 +40,41 @@ set_label (GtkLabel *label, const char *text)
 /* ------------------------------------------------------------------------------------------ */
 /* Messages and alarms                                                                         */
 
-static void G_GNUC_PRINTF (2, 3)
-show_message (NwWindow *self, const char *format, ...)
+void
+nw_window_show_message (NwWindow *self, const char *format, ...)
 {
   va_list args;
   g_autofree char *text = NULL;
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
-  set_label (self->message_label, text);
+  nw_window_set_label (self->message_label, text);
   gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
 }
 
-static void
-dismiss_message (NwWindow *self)
+void
+nw_window_dismiss_message (NwWindow *self)
 {
   gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
 }
 
-static void
-set_alarm (NwWindow *self, const char *text)
+void
+nw_window_set_alarm (NwWindow *self, const char *text)
 {
   if (text == NULL)
     {
       gtk_revealer_set_reveal_child (self->alarm_revealer, FALSE);
       return;
     }
-  set_label (self->alarm_label, text);
+  nw_window_set_label (self->alarm_label, text);
   gtk_revealer_set_reveal_child (self->alarm_revealer, TRUE);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Play state                                                                                  */
 
-static void
-update_play_button (NwWindow *self)
+void
+nw_window_update_play_button (NwWindow *self)
 {
   const char *name = self->playing ? "Pause" : "Play";
   gtk_image_set_from_icon_name (self->play_icon, self->playing ? "media-playback-pause-symbolic"
@@ -196,11 +95,11 @@ update_play_button (NwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", self->valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", self->valid);
   if (!self->playing)
-    set_label (self->speed_label, self->valid ? "paused" : "cannot train");
+    nw_window_set_label (self->speed_label, self->valid ? "paused" : "cannot train");
 }
 
-static void
-set_playing (NwWindow *self, gboolean playing)
+void
+nw_window_set_playing (NwWindow *self, gboolean playing)
 {
   playing = playing && self->valid && self->runner != NULL;
   if (self->runner != NULL)
@@ -211,7 +110,7 @@ set_playing (NwWindow *self, gboolean playing)
         nw_runner_pause (self->runner);
     }
   self->playing = playing;
-  update_play_button (self);
+  nw_window_update_play_button (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -236,7 +135,7 @@ update_title (NwWindow *self)
     ? g_strdup_printf ("%s%s — %s", self->modified ? "• " : "", name, base)
     : g_strdup_printf ("%s%s", self->modified ? "• " : "", name);
   g_autofree char *title = g_strdup_printf ("%s%s — Neurowire", self->modified ? "• " : "", name);
-  set_label (self->subtitle_label, subtitle);
+  nw_window_set_label (self->subtitle_label, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
   if (self->spec != NULL && self->spec->description != NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), self->spec->description);
@@ -260,11 +159,11 @@ show_lr (NwWindow *self)
 {
   char buf[32];
   g_snprintf (buf, sizeof buf, "%.2g", self->spec->train.lr);
-  set_label (self->lr_value_label, buf);
+  nw_window_set_label (self->lr_value_label, buf);
 }
 
-static gboolean
-kind_is_2d (NwDataKind kind)
+gboolean
+nw_window_kind_is_2d (NwDataKind kind)
 {
   return (int) kind >= 0 && kind < N_2D_KINDS;
 }
@@ -272,7 +171,7 @@ kind_is_2d (NwDataKind kind)
 static void
 update_data_controls (NwWindow *self)
 {
-  gboolean generated = kind_is_2d (self->spec->data.kind);
+  gboolean generated = nw_window_kind_is_2d (self->spec->data.kind);
   gboolean tunable = generated && self->spec->data.kind != NW_DATA_XOR;
   gtk_widget_set_sensitive (GTK_WIDGET (self->noise_spin), tunable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->size_spin), tunable);
@@ -359,7 +258,7 @@ sync_controls (NwWindow *self)
 {
   const NwSpec *spec = self->spec;
   self->syncing = TRUE;
-  gtk_drop_down_set_selected (self->dataset_dropdown, kind_is_2d (spec->data.kind)
+  gtk_drop_down_set_selected (self->dataset_dropdown, nw_window_kind_is_2d (spec->data.kind)
                               ? (guint) spec->data.kind : GTK_INVALID_LIST_POSITION);
   gtk_drop_down_set_selected (self->optimizer_dropdown, spec->train.optimizer);
   gtk_range_set_value (GTK_RANGE (self->lr_scale), log10 (MAX (spec->train.lr, 1e-5)));
@@ -465,7 +364,7 @@ show_points (NwWindow *self)
   if (self->points == NULL)
     {
       nw_boundary_view_set_points (self->boundary_view, NULL, 0);
-      set_label (self->points_label, "");
+      nw_window_set_label (self->points_label, "");
       return;
     }
   for (guint i = 0; i < self->points->len; i++)
@@ -473,29 +372,38 @@ show_points (NwWindow *self)
   nw_boundary_view_set_points (self->boundary_view, (const NwPoint *) self->points->data,
                                self->points->len);
   text = g_strdup_printf ("%u training · %u test points", self->points->len - n_test, n_test);
-  set_label (self->points_label, text);
+  nw_window_set_label (self->points_label, text);
 }
 
-/* New points from the spec's data settings (2D data); other data is loaded by the trainer. */
-static gboolean
-regenerate_points (NwWindow *self, GError **error)
+/* Points from `spec`'s 2D generator (a new array), or NULL and the error. */
+static GArray *
+generate_points (const NwSpec *spec, GError **error)
 {
-  g_autoptr (NwDataset) ds = NULL;
+  g_autoptr (NwDataset) ds = nw_dataset_new (&spec->data, error);
+  return ds != NULL ? nw_points_from_dataset (ds) : NULL;
+}
+
+/* The window's data is now `points` (taken; NULL: data that is not 2D). */
+static void
+set_points (NwWindow *self, GArray *points)
+{
   g_clear_pointer (&self->points, g_array_unref);
-  if (!kind_is_2d (self->spec->data.kind) && self->spec->data.kind != NW_DATA_CSV)
-    {
-      nw_boundary_view_set_message (self->boundary_view,
-                                    "This data is not 2D: there is no boundary to draw");
-      show_points (self);
-      return TRUE;
-    }
-  ds = nw_dataset_new (&self->spec->data, error);
-  if (ds == NULL)
-    return FALSE;
-  self->points = nw_points_from_dataset (ds);
+  self->points = points;
+  if (points != NULL)
+    nw_window_data_forget (self);
   nw_boundary_view_set_message (self->boundary_view, self->points == NULL
                                 ? "This data is not 2D: there is no boundary to draw" : NULL);
   show_points (self);
+}
+
+/* New points from the spec's data settings (2D generators). */
+static gboolean
+regenerate_points (NwWindow *self, GError **error)
+{
+  GArray *points = generate_points (self->spec, error);
+  if (points == NULL)
+    return FALSE;
+  set_points (self, points);
   return TRUE;
 }
 
@@ -508,7 +416,7 @@ data_changed (NwWindow *self, gboolean modified)
   update_data_controls (self);
   if (!regenerate_points (self, &error))
     {
-      show_message (self, "Could not make the data: %s", error->message);
+      nw_window_show_message (self, "Could not make the data: %s", error->message);
       return;
     }
   rebuild_trainer (self);
@@ -571,22 +479,6 @@ on_class_toggled (GtkToggleButton *toggle, NwWindow *self)
 /* The trainer                                                                                  */
 
 static void
-clear_views (NwWindow *self)
-{
-  nw_loss_plot_clear (self->loss_plot);
-  nw_grad_plot_clear (self->grad_plot);
-  nw_activation_plot_clear (self->activation_plot);
-  nw_weight_hist_clear (self->weight_hist);
-  nw_boundary_view_set_grid (self->boundary_view, 0, NULL);
-  set_label (self->loss_label, "–");
-  set_label (self->accuracy_label, "");
-  set_label (self->step_label, "0");
-  set_label (self->epoch_label, "0");
-  self->last_step = -1;
-  set_alarm (self, NULL);
-}
-
-static void
 forget_layers (NwWindow *self)
 {
   g_clear_pointer (&self->layer_ids, g_strfreev);
@@ -600,7 +492,6 @@ static void
 record_layers (NwWindow *self, NwTrainer *trainer)
 {
   NwNet *net = nw_trainer_get_net (trainer);
-  NwBackend *backend = nw_net_get_backend (net);
   int n = nw_net_n_nodes (net), loss = n - 1;
   forget_layers (self);
   self->n_layers = n;
@@ -619,32 +510,27 @@ record_layers (NwWindow *self, NwTrainer *trainer)
    * classifier does, not a vanishing gradient (the loss's own gradient makes up for it). */
   for (int k = 0; k < nw_net_node (net, loss)->n_inputs; k++)
     self->layer_feeds_loss[nw_net_node (net, loss)->inputs[k]] = TRUE;
-  g_free (self->backend);
-  self->backend = g_strdup (backend != NULL && backend->description != NULL
-                            ? backend->description : "CPU");
-  set_label (self->backend_label, self->backend);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_label), self->backend);
 }
 
+/* A trainer for the current network and data, on the CPU, built here (fresh weights). */
 static NwTrainer *
 make_trainer (NwWindow *self, GError **error)
 {
-  NwDataset *ds = NULL;
-  if (self->points != NULL)
-    ds = nw_points_to_dataset ((const NwPoint *) self->points->data, self->points->len,
-                               nw_data_kind_name (self->spec->data.kind));
-  return nw_trainer_new (self->spec, ds, NULL, error);
+  NwDataSource *src = nw_window_data_source (self);
+  NwTrainer *t = nw_trainer_new (self->spec, nw_data_source_make (src), NULL, error);
+  nw_data_source_free (src);
+  return t;
 }
 
-static void
-set_valid (NwWindow *self, gboolean valid, const char *reason)
+void
+nw_window_set_valid (NwWindow *self, gboolean valid, const char *reason)
 {
   self->valid = valid;
   g_free (self->invalid_reason);
   self->invalid_reason = g_strdup (reason);
   if (!valid)
-    set_playing (self, FALSE);
-  update_play_button (self);
+    nw_window_set_playing (self, FALSE);
+  nw_window_update_play_button (self);
 }
 
 static int
@@ -655,12 +541,15 @@ test_every_for (NwTrainer *trainer)
 }
 
 /* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
-static void
-install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
+void
+nw_window_install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
 {
   gboolean was_playing = self->playing;
   int test_every = test_every_for (trainer);
+  self->generation++;
   record_layers (self, trainer);
+  /* Read before the runner's thread owns it: the device it is on, its network's shape. */
+  nw_window_backend_trainer_installed (self, trainer);
   /* A different cadence needs a new runner (its options are fixed); otherwise the runner
    * swaps trainers between two steps. */
   if (self->runner != NULL && test_every != self->test_every)
@@ -668,7 +557,8 @@ install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
   if (self->runner == NULL)
     {
       NwRunnerOptions options = {
-        .publish_ms = PUBLISH_MS, .grid_n = GRID_N, .test_every = test_every, .max_steps = 0,
+        .publish_ms = NW_WINDOW_PUBLISH_MS, .grid_n = NW_WINDOW_GRID_N, .test_every = test_every,
+        .max_steps = 0,
       };
       self->runner = nw_runner_new (trainer, &options);
       self->test_every = test_every;
@@ -676,12 +566,12 @@ install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
   else
     nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
   self->playing = FALSE;
-  clear_views (self);
-  set_valid (self, TRUE, NULL);
+  nw_window_views_clear (self);
+  nw_window_set_valid (self, TRUE, NULL);
   if (keep_playing && was_playing)
-    set_playing (self, TRUE);
+    nw_window_set_playing (self, TRUE);
   else
-    update_play_button (self);
+    nw_window_update_play_button (self);
 }
 
 /* Builds a trainer from the current spec and data and hands it to the runner; an invalid
@@ -690,201 +580,37 @@ static void
 rebuild_trainer (NwWindow *self)
 {
   g_autoptr (GError) error = NULL;
-  NwTrainer *trainer = make_trainer (self, &error);
-  if (trainer == NULL)
+  if (!nw_window_data_rebuild (self, &error))
     {
-      set_valid (self, FALSE, error->message);
-      set_alarm (self, NULL);
-      show_message (self, "The network cannot train: %s", error->message);
+      nw_window_set_valid (self, FALSE, error->message);
+      nw_window_set_alarm (self, NULL);
+      nw_window_show_message (self, "The network cannot train: %s", error->message);
       return;
     }
-  dismiss_message (self);
-  install_trainer (self, trainer, TRUE);
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Snapshots                                                                                    */
-
-static gboolean
-snapshot_matches (NwWindow *self, const NwSnapshot *snap)
-{
-  if (snap->n_layers != self->n_layers)
-    return FALSE;
-  for (int i = 0; i < snap->n_layers; i++)
-    if (snap->layers[i].kind != self->layer_kinds[i])
-      return FALSE;
-  return TRUE;
-}
-
-static const char *
-activation_plural (NwActivation act)
-{
-  switch (act)
-    {
-    case NW_ACT_SIGMOID: return "sigmoids";
-    case NW_ACT_TANH: return "tanh units";
-    default: return "ReLUs";
-    }
-}
-
-/* Plain words for what is going wrong, or NULL. */
-static char *
-health_alarm (NwWindow *self, const NwSnapshot *snap)
-{
-  if (snap->step <= 0)
-    return NULL;
-  for (int i = 0; i < snap->n_layers; i++)
-    {
-      const NwLayerProbe *p = &snap->layers[i];
-      if (p->kind != NW_NODE_ACTIVATION || self->layer_feeds_loss[i])
-        continue;
-      if (p->activation == NW_ACT_RELU && isfinite (p->dead) && p->dead > 0.5)
-        return g_strdup_printf ("Most ReLUs in ‘%s’ are dead: %.0f%% of their inputs are at or "
-                                "below zero, where a ReLU passes no gradient, so the layers "
-                                "before it stop learning. A smaller learning rate or He "
-                                "initialisation helps; press Reset to start again.",
-                                self->layer_ids[i], 100 * p->dead);
-      if ((p->activation == NW_ACT_SIGMOID || p->activation == NW_ACT_TANH)
-          && isfinite (p->saturated) && p->saturated > 0.5)
-        return g_strdup_printf ("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
-                                "the curve is flat, so almost no gradient gets through to the "
-                                "layers before it. Smaller initial weights, BatchNorm or ReLU "
-                                "help.", activation_plural (p->activation), self->layer_ids[i],
-                                100 * p->saturated);
-    }
-  return NULL;
-}
-
-static void
-show_metrics (NwWindow *self, const NwSnapshot *snap)
-{
-  char buf[128];
-  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->step);
-  set_label (self->step_label, buf);
-  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->epoch);
-  set_label (self->epoch_label, buf);
-  if (isfinite (snap->train_loss))
-    {
-      g_snprintf (buf, sizeof buf, snap->train_loss >= 0.001 ? "%.4f" : "%.2e", snap->train_loss);
-      set_label (self->loss_label, buf);
-      g_snprintf (buf, sizeof buf, "accuracy %.1f%%", 100 * snap->train_acc);
-      set_label (self->accuracy_label, buf);
-    }
-  if (isfinite (snap->test_loss) && isfinite (snap->train_acc))
-    {
-      g_snprintf (buf, sizeof buf, "accuracy %.1f%% · test loss %.4f, accuracy %.1f%%",
-                  100 * snap->train_acc, snap->test_loss, 100 * snap->test_acc);
-      set_label (self->accuracy_label, buf);
-    }
-  else if (isfinite (snap->test_loss))
-    {
-      g_snprintf (buf, sizeof buf, "test loss %.4f, accuracy %.1f%%", snap->test_loss,
-                  100 * snap->test_acc);
-      set_label (self->accuracy_label, buf);
-    }
-}
-
-static void
-apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *status)
-{
-  const char *const *ids = (const char *const *) self->layer_ids;
-  if (snap != NULL && snapshot_matches (self, snap))
-    {
-      show_metrics (self, snap);
-      if (snap->grid_n > 0 && self->points != NULL)
-        nw_boundary_view_set_grid (self->boundary_view, snap->grid_n, snap->grid);
-      nw_loss_plot_push_snapshot (self->loss_plot, snap);
-      nw_grad_plot_push_snapshot (self->grad_plot, snap, ids);
-      /* Activations and weight histograms change slowly and cost the most to draw: while
-       * playing they take at most ~7 snapshots a second. */
-      if (!self->playing || g_get_monotonic_time () - self->slow_views_us >= 140000)
-        {
-          nw_activation_plot_push_snapshot (self->activation_plot, snap, ids);
-          nw_weight_hist_push_snapshot (self->weight_hist, snap, ids);
-          self->slow_views_us = g_get_monotonic_time ();
-        }
-      if (status->error == NULL)
-        {
-          g_autofree char *alarm = health_alarm (self, snap);
-          set_alarm (self, alarm);
-        }
-      self->last_step = snap->step;
-    }
-  if (status->error != NULL)
-    {
-      g_autofree char *text = g_strdup_printf ("Training stopped: %s. Press Reset to start "
-                                               "again.", status->error);
-      /* The runner paused itself. */
-      if (self->playing)
-        {
-          self->playing = FALSE;
-          update_play_button (self);
-        }
-      set_alarm (self, text);
-    }
-  if (self->playing && status->playing)
-    {
-      char buf[64];
-      if (status->steps_per_s >= 10000)
-        g_snprintf (buf, sizeof buf, "%.0fk steps/s", status->steps_per_s / 1000);
-      else
-        g_snprintf (buf, sizeof buf, "%.0f steps/s", status->steps_per_s);
-      set_label (self->speed_label, buf);
-    }
-}
-
-static gboolean
-on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-  NwWindow *self = NW_WINDOW (widget);
-  NwSnapshot *snap = NULL;
-  NwRunnerStatus status = { 0 };
-  if (self->runner != NULL && nw_runner_take (self->runner, &snap, &status))
-    {
-      apply_snapshot (self, snap, &status);
-      self->fps_snapshots++;
-      self->fps_steps_per_s = status.steps_per_s;
-      nw_snapshot_free (snap);
-      nw_runner_status_clear (&status);
-    }
-  if (self->debug_fps)
-    {
-      gint64 now = gdk_frame_clock_get_frame_time (clock);
-      self->fps_frames++;
-      if (self->fps_since == 0)
-        self->fps_since = now;
-      else if (now - self->fps_since >= 2 * G_USEC_PER_SEC)
-        {
-          double dt = (now - self->fps_since) / 1e6;
-          g_printerr ("neurowire: %.1f frames/s (clock %.1f), %.1f snapshots/s, %.0f steps/s\n",
-                      self->fps_frames / dt, gdk_frame_clock_get_fps (clock),
-                      self->fps_snapshots / dt, self->fps_steps_per_s);
-          self->fps_since = now;
-          self->fps_frames = self->fps_snapshots = 0;
-        }
-    }
-  return G_SOURCE_CONTINUE;
+  nw_window_dismiss_message (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* The editor                                                                                   */
 
-#ifdef NW_HAVE_EDITOR
 static void
 set_editor_data_shape (NwWindow *self)
 {
-  /* 2D points: 2 features, one 0/1 target. Other data: what a trainer would see. */
-  if (self->points != NULL || kind_is_2d (self->spec->data.kind))
-    nw_editor_set_data_shape (NW_EDITOR (self->editor), 2, 1, 2);
+  const NwDataset *ds = nw_window_data_get (self);
+  /* 2D points: 2 features, one 0/1 target. Loaded data: what a trainer sees. */
+  if (self->points != NULL || nw_window_kind_is_2d (self->spec->data.kind))
+    nw_editor_set_data_shape (self->editor, 2, 1, 2);
+  else if (ds != NULL)
+    nw_editor_set_data_shape (self->editor, ds->train.d, ds->train.k, ds->n_classes);
   else if (self->spec->data.kind == NW_DATA_MNIST)
-    nw_editor_set_data_shape (NW_EDITOR (self->editor), 784, 10, 10);
+    nw_editor_set_data_shape (self->editor, 784, 10, 10);
 }
 
 /* The editor's graph (nodes, edges, positions) with the window's training and data settings. */
 static void
 adopt_editor_graph (NwWindow *self)
 {
-  NwSpec *edited = nw_editor_dup_spec (NW_EDITOR (self->editor));
+  NwSpec *edited = nw_editor_dup_spec (self->editor);
   GPtrArray *tmp;
   tmp = self->spec->nodes;
   self->spec->nodes = edited->nodes;
@@ -920,27 +646,11 @@ on_editor_spec_changed (NwEditor *editor, NwWindow *self)
   if (!nw_editor_get_valid (editor, NULL))
     {
       /* The editor marks the fault in place; Play waits until the graph is whole again. */
-      set_valid (self, FALSE, nw_editor_get_invalid_reason (editor));
-      set_alarm (self, NULL);
+      nw_window_set_valid (self, FALSE, nw_editor_get_invalid_reason (editor));
+      nw_window_set_alarm (self, NULL);
       return;
     }
   rebuild_trainer (self);
-}
-#endif
-
-static GtkWidget *
-make_placeholder (void)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title = gtk_label_new ("Network editor");
-  GtkWidget *body = gtk_label_new ("The canvas where layers are wired goes here.");
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  gtk_widget_set_vexpand (box, TRUE);
-  gtk_widget_add_css_class (title, "placeholder-title");
-  gtk_widget_add_css_class (body, "placeholder-body");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), body);
-  return box;
 }
 
 static void
@@ -951,12 +661,9 @@ on_switch_active (GtkSwitch *sw, GParamSpec *pspec, NwWindow *self)
   NwNodeSpec *node;
   if (self->syncing || id == NULL)
     return;
-#ifdef NW_HAVE_EDITOR
   /* Through the editor, so that it is one undoable edit there too ("node-toggled" follows). */
-  if (nw_editor_set_node_setting (NW_EDITOR (self->editor), id, "enabled",
-                                  enabled ? "true" : "false"))
+  if (nw_editor_set_node_setting (self->editor, id, "enabled", enabled ? "true" : "false"))
     return;
-#endif
   node = nw_spec_find_node (self->spec, id);
   if (node == NULL)
     return;
@@ -970,11 +677,8 @@ on_switch_active (GtkSwitch *sw, GParamSpec *pspec, NwWindow *self)
 /* Files                                                                                        */
 
 void
-nw_window_set_spec (NwWindow *self, NwSpec *spec, GFile *file)
+nw_window_adopt (NwWindow *self, NwSpec *spec, GFile *file, GArray *points, NwTrainer *trainer)
 {
-  g_autoptr (GError) error = NULL;
-  g_return_if_fail (NW_IS_WINDOW (self));
-  g_return_if_fail (spec != NULL);
   if (self->spec != spec)
     {
       g_clear_pointer (&self->spec, nw_spec_free);
@@ -984,13 +688,34 @@ nw_window_set_spec (NwWindow *self, NwSpec *spec, GFile *file)
   self->modified = FALSE;
   update_title (self);
   sync_controls (self);
-  if (!regenerate_points (self, &error))
-    show_message (self, "Could not make the data: %s", error->message);
-#ifdef NW_HAVE_EDITOR
+  set_points (self, points);
   set_editor_data_shape (self);
-  nw_editor_set_spec (NW_EDITOR (self->editor), self->spec);
-#endif
-  rebuild_trainer (self);
+  nw_editor_set_spec (self->editor, self->spec);
+  if (trainer != NULL)
+    {
+      nw_window_dismiss_message (self);
+      nw_window_install_trainer (self, trainer, TRUE);
+    }
+  else
+    rebuild_trainer (self);
+}
+
+void
+nw_window_set_spec (NwWindow *self, NwSpec *spec, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  GArray *points;
+  g_return_if_fail (NW_IS_WINDOW (self));
+  g_return_if_fail (spec != NULL);
+  if (nw_window_data_needs_load (spec))
+    {
+      nw_window_data_open (self, spec, file);
+      return;
+    }
+  points = generate_points (spec, &error);
+  if (points == NULL)
+    nw_window_show_message (self, "Could not make the data: %s", error->message);
+  nw_window_adopt (self, spec, file, points, NULL);
 }
 
 const NwSpec *
@@ -1007,8 +732,8 @@ nw_window_get_modified (NwWindow *self)
   return self->modified;
 }
 
-static char *
-display_name (GFile *file)
+char *
+nw_window_display_name (GFile *file)
 {
   g_autofree char *path = g_file_get_path (file);
   return path != NULL ? g_filename_display_name (path) : g_file_get_uri (file);
@@ -1019,7 +744,7 @@ nw_window_open_file (NwWindow *self, GFile *file)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = display_name (file);
+  g_autofree char *name = nw_window_display_name (file);
   g_autoptr (NwSpec) spec = NULL;
   g_autoptr (NwDataset) ds = NULL;
   g_autoptr (NwTrainer) probe = NULL;
@@ -1027,13 +752,21 @@ nw_window_open_file (NwWindow *self, GFile *file)
   g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
   if (path == NULL)
     {
-      show_message (self, "Could not open “%s”: only local files can be opened", name);
+      nw_window_show_message (self, "Could not open “%s”: only local files can be opened", name);
       return FALSE;
     }
   spec = nw_spec_load (path, &error);
+  /* Data to load (MNIST, a CSV file) loads in the background; the network changes once it
+   * is there and the network fits it, and stays as it is when not. */
+  if (spec != NULL && nw_window_data_needs_load (spec))
+    {
+      nw_window_dismiss_message (self);
+      nw_window_data_open (self, g_steal_pointer (&spec), file);
+      return TRUE;
+    }
   /* A file that loads but cannot train (a broken graph, data that does not fit) is refused
    * too: the current network stays as it was. */
-  if (spec != NULL && kind_is_2d (spec->data.kind))
+  if (spec != NULL && nw_window_kind_is_2d (spec->data.kind))
     {
       ds = nw_dataset_new (&spec->data, &error);
       if (ds != NULL)
@@ -1043,13 +776,13 @@ nw_window_open_file (NwWindow *self, GFile *file)
     probe = nw_trainer_new (spec, NULL, NULL, &error);
   if (spec == NULL || probe == NULL)
     {
-      show_message (self, "Could not open “%s”: %s. The network was not changed.", name,
+      nw_window_show_message (self, "Could not open “%s”: %s. The network was not changed.", name,
                     error->message);
       return FALSE;
     }
   g_clear_pointer (&probe, nw_trainer_free);
-  dismiss_message (self);
-  set_playing (self, FALSE);
+  nw_window_dismiss_message (self);
+  nw_window_set_playing (self, FALSE);
   nw_window_set_spec (self, g_steal_pointer (&spec), file);
   return TRUE;
 }
@@ -1059,10 +792,10 @@ save_to (NwWindow *self, GFile *file)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = display_name (file);
+  g_autofree char *name = nw_window_display_name (file);
   if (path == NULL || !nw_spec_save (self->spec, path, &error))
     {
-      show_message (self, "Could not save “%s”: %s", name,
+      nw_window_show_message (self, "Could not save “%s”: %s", name,
                     error != NULL ? error->message : "not a local file");
       return FALSE;
     }
@@ -1070,7 +803,7 @@ save_to (NwWindow *self, GFile *file)
   self->modified = TRUE;
   set_modified (self, FALSE);
   update_title (self);
-  dismiss_message (self);
+  nw_window_dismiss_message (self);
   return TRUE;
 }
 
@@ -1139,25 +872,25 @@ nw_window_load_weights (NwWindow *self, GFile *file)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = display_name (file);
+  g_autofree char *name = nw_window_display_name (file);
   NwTrainer *trainer;
 
   g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
   /* A fresh trainer on this thread takes the weights; only if they load does it replace the
    * running one, so a bad file leaves training as it was. */
-  set_playing (self, FALSE);
+  nw_window_set_playing (self, FALSE);
   trainer = make_trainer (self, &error);
   if (trainer != NULL && (path == NULL
                           || !nw_net_load_weights (nw_trainer_get_net (trainer), path, &error)))
     g_clear_pointer (&trainer, nw_trainer_free);
   if (trainer == NULL)
     {
-      show_message (self, "Could not load weights from “%s”: %s. The network was not changed.",
+      nw_window_show_message (self, "Could not load weights from “%s”: %s. The network was not changed.",
                     name, error != NULL ? error->message : "not a local file");
       return FALSE;
     }
-  dismiss_message (self);
-  install_trainer (self, trainer, FALSE);
+  nw_window_dismiss_message (self);
+  nw_window_install_trainer (self, trainer, FALSE);
   return TRUE;
 }
 
@@ -1185,7 +918,7 @@ static void
 action_play (GtkWidget *widget, const char *name, GVariant *param)
 {
   NwWindow *self = NW_WINDOW (widget);
-  set_playing (self, !self->playing);
+  nw_window_set_playing (self, !self->playing);
 }
 
 static void
@@ -1194,7 +927,7 @@ action_step (GtkWidget *widget, const char *name, GVariant *param)
   NwWindow *self = NW_WINDOW (widget);
   if (!self->valid || self->runner == NULL)
     return;
-  set_playing (self, FALSE);
+  nw_window_set_playing (self, FALSE);
   nw_runner_step (self->runner);
 }
 
@@ -1204,8 +937,11 @@ action_reset (GtkWidget *widget, const char *name, GVariant *param)
   NwWindow *self = NW_WINDOW (widget);
   if (!self->valid || self->runner == NULL)
     return;
+  /* A trainer on the chosen device that could not take the run over takes this one. */
+  if (nw_window_backend_take_pending (self))
+    return;
   nw_runner_reset (self->runner, self->spec->train.seed);
-  clear_views (self);
+  nw_window_views_clear (self);
 }
 
 static void
@@ -1277,9 +1013,9 @@ save_weights_report (gpointer data)
   if (self != NULL)
     {
       if (job->error != NULL)
-        show_message (self, "Could not save weights to “%s”: %s", job->name, job->error->message);
+        nw_window_show_message (self, "Could not save weights to “%s”: %s", job->name, job->error->message);
       else
-        dismiss_message (self);
+        nw_window_dismiss_message (self);
     }
   save_weights_job_free (job);
   return G_SOURCE_REMOVE;
@@ -1308,14 +1044,14 @@ nw_window_save_weights (NwWindow *self, GFile *file)
   g_autofree char *path = g_file_get_path (file);
   if (path == NULL)
     {
-      g_autofree char *name = display_name (file);
-      show_message (self, "Could not save weights to “%s”: not a local file", name);
+      g_autofree char *name = nw_window_display_name (file);
+      nw_window_show_message (self, "Could not save weights to “%s”: not a local file", name);
       return;
     }
   job = g_new0 (SaveWeightsJob, 1);
   g_weak_ref_init (&job->window, self);
   job->path = g_steal_pointer (&path);
-  job->name = display_name (file);
+  job->name = nw_window_display_name (file);
   nw_runner_call (self->runner, save_weights_on_worker, job, save_weights_dropped);
 }
 
@@ -1331,7 +1067,7 @@ action_save_weights (GtkWidget *widget, const char *name, GVariant *param)
 static void
 action_dismiss (GtkWidget *widget, const char *name, GVariant *param)
 {
-  dismiss_message (NW_WINDOW (widget));
+  nw_window_dismiss_message (NW_WINDOW (widget));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1400,8 +1136,11 @@ nw_window_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
-  /* Stops the worker (mid-step or not) and joins it. */
+  /* Stops the worker (mid-step or not) and joins it; work in the background is cancelled and
+   * drops its results when it comes back. */
   g_clear_pointer (&self->runner, nw_runner_free);
+  nw_window_data_dispose (self);
+  nw_window_backend_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), NW_TYPE_WINDOW);
   G_OBJECT_CLASS (nw_window_parent_class)->dispose (object);
 }
@@ -1414,7 +1153,7 @@ nw_window_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->invalid_reason, g_free);
-  g_clear_pointer (&self->backend, g_free);
+  nw_window_views_finalize (self);
   forget_layers (self);
   G_OBJECT_CLASS (nw_window_parent_class)->finalize (object);
 }
@@ -1443,6 +1182,7 @@ nw_window_class_init (NwWindowClass *klass)
   BIND (title_label);
   BIND (subtitle_label);
   BIND (backend_label);
+  BIND (device_button);
   BIND (speed_label);
   BIND (step_label);
   BIND (epoch_label);
@@ -1461,9 +1201,14 @@ nw_window_class_init (NwWindowClass *klass)
   BIND (noise_spin);
   BIND (size_spin);
   BIND (test_ratio_spin);
+  BIND (load_box);
+  BIND (load_progress);
+  BIND (data_status_label);
   BIND (switches_heading);
   BIND (switches_box);
   BIND (show_test_check);
+  BIND (train_mode_box);
+  BIND (train_mode_switch);
   BIND (class1_toggle);
   BIND (class0_toggle);
   BIND (points_label);
@@ -1487,6 +1232,7 @@ nw_window_class_init (NwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.load-weights", NULL, action_load_weights);
   gtk_widget_class_install_action (widget_class, "win.save-weights", NULL, action_save_weights);
   gtk_widget_class_install_action (widget_class, "win.dismiss-message", NULL, action_dismiss);
+  nw_window_data_class_init (widget_class);
 
   /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
    * into a block's name) keeps it, everywhere else the key drives training. */
@@ -1508,30 +1254,30 @@ nw_window_init (NwWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->last_step = -1;
-  name_label (self->subtitle_label, "Network");
-  name_label (self->backend_label, "Backend");
-  name_label (self->speed_label, "Steps per second");
-  name_label (self->step_label, "Step counter");
-  name_label (self->epoch_label, "Epoch counter");
-  name_label (self->message_label, "Message");
-  name_label (self->alarm_label, "Alarm");
-  name_label (self->lr_value_label, "Learning rate value");
-  name_label (self->points_label, "Points");
-  name_label (self->loss_label, "Loss");
-  name_label (self->accuracy_label, "Accuracy");
+  nw_window_name_label (self->subtitle_label, "Network");
+  nw_window_name_label (self->backend_label, "Backend");
+  nw_window_name_label (self->speed_label, "Steps per second");
+  nw_window_name_label (self->step_label, "Step counter");
+  nw_window_name_label (self->epoch_label, "Epoch counter");
+  nw_window_name_label (self->message_label, "Message");
+  nw_window_name_label (self->alarm_label, "Alarm");
+  nw_window_name_label (self->lr_value_label, "Learning rate value");
+  nw_window_name_label (self->points_label, "Points");
+  nw_window_name_label (self->loss_label, "Loss");
+  nw_window_name_label (self->accuracy_label, "Accuracy");
+  nw_window_name_label (self->data_status_label, "Data status");
 
-#ifdef NW_HAVE_EDITOR
-  self->editor = GTK_WIDGET (nw_editor_new ());
+  self->editor = nw_editor_new ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Network editor", -1);
   g_signal_connect (self->editor, "spec-changed", G_CALLBACK (on_editor_spec_changed), self);
   g_signal_connect (self->editor, "node-toggled", G_CALLBACK (on_editor_node_toggled), self);
-#else
-  self->editor = make_placeholder ();
-#endif
-  (void) make_placeholder;
-  gtk_widget_set_vexpand (self->editor, TRUE);
-  gtk_box_append (self->editor_slot, self->editor);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->editor), TRUE);
+  gtk_box_append (self->editor_slot, GTK_WIDGET (self->editor));
+
+  nw_window_views_init (self);
+  nw_window_data_init (self);
+  nw_window_backend_init (self);
 
   g_signal_connect (self->dataset_dropdown, "notify::selected", G_CALLBACK (on_dataset_selected), self);
   g_signal_connect (self->optimizer_dropdown, "notify::selected", G_CALLBACK (on_optimizer_selected), self);
@@ -1565,8 +1311,7 @@ nw_window_init (NwWindow *self)
     }
   nw_window_set_spec (self, spec, NULL);
 
-  self->debug_fps = g_getenv ("NW_DEBUG_FPS") != NULL;
-  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), nw_window_on_tick, NULL, NULL);
 }
 
 NwWindow *

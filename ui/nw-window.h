@@ -31,4 +31,10 @@ void        nw_window_set_spec      (NwWindow *self, NwSpec *spec, GFile *file);
 const NwSpec *nw_window_get_spec    (NwWindow *self);
 gboolean    nw_window_get_modified  (NwWindow *self);
 
+/* Background work of all windows (data loads, trainers built off the main thread, the device
+ * choice and moves between devices) that has not yet finished and let go of everything it
+ * held. A closing window cancels its work; a program holds its GApplication while work runs,
+ * and tests wait for 0 before they end. */
+guint       nw_window_n_background_jobs (void);
+
 G_END_DECLS

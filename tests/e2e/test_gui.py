@@ -10,8 +10,12 @@ accessible names, presses Play, checks that the step counter advances and the lo
 falls; opens a network with a Dropout layer (a second invocation hands the file to the running
 program, as a file manager would) and switches the layer off; opens a corrupt file and a file
 with a broken graph and checks that each is reported in the window with the network
-unchanged. Prints 'N passed, N failed'. With NW_SCREENSHOT_DIR set it also saves screenshots
-of the screen (ImageMagick's import) at the interesting moments.
+unchanged; checks that each hidden unit's map shows in the editor, that the train/eval switch
+redraws the boundary of a dropout network (and is off, with the reason, without one), and
+that an MNIST network without the MNIST files (NEUROWIRE_DATA_DIR points at an empty folder)
+says how to get them and leaves the network as it was. Prints 'N passed, N failed'. With
+NW_SCREENSHOT_DIR set it also saves screenshots of the screen (ImageMagick's import) at the
+interesting moments.
 """
 import os
 import re
@@ -55,6 +59,19 @@ def wait_for(pred, timeout=10.0, interval=0.1, what="condition"):
             last = e
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+def grab(path):
+    """The whole screen into `path` (for comparing two states)."""
+    subprocess.run(["import", "-window", "root", path], check=True)
+    return path
+
+
+def pixels_apart(a, b):
+    """How many pixels differ by more than 10% between two screenshots."""
+    r = subprocess.run(["compare", "-metric", "AE", "-fuzz", "10%", a, b, "null:"],
+                       capture_output=True, text=True)
+    return int(float((r.stderr or "0").split()[0]))
 
 
 def screenshot(name):
@@ -163,6 +180,9 @@ tmp = tempfile.mkdtemp(prefix="nw-e2e-")
 env = dict(os.environ)
 env.setdefault("GSETTINGS_BACKEND", "memory")
 env.pop("NO_AT_BRIDGE", None)
+# No MNIST here, whatever this machine has: the program must say how to get it.
+env["NEUROWIRE_DATA_DIR"] = os.path.join(tmp, "no-data")
+os.makedirs(env["NEUROWIRE_DATA_DIR"], exist_ok=True)
 example = os.path.join(SOURCE, "examples", "xor-deep-sigmoid.json")
 
 t_launch = time.monotonic()
@@ -185,6 +205,13 @@ def test_startup():
     subtitle = value(app, "Network")
     assert "XOR, deep sigmoid" in subtitle, subtitle
     assert play.getState().contains(pyatspi.STATE_SENSITIVE)
+    need(app, "Device", timeout=5)
+    backend = value(app, "Backend")
+    assert backend.startswith("CPU"), backend      # NW_BACKEND=cpu in the tests
+    # No Dropout or BatchNorm in this network: one boundary only, and the switch says why.
+    sw = need(app, "Show training mode", timeout=5)
+    assert not sw.getState().contains(pyatspi.STATE_SENSITIVE), "the switch should be off"
+    assert "no Dropout or BatchNorm" in sw.description, sw.description
 
 
 def test_step_once():
@@ -218,6 +245,18 @@ def test_play_trains():
     print(f"  speed label: {speed!r}")
     assert "steps/s" in speed, speed
     screenshot("training-xor-deep-sigmoid")
+
+
+def test_neuron_maps():
+    app = state["app"]
+    editor = control(app, "Network editor")
+    # The deep sigmoid net: three hidden layers of 10 units; the output has no map.
+    desc = wait_for(lambda: "act1 (10 units)" in editor.description and editor.description,
+                    10, what="neuron maps in the editor")
+    print(f"  editor: {desc!r}")
+    for layer in ("act2 (10 units)", "act3 (10 units)"):
+        assert layer in desc, desc
+    assert "act4" not in desc, desc
 
 
 def test_pause_stops():
@@ -279,6 +318,70 @@ def test_open_dropout_and_toggle():
     state["name"] = value(app, "Network")
 
 
+def test_train_mode_switch():
+    app = state["app"]
+    path = os.path.join(tmp, "circle-dropout.json")
+    with open(path, "w") as f:
+        f.write("""{
+  "format": "neurowire-spec", "version": 1, "name": "Circle with dropout 0.5",
+  "nodes": [
+    {"id": "input", "type": "input"},
+    {"id": "fc1", "type": "dense", "units": 24},
+    {"id": "act1", "type": "activation", "activation": "relu"},
+    {"id": "drop1", "type": "dropout", "p": 0.5},
+    {"id": "fc2", "type": "dense", "units": 8},
+    {"id": "act2", "type": "activation", "activation": "tanh"},
+    {"id": "fc3", "type": "dense", "units": 1},
+    {"id": "loss", "type": "loss", "loss": "bce_logits"}
+  ],
+  "data": {"kind": "circle", "n": 300, "noise": 0.05, "test_ratio": 0.2, "seed": 2},
+  "training": {"optimizer": "adam", "lr": 0.01, "batch_size": 16, "seed": 1}
+}
+""")
+    subprocess.run([APP, path], env=env, timeout=30, check=True)
+    wait_for(lambda: "Circle with dropout" in value(app, "Network"), 10,
+             what="the dropout network to open")
+    sw = need(app, "Show training mode", timeout=10)
+    wait_for(lambda: sw.getState().contains(pyatspi.STATE_SENSITIVE), 5,
+             what="the train/eval switch to turn sensitive")
+    view = control(app, "Decision boundary")
+    play = control(app, "Play")
+    press(play)
+    wait_for(lambda: label_number(app, "Step counter") > 300, 20, what="training to start")
+    press(play)
+    wait_for(lambda: play.name == "Play", 5, what="the button to say Play")
+    time.sleep(0.5)
+    eval_desc = view.description
+    a = grab(os.path.join(tmp, "eval.png"))
+    press(sw)
+    wait_for(lambda: "training mode" in view.description, 5,
+             what="the boundary to show training mode")
+    time.sleep(0.5)
+    b = grab(os.path.join(tmp, "train.png"))
+    apart = pixels_apart(a, b)
+    print(f"  evaluation: {eval_desc!r}; training: {view.description!r}; {apart} pixels apart")
+    assert apart > 5000, f"the boundary hardly changed: {apart} pixels"
+    screenshot("training-mode-dropout")
+    press(sw)
+    wait_for(lambda: "training mode" not in view.description, 5,
+             what="the boundary to show evaluation mode")
+
+
+def test_missing_mnist():
+    app = state["app"]
+    before = value(app, "Network")
+    example = os.path.join(SOURCE, "examples", "mnist-mlp.json")
+    subprocess.run([APP, example], env=env, timeout=30, check=True)
+    status = wait_for(lambda: (lambda t: "fetch-mnist.sh" in t and t)(value(app, "Data status")),
+                      15, what="the data panel to say how to get MNIST")
+    print(f"  data status: {status!r}")
+    assert "bash tools/fetch-mnist.sh" in status, status
+    assert "not changed" in status, status
+    assert value(app, "Network") == before, "the network changed"
+    screenshot("missing-mnist")
+    press(control(app, "Dismiss message"))
+
+
 def open_bad(filename, content, expect):
     app = state["app"]
     path = os.path.join(tmp, filename)
@@ -331,8 +434,11 @@ try:
     if "app" in state:
         check("step once", test_step_once)
         check("play trains, loss falls", test_play_trains)
+        check("neuron maps in the editor", test_neuron_maps)
         check("pause stops", test_pause_stops)
         check("open a dropout network and switch dropout off", test_open_dropout_and_toggle)
+        check("train/eval switch redraws the boundary", test_train_mode_switch)
+        check("missing MNIST says how to get it", test_missing_mnist)
         check("corrupt file reported, network unchanged", test_corrupt_file)
         check("broken graph reported, network unchanged", test_broken_graph)
         check("still trains after the bad files", test_dismiss_and_still_trains)

@@ -1,0 +1,192 @@
+/* nw-data-loader.c: a GTask per load; progress handed to the caller's main context through
+ * one idle source at a time. */
+#include "nw-data-loader.h"
+
+#include <string.h>
+
+typedef struct {
+  gatomicrefcount    refs;
+  NwDataSpec         spec;          /* own copy (path duplicated) */
+  GMainContext      *context;       /* the caller's */
+  GCancellable      *cancellable;   /* may be NULL */
+  NwDataLoadProgress progress;
+  gpointer           progress_data;
+  /* progress hand-off, under `lock` */
+  GMutex             lock;
+  double             fraction;
+  gboolean           idle_pending;
+  /* main thread only */
+  gboolean           finished;      /* the callback ran: no progress after it */
+} Job;
+
+static gint running_jobs;
+
+static Job *
+job_ref (Job *job)
+{
+  g_atomic_ref_count_inc (&job->refs);
+  return job;
+}
+
+static void
+job_unref (gpointer data)
+{
+  Job *job = data;
+  if (!g_atomic_ref_count_dec (&job->refs))
+    return;
+  g_free (job->spec.path);
+  g_main_context_unref (job->context);
+  g_clear_object (&job->cancellable);
+  g_mutex_clear (&job->lock);
+  g_free (job);
+  g_atomic_int_add (&running_jobs, -1);
+}
+
+guint
+nw_data_load_n_running (void)
+{
+  return (guint) g_atomic_int_get (&running_jobs);
+}
+
+/* On the caller's main context. */
+static gboolean
+deliver_progress (gpointer data)
+{
+  Job *job = data;
+  double fraction;
+  g_mutex_lock (&job->lock);
+  fraction = job->fraction;
+  job->idle_pending = FALSE;
+  g_mutex_unlock (&job->lock);
+  if (!job->finished && job->progress != NULL
+      && (job->cancellable == NULL || !g_cancellable_is_cancelled (job->cancellable)))
+    job->progress (fraction, job->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the worker: keeps the newest value, and one idle on its way at a time. */
+static gboolean
+report (double fraction, gpointer data)
+{
+  Job *job = data;
+  gboolean schedule;
+  g_mutex_lock (&job->lock);
+  job->fraction = fraction;
+  schedule = !job->idle_pending;
+  job->idle_pending = TRUE;
+  g_mutex_unlock (&job->lock);
+  if (schedule)
+    {
+      GSource *idle = g_idle_source_new ();
+      g_source_set_callback (idle, deliver_progress, job_ref (job), job_unref);
+      g_source_set_static_name (idle, "[neurowire] data load progress");
+      g_source_attach (idle, job->context);
+      g_source_unref (idle);
+    }
+  return job->cancellable == NULL || !g_cancellable_is_cancelled (job->cancellable);
+}
+
+static void
+load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Job *job = task_data;
+  GError *error = NULL;
+  NwDataset *ds;
+
+  if (job->spec.kind == NW_DATA_MNIST)
+    {
+      g_autofree char *dir = job->spec.path != NULL && job->spec.path[0] != '\0'
+                             ? g_strdup (job->spec.path) : nw_data_default_mnist_dir ();
+      report (0, job);
+      ds = nw_dataset_load_idx_dir_full (dir, job->spec.train_limit, report, job, &error);
+    }
+  else
+    {
+      report (-1, job);
+      ds = nw_dataset_new (&job->spec, &error);
+    }
+  if (ds == NULL && g_error_matches (error, NW_ERROR, NW_ERROR_CANCELLED))
+    {
+      g_clear_error (&error);
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "loading was cancelled");
+    }
+  if (ds == NULL)
+    g_task_return_error (task, error);
+  else if (g_task_return_error_if_cancelled (task))
+    nw_dataset_free (ds);
+  else
+    {
+      report (1, job);
+      g_task_return_pointer (task, ds, (GDestroyNotify) nw_dataset_free);
+    }
+}
+
+typedef struct {
+  GAsyncReadyCallback callback;
+  gpointer            user_data;
+} Done;
+
+/* Marks the job finished (no progress after this), then hands the result on. */
+static void
+on_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Done *done = data;
+  Job *job = g_task_get_task_data (G_TASK (result));
+  job->finished = TRUE;
+  done->callback (NULL, result, done->user_data);
+  g_free (done);
+}
+
+void
+nw_data_load_async (const NwDataSpec *spec, GCancellable *cancellable, NwDataLoadProgress progress,
+                    gpointer progress_data, GAsyncReadyCallback callback, gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+  Done *done = g_new0 (Done, 1);
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (spec != NULL && callback != NULL);
+  g_atomic_ref_count_init (&job->refs);
+  g_atomic_int_inc (&running_jobs);
+  job->spec = *spec;
+  job->spec.path = g_strdup (spec->path);
+  job->context = g_main_context_ref_thread_default ();
+  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  job->progress = progress;
+  job->progress_data = progress_data;
+  g_mutex_init (&job->lock);
+  done->callback = callback;
+  done->user_data = user_data;
+
+  task = g_task_new (NULL, cancellable, on_done, done);
+  g_task_set_source_tag (task, nw_data_load_async);
+  g_task_set_name (task, "[neurowire] load data");
+  g_task_set_task_data (task, job, job_unref);
+  g_task_run_in_thread (task, load_in_thread);
+}
+
+NwDataset *
+nw_data_load_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == nw_data_load_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+nw_data_mnist_fetch_command (const char *dir)
+{
+  g_autofree char *default_dir = nw_data_default_mnist_dir ();
+  g_autofree char *quoted = NULL;
+  if (dir == NULL || dir[0] == '\0' || g_strcmp0 (dir, default_dir) == 0)
+    return g_strdup ("bash tools/fetch-mnist.sh");
+  quoted = g_shell_quote (dir);
+  return g_strdup_printf ("bash tools/fetch-mnist.sh %s", quoted);
+}
+
+gboolean
+nw_data_error_is_missing_mnist (const NwDataSpec *spec, const GError *error)
+{
+  return spec->kind == NW_DATA_MNIST && g_error_matches (error, NW_ERROR, NW_ERROR_IO)
+         && (strstr (error->message, "not found") != NULL || strstr (error->message, "missing") != NULL);
+}

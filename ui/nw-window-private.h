@@ -1,0 +1,202 @@
+/* nw-window-private.h: NwWindow's state and what its parts share. Internal to ui/.
+ *
+ * nw-window.c          controls <-> spec, 2D points, files, actions, life cycle
+ * nw-window-views.c    snapshots -> views: metrics, boundary (evaluation or training mode),
+ *                      neuron maps in the editor, alarms; the frame-clock tick
+ * nw-window-backend.c  the device in use: the choice in the background, the device menu,
+ *                      moving the running trainer to another backend
+ * nw-window-data.c     data that is loaded (MNIST, CSV): in the background with progress,
+ *                      trainers for large data built off the main thread */
+#pragma once
+
+#include "nw-window.h"
+
+#include "nw-activation-plot.h"
+#include "nw-boundary-view.h"
+#include "nw-editor.h"
+#include "nw-grad-plot.h"
+#include "nw-loss-plot.h"
+#include "nw-points.h"
+#include "nw-runner.h"
+#include "nw-weight-hist.h"
+
+G_BEGIN_DECLS
+
+/* The snapshot cadence: ~30 per second while playing, the boundary on a 64 x 64 grid. The
+ * mailbox keeps only the newest snapshot, so a frame that comes late loses the ones before
+ * it: small (2D) test splits are therefore evaluated in every snapshot, large ones (MNIST)
+ * in every 10th (see test_every_for). */
+#define NW_WINDOW_PUBLISH_MS 33
+#define NW_WINDOW_GRID_N     64
+
+typedef struct _NwWindowBackend NwWindowBackend;
+typedef struct _NwWindowData    NwWindowData;
+
+struct _NwWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* template children */
+  GtkButton        *play_button;
+  GtkImage         *play_icon;
+  GtkLabel         *play_label;
+  GtkButton        *step_button;
+  GtkButton        *reset_button;
+  GtkDropDown      *dataset_dropdown;
+  GtkLabel         *title_label;
+  GtkLabel         *subtitle_label;
+  GtkLabel         *backend_label;
+  GtkMenuButton    *device_button;
+  GtkLabel         *speed_label;
+  GtkLabel         *step_label;
+  GtkLabel         *epoch_label;
+  GtkRevealer      *message_revealer;
+  GtkLabel         *message_label;
+  GtkRevealer      *alarm_revealer;
+  GtkLabel         *alarm_label;
+  GtkBox           *editor_slot;
+  GtkDropDown      *optimizer_dropdown;
+  GtkScale         *lr_scale;
+  GtkLabel         *lr_value_label;
+  GtkSpinButton    *batch_spin;
+  GtkSpinButton    *l1_spin;
+  GtkSpinButton    *l2_spin;
+  GtkSpinButton    *seed_spin;
+  GtkSpinButton    *noise_spin;
+  GtkSpinButton    *size_spin;
+  GtkSpinButton    *test_ratio_spin;
+  GtkBox           *load_box;
+  GtkProgressBar   *load_progress;
+  GtkLabel         *data_status_label;
+  GtkLabel         *switches_heading;
+  GtkBox           *switches_box;
+  GtkCheckButton   *show_test_check;
+  GtkBox           *train_mode_box;
+  GtkSwitch        *train_mode_switch;
+  GtkToggleButton  *class1_toggle;
+  GtkToggleButton  *class0_toggle;
+  GtkLabel         *points_label;
+  GtkLabel         *loss_label;
+  GtkLabel         *accuracy_label;
+  GtkToggleButton  *log_toggle;
+  NwBoundaryView   *boundary_view;
+  NwLossPlot       *loss_plot;
+  NwGradPlot       *grad_plot;
+  NwActivationPlot *activation_plot;
+  NwWeightHist     *weight_hist;
+
+  NwEditor         *editor;
+
+  /* the network and where it lives on disk */
+  NwSpec           *spec;
+  GFile            *file;
+  gboolean          modified;
+  gboolean          close_after_save;
+
+  /* the data, when it is 2D: the points the view shows and the user edits */
+  GArray           *points;          /* of NwPoint; NULL for other data */
+
+  /* training */
+  NwRunner         *runner;
+  gboolean          valid;           /* the network builds: Play is possible */
+  char             *invalid_reason;
+  gboolean          playing;
+  guint             tick_id;
+  /* Bumped whenever the runner gets a trainer for another network or data: work started for
+   * an older one (a trainer built in the background) is dropped when it comes back. */
+  guint             generation;
+  /* The layers of the trainer the runner has now, in execution order: snapshots are matched
+   * against them (ids are copied here, never read from a snapshot's probes, which borrow
+   * from a trainer the worker may already have freed after a replace). */
+  char            **layer_ids;
+  NwNodeKind       *layer_kinds;
+  gboolean         *layer_feeds_loss;
+  int               n_layers;
+  gint64            last_step;
+  int               test_every;      /* the runner's */
+
+  /* views */
+  gint64            slow_views_us;   /* when the activation and weight views last took one */
+  gint64            maps_us;         /* when the editor last took neuron maps */
+  int               grid_n;          /* the last snapshot's grids, for the train/eval switch */
+  float            *grid_eval;
+  float            *grid_train;
+  /* NW_DEBUG_FPS=1: frames and snapshots per second on stderr, every 2 s (for bench/) */
+  gboolean          debug_fps;
+  gint64            fps_since;
+  int               fps_frames, fps_snapshots;
+  double            fps_steps_per_s;
+
+  NwWindowBackend  *backend;         /* nw-window-backend.c */
+  NwWindowData     *data;            /* nw-window-data.c */
+
+  gboolean          syncing;         /* controls are being set from the spec */
+};
+
+/* nw-window.c */
+void        nw_window_name_label        (GtkLabel *label, const char *name);
+void        nw_window_set_label         (GtkLabel *label, const char *text);
+void        nw_window_show_message      (NwWindow *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+void        nw_window_dismiss_message   (NwWindow *self);
+void        nw_window_set_alarm         (NwWindow *self, const char *text);
+void        nw_window_update_play_button (NwWindow *self);
+void        nw_window_set_playing       (NwWindow *self, gboolean playing);
+gboolean    nw_window_kind_is_2d        (NwDataKind kind);
+char       *nw_window_display_name      (GFile *file);
+/* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
+void        nw_window_install_trainer   (NwWindow *self, NwTrainer *trainer, gboolean keep_playing);
+/* Shows `spec` (taken) with its data ready: `points` (taken; 2D data; NULL for loaded data,
+ * which nw-window-data.c keeps) and `trainer` (taken; NULL: built here). */
+void        nw_window_adopt             (NwWindow *self, NwSpec *spec, GFile *file, GArray *points,
+                                         NwTrainer *trainer);
+/* An invalid network: Play is off, with the reason. */
+void        nw_window_set_valid         (NwWindow *self, gboolean valid, const char *reason);
+
+/* nw-window-views.c */
+void        nw_window_views_init        (NwWindow *self);
+void        nw_window_views_finalize    (NwWindow *self);
+/* Empties every view (a new trainer). */
+void        nw_window_views_clear       (NwWindow *self);
+/* The train/eval switch's state for the current network. */
+void        nw_window_views_sync_train_switch (NwWindow *self);
+gboolean    nw_window_on_tick           (GtkWidget *widget, GdkFrameClock *clock, gpointer data);
+
+/* nw-window-backend.c */
+void        nw_window_backend_init      (NwWindow *self);
+void        nw_window_backend_dispose   (NwWindow *self);
+/* The runner has a new trainer, on the CPU: moves it to the chosen device if there is one. */
+void        nw_window_backend_trainer_installed (NwWindow *self, NwTrainer *trainer);
+/* Reset: TRUE when a trainer waiting for the next reset (on the chosen device, its state
+ * could not be carried over) was installed instead of resetting the running one. */
+gboolean    nw_window_backend_take_pending (NwWindow *self);
+
+/* nw-window-data.c */
+void        nw_window_data_class_init   (GtkWidgetClass *widget_class);
+void        nw_window_data_init         (NwWindow *self);
+/* The current network's data is no longer the loaded one (2D points now). */
+void        nw_window_data_forget       (NwWindow *self);
+void        nw_window_data_dispose      (NwWindow *self);
+/* TRUE when `spec`'s data has to be loaded (MNIST, a CSV file) rather than generated. */
+gboolean    nw_window_data_needs_load   (const NwSpec *spec);
+/* Loads `spec`'s data in the background, then builds its trainer and shows it (taking
+ * `spec`); until then, and if that fails, the current network stays. */
+void        nw_window_data_open         (NwWindow *self, NwSpec *spec, GFile *file);
+/* A trainer for the current network and data: built here for small data, else in the
+ * background and installed when ready (FALSE and `error` for an invalid network). */
+gboolean    nw_window_data_rebuild      (NwWindow *self, GError **error);
+/* The loaded (non-2D) data of the current network, or NULL. */
+const NwDataset *nw_window_data_get     (NwWindow *self);
+/* What a trainer for the current network is built from, usable on any thread. */
+typedef struct _NwDataSource NwDataSource;
+NwDataSource *nw_window_data_source     (NwWindow *self);
+/* A new dataset from `src` (any thread); NULL: the spec's own data (generated). */
+NwDataset  *nw_data_source_make         (NwDataSource *src);
+/* TRUE when the data came from the spec unchanged (a trainer built from spec->data has it). */
+gboolean    nw_data_source_is_spec_data (NwDataSource *src);
+void        nw_data_source_free         (NwDataSource *src);
+/* Background work of every window (loads, builds, device choices): counted so that a closing
+ * program and the tests can wait for it. */
+void        nw_window_job_started       (NwWindow *self);
+void        nw_window_job_finished      (GApplication *app);
+
+G_END_DECLS

@@ -1,0 +1,306 @@
+/* nw-window-views.c: snapshots to views: the metrics, the decision boundary in evaluation or
+ * training mode, the neuron maps in the editor's blocks, the plots and the alarms, taken on
+ * the frame clock. */
+#include "nw-window-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Views that change slowly and cost the most to draw (activations, weight histograms, the
+ * neuron maps) take at most one snapshot in this many microseconds while training. */
+#define SLOW_VIEWS_US 140000
+
+#define TRAIN_MODE_TIP \
+  "Draw the boundary as training sees it: dropout drops units (a fresh mask each frame) and " \
+  "BatchNorm normalises with the last training batch's statistics. Off: as evaluation sees " \
+  "it, with dropout off and BatchNorm's running averages."
+#define TRAIN_MODE_NONE_TIP \
+  "This network has no Dropout or BatchNorm layer: it behaves the same in training and in " \
+  "evaluation, so there is only one boundary to show."
+
+static void
+clear_grids (NwWindow *self)
+{
+  g_clear_pointer (&self->grid_eval, g_free);
+  g_clear_pointer (&self->grid_train, g_free);
+  self->grid_n = 0;
+}
+
+/* The boundary the switch asks for, from the last snapshot's grids. */
+static void
+show_boundary (NwWindow *self)
+{
+  gboolean train = gtk_switch_get_active (self->train_mode_switch)
+                   && gtk_widget_get_sensitive (GTK_WIDGET (self->train_mode_switch));
+  const float *grid = train && self->grid_train != NULL ? self->grid_train : self->grid_eval;
+  nw_boundary_view_set_caption (self->boundary_view, train && self->grid_train != NULL
+                                ? "training mode: dropout on, batch statistics" : NULL);
+  if (self->points == NULL || grid == NULL)
+    nw_boundary_view_set_grid (self->boundary_view, 0, NULL);
+  else
+    nw_boundary_view_set_grid (self->boundary_view, self->grid_n, grid);
+}
+
+static void
+on_train_mode_changed (GtkSwitch *sw, GParamSpec *pspec, NwWindow *self)
+{
+  show_boundary (self);
+}
+
+void
+nw_window_views_sync_train_switch (NwWindow *self)
+{
+  gboolean any = FALSE;
+  for (int i = 0; i < self->n_layers; i++)
+    any = any || self->layer_kinds[i] == NW_NODE_DROPOUT || self->layer_kinds[i] == NW_NODE_BATCHNORM;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->train_mode_switch), any);
+  /* On the box too: it stays sensitive, so the reason shows however the pointer comes. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->train_mode_box), any ? TRAIN_MODE_TIP : TRAIN_MODE_NONE_TIP);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->train_mode_switch), any ? TRAIN_MODE_TIP : TRAIN_MODE_NONE_TIP);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->train_mode_switch),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  any ? TRAIN_MODE_TIP : TRAIN_MODE_NONE_TIP, -1);
+  show_boundary (self);
+}
+
+void
+nw_window_views_clear (NwWindow *self)
+{
+  nw_loss_plot_clear (self->loss_plot);
+  nw_grad_plot_clear (self->grad_plot);
+  nw_activation_plot_clear (self->activation_plot);
+  nw_weight_hist_clear (self->weight_hist);
+  clear_grids (self);
+  nw_boundary_view_set_grid (self->boundary_view, 0, NULL);
+  nw_editor_clear_neuron_images (self->editor);
+  nw_window_set_label (self->loss_label, "–");
+  nw_window_set_label (self->accuracy_label, "");
+  nw_window_set_label (self->step_label, "0");
+  nw_window_set_label (self->epoch_label, "0");
+  self->last_step = -1;
+  self->maps_us = 0;
+  nw_window_set_alarm (self, NULL);
+  nw_window_views_sync_train_switch (self);
+}
+
+static gboolean
+snapshot_matches (NwWindow *self, const NwSnapshot *snap)
+{
+  if (snap->n_layers != self->n_layers)
+    return FALSE;
+  for (int i = 0; i < snap->n_layers; i++)
+    if (snap->layers[i].kind != self->layer_kinds[i])
+      return FALSE;
+  return TRUE;
+}
+
+static const char *
+activation_plural (NwActivation act)
+{
+  switch (act)
+    {
+    case NW_ACT_SIGMOID: return "sigmoids";
+    case NW_ACT_TANH: return "tanh units";
+    default: return "ReLUs";
+    }
+}
+
+/* Plain words for what is going wrong, or NULL. */
+static char *
+health_alarm (NwWindow *self, const NwSnapshot *snap)
+{
+  if (snap->step <= 0)
+    return NULL;
+  for (int i = 0; i < snap->n_layers; i++)
+    {
+      const NwLayerProbe *p = &snap->layers[i];
+      if (p->kind != NW_NODE_ACTIVATION || self->layer_feeds_loss[i])
+        continue;
+      if (p->activation == NW_ACT_RELU && isfinite (p->dead) && p->dead > 0.5)
+        return g_strdup_printf ("Most ReLUs in ‘%s’ are dead: %.0f%% of their inputs are at or "
+                                "below zero, where a ReLU passes no gradient, so the layers "
+                                "before it stop learning. A smaller learning rate or He "
+                                "initialisation helps; press Reset to start again.",
+                                self->layer_ids[i], 100 * p->dead);
+      if ((p->activation == NW_ACT_SIGMOID || p->activation == NW_ACT_TANH)
+          && isfinite (p->saturated) && p->saturated > 0.5)
+        return g_strdup_printf ("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
+                                "the curve is flat, so almost no gradient gets through to the "
+                                "layers before it. Smaller initial weights, BatchNorm or ReLU "
+                                "help.", activation_plural (p->activation), self->layer_ids[i],
+                                100 * p->saturated);
+    }
+  return NULL;
+}
+
+static void
+show_metrics (NwWindow *self, const NwSnapshot *snap)
+{
+  char buf[128];
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->step);
+  nw_window_set_label (self->step_label, buf);
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->epoch);
+  nw_window_set_label (self->epoch_label, buf);
+  if (isfinite (snap->train_loss))
+    {
+      g_snprintf (buf, sizeof buf, snap->train_loss >= 0.001 ? "%.4f" : "%.2e", snap->train_loss);
+      nw_window_set_label (self->loss_label, buf);
+      g_snprintf (buf, sizeof buf, "accuracy %.1f%%", 100 * snap->train_acc);
+      nw_window_set_label (self->accuracy_label, buf);
+    }
+  if (isfinite (snap->test_loss) && isfinite (snap->train_acc))
+    {
+      g_snprintf (buf, sizeof buf, "accuracy %.1f%% · test loss %.4f, accuracy %.1f%%",
+                  100 * snap->train_acc, snap->test_loss, 100 * snap->test_acc);
+      nw_window_set_label (self->accuracy_label, buf);
+    }
+  else if (isfinite (snap->test_loss))
+    {
+      g_snprintf (buf, sizeof buf, "test loss %.4f, accuracy %.1f%%", snap->test_loss,
+                  100 * snap->test_acc);
+      nw_window_set_label (self->accuracy_label, buf);
+    }
+}
+
+/* The snapshot's grids, kept for the train/eval switch. */
+static void
+take_grids (NwWindow *self, const NwSnapshot *snap)
+{
+  gsize cells = (gsize) snap->grid_n * snap->grid_n;
+  if (snap->grid_n <= 0 || snap->grid == NULL)
+    return;
+  if (snap->grid_n != self->grid_n)
+    {
+      clear_grids (self);
+      self->grid_n = snap->grid_n;
+      self->grid_eval = g_new (float, cells);
+    }
+  memcpy (self->grid_eval, snap->grid, cells * sizeof (float));
+  if (snap->grid_train != NULL)
+    {
+      if (self->grid_train == NULL)
+        self->grid_train = g_new (float, cells);
+      memcpy (self->grid_train, snap->grid_train, cells * sizeof (float));
+    }
+  else
+    g_clear_pointer (&self->grid_train, g_free);
+  show_boundary (self);
+}
+
+/* Each hidden unit's output over the boundary's window, drawn in its block. */
+static void
+take_neuron_maps (NwWindow *self, const NwSnapshot *snap)
+{
+  for (int i = 0; i < snap->n_layers; i++)
+    {
+      const NwLayerProbe *p = &snap->layers[i];
+      if (p->maps != NULL && snap->map_n > 0)
+        nw_editor_set_neuron_images (self->editor, self->layer_ids[i], p->maps, p->width,
+                                     snap->map_n, p->map_lo, p->map_hi);
+      else if (p->kind == NW_NODE_DENSE || p->kind == NW_NODE_ACTIVATION)
+        nw_editor_set_neuron_images (self->editor, self->layer_ids[i], NULL, 0, 0, 0, 0);
+    }
+}
+
+static void
+apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *status)
+{
+  const char *const *ids = (const char *const *) self->layer_ids;
+  if (snap != NULL && snapshot_matches (self, snap))
+    {
+      gint64 now = g_get_monotonic_time ();
+      show_metrics (self, snap);
+      take_grids (self, snap);
+      nw_loss_plot_push_snapshot (self->loss_plot, snap);
+      nw_grad_plot_push_snapshot (self->grad_plot, snap, ids);
+      /* Activations and weight histograms change slowly and cost the most to draw: while
+       * playing they take at most ~7 snapshots a second. */
+      if (!self->playing || now - self->slow_views_us >= SLOW_VIEWS_US)
+        {
+          nw_activation_plot_push_snapshot (self->activation_plot, snap, ids);
+          nw_weight_hist_push_snapshot (self->weight_hist, snap, ids);
+          self->slow_views_us = now;
+        }
+      /* So do the neuron maps; every one redraws the editor. */
+      if (snap->map_n > 0 || self->maps_us == 0)
+        if (!self->playing || now - self->maps_us >= SLOW_VIEWS_US)
+          {
+            take_neuron_maps (self, snap);
+            self->maps_us = now;
+          }
+      if (status->error == NULL)
+        {
+          g_autofree char *alarm = health_alarm (self, snap);
+          nw_window_set_alarm (self, alarm);
+        }
+      self->last_step = snap->step;
+    }
+  if (status->error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Training stopped: %s. Press Reset to start "
+                                               "again.", status->error);
+      /* The runner paused itself. */
+      if (self->playing)
+        {
+          self->playing = FALSE;
+          nw_window_update_play_button (self);
+        }
+      nw_window_set_alarm (self, text);
+    }
+  if (self->playing && status->playing)
+    {
+      char buf[64];
+      if (status->steps_per_s >= 10000)
+        g_snprintf (buf, sizeof buf, "%.0fk steps/s", status->steps_per_s / 1000);
+      else
+        g_snprintf (buf, sizeof buf, "%.0f steps/s", status->steps_per_s);
+      nw_window_set_label (self->speed_label, buf);
+    }
+}
+
+gboolean
+nw_window_on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  NwSnapshot *snap = NULL;
+  NwRunnerStatus status = { 0 };
+  if (self->runner != NULL && nw_runner_take (self->runner, &snap, &status))
+    {
+      apply_snapshot (self, snap, &status);
+      self->fps_snapshots++;
+      self->fps_steps_per_s = status.steps_per_s;
+      nw_snapshot_free (snap);
+      nw_runner_status_clear (&status);
+    }
+  if (self->debug_fps)
+    {
+      gint64 now = gdk_frame_clock_get_frame_time (clock);
+      self->fps_frames++;
+      if (self->fps_since == 0)
+        self->fps_since = now;
+      else if (now - self->fps_since >= 2 * G_USEC_PER_SEC)
+        {
+          double dt = (now - self->fps_since) / 1e6;
+          g_printerr ("neurowire: %.1f frames/s (clock %.1f), %.1f snapshots/s, %.0f steps/s\n",
+                      self->fps_frames / dt, gdk_frame_clock_get_fps (clock),
+                      self->fps_snapshots / dt, self->fps_steps_per_s);
+          self->fps_since = now;
+          self->fps_frames = self->fps_snapshots = 0;
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+nw_window_views_init (NwWindow *self)
+{
+  g_signal_connect (self->train_mode_switch, "notify::active", G_CALLBACK (on_train_mode_changed),
+                    self);
+  self->debug_fps = g_getenv ("NW_DEBUG_FPS") != NULL;
+}
+
+void
+nw_window_views_finalize (NwWindow *self)
+{
+  clear_grids (self);
+}
