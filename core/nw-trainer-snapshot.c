@@ -93,7 +93,8 @@ probe_layers (NwTrainer *t, NwSnapshot *snap)
           nw_backend_download (b, out, 0, &ss, 1);
           p->input_grad_norm = sqrt ((double) ss / MAX (rows, 1));
         }
-      if (info->spec->kind == NW_NODE_ACTIVATION)
+      /* Before the first step the buffers hold no batch: zeros would read as "100% dead". */
+      if (info->spec->kind == NW_NODE_ACTIVATION && t->step > 0)
         {
           nw_real stats[NW_STATS_SIZE];
           gsize n = (gsize) rows * info->width;

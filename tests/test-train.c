@@ -268,6 +268,25 @@ test_live_hyperparameters (void)
   NW_ASSERT_NO_ERROR (error);
 }
 
+/* Before the first step there is no batch to describe: the activation statistics are
+ * missing (NAN), not the zeros of fresh buffers, which a ReLU plot would show as "100% dead". */
+static void
+test_snapshot_before_first_step (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwTrainer) t = xor_trainer ("2 dense:8 relu dense:1 sigmoid bce", 1, 0.5);
+  g_autoptr (NwSnapshot) snap = nw_trainer_snapshot (t, FALSE, 0, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL_FATAL (snap->n_layers, 6);
+  CU_ASSERT_EQUAL (snap->layers[2].kind, NW_NODE_ACTIVATION);
+  CU_ASSERT (isnan (snap->layers[2].dead) && isnan (snap->layers[2].act_mean));
+  nw_trainer_step (t, &error);
+  g_clear_pointer (&snap, nw_snapshot_free);
+  snap = nw_trainer_snapshot (t, FALSE, 0, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (snap->layers[2].dead >= 0 && snap->layers[2].dead <= 1);
+}
+
 /* Snapshots carry the probes the views draw: gradient norms per layer, activation statistics
  * with a histogram of every input, and the decision boundary on a grid. */
 static void
@@ -312,6 +331,7 @@ static const NwTestCase trainer_cases[] = {
   { "divergence_detected", test_divergence_detected },
   { "live_hyperparameters", test_live_hyperparameters },
   { "snapshot_probes", test_snapshot_probes },
+  { "snapshot_before_first_step", test_snapshot_before_first_step },
   { NULL, NULL },
 };
 
