@@ -85,7 +85,8 @@ publish (NwRunner *r, NwSnapshot *snap, gboolean playing, double steps_per_s, co
 typedef struct {
   gboolean playing;
   int      pending_steps;
-  int      chunk;            /* steps per chunk, adapted to CHUNK_TARGET_US */
+  int      chunk;            /* steps per chunk, adapted to CHUNK_TARGET_US; 1 after any
+                              * command that may change the cost of a step */
   gboolean want_snapshot;
   gboolean quit;
   gint64   last_publish_us;
@@ -114,11 +115,13 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       break;
     case CMD_RESET:
       nw_trainer_reset (r->trainer, cmd->seed);
+      w->chunk = 1;
       g_clear_pointer (&w->error, g_free);
       w->want_snapshot = TRUE;
       break;
     case CMD_HYPER:
       nw_trainer_set_hyper (r->trainer, &cmd->hp);
+      w->chunk = 1;   /* a larger batch, another optimizer: another cost per step */
       break;
     case CMD_ENABLED:
       if (!nw_net_set_enabled (nw_trainer_get_net (r->trainer), cmd->node_id, cmd->enabled, &error))
@@ -127,11 +130,13 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
           w->error = g_strdup (error->message);
           g_error_free (error);
         }
+      w->chunk = 1;
       w->want_snapshot = TRUE;
       break;
     case CMD_REPLACE:
       nw_trainer_free (r->trainer);
       r->trainer = g_steal_pointer (&cmd->trainer);
+      w->chunk = 1;   /* the new network's steps may cost 1000x the old one's */
       w->playing = FALSE;
       g_clear_pointer (&w->error, g_free);
       w->want_snapshot = TRUE;
@@ -142,6 +147,7 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
     case CMD_CALL:
       cmd->destroy = NULL;   /* the data is func's now */
       cmd->func (r->trainer, cmd->data);
+      w->chunk = 1;   /* the trainer may be on another backend now */
       break;
     case CMD_QUIT:
     default:
@@ -174,9 +180,15 @@ take_snapshot (NwRunner *r, WorkerState *w)
   publish (r, snap, w->playing, rate, w->error);
 }
 
+/* At most this factor more steps in the next chunk than in the last: a chunk of a few fast
+ * steps says little about the cost of many (caches, a fused backend's launches). */
+#define CHUNK_MAX_GROWTH 4
+
 /* Steps until the next look at the command queue: the steps asked for one by one, else a
- * chunk sized to take about CHUNK_TARGET_US (doubled or halved after each chunk), never past
- * max_steps. */
+ * chunk sized to take about CHUNK_TARGET_US, never past max_steps. After each chunk the next
+ * is the last one's steps scaled by CHUNK_TARGET_US / time taken (growing at most
+ * CHUNK_MAX_GROWTH-fold, shrinking at once to what fits), so a step that became 1000x slower
+ * costs one long chunk at most, never a run of halvings. */
 static void
 run_chunk (NwRunner *r, WorkerState *w)
 {
@@ -204,11 +216,15 @@ run_chunk (NwRunner *r, WorkerState *w)
       w->playing = FALSE;
       w->want_snapshot = TRUE;
     }
-  took = g_get_monotonic_time () - start;
-  if (done >= want && took < CHUNK_TARGET_US / 2)
-    w->chunk = MIN (w->chunk * 2, CHUNK_MAX_STEPS);
-  else if (took > CHUNK_TARGET_US * 2)
-    w->chunk = MAX (w->chunk / 2, 1);
+  took = MAX (g_get_monotonic_time () - start, 1);
+  if (done > 0)
+    {
+      double next = (double) done * CHUNK_TARGET_US / (double) took;
+      next = MIN (next, (double) w->chunk * CHUNK_MAX_GROWTH);
+      w->chunk = (int) CLAMP (next, 1, CHUNK_MAX_STEPS);
+    }
+  else
+    w->chunk = 1;
 }
 
 static gpointer

@@ -224,11 +224,64 @@ test_call_saves_weights (void)
   g_free (job.path);
 }
 
+static gboolean
+paused_new_net (const NwSnapshot *s, const NwRunnerStatus *st, gpointer data)
+{
+  return s != NULL && s->n_layers > 1 && s->layers[1].width == GPOINTER_TO_INT (data)
+         && !st->playing && s->step > 0;
+}
+
+/* A tiny network grows the chunk of steps run between two looks at the commands; the wide
+ * network that replaces it must start again from a short chunk, so that Pause still takes
+ * effect at once. The bound is generous (a slow step under TSan is well under a second; a
+ * chunk sized for XOR on the wide network ran for tens of seconds). */
+static void
+test_pause_prompt_after_replace (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) tiny = nw_spec_new_chain ("2 dense:1 sigmoid bce", &error);
+  g_autoptr (NwSpec) spec = nw_spec_new_chain ("2 dense:1024 tanh dense:1024 tanh dense:1 sigmoid bce",
+                                               &error);
+  NwRunner *r;
+  NwSnapshot *snap;
+  NwTrainer *slow;
+  gint64 asked;
+
+  NW_ASSERT_NO_ERROR (error);
+  tiny->data.kind = NW_DATA_GAUSSIANS;
+  tiny->train.batch_size = 1;
+  r = nw_runner_new (nw_trainer_new (tiny, NULL, NULL, &error), &options);
+  NW_ASSERT_NO_ERROR (error);
+  nw_runner_play (r);
+  snap = wait_for (r, 10000, step_at_least, GINT_TO_POINTER (50000), NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  nw_snapshot_free (snap);
+
+  spec->data.kind = NW_DATA_XOR_CLOUD;
+  spec->data.n = 400;
+  spec->train.batch_size = 200;
+  slow = nw_trainer_new (spec, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  nw_runner_replace (r, slow);
+  nw_runner_play (r);
+  /* Let it take its first chunk, then pause. */
+  g_usleep (20000);
+  asked = g_get_monotonic_time ();
+  nw_runner_pause (r);
+  snap = wait_for (r, 20000, paused_new_net, GINT_TO_POINTER (1024), NULL);
+  CU_ASSERT_PTR_NOT_NULL (snap);
+  g_print ("\n    (paused %.3f s after asking) ", (g_get_monotonic_time () - asked) / 1e6);
+  CU_ASSERT (g_get_monotonic_time () - asked < 3 * G_USEC_PER_SEC);
+  nw_snapshot_free (snap);
+  nw_runner_free (r);
+}
+
 static const NwTestCase cases[] = {
   { "play_pause_step_reset", test_play_pause_step_reset },
   { "live_commands", test_live_commands },
   { "divergence_reported", test_divergence_reported },
   { "call_saves_weights", test_call_saves_weights },
+  { "pause_prompt_after_replace", test_pause_prompt_after_replace },
   { NULL, NULL },
 };
 
