@@ -6,7 +6,7 @@
  * bytes. Every header field is checked against the file's length before anything is
  * allocated, so a header claiming a billion images in a 28-byte file fails cleanly instead of
  * asking for gigabytes. */
-#include "nw-data.h"
+#include "nw-data-private.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -65,6 +65,8 @@ read_be32 (const guint8 *p)
 }
 
 #define GZIP_MAX_OUTPUT ((gsize) 1 << 32)   /* 4 GiB: more than any IDX file we load */
+#define GZIP_MAX_RATIO  1032                 /* deflate's largest ratio of output to input */
+#define GZIP_MIN_BUFFER ((gsize) 4096)
 
 static gboolean
 is_gzip (const guint8 *data, gsize length)
@@ -72,16 +74,30 @@ is_gzip (const guint8 *data, gsize length)
   return length >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 }
 
-/* Inflates a whole gzip file held in memory. The trailer's ISIZE (the length mod 2^32) sizes
- * the buffer; the output grows if it lied. */
-static GBytes *
-gunzip (const guint8 *data, gsize length, const char *file, GError **error)
+/* The first buffer: the trailer's ISIZE (the length mod 2^32, one more so that a true ISIZE
+ * never needs a second buffer), but never more than deflate can produce from `length` bytes
+ * and never less than GZIP_MIN_BUFFER. A truncated file's "trailer" is arbitrary bytes. */
+static gsize
+gunzip_first_size (const guint8 *data, gsize length)
 {
-  g_autoptr (GConverter) z = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
   gsize hint = length >= 18 ? (gsize) data[length - 4] | ((gsize) data[length - 3] << 8)
                               | ((gsize) data[length - 2] << 16) | ((gsize) data[length - 1] << 24)
                             : 0;
-  gsize cap = MAX (hint + 1, (gsize) 4096), out_len = 0, in_off = 0;
+  gsize most = length <= GZIP_MAX_OUTPUT / GZIP_MAX_RATIO ? length * GZIP_MAX_RATIO
+                                                          : GZIP_MAX_OUTPUT;
+  return MAX (MIN (hint + 1, most), GZIP_MIN_BUFFER);
+}
+
+/* Inflates a whole gzip file held in memory; see nw-data-private.h. zlib counts in 32 bits,
+ * so a call gets at most G_MAXUINT32 bytes of output; GIO's converter reports cut input as
+ * G_IO_ERROR_PARTIAL_INPUT and a full buffer as progress, so the buffer grows whenever it is
+ * full. */
+GBytes *
+nw_gunzip (const guint8 *data, gsize length, gsize first_size, const char *file, GError **error)
+{
+  g_autoptr (GConverter) z = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+  gsize cap = first_size > 0 ? first_size : gunzip_first_size (data, length);
+  gsize out_len = 0, in_off = 0;
   guint8 *out = g_try_malloc (cap);
 
   if (out == NULL)
@@ -98,37 +114,48 @@ gunzip (const guint8 *data, gsize length, const char *file, GError **error)
 
       if (out_len == cap)
         {
+          gsize grown_cap = MIN (cap * 2, GZIP_MAX_OUTPUT);
           guint8 *grown;
-          if (cap >= GZIP_MAX_OUTPUT || (grown = g_try_realloc (out, cap * 2)) == NULL)
+          if (cap >= GZIP_MAX_OUTPUT)
             {
               g_free (out);
-              g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
+              g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
                            "%s: inflates to more than %" G_GSIZE_FORMAT " bytes", file, cap);
               return NULL;
             }
+          if ((grown = g_try_realloc (out, grown_cap)) == NULL)
+            {
+              g_free (out);
+              g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
+                           "%s: cannot allocate %" G_GSIZE_FORMAT " bytes to inflate it", file,
+                           grown_cap);
+              return NULL;
+            }
           out = grown;
-          cap *= 2;
+          cap = grown_cap;
         }
-      r = g_converter_convert (z, data + in_off, length - in_off, out + out_len, cap - out_len,
+      r = g_converter_convert (z, data + in_off, length - in_off, out + out_len,
+                               MIN (cap - out_len, (gsize) G_MAXUINT32),
                                G_CONVERTER_INPUT_AT_END, &read, &written, &local);
       if (r == G_CONVERTER_ERROR)
         {
-          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-            {
-              out_len = cap;   /* grow and go on */
-              continue;
-            }
           g_free (out);
-          g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: damaged gzip data: %s", file,
-                       local->message);
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+            g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                         "%s: truncated gzip data (the file ends before its stream does)", file);
+          else
+            g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: damaged gzip data: %s", file,
+                         local->message);
           return NULL;
         }
       in_off += read;
       out_len += written;
       if (r == G_CONVERTER_FINISHED)
         break;
-      if (read == 0 && written == 0 && in_off >= length)
+      if (read == 0 && written == 0 && out_len < cap)
         {
+          /* No progress with room to write: the input ended (a converter that does not say
+           * PARTIAL_INPUT). */
           g_free (out);
           g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: truncated gzip data", file);
           return NULL;
@@ -176,7 +203,7 @@ read_idx_bytes (const char *path, const char *file, GError **error)
   if (is_gzip (data, length))
     {
       g_autofree char *shown = gz != NULL ? g_strconcat (file, ".gz", NULL) : g_strdup (file);
-      return gunzip (data, length, shown, error);
+      return nw_gunzip (data, length, 0, shown, error);
     }
   return g_mapped_file_get_bytes (mapped);
 }

@@ -3,6 +3,7 @@
  * (otherwise that case says so and passes: the rest does not need it). */
 #include "nw-test.h"
 #include "nw-data.h"
+#include "nw-data-private.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -196,6 +197,78 @@ test_gzip_damaged (void)
                    "dataset-fashion-mnist");
 }
 
+/* The gzip trailer's ISIZE only sizes the first buffer: a cut file, one whose trailer lies,
+ * and a first buffer far too small are each told apart. */
+static void
+test_gzip_trailer (void)
+{
+  const gboolean all_gz[4] = { TRUE, TRUE, TRUE, TRUE };
+  g_autofree char *dir = nw_test_path ("idx-gz-trailer");
+  g_autofree char *file = NULL;
+  gchar *data = NULL;
+  gsize len = 0;
+  GError *error = NULL;
+
+  write_dir (dir, all_gz);
+  file = g_build_filename (dir, "train-images-idx3-ubyte.gz", NULL);
+  g_file_get_contents (file, &data, &len, &error);
+  NW_ASSERT_NO_ERROR (error);
+
+  /* Cut short: "truncated", not a generic failure to inflate. */
+  g_file_set_contents (file, data, (gssize) (len - 12), &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NULL (nw_dataset_load_fashion_mnist (dir, 0, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "train-images-idx3-ubyte.gz", "truncated");
+
+  /* Cut short with its last four bytes claiming 4 GiB: the same, without asking for 4 GiB. */
+  {
+    gchar *cut = g_memdup2 (data, len - 12);
+    memset (cut + len - 16, 0xff, 4);
+    g_file_set_contents (file, cut, (gssize) (len - 12), &error);
+    NW_ASSERT_NO_ERROR (error);
+    g_free (cut);
+  }
+  CU_ASSERT_PTR_NULL (nw_dataset_load_fashion_mnist (dir, 0, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "train-images-idx3-ubyte.gz", "truncated");
+
+  /* Whole, but the trailer's ISIZE lies (huge): zlib checks it, so the data is damaged, and
+   * the first buffer stays within deflate's ratio of the compressed size. */
+  {
+    gchar *lying = g_memdup2 (data, len);
+    memset (lying + len - 4, 0xff, 4);
+    g_file_set_contents (file, lying, (gssize) len, &error);
+    NW_ASSERT_NO_ERROR (error);
+    g_free (lying);
+  }
+  CU_ASSERT_PTR_NULL (nw_dataset_load_fashion_mnist (dir, 0, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "train-images-idx3-ubyte.gz", "damaged");
+
+  /* A first buffer far smaller than the output (as ISIZE, the length mod 2^32, gives for a
+   * file over 4 GiB): the output grows and the file inflates whole. */
+  {
+    GBytes *plain = make_images (300, 28, 28), *packed = gzip_bytes (plain);
+    gsize plen, glen;
+    const guint8 *pdata = g_bytes_get_data (plain, &plen);
+    const guint8 *gdata = g_bytes_get_data (packed, &glen);
+    GBytes *out;
+    for (gsize first = 1; first <= 4096; first *= 64)
+      {
+        out = nw_gunzip (gdata, glen, first, "small.gz", &error);
+        NW_ASSERT_NO_ERROR (error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL (out);
+        CU_ASSERT_EQUAL (g_bytes_get_size (out), plen);
+        CU_ASSERT (memcmp (g_bytes_get_data (out, NULL), pdata, plen) == 0);
+        g_bytes_unref (out);
+      }
+    /* Cut, through the same function: named and called truncated. */
+    CU_ASSERT_PTR_NULL (nw_gunzip (gdata, glen / 2, 0, "half.gz", &error));
+    NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "half.gz", "truncated");
+    g_bytes_unref (plain);
+    g_bytes_unref (packed);
+  }
+  g_free (data);
+}
+
 static void
 test_kind_and_names (void)
 {
@@ -252,6 +325,7 @@ test_real_fashion_mnist (void)
 static const NwTestCase cases[] = {
   { "gzip loads like plain", test_gzip_loads_like_plain },
   { "damaged gzip named", test_gzip_damaged },
+  { "gzip trailer only a hint", test_gzip_trailer },
   { "kind and class names", test_kind_and_names },
   { "real Fashion-MNIST", test_real_fashion_mnist },
   { NULL, NULL },
