@@ -3,9 +3,12 @@
  *
  * A plan is made once per chain and batch size: the layer table goes to the device, and the
  * local-memory layout is fixed. A chain gets no plan (and the trainer keeps to the
- * per-operation kernels) when its working set does not fit the device's local memory, or
- * when one step is more arithmetic than one work-group should take on (tune.chain_max_macs:
- * beyond it the per-operation kernels, spread over every compute unit, win). A run is one
+ * per-operation kernels) when its working set does not fit the device's local memory (next to
+ * what the kernel itself uses), when the kernel as built cannot run with the work-group it
+ * was built for (CL_KERNEL_WORK_GROUP_SIZE below FWG: the launch would fail and stop the run),
+ * or when one step is more arithmetic than one work-group should take on
+ * (tune.chain_max_macs: beyond it the per-operation kernels, spread over every compute unit,
+ * win). A run is one
  * launch; Adam's per-step constants are computed on the host as cl_update computes them and
  * written once per run. */
 #include "nw-backend-cl-private.h"
@@ -73,10 +76,11 @@ lay_out (ClBackend *cl, const NwChainDesc *c, NwChainPlan *plan, gint32 *table)
   plan->d1_off = (int) floats;
   floats += (guint64) c->max_rows * widest;
   macs *= (guint64) c->max_rows;
-  /* The loss's sums (2 x FWG), and 1 KiB to spare for what the compiler puts there. */
-  limit = cl->device->local_mem > 1024 ? (cl->device->local_mem - 1024) / sizeof (cl_float) : 0;
+  /* The loss's sums (2 x FWG) next to the kernel's own local memory, and 1 KiB to spare. */
+  limit = cl->device->local_mem > cl->chain_static_local + 1024
+            ? (cl->device->local_mem - cl->chain_static_local - 1024) / sizeof (cl_float) : 0;
   if (floats + 2 * (guint64) tune->fwg > limit || floats > G_MAXINT32 / 4
-      || macs > (guint64) tune->chain_max_macs)
+      || macs > (guint64) tune->chain_max_macs || (size_t) tune->fwg > cl->chain_max_wg)
     return FALSE;
   plan->local_floats = (gsize) floats;
   return TRUE;

@@ -68,6 +68,11 @@ typedef struct {
   cl_kernel        kernels[N_KERNELS];
   cl_mem           dummy;          /* stands in for optional (NULL) buffer arguments */
   ClTuning         tune;
+  /* What the device allows train_chain (queried once its kernel exists, before any argument
+   * is set): its largest work-group and its own (static) local memory in bytes. A plan
+   * needs tune.fwg work-items and its local memory on top of chain_static_local. */
+  size_t           chain_max_wg;
+  guint64          chain_static_local;
   NwClGemmPath     gemm_path;
   NwClCounters     counters;
   gboolean         profile;        /* NW_CL_PROFILE=1: time every kernel (serialises) */

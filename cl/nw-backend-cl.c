@@ -451,6 +451,33 @@ program_header (ClBackend *cl, ClProgramId p)
     }
 }
 
+/* train_chain is built with reqd_work_group_size(FWG), but a GPU may cap a kernel below its
+ * device's maximum (registers, local memory): the plan compares against what the kernel
+ * itself allows. NW_CL_SIMULATE_CHAIN_WG=N (tests) pretends the kernel allows at most N. */
+static gboolean
+query_chain_kernel (ClBackend *cl, GError **error)
+{
+  cl_kernel k = cl->kernels[K_TRAIN_CHAIN];
+  cl_device_id id = cl->device->device_id;
+  size_t wg = 0;
+  cl_ulong local = 0;
+  const char *simulate = g_getenv ("NW_CL_SIMULATE_CHAIN_WG");
+
+  if (!NW_CL_CHECK (clGetKernelWorkGroupInfo (k, id, CL_KERNEL_WORK_GROUP_SIZE, sizeof wg, &wg,
+                                              NULL), error)
+      || !NW_CL_CHECK (clGetKernelWorkGroupInfo (k, id, CL_KERNEL_LOCAL_MEM_SIZE, sizeof local,
+                                                 &local, NULL), error))
+    {
+      g_prefix_error (error, "OpenCL kernel train_chain (chain.cl): ");
+      return FALSE;
+    }
+  if (simulate != NULL && simulate[0] != '\0')
+    wg = MIN (wg, (size_t) MAX (g_ascii_strtoull (simulate, NULL, 10), 1));
+  cl->chain_max_wg = wg;
+  cl->chain_static_local = local;
+  return TRUE;
+}
+
 static gboolean
 build_programs (ClBackend *cl, GError **error)
 {
@@ -482,7 +509,7 @@ build_programs (ClBackend *cl, GError **error)
           return FALSE;
         }
     }
-  return TRUE;
+  return query_chain_kernel (cl, error);
 }
 
 NwBackend *

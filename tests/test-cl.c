@@ -1242,6 +1242,24 @@ test_fused_wide_group (void)
   g_unsetenv ("NW_CL_CHAIN_WG");
 }
 
+/* A device that caps train_chain below the work-group it was built for (CL_KERNEL_WORK_GROUP_SIZE
+ * under FWG, as a GPU may for a kernel's registers) gets no plan: the run goes per operation,
+ * as correct as ever, instead of failing its first launch. PoCL allows the kernel 256
+ * work-items, so the cap is simulated (NW_CL_SIMULATE_CHAIN_WG, read with the kernel). */
+static void
+test_fused_kernel_cap (void)
+{
+  g_autoptr (NwSpec) mini = chain_spec ("2 dense:16 tanh dense:16 relu dense:2 softmax_xent",
+                                        NW_DATA_XOR_CLOUD, 48, NW_OPT_ADAM, 0.01);
+  g_setenv ("NW_CL_CHAIN_WG", "256", TRUE);
+  g_setenv ("NW_CL_SIMULATE_CHAIN_WG", "128", TRUE);
+  compare_chunked ("train_chain capped at 128 of 256 work-items", mini, 300, 30, 1e-3, FALSE);
+  g_setenv ("NW_CL_SIMULATE_CHAIN_WG", "256", TRUE);
+  compare_chunked ("train_chain capped at 256 of 256 work-items", mini, 300, 30, 1e-3, TRUE);
+  g_unsetenv ("NW_CL_SIMULATE_CHAIN_WG");
+  g_unsetenv ("NW_CL_CHAIN_WG");
+}
+
 /* Divergence inside a fused launch is reported with the step-by-step run's message and step,
  * and the run stops there (the kernel stops after the step that diverged). */
 static void
@@ -1652,6 +1670,7 @@ static const NwTestCase fused_cases[] = {
   { "fallback", test_fused_fallback },
   { "hyper_change", test_fused_hyper_change },
   { "wide_work_group", test_fused_wide_group },
+  { "kernel_work_group_cap", test_fused_kernel_cap },
   { "snapshot_probes", test_fused_snapshot },
   { "divergence", test_fused_divergence },
   { "buffers", test_fused_buffers },
