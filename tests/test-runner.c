@@ -231,6 +231,13 @@ paused_new_net (const NwSnapshot *s, const NwRunnerStatus *st, gpointer data)
          && !st->playing && s->step > 0;
 }
 
+static gboolean
+training_new_net (const NwSnapshot *s, const NwRunnerStatus *st, gpointer data)
+{
+  return s != NULL && s->n_layers > 1 && s->layers[1].width == GPOINTER_TO_INT (data)
+         && st->playing && s->step > 0;
+}
+
 /* A tiny network grows the chunk of steps run between two looks at the commands; the wide
  * network that replaces it must start again from a short chunk, so that Pause still takes
  * effect at once. The bound is generous (a slow step under TSan is well under a second; a
@@ -264,8 +271,10 @@ test_pause_prompt_after_replace (void)
   NW_ASSERT_NO_ERROR (error);
   nw_runner_replace (r, slow);
   nw_runner_play (r);
-  /* Let it take its first chunk, then pause. */
-  g_usleep (20000);
+  /* Once it trains (a snapshot after its first steps), pause. */
+  snap = wait_for (r, 20000, training_new_net, GINT_TO_POINTER (1024), NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  nw_snapshot_free (snap);
   asked = g_get_monotonic_time ();
   nw_runner_pause (r);
   snap = wait_for (r, 20000, paused_new_net, GINT_TO_POINTER (1024), NULL);
