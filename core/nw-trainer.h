@@ -126,8 +126,14 @@ NwSnapshot *nw_trainer_snapshot     (NwTrainer *trainer, gboolean with_test, int
  * epoch and its order, the shuffle and dropout streams, the live hyperparameters and switches
  * and the metrics not yet reported; then the two exchange their insides, so that `running`
  * (the pointer its owner holds) goes on with the same run on the new backend while `fresh` now
- * holds the old backend, to be freed. Fails, changing neither, when the two do not train the
- * same network on the same data or a transfer fails. */
+ * holds the old backend, to be freed. Fails when the two do not train the same network on the
+ * same data (then changing neither) or when a transfer fails. After a failed transfer `running`
+ * goes on with its run unchanged (its unreported metrics were only folded from the device into
+ * the host's sums, as a snapshot does; a backend error it had recorded is the one returned),
+ * but `fresh` is left partly overwritten: hyperparameters and seed, Dropout/BatchNorm switches,
+ * some or all of the parameters, optimizer and BatchNorm state, step, epoch and its order.
+ * Before training with it, reset it (nw_trainer_reset) and set its hyperparameters and
+ * switches again. */
 gboolean    nw_trainer_take_over    (NwTrainer *running, NwTrainer *fresh, GError **error);
 
 /* The grid's window: [-NW_GRID_EXTENT, NW_GRID_EXTENT]^2; cell (row, col) is centred at

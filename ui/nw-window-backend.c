@@ -38,6 +38,7 @@ struct _NwWindowBackend {
   char         *state;         /* "choosing a device", "moving to …", NULL when settled */
   /* work */
   GCancellable *cancel;        /* the choice in flight */
+  GCancellable *move_cancel;   /* the move queued on the runner (cancelled: it must not run) */
   gboolean      deferred;      /* a choice waits for the window to be shown */
   NwTrainer    *pending;       /* on the chosen device, waiting for the next Reset */
   guint         pending_generation;
@@ -148,8 +149,9 @@ choice_free (Choice *c)
   nw_trainer_free (c->trainer);
   g_free (c->why);
   g_free (c->chosen_device);
-  nw_window_job_finished (c->app);
-  g_clear_object (&c->app);
+  /* on_chosen released the application on the main thread: GLib may drop the task's last
+   * reference, and so free this, on the worker, where only plain memory may be touched. */
+  g_warn_if_fail (c->app == NULL);
   g_free (c);
 }
 
@@ -264,6 +266,8 @@ typedef struct {
   char         *why;          /* the new backend's description */
   gboolean      to_cl;
   guint         generation;
+  GCancellable *cancel;        /* the window's move_cancel when queued; checked on the worker */
+  gboolean      called_off;    /* cancelled before it ran: nothing moved, nothing to report */
   gboolean      moved;
   GError       *error;
 } Move;
@@ -276,28 +280,41 @@ move_free (gpointer data)
   nw_trainer_free (m->trainer);
   g_free (m->why);
   g_clear_error (&m->error);
+  g_clear_object (&m->cancel);
   nw_window_job_finished (m->app);
   g_clear_object (&m->app);
   g_free (m);
 }
+
+static void start_choice (NwWindow *self, gboolean decide_only);
 
 static gboolean
 move_report (gpointer data)
 {
   Move *m = data;
   g_autoptr (NwWindow) self = g_weak_ref_get (&m->window);
-  if (self != NULL && self->backend != NULL && self->generation == m->generation)
+  if (self != NULL && self->backend != NULL && self->generation == m->generation
+      && !m->called_off)
     {
       NwWindowBackend *b = self->backend;
+      gboolean superseded = g_cancellable_is_cancelled (m->cancel);
+      if (b->move_cancel == m->cancel)
+        g_clear_object (&b->move_cancel);
       if (m->moved)
         {
           /* The runner's trainer now lives on the new backend (the old one was freed on the
-           * worker). */
+           * worker): say so, whatever the menu says now. */
           g_free (b->description);
           b->description = g_strdup (m->why);
           b->on_cl = m->to_cl;
           set_state (self, NULL);
+          /* Called off too late (the user chose the CPU, or another device, after the worker
+           * had moved the run): go where the menu says now. */
+          if (superseded && b->cancel == NULL && (b->kind == NW_BACKEND_CPU) == b->on_cl)
+            start_choice (self, FALSE);
         }
+      else if (superseded)
+        ;   /* failed, and no longer wanted: nothing waits for the next Reset */
       else
         {
           g_autofree char *state = g_strdup_printf ("moves at the next Reset (%s)", m->error->message);
@@ -311,12 +328,16 @@ move_report (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* On the runner's thread: no GTK. */
+/* On the runner's thread: no GTK. A move the window called off meanwhile (the user chose
+ * another device, a new network came) does not run. */
 static void
 move_on_worker (NwTrainer *running, gpointer data)
 {
   Move *m = data;
-  m->moved = nw_trainer_take_over (running, m->trainer, &m->error);
+  if (g_cancellable_is_cancelled (m->cancel))
+    m->called_off = TRUE;
+  else
+    m->moved = nw_trainer_take_over (running, m->trainer, &m->error);
   if (m->moved)
     g_clear_pointer (&m->trainer, nw_trainer_free);   /* the old backend's insides */
   g_main_context_invoke (NULL, move_report, m);
@@ -337,6 +358,18 @@ shape_key (NwTrainer *trainer)
 }
 
 static void on_chosen (GObject *source, GAsyncResult *result, gpointer data);
+
+/* Cancels the choice in flight and calls off a move queued on the runner. */
+static void
+cancel_work (NwWindowBackend *b)
+{
+  if (b->cancel != NULL)
+    g_cancellable_cancel (b->cancel);
+  g_clear_object (&b->cancel);
+  if (b->move_cancel != NULL)
+    g_cancellable_cancel (b->move_cancel);
+  g_clear_object (&b->move_cancel);
+}
 
 /* Chooses (decide_only: lists the devices for the menu, nothing else) in the background. */
 static void
@@ -378,9 +411,7 @@ start_choice (NwWindow *self, gboolean decide_only)
         }
       else if (c->kind == NW_BACKEND_AUTO)
         c->key = g_strdup (b->shape_key);
-      if (b->cancel != NULL)
-        g_cancellable_cancel (b->cancel);
-      g_clear_object (&b->cancel);
+      cancel_work (b);
       b->cancel = g_cancellable_new ();
       set_state (self, "choosing a device");
       task = g_task_new (NULL, b->cancel, on_chosen, NULL);
@@ -390,10 +421,23 @@ start_choice (NwWindow *self, gboolean decide_only)
   g_task_run_in_thread (task, choose_in_thread);
 }
 
+static void chosen (Choice *c, GAsyncResult *result);
+
+/* On the main thread, always called: applies the choice, then ends the job and lets the
+ * application go (g_application_release is for the main thread only). */
 static void
 on_chosen (GObject *source, GAsyncResult *result, gpointer data)
 {
   Choice *c = g_task_get_task_data (G_TASK (result));
+  GApplication *app = g_steal_pointer (&c->app);
+  chosen (c, result);
+  nw_window_job_finished (app);
+  g_clear_object (&app);
+}
+
+static void
+chosen (Choice *c, GAsyncResult *result)
+{
   g_autoptr (NwWindow) self = g_weak_ref_get (&c->window);
   g_autoptr (GError) error = NULL;
   NwWindowBackend *b;
@@ -449,13 +493,17 @@ on_chosen (GObject *source, GAsyncResult *result, gpointer data)
     Move *m = g_new0 (Move, 1);
     NwBackend *nb = nw_net_get_backend (nw_trainer_get_net (c->trainer));
     g_autofree char *state = g_strdup_printf ("moving to %s", nb->description);
+    GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
     g_weak_ref_init (&m->window, self);
-    m->app = c->app != NULL ? g_object_ref (c->app) : NULL;
+    m->app = app != NULL ? g_object_ref (G_APPLICATION (app)) : NULL;
     nw_window_job_started (self);
     m->trainer = g_steal_pointer (&c->trainer);
     m->why = g_strdup (nb->description);
     m->to_cl = c->chosen_kind == NW_BACKEND_CL;
     m->generation = self->generation;
+    g_clear_object (&b->move_cancel);
+    b->move_cancel = g_cancellable_new ();
+    m->cancel = g_object_ref (b->move_cancel);
     g_free (b->why);
     b->why = g_strdup (c->why);
     set_state (self, state);
@@ -476,9 +524,7 @@ nw_window_backend_trainer_installed (NwWindow *self, NwTrainer *trainer)
   const char *env = g_getenv ("NW_BACKEND");
 
   g_clear_pointer (&b->pending, nw_trainer_free);
-  if (b->cancel != NULL)
-    g_cancellable_cancel (b->cancel);
-  g_clear_object (&b->cancel);
+  cancel_work (b);
   g_free (b->shape_key);
   b->shape_key = shape_key (trainer);
   set_in_use (self, backend, b->kind != NW_BACKEND_CPU
@@ -527,7 +573,18 @@ nw_window_backend_take_pending (NwWindow *self)
   if (b->pending == NULL || b->pending_generation != self->generation)
     return FALSE;
   trainer = g_steal_pointer (&b->pending);
+  /* Built (and, after a failed take-over, partly overwritten) before the latest settings:
+   * fresh weights, then the window's hyperparameters and Dropout/BatchNorm switches. */
   nw_trainer_reset (trainer, self->spec->train.seed);
+  nw_trainer_set_hyper (trainer, &self->spec->train);
+  for (guint i = 0; i < self->spec->nodes->len; i++)
+    {
+      const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, i);
+      g_autoptr (GError) error = NULL;
+      if ((node->kind == NW_NODE_DROPOUT || node->kind == NW_NODE_BATCHNORM)
+          && !nw_net_set_enabled (nw_trainer_get_net (trainer), node->id, node->enabled, &error))
+        g_warning ("%s", error->message);
+    }
   nw_window_install_trainer (self, trainer, TRUE);
   return TRUE;
 }
@@ -559,9 +616,8 @@ on_device_changed (GSimpleAction *action, GVariant *value, gpointer data)
     {
       g_free (b->why);
       b->why = g_strdup ("the CPU backend, as chosen");
-      if (b->cancel != NULL)
-        g_cancellable_cancel (b->cancel);
-      g_clear_object (&b->cancel);
+      /* Also a move to a device already queued on the runner: it must not run now. */
+      cancel_work (b);
       set_state (self, NULL);
       return;
     }
@@ -619,9 +675,7 @@ nw_window_backend_dispose (NwWindow *self)
   NwWindowBackend *b = self->backend;
   if (b == NULL)
     return;
-  if (b->cancel != NULL)
-    g_cancellable_cancel (b->cancel);
-  g_clear_object (&b->cancel);
+  cancel_work (b);
   g_clear_pointer (&b->pending, nw_trainer_free);
   g_clear_object (&b->actions);
   g_clear_object (&b->menu);
