@@ -81,6 +81,7 @@ nw_window_views_clear (NwWindow *self)
   self->maps_us = 0;
   nw_window_set_alarm (self, NULL);
   nw_window_views_sync_train_switch (self);
+  nw_window_mnist_clear (self);
 }
 
 static gboolean
@@ -213,6 +214,7 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
       take_grids (self, snap);
       nw_loss_plot_push_snapshot (self->loss_plot, snap);
       nw_grad_plot_push_snapshot (self->grad_plot, snap, ids);
+      nw_window_mnist_snapshot (self, snap);
       /* Activations and weight histograms change slowly and cost the most to draw: while
        * playing they take at most ~7 snapshots a second. */
       if (!self->playing || now - self->slow_views_us >= SLOW_VIEWS_US)

@@ -109,6 +109,8 @@ nw_window_set_playing (NwWindow *self, gboolean playing)
       else if (self->playing)
         nw_runner_pause (self->runner);
     }
+  if (self->playing && !playing)
+    nw_window_mnist_fetch_model (self);   /* paused: the model as it is now */
   self->playing = playing;
   nw_window_update_play_button (self);
 }
@@ -602,7 +604,7 @@ set_editor_data_shape (NwWindow *self)
     nw_editor_set_data_shape (self->editor, 2, 1, 2);
   else if (ds != NULL)
     nw_editor_set_data_shape (self->editor, ds->train.d, ds->train.k, ds->n_classes);
-  else if (self->spec->data.kind == NW_DATA_MNIST)
+  else if (nw_window_kind_is_mnist (self->spec->data.kind))
     nw_editor_set_data_shape (self->editor, 784, 10, 10);
 }
 
@@ -688,6 +690,7 @@ nw_window_adopt (NwWindow *self, NwSpec *spec, GFile *file, GArray *points, NwTr
   self->modified = FALSE;
   update_title (self);
   sync_controls (self);
+  nw_window_mnist_sync_mode (self);
   set_points (self, points);
   set_editor_data_shape (self);
   nw_editor_set_spec (self->editor, self->spec);
@@ -891,6 +894,7 @@ nw_window_load_weights (NwWindow *self, GFile *file)
     }
   nw_window_dismiss_message (self);
   nw_window_install_trainer (self, trainer, FALSE);
+  nw_window_mnist_fetch_model (self);   /* the digit view reads with the loaded weights */
   return TRUE;
 }
 
@@ -940,6 +944,12 @@ action_reset (GtkWidget *widget, const char *name, GVariant *param)
   /* A trainer on the chosen device that could not take the run over takes this one. */
   if (nw_window_backend_take_pending (self))
     return;
+  /* The user's digits go into (or out of) the training split: new data, a new trainer. */
+  if (nw_window_mnist_reset_needs_rebuild (self))
+    {
+      rebuild_trainer (self);
+      return;
+    }
   nw_runner_reset (self->runner, self->spec->train.seed);
   nw_window_views_clear (self);
 }
@@ -1141,6 +1151,7 @@ nw_window_dispose (GObject *object)
   g_clear_pointer (&self->runner, nw_runner_free);
   nw_window_data_dispose (self);
   nw_window_backend_dispose (self);
+  nw_window_mnist_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), NW_TYPE_WINDOW);
   G_OBJECT_CLASS (nw_window_parent_class)->dispose (object);
 }
@@ -1220,6 +1231,10 @@ nw_window_class_init (NwWindowClass *klass)
   BIND (grad_plot);
   BIND (activation_plot);
   BIND (weight_hist);
+  BIND (views_switcher_box);
+  BIND (views_stack);
+  BIND (boundary_card);
+  BIND (mnist_panel);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
@@ -1233,6 +1248,7 @@ nw_window_class_init (NwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-weights", NULL, action_save_weights);
   gtk_widget_class_install_action (widget_class, "win.dismiss-message", NULL, action_dismiss);
   nw_window_data_class_init (widget_class);
+  nw_window_mnist_class_init (widget_class);
 
   /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
    * into a block's name) keeps it, everywhere else the key drives training. */
@@ -1278,6 +1294,7 @@ nw_window_init (NwWindow *self)
   nw_window_views_init (self);
   nw_window_data_init (self);
   nw_window_backend_init (self);
+  nw_window_mnist_init (self);
 
   g_signal_connect (self->dataset_dropdown, "notify::selected", G_CALLBACK (on_dataset_selected), self);
   g_signal_connect (self->optimizer_dropdown, "notify::selected", G_CALLBACK (on_optimizer_selected), self);
