@@ -28,7 +28,7 @@ G_BEGIN_DECLS
 /* The snapshot cadence: ~30 per second while playing, the boundary on a 64 x 64 grid. The
  * mailbox keeps only the newest snapshot, so a frame that comes late loses the ones before
  * it: small (2D) test splits are therefore evaluated in every snapshot, large ones (MNIST)
- * in every 10th (see test_every_for). */
+ * in the first snapshot after each epoch's end (see test_every_for). */
 #define NW_WINDOW_PUBLISH_MS 33
 #define NW_WINDOW_GRID_N     64
 
@@ -134,6 +134,8 @@ struct _NwWindow
   gint64            fps_since;
   int               fps_frames, fps_snapshots;
   double            fps_steps_per_s;
+  gint64            play_since_us;   /* when Play last started this trainer (epoch times) */
+  gint64            epoch_logged;    /* the last epoch whose time was printed */
 
   NwWindowBackend  *backend;         /* nw-window-backend.c */
   NwWindowData     *data;            /* nw-window-data.c */

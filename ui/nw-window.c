@@ -111,6 +111,8 @@ nw_window_set_playing (NwWindow *self, gboolean playing)
     }
   if (self->playing && !playing)
     nw_window_mnist_fetch_model (self);   /* paused: the model as it is now */
+  if (!self->playing && playing)
+    self->play_since_us = g_get_monotonic_time ();
   self->playing = playing;
   nw_window_update_play_button (self);
 }
@@ -538,8 +540,11 @@ nw_window_set_valid (NwWindow *self, gboolean valid, const char *reason)
 static int
 test_every_for (NwTrainer *trainer)
 {
+  /* Small (2D) test splits in every snapshot; large ones (MNIST: 10,000 rows, as many
+   * multiply-adds as a sixth of an epoch's forward passes) once per epoch, which is what the
+   * digit view lists (bench/gui_epoch.sh: every 10th snapshot cost ~20% of an epoch). */
   return nw_trainer_get_data (trainer)->test.n <= 20000
-         && nw_trainer_get_data (trainer)->train.d <= 16 ? 1 : 10;
+         && nw_trainer_get_data (trainer)->train.d <= 16 ? 1 : NW_RUNNER_TEST_EACH_EPOCH;
 }
 
 /* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
