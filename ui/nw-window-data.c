@@ -479,6 +479,12 @@ nw_window_data_needs_load (const NwSpec *spec)
   return nw_window_kind_is_mnist (spec->data.kind) || spec->data.kind == NW_DATA_CSV;
 }
 
+gboolean
+nw_window_data_busy (NwWindow *self)
+{
+  return self->data->cancel != NULL;
+}
+
 guint
 nw_window_data_n_mixed (NwWindow *self)
 {

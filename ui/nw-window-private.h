@@ -98,6 +98,7 @@ struct _NwWindow
   /* the network and where it lives on disk */
   NwSpec           *spec;
   GFile            *file;
+  GFile            *pending_weights; /* to load once the network being opened is in place */
   gboolean          modified;
   gboolean          close_after_save;
 
@@ -198,6 +199,8 @@ gboolean    nw_window_data_rebuild      (NwWindow *self, GError **error);
 /* User digits mixed into the current trainer's training split (each repeated
  * NW_MNIST_PANEL_MIX_REPEAT times). */
 guint       nw_window_data_n_mixed      (NwWindow *self);
+/* TRUE while data loads or a trainer is built in the background. */
+gboolean    nw_window_data_busy         (NwWindow *self);
 /* The loaded (non-2D) data of the current network, or NULL. */
 const NwDataset *nw_window_data_get     (NwWindow *self);
 /* What a trainer for the current network is built from, usable on any thread. */

@@ -706,6 +706,11 @@ nw_window_adopt (NwWindow *self, NwSpec *spec, GFile *file, GArray *points, NwTr
     }
   else
     rebuild_trainer (self);
+  if (self->pending_weights != NULL)
+    {
+      g_autoptr (GFile) weights = g_steal_pointer (&self->pending_weights);
+      nw_window_load_weights (self, weights);
+    }
 }
 
 void
@@ -901,6 +906,16 @@ nw_window_load_weights (NwWindow *self, GFile *file)
   nw_window_install_trainer (self, trainer, FALSE);
   nw_window_mnist_fetch_model (self);   /* the digit view reads with the loaded weights */
   return TRUE;
+}
+
+void
+nw_window_load_weights_when_ready (NwWindow *self, GFile *file)
+{
+  g_return_if_fail (NW_IS_WINDOW (self));
+  if (nw_window_data_busy (self))
+    g_set_object (&self->pending_weights, file);
+  else
+    nw_window_load_weights (self, file);
 }
 
 static void
@@ -1167,6 +1182,7 @@ nw_window_finalize (GObject *object)
   NwWindow *self = NW_WINDOW (object);
   g_clear_pointer (&self->spec, nw_spec_free);
   g_clear_object (&self->file);
+  g_clear_object (&self->pending_weights);
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->invalid_reason, g_free);
   nw_window_views_finalize (self);
