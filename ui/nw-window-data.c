@@ -298,6 +298,19 @@ job_done (NwWindow *self, Job *job)
     g_clear_object (&self->data->cancel);
 }
 
+/* What the trainer learns from: the loaded data, and the user's digits mixed in. */
+static void
+show_loaded_status (NwWindow *self, const NwDataset *ds, const NwDigitSet *digits)
+{
+  guint n_mixed = digits != NULL ? nw_digit_set_get_n (digits) : 0;
+  g_autofree char *mixed = n_mixed > 0
+    ? g_strdup_printf (" (and %u of your digits, each %d times)", n_mixed, NW_MNIST_PANEL_MIX_REPEAT)
+    : g_strdup ("");
+  g_autofree char *text = g_strdup_printf ("%s: %d training%s and %d test examples of %d values",
+                                           ds->name, ds->train.n, mixed, ds->test.n, ds->train.d);
+  show_status (self, FALSE, text);
+}
+
 static void
 on_build_progress_pulse (NwWindow *self)
 {
@@ -344,16 +357,7 @@ on_built (GObject *source, GAsyncResult *result, gpointer data)
         }
       return;
     }
-  {
-    const NwDataset *ds = job->shared->ds;
-    guint n_mixed = job->digits != NULL ? nw_digit_set_get_n (job->digits) : 0;
-    g_autofree char *mixed = n_mixed > 0
-      ? g_strdup_printf (" (and %u of your digits, each %d times)", n_mixed, NW_MNIST_PANEL_MIX_REPEAT)
-      : g_strdup ("");
-    g_autofree char *text = g_strdup_printf ("%s: %d training%s and %d test examples of %d values",
-                                             ds->name, ds->train.n, mixed, ds->test.n, ds->train.d);
-    show_status (self, FALSE, text);
-  }
+  show_loaded_status (self, job->shared->ds, job->digits);
   g_clear_pointer (&self->data->loaded, shared_unref);
   self->data->loaded = g_atomic_rc_box_acquire (job->shared);
   g_clear_pointer (&self->data->mixed, nw_digit_set_free);
@@ -546,6 +550,7 @@ nw_window_data_rebuild (NwWindow *self, GError **error)
       {
         g_clear_pointer (&self->data->mixed, nw_digit_set_free);
         self->data->mixed = wanted;
+        show_loaded_status (self, self->data->loaded->ds, wanted);
       }
     else
       nw_digit_set_free (wanted);
