@@ -552,6 +552,18 @@ test_mnist_missing (void)
   /* It still trains. */
   gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL);
   CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (1)));
+  /* MNIST from the Data menu (the 784-256-256-10 preset): the same message; the menu goes
+   * back to the network's own data, which stays. */
+  {
+    GtkDropDown *dd = GTK_DROP_DOWN (child (win, "dataset_dropdown"));
+    guint xor_pos = gtk_drop_down_get_selected (dd);
+    gtk_drop_down_set_selected (dd, g_list_model_get_n_items (gtk_drop_down_get_model (dd)) - 2);
+    CU_ASSERT_EQUAL (gtk_drop_down_get_selected (dd), xor_pos);
+    wait_for_background (10000);
+    CU_ASSERT (strstr (label_text (win, "data_status_label"), "bash tools/fetch-mnist.sh") != NULL);
+    CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "XOR, deep sigmoid");
+    CU_ASSERT_EQUAL (gtk_drop_down_get_selected (dd), xor_pos);
+  }
   if (old != NULL)
     g_setenv ("NEUROWIRE_DATA_DIR", old, TRUE);
   else

@@ -244,7 +244,9 @@ nw_window_mnist_reset_needs_rebuild (NwWindow *self)
 static void
 open_preset (NwWindow *self, const char *name)
 {
-  g_autofree char *path = g_strconcat (PRESET_PREFIX, name, ".json", NULL);
+  /* "fashion-mlp": the 784-256-256-10 network on Fashion-MNIST. */
+  gboolean fashion = g_strcmp0 (name, "fashion-mlp") == 0;
+  g_autofree char *path = g_strconcat (PRESET_PREFIX, fashion ? "mnist-mlp" : name, ".json", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) json = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   NwSpec *spec = NULL;
@@ -254,6 +256,12 @@ open_preset (NwWindow *self, const char *name)
     {
       nw_window_show_message (self, "Could not open the preset “%s”: %s", name, error->message);
       return;
+    }
+  if (fashion)
+    {
+      spec->data.kind = NW_DATA_FASHION_MNIST;
+      g_free (spec->name);
+      spec->name = g_strdup ("Fashion-MNIST, 784-256-256-10 MLP");
     }
   nw_window_set_playing (self, FALSE);
   nw_window_dismiss_message (self);

@@ -257,13 +257,34 @@ sync_switch (NwWindow *self, const char *id, gboolean enabled)
     }
 }
 
+/* The dataset menu: the 2D kinds in order, then MNIST and Fashion-MNIST. */
+#define DATASET_MNIST   N_2D_KINDS
+#define DATASET_FASHION (N_2D_KINDS + 1)
+
+static guint
+dataset_position (NwDataKind kind)
+{
+  if (nw_window_kind_is_2d (kind))
+    return (guint) kind;
+  return kind == NW_DATA_MNIST ? DATASET_MNIST : kind == NW_DATA_FASHION_MNIST ? DATASET_FASHION
+                                                                             : GTK_INVALID_LIST_POSITION;
+}
+
+static void
+sync_dataset (NwWindow *self)
+{
+  gboolean was = self->syncing;
+  self->syncing = TRUE;
+  gtk_drop_down_set_selected (self->dataset_dropdown, dataset_position (self->spec->data.kind));
+  self->syncing = was;
+}
+
 static void
 sync_controls (NwWindow *self)
 {
   const NwSpec *spec = self->spec;
   self->syncing = TRUE;
-  gtk_drop_down_set_selected (self->dataset_dropdown, nw_window_kind_is_2d (spec->data.kind)
-                              ? (guint) spec->data.kind : GTK_INVALID_LIST_POSITION);
+  sync_dataset (self);
   gtk_drop_down_set_selected (self->optimizer_dropdown, spec->train.optimizer);
   gtk_range_set_value (GTK_RANGE (self->lr_scale), log10 (MAX (spec->train.lr, 1e-5)));
   gtk_spin_button_set_value (self->batch_spin, spec->train.batch_size);
@@ -430,8 +451,27 @@ static void
 on_dataset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
 {
   guint i = gtk_drop_down_get_selected (dropdown);
-  if (self->syncing || i >= N_2D_KINDS || (guint) self->spec->data.kind == i)
+  if (self->syncing || i == dataset_position (self->spec->data.kind))
     return;
+  if (i == DATASET_MNIST || i == DATASET_FASHION)
+    {
+      /* A new network for 784 inputs (asked about when there are unsaved changes); the menu
+       * shows the current network's data until it is in place. */
+      sync_dataset (self);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.preset", "s",
+                                  i == DATASET_MNIST ? "mnist-mlp" : "fashion-mlp");
+      return;
+    }
+  if (i >= N_2D_KINDS)
+    return;
+  if (nw_window_kind_is_mnist (self->spec->data.kind))
+    {
+      /* A 2D set for a network of 784 inputs does not fit: open a 2D network instead. */
+      sync_dataset (self);
+      nw_window_show_message (self, "This network reads 784 pixels: open a network for 2D "
+                              "data (Open Network…) to train on 2D points.");
+      return;
+    }
   self->spec->data.kind = (NwDataKind) i;
   data_changed (self, TRUE);
 }
