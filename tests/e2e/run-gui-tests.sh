@@ -29,8 +29,11 @@ run() {
 }
 # Pointer events generated over AT-SPI go through the registry daemon, which D-Bus starts:
 # it needs the X display in its environment, so here the D-Bus session runs inside xvfb-run.
+# xvfb-run -a starts looking at :99, as every other xvfb-run -a on the machine does, and two
+# that start together can pick the same number: start this one's search at a random number.
 run_x_outside() {
-  xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- "$python" "$here/$1" "$build" "$source"
+  xvfb-run -a -n $((200 + RANDOM % 600)) -s "-screen 0 1600x1000x24" \
+    dbus-run-session -- "$python" "$here/$1" "$build" "$source"
 }
 # test_gui.py: the 2D program; test_mnist.py: MNIST (77 without the MNIST files, which counts
 # as passed here so that the 2D test still counts).
