@@ -15,6 +15,8 @@
 
 /* --play: start training as soon as the window is up (demos, benchmarks). */
 static gboolean play_at_start;
+/* --weights FILE: load these weights into the network opened (once its data is there). */
+static char *weights_at_start;
 
 static void
 maybe_play (GtkWindow *window)
@@ -34,6 +36,7 @@ on_handle_local_options (GApplication *app, GVariantDict *options, gpointer data
       return 0;
     }
   play_at_start = g_variant_dict_contains (options, "play");
+  g_variant_dict_lookup (options, "weights", "^ay", &weights_at_start);
   return -1;
 }
 
@@ -107,6 +110,12 @@ on_open (GApplication *app, GFile **files, int n_files, const char *hint, gpoint
   /* One network per window: the last good file wins; each bad one is reported. */
   for (int i = 0; i < n_files; i++)
     nw_window_open_file (NW_WINDOW (window), files[i]);
+  if (weights_at_start != NULL)
+    {
+      g_autoptr (GFile) weights = g_file_new_for_commandline_arg (weights_at_start);
+      g_clear_pointer (&weights_at_start, g_free);
+      nw_window_load_weights_when_ready (NW_WINDOW (window), weights);
+    }
   maybe_play (window);
 }
 
@@ -127,6 +136,9 @@ main (int argc, char **argv)
   app = gtk_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
   g_application_add_main_option (G_APPLICATION (app), "play", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE, "Start training at once", NULL);
+  g_application_add_main_option (G_APPLICATION (app), "weights", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_FILENAME, "Load these weights (safetensors) into "
+                                 "the network opened", "FILE");
   g_application_add_main_option (G_APPLICATION (app), "version", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE, "Show the version", NULL);
   g_application_set_option_context_parameter_string (G_APPLICATION (app), "[NETWORK.json]");

@@ -25,6 +25,15 @@ nw_digit_set_new (void)
   return set;
 }
 
+NwDigitSet *
+nw_digit_set_copy (const NwDigitSet *set)
+{
+  NwDigitSet *copy = nw_digit_set_new ();
+  g_byte_array_append (copy->labels, set->labels->data, set->labels->len);
+  g_byte_array_append (copy->pixels, set->pixels->data, set->pixels->len);
+  return copy;
+}
+
 void
 nw_digit_set_free (NwDigitSet *set)
 {

@@ -33,6 +33,8 @@ G_BEGIN_DECLS
 typedef struct _NwDigitSet NwDigitSet;
 
 NwDigitSet *nw_digit_set_new          (void);
+/* An independent copy (for another thread). */
+NwDigitSet *nw_digit_set_copy         (const NwDigitSet *set);
 void        nw_digit_set_free         (NwDigitSet *set);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwDigitSet, nw_digit_set_free)
 

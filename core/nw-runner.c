@@ -92,6 +92,7 @@ typedef struct {
   gint64   last_publish_us;
   gint64   last_publish_step;
   int      snapshots;
+  gint64   tested_epoch;     /* NW_RUNNER_TEST_EACH_EPOCH: the epoch last evaluated (-1: none) */
   char    *error;
 } WorkerState;
 
@@ -114,6 +115,7 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       w->pending_steps++;
       break;
     case CMD_RESET:
+      w->tested_epoch = -1;
       nw_trainer_reset (r->trainer, cmd->seed);
       w->chunk = 1;
       g_clear_pointer (&w->error, g_free);
@@ -134,6 +136,7 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       w->want_snapshot = TRUE;
       break;
     case CMD_REPLACE:
+      w->tested_epoch = -1;
       nw_trainer_free (r->trainer);
       r->trainer = g_steal_pointer (&cmd->trainer);
       w->chunk = 1;   /* the new network's steps may cost 1000x the old one's */
@@ -165,7 +168,14 @@ take_snapshot (NwRunner *r, WorkerState *w)
   double dt = (now - w->last_publish_us) / 1e6;
   double rate = dt > 0 && w->last_publish_us > 0 ? (step - w->last_publish_step) / dt : 0;
   gboolean with_test = r->options.test_every > 0 && w->snapshots % r->options.test_every == 0;
-  NwSnapshot *snap = nw_trainer_snapshot (r->trainer, with_test, r->options.grid_n, &error);
+  NwSnapshot *snap;
+  if (r->options.test_every == NW_RUNNER_TEST_EACH_EPOCH)
+    {
+      gint64 epoch = nw_trainer_get_epoch (r->trainer);
+      with_test = !w->playing || epoch != w->tested_epoch;
+      w->tested_epoch = epoch;
+    }
+  snap = nw_trainer_snapshot (r->trainer, with_test, r->options.grid_n, &error);
   if (snap == NULL)
     {
       g_free (w->error);
@@ -231,7 +241,7 @@ static gpointer
 worker (gpointer data)
 {
   NwRunner *r = data;
-  WorkerState w = { .chunk = 1 };
+  WorkerState w = { .chunk = 1, .tested_epoch = -1 };
   gint64 publish_us = (gint64) MAX (r->options.publish_ms, 1) * 1000;
 
   w.last_publish_us = g_get_monotonic_time ();

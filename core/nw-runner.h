@@ -12,10 +12,14 @@ G_BEGIN_DECLS
 
 typedef struct _NwRunner NwRunner;
 
+#define NW_RUNNER_TEST_EACH_EPOCH (-1)
+
 typedef struct {
   int      publish_ms;    /* at most one snapshot per this many ms while playing (33: ~30/s) */
   int      grid_n;        /* decision-boundary grid for 2D data (0: none) */
-  int      test_every;    /* evaluate the test split every this many snapshots (0: never) */
+  int      test_every;    /* evaluate the test split every this many snapshots (0: never;
+                             NW_RUNNER_TEST_EACH_EPOCH: in the first snapshot after each
+                             epoch's end, and in every snapshot taken while paused) */
   gint64   max_steps;     /* pause by itself after this many steps (0: no limit) */
 } NwRunnerOptions;
 

@@ -15,6 +15,8 @@
 
 #include <gtk/gtk.h>
 #include <math.h>
+#include "nw-mnist-panel.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -550,6 +552,18 @@ test_mnist_missing (void)
   /* It still trains. */
   gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL);
   CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (1)));
+  /* MNIST from the Data menu (the 784-256-256-10 preset): the same message; the menu goes
+   * back to the network's own data, which stays. */
+  {
+    GtkDropDown *dd = GTK_DROP_DOWN (child (win, "dataset_dropdown"));
+    guint xor_pos = gtk_drop_down_get_selected (dd);
+    gtk_drop_down_set_selected (dd, g_list_model_get_n_items (gtk_drop_down_get_model (dd)) - 2);
+    CU_ASSERT_EQUAL (gtk_drop_down_get_selected (dd), xor_pos);
+    wait_for_background (10000);
+    CU_ASSERT (strstr (label_text (win, "data_status_label"), "bash tools/fetch-mnist.sh") != NULL);
+    CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "XOR, deep sigmoid");
+    CU_ASSERT_EQUAL (gtk_drop_down_get_selected (dd), xor_pos);
+  }
   if (old != NULL)
     g_setenv ("NEUROWIRE_DATA_DIR", old, TRUE);
   else
@@ -654,6 +668,93 @@ test_load_idx_in_background (void)
   CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);
 }
 
+
+static gboolean
+panel_has_model (NwWindow *win, gpointer data)
+{
+  return nw_mnist_panel_has_model (NW_MNIST_PANEL (child (win, "mnist_panel")));
+}
+
+static gboolean
+panel_evaluated (NwWindow *win, gpointer data)
+{
+  return !nw_mnist_panel_is_evaluating (NW_MNIST_PANEL (child (win, "mnist_panel")));
+}
+
+/* MNIST mode: the digit view shows instead of the boundary, gets the model at an epoch's end
+ * and after loading weights; mismatched weights are refused naming file and shape with the
+ * model kept; the user's digits go into the next Reset's training split; the window closes
+ * cleanly while the panel evaluates. */
+static void
+test_mnist_mode (void)
+{
+  GError *error = NULL;
+  NwWindow *win = window_new ();
+  g_autofree char *dir = nw_test_path ("fake-mnist-mode");
+  g_autofree char *path = NULL;
+  g_autofree char *wrong = nw_test_path ("wrong-shape.safetensors");
+  g_autoptr (GFile) file = NULL;
+  NwMnistPanel *panel;
+  const char *status_mixed[] = { "data_status_label", "of your digits" };
+
+  write_fake_mnist (dir, 1000, 200);
+  path = write_mnist_spec ("mode.json", dir);
+  file = g_file_new_for_path (path);
+  CU_ASSERT_FATAL (nw_window_open_file (win, file));
+  CU_ASSERT_FATAL (spin_until (win, 20000, spec_named, (gpointer) "mode.json"));
+  panel = NW_MNIST_PANEL (child (win, "mnist_panel"));
+  CU_ASSERT_STRING_EQUAL (gtk_stack_get_visible_child_name (GTK_STACK (child (win, "views_stack"))),
+                          "digits");
+  CU_ASSERT (gtk_widget_get_visible (child (win, "views_switcher_box")));
+  CU_ASSERT_FALSE (gtk_widget_get_visible (child (win, "boundary_card")));
+  CU_ASSERT_FALSE (nw_mnist_panel_has_model (panel));
+
+  /* 1000 rows, batch 50: an epoch is 20 steps; its end hands the panel the model. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 20000, panel_has_model, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);   /* pause */
+
+  /* Weights of another shape: refused, naming the file and the shape; the model stays. */
+  {
+    g_autoptr (NwSpec) other = nw_spec_new_chain ("784 dense:32 relu dense:10 softmax_xent", &error);
+    g_autoptr (NwTrainer) t = NULL;
+    g_autoptr (GFile) f = g_file_new_for_path (wrong);
+    NW_ASSERT_NO_ERROR (error);
+    other->data.kind = NW_DATA_MNIST;
+    other->data.path = g_strdup (dir);
+    t = nw_trainer_new (other, NULL, NULL, &error);
+    NW_ASSERT_NO_ERROR (error);
+    CU_ASSERT_FATAL (nw_net_save_weights (nw_trainer_get_net (t), wrong, &error));
+    CU_ASSERT_FALSE (nw_window_load_weights (win, f));
+    g_print ("  message: %s\n", label_text (win, "message_label"));
+    CU_ASSERT (strstr (label_text (win, "message_label"), "wrong-shape.safetensors") != NULL);
+    CU_ASSERT (strstr (label_text (win, "message_label"), "[32, 784]") != NULL);
+    CU_ASSERT (nw_mnist_panel_has_model (panel));
+  }
+
+  /* User digits, mixed in at the next Reset (a new trainer on MNIST + the set). */
+  {
+    float image[784] = { 0 };
+    for (int i = 0; i < 784; i++)
+      image[i] = (i % 28 > 10 && i % 28 < 16) ? 1.0f : 0.0f;
+    nw_digit_set_add (nw_mnist_panel_get_digit_set (panel), image, 1);
+    nw_digit_set_add (nw_mnist_panel_get_digit_set (panel), image, 1);
+    nw_mnist_panel_digit_set_changed (panel);
+    g_object_set (panel, "mix-user-digits", TRUE, NULL);
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.reset", NULL);
+    CU_ASSERT (spin_until (win, 20000, label_contains, status_mixed));
+    g_print ("  data status: %s\n", label_text (win, "data_status_label"));
+  }
+
+  /* Back to the model, then closed while the panel evaluates the test split. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 20000, panel_has_model, NULL));
+  (void) panel_evaluated;
+  window_close (win);
+  wait_for_background (20000);
+  CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);
+}
+
 static const NwTestCase window_cases[] = {
   { "NW_BACKEND=cpu stays on the CPU", test_backend_env_cpu },
   { "step, play, pause, reset", test_step_play_pause },
@@ -665,6 +766,7 @@ static const NwTestCase window_cases[] = {
   { "train/eval switch", test_train_mode_switch },
   { "neuron maps in the editor", test_neuron_maps },
   { "missing MNIST says how to get it", test_mnist_missing },
+  { "MNIST mode: digit view, model, wrong shapes, user digits", test_mnist_mode },
   { "IDX data loads in the background", test_load_idx_in_background },
   { "device menu moves the run", test_backend_switch },
   { NULL, NULL },

@@ -100,6 +100,13 @@ load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
       report (0, job);
       ds = nw_dataset_load_idx_dir_full (dir, job->spec.train_limit, report, job, &error);
     }
+  else if (job->spec.kind == NW_DATA_FASHION_MNIST)
+    {
+      report (0, job);
+      ds = nw_dataset_load_fashion_mnist_full (job->spec.path != NULL && job->spec.path[0] != '\0'
+                                               ? job->spec.path : NULL,
+                                               job->spec.train_limit, report, job, &error);
+    }
   else
     {
       report (-1, job);

@@ -50,8 +50,21 @@ architecture (NwDigitModel *model)
 static void
 set_label (GtkLabel *label, const char *text)
 {
-  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
-    gtk_label_set_text (label, text);
+  const char *name = g_object_get_data (G_OBJECT (label), "nw-a11y-name");
+  if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
+    return;
+  gtk_label_set_text (label, text);
+  /* GTK names a label after its text on every change: keep the fixed name ("Prediction")
+   * that screen readers and the AT-SPI tests look for; the text stays readable. */
+  if (name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static void
+name_label (GtkLabel *label, const char *name)
+{
+  g_object_set_data (G_OBJECT (label), "nw-a11y-name", (gpointer) name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 static void
@@ -135,7 +148,7 @@ read_pad (NwMnistPanel *self)
     {
       /* The CPU backend does not fail on a built network; say so if it ever does. */
       nw_prob_bars_set_nothing (self->prob_bars, "The model failed");
-      gtk_label_set_text (self->prediction_label, error->message);
+      set_label (self->prediction_label, error->message);
       set_prediction (self, -1);
       return;
     }
@@ -181,7 +194,7 @@ install_model (NwMnistPanel *self, NwDigitModel *model)
     text = g_strdup (spec->name);
   else
     text = g_strdup_printf ("%s \u00b7 %s", spec->name, arch);
-  gtk_label_set_text (self->model_label, text);
+  set_label (self->model_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), text);
   /* The layout of the strips changes with the model: rebuild it before the reading. */
   nw_layer_strip_set_layers (self->layer_strip, 0, NULL);
@@ -242,7 +255,7 @@ nw_mnist_panel_clear_model (NwMnistPanel *self)
     return;
   g_clear_pointer (&self->model, nw_digit_model_free);
   g_clear_pointer (&self->hidden, g_free);
-  gtk_label_set_text (self->model_label, "Train or load a model to read digits");
+  set_label (self->model_label, "Train or load a model to read digits");
   show_layers (self, FALSE);
   read_pad (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MODEL]);
@@ -642,6 +655,8 @@ nw_mnist_panel_init (NwMnistPanel *self)
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "MNIST digit reader", -1);
+  name_label (self->prediction_label, "Prediction");
+  name_label (self->model_label, "Model");
   apply_class_names (self);
   nw_mnist_panel_digit_set_changed (self);
   show_layers (self, FALSE);

@@ -5,6 +5,7 @@
 #include "nw-boundary-view.h"
 #include "nw-grad-plot.h"
 #include "nw-loss-plot.h"
+#include "nw-mnist-panel.h"
 #include "nw-weight-hist.h"
 #include "nw-ui-resources.h"
 
@@ -20,6 +21,7 @@ nw_ui_init (void)
       g_type_ensure (NW_TYPE_GRAD_PLOT);
       g_type_ensure (NW_TYPE_ACTIVATION_PLOT);
       g_type_ensure (NW_TYPE_WEIGHT_HIST);
+      g_type_ensure (NW_TYPE_MNIST_PANEL);
       g_once_init_leave (&once, 1);
     }
 }

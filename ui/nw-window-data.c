@@ -44,13 +44,26 @@ shared_unref (Shared *s)
 struct _NwWindowData {
   GCancellable *cancel;       /* the load or build in flight; NULL when none */
   Shared       *loaded;       /* the current network's loaded (non-2D) data, or NULL */
+  NwDigitSet   *mixed;        /* the user's digits in the current trainer's data, or NULL */
 };
 
 struct _NwDataSource {
-  GArray *points;             /* 2D points, or NULL */
-  char   *name;
-  Shared *shared;             /* loaded data, or NULL */
+  GArray     *points;         /* 2D points, or NULL */
+  char       *name;
+  Shared     *shared;         /* loaded data, or NULL */
+  NwDigitSet *digits;         /* the user's digits to add to its training split, or NULL */
 };
+
+/* Loaded data plus the user's digits (each NW_MNIST_PANEL_MIX_REPEAT times): a new dataset,
+ * on any thread. */
+static NwDataset *
+copy_with_digits (const NwDataset *ds, const NwDigitSet *digits, GError **error)
+{
+  NwDataset *copy = nw_dataset_copy (ds);
+  if (digits != NULL && !nw_dataset_append_digits (copy, digits, NW_MNIST_PANEL_MIX_REPEAT, error))
+    g_clear_pointer (&copy, nw_dataset_free);
+  return copy;
+}
 
 static gint n_jobs;
 
@@ -90,7 +103,11 @@ nw_window_data_source (NwWindow *self)
       src->name = g_strdup (nw_data_kind_name (self->spec->data.kind));
     }
   else if (self->data->loaded != NULL)
-    src->shared = g_atomic_rc_box_acquire (self->data->loaded);
+    {
+      src->shared = g_atomic_rc_box_acquire (self->data->loaded);
+      /* The same data as the running trainer's (a trainer on another device takes it over). */
+      src->digits = self->data->mixed != NULL ? nw_digit_set_copy (self->data->mixed) : NULL;
+    }
   return src;
 }
 
@@ -100,7 +117,16 @@ nw_data_source_make (NwDataSource *src)
   if (src->points != NULL)
     return nw_points_to_dataset ((const NwPoint *) src->points->data, src->points->len, src->name);
   if (src->shared != NULL)
-    return nw_dataset_copy (src->shared->ds);
+    {
+      g_autoptr (GError) error = NULL;
+      NwDataset *ds = copy_with_digits (src->shared->ds, src->digits, &error);
+      if (ds == NULL)
+        {
+          g_warning ("the user's digits were left out: %s", error->message);
+          ds = nw_dataset_copy (src->shared->ds);
+        }
+      return ds;
+    }
   return NULL;
 }
 
@@ -118,6 +144,7 @@ nw_data_source_free (NwDataSource *src)
   g_clear_pointer (&src->points, g_array_unref);
   g_free (src->name);
   shared_unref (src->shared);
+  g_clear_pointer (&src->digits, nw_digit_set_free);
   g_free (src);
 }
 
@@ -195,7 +222,9 @@ show_status (NwWindow *self, gboolean error, const char *text)
 static const char *
 data_title (const NwDataSpec *spec)
 {
-  return spec->kind == NW_DATA_MNIST ? "MNIST" : spec->kind == NW_DATA_CSV ? "the CSV file" : "the data";
+  return spec->kind == NW_DATA_MNIST ? "MNIST"
+         : spec->kind == NW_DATA_FASHION_MNIST ? "Fashion-MNIST"
+         : spec->kind == NW_DATA_CSV ? "the CSV file" : "the data";
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -209,6 +238,7 @@ typedef struct {
   GFile        *file;         /* where it came from (opening); may be NULL */
   char         *name;         /* for messages */
   Shared       *shared;       /* the loaded data */
+  NwDigitSet   *digits;       /* the user's digits to mix in (rebuilds), or NULL */
   guint         generation;   /* rebuilds: the window's when started */
   gboolean      open;         /* opening (the network is adopted) rather than rebuilding */
 } Job;
@@ -245,6 +275,7 @@ job_free (Job *job)
   g_clear_object (&job->file);
   g_free (job->name);
   shared_unref (job->shared);
+  g_clear_pointer (&job->digits, nw_digit_set_free);
   nw_window_job_finished (job->app);
   g_clear_object (&job->app);
   g_free (job);
@@ -267,6 +298,19 @@ job_done (NwWindow *self, Job *job)
     g_clear_object (&self->data->cancel);
 }
 
+/* What the trainer learns from: the loaded data, and the user's digits mixed in. */
+static void
+show_loaded_status (NwWindow *self, const NwDataset *ds, const NwDigitSet *digits)
+{
+  guint n_mixed = digits != NULL ? nw_digit_set_get_n (digits) : 0;
+  g_autofree char *mixed = n_mixed > 0
+    ? g_strdup_printf (" (and %u of your digits, each %d times)", n_mixed, NW_MNIST_PANEL_MIX_REPEAT)
+    : g_strdup ("");
+  g_autofree char *text = g_strdup_printf ("%s: %d training%s and %d test examples of %d values",
+                                           ds->name, ds->train.n, mixed, ds->test.n, ds->train.d);
+  show_status (self, FALSE, text);
+}
+
 static void
 on_build_progress_pulse (NwWindow *self)
 {
@@ -278,7 +322,8 @@ build_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
 {
   Job *job = task_data;
   GError *error = NULL;
-  NwTrainer *trainer = nw_trainer_new (job->spec, nw_dataset_copy (job->shared->ds), NULL, &error);
+  NwDataset *ds = copy_with_digits (job->shared->ds, job->digits, &error);
+  NwTrainer *trainer = ds != NULL ? nw_trainer_new (job->spec, ds, NULL, &error) : NULL;
   if (trainer == NULL)
     g_task_return_error (task, error);
   else
@@ -312,14 +357,13 @@ on_built (GObject *source, GAsyncResult *result, gpointer data)
         }
       return;
     }
-  {
-    const NwDataset *ds = job->shared->ds;
-    g_autofree char *text = g_strdup_printf ("%s: %d training and %d test examples of %d values",
-                                             ds->name, ds->train.n, ds->test.n, ds->train.d);
-    show_status (self, FALSE, text);
-  }
+  show_loaded_status (self, job->shared->ds, job->digits);
   g_clear_pointer (&self->data->loaded, shared_unref);
   self->data->loaded = g_atomic_rc_box_acquire (job->shared);
+  g_clear_pointer (&self->data->mixed, nw_digit_set_free);
+  self->data->mixed = g_steal_pointer (&job->digits);
+  if (job->open)
+    nw_window_mnist_data_loaded (self, job->shared->ds);
   if (job->open)
     nw_window_adopt (self, g_steal_pointer (&job->spec), job->file, NULL, trainer);
   else
@@ -366,6 +410,7 @@ report_load_failure (NwWindow *self, Job *job, const GError *error)
                          "(or bash tools/setup.sh, which sets up everything). The network was "
                          "not changed.", dir, command);
       show_status (self, TRUE, text);
+      nw_window_mnist_data_failed (self, text);
       nw_window_show_message (self, "Could not open “%s”: MNIST is not on this computer (no "
                               "files in %s). Get it with “%s”; the network was not changed.",
                               job->name, dir, command);
@@ -376,6 +421,7 @@ report_load_failure (NwWindow *self, Job *job, const GError *error)
       g_autofree char *text = g_strdup_printf ("Could not load %s: %s. The network was not "
                                                "changed.", data_title (d), error->message);
       show_status (self, TRUE, text);
+      nw_window_mnist_data_failed (self, text);
     }
   nw_window_show_message (self, "Could not open “%s”: %s. The network was not changed.",
                           job->name, error->message);
@@ -424,7 +470,7 @@ nw_window_data_open (NwWindow *self, NwSpec *spec, GFile *file)
 {
   Job *job = job_new (self, spec, file, TRUE);
   g_autofree char *what = g_strdup_printf ("Loading %s…", data_title (&spec->data));
-  show_progress (self, spec->data.kind == NW_DATA_MNIST ? 0 : -1, what);
+  show_progress (self, nw_window_kind_is_mnist (spec->data.kind) ? 0 : -1, what);
   nw_data_load_async (&spec->data, job->cancel, on_load_progress, job, on_loaded, job);
 }
 
@@ -434,7 +480,19 @@ nw_window_data_open (NwWindow *self, NwSpec *spec, GFile *file)
 gboolean
 nw_window_data_needs_load (const NwSpec *spec)
 {
-  return spec->data.kind == NW_DATA_MNIST || spec->data.kind == NW_DATA_CSV;
+  return nw_window_kind_is_mnist (spec->data.kind) || spec->data.kind == NW_DATA_CSV;
+}
+
+gboolean
+nw_window_data_busy (NwWindow *self)
+{
+  return self->data->cancel != NULL;
+}
+
+guint
+nw_window_data_n_mixed (NwWindow *self)
+{
+  return self->data->mixed != NULL ? nw_digit_set_get_n (self->data->mixed) : 0;
 }
 
 const NwDataset *
@@ -447,6 +505,7 @@ void
 nw_window_data_forget (NwWindow *self)
 {
   g_clear_pointer (&self->data->loaded, shared_unref);
+  g_clear_pointer (&self->data->mixed, nw_digit_set_free);
 }
 
 gboolean
@@ -471,16 +530,31 @@ nw_window_data_rebuild (NwWindow *self, GError **error)
         return FALSE;
       job = job_new (self, nw_spec_copy (self->spec), NULL, FALSE);
       job->shared = g_atomic_rc_box_acquire (self->data->loaded);
+      job->digits = nw_window_mnist_dup_mix_set (self);
       start_build (self, job);
       return TRUE;
     }
   {
     NwDataSource *src = nw_window_data_source (self);
+    NwDigitSet *wanted = self->points == NULL && ds != NULL ? nw_window_mnist_dup_mix_set (self) : NULL;
+    g_clear_pointer (&src->digits, nw_digit_set_free);
+    src->digits = wanted != NULL ? nw_digit_set_copy (wanted) : NULL;
     trainer = nw_trainer_new (self->spec, nw_data_source_make (src), NULL, error);
     nw_data_source_free (src);
+    if (trainer == NULL)
+      {
+        nw_digit_set_free (wanted);
+        return FALSE;
+      }
+    if (self->data->loaded != NULL)
+      {
+        g_clear_pointer (&self->data->mixed, nw_digit_set_free);
+        self->data->mixed = wanted;
+        show_loaded_status (self, self->data->loaded->ds, wanted);
+      }
+    else
+      nw_digit_set_free (wanted);
   }
-  if (trainer == NULL)
-    return FALSE;
   nw_window_install_trainer (self, trainer, TRUE);
   return TRUE;
 }
@@ -518,5 +592,6 @@ nw_window_data_dispose (NwWindow *self)
     g_cancellable_cancel (self->data->cancel);
   g_clear_object (&self->data->cancel);
   g_clear_pointer (&self->data->loaded, shared_unref);
+  g_clear_pointer (&self->data->mixed, nw_digit_set_free);
   g_clear_pointer (&self->data, g_free);
 }

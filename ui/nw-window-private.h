@@ -6,7 +6,9 @@
  * nw-window-backend.c  the device in use: the choice in the background, the device menu,
  *                      moving the running trainer to another backend
  * nw-window-data.c     data that is loaded (MNIST, CSV): in the background with progress,
- *                      trainers for large data built off the main thread */
+ *                      trainers for large data built off the main thread
+ * nw-window-mnist.c    MNIST mode: the digit panel fed from the run (test split, progress,
+ *                      the model at each epoch end and on pause), presets, the user's digits */
 #pragma once
 
 #include "nw-window.h"
@@ -16,6 +18,7 @@
 #include "nw-editor.h"
 #include "nw-grad-plot.h"
 #include "nw-loss-plot.h"
+#include "nw-mnist-panel.h"
 #include "nw-points.h"
 #include "nw-runner.h"
 #include "nw-weight-hist.h"
@@ -25,12 +28,13 @@ G_BEGIN_DECLS
 /* The snapshot cadence: ~30 per second while playing, the boundary on a 64 x 64 grid. The
  * mailbox keeps only the newest snapshot, so a frame that comes late loses the ones before
  * it: small (2D) test splits are therefore evaluated in every snapshot, large ones (MNIST)
- * in every 10th (see test_every_for). */
+ * in the first snapshot after each epoch's end (see test_every_for). */
 #define NW_WINDOW_PUBLISH_MS 33
 #define NW_WINDOW_GRID_N     64
 
 typedef struct _NwWindowBackend NwWindowBackend;
 typedef struct _NwWindowData    NwWindowData;
+typedef struct _NwWindowMnist   NwWindowMnist;
 
 struct _NwWindow
 {
@@ -84,12 +88,17 @@ struct _NwWindow
   NwGradPlot       *grad_plot;
   NwActivationPlot *activation_plot;
   NwWeightHist     *weight_hist;
+  GtkWidget        *views_switcher_box;
+  GtkStack         *views_stack;
+  GtkWidget        *boundary_card;
+  NwMnistPanel     *mnist_panel;
 
   NwEditor         *editor;
 
   /* the network and where it lives on disk */
   NwSpec           *spec;
   GFile            *file;
+  GFile            *pending_weights; /* to load once the network being opened is in place */
   gboolean          modified;
   gboolean          close_after_save;
 
@@ -126,9 +135,12 @@ struct _NwWindow
   gint64            fps_since;
   int               fps_frames, fps_snapshots;
   double            fps_steps_per_s;
+  gint64            play_since_us;   /* when Play last started this trainer (epoch times) */
+  gint64            epoch_logged;    /* the last epoch whose time was printed */
 
   NwWindowBackend  *backend;         /* nw-window-backend.c */
   NwWindowData     *data;            /* nw-window-data.c */
+  NwWindowMnist    *mnist;           /* nw-window-mnist.c */
 
   gboolean          syncing;         /* controls are being set from the spec */
 };
@@ -184,6 +196,11 @@ void        nw_window_data_open         (NwWindow *self, NwSpec *spec, GFile *fi
 /* A trainer for the current network and data: built here for small data, else in the
  * background and installed when ready (FALSE and `error` for an invalid network). */
 gboolean    nw_window_data_rebuild      (NwWindow *self, GError **error);
+/* User digits mixed into the current trainer's training split (each repeated
+ * NW_MNIST_PANEL_MIX_REPEAT times). */
+guint       nw_window_data_n_mixed      (NwWindow *self);
+/* TRUE while data loads or a trainer is built in the background. */
+gboolean    nw_window_data_busy         (NwWindow *self);
 /* The loaded (non-2D) data of the current network, or NULL. */
 const NwDataset *nw_window_data_get     (NwWindow *self);
 /* What a trainer for the current network is built from, usable on any thread. */
@@ -198,5 +215,29 @@ void        nw_data_source_free         (NwDataSource *src);
  * program and the tests can wait for it. */
 void        nw_window_job_started       (NwWindow *self);
 void        nw_window_job_finished      (GApplication *app);
+
+/* nw-window-mnist.c */
+void        nw_window_mnist_class_init  (GtkWidgetClass *widget_class);
+void        nw_window_mnist_init        (NwWindow *self);
+void        nw_window_mnist_dispose     (NwWindow *self);
+/* MNIST or Fashion-MNIST: 784 grey levels, 10 classes, the digit view. */
+gboolean    nw_window_kind_is_mnist     (NwDataKind kind);
+/* Shows the digit view or the 2D one for the current network's data. */
+void        nw_window_mnist_sync_mode   (NwWindow *self);
+/* The loaded data is in place: its test split goes to the panel. */
+void        nw_window_mnist_data_loaded (NwWindow *self, const NwDataset *ds);
+/* Loading failed: `text` says why (NULL: nothing to say). */
+void        nw_window_mnist_data_failed (NwWindow *self, const char *text);
+/* A new trainer or a reset: the panel's progress starts again and its model is dropped. */
+void        nw_window_mnist_clear       (NwWindow *self);
+/* Asks the trainer's thread for the current model and hands it to the panel (main loop). */
+void        nw_window_mnist_fetch_model (NwWindow *self);
+void        nw_window_mnist_snapshot    (NwWindow *self, const NwSnapshot *snap);
+/* A copy of the user's digits when they are to be mixed into the next run's training data,
+ * else NULL. */
+NwDigitSet *nw_window_mnist_dup_mix_set (NwWindow *self);
+/* TRUE when Reset must rebuild the data (user digits to mix in, or mixed in and no longer
+ * wanted) rather than only draw fresh weights. */
+gboolean    nw_window_mnist_reset_needs_rebuild (NwWindow *self);
 
 G_END_DECLS

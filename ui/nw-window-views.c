@@ -79,8 +79,10 @@ nw_window_views_clear (NwWindow *self)
   nw_window_set_label (self->epoch_label, "0");
   self->last_step = -1;
   self->maps_us = 0;
+  self->epoch_logged = 0;
   nw_window_set_alarm (self, NULL);
   nw_window_views_sync_train_switch (self);
+  nw_window_mnist_clear (self);
 }
 
 static gboolean
@@ -213,6 +215,17 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
       take_grids (self, snap);
       nw_loss_plot_push_snapshot (self->loss_plot, snap);
       nw_grad_plot_push_snapshot (self->grad_plot, snap, ids);
+      nw_window_mnist_snapshot (self, snap);
+      /* NW_DEBUG_FPS: each epoch's wall time while playing (bench/gui_epoch.sh). The snapshot
+       * comes up to one publish interval after the epoch's end. */
+      if (self->debug_fps && snap->epoch > self->epoch_logged && self->playing)
+        {
+          g_printerr ("neurowire: %s data: epoch %" G_GINT64_FORMAT " done at step %"
+                      G_GINT64_FORMAT ", %.3f s after Play\n",
+                      nw_data_kind_name (self->spec->data.kind), snap->epoch, snap->step,
+                      (now - self->play_since_us) / 1e6);
+          self->epoch_logged = snap->epoch;
+        }
       /* Activations and weight histograms change slowly and cost the most to draw: while
        * playing they take at most ~7 snapshots a second. */
       if (!self->playing || now - self->slow_views_us >= SLOW_VIEWS_US)

@@ -109,6 +109,10 @@ nw_window_set_playing (NwWindow *self, gboolean playing)
       else if (self->playing)
         nw_runner_pause (self->runner);
     }
+  if (self->playing && !playing)
+    nw_window_mnist_fetch_model (self);   /* paused: the model as it is now */
+  if (!self->playing && playing)
+    self->play_since_us = g_get_monotonic_time ();
   self->playing = playing;
   nw_window_update_play_button (self);
 }
@@ -253,13 +257,34 @@ sync_switch (NwWindow *self, const char *id, gboolean enabled)
     }
 }
 
+/* The dataset menu: the 2D kinds in order, then MNIST and Fashion-MNIST. */
+#define DATASET_MNIST   N_2D_KINDS
+#define DATASET_FASHION (N_2D_KINDS + 1)
+
+static guint
+dataset_position (NwDataKind kind)
+{
+  if (nw_window_kind_is_2d (kind))
+    return (guint) kind;
+  return kind == NW_DATA_MNIST ? DATASET_MNIST : kind == NW_DATA_FASHION_MNIST ? DATASET_FASHION
+                                                                             : GTK_INVALID_LIST_POSITION;
+}
+
+static void
+sync_dataset (NwWindow *self)
+{
+  gboolean was = self->syncing;
+  self->syncing = TRUE;
+  gtk_drop_down_set_selected (self->dataset_dropdown, dataset_position (self->spec->data.kind));
+  self->syncing = was;
+}
+
 static void
 sync_controls (NwWindow *self)
 {
   const NwSpec *spec = self->spec;
   self->syncing = TRUE;
-  gtk_drop_down_set_selected (self->dataset_dropdown, nw_window_kind_is_2d (spec->data.kind)
-                              ? (guint) spec->data.kind : GTK_INVALID_LIST_POSITION);
+  sync_dataset (self);
   gtk_drop_down_set_selected (self->optimizer_dropdown, spec->train.optimizer);
   gtk_range_set_value (GTK_RANGE (self->lr_scale), log10 (MAX (spec->train.lr, 1e-5)));
   gtk_spin_button_set_value (self->batch_spin, spec->train.batch_size);
@@ -426,8 +451,27 @@ static void
 on_dataset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
 {
   guint i = gtk_drop_down_get_selected (dropdown);
-  if (self->syncing || i >= N_2D_KINDS || (guint) self->spec->data.kind == i)
+  if (self->syncing || i == dataset_position (self->spec->data.kind))
     return;
+  if (i == DATASET_MNIST || i == DATASET_FASHION)
+    {
+      /* A new network for 784 inputs (asked about when there are unsaved changes); the menu
+       * shows the current network's data until it is in place. */
+      sync_dataset (self);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.preset", "s",
+                                  i == DATASET_MNIST ? "mnist-mlp" : "fashion-mlp");
+      return;
+    }
+  if (i >= N_2D_KINDS)
+    return;
+  if (nw_window_kind_is_mnist (self->spec->data.kind))
+    {
+      /* A 2D set for a network of 784 inputs does not fit: open a 2D network instead. */
+      sync_dataset (self);
+      nw_window_show_message (self, "This network reads 784 pixels: open a network for 2D "
+                              "data (Open Network…) to train on 2D points.");
+      return;
+    }
   self->spec->data.kind = (NwDataKind) i;
   data_changed (self, TRUE);
 }
@@ -536,8 +580,11 @@ nw_window_set_valid (NwWindow *self, gboolean valid, const char *reason)
 static int
 test_every_for (NwTrainer *trainer)
 {
+  /* Small (2D) test splits in every snapshot; large ones (MNIST: 10,000 rows, as many
+   * multiply-adds as a sixth of an epoch's forward passes) once per epoch, which is what the
+   * digit view lists (bench/gui_epoch.sh: every 10th snapshot cost ~20% of an epoch). */
   return nw_trainer_get_data (trainer)->test.n <= 20000
-         && nw_trainer_get_data (trainer)->train.d <= 16 ? 1 : 10;
+         && nw_trainer_get_data (trainer)->train.d <= 16 ? 1 : NW_RUNNER_TEST_EACH_EPOCH;
 }
 
 /* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
@@ -602,7 +649,7 @@ set_editor_data_shape (NwWindow *self)
     nw_editor_set_data_shape (self->editor, 2, 1, 2);
   else if (ds != NULL)
     nw_editor_set_data_shape (self->editor, ds->train.d, ds->train.k, ds->n_classes);
-  else if (self->spec->data.kind == NW_DATA_MNIST)
+  else if (nw_window_kind_is_mnist (self->spec->data.kind))
     nw_editor_set_data_shape (self->editor, 784, 10, 10);
 }
 
@@ -688,6 +735,7 @@ nw_window_adopt (NwWindow *self, NwSpec *spec, GFile *file, GArray *points, NwTr
   self->modified = FALSE;
   update_title (self);
   sync_controls (self);
+  nw_window_mnist_sync_mode (self);
   set_points (self, points);
   set_editor_data_shape (self);
   nw_editor_set_spec (self->editor, self->spec);
@@ -698,6 +746,11 @@ nw_window_adopt (NwWindow *self, NwSpec *spec, GFile *file, GArray *points, NwTr
     }
   else
     rebuild_trainer (self);
+  if (self->pending_weights != NULL)
+    {
+      g_autoptr (GFile) weights = g_steal_pointer (&self->pending_weights);
+      nw_window_load_weights (self, weights);
+    }
 }
 
 void
@@ -891,7 +944,18 @@ nw_window_load_weights (NwWindow *self, GFile *file)
     }
   nw_window_dismiss_message (self);
   nw_window_install_trainer (self, trainer, FALSE);
+  nw_window_mnist_fetch_model (self);   /* the digit view reads with the loaded weights */
   return TRUE;
+}
+
+void
+nw_window_load_weights_when_ready (NwWindow *self, GFile *file)
+{
+  g_return_if_fail (NW_IS_WINDOW (self));
+  if (nw_window_data_busy (self))
+    g_set_object (&self->pending_weights, file);
+  else
+    nw_window_load_weights (self, file);
 }
 
 static void
@@ -940,6 +1004,12 @@ action_reset (GtkWidget *widget, const char *name, GVariant *param)
   /* A trainer on the chosen device that could not take the run over takes this one. */
   if (nw_window_backend_take_pending (self))
     return;
+  /* The user's digits go into (or out of) the training split: new data, a new trainer. */
+  if (nw_window_mnist_reset_needs_rebuild (self))
+    {
+      rebuild_trainer (self);
+      return;
+    }
   nw_runner_reset (self->runner, self->spec->train.seed);
   nw_window_views_clear (self);
 }
@@ -1141,6 +1211,7 @@ nw_window_dispose (GObject *object)
   g_clear_pointer (&self->runner, nw_runner_free);
   nw_window_data_dispose (self);
   nw_window_backend_dispose (self);
+  nw_window_mnist_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), NW_TYPE_WINDOW);
   G_OBJECT_CLASS (nw_window_parent_class)->dispose (object);
 }
@@ -1151,6 +1222,7 @@ nw_window_finalize (GObject *object)
   NwWindow *self = NW_WINDOW (object);
   g_clear_pointer (&self->spec, nw_spec_free);
   g_clear_object (&self->file);
+  g_clear_object (&self->pending_weights);
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->invalid_reason, g_free);
   nw_window_views_finalize (self);
@@ -1220,6 +1292,10 @@ nw_window_class_init (NwWindowClass *klass)
   BIND (grad_plot);
   BIND (activation_plot);
   BIND (weight_hist);
+  BIND (views_switcher_box);
+  BIND (views_stack);
+  BIND (boundary_card);
+  BIND (mnist_panel);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
@@ -1233,6 +1309,7 @@ nw_window_class_init (NwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-weights", NULL, action_save_weights);
   gtk_widget_class_install_action (widget_class, "win.dismiss-message", NULL, action_dismiss);
   nw_window_data_class_init (widget_class);
+  nw_window_mnist_class_init (widget_class);
 
   /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
    * into a block's name) keeps it, everywhere else the key drives training. */
@@ -1278,6 +1355,7 @@ nw_window_init (NwWindow *self)
   nw_window_views_init (self);
   nw_window_data_init (self);
   nw_window_backend_init (self);
+  nw_window_mnist_init (self);
 
   g_signal_connect (self->dataset_dropdown, "notify::selected", G_CALLBACK (on_dataset_selected), self);
   g_signal_connect (self->optimizer_dropdown, "notify::selected", G_CALLBACK (on_optimizer_selected), self);

@@ -22,6 +22,9 @@ gboolean    nw_window_open_file     (NwWindow *self, GFile *file);
  * replaces the running one (paused, step 0). A bad file is reported in the window and training
  * stays as it was; returns whether they were loaded. */
 gboolean    nw_window_load_weights  (NwWindow *self, GFile *file);
+/* The same once a network whose data is loading in the background is in place (at once when
+ * nothing is loading): `neurowire --weights FILE NETWORK.json`. */
+void        nw_window_load_weights_when_ready (NwWindow *self, GFile *file);
 /* Saves the running trainer's weights (safetensors) from its own thread, between two steps;
  * a failure is reported in the window. Returns at once. */
 void        nw_window_save_weights  (NwWindow *self, GFile *file);

@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""End-to-end test of MNIST in the desktop program, over AT-SPI (run by run-gui-tests.sh).
+
+    test_mnist.py BUILD_DIR SOURCE_DIR
+
+Trains softmax regression (examples/mnist-softmax.json) for one epoch with neurowire-cli into
+a temporary folder, launches the program on that spec with `--weights`, waits for MNIST to
+load and the digit view to show the loaded model, draws a "1" on the digit pad with real
+pointer events (press, moves, release at the pad's screen extents) and checks that the
+prediction label and the probability bars' description go from "nothing to read" to a class.
+
+Exits 77 (skipped) when the MNIST files are not on this computer, as the other MNIST tests do.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import pyatspi
+
+BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
+SOURCE = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".")
+APP = os.path.join(BUILD, "app", "neurowire")
+CLI = os.path.join(BUILD, "app", "neurowire-cli")
+
+
+def mnist_dir():
+    root = os.environ.get("NEUROWIRE_DATA_DIR")
+    if root:
+        return os.path.join(root, "mnist")
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    return os.path.join(data_home, "neurowire", "mnist")
+
+
+def have_mnist():
+    d = mnist_dir()
+    return all(os.path.exists(os.path.join(d, f)) or os.path.exists(os.path.join(d, f + ".gz"))
+               for f in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"))
+
+
+if not have_mnist():
+    print(f"test_mnist: no MNIST in {mnist_dir()} (bash tools/fetch-mnist.sh): skipped")
+    sys.exit(77)
+
+results = []
+
+
+def check(name, fn):
+    t0 = time.monotonic()
+    try:
+        fn()
+        results.append((name, True))
+        print(f"PASS {name} ({time.monotonic() - t0:.1f} s)", flush=True)
+    except Exception as e:  # noqa: BLE001 - report every failure the same way
+        results.append((name, False))
+        print(f"FAIL {name}: {e}", flush=True)
+        traceback.print_exc()
+
+
+def wait_for(pred, timeout=10.0, interval=0.1, what="condition"):
+    end = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < end:
+        try:
+            last = pred()
+            if last:
+                return last
+        except Exception as e:  # noqa: BLE001 - the tree changes under us
+            last = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+def find_app(name="neurowire"):
+    for app in pyatspi.Registry.getDesktop(0):
+        if app is not None and app.name == name:
+            return app
+    return None
+
+
+def find(root, name, role=None):
+    def match(a):
+        return a is not None and a.name == name and (role is None or a.getRole() == role)
+    return pyatspi.utils.findDescendant(root, match, True)
+
+
+def text_of(acc):
+    try:
+        t = acc.queryText()
+        return t.getText(0, t.characterCount)
+    except NotImplementedError:
+        return acc.description or ""
+
+
+def find_value(root, name):
+    """A label showing a value under a fixed accessible name (its text is not its name)."""
+    def match(a):
+        return (a is not None and a.name == name and a.getRole() == pyatspi.ROLE_LABEL
+                and text_of(a) != name)
+    return pyatspi.utils.findDescendant(root, match, True)
+
+
+_found = {}
+
+
+def control(root, name, role=None, timeout=15.0):
+    key = (name, role)
+    if key not in _found:
+        _found[key] = wait_for(lambda: find(root, name, role), timeout, what=f"'{name}'")
+    return _found[key]
+
+
+def value(root, name, timeout=15.0):
+    key = ("value", name)
+    if key not in _found:
+        _found[key] = wait_for(lambda: find_value(root, name), timeout, what=f"label '{name}'")
+    return text_of(_found[key])
+
+
+def press(acc):
+    action = acc.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) in ("click", "press", "activate", "toggle"):
+            action.doAction(i)
+            return
+    action.doAction(0)
+
+
+def mouse(x, y, kind):
+    pyatspi.Registry.generateMouseEvent(int(x), int(y), kind)
+    time.sleep(0.03)
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+tmp = tempfile.mkdtemp(prefix="nw-e2e-mnist-")
+env = dict(os.environ)
+env.setdefault("GSETTINGS_BACKEND", "memory")
+env.setdefault("NW_BACKEND", "cpu")
+env.pop("NO_AT_BRIDGE", None)
+spec = os.path.join(SOURCE, "examples", "mnist-softmax.json")
+weights = os.path.join(tmp, "softmax.safetensors")
+state = {}
+
+
+def test_train_with_cli():
+    subprocess.run([CLI, "train", "--spec", spec, "--epochs", "1", "--backend", "cpu",
+                    "--quiet", "--save", weights], env=env, check=True, timeout=120)
+    assert os.path.getsize(weights) > 4 * 7840, "no weights written"
+
+
+def test_open_with_weights():
+    state["proc"] = subprocess.Popen([APP, "--weights", weights, spec], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    app = wait_for(find_app, 30, what="the neurowire application on the accessibility bus")
+    state["app"] = app
+    status = wait_for(lambda: (lambda t: "60000 training" in t and t)(value(app, "Data status")),
+                      60, what="MNIST to load")
+    print(f"  data status: {status!r}")
+    # The digit view is the page MNIST mode opens on; its switcher button says so.
+    digits = find(app, "Digits")
+    print(f"  'Digits' switcher: {digits.getRoleName() if digits else None}")
+    if digits is not None:
+        press(digits)
+    model = wait_for(lambda: (lambda t: "784-10" in t and t)(value(app, "Model")), 30,
+                     what="the digit view to show the loaded model")
+    print(f"  model: {model!r}")
+    pred = value(app, "Prediction")
+    bars = control(app, "Class probabilities")
+    print(f"  before drawing: prediction {pred!r}, bars {bars.description!r}")
+    assert not any(c.isdigit() for c in pred), f"a prediction before drawing: {pred!r}"
+    assert "Reads" not in bars.description, bars.description
+
+
+def test_draw_a_one():
+    app = state["app"]
+    pad = control(app, "Digit pad")
+    ext = pad.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    print(f"  pad at {ext.x},{ext.y} size {ext.width}x{ext.height}")
+    assert ext.width > 100 and ext.height > 100, "the pad is not on screen"
+    cx = ext.x + ext.width / 2
+    top, bottom = ext.y + ext.height * 0.2, ext.y + ext.height * 0.8
+    mouse(cx, top, "abs")
+    mouse(cx, top, "b1p")
+    steps = 24
+    for i in range(1, steps + 1):
+        mouse(cx, top + (bottom - top) * i / steps, "abs")
+    mouse(cx, bottom, "b1r")
+    bars = control(app, "Class probabilities")
+    desc = wait_for(lambda: (lambda d: "Reads" in d and d)(bars.description), 10,
+                    what="the probability bars to read the drawing")
+    pred = wait_for(lambda: (lambda t: any(c.isdigit() for c in t) and t)(value(app, "Prediction")),
+                    10, what="a prediction")
+    print(f"  after drawing: prediction {pred!r}, bars {desc!r}")
+    assert pred.strip().startswith("1"), f"a drawn 1 read as {pred!r}"
+    state["pred"] = pred
+
+
+try:
+    check("train softmax regression with neurowire-cli", test_train_with_cli)
+    check("open MNIST with the weights, digit view shows the model", test_open_with_weights)
+    if "app" in state:
+        check("draw a 1 with pointer events: prediction and bars", test_draw_a_one)
+finally:
+    proc = state.get("proc")
+    if proc is not None:
+        proc.terminate()
+        try:
+            out, _ = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        log = out.decode(errors="replace").strip()
+        if log:
+            print("--- program output ---")
+            print(log[-3000:])
+
+passed = sum(1 for _, ok in results if ok)
+failed = len(results) - passed
+print(f"{passed} passed, {failed} failed")
+sys.exit(0 if failed == 0 and passed > 0 else 1)
