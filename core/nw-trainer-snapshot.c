@@ -42,6 +42,24 @@ histogram (const float *v, gsize n, float *lo, float *hi, float *bins)
   *hi = mx;
 }
 
+/* The share of units whose input was <= 0 on every row of the last batch: what "dead ReLU"
+ * means. Half of a healthy layer's inputs are <= 0, so the share of inputs says little. */
+static double
+dead_unit_share (NwNet *net, int node, int rows, int width)
+{
+  g_autofree float *x = g_new (float, MAX ((gsize) rows * width, 1));
+  int dead = 0;
+  nw_net_read_node (net, node, rows, x);
+  for (int j = 0; j < width; j++)
+    {
+      gboolean fired = FALSE;
+      for (int r = 0; r < rows && !fired; r++)
+        fired = x[(gsize) r * width + j] > 0;
+      dead += !fired;
+    }
+  return width > 0 ? (double) dead / width : NAN;
+}
+
 /* Probes of every node from the buffers the last training step left behind. */
 static void
 probe_layers (NwTrainer *t, NwSnapshot *snap)
@@ -70,7 +88,7 @@ probe_layers (NwTrainer *t, NwSnapshot *snap)
       p->width = info->width;
       p->weight_norm = p->grad_norm = p->bias_grad_norm = p->input_grad_norm = NAN;
       p->update_ratio = t->ratios[i];
-      p->act_mean = p->act_std = p->saturated = p->dead = NAN;
+      p->act_mean = p->act_std = p->saturated = p->dead = p->dead_units = NAN;
       if (info->w_n > 0)
         {
           p->weight_norm = norm_of (params + info->w_off, info->w_n);
@@ -111,6 +129,8 @@ probe_layers (NwTrainer *t, NwSnapshot *snap)
           p->act_std = sqrt (MAX (var, 0));
           p->saturated = stats[NW_STATS_SATURATED] / MAX (n, 1);
           p->dead = stats[NW_STATS_DEAD] / MAX (n, 1);
+          if (info->spec->activation == NW_ACT_RELU)
+            p->dead_units = dead_unit_share (net, info->inputs[0], rows, info->width);
           for (int k = 0; k < NW_STATS_BINS; k++)
             p->hist[k] = (float) stats[NW_STATS_HIST0 + k];
         }

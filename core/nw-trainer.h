@@ -27,7 +27,9 @@ typedef struct {
   /* Activation nodes: statistics of the node's *inputs* over the last training batch. */
   double       act_mean, act_std;
   double       saturated;     /* share of inputs where the derivative is < 1% of its peak */
-  double       dead;          /* ReLU: share of inputs <= 0 */
+  double       dead;          /* ReLU: share of inputs <= 0 (normal: about half) */
+  double       dead_units;    /* ReLU: share of units whose input was <= 0 for every row of the
+                               * batch, so they passed no gradient at all: dead units */
   float        hist_lo, hist_hi;
   float        hist[NW_STATS_BINS];   /* counts of the inputs, [hist_lo, hist_hi] */
   /* Parameter nodes: histogram of the weights. */

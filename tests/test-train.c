@@ -287,6 +287,44 @@ test_snapshot_before_first_step (void)
   CU_ASSERT (snap->layers[2].dead >= 0 && snap->layers[2].dead <= 1);
 }
 
+/* A dead ReLU unit gets an input <= 0 from every example; a healthy layer has many inputs
+ * <= 0 but few dead units. The window's alarm reads dead units, not the share of inputs. */
+static void
+test_dead_relu_units (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwTrainer) t = xor_trainer ("2 dense:8 relu dense:1 sigmoid bce", 3, 0.5);
+  NwNet *net = nw_trainer_get_net (t);
+  const NwNodeInfo *fc = nw_net_node (net, 1);
+  gsize np = nw_net_n_params (net);
+  g_autofree float *params = g_new (float, np);
+  g_autoptr (NwSnapshot) snap = NULL;
+
+  for (int i = 0; i < 20; i++)
+    nw_trainer_step (t, &error);
+  snap = nw_trainer_snapshot (t, FALSE, 0, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (snap->layers[2].dead > 0.2);                   /* many inputs <= 0 ... */
+  CU_ASSERT (snap->layers[2].dead_units < 0.5);             /* ... few units dead */
+  CU_ASSERT (snap->layers[2].dead_units <= snap->layers[2].dead + 1e-12);
+  CU_ASSERT (isnan (snap->layers[4].dead_units));           /* sigmoid */
+
+  /* Zero weights and a bias of -1 on units 0-5: those six are dead for every input. */
+  nw_net_get_params (net, params);
+  for (int j = 0; j < 6; j++)
+    {
+      for (int k = 0; k < 2; k++)
+        params[fc->w_off + (gsize) j * 2 + k] = 0;
+      params[fc->b_off + j] = -1;
+    }
+  nw_net_set_params (net, params);
+  nw_trainer_step (t, &error);
+  g_clear_pointer (&snap, nw_snapshot_free);
+  snap = nw_trainer_snapshot (t, FALSE, 0, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (snap->layers[2].dead_units >= 6.0 / 8 - 1e-12);
+}
+
 /* Snapshots carry the probes the views draw: gradient norms per layer, activation statistics
  * with a histogram of every input, and the decision boundary on a grid. */
 static void
@@ -332,6 +370,7 @@ static const NwTestCase trainer_cases[] = {
   { "live_hyperparameters", test_live_hyperparameters },
   { "snapshot_probes", test_snapshot_probes },
   { "snapshot_before_first_step", test_snapshot_before_first_step },
+  { "dead_relu_units", test_dead_relu_units },
   { NULL, NULL },
 };
 

@@ -152,7 +152,7 @@ snapshot_new (int n_layers, gint64 step)
     {
       NwLayerProbe *p = &snap->layers[i];
       p->weight_norm = p->grad_norm = p->bias_grad_norm = p->input_grad_norm = NAN;
-      p->act_mean = p->act_std = p->saturated = p->dead = p->update_ratio = NAN;
+      p->act_mean = p->act_std = p->saturated = p->dead = p->dead_units = p->update_ratio = NAN;
     }
   return snap;
 }
@@ -466,6 +466,7 @@ test_activation_on_curve (void)
   for (int k = 0; k < NW_STATS_BINS; k++)
     snap->layers[2].hist[k] = k < NW_STATS_BINS / 2 ? 30 : 10;
   snap->layers[2].dead = 0.2;
+  snap->layers[2].dead_units = 0.1;
   snap->layers[3].kind = NW_NODE_LOSS;
   snap->layers[3].id = g_strdup ("loss");
 

@@ -11,7 +11,7 @@ typedef struct {
   NwActivation activation;
   double       lo, hi;
   double       hist[NW_STATS_BINS];   /* share of the inputs per bin (sums to 1) */
-  double       saturated, dead, mean, std;
+  double       saturated, dead, dead_units, mean, std;
 } Panel;
 
 struct _NwActivationPlot
@@ -110,6 +110,7 @@ nw_activation_plot_push_snapshot (NwActivationPlot *self, const NwSnapshot *snap
         p.hist[k] = total > 0 ? MAX (probe->hist[k], 0) / total : 0;
       p.saturated = probe->saturated;
       p.dead = probe->dead;
+      p.dead_units = probe->dead_units;
       p.mean = probe->act_mean;
       p.std = probe->act_std;
       g_array_append_val (self->panels, p);
@@ -162,7 +163,9 @@ draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double 
   gboolean elementwise = p->activation != NW_ACT_SOFTMAX;
   gboolean relu_like = p->activation == NW_ACT_RELU;
   gboolean saturating = p->activation == NW_ACT_SIGMOID || p->activation == NW_ACT_TANH;
-  double share = relu_like ? p->dead : saturating ? p->saturated : NAN;
+  /* ReLU: the alarm is for dead units; the share of inputs at or below zero is shown too
+   * (about half in a healthy layer). */
+  double share = relu_like ? p->dead_units : saturating ? p->saturated : NAN;
   char buf[96];
 
 #define PX(v) (x0 + ((v) - p->lo) / (p->hi - p->lo) * w)
@@ -292,7 +295,11 @@ draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double 
   nw_plot_text (cr, buf, x0, y0 - PANEL_TITLE / 2 - 1, 0, 0.5, 8.5, NW_COLOUR_INK, TRUE);
   if (isfinite (share))
     {
-      g_snprintf (buf, sizeof buf, "%s %.0f%%", relu_like ? "dead" : "saturated", 100 * share);
+      if (relu_like)
+        g_snprintf (buf, sizeof buf, "dead units %.0f%% · inputs \u2264 0: %.0f%%", 100 * share,
+                    100 * p->dead);
+      else
+        g_snprintf (buf, sizeof buf, "saturated %.0f%%", 100 * share);
       nw_plot_text (cr, buf, x0 + 4, y0 + 3, 0, 0, 7.5,
                     share > 0.5 ? NW_COLOUR_ALARM : NW_COLOUR_MUTED, share > 0.5);
     }

@@ -186,14 +186,16 @@ nw_window_mnist_clear (NwWindow *self)
 }
 
 void
-nw_window_mnist_snapshot (NwWindow *self, const NwSnapshot *snap)
+nw_window_mnist_snapshot (NwWindow *self, const NwSnapshot *snap, gboolean show_text)
 {
   NwWindowMnist *m = self->mnist;
   if (m == NULL || !nw_window_kind_is_mnist (self->spec->data.kind))
     return;
-  nw_mnist_panel_set_progress (self->mnist_panel, (int) snap->epoch, snap->epoch_progress,
-                               isfinite (snap->test_acc) && isfinite (snap->test_loss)
-                               ? snap->test_acc : NAN);
+  /* A test accuracy is shown whenever it comes (once per epoch). */
+  if (show_text || isfinite (snap->test_acc))
+    nw_mnist_panel_set_progress (self->mnist_panel, (int) snap->epoch, snap->epoch_progress,
+                                 isfinite (snap->test_acc) && isfinite (snap->test_loss)
+                                 ? snap->test_acc : NAN);
   /* An epoch ended: the model worth showing. While paused (a step, a request), the model of
    * this step if the panel's is older. */
   if (snap->epoch > 0 && snap->epoch > m->model_epoch)

@@ -30,6 +30,7 @@ G_BEGIN_DECLS
  * it: small (2D) test splits are therefore evaluated in every snapshot, large ones (MNIST)
  * in the first snapshot after each epoch's end (see test_every_for). */
 #define NW_WINDOW_PUBLISH_MS 33
+#define NW_WINDOW_PUBLISH_MS_IMAGES 125
 #define NW_WINDOW_GRID_N     64
 
 typedef struct _NwWindowBackend NwWindowBackend;
@@ -123,10 +124,14 @@ struct _NwWindow
   int               n_layers;
   gint64            last_step;
   int               test_every;      /* the runner's */
+  int               publish_ms;      /* the runner's */
 
   /* views */
   gint64            slow_views_us;   /* when the activation and weight views last took one */
   gint64            maps_us;         /* when the editor last took neuron maps */
+  gint64            live_text_us;    /* when the counters, loss and alarm labels last changed */
+  gint64            text_epoch;      /* the epoch they showed (a new epoch shows at once) */
+  gint64            speed_text_us;   /* when the steps/s label last changed */
   int               grid_n;          /* the last snapshot's grids, for the train/eval switch */
   float            *grid_eval;
   float            *grid_train;
@@ -232,7 +237,10 @@ void        nw_window_mnist_data_failed (NwWindow *self, const char *text);
 void        nw_window_mnist_clear       (NwWindow *self);
 /* Asks the trainer's thread for the current model and hands it to the panel (main loop). */
 void        nw_window_mnist_fetch_model (NwWindow *self);
-void        nw_window_mnist_snapshot    (NwWindow *self, const NwSnapshot *snap);
+/* show_text: whether the progress text is due (it changes at most 4 times a second while
+ * playing, see nw-window-views.c); the model is fetched at every epoch's end regardless. */
+void        nw_window_mnist_snapshot    (NwWindow *self, const NwSnapshot *snap,
+                                         gboolean show_text);
 /* A copy of the user's digits when they are to be mixed into the next run's training data,
  * else NULL. */
 NwDigitSet *nw_window_mnist_dup_mix_set (NwWindow *self);

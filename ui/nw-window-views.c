@@ -9,6 +9,12 @@
 /* Views that change slowly and cost the most to draw (activations, weight histograms, the
  * neuron maps) take at most one snapshot in this many microseconds while training. */
 #define SLOW_VIEWS_US 140000
+/* Text that changes with every snapshot (counters, loss, speed, alarms, the MNIST progress)
+ * while playing: 4 times a second. A label whose text changes makes GTK lay the window out
+ * again, and with MNIST's panel on screen that took 13 ms a frame, a whole core at 46
+ * frames/s, which the trainer's BLAS threads then lacked (bench/gui_epoch.sh). Numbers that
+ * change 30 times a second cannot be read anyway. */
+#define LIVE_TEXT_US 250000
 
 #define TRAIN_MODE_TIP \
   "Draw the boundary as training sees it: dropout drops units (a fresh mask each frame) and " \
@@ -118,12 +124,12 @@ health_alarm (NwWindow *self, const NwSnapshot *snap)
       const NwLayerProbe *p = &snap->layers[i];
       if (p->kind != NW_NODE_ACTIVATION || self->layer_feeds_loss[i])
         continue;
-      if (p->activation == NW_ACT_RELU && isfinite (p->dead) && p->dead > 0.5)
-        return g_strdup_printf ("Most ReLUs in ‘%s’ are dead: %.0f%% of their inputs are at or "
-                                "below zero, where a ReLU passes no gradient, so the layers "
-                                "before it stop learning. A smaller learning rate or He "
-                                "initialisation helps; press Reset to start again.",
-                                self->layer_ids[i], 100 * p->dead);
+      if (p->activation == NW_ACT_RELU && isfinite (p->dead_units) && p->dead_units > 0.5)
+        return g_strdup_printf ("Most ReLUs in ‘%s’ are dead: %.0f%% of its units got an input "
+                                "at or below zero from every example of the last batch, so "
+                                "they pass no gradient and the layers before them learn less. "
+                                "A smaller learning rate or He initialisation helps; press "
+                                "Reset to start again.", self->layer_ids[i], 100 * p->dead_units);
       if ((p->activation == NW_ACT_SIGMOID || p->activation == NW_ACT_TANH)
           && isfinite (p->saturated) && p->saturated > 0.5)
         return g_strdup_printf ("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
@@ -211,11 +217,18 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
   if (snap != NULL && snapshot_matches (self, snap))
     {
       gint64 now = g_get_monotonic_time ();
-      show_metrics (self, snap);
+      gboolean text_due = !self->playing || now - self->live_text_us >= LIVE_TEXT_US
+                          || snap->epoch != self->text_epoch;
+      if (text_due)
+        {
+          show_metrics (self, snap);
+          self->live_text_us = now;
+          self->text_epoch = snap->epoch;
+        }
       take_grids (self, snap);
       nw_loss_plot_push_snapshot (self->loss_plot, snap);
       nw_grad_plot_push_snapshot (self->grad_plot, snap, ids);
-      nw_window_mnist_snapshot (self, snap);
+      nw_window_mnist_snapshot (self, snap, text_due);
       /* NW_DEBUG_FPS: each epoch's wall time while playing (bench/gui_epoch.sh). The snapshot
        * comes up to one publish interval after the epoch's end. */
       if (self->debug_fps && snap->epoch > self->epoch_logged && self->playing)
@@ -241,7 +254,7 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
             take_neuron_maps (self, snap);
             self->maps_us = now;
           }
-      if (status->error == NULL)
+      if (status->error == NULL && text_due)
         {
           g_autofree char *alarm = health_alarm (self, snap);
           nw_window_set_alarm (self, alarm);
@@ -260,9 +273,10 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
         }
       nw_window_set_alarm (self, text);
     }
-  if (self->playing && status->playing)
+  if (self->playing && status->playing && g_get_monotonic_time () - self->speed_text_us >= LIVE_TEXT_US)
     {
       char buf[64];
+      self->speed_text_us = g_get_monotonic_time ();
       if (status->steps_per_s >= 10000)
         g_snprintf (buf, sizeof buf, "%.0fk steps/s", status->steps_per_s / 1000);
       else

@@ -587,28 +587,42 @@ test_every_for (NwTrainer *trainer)
          && nw_trainer_get_data (trainer)->train.d <= 16 ? 1 : NW_RUNNER_TEST_EACH_EPOCH;
 }
 
+/* Snapshots per second: ~30 for 2D data, whose boundary and neuron maps move with every
+ * few steps; 8 for images (MNIST), where a step is slow, the views change slowly and each
+ * snapshot costs the main thread a layout and paint of the large digit view: at 30 a second
+ * that was a whole core, which the trainer's two BLAS threads then lacked on a 2-core machine
+ * (bench/gui_epoch.sh). */
+static int
+publish_ms_for (NwTrainer *trainer)
+{
+  return nw_trainer_get_data (trainer)->train.d <= 16 ? NW_WINDOW_PUBLISH_MS
+                                                      : NW_WINDOW_PUBLISH_MS_IMAGES;
+}
+
 /* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
 void
 nw_window_install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
 {
   gboolean was_playing = self->playing;
   int test_every = test_every_for (trainer);
+  int publish_ms = publish_ms_for (trainer);
   self->generation++;
   record_layers (self, trainer);
   /* Read before the runner's thread owns it: the device it is on, its network's shape. */
   nw_window_backend_trainer_installed (self, trainer);
   /* A different cadence needs a new runner (its options are fixed); otherwise the runner
    * swaps trainers between two steps. */
-  if (self->runner != NULL && test_every != self->test_every)
+  if (self->runner != NULL && (test_every != self->test_every || publish_ms != self->publish_ms))
     g_clear_pointer (&self->runner, nw_runner_free);
   if (self->runner == NULL)
     {
       NwRunnerOptions options = {
-        .publish_ms = NW_WINDOW_PUBLISH_MS, .grid_n = NW_WINDOW_GRID_N, .test_every = test_every,
+        .publish_ms = publish_ms, .grid_n = NW_WINDOW_GRID_N, .test_every = test_every,
         .max_steps = 0,
       };
       self->runner = nw_runner_new (trainer, &options);
       self->test_every = test_every;
+      self->publish_ms = publish_ms;
     }
   else
     nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
