@@ -10,8 +10,11 @@ pointer events (press, moves, release at the pad's screen extents) and checks th
 prediction label and the probability bars' description go from "nothing to read" to a class.
 
 Exits 77 (skipped) when the MNIST files are not on this computer, as the other MNIST tests do.
+NW_E2E_MNIST_SPEC picks another network (default examples/mnist-softmax.json) and
+NW_E2E_SCREENSHOT=FILE.png saves the screen after the drawing is read (docs/screenshots).
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -141,7 +144,7 @@ env = dict(os.environ)
 env.setdefault("GSETTINGS_BACKEND", "memory")
 env.setdefault("NW_BACKEND", "cpu")
 env.pop("NO_AT_BRIDGE", None)
-spec = os.path.join(SOURCE, "examples", "mnist-softmax.json")
+spec = os.path.join(SOURCE, os.environ.get("NW_E2E_MNIST_SPEC", "examples/mnist-softmax.json"))
 weights = os.path.join(tmp, "softmax.safetensors")
 state = {}
 
@@ -165,7 +168,8 @@ def test_open_with_weights():
     print(f"  'Digits' switcher: {digits.getRoleName() if digits else None}")
     if digits is not None:
         press(digits)
-    model = wait_for(lambda: (lambda t: "784-10" in t and t)(value(app, "Model")), 30,
+    model = wait_for(lambda: (lambda t: re.search(r"784-(\d+-)*10\b", t) and t)
+                     (value(app, "Model")), 30,
                      what="the digit view to show the loaded model")
     print(f"  model: {model!r}")
     pred = value(app, "Prediction")
@@ -197,6 +201,10 @@ def test_draw_a_one():
     print(f"  after drawing: prediction {pred!r}, bars {desc!r}")
     assert pred.strip().startswith("1"), f"a drawn 1 read as {pred!r}"
     state["pred"] = pred
+    shot = os.environ.get("NW_E2E_SCREENSHOT")
+    if shot:
+        time.sleep(0.5)
+        subprocess.run(["import", "-window", "root", shot], check=True)
 
 
 try:
