@@ -24,14 +24,21 @@ fi
 unset NO_AT_BRIDGE GTK_A11Y
 export GSETTINGS_BACKEND="${GSETTINGS_BACKEND:-memory}"
 export GSK_RENDERER="${GSK_RENDERER:-cairo}"
+# xvfb-run -a starts its search at :99, as every other xvfb-run -a does: the second test
+# could take the number the first one's server is still giving up ("cannot open display"),
+# and runs beside each other could pick the same one. Each search starts at a random number.
+display_start() { echo $((200 + RANDOM % 3000)); }
 run() {
-  dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" "$python" "$here/$1" "$build" "$source"
+  dbus-run-session -- xvfb-run -a -n "$(display_start)" -s "-screen 0 1600x1000x24 -noreset" "$python" "$here/$1" "$build" "$source"
 }
+# -noreset: Xvfb otherwise resets when its last client leaves, and the accessibility bus's
+# launcher (started by D-Bus, given the display below) connects and leaves just before the
+# program starts: the program then met a resetting server ("cannot open display", 3 runs in 5).
 # Pointer events generated over AT-SPI go through the registry daemon, which D-Bus starts:
 # it needs the X display in its environment, so the display is handed to D-Bus's activation
 # environment before the test starts.
 run_with_display_for_dbus() {
-  dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" sh -c \
+  dbus-run-session -- xvfb-run -a -n "$(display_start)" -s "-screen 0 1600x1000x24 -noreset" sh -c \
     'dbus-update-activation-environment DISPLAY XAUTHORITY && exec "$0" "$@"' \
     "$python" "$here/$1" "$build" "$source"
 }
