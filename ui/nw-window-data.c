@@ -241,6 +241,7 @@ typedef struct {
   NwDigitSet   *digits;       /* the user's digits to mix in (rebuilds), or NULL */
   guint         generation;   /* rebuilds: the window's when started */
   gboolean      open;         /* opening (the network is adopted) rather than rebuilding */
+  gboolean      finished;     /* job_finish has released the application */
 } Job;
 
 static Job *
@@ -266,6 +267,21 @@ job_new (NwWindow *self, NwSpec *spec, GFile *file, gboolean open)
   return job;
 }
 
+/* Releases the application (and the job count) once, on the main thread: a GTask may drop
+ * its task data, and so call job_free, on its worker thread, where GApplication must not be
+ * touched. Every completion callback calls this first; job_free only for jobs that never
+ * reached one. */
+static void
+job_finish (Job *job)
+{
+  if (job->finished)
+    return;
+  job->finished = TRUE;
+  nw_window_job_finished (job->app);
+  g_clear_object (&job->app);
+}
+
+/* Plain memory and thread-safe references only, once job_finish has run (see there). */
 static void
 job_free (Job *job)
 {
@@ -276,8 +292,7 @@ job_free (Job *job)
   g_free (job->name);
   shared_unref (job->shared);
   g_clear_pointer (&job->digits, nw_digit_set_free);
-  nw_window_job_finished (job->app);
-  g_clear_object (&job->app);
+  job_finish (job);
   g_free (job);
 }
 
@@ -338,6 +353,7 @@ on_built (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   NwTrainer *trainer = g_task_propagate_pointer (G_TASK (result), &error);
 
+  job_finish (job);
   if (self == NULL || (!job->open && job->generation != self->generation))
     {
       nw_trainer_free (trainer);
