@@ -23,43 +23,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 import pyatspi
+
+from atspi_e2e import (check, control, find, find_app, is_checked, label_number, need, press,
+                       summary_exit_code, value, wait_for)
 
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
 SOURCE = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".")
 APP = os.path.join(BUILD, "app", "neurowire")
 SHOTS = os.environ.get("NW_SCREENSHOT_DIR")
-
-results = []
-
-
-def check(name, fn):
-    t0 = time.monotonic()
-    try:
-        fn()
-        results.append((name, True))
-        print(f"PASS {name} ({time.monotonic() - t0:.1f} s)", flush=True)
-    except Exception as e:  # noqa: BLE001 - report every failure the same way
-        results.append((name, False))
-        print(f"FAIL {name}: {e}", flush=True)
-        traceback.print_exc()
-
-
-def wait_for(pred, timeout=10.0, interval=0.1, what="condition"):
-    end = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < end:
-        try:
-            last = pred()
-            if last:
-                return last
-        except Exception as e:  # noqa: BLE001 - the tree changes under us
-            last = e
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
-
 
 def grab(path):
     """The whole screen into `path` (for comparing two states)."""
@@ -85,93 +58,6 @@ def screenshot(name):
     subprocess.run(["convert", path, "-bordercolor", "black", "-border", "1", "-fuzz", "3%",
                     "-trim", "+repage", path], check=False)
     print(f"  screenshot {path}")
-
-
-# --- AT-SPI helpers -------------------------------------------------------------------------
-
-def find_app(name="neurowire"):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in desktop:
-        if app is not None and app.name == name:
-            return app
-    return None
-
-
-def find(root, name, role=None, showing=False):
-    def match(a):
-        if a is None or a.name != name:
-            return False
-        if role is not None and a.getRole() != role:
-            return False
-        if showing and not a.getState().contains(pyatspi.STATE_SHOWING):
-            return False
-        return True
-    return pyatspi.utils.findDescendant(root, match, True)
-
-
-def need(root, name, role=None, timeout=10.0):
-    return wait_for(lambda: find(root, name, role), timeout, what=f"control '{name}'")
-
-
-def text_of(acc):
-    try:
-        t = acc.queryText()
-        return t.getText(0, t.characterCount)
-    except NotImplementedError:
-        return acc.description or ""
-
-
-def find_value(root, name):
-    """A label that shows a value under a fixed accessible name (its text is not its name:
-    that tells it from a caption or a palette entry with the same words)."""
-    def match(a):
-        return (a is not None and a.name == name and a.getRole() == pyatspi.ROLE_LABEL
-                and text_of(a) != name)
-    return pyatspi.utils.findDescendant(root, match, True)
-
-
-# Searching the tree costs many round trips to a program that is busy training, so every
-# control is looked up once and kept (the objects stay valid while their widgets live).
-_controls = {}
-_values = {}
-
-
-def value(root, name, timeout=10.0):
-    acc = _values.get(name)
-    if acc is None:
-        acc = wait_for(lambda: find_value(root, name), timeout, what=f"label '{name}'")
-        _values[name] = acc
-    return text_of(acc)
-
-
-def control(root, name, timeout=10.0):
-    acc = _controls.get(name)
-    if acc is None:
-        acc = need(root, name, timeout=timeout)
-        _controls[name] = acc
-    return acc
-
-
-def press(acc):
-    action = acc.queryAction()
-    for i in range(action.nActions):
-        if action.getName(i) in ("click", "press", "activate", "toggle"):
-            action.doAction(i)
-            return
-    action.doAction(0)
-
-
-def label_number(root, name):
-    s = value(root, name)
-    m = re.search(r"-?\d+(\.\d+)?(e-?\d+)?", s)
-    if not m:
-        raise AssertionError(f"'{name}' shows no number: {s!r}")
-    return float(m.group(0))
-
-
-def is_checked(acc):
-    st = acc.getState()
-    return st.contains(pyatspi.STATE_CHECKED) or st.contains(pyatspi.STATE_PRESSED)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -460,7 +346,4 @@ finally:
         print("--- program output ---")
         print(log[-4000:])
 
-passed = sum(1 for _, ok in results if ok)
-failed = len(results) - passed
-print(f"{passed} passed, {failed} failed")
-sys.exit(0 if failed == 0 and passed > 0 else 1)
+sys.exit(summary_exit_code())

@@ -19,9 +19,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 import pyatspi
+
+from atspi_e2e import check, control, find, find_app, press, summary_exit_code, value, wait_for
 
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
 SOURCE = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".")
@@ -47,90 +48,6 @@ def have_mnist():
 if not have_mnist():
     print(f"test_mnist: no MNIST in {mnist_dir()} (bash tools/fetch-mnist.sh): skipped")
     sys.exit(77)
-
-results = []
-
-
-def check(name, fn):
-    t0 = time.monotonic()
-    try:
-        fn()
-        results.append((name, True))
-        print(f"PASS {name} ({time.monotonic() - t0:.1f} s)", flush=True)
-    except Exception as e:  # noqa: BLE001 - report every failure the same way
-        results.append((name, False))
-        print(f"FAIL {name}: {e}", flush=True)
-        traceback.print_exc()
-
-
-def wait_for(pred, timeout=10.0, interval=0.1, what="condition"):
-    end = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < end:
-        try:
-            last = pred()
-            if last:
-                return last
-        except Exception as e:  # noqa: BLE001 - the tree changes under us
-            last = e
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
-
-
-def find_app(name="neurowire"):
-    for app in pyatspi.Registry.getDesktop(0):
-        if app is not None and app.name == name:
-            return app
-    return None
-
-
-def find(root, name, role=None):
-    def match(a):
-        return a is not None and a.name == name and (role is None or a.getRole() == role)
-    return pyatspi.utils.findDescendant(root, match, True)
-
-
-def text_of(acc):
-    try:
-        t = acc.queryText()
-        return t.getText(0, t.characterCount)
-    except NotImplementedError:
-        return acc.description or ""
-
-
-def find_value(root, name):
-    """A label showing a value under a fixed accessible name (its text is not its name)."""
-    def match(a):
-        return (a is not None and a.name == name and a.getRole() == pyatspi.ROLE_LABEL
-                and text_of(a) != name)
-    return pyatspi.utils.findDescendant(root, match, True)
-
-
-_found = {}
-
-
-def control(root, name, role=None, timeout=15.0):
-    key = (name, role)
-    if key not in _found:
-        _found[key] = wait_for(lambda: find(root, name, role), timeout, what=f"'{name}'")
-    return _found[key]
-
-
-def value(root, name, timeout=15.0):
-    key = ("value", name)
-    if key not in _found:
-        _found[key] = wait_for(lambda: find_value(root, name), timeout, what=f"label '{name}'")
-    return text_of(_found[key])
-
-
-def press(acc):
-    action = acc.queryAction()
-    for i in range(action.nActions):
-        if action.getName(i) in ("click", "press", "activate", "toggle"):
-            action.doAction(i)
-            return
-    action.doAction(0)
-
 
 def mouse(x, y, kind):
     pyatspi.Registry.generateMouseEvent(int(x), int(y), kind)
@@ -226,7 +143,4 @@ finally:
             print("--- program output ---")
             print(log[-3000:])
 
-passed = sum(1 for _, ok in results if ok)
-failed = len(results) - passed
-print(f"{passed} passed, {failed} failed")
-sys.exit(0 if failed == 0 and passed > 0 else 1)
+sys.exit(summary_exit_code())
