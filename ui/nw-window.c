@@ -425,10 +425,14 @@ set_points (NwWindow *self, GArray *points)
 static gboolean
 regenerate_points (NwWindow *self, GError **error)
 {
-  GArray *points = generate_points (self->spec, error);
-  if (points == NULL)
-    return FALSE;
-  set_points (self, points);
+  GError *local = NULL;
+  GArray *points = generate_points (self->spec, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  set_points (self, points);   /* NULL: data that is not 2D, no points to show */
   return TRUE;
 }
 
@@ -780,7 +784,7 @@ nw_window_set_spec (NwWindow *self, NwSpec *spec, GFile *file)
       return;
     }
   points = generate_points (spec, &error);
-  if (points == NULL)
+  if (error != NULL)
     nw_window_show_message (self, "Could not make the data: %s", error->message);
   nw_window_adopt (self, spec, file, points, NULL);
 }
