@@ -7,6 +7,7 @@
  * evaluation can be checked exactly. Runs under Xvfb (tests/meson.build); exits 77 (skipped)
  * without a display. Set NW_UI_TEST_OUTPUT=DIR to keep the PNGs (the whole panel included). */
 #include "nw-test.h"
+#include "nw-test-image.h"
 
 #include "nw-confusion-view.h"
 #include "nw-digit-gallery.h"
@@ -27,81 +28,6 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Images                                                                                       */
 
-typedef void (*DrawFunc) (GtkWidget *widget, cairo_t *cr, int width, int height);
-
-static cairo_surface_t *
-save_and_reload (cairo_surface_t *surface, const char *name)
-{
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = NULL;
-  const char *keep = g_getenv ("NW_UI_TEST_OUTPUT");
-  cairo_surface_t *back;
-  path = keep != NULL ? g_build_filename (keep, file, NULL) : nw_test_path (file);
-  if (keep != NULL)
-    g_mkdir_with_parents (keep, 0755);
-  CU_ASSERT_EQUAL_FATAL (cairo_surface_write_to_png (surface, path), CAIRO_STATUS_SUCCESS);
-  back = cairo_image_surface_create_from_png (path);
-  CU_ASSERT_EQUAL_FATAL (cairo_surface_status (back), CAIRO_STATUS_SUCCESS);
-  return back;
-}
-
-static cairo_surface_t *
-render_png (GtkWidget *widget, DrawFunc draw, int width, int height, const char *name)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-  cairo_surface_t *back;
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  draw (widget, cr, width, height);
-  cairo_destroy (cr);
-  back = save_and_reload (surface, name);
-  cairo_surface_destroy (surface);
-  return back;
-}
-
-typedef struct { double r, g, b; } Rgb;
-
-static Rgb
-pixel (cairo_surface_t *s, int x, int y)
-{
-  const guint8 *data = cairo_image_surface_get_data (s);
-  int stride = cairo_image_surface_get_stride (s);
-  guint32 p = *(const guint32 *) (data + (gsize) y * stride + (gsize) x * 4);
-  Rgb c = { ((p >> 16) & 0xff) / 255.0, ((p >> 8) & 0xff) / 255.0, (p & 0xff) / 255.0 };
-  return c;
-}
-
-static double
-distance_to (Rgb c, guint32 rgb)
-{
-  double r = ((rgb >> 16) & 0xff) / 255.0, g = ((rgb >> 8) & 0xff) / 255.0, b = (rgb & 0xff) / 255.0;
-  return sqrt ((c.r - r) * (c.r - r) + (c.g - g) * (c.g - g) + (c.b - b) * (c.b - b));
-}
-
-static int
-count_colour (cairo_surface_t *s, int x0, int y0, int w, int h, guint32 rgb, double tol)
-{
-  int n = 0;
-  for (int y = y0; y < y0 + h; y++)
-    for (int x = x0; x < x0 + w; x++)
-      n += distance_to (pixel (s, x, y), rgb) < tol;
-  return n;
-}
-
-/* Pixels darker than `level` (mean of r, g, b) in a rectangle. */
-static int
-count_dark (cairo_surface_t *s, int x0, int y0, int w, int h, double level)
-{
-  int n = 0;
-  for (int y = y0; y < y0 + h; y++)
-    for (int x = x0; x < x0 + w; x++)
-      {
-        Rgb c = pixel (s, x, y);
-        n += (c.r + c.g + c.b) / 3 < level;
-      }
-  return n;
-}
 
 static GtkWidget *
 sink (GtkWidget *widget)
@@ -336,13 +262,13 @@ test_pad_strokes (void)
   }
 
   /* Drawn on screen at another size: dark along the stroke, white beside it. */
-  img = render_png (pad, draw_pad, 420, 420, "pad-stroke");
+  img = nw_test_render_png (pad, draw_pad, 420, 420, "pad-stroke");
   {
     double x, y;
     CU_ASSERT (nw_digit_pad_to_canvas (p, 420, 420, 210, 210, &x, &y));
     CU_ASSERT (fabs (x - 140) < 1.5 && fabs (y - 140) < 1.5);
-    CU_ASSERT (count_dark (img, 205, 150, 10, 100, 0.3) > 900);
-    CU_ASSERT_EQUAL (count_dark (img, 100, 150, 60, 100, 0.5), 0);
+    CU_ASSERT (nw_test_count_dark (img, 205, 150, 10, 100, 0.3) > 900);
+    CU_ASSERT_EQUAL (nw_test_count_dark (img, 100, 150, 60, 100, 0.5), 0);
   }
   cairo_surface_destroy (img);
 
@@ -386,8 +312,8 @@ test_pad_strokes (void)
 
   /* Empty on screen: the hint, no ink-dark pixels outside the text. */
   nw_digit_pad_clear (p);
-  img = render_png (pad, draw_pad, 300, 300, "pad-empty");
-  CU_ASSERT_EQUAL (count_dark (img, 10, 10, 280, 100, 0.3), 0);
+  img = nw_test_render_png (pad, draw_pad, 300, 300, "pad-empty");
+  CU_ASSERT_EQUAL (nw_test_count_dark (img, 10, 10, 280, 100, 0.3), 0);
   cairo_surface_destroy (img);
 }
 
@@ -432,17 +358,17 @@ test_stages_of_a_stroke (void)
   }
 
   /* The stages view: three tiles, ink in each. */
-  img = render_png (nw_mnist_panel_get_stages_view (mp), draw_stages, 420, 150, "stages-bar");
+  img = nw_test_render_png (nw_mnist_panel_get_stages_view (mp), draw_stages, 420, 150, "stages-bar");
   {
     /* Tiles of side min((420 - 20) / 3, 150 - 30) = 120, from x = 10. */
-    int dark1 = count_dark (img, 10, 0, 120, 120, 0.4);
-    int dark2 = count_dark (img, 140, 0, 120, 120, 0.4);
-    int dark3 = count_dark (img, 270, 0, 120, 120, 0.4);
+    int dark1 = nw_test_count_dark (img, 10, 0, 120, 120, 0.4);
+    int dark2 = nw_test_count_dark (img, 140, 0, 120, 120, 0.4);
+    int dark3 = nw_test_count_dark (img, 270, 0, 120, 120, 0.4);
     g_print ("(dark pixels per tile %d %d %d) ", dark1, dark2, dark3);
     CU_ASSERT (dark1 > 300 && dark2 > 300 && dark3 > 200);
     /* The third tile: the bar down its middle, paper at its sides. */
-    CU_ASSERT (count_dark (img, 318, 20, 24, 80, 0.7) > 300);
-    CU_ASSERT_EQUAL (count_dark (img, 280, 20, 30, 80, 0.4), 0);
+    CU_ASSERT (nw_test_count_dark (img, 318, 20, 24, 80, 0.7) > 300);
+    CU_ASSERT_EQUAL (nw_test_count_dark (img, 280, 20, 30, 80, 0.4), 0);
   }
   cairo_surface_destroy (img);
 }
@@ -475,11 +401,11 @@ test_known_weights_read (void)
   CU_ASSERT_EQUAL (nw_layer_strip_get_n_layers (strip), 1);
 
   /* The bars on screen: the bar of class 1 long and blue; the others short. */
-  img = render_png (GTK_WIDGET (bars), draw_bars, 480, 220, "bars-one");
+  img = nw_test_render_png (GTK_WIDGET (bars), draw_bars, 480, 220, "bars-one");
   {
     int row_h = (220 - 12) / 10;
-    int blue1 = count_colour (img, 170, 6 + 1 * row_h, 260, row_h, NW_COLOUR_TRAIN, 0.15);
-    int blue4 = count_colour (img, 170, 6 + 4 * row_h, 260, row_h, NW_COLOUR_TRAIN, 0.15);
+    int blue1 = nw_test_count_colour (img, 170, 6 + 1 * row_h, 260, row_h, NW_COLOUR_TRAIN, 0.15);
+    int blue4 = nw_test_count_colour (img, 170, 6 + 4 * row_h, 260, row_h, NW_COLOUR_TRAIN, 0.15);
     g_print ("(blue pixels in row 1: %d, row 4: %d) ", blue1, blue4);
     CU_ASSERT (blue1 > 1500);
     CU_ASSERT (blue4 == 0);
@@ -487,9 +413,9 @@ test_known_weights_read (void)
   cairo_surface_destroy (img);
 
   /* The layer strip: an orange cell for the firing unit. */
-  img = render_png (GTK_WIDGET (strip), draw_strip, 400, nw_layer_strip_height_for_width (strip, 400),
+  img = nw_test_render_png (GTK_WIDGET (strip), draw_strip, 400, nw_layer_strip_height_for_width (strip, 400),
                     "strip-one");
-  CU_ASSERT (count_colour (img, 0, 17, 16, 16, NW_COLOUR_CLASS1, 0.2) > 40);
+  CU_ASSERT (nw_test_count_colour (img, 0, 17, 16, 16, NW_COLOUR_CLASS1, 0.2) > 40);
   cairo_surface_destroy (img);
 
   /* Add a horizontal stroke on a clear pad: a 4. */
@@ -527,8 +453,8 @@ test_nothing_to_read (void)
   CU_ASSERT_EQUAL (nw_mnist_panel_get_prediction (mp), -1);
   CU_ASSERT_PTR_NULL (nw_mnist_panel_get_probabilities (mp));
   CU_ASSERT_STRING_EQUAL (nw_prob_bars_get_message (bars), "Nothing to read");
-  img = render_png (GTK_WIDGET (bars), draw_bars, 480, 220, "bars-nothing");
-  CU_ASSERT_EQUAL (count_colour (img, 0, 0, 480, 220, NW_COLOUR_TRAIN, 0.15), 0);
+  img = nw_test_render_png (GTK_WIDGET (bars), draw_bars, 480, 220, "bars-nothing");
+  CU_ASSERT_EQUAL (nw_test_count_colour (img, 0, 0, 480, 220, NW_COLOUR_TRAIN, 0.15), 0);
   cairo_surface_destroy (img);
 
   /* A single dot with the default pen: read as something, and nothing breaks. */
@@ -818,7 +744,7 @@ test_confusion_render (void)
   counts[4 * 10 + 9] = 30;
   nw_confusion_view_set_counts (cv, 10, counts);
   CU_ASSERT_EQUAL (nw_confusion_view_get_total (cv), 1000);
-  img = render_png (view, draw_confusion, W, H, "confusion");
+  img = nw_test_render_png (view, draw_confusion, W, H, "confusion");
 
   /* Find cells through the view's own mapping, then look at their centres. */
   {
@@ -838,19 +764,19 @@ test_confusion_render (void)
     {
       double cell = cx[1] - cx[0];
       /* A corner of each cell (away from the count's text). */
-      Rgb diag = pixel (img, (int) (cx[2] + 2), (int) (cy[2] + 2));
-      Rgb wrong = pixel (img, (int) (cx[9] + 2), (int) (cy[4] + 2));
-      Rgb zero = pixel (img, (int) (cx[5] + 2), (int) (cy[2] + 2));
-      Rgb diag4 = pixel (img, (int) (cx[4] + 2), (int) (cy[4] + 2));
+      NwRgb diag = nw_test_pixel (img, (int) (cx[2] + 2), (int) (cy[2] + 2));
+      NwRgb wrong = nw_test_pixel (img, (int) (cx[9] + 2), (int) (cy[4] + 2));
+      NwRgb zero = nw_test_pixel (img, (int) (cx[5] + 2), (int) (cy[2] + 2));
+      NwRgb diag4 = nw_test_pixel (img, (int) (cx[4] + 2), (int) (cy[4] + 2));
       g_print ("\n    (cell %.0f px; diagonal (%.2f %.2f %.2f), 4->9 (%.2f %.2f %.2f)) ", cell,
                diag.r, diag.g, diag.b, wrong.r, wrong.g, wrong.b);
       CU_ASSERT (cell >= 25);
-      CU_ASSERT (distance_to (diag, NW_COLOUR_TRAIN) < 0.05);          /* 100%: full blue */
+      CU_ASSERT (nw_test_distance_to (diag, NW_COLOUR_TRAIN) < 0.05);          /* 100%: full blue */
       CU_ASSERT (wrong.r > wrong.b + 0.4);                              /* 30% wrong: orange */
       CU_ASSERT (zero.r > 0.97 && zero.g > 0.97 && zero.b > 0.97);     /* nothing: white */
       CU_ASSERT (diag4.b > diag4.r && diag4.r > diag.r);               /* 70%: lighter blue */
       /* Counts are written in the cells: dark or white text pixels in 4->9's middle. */
-      CU_ASSERT (count_dark (img, (int) (cx[9] + cell * 0.25), (int) (cy[4] + cell * 0.25),
+      CU_ASSERT (nw_test_count_dark (img, (int) (cx[9] + cell * 0.25), (int) (cy[4] + cell * 0.25),
                              (int) (cell * 0.5), (int) (cell * 0.5), 0.45) > 5);
     }
   }
@@ -864,13 +790,13 @@ test_confusion_render (void)
   CU_ASSERT (strstr (text, "70 of 100") != NULL);
   /* Hover draws a frame. */
   nw_confusion_view_set_hover (cv, 4, 9);
-  img = render_png (view, draw_confusion, W, H, "confusion-hover");
+  img = nw_test_render_png (view, draw_confusion, W, H, "confusion-hover");
   cairo_surface_destroy (img);
   /* A message instead of the matrix. */
   nw_confusion_view_set_message (cv, "Reading the test set…");
   CU_ASSERT (!nw_confusion_view_cell_at (cv, W, H, W / 2.0, H / 2.0, &t, &p));
-  img = render_png (view, draw_confusion, W, H, "confusion-message");
-  CU_ASSERT_EQUAL (count_colour (img, 0, 0, W, H, NW_COLOUR_TRAIN, 0.1), 0);
+  img = nw_test_render_png (view, draw_confusion, W, H, "confusion-message");
+  CU_ASSERT_EQUAL (nw_test_count_colour (img, 0, 0, W, H, NW_COLOUR_TRAIN, 0.1), 0);
   cairo_surface_destroy (img);
 }
 
@@ -901,13 +827,13 @@ test_gallery_render (void)
   /* 300 px: four tiles of 64 (+6) a row, two rows. */
   h = nw_digit_gallery_height_for_width (g, W);
   CU_ASSERT_EQUAL (h, 2 * (56 + 15 + 8) + 6);
-  img = render_png (w, draw_gallery, W, h, "gallery");
+  img = nw_test_render_png (w, draw_gallery, W, h, "gallery");
   /* Tile 0's image: a 4x4 square at 2x = 8x8 dark pixels in its middle. */
-  CU_ASSERT (count_dark (img, 4, 4, 56, 56, 0.3) >= 60 && count_dark (img, 4, 4, 56, 56, 0.3) <= 72);
+  CU_ASSERT (nw_test_count_dark (img, 4, 4, 56, 56, 0.3) >= 60 && nw_test_count_dark (img, 4, 4, 56, 56, 0.3) <= 72);
   /* Tile 5 (row 1, column 1) holds a 14x14 square: 28x28 dark pixels. */
-  CU_ASSERT (count_dark (img, 70 + 4, 85 + 4, 56, 56, 0.3) > 700);
+  CU_ASSERT (nw_test_count_dark (img, 70 + 4, 85 + 4, 56, 56, 0.3) > 700);
   /* Each caption has a red guess. */
-  CU_ASSERT (count_colour (img, 0, 60, 64, 19, NW_COLOUR_ALARM, 0.25) > 5);
+  CU_ASSERT (nw_test_count_colour (img, 0, 60, 64, 19, NW_COLOUR_ALARM, 0.25) > 5);
   cairo_surface_destroy (img);
 
   /* Hit testing and selection. */
@@ -918,8 +844,8 @@ test_gallery_render (void)
   nw_digit_gallery_set_selected (g, 5);
   CU_ASSERT_EQUAL (nw_digit_gallery_get_selected (g), 5);
   CU_ASSERT_DOUBLE_EQUAL (nw_digit_gallery_get_probabilities (g, 5)[5], 0.8, 1e-6);
-  img = render_png (w, draw_gallery, W, h, "gallery-selected");
-  CU_ASSERT (count_colour (img, 70, 85, 64, 79, NW_COLOUR_TRAIN, 0.15) > 100);   /* its frame */
+  img = nw_test_render_png (w, draw_gallery, W, h, "gallery-selected");
+  CU_ASSERT (nw_test_count_colour (img, 70, 85, 64, 79, NW_COLOUR_TRAIN, 0.15) > 100);   /* its frame */
   cairo_surface_destroy (img);
   nw_digit_gallery_set_selected (g, 99);
   CU_ASSERT_EQUAL (nw_digit_gallery_get_selected (g), -1);
@@ -931,11 +857,11 @@ test_gallery_render (void)
     nw_prob_bars_set_probabilities (bars, probs, 10);   /* digit 0: 4 read as 9 */
     nw_prob_bars_set_true_class (bars, truth[0]);
     CU_ASSERT_EQUAL (nw_prob_bars_get_top_class (bars), 9);
-    img = render_png (bw, draw_bars, 220, 200, "gallery-bars");
+    img = nw_test_render_png (bw, draw_bars, 220, 200, "gallery-bars");
     /* No big guess at this width; the green band on row 4. */
     {
       int row_h = (200 - 12) / 10;
-      CU_ASSERT (count_colour (img, 40, 6 + 4 * row_h + 2, 100, row_h - 4, 0xd5f2e5, 0.08) > 50);
+      CU_ASSERT (nw_test_count_colour (img, 40, 6 + 4 * row_h + 2, 100, row_h - 4, 0xd5f2e5, 0.08) > 50);
     }
     cairo_surface_destroy (img);
   }
@@ -1029,13 +955,13 @@ test_panel_in_window (void)
   gsk_render_node_draw (node, cr);
   cairo_destroy (cr);
   gsk_render_node_unref (node);
-  back = save_and_reload (surface, "mnist-panel");
+  back = nw_test_save_and_reload (surface, "mnist-panel");
   /* The prediction's blue bar and the pad's ink are on screen. */
   g_print ("\n    (panel %dx%d: %d blue, %d dark pixels) ", w, h,
-           count_colour (back, 0, 0, w, MIN (h, 400), NW_COLOUR_TRAIN, 0.12),
-           count_dark (back, 0, 0, MIN (w, 450), MIN (h, 400), 0.2));
-  CU_ASSERT (count_colour (back, 0, 0, w, MIN (h, 400), NW_COLOUR_TRAIN, 0.12) > 1000);
-  CU_ASSERT (count_dark (back, 0, 0, MIN (w, 450), MIN (h, 400), 0.2) > 2000);
+           nw_test_count_colour (back, 0, 0, w, MIN (h, 400), NW_COLOUR_TRAIN, 0.12),
+           nw_test_count_dark (back, 0, 0, MIN (w, 450), MIN (h, 400), 0.2));
+  CU_ASSERT (nw_test_count_colour (back, 0, 0, w, MIN (h, 400), NW_COLOUR_TRAIN, 0.12) > 1000);
+  CU_ASSERT (nw_test_count_dark (back, 0, 0, MIN (w, 450), MIN (h, 400), 0.2) > 2000);
   cairo_surface_destroy (back);
   cairo_surface_destroy (surface);
 

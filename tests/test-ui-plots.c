@@ -5,6 +5,7 @@
  * regions, the heights of bars, where a curve lies. Runs under Xvfb (tests/meson.build); exits
  * 77 (skipped) when there is no display. Set NW_UI_TEST_OUTPUT=DIR to keep the PNGs. */
 #include "nw-test.h"
+#include "nw-test-image.h"
 
 #include "nw-activation-plot.h"
 #include "nw-boundary-view.h"
@@ -21,8 +22,6 @@
 
 /* ------------------------------------------------------------------------------------------ */
 /* Images                                                                                       */
-
-typedef void (*DrawFunc) (GtkWidget *widget, cairo_t *cr, int width, int height);
 
 static void
 draw_boundary (GtkWidget *w, cairo_t *cr, int width, int height)
@@ -52,91 +51,6 @@ static void
 draw_weights (GtkWidget *w, cairo_t *cr, int width, int height)
 {
   nw_weight_hist_draw (NW_WEIGHT_HIST (w), cr, width, height);
-}
-
-/* Draws on white, writes `name`.png, and returns the image read back from the file. */
-static cairo_surface_t *
-render_png (GtkWidget *widget, DrawFunc draw, int width, int height, const char *name)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = NULL;
-  const char *keep = g_getenv ("NW_UI_TEST_OUTPUT");
-  cairo_surface_t *back;
-
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  draw (widget, cr, width, height);
-  cairo_destroy (cr);
-  path = keep != NULL ? g_build_filename (keep, file, NULL) : nw_test_path (file);
-  if (keep != NULL)
-    g_mkdir_with_parents (keep, 0755);
-  CU_ASSERT_EQUAL_FATAL (cairo_surface_write_to_png (surface, path), CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  back = cairo_image_surface_create_from_png (path);
-  CU_ASSERT_EQUAL_FATAL (cairo_surface_status (back), CAIRO_STATUS_SUCCESS);
-  CU_ASSERT_EQUAL (cairo_image_surface_get_width (back), width);
-  return back;
-}
-
-typedef struct { double r, g, b; } Rgb;
-
-static Rgb
-pixel (cairo_surface_t *s, int x, int y)
-{
-  const guint8 *data = cairo_image_surface_get_data (s);
-  int stride = cairo_image_surface_get_stride (s);
-  guint32 p = *(const guint32 *) (data + (gsize) y * stride + (gsize) x * 4);
-  Rgb c = { ((p >> 16) & 0xff) / 255.0, ((p >> 8) & 0xff) / 255.0, (p & 0xff) / 255.0 };
-  return c;
-}
-
-/* Mean colour of a rectangle. */
-static Rgb
-mean_rgb (cairo_surface_t *s, int x0, int y0, int w, int h)
-{
-  Rgb m = { 0, 0, 0 };
-  for (int y = y0; y < y0 + h; y++)
-    for (int x = x0; x < x0 + w; x++)
-      {
-        Rgb c = pixel (s, x, y);
-        m.r += c.r;
-        m.g += c.g;
-        m.b += c.b;
-      }
-  m.r /= (double) w * h;
-  m.g /= (double) w * h;
-  m.b /= (double) w * h;
-  return m;
-}
-
-static double
-distance_to (Rgb c, guint32 rgb)
-{
-  double r = ((rgb >> 16) & 0xff) / 255.0, g = ((rgb >> 8) & 0xff) / 255.0, b = (rgb & 0xff) / 255.0;
-  return sqrt ((c.r - r) * (c.r - r) + (c.g - g) * (c.g - g) + (c.b - b) * (c.b - b));
-}
-
-/* Pixels in a rectangle within `tol` of a colour. */
-static int
-count_colour (cairo_surface_t *s, int x0, int y0, int w, int h, guint32 rgb, double tol)
-{
-  int n = 0;
-  for (int y = y0; y < y0 + h; y++)
-    for (int x = x0; x < x0 + w; x++)
-      n += distance_to (pixel (s, x, y), rgb) < tol;
-  return n;
-}
-
-/* The topmost row of column x (within [y0, y1)) whose colour is within `tol` of rgb; -1 if none. */
-static int
-top_of_colour (cairo_surface_t *s, int x, int y0, int y1, guint32 rgb, double tol)
-{
-  for (int y = y0; y < y1; y++)
-    if (distance_to (pixel (s, x, y), rgb) < tol)
-      return y;
-  return -1;
 }
 
 static NwSnapshot *
@@ -181,14 +95,14 @@ test_boundary_halves (void)
   };
   cairo_surface_t *img;
   double px, py, x, y;
-  Rgb left, right, c;
+  NwRgb left, right, c;
 
   for (int r = 0; r < N; r++)
     for (int col = 0; col < N; col++)
       grid[r * N + col] = col < N / 2 ? 1.0f : 0.0f;
   nw_boundary_view_set_grid (NW_BOUNDARY_VIEW (view), N, grid);
   nw_boundary_view_set_points (NW_BOUNDARY_VIEW (view), points, G_N_ELEMENTS (points));
-  img = render_png (view, draw_boundary, W, H, "boundary-halves");
+  img = nw_test_render_png (view, draw_boundary, W, H, "boundary-halves");
 
   /* The field's data -> pixel map: (0, 0) is the centre of the square. */
   CU_ASSERT (nw_boundary_view_to_data (W, H, W / 2.0 + 11, (H - 22 + 8) / 2.0, &x, &y));
@@ -215,9 +129,9 @@ test_boundary_halves (void)
         break;
     side = px - fx0;
     CU_ASSERT (side > 300);
-    left = mean_rgb (img, (int) (fx0 + side * 0.05), (int) (fy0 + side * 0.55), (int) (side * 0.3),
+    left = nw_test_mean_rgb (img, (int) (fx0 + side * 0.05), (int) (fy0 + side * 0.55), (int) (side * 0.3),
                      (int) (side * 0.1));
-    right = mean_rgb (img, (int) (fx0 + side * 0.65), (int) (fy0 + side * 0.15), (int) (side * 0.3),
+    right = nw_test_mean_rgb (img, (int) (fx0 + side * 0.65), (int) (fy0 + side * 0.15), (int) (side * 0.3),
                       (int) (side * 0.1));
     g_print ("  left (%.2f %.2f %.2f) right (%.2f %.2f %.2f)\n", left.r, left.g, left.b,
              right.r, right.g, right.b);
@@ -225,20 +139,20 @@ test_boundary_halves (void)
     CU_ASSERT (right.b > right.r + 0.3);   /* blue */
 
     /* The blue point at (-1, 1) on the orange side is blue at its centre. */
-    c = pixel (img, (int) (fx0 + (-1.0 + 1.5) / 3.0 * side), (int) (fy0 + (1.5 - 1.0) / 3.0 * side));
-    CU_ASSERT (distance_to (c, NW_COLOUR_CLASS0) < 0.1);
-    c = pixel (img, (int) (fx0 + (1.0 + 1.5) / 3.0 * side), (int) (fy0 + (1.5 + 1.0) / 3.0 * side));
-    CU_ASSERT (distance_to (c, NW_COLOUR_CLASS1) < 0.1);
+    c = nw_test_pixel (img, (int) (fx0 + (-1.0 + 1.5) / 3.0 * side), (int) (fy0 + (1.5 - 1.0) / 3.0 * side));
+    CU_ASSERT (nw_test_distance_to (c, NW_COLOUR_CLASS0) < 0.1);
+    c = nw_test_pixel (img, (int) (fx0 + (1.0 + 1.5) / 3.0 * side), (int) (fy0 + (1.5 + 1.0) / 3.0 * side));
+    CU_ASSERT (nw_test_distance_to (c, NW_COLOUR_CLASS1) < 0.1);
     /* The test point is outlined: pale in the middle, on the blue half. */
     {
       int tx = (int) (fx0 + (0.9 + 1.5) / 3.0 * side), ty = (int) (fy0 + (1.5 - 0.9) / 3.0 * side);
-      Rgb centre = pixel (img, tx, ty);
+      NwRgb centre = nw_test_pixel (img, tx, ty);
       CU_ASSERT (centre.r > 0.85 && centre.g > 0.85 && centre.b > 0.85);
       cairo_surface_destroy (img);
       /* Hidden test points: the field's own colour there. */
       nw_boundary_view_set_show_test (NW_BOUNDARY_VIEW (view), FALSE);
-      img = render_png (view, draw_boundary, W, H, "boundary-no-test");
-      centre = pixel (img, tx, ty);
+      img = nw_test_render_png (view, draw_boundary, W, H, "boundary-no-test");
+      centre = nw_test_pixel (img, tx, ty);
       CU_ASSERT (centre.b > centre.r + 0.3);
     }
   }
@@ -279,9 +193,9 @@ test_boundary_message (void)
   cairo_surface_t *img;
   nw_boundary_view_set_grid (NW_BOUNDARY_VIEW (view), 2, grid);
   nw_boundary_view_set_message (NW_BOUNDARY_VIEW (view), "not 2D");
-  img = render_png (view, draw_boundary, 300, 300, "boundary-message");
+  img = nw_test_render_png (view, draw_boundary, 300, 300, "boundary-message");
   /* No orange field anywhere. */
-  CU_ASSERT (count_colour (img, 0, 0, 300, 300, NW_COLOUR_CLASS1, 0.25) == 0);
+  CU_ASSERT (nw_test_count_colour (img, 0, 0, 300, 300, NW_COLOUR_CLASS1, 0.25) == 0);
   cairo_surface_destroy (img);
 }
 
@@ -302,9 +216,9 @@ test_loss_curve_falls (void)
                       s % 5 == 0 ? 0.75 * exp (-s / 30.0) : NAN,
                       s % 5 == 0 ? 0.5 + s / 220.0 : NAN);
   CU_ASSERT_EQUAL (nw_loss_plot_get_n_points (NW_LOSS_PLOT (plot)), 101);
-  img = render_png (plot, draw_loss, W, H, "loss-falls");
-  left_top = top_of_colour (img, 60, 30, H - 22, NW_COLOUR_TRAIN, 0.12);
-  right_top = top_of_colour (img, W - 60, 30, H - 22, NW_COLOUR_TRAIN, 0.12);
+  img = nw_test_render_png (plot, draw_loss, W, H, "loss-falls");
+  left_top = nw_test_top_of_colour (img, 60, 30, H - 22, NW_COLOUR_TRAIN, 0.12);
+  right_top = nw_test_top_of_colour (img, W - 60, 30, H - 22, NW_COLOUR_TRAIN, 0.12);
   g_print ("  train loss at left y=%d, right y=%d\n", left_top, right_top);
   CU_ASSERT (left_top > 0 && right_top > 0);
   /* Right is lower on the screen than left, by a good part of the height... but the dashed
@@ -313,16 +227,16 @@ test_loss_curve_falls (void)
     int left_low = -1, right_low = -1;
     for (int y = H - 23; y > 24 && (left_low < 0 || right_low < 0); y--)
       {
-        if (left_low < 0 && distance_to (pixel (img, 60, y), NW_COLOUR_TRAIN) < 0.12)
+        if (left_low < 0 && nw_test_distance_to (nw_test_pixel (img, 60, y), NW_COLOUR_TRAIN) < 0.12)
           left_low = y;
-        if (right_low < 0 && distance_to (pixel (img, W - 60, y), NW_COLOUR_TRAIN) < 0.12)
+        if (right_low < 0 && nw_test_distance_to (nw_test_pixel (img, W - 60, y), NW_COLOUR_TRAIN) < 0.12)
           right_low = y;
       }
     g_print ("  lowest train-coloured pixel: left y=%d, right y=%d\n", left_low, right_low);
     CU_ASSERT (right_low > left_low + 60);
   }
   /* The test curve is drawn too. */
-  CU_ASSERT (count_colour (img, 46, 24, W - 86, H - 46, NW_COLOUR_TEST, 0.12) > 100);
+  CU_ASSERT (nw_test_count_colour (img, 46, 24, W - 86, H - 46, NW_COLOUR_TEST, 0.12) > 100);
   cairo_surface_destroy (img);
 }
 
@@ -336,21 +250,21 @@ test_loss_log_hover_reset (void)
 
   for (int s = 1; s <= 50; s++)
     nw_loss_plot_add (NW_LOSS_PLOT (plot), s, 1.0 / (s * s), 0.9, NAN, NAN);
-  a = render_png (plot, draw_loss, 400, 200, "loss-linear");
+  a = nw_test_render_png (plot, draw_loss, 400, 200, "loss-linear");
   n_notified = 0;
   g_signal_connect (plot, "notify::log-scale", G_CALLBACK (on_notify), NULL);
   nw_loss_plot_set_log_scale (NW_LOSS_PLOT (plot), TRUE);
   nw_loss_plot_set_log_scale (NW_LOSS_PLOT (plot), TRUE);
   CU_ASSERT_EQUAL (n_notified, 1);
-  b = render_png (plot, draw_loss, 400, 200, "loss-log");
+  b = nw_test_render_png (plot, draw_loss, 400, 200, "loss-log");
   for (int y = 24; y < 178; y++)
-    diff_log += distance_to (pixel (a, 300, y), NW_COLOUR_TRAIN) < 0.12
-             && distance_to (pixel (b, 300, y), NW_COLOUR_TRAIN) >= 0.12;
+    diff_log += nw_test_distance_to (nw_test_pixel (a, 300, y), NW_COLOUR_TRAIN) < 0.12
+             && nw_test_distance_to (nw_test_pixel (b, 300, y), NW_COLOUR_TRAIN) >= 0.12;
   CU_ASSERT (diff_log > 0);   /* the curve moved */
   nw_loss_plot_set_hover_x (NW_LOSS_PLOT (plot), 200);
-  c = render_png (plot, draw_loss, 400, 200, "loss-hover");
-  ink_a = 400 * 200 - count_colour (b, 0, 0, 400, 200, 0xffffff, 0.02);
-  ink_c = 400 * 200 - count_colour (c, 0, 0, 400, 200, 0xffffff, 0.02);
+  c = nw_test_render_png (plot, draw_loss, 400, 200, "loss-hover");
+  ink_a = 400 * 200 - nw_test_count_colour (b, 0, 0, 400, 200, 0xffffff, 0.02);
+  ink_c = 400 * 200 - nw_test_count_colour (c, 0, 0, 400, 200, 0xffffff, 0.02);
   CU_ASSERT (ink_c > ink_a + 200);   /* the value box and its text */
   nw_loss_plot_add (NW_LOSS_PLOT (plot), 0, 0.7, 0.5, NAN, NAN);
   CU_ASSERT_EQUAL (nw_loss_plot_get_n_points (NW_LOSS_PLOT (plot)), 1);
@@ -399,11 +313,11 @@ test_grad_bars_ordered (void)
     }
   CU_ASSERT_EQUAL (nw_grad_plot_get_n_layers (NW_GRAD_PLOT (plot)), 3);
   NW_ASSERT_CLOSE (nw_grad_plot_get_ratio (NW_GRAD_PLOT (plot)), 1.2e-4, 1e-6, 0);
-  img = render_png (plot, draw_grad, W, H, "grad-bars");
+  img = nw_test_render_png (plot, draw_grad, W, H, "grad-bars");
   for (int k = 0; k < 3; k++)
     {
       int x = (int) nw_grad_plot_bar_centre (NW_GRAD_PLOT (plot), W, H, k);
-      tops[k] = top_of_colour (img, x, 20, H - 30, nw_plot_layer_colour (k, 3), 0.08);
+      tops[k] = nw_test_top_of_colour (img, x, 20, H - 30, nw_plot_layer_colour (k, 3), 0.08);
       g_print ("  bar %d: top at y=%d\n", k, tops[k]);
       CU_ASSERT (tops[k] > 0);
     }
@@ -411,9 +325,9 @@ test_grad_bars_ordered (void)
   CU_ASSERT (tops[1] > tops[2] + 20);
   /* The timeline: each layer's colour appears right of the bars. */
   for (int k = 0; k < 3; k++)
-    CU_ASSERT (count_colour (img, W / 2, 20, W / 2 - 12, H - 50, nw_plot_layer_colour (k, 3), 0.08) > 50);
+    CU_ASSERT (nw_test_count_colour (img, W / 2, 20, W / 2 - 12, H - 50, nw_plot_layer_colour (k, 3), 0.08) > 50);
   /* The ratio is drawn in the alarm colour (vanishing: < 1%). */
-  CU_ASSERT (count_colour (img, W / 2, 0, W / 2, 22, NW_COLOUR_ALARM, 0.15) > 10);
+  CU_ASSERT (nw_test_count_colour (img, W / 2, 0, W / 2, 22, NW_COLOUR_ALARM, 0.15) > 10);
   cairo_surface_destroy (img);
 }
 
@@ -472,7 +386,7 @@ test_activation_on_curve (void)
 
   nw_activation_plot_push_snapshot (NW_ACTIVATION_PLOT (plot), snap, NULL);
   CU_ASSERT_EQUAL (nw_activation_plot_get_n_panels (NW_ACTIVATION_PLOT (plot)), 2);
-  img = render_png (plot, draw_activation, W, H, "activation-saturated");
+  img = nw_test_render_png (plot, draw_activation, W, H, "activation-saturated");
   nw_activation_plot_panel_area (NW_ACTIVATION_PLOT (plot), W, H, 0, &x, &y, &w, &h);
   /* Dots (the train colour, translucent) mostly in the right fifth of the sigmoid's panel. */
   right = 0;
@@ -480,7 +394,7 @@ test_activation_on_curve (void)
   for (int py = (int) y; py < (int) (y + h); py++)
     for (int px = (int) x; px < (int) (x + w); px++)
       {
-        Rgb c = pixel (img, px, py);
+        NwRgb c = nw_test_pixel (img, px, py);
         gboolean bluish = c.b > c.r + 0.2 && c.b > 0.6;
         if (bluish && px > x + 0.8 * w)
           right++;
@@ -491,12 +405,12 @@ test_activation_on_curve (void)
   CU_ASSERT (right > 40);
   CU_ASSERT (right > 10 * (left + 1));
   /* The near-flat region is where the dots are: the curve there is near its top. */
-  CU_ASSERT (top_of_colour (img, (int) (x + 0.97 * w), (int) y, (int) (y + h), NW_COLOUR_INK, 0.35)
+  CU_ASSERT (nw_test_top_of_colour (img, (int) (x + 0.97 * w), (int) y, (int) (y + h), NW_COLOUR_INK, 0.35)
              < y + 0.25 * h);
   /* "saturated 90%" in the alarm colour, inside the first panel only. */
-  CU_ASSERT (count_colour (img, (int) x, (int) y, (int) (w / 2), 16, NW_COLOUR_ALARM, 0.2) > 5);
+  CU_ASSERT (nw_test_count_colour (img, (int) x, (int) y, (int) (w / 2), 16, NW_COLOUR_ALARM, 0.2) > 5);
   nw_activation_plot_panel_area (NW_ACTIVATION_PLOT (plot), W, H, 1, &x, &y, &w, &h);
-  CU_ASSERT (count_colour (img, (int) x, (int) y, (int) (w / 2), 16, NW_COLOUR_ALARM, 0.2) == 0);
+  CU_ASSERT (nw_test_count_colour (img, (int) x, (int) y, (int) (w / 2), 16, NW_COLOUR_ALARM, 0.2) == 0);
   cairo_surface_destroy (img);
 }
 
@@ -556,17 +470,17 @@ test_weight_hist_stack (void)
     }
   CU_ASSERT_EQUAL (nw_weight_hist_get_n_layers (NW_WEIGHT_HIST (plot)), 1);
   CU_ASSERT_EQUAL (nw_weight_hist_get_depth (NW_WEIGHT_HIST (plot), 0), 10);
-  img = render_png (plot, draw_weights, 300, 200, "weights-stack");
+  img = nw_test_render_png (plot, draw_weights, 300, 200, "weights-stack");
   /* The front ridge is in the layer's full colour, the back ones paler. */
-  strong = count_colour (img, 0, 100, 300, 85, colour, 0.1);
-  faint = count_colour (img, 0, 18, 300, 60, colour, 0.1);
+  strong = nw_test_count_colour (img, 0, 100, 300, 85, colour, 0.1);
+  faint = nw_test_count_colour (img, 0, 18, 300, 60, colour, 0.1);
   g_print ("  full-colour pixels: front %d, back %d\n", strong, faint);
   CU_ASSERT (strong > 100);
   CU_ASSERT (strong > faint);
   /* The newest histogram is shifted right: the front ridge's mass is right of centre. */
   {
-    int r = count_colour (img, 150, 100, 150, 85, colour, 0.1);
-    int l = count_colour (img, 0, 100, 150, 85, colour, 0.1);
+    int r = nw_test_count_colour (img, 150, 100, 150, 85, colour, 0.1);
+    int l = nw_test_count_colour (img, 0, 100, 150, 85, colour, 0.1);
     CU_ASSERT (r > l);
   }
   cairo_surface_destroy (img);
@@ -658,7 +572,7 @@ test_widget_snapshot (void)
   cairo_t *cr;
   gint64 end;
   int w, h;
-  Rgb left, right;
+  NwRgb left, right;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 420, 400);
   gtk_window_set_child (GTK_WINDOW (window), view);
@@ -680,8 +594,8 @@ test_widget_snapshot (void)
   gsk_render_node_draw (node, cr);
   cairo_destroy (cr);
   gsk_render_node_unref (node);
-  left = mean_rgb (surface, w / 2 - 60, h / 2 - 60, 20, 20);
-  right = mean_rgb (surface, w / 2 + 50, h / 2 - 60, 20, 20);
+  left = nw_test_mean_rgb (surface, w / 2 - 60, h / 2 - 60, 20, 20);
+  right = nw_test_mean_rgb (surface, w / 2 + 50, h / 2 - 60, 20, 20);
   CU_ASSERT (left.r > left.b + 0.2);
   CU_ASSERT (right.b > right.r + 0.2);
   cairo_surface_destroy (surface);
