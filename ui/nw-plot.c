@@ -69,24 +69,45 @@ nw_plot_layer_colour (int i, int n)
        | (guint32) lround ((a[2] + (b[2] - a[2]) * f) * 255);
 }
 
-/* One Pango context and layout for every plot: all drawing happens on the main thread, and a
- * fresh context per label (pango_cairo_create_layout) costs a font-map lookup each time,
- * which made text most of a plot's drawing time. */
+/* One Pango context and layout for every plot: a fresh context per label
+ * (pango_cairo_create_layout) costs a font-map lookup each time, which made text most of a
+ * plot's drawing time. The cache belongs to the thread's default font map (Pango keeps one
+ * per thread), so it is freed with it and two threads never share one. */
+typedef struct {
+  PangoContext         *context;
+  PangoLayout          *layout;
+  PangoFontDescription *fonts[2][64];   /* [bold][size in quarter points] */
+} TextCache;
+
+static void
+text_cache_free (gpointer data)
+{
+  TextCache *c = data;
+  for (int b = 0; b < 2; b++)
+    for (int i = 0; i < 64; i++)
+      g_clear_pointer (&c->fonts[b][i], pango_font_description_free);
+  g_clear_object (&c->layout);
+  g_clear_object (&c->context);
+  g_free (c);
+}
+
 static PangoLayout *
 shared_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
 {
-  static PangoContext *context;
-  static PangoLayout *layout;
-  static PangoFontDescription *fonts[2][64];
+  PangoFontMap *map = pango_cairo_font_map_get_default ();
+  TextCache *c = g_object_get_data (G_OBJECT (map), "nw-plot-text-cache");
   int px = CLAMP ((int) lround (size_pt * 4), 1, 63);   /* quarter points */
-  PangoFontDescription **font = &fonts[bold ? 1 : 0][px];
+  PangoFontDescription **font;
 
-  if (context == NULL)
+  if (c == NULL)
     {
-      context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
-      layout = pango_layout_new (context);
+      c = g_new0 (TextCache, 1);
+      c->context = pango_font_map_create_context (map);
+      c->layout = pango_layout_new (c->context);
+      g_object_set_data_full (G_OBJECT (map), "nw-plot-text-cache", c, text_cache_free);
     }
-  pango_cairo_update_context (cr, context);
+  font = &c->fonts[bold ? 1 : 0][px];
+  pango_cairo_update_context (cr, c->context);
   if (*font == NULL)
     {
       *font = pango_font_description_new ();
@@ -94,10 +115,10 @@ shared_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
       pango_font_description_set_absolute_size (*font, px / 4.0 * PANGO_SCALE * 4.0 / 3.0);
       pango_font_description_set_weight (*font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     }
-  pango_layout_context_changed (layout);
-  pango_layout_set_font_description (layout, *font);
-  pango_layout_set_text (layout, text, -1);
-  return layout;
+  pango_layout_context_changed (c->layout);
+  pango_layout_set_font_description (c->layout, *font);
+  pango_layout_set_text (c->layout, text, -1);
+  return c->layout;
 }
 
 double
