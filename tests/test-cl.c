@@ -720,6 +720,54 @@ test_update (void)
   report_worst ("update");
 }
 
+/* Running averages that decay below FLT_MIN become 0 on both backends, never subnormal (a
+ * device may flush subnormals on its own, or not; the kernels flush explicitly): states
+ * around FLT_MIN with zero or tiny gradients give the same bits. */
+static void
+test_update_flush (void)
+{
+  static const NwOptimizerKind kinds[] = { NW_OPT_MOMENTUM, NW_OPT_RMSPROP, NW_OPT_ADAM };
+  const gsize n = 1000;
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      Pair p = pair_random (n, -1, 1), g = pair_random (n, 0, 0);
+      Pair s1 = pair_random (n, 1.2e-38, 3e-38), s2 = pair_random (n, 1.2e-38, 3e-38);
+      g_autofree float *hg = g_new0 (float, n);
+      g_autofree char *what = g_strdup_printf ("flushed %s", nw_optimizer_name (kinds[k]));
+      g_autofree float *a = NULL, *b = NULL;
+      NwUpdateArgs args = {
+        .kind = kinds[k], .lr = 0.05f, .momentum = 0.9f, .beta1 = 0.9f, .beta2 = 0.999f,
+        .eps = 1e-8f, .rho = 0.99f,
+      };
+      int zeros = 0, subnormal = 0;
+      for (gsize i = 0; i < n; i += 2)
+        hg[i] = 1e-20f;   /* g^2 = 1e-40: a subnormal term in s and v */
+      pair_set (&g, hg);
+      for (int step = 1; step <= 3; step++)
+        {
+          args.t = step;
+          cpu->ops->update (cpu, &args, TRUE, n, p.c, g.c, s1.c, s2.c, 0);
+          dev->ops->update (dev, &args, TRUE, n, p.d, g.d, s1.d, s2.d, 0);
+        }
+      check_equal (what, &s1);
+      check_equal (what, &s2);
+      check_equal (what, &p);
+      a = download (dev, s1.d, n);
+      b = download (dev, s2.d, n);
+      for (gsize i = 0; i < n; i++)
+        {
+          zeros += (a[i] == 0) + (b[i] == 0);
+          subnormal += (fpclassify (a[i]) == FP_SUBNORMAL) + (fpclassify (b[i]) == FP_SUBNORMAL);
+        }
+      CU_ASSERT (zeros > 0);   /* the case does reach the flush */
+      CU_ASSERT_EQUAL (subnormal, 0);
+      pair_free (&p);
+      pair_free (&g);
+      pair_free (&s1);
+      pair_free (&s2);
+    }
+}
+
 /* ---- whole runs ---- */
 
 typedef struct {
@@ -1648,6 +1696,7 @@ static const NwTestCase compute_cases[] = {
   { "dropout_masks_equal_cpu", test_dropout_masks_equal_cpu },
   { "norm", test_norm },
   { "update", test_update },
+  { "update_flush", test_update_flush },
   { "sumsq", test_sumsq },
   { "act_stats", test_act_stats },
   { NULL, NULL },

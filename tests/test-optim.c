@@ -107,6 +107,57 @@ test_penalty_only_where_asked (void)
   nw_backend_free (b);
 }
 
+/* A decaying running average that falls below FLT_MIN becomes exactly 0 instead of a
+ * subnormal (slow arithmetic on most CPUs; core/nw-backend-cpu.c, FLUSH). With a zero
+ * gradient the state only decays: from 1e-36 momentum's b (x0.9 per step) stays a normal
+ * number for 42 steps and is 0 after 43; RMSProp's s (x0.99) and Adam's v (x0.999) decay
+ * slower and must just never be subnormal. The weight moves by less than 1e-30 throughout. */
+static void
+test_state_flushed_not_subnormal (void)
+{
+  static const NwOptimizerKind kinds[] = { NW_OPT_MOMENTUM, NW_OPT_NESTEROV, NW_OPT_RMSPROP, NW_OPT_ADAM };
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      NwBackend *b = nw_backend_cpu_new ();
+      NwBuffer *p = nw_backend_alloc (b, 1), *g = nw_backend_alloc (b, 1);
+      NwBuffer *s1 = nw_backend_alloc (b, 1), *s2 = nw_backend_alloc (b, 1);
+      nw_real w = 1, zero = 0, start = 1e-36f, st[2];
+      NwUpdateArgs args = {
+        .kind = kinds[k], .lr = 0.1f, .momentum = 0.9f, .beta1 = 0.9f, .beta2 = 0.999f,
+        .eps = 1e-8f, .rho = 0.99f,
+      };
+      int subnormal = 0, first_zero = -1;
+      nw_backend_upload (b, p, 0, &w, 1);
+      nw_backend_upload (b, g, 0, &zero, 1);
+      nw_backend_upload (b, s1, 0, &start, 1);
+      nw_backend_upload (b, s2, 0, &start, 1);
+      for (int t = 1; t <= 60; t++)
+        {
+          args.t = t;
+          b->ops->update (b, &args, TRUE, 1, p, g, s1, s2, 0);
+          nw_backend_download (b, s1, 0, &st[0], 1);
+          nw_backend_download (b, s2, 0, &st[1], 1);
+          for (int j = 0; j < 2; j++)
+            subnormal += fpclassify (st[j]) == FP_SUBNORMAL;
+          /* momentum's b, RMSProp's b (momentum 0.9), Adam's m: the x0.9 state */
+          if (first_zero < 0 && st[kinds[k] == NW_OPT_RMSPROP ? 1 : 0] == 0)
+            first_zero = t;
+        }
+      nw_backend_download (b, p, 0, &w, 1);
+      CU_ASSERT_EQUAL (subnormal, 0);
+      if (first_zero != 43)
+        g_printerr ("%s: the x0.9 state became 0 at step %d, expected 43\n",
+                    nw_optimizer_name (kinds[k]), first_zero);
+      CU_ASSERT_EQUAL (first_zero, 43);
+      CU_ASSERT (fabs (w - 1) < 1e-30);
+      nw_backend_release (b, &p);
+      nw_backend_release (b, &g);
+      nw_backend_release (b, &s1);
+      nw_backend_release (b, &s2);
+      nw_backend_free (b);
+    }
+}
+
 static const NwTestCase cases[] = {
   { "sgd", test_sgd },
   { "momentum", test_momentum },
@@ -119,6 +170,7 @@ static const NwTestCase cases[] = {
   { "l2", test_l2 },
   { "l1", test_l1 },
   { "penalty_only_on_weights", test_penalty_only_where_asked },
+  { "state_flushed_not_subnormal", test_state_flushed_not_subnormal },
   { NULL, NULL },
 };
 

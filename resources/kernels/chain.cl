@@ -143,6 +143,9 @@ argmax_local (__local const float *v, const int n)
   return best;
 }
 
+/* Decaying running averages below the smallest normal float become 0 (optimizer.cl). */
+#define FLUSH(x) (fabs (x) < FLT_MIN ? 0.0f : (x))
+
 /* The update rules of optimizer.cl for one parameter (gi already penalised). */
 inline float
 update_one (const int opt, float w, const float gi, __global float *m, __global float *v,
@@ -153,7 +156,7 @@ update_one (const int opt, float w, const float gi, __global float *m, __global 
     {
     case OPT_MOMENTUM:
     case OPT_NESTEROV:
-      *m = mu * *m + gi;
+      *m = FLUSH (mu * *m + gi);
       if (opt == OPT_NESTEROV)
         w -= lr * (gi + mu * *m);
       else
@@ -164,10 +167,10 @@ update_one (const int opt, float w, const float gi, __global float *m, __global 
       w -= lr * gi / (sqrt (*m) + eps);
       return w;
     case OPT_RMSPROP:
-      *m = rho * *m + (1.0f - rho) * gi * gi;
+      *m = FLUSH (rho * *m + (1.0f - rho) * gi * gi);
       if (mu > 0.0f)
         {
-          *v = mu * *v + gi / (sqrt (*m) + eps);
+          *v = FLUSH (mu * *v + gi / (sqrt (*m) + eps));
           w -= lr * *v;
         }
       else
@@ -175,8 +178,8 @@ update_one (const int opt, float w, const float gi, __global float *m, __global 
       return w;
     case OPT_ADAM:
     case OPT_ADAMW:
-      *m = b1 * *m + (1.0f - b1) * gi;
-      *v = b2 * *v + (1.0f - b2) * gi * gi;
+      *m = FLUSH (b1 * *m + (1.0f - b1) * gi);
+      *v = FLUSH (b2 * *v + (1.0f - b2) * gi * gi);
       return w * decay - step * *m / (sqrt (*v) * inv_sqrt_bc2 + eps);
     default:
       return w - lr * gi;

@@ -8,6 +8,10 @@
 
 #pragma OPENCL FP_CONTRACT OFF
 
+/* Decaying running averages below the smallest normal float become 0, as on the CPU (see
+ * FLUSH in core/nw-backend-cpu.c: subnormals are slow and move no weight). */
+#define FLUSH(x) (fabs (x) < FLT_MIN ? 0.0f : (x))
+
 #define PENALISED(i) (g[i] + l2 * w[i] + l1 * (float) ((w[i] > 0.0f) - (w[i] < 0.0f)))
 
 #define UPDATE_PROLOGUE \
@@ -34,7 +38,7 @@ update_momentum (const ulong n, __global float *w, __global const float *g, __gl
   UPDATE_PROLOGUE
   const float gi = PENALISED (i);
   b += off;
-  b[i] = mu * b[i] + gi;
+  b[i] = FLUSH (mu * b[i] + gi);
   if (nesterov)
     w[i] -= lr * (gi + mu * b[i]);
   else
@@ -61,11 +65,11 @@ update_rmsprop (const ulong n, __global float *w, __global const float *g, __glo
   UPDATE_PROLOGUE
   const float gi = PENALISED (i);
   s += off;
-  s[i] = rho * s[i] + (1.0f - rho) * gi * gi;
+  s[i] = FLUSH (rho * s[i] + (1.0f - rho) * gi * gi);
   if (mu > 0.0f)
     {
       b += off;
-      b[i] = mu * b[i] + gi / (sqrt (s[i]) + eps);
+      b[i] = FLUSH (mu * b[i] + gi / (sqrt (s[i]) + eps));
       w[i] -= lr * b[i];
     }
   else
@@ -84,7 +88,7 @@ update_adam (const ulong n, __global float *w, __global const float *g, __global
   const float gi = PENALISED (i);
   m += off;
   v += off;
-  m[i] = b1 * m[i] + (1.0f - b1) * gi;
-  v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
+  m[i] = FLUSH (b1 * m[i] + (1.0f - b1) * gi);
+  v[i] = FLUSH (b2 * v[i] + (1.0f - b2) * gi * gi);
   w[i] = w[i] * decay - step * m[i] / (sqrt (v[i]) * inv_sqrt_bc2 + eps);
 }
