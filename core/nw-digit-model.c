@@ -336,6 +336,62 @@ by_confidence (gconstpointer a, gconstpointer b)
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
+static NwDigitEvaluation *
+evaluation_new (void)
+{
+  NwDigitEvaluation *eval = g_new0 (NwDigitEvaluation, 1);
+  eval->mistakes = g_array_new (FALSE, FALSE, sizeof (NwDigitMistake));
+  return eval;
+}
+
+/* Counts rows first..first+rows-1 (outputs `out`, rows x 10) into `eval`. */
+static void
+evaluation_add (NwDigitEvaluation *eval, const float *out, const guint8 *labels, int first,
+                int rows)
+{
+  for (int r = 0; r < rows; r++)
+    {
+      const float *p = out + (gsize) r * NW_DIGIT_MODEL_CLASSES;
+      guint8 truth = labels[first + r], guess = 0;
+      for (int c = 1; c < NW_DIGIT_MODEL_CLASSES; c++)
+        if (p[c] > p[guess])
+          guess = (guint8) c;
+      if (truth >= NW_DIGIT_MODEL_CLASSES)
+        continue;
+      eval->n++;
+      eval->counts[truth * NW_DIGIT_MODEL_CLASSES + guess]++;
+      if (guess == truth)
+        eval->correct++;
+      else
+        {
+          NwDigitMistake m = { (guint) (first + r), truth, guess, { 0 } };
+          memcpy (m.probs, p, sizeof m.probs);
+          g_array_append_val (eval->mistakes, m);
+          eval->n_mistakes++;
+        }
+    }
+}
+
+static NwDigitEvaluation *
+evaluation_finish (NwDigitEvaluation *eval, guint max_mistakes)
+{
+  g_array_sort (eval->mistakes, by_confidence);
+  if (eval->mistakes->len > max_mistakes)
+    g_array_set_size (eval->mistakes, max_mistakes);
+  return eval;
+}
+
+NwDigitEvaluation *
+nw_digit_evaluation_new_from_outputs (const float *outputs, const guint8 *labels, int n,
+                                      guint max_mistakes)
+{
+  NwDigitEvaluation *eval;
+  g_return_val_if_fail ((outputs != NULL && labels != NULL) || n == 0, NULL);
+  eval = evaluation_new ();
+  evaluation_add (eval, outputs, labels, 0, MAX (n, 0));
+  return evaluation_finish (eval, max_mistakes);
+}
+
 NwDigitEvaluation *
 nw_digit_model_evaluate (NwDigitModel *model, const NwSplit *split, guint max_mistakes,
                          GCancellable *cancellable, GError **error)
@@ -361,8 +417,7 @@ nw_digit_model_evaluate (NwDigitModel *model, const NwSplit *split, guint max_mi
         return NULL;
       model->rows = batch;
     }
-  eval = g_new0 (NwDigitEvaluation, 1);
-  eval->mistakes = g_array_new (FALSE, FALSE, sizeof (NwDigitMistake));
+  eval = evaluation_new ();
   out = g_new (float, (gsize) batch * NW_DIGIT_MODEL_CLASSES);
 
   for (int start = 0; start < split->n; start += batch)
@@ -375,30 +430,7 @@ nw_digit_model_evaluate (NwDigitModel *model, const NwSplit *split, guint max_mi
       nw_net_read_output (model->net, rows, out);
       if (!nw_backend_take_error (model->backend, error))
         return NULL;
-      for (int r = 0; r < rows; r++)
-        {
-          const float *p = out + (gsize) r * NW_DIGIT_MODEL_CLASSES;
-          guint8 truth = split->labels[start + r], guess = 0;
-          for (int c = 1; c < NW_DIGIT_MODEL_CLASSES; c++)
-            if (p[c] > p[guess])
-              guess = (guint8) c;
-          if (truth >= NW_DIGIT_MODEL_CLASSES)
-            continue;
-          eval->n++;
-          eval->counts[truth * NW_DIGIT_MODEL_CLASSES + guess]++;
-          if (guess == truth)
-            eval->correct++;
-          else
-            {
-              NwDigitMistake m = { (guint) (start + r), truth, guess, { 0 } };
-              memcpy (m.probs, p, sizeof m.probs);
-              g_array_append_val (eval->mistakes, m);
-              eval->n_mistakes++;
-            }
-        }
+      evaluation_add (eval, out, split->labels, start, rows);
     }
-  g_array_sort (eval->mistakes, by_confidence);
-  if (eval->mistakes->len > max_mistakes)
-    g_array_set_size (eval->mistakes, max_mistakes);
-  return g_steal_pointer (&eval);
+  return evaluation_finish (g_steal_pointer (&eval), max_mistakes);
 }

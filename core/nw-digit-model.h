@@ -80,6 +80,12 @@ typedef struct {
 void          nw_digit_evaluation_free      (NwDigitEvaluation *eval);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwDigitEvaluation, nw_digit_evaluation_free)
 
+/* The same evaluation from outputs computed elsewhere (a trainer's pass over the test split,
+ * NwSnapshot.test_outputs): n rows of 10 outputs and their labels. */
+NwDigitEvaluation *nw_digit_evaluation_new_from_outputs (const float *outputs,
+                                                         const guint8 *labels, int n,
+                                                         guint max_mistakes);
+
 /* Runs the whole split (784 features, labels 0-9) in batches; checks `cancellable` between
  * batches (a cancelled run fails with G_IO_ERROR_CANCELLED). */
 NwDigitEvaluation *nw_digit_model_evaluate  (NwDigitModel *model, const NwSplit *split,

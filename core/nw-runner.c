@@ -61,7 +61,8 @@ nw_runner_status_clear (NwRunnerStatus *status)
 }
 
 static void
-publish (NwRunner *r, NwSnapshot *snap, gboolean playing, double steps_per_s, const char *error)
+publish (NwRunner *r, NwSnapshot *snap, gboolean playing, double steps_per_s, gint64 epoch_end_us,
+         const char *error)
 {
   g_mutex_lock (&r->lock);
   HANDOFF_ACQUIRE (&r->lock);
@@ -71,6 +72,7 @@ publish (NwRunner *r, NwSnapshot *snap, gboolean playing, double steps_per_s, co
   r->mailbox_fresh = TRUE;
   r->mailbox_status.playing = playing;
   r->mailbox_status.steps_per_s = steps_per_s;
+  r->mailbox_status.epoch_end_us = epoch_end_us;
   r->mailbox_status.error = g_strdup (error);
   HANDOFF_RELEASE (&r->lock);
   g_mutex_unlock (&r->lock);
@@ -91,6 +93,7 @@ typedef struct {
   gboolean quit;
   gint64   last_publish_us;
   gint64   last_publish_step;
+  gint64   epoch_end_us;     /* when the latest epoch ended (0: none yet) */
   int      snapshots;
   gint64   tested_epoch;     /* NW_RUNNER_TEST_EACH_EPOCH: the epoch last evaluated (-1: none) */
   char    *error;
@@ -116,6 +119,7 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       break;
     case CMD_RESET:
       w->tested_epoch = -1;
+      w->epoch_end_us = 0;
       nw_trainer_reset (r->trainer, cmd->seed);
       w->chunk = 1;
       g_clear_pointer (&w->error, g_free);
@@ -137,6 +141,7 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       break;
     case CMD_REPLACE:
       w->tested_epoch = -1;
+      w->epoch_end_us = 0;
       nw_trainer_free (r->trainer);
       r->trainer = g_steal_pointer (&cmd->trainer);
       w->chunk = 1;   /* the new network's steps may cost 1000x the old one's */
@@ -175,7 +180,10 @@ take_snapshot (NwRunner *r, WorkerState *w)
       with_test = !w->playing || epoch != w->tested_epoch;
       w->tested_epoch = epoch;
     }
-  snap = nw_trainer_snapshot (r->trainer, with_test, r->options.grid_n, &error);
+  snap = nw_trainer_snapshot (r->trainer,
+                              !with_test ? 0
+                              : r->options.test_outputs ? NW_SNAPSHOT_TEST_OUTPUTS : NW_SNAPSHOT_TEST,
+                              r->options.grid_n, &error);
   if (snap == NULL)
     {
       g_free (w->error);
@@ -187,7 +195,7 @@ take_snapshot (NwRunner *r, WorkerState *w)
   w->last_publish_us = now;
   w->last_publish_step = step;
   w->want_snapshot = FALSE;
-  publish (r, snap, w->playing, rate, w->error);
+  publish (r, snap, w->playing, rate, w->epoch_end_us, w->error);
 }
 
 /* At most this factor more steps in the next chunk than in the last: a chunk of a few fast
@@ -204,6 +212,7 @@ run_chunk (NwRunner *r, WorkerState *w)
 {
   GError *error = NULL;
   gint64 start = g_get_monotonic_time (), step = nw_trainer_get_step (r->trainer), took;
+  gint64 epoch = nw_trainer_get_epoch (r->trainer);
   int want = w->pending_steps > 0 ? MIN (w->pending_steps, w->chunk) : w->chunk, done = 0;
 
   if (r->options.max_steps > 0 && w->playing && w->pending_steps == 0)
@@ -227,6 +236,8 @@ run_chunk (NwRunner *r, WorkerState *w)
       w->want_snapshot = TRUE;
     }
   took = MAX (g_get_monotonic_time () - start, 1);
+  if (nw_trainer_get_epoch (r->trainer) != epoch)
+    w->epoch_end_us = start + took;   /* within one chunk (~2 ms) of the epoch's last step */
   if (done > 0)
     {
       double next = (double) done * CHUNK_TARGET_US / (double) took;

@@ -21,12 +21,17 @@ typedef struct {
                              NW_RUNNER_TEST_EACH_EPOCH: in the first snapshot after each
                              epoch's end, and in every snapshot taken while paused) */
   gint64   max_steps;     /* pause by itself after this many steps (0: no limit) */
+  gboolean test_outputs;  /* snapshots that evaluate the test split keep every row's outputs
+                             (NwSnapshot.test_outputs) */
 } NwRunnerOptions;
 
 /* Status published with each snapshot. */
 typedef struct {
   gboolean playing;
   double   steps_per_s;   /* over the last publish interval */
+  gint64   epoch_end_us;  /* g_get_monotonic_time () at the end of the chunk of steps that
+                             completed the latest epoch (0: none yet): an epoch's wall time
+                             without the wait for the next snapshot */
   char    *error;         /* set when training stopped on an error (divergence) */
 } NwRunnerStatus;
 

@@ -315,7 +315,7 @@ grids (NwTrainer *t, NwSnapshot *snap, int grid_n)
 }
 
 NwSnapshot *
-nw_trainer_snapshot (NwTrainer *t, gboolean with_test, int grid_n, GError **error)
+nw_trainer_snapshot (NwTrainer *t, guint test, int grid_n, GError **error)
 {
   g_autoptr (NwSnapshot) snap = g_new0 (NwSnapshot, 1);
 
@@ -332,9 +332,18 @@ nw_trainer_snapshot (NwTrainer *t, gboolean with_test, int grid_n, GError **erro
 
   probe_layers (t, snap);
   t->ratio_pending = TRUE;
-  if (with_test && t->data->test.n > 0 &&
-      !nw_trainer_evaluate (t, TRUE, &snap->test_loss, &snap->test_acc, error))
-    return NULL;
+  if ((test & (NW_SNAPSHOT_TEST | NW_SNAPSHOT_TEST_OUTPUTS)) != 0 && t->data->test.n > 0)
+    {
+      if ((test & NW_SNAPSHOT_TEST_OUTPUTS) != 0)
+        {
+          snap->test_n = t->data->test.n;
+          snap->test_width = nw_net_output_width (t->net);
+          snap->test_outputs = g_new (float, (gsize) snap->test_n * snap->test_width);
+        }
+      if (!nw_trainer_evaluate_outputs (t, TRUE, &snap->test_loss, &snap->test_acc,
+                                        snap->test_outputs, error))
+        return NULL;
+    }
   if (grid_n > 0 && t->data->train.d == 2)
     grids (t, snap, grid_n);
   if (!nw_backend_take_error (t->backend, error))
@@ -355,5 +364,6 @@ nw_snapshot_free (NwSnapshot *snap)
   g_free (snap->layers);
   g_free (snap->grid);
   g_free (snap->grid_train);
+  g_free (snap->test_outputs);
   g_free (snap);
 }

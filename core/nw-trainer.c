@@ -363,9 +363,10 @@ nw_trainer_steps (NwTrainer *t, int max_steps, int *done, GError **error)
   return ok;
 }
 
+/* `outputs` (NULL: not wanted): split->n x output width, each row's outputs. */
 static gboolean
 evaluate_split (NwTrainer *t, const NwSplit *split, NwBuffer *x, NwBuffer *tg, double *loss,
-                double *acc, GError **error)
+                double *acc, float *outputs, GError **error)
 {
   NwBackend *b = t->backend;
   NwNet *net = t->net;
@@ -380,6 +381,8 @@ evaluate_split (NwTrainer *t, const NwSplit *split, NwBuffer *x, NwBuffer *tg, d
       b->ops->copy (b, tg, (gsize) start * t->target_width, nw_net_targets (net), 0,
                     (gsize) rows * t->target_width, FALSE);
       nw_net_forward (net, rows, FALSE, TRUE);
+      if (outputs != NULL)
+        nw_net_read_output (net, rows, outputs + (gsize) start * nw_net_output_width (net));
     }
   nw_trainer_fold_metrics (t, m);
   if (!nw_backend_take_error (b, error))
@@ -393,6 +396,13 @@ gboolean
 nw_trainer_evaluate (NwTrainer *t, gboolean test_split, double *loss, double *accuracy,
                      GError **error)
 {
+  return nw_trainer_evaluate_outputs (t, test_split, loss, accuracy, NULL, error);
+}
+
+gboolean
+nw_trainer_evaluate_outputs (NwTrainer *t, gboolean test_split, double *loss, double *accuracy,
+                             float *outputs, GError **error)
+{
   const NwSplit *split = test_split ? &t->data->test : &t->data->train;
   double l, a;
   if (split->n == 0)
@@ -402,7 +412,7 @@ nw_trainer_evaluate (NwTrainer *t, gboolean test_split, double *loss, double *ac
       return FALSE;
     }
   if (!evaluate_split (t, split, test_split ? t->test_x : t->train_x,
-                       test_split ? t->test_t : t->train_t, &l, &a, error))
+                       test_split ? t->test_t : t->train_t, &l, &a, outputs, error))
     return FALSE;
   if (loss != NULL)
     *loss = l;

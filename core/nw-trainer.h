@@ -66,7 +66,18 @@ typedef struct {
    * or BatchNorm node. Computing it changes nothing in the run. */
   float        *grid_train;
   int           map_n;           /* neuron maps' side (layers[i].maps); 0 when there are none */
+  /* With NW_SNAPSHOT_TEST_OUTPUTS: the outputs of the pass that gave test_loss and test_acc,
+   * for every test row (test_n x test_width, as nw_net_read_output gives them), so that a
+   * view of single test digits needs no second pass. NULL otherwise. */
+  float        *test_outputs;
+  int           test_n, test_width;
 } NwSnapshot;
+
+/* What a snapshot evaluates beyond the last step's probes. */
+typedef enum {
+  NW_SNAPSHOT_TEST         = 1 << 0,   /* test loss and accuracy */
+  NW_SNAPSHOT_TEST_OUTPUTS = 1 << 1,   /* ... and keep every row's outputs */
+} NwSnapshotFlags;
 
 void        nw_snapshot_free        (NwSnapshot *snap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwSnapshot, nw_snapshot_free)
@@ -111,6 +122,10 @@ void        nw_trainer_reset        (NwTrainer *trainer, guint64 seed);
 /* Loss and accuracy on a whole split in evaluation mode (dropout off, running statistics). */
 gboolean    nw_trainer_evaluate     (NwTrainer *trainer, gboolean test_split, double *loss,
                                      double *accuracy, GError **error);
+/* The same, also keeping every row's outputs (`outputs`: rows x output width, as
+ * nw_net_read_output gives them; NULL: not kept). */
+gboolean    nw_trainer_evaluate_outputs (NwTrainer *trainer, gboolean test_split, double *loss,
+                                     double *accuracy, float *outputs, GError **error);
 
 /* Probabilities for `rows` inputs (rows x input width) in evaluation mode, into `out`
  * (rows x output width). */
@@ -118,8 +133,9 @@ gboolean    nw_trainer_predict      (NwTrainer *trainer, const float *x, int row
                                      GError **error);
 
 /* Metrics since the previous snapshot, probes of the last step, optionally the test split
- * (with_test) and, for 2D data, the decision boundary on a grid_n x grid_n grid. */
-NwSnapshot *nw_trainer_snapshot     (NwTrainer *trainer, gboolean with_test, int grid_n,
+ * (`test`: NwSnapshotFlags; TRUE is NW_SNAPSHOT_TEST) and, for 2D data, the decision
+ * boundary on a grid_n x grid_n grid. */
+NwSnapshot *nw_trainer_snapshot     (NwTrainer *trainer, guint test, int grid_n,
                                      GError **error);
 
 /* Moves the run of `running` onto the backend of `fresh`, between two steps: `fresh` must be a

@@ -9,6 +9,7 @@
  * MNIST files are missing, as test-mnist.c does. */
 #include "nw-test.h"
 #include "nw-digit.h"
+#include "nw-digit-model.h"
 #include "nw-digit-set.h"
 #include "nw-rng.h"
 #include "nw-trainer.h"
@@ -694,6 +695,62 @@ test_pad_reads_like_mnist (void)
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* An evaluation from outputs computed elsewhere (the window's trainer pass) is the model's own
+ * evaluation: a random 784-32-10 network on 300 random images, its one-row predictions turned
+ * into an evaluation, against nw_digit_model_evaluate's batched pass. The two passes multiply
+ * in other blockings (probabilities within 1e-5); random weights leave no near-ties, so the
+ * counts and the mistakes' order match exactly. */
+static void
+test_evaluation_from_outputs (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = nw_spec_new_chain ("784 dense:32 relu dense:10 softmax_xent", &error);
+  g_autoptr (NwDigitModel) model = NULL;
+  g_autoptr (NwDigitEvaluation) direct = NULL, given = NULL;
+  NwRng rng;
+  const int n = 300;
+  g_autofree float *params = NULL, *x = g_new (float, (gsize) n * 784), *out = g_new (float, (gsize) n * 10);
+  g_autofree guint8 *labels = g_new (guint8, n);
+  NwSplit split = { .n = n, .d = 784, .k = 10 };
+  gsize np = 784 * 32 + 32 * 10 + 32 + 10;
+
+  NW_ASSERT_NO_ERROR (error);
+  nw_rng_init (&rng, 11);
+  params = g_new (float, np);
+  for (gsize i = 0; i < np; i++)
+    params[i] = (float) (nw_rng_uniform (&rng) - 0.5) * 0.2f;
+  model = nw_digit_model_new (spec, params, np, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_FATAL (model != NULL);
+  for (gsize i = 0; i < (gsize) n * 784; i++)
+    x[i] = (float) nw_rng_uniform (&rng);
+  for (int i = 0; i < n; i++)
+    labels[i] = (guint8) (i % 10);
+  split.x = x;
+  split.labels = labels;
+  direct = nw_digit_model_evaluate (model, &split, 50, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  for (int i = 0; i < n; i++)
+    CU_ASSERT (nw_digit_model_predict (model, x + (gsize) i * 784, out + (gsize) i * 10, NULL, &error));
+  given = nw_digit_evaluation_new_from_outputs (out, labels, n, 50);
+  CU_ASSERT_FATAL (direct != NULL && given != NULL);
+  CU_ASSERT_EQUAL (given->n, direct->n);
+  CU_ASSERT_EQUAL (given->correct, direct->correct);
+  CU_ASSERT_EQUAL (given->n_mistakes, direct->n_mistakes);
+  CU_ASSERT (memcmp (given->counts, direct->counts, sizeof given->counts) == 0);
+  CU_ASSERT_EQUAL_FATAL (given->mistakes->len, direct->mistakes->len);
+  CU_ASSERT (given->n_mistakes > 200);   /* random weights: mostly wrong, a real ordering */
+  for (guint i = 0; i < given->mistakes->len; i++)
+    {
+      const NwDigitMistake *a = &g_array_index (given->mistakes, NwDigitMistake, i);
+      const NwDigitMistake *b = &g_array_index (direct->mistakes, NwDigitMistake, i);
+      CU_ASSERT_EQUAL (a->index, b->index);
+      CU_ASSERT_EQUAL (a->predicted, b->predicted);
+      for (int c = 0; c < 10; c++)
+        CU_ASSERT (fabsf (a->probs[c] - b->probs[c]) < 1e-5f);
+    }
+}
+
 static const NwTestCase digit_cases[] = {
   { "bounding box of an L", test_bounding_box_of_l },
   { "fit keeps the aspect ratio", test_fit_keeps_aspect },
@@ -701,6 +758,7 @@ static const NwTestCase digit_cases[] = {
   { "empty is nothing", test_empty_is_nothing },
   { "single dot and thin lines", test_single_dot },
   { "edges", test_edges },
+  { "evaluation from outputs", test_evaluation_from_outputs },
   { NULL, NULL },
 };
 

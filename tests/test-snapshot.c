@@ -397,6 +397,39 @@ test_take_over_cl (void)
   CU_ASSERT (worst < 1e-4);
 }
 
+/* NW_SNAPSHOT_TEST_OUTPUTS keeps the outputs of the pass that gives test loss and accuracy:
+ * row for row what nw_trainer_predict gives for the test split, and their argmax (here the
+ * sigmoid's side of 0.5) is the accuracy the snapshot reports. Without the flag there are none. */
+static void
+test_test_outputs (void)
+{
+  g_autoptr (NwSpec) spec = spec_for ("2 dense:8 tanh dense:1 sigmoid bce", NW_DATA_XOR, 16,
+                                      NW_OPT_ADAM, 0.05);
+  g_autoptr (NwTrainer) t = trainer_for (spec, NULL);
+  const NwSplit *test = &nw_trainer_get_data (t)->test;
+  g_autoptr (NwSnapshot) plain = NULL, with = NULL;
+  g_autofree float *expect = g_new (float, MAX (test->n, 1));
+  GError *error = NULL;
+  int right = 0;
+
+  steps (t, 40);
+  plain = nw_trainer_snapshot (t, NW_SNAPSHOT_TEST, 0, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NULL (plain->test_outputs);
+  with = nw_trainer_snapshot (t, NW_SNAPSHOT_TEST_OUTPUTS, 0, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_FATAL (with->test_outputs != NULL);
+  CU_ASSERT_EQUAL_FATAL (with->test_n, test->n);
+  CU_ASSERT_EQUAL_FATAL (with->test_width, 1);
+  CU_ASSERT_EQUAL (with->test_loss, plain->test_loss);
+  CU_ASSERT (nw_trainer_predict (t, test->x, test->n, expect, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (memcmp (expect, with->test_outputs, sizeof (float) * test->n) == 0);
+  for (int i = 0; i < test->n; i++)
+    right += (with->test_outputs[i] > 0.5f) == (test->y[i] > 0.5f);
+  CU_ASSERT (fabs ((double) right / test->n - with->test_acc) < 1e-9);
+}
+
 static const NwTestCase cases[] = {
   { "train_grid_dropout", test_train_grid_dropout },
   { "no_train_grid_without_dropout", test_no_train_grid_without_dropout },
@@ -405,6 +438,7 @@ static const NwTestCase cases[] = {
   { "neuron_maps", test_neuron_maps },
   { "take_over_cpu", test_take_over_cpu },
   { "take_over_cl", test_take_over_cl },
+  { "test_outputs", test_test_outputs },
   { NULL, NULL },
 };
 

@@ -723,6 +723,70 @@ test_background_evaluation (void)
   CU_ASSERT (nw_mnist_panel_is_evaluating (mp));
 }
 
+/* External evaluation (the window's): no evaluation of the panel's own, ever; outputs given
+ * for the test split fill the matrix and gallery exactly; outputs that do not fit the split
+ * are refused with the shown evaluation kept; a new model keeps it, no model clears it. */
+static void
+test_external_evaluation (void)
+{
+  g_autoptr (GtkWidget) panel = sink (nw_mnist_panel_new ());
+  NwMnistPanel *mp = NW_MNIST_PANEL (panel);
+  NwConfusionView *cv = NW_CONFUSION_VIEW (nw_mnist_panel_get_confusion_view (mp));
+  NwDigitGallery *gallery = NW_DIGIT_GALLERY (nw_mnist_panel_get_gallery (mp));
+  g_autoptr (NwDataset) ds = fake_test_set (200);
+  g_autoptr (NwSpec) spec = constant_spec ();
+  g_autofree float *p1 = NULL, *out = g_new0 (float, 200 * 10);
+  gsize n = 0;
+  int n_done = 0;
+  GError *error = NULL;
+
+  g_signal_connect_swapped (panel, "evaluation-done", G_CALLBACK (count_up), &n_done);
+  nw_mnist_panel_set_external_evaluation (mp, TRUE);
+  nw_mnist_panel_set_test_data (mp, ds);
+  p1 = constant_params (1, &n);
+  CU_ASSERT (nw_mnist_panel_set_model (mp, spec, p1, n, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (!nw_mnist_panel_is_evaluating (mp));
+  CU_ASSERT_EQUAL (nw_confusion_view_get_total (cv), 0);
+
+  /* Row i: 0.9 on its label, except every 4th row, read as (label + 1) % 10 with 0.6. */
+  for (int i = 0; i < 200; i++)
+    {
+      int label = i % 10, guess = i % 4 == 0 ? (label + 1) % 10 : label;
+      for (int c = 0; c < 10; c++)
+        out[i * 10 + c] = c == guess ? (i % 4 == 0 ? 0.6f : 0.9f) : 0.01f;
+    }
+  CU_ASSERT (nw_mnist_panel_set_test_outputs (mp, out, 200, 10));
+  CU_ASSERT_EQUAL (n_done, 1);
+  CU_ASSERT (!nw_mnist_panel_is_evaluating (mp));
+  CU_ASSERT_EQUAL (nw_confusion_view_get_total (cv), 200);
+  for (int t = 0; t < 10; t++)
+    {
+      guint right = 0, wrong = 0;
+      for (int i = t; i < 200; i += 10)
+        i % 4 == 0 ? wrong++ : right++;
+      CU_ASSERT_EQUAL (nw_confusion_view_get_count (cv, t, t), right);
+      CU_ASSERT_EQUAL (nw_confusion_view_get_count (cv, t, (t + 1) % 10), wrong);
+    }
+  CU_ASSERT_EQUAL (nw_digit_gallery_get_n_digits (gallery), 50);
+  for (guint i = 0; i < nw_digit_gallery_get_n_digits (gallery); i++)
+    CU_ASSERT_EQUAL (nw_digit_gallery_get_predicted (gallery, i),
+                     (nw_digit_gallery_get_true_label (gallery, i) + 1) % 10);
+
+  /* Outputs of another split or width: refused, the evaluation kept. */
+  CU_ASSERT_FALSE (nw_mnist_panel_set_test_outputs (mp, out, 199, 10));
+  CU_ASSERT_FALSE (nw_mnist_panel_set_test_outputs (mp, out, 100, 20));
+  CU_ASSERT_EQUAL (nw_confusion_view_get_total (cv), 200);
+
+  /* A new model keeps the evaluation (it came with the model); no model clears it. */
+  CU_ASSERT (nw_mnist_panel_set_model (mp, spec, p1, n, &error));
+  CU_ASSERT (!nw_mnist_panel_is_evaluating (mp));
+  CU_ASSERT_EQUAL (nw_confusion_view_get_total (cv), 200);
+  nw_mnist_panel_clear_model (mp);
+  CU_ASSERT_EQUAL (nw_digit_gallery_get_n_digits (gallery), 0);
+  CU_ASSERT_EQUAL (n_done, 1);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Views rendered from known data                                                               */
 
@@ -984,6 +1048,7 @@ static const NwTestCase reading_cases[] = {
   { "mismatched models refused, old one kept", test_mismatched_models_refused },
   { "model files: corrupt and mismatched refused", test_load_model_files },
   { "background evaluation, newest wins", test_background_evaluation },
+  { "evaluation from outside", test_external_evaluation },
   { "digit set in the panel", test_digit_set_in_panel },
   { NULL, NULL },
 };

@@ -6,6 +6,7 @@
 
 #include "nw-boundary-view.h"
 #include "nw-cl-device.h"
+#include "nw-confusion-view.h"
 #include "nw-editor.h"
 #include "nw-trainer.h"
 #include "nw-ui.h"
@@ -681,6 +682,14 @@ panel_evaluated (NwWindow *win, gpointer data)
   return !nw_mnist_panel_is_evaluating (NW_MNIST_PANEL (child (win, "mnist_panel")));
 }
 
+static gboolean
+matrix_total_is (NwWindow *win, gpointer data)
+{
+  NwMnistPanel *panel = NW_MNIST_PANEL (child (win, "mnist_panel"));
+  return nw_confusion_view_get_total (NW_CONFUSION_VIEW (nw_mnist_panel_get_confusion_view (panel)))
+         == (guint64) GPOINTER_TO_INT (data);
+}
+
 /* MNIST mode: the digit view shows instead of the boundary, gets the model at an epoch's end
  * and after loading weights; mismatched weights are refused naming file and shape with the
  * model kept; the user's digits go into the next Reset's training split; the window closes
@@ -713,6 +722,10 @@ test_mnist_mode (void)
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
   CU_ASSERT (spin_until (win, 20000, panel_has_model, NULL));
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);   /* pause */
+  /* The confusion matrix comes from the trainer's own pass over the 200 test digits; the
+   * panel never runs one of its own. */
+  CU_ASSERT (spin_until (win, 20000, matrix_total_is, GINT_TO_POINTER (200)));
+  CU_ASSERT (panel_evaluated (win, NULL));
 
   /* Weights of another shape: refused, naming the file and the shape; the model stays. */
   {
@@ -749,7 +762,6 @@ test_mnist_mode (void)
   /* Back to the model, then closed while the panel evaluates the test split. */
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
   CU_ASSERT (spin_until (win, 20000, panel_has_model, NULL));
-  (void) panel_evaluated;
   window_close (win);
   wait_for_background (20000);
   CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);

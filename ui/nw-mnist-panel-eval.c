@@ -122,6 +122,34 @@ nw_mnist_panel_show_gallery (NwMnistPanel *self)
   gtk_widget_set_visible (self->gallery_all_button, self->filter_true >= 0);
 }
 
+/* Shows `eval` (taken) in the matrix, the label and the gallery. */
+static void
+show_evaluation (NwMnistPanel *self, NwDigitEvaluation *eval)
+{
+  char text[96];
+  g_clear_pointer (&self->eval, nw_digit_evaluation_free);
+  self->eval = eval;
+  self->filter_true = self->filter_pred = -1;
+  nw_confusion_view_set_counts (self->confusion_view, N_CLASSES, eval->counts);
+  g_snprintf (text, sizeof text, "%.2f%% of %u test digits right",
+              eval->n > 0 ? 100.0 * eval->correct / eval->n : 0.0, eval->n);
+  gtk_label_set_text (self->eval_label, text);
+  nw_mnist_panel_show_gallery (self);
+  g_signal_emit_by_name (self, "evaluation-done");
+}
+
+/* Any evaluation under way is cancelled and its result, when it comes, dropped. */
+static void
+cancel_evaluation (NwMnistPanel *self)
+{
+  self->eval_generation++;
+  if (self->eval_cancel != NULL)
+    {
+      g_cancellable_cancel (self->eval_cancel);
+      g_clear_object (&self->eval_cancel);
+    }
+}
+
 static void
 on_eval_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -129,7 +157,6 @@ on_eval_done (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (NwMnistPanel) self = g_weak_ref_get (&job->panel);
   g_autoptr (GError) error = NULL;
   NwDigitEvaluation *eval = g_task_propagate_pointer (G_TASK (result), &error);
-  char text[96];
 
   /* A result for a panel that is gone or being torn down, or for an older model or data, is
    * dropped. */
@@ -149,15 +176,31 @@ on_eval_done (GObject *source, GAsyncResult *result, gpointer data)
         }
       return;
     }
-  g_clear_pointer (&self->eval, nw_digit_evaluation_free);
-  self->eval = eval;
-  self->filter_true = self->filter_pred = -1;
-  nw_confusion_view_set_counts (self->confusion_view, N_CLASSES, eval->counts);
-  g_snprintf (text, sizeof text, "%.2f%% of %u test digits right",
-              eval->n > 0 ? 100.0 * eval->correct / eval->n : 0.0, eval->n);
-  gtk_label_set_text (self->eval_label, text);
-  nw_mnist_panel_show_gallery (self);
-  g_signal_emit_by_name (self, "evaluation-done");
+  show_evaluation (self, eval);
+}
+
+void
+nw_mnist_panel_set_external_evaluation (NwMnistPanel *self, gboolean external)
+{
+  g_return_if_fail (NW_IS_MNIST_PANEL (self));
+  if (self->external_eval == external)
+    return;
+  self->external_eval = external;
+  nw_mnist_panel_evaluate (self);
+}
+
+gboolean
+nw_mnist_panel_set_test_outputs (NwMnistPanel *self, const float *outputs, int n, int width)
+{
+  g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
+  if (self->test == NULL || self->data_message != NULL || outputs == NULL || n != self->test->n
+      || width != N_CLASSES)
+    return FALSE;
+  cancel_evaluation (self);
+  set_evaluating (self, FALSE);
+  show_evaluation (self, nw_digit_evaluation_new_from_outputs (outputs, self->test->labels, n,
+                                                               NW_MNIST_PANEL_MAX_GALLERY));
+  return TRUE;
 }
 
 void
@@ -167,18 +210,15 @@ nw_mnist_panel_evaluate (NwMnistPanel *self)
   g_autoptr (GTask) task = NULL;
   EvalJob *job;
 
-  self->eval_generation++;
-  if (self->eval_cancel != NULL)
-    {
-      g_cancellable_cancel (self->eval_cancel);
-      g_clear_object (&self->eval_cancel);
-    }
+  cancel_evaluation (self);
   g_clear_pointer (&self->eval, nw_digit_evaluation_free);
   self->filter_true = self->filter_pred = -1;
-  if (self->data_message != NULL || self->test == NULL || self->model == NULL)
+  if (self->data_message != NULL || self->test == NULL || self->model == NULL || self->external_eval)
     {
       const char *why = self->data_message != NULL ? self->data_message
-                        : self->test == NULL ? "No test data" : "No model yet";
+                        : self->test == NULL ? "No test data"
+                        : self->model == NULL ? "No model yet"
+                        : "The test set is read at the end of each epoch";
       set_evaluating (self, FALSE);
       nw_confusion_view_set_message (self->confusion_view, why);
       nw_digit_gallery_set_message (self->gallery, why);

@@ -64,6 +64,7 @@ struct _NwMnistPanel
   TestSplit         *test;              /* g_atomic_rc_box, shared with the worker */
   char              *data_message;
   GCancellable      *eval_cancel;
+  gboolean           external_eval;  /* evaluations come from nw_mnist_panel_set_test_outputs */
   guint              eval_generation;
   NwDigitEvaluation *eval;              /* the result shown */
   int                filter_true, filter_pred;   /* gallery restricted to one cell, or -1 */

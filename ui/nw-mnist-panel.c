@@ -203,7 +203,9 @@ install_model (NwMnistPanel *self, NwDigitModel *model)
   if (!had)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MODEL]);
   g_signal_emit (self, signals[SIGNAL_MODEL_CHANGED], 0);
-  nw_mnist_panel_evaluate (self);
+  /* An evaluation given from outside belongs to this model (it came with it). */
+  if (!self->external_eval || self->eval == NULL)
+    nw_mnist_panel_evaluate (self);
 }
 
 gboolean
@@ -252,7 +254,11 @@ nw_mnist_panel_clear_model (NwMnistPanel *self)
 {
   g_return_if_fail (NW_IS_MNIST_PANEL (self));
   if (self->model == NULL)
-    return;
+    {
+      if (self->eval != NULL)   /* given from outside ahead of its model */
+        nw_mnist_panel_evaluate (self);
+      return;
+    }
   g_clear_pointer (&self->model, nw_digit_model_free);
   g_clear_pointer (&self->hidden, g_free);
   set_label (self->model_label, "Train or load a model to read digits");

@@ -34,6 +34,12 @@
  *     the computation under way; a result that arrives for an older model is dropped.
  *     "evaluating" is TRUE meanwhile; "evaluation-done" is emitted with the result shown.
  *
+ *     An owner that evaluates the test split anyway can take this over
+ *     (nw_mnist_panel_set_external_evaluation): the panel then never evaluates by itself
+ *     and shows what nw_mnist_panel_set_test_outputs() gives it. The window does, from the
+ *     pass its trainer makes at each epoch's end: one pass instead of two, and the matrix
+ *     agrees with the epoch's listed accuracy to the digit.
+ *
  *   - Progress. nw_mnist_panel_set_progress (epoch, fraction, test_accuracy) from each
  *     snapshot: `epoch` is the number of completed epochs, `fraction` the position in the
  *     current one [0, 1], `test_accuracy` in [0, 1] or NAN when the snapshot has none; each
@@ -99,6 +105,16 @@ void        nw_mnist_panel_clear_model        (NwMnistPanel *self);
 gboolean    nw_mnist_panel_has_model          (NwMnistPanel *self);
 /* The model's spec, borrowed; NULL without a model. */
 const NwSpec *nw_mnist_panel_get_spec         (NwMnistPanel *self);
+
+/* TRUE: the panel does not evaluate models itself (see above); a model set keeps the
+ * evaluation shown, new test data or no model clears it. */
+void        nw_mnist_panel_set_external_evaluation (NwMnistPanel *self, gboolean external);
+/* An evaluation from outputs computed elsewhere: `n` rows of `width` outputs (probabilities,
+ * as nw_net_read_output gives them) for the panel's test split, in its order. FALSE, and
+ * nothing changed, when they do not fit it (no test data, another row count, not 10 wide).
+ * Any evaluation of the panel's own under way is cancelled. */
+gboolean    nw_mnist_panel_set_test_outputs   (NwMnistPanel *self, const float *outputs, int n,
+                                               int width);
 
 /* The test split is copied; `ds` stays the caller's. NULL clears. */
 void        nw_mnist_panel_set_test_data      (NwMnistPanel *self, const NwDataset *ds);

@@ -229,14 +229,17 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
       nw_loss_plot_push_snapshot (self->loss_plot, snap);
       nw_grad_plot_push_snapshot (self->grad_plot, snap, ids);
       nw_window_mnist_snapshot (self, snap, text_due);
-      /* NW_DEBUG_FPS: each epoch's wall time while playing (bench/gui_epoch.sh). The snapshot
-       * comes up to one publish interval after the epoch's end. */
+      /* NW_DEBUG_FPS: when each epoch ended while playing (bench/gui_epoch.sh), as the runner
+       * timed it, and when its snapshot was shown (up to one publish interval and a test-set
+       * evaluation later). */
       if (self->debug_fps && snap->epoch > self->epoch_logged && self->playing)
         {
-          g_printerr ("neurowire: %s data: epoch %" G_GINT64_FORMAT " done at step %"
-                      G_GINT64_FORMAT ", %.3f s after Play\n",
-                      nw_data_kind_name (self->spec->data.kind), snap->epoch, snap->step,
-                      (now - self->play_since_us) / 1e6);
+          gint64 ended = status->epoch_end_us >= self->play_since_us ? status->epoch_end_us : now;
+          g_printerr ("neurowire: %s data: epoch %" G_GINT64_FORMAT " ended %.3f s after Play, "
+                      "shown %.3f s after Play at step %" G_GINT64_FORMAT "\n",
+                      nw_data_kind_name (self->spec->data.kind), snap->epoch,
+                      (ended - self->play_since_us) / 1e6, (now - self->play_since_us) / 1e6,
+                      snap->step);
           self->epoch_logged = snap->epoch;
         }
       /* Activations and weight histograms change slowly and cost the most to draw: while

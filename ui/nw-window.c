@@ -623,6 +623,8 @@ nw_window_install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_pla
       NwRunnerOptions options = {
         .publish_ms = publish_ms, .grid_n = NW_WINDOW_GRID_N, .test_every = test_every,
         .max_steps = 0,
+        /* The digit view's matrix and gallery come from the same pass (nw-window-mnist.c). */
+        .test_outputs = test_every == NW_RUNNER_TEST_EACH_EPOCH,
       };
       self->runner = nw_runner_new (trainer, &options);
       self->test_every = test_every;
