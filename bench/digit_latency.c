@@ -16,6 +16,7 @@
  *    Fashion-MNIST's gzipped files when they are installed.
  *
  * Prints one line per figure: median, 95th percentile and maximum, in milliseconds. */
+#include "nw-blas.h"
 #include "nw-digit-model.h"
 #include "nw-digit-pad.h"
 #include "nw-mnist-panel.h"
@@ -286,6 +287,8 @@ main (int argc, char **argv)
   gsize n_params = 0;
   int size;
 
+  /* The kernels the program itself runs (app/neurowire.c does the same). */
+  nw_blas_reexec_if_needed (argv);
   b.n_events = argc > 1 ? atoi (argv[1]) : 600;
   b.stroke_len = 120;
   if (!gtk_init_check ())

@@ -69,13 +69,20 @@ nw_plot_layer_colour (int i, int n)
        | (guint32) lround ((a[2] + (b[2] - a[2]) * f) * 255);
 }
 
-/* One Pango context and layout for every plot: a fresh context per label
- * (pango_cairo_create_layout) costs a font-map lookup each time, which made text most of a
- * plot's drawing time. The cache belongs to the thread's default font map (Pango keeps one
- * per thread), so it is freed with it and two threads never share one. */
+/* One Pango context for every plot, and a shaped layout per (text, size, weight): a fresh
+ * context per label (pango_cairo_create_layout) costs a font-map lookup each time, and
+ * shaping a text again on every draw was most of the digit view's text cost (its class
+ * names, captions and layer names redraw with every stroke; bench/digit_latency). Layouts
+ * are dropped when the context changes (font options, resolution: its serial moves) and
+ * when there are more than TEXT_CACHE_MAX (the numbers in labels are many). The cache
+ * belongs to the thread's default font map (Pango keeps one per thread), so it is freed with
+ * it and two threads never share one. */
+#define TEXT_CACHE_MAX 512
+
 typedef struct {
   PangoContext         *context;
-  PangoLayout          *layout;
+  guint                 serial;     /* the context's, when the layouts were made */
+  GHashTable           *layouts;    /* "size weight text" -> PangoLayout */
   PangoFontDescription *fonts[2][64];   /* [bold][size in quarter points] */
 } TextCache;
 
@@ -86,7 +93,7 @@ text_cache_free (gpointer data)
   for (int b = 0; b < 2; b++)
     for (int i = 0; i < 64; i++)
       g_clear_pointer (&c->fonts[b][i], pango_font_description_free);
-  g_clear_object (&c->layout);
+  g_clear_pointer (&c->layouts, g_hash_table_unref);
   g_clear_object (&c->context);
   g_free (c);
 }
@@ -98,16 +105,31 @@ shared_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
   TextCache *c = g_object_get_data (G_OBJECT (map), "nw-plot-text-cache");
   int px = CLAMP ((int) lround (size_pt * 4), 1, 63);   /* quarter points */
   PangoFontDescription **font;
+  PangoLayout *layout;
+  char *key;
 
   if (c == NULL)
     {
       c = g_new0 (TextCache, 1);
       c->context = pango_font_map_create_context (map);
-      c->layout = pango_layout_new (c->context);
+      c->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
       g_object_set_data_full (G_OBJECT (map), "nw-plot-text-cache", c, text_cache_free);
     }
-  font = &c->fonts[bold ? 1 : 0][px];
   pango_cairo_update_context (cr, c->context);
+  if (pango_context_get_serial (c->context) != c->serial
+      || g_hash_table_size (c->layouts) >= TEXT_CACHE_MAX)
+    {
+      g_hash_table_remove_all (c->layouts);
+      c->serial = pango_context_get_serial (c->context);
+    }
+  key = g_strdup_printf ("%d %d %s", px, bold ? 1 : 0, text);
+  layout = g_hash_table_lookup (c->layouts, key);
+  if (layout != NULL)
+    {
+      g_free (key);
+      return layout;
+    }
+  font = &c->fonts[bold ? 1 : 0][px];
   if (*font == NULL)
     {
       *font = pango_font_description_new ();
@@ -115,10 +137,11 @@ shared_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
       pango_font_description_set_absolute_size (*font, px / 4.0 * PANGO_SCALE * 4.0 / 3.0);
       pango_font_description_set_weight (*font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     }
-  pango_layout_context_changed (c->layout);
-  pango_layout_set_font_description (c->layout, *font);
-  pango_layout_set_text (c->layout, text, -1);
-  return c->layout;
+  layout = pango_layout_new (c->context);
+  pango_layout_set_font_description (layout, *font);
+  pango_layout_set_text (layout, text, -1);
+  g_hash_table_insert (c->layouts, key, layout);
+  return layout;
 }
 
 double
