@@ -139,8 +139,8 @@ show_evaluation (NwMnistPanel *self, NwDigitEvaluation *eval)
 }
 
 /* Any evaluation under way is cancelled and its result, when it comes, dropped. */
-static void
-cancel_evaluation (NwMnistPanel *self)
+void
+nw_mnist_panel_cancel_evaluation (NwMnistPanel *self)
 {
   self->eval_generation++;
   if (self->eval_cancel != NULL)
@@ -196,7 +196,7 @@ nw_mnist_panel_set_test_outputs (NwMnistPanel *self, const float *outputs, int n
   if (self->test == NULL || self->data_message != NULL || outputs == NULL || n != self->test->n
       || width != N_CLASSES)
     return FALSE;
-  cancel_evaluation (self);
+  nw_mnist_panel_cancel_evaluation (self);
   set_evaluating (self, FALSE);
   show_evaluation (self, nw_digit_evaluation_new_from_outputs (outputs, self->test->labels, n,
                                                                NW_MNIST_PANEL_MAX_GALLERY));
@@ -210,7 +210,7 @@ nw_mnist_panel_evaluate (NwMnistPanel *self)
   g_autoptr (GTask) task = NULL;
   EvalJob *job;
 
-  cancel_evaluation (self);
+  nw_mnist_panel_cancel_evaluation (self);
   g_clear_pointer (&self->eval, nw_digit_evaluation_free);
   self->filter_true = self->filter_pred = -1;
   if (self->data_message != NULL || self->test == NULL || self->model == NULL || self->external_eval)

@@ -86,6 +86,7 @@ void        nw_mnist_panel_eval_init         (NwMnistPanel *self);
 /* Starts evaluating the test split with the current model, cancelling any run under way; with
  * no model, data or with a data message, says so in the views instead. */
 void        nw_mnist_panel_evaluate          (NwMnistPanel *self);
+void        nw_mnist_panel_cancel_evaluation (NwMnistPanel *self);
 /* The gallery from the last evaluation (all mistakes, or the chosen confusion cell's). */
 void        nw_mnist_panel_show_gallery      (NwMnistPanel *self);
 void        nw_mnist_panel_show_all_mistakes (NwMnistPanel *self);

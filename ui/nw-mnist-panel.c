@@ -488,12 +488,7 @@ static void
 nw_mnist_panel_dispose (GObject *object)
 {
   NwMnistPanel *self = NW_MNIST_PANEL (object);
-  if (self->eval_cancel != NULL)
-    {
-      g_cancellable_cancel (self->eval_cancel);
-      g_clear_object (&self->eval_cancel);
-    }
-  self->eval_generation++;
+  nw_mnist_panel_cancel_evaluation (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), NW_TYPE_MNIST_PANEL);
   G_OBJECT_CLASS (nw_mnist_panel_parent_class)->dispose (object);
 }

@@ -106,7 +106,7 @@ shared_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
   int px = CLAMP ((int) lround (size_pt * 4), 1, 63);   /* quarter points */
   PangoFontDescription **font;
   PangoLayout *layout;
-  char *key;
+  char buf[128], *key = buf;
 
   if (c == NULL)
     {
@@ -122,11 +122,14 @@ shared_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
       g_hash_table_remove_all (c->layouts);
       c->serial = pango_context_get_serial (c->context);
     }
-  key = g_strdup_printf ("%d %d %s", px, bold ? 1 : 0, text);
+  /* Looked up without an allocation unless the text is long. */
+  if (g_snprintf (buf, sizeof buf, "%d %d %s", px, bold ? 1 : 0, text) >= (gint) sizeof buf)
+    key = g_strdup_printf ("%d %d %s", px, bold ? 1 : 0, text);
   layout = g_hash_table_lookup (c->layouts, key);
   if (layout != NULL)
     {
-      g_free (key);
+      if (key != buf)
+        g_free (key);
       return layout;
     }
   font = &c->fonts[bold ? 1 : 0][px];
@@ -140,7 +143,7 @@ shared_layout (cairo_t *cr, const char *text, double size_pt, gboolean bold)
   layout = pango_layout_new (c->context);
   pango_layout_set_font_description (layout, *font);
   pango_layout_set_text (layout, text, -1);
-  g_hash_table_insert (c->layouts, key, layout);
+  g_hash_table_insert (c->layouts, key == buf ? g_strdup (buf) : key, layout);
   return layout;
 }
 
