@@ -12,6 +12,9 @@ The reference is written the idiomatic-but-fast way: data as tensors in memory, 
 torch.randperm per epoch and index slicing for batches (no DataLoader), nn.Sequential,
 the stock loss and optimizer classes. Only the training loop is timed (time.perf_counter),
 the whole loop, the same way as Neurowire's "seconds" field.
+
+--device cuda runs the same on a GPU (the reference for the OpenCL backend on a GPU): data,
+model and randperm live on the device, and the clock stops after torch.cuda.synchronize().
 """
 import argparse
 import json
@@ -27,6 +30,12 @@ import torch.nn as nn
 
 def emit(**kw):
     print(json.dumps(kw), flush=True)
+
+
+def sync(dev):
+    """Waits for the device's queued work, so that a timer read after it counts that work."""
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
 
 
 def set_threads(n):
@@ -68,29 +77,33 @@ def cmd_info(a):
 def cmd_xor(a):
     threads = set_threads(a.threads)
     torch.manual_seed(a.seed)
-    x = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    y = torch.tensor([[0.0], [1.0], [1.0], [0.0]])
+    dev = torch.device(a.device)
+    x = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], device=dev)
+    y = torch.tensor([[0.0], [1.0], [1.0], [0.0]], device=dev)
     model = nn.Sequential(
         nn.Linear(2, 10), nn.Sigmoid(),
         nn.Linear(10, 10), nn.Sigmoid(),
         nn.Linear(10, 10), nn.Sigmoid(),
         nn.Linear(10, 1), nn.Sigmoid(),
-    )
+    ).to(dev)
     loss_fn = nn.BCELoss()
     opt = torch.optim.SGD(model.parameters(), lr=a.lr)
+    sync(dev)
     t0 = time.perf_counter()
     for _ in range(a.steps):
         opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
+    sync(dev)
     seconds = time.perf_counter() - t0
     with torch.no_grad():
         p = model(x)
         final = loss_fn(p, y).item()
         acc = ((p > 0.5).float() == y).float().mean().item()
     emit(event="done", bench="xor", steps=a.steps, seconds=seconds,
-         steps_per_s=a.steps / seconds, train_loss=final, train_acc=acc, threads=threads)
+         steps_per_s=a.steps / seconds, train_loss=final, train_acc=acc, threads=threads,
+         device=str(dev))
 
 
 # ---------------------------------------------------------------- MNIST
@@ -136,19 +149,21 @@ def mnist_model():
 def cmd_mnist(a):
     threads = set_threads(a.threads)
     torch.manual_seed(a.seed)
+    dev = torch.device(a.device)
     t_load = time.perf_counter()
-    xtr, ytr, xte, yte = load_mnist(a.data)
+    xtr, ytr, xte, yte = (t.to(dev) for t in load_mnist(a.data))
     load_s = time.perf_counter() - t_load
-    model = mnist_model()
+    model = mnist_model().to(dev)
     loss_fn = nn.CrossEntropyLoss()
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     n, b = xtr.shape[0], a.batch
     steps = 0
-    last_epoch_loss = torch.zeros(())
+    last_epoch_loss = torch.zeros((), device=dev)
+    sync(dev)
     t0 = time.perf_counter()
     for _ in range(a.epochs):
-        perm = torch.randperm(n)
-        epoch_loss = torch.zeros(())
+        perm = torch.randperm(n, device=dev)
+        epoch_loss = torch.zeros((), device=dev)
         for i in range(0, n - b + 1, b):    # full batches only: 600 per epoch
             idx = perm[i:i + b]
             xb, yb = xtr[idx], ytr[idx]
@@ -159,6 +174,7 @@ def cmd_mnist(a):
             epoch_loss += loss.detach()     # no .item() sync per step
             steps += 1
         last_epoch_loss = epoch_loss / (n // b)
+    sync(dev)
     seconds = time.perf_counter() - t0
     model.eval()
     with torch.no_grad():
@@ -167,35 +183,40 @@ def cmd_mnist(a):
         test_acc = (out.argmax(1) == yte).float().mean().item()
     emit(event="done", bench="mnist", steps=steps, seconds=seconds,
          steps_per_s=steps / seconds, train_loss=last_epoch_loss.item(),
-         test_loss=test_loss, test_acc=test_acc, load_seconds=load_s, threads=threads)
+         test_loss=test_loss, test_acc=test_acc, load_seconds=load_s, threads=threads,
+         device=str(dev))
 
 
 # ---------------------------------------------------------------- latency
 def cmd_latency(a):
     threads = set_threads(a.threads)
     torch.manual_seed(a.seed)
-    model = mnist_model().eval()
+    dev = torch.device(a.device)
+    model = mnist_model().to(dev).eval()
     # The same row as neurowire-cli latency: the first of MNIST's test split.
     x = read_idx(os.path.join(data_dir(a.data), "t10k-images-idx3-ubyte"))[:1]
-    x = x.reshape(1, 784).float().div_(255.0).contiguous()
+    x = x.reshape(1, 784).float().div_(255.0).contiguous().to(dev)
     times = []
     with torch.no_grad():
         for _ in range(a.warmup):
             model(x)
+        sync(dev)
         clock = time.perf_counter_ns
         for _ in range(a.repeat):
             t = clock()
             model(x)
+            sync(dev)    # one row's answer is wanted now: the wait is part of its latency
             times.append(clock() - t)
     us = [t / 1000.0 for t in times]
     emit(event="latency", median_us=statistics.median(us), mean_us=statistics.fmean(us),
-         min_us=min(us), repeat=a.repeat, threads=threads)
+         min_us=min(us), repeat=a.repeat, threads=threads, device=str(dev))
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: all cores)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--device", default="cpu", help="torch device: cpu (default) or cuda")
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("info")
     s = sub.add_parser("xor")

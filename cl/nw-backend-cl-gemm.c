@@ -5,8 +5,9 @@
  *   (XOR's 4 x 10 x 10), where a launch costs more than the arithmetic;
  * - gemm_nt_dot for A B^T on CPUs (the forward pass X W^T): both operands run along k, so
  *   each work-item takes dot products of rows, VW at a time, without a local-memory panel;
- * - the tiled kernels (local-memory panels, register blocks) for the rest, and for every
- *   product on GPUs.
+ * - the tiled kernels (local-memory panels, register blocks) for the rest; on GPUs, a
+ *   product too small to give every compute unit a tile goes to gemm_small where that
+ *   kernel's reads coalesce (tune.small_fills).
  * bench/README-cl.md has the measurements behind the choice, and CLBlast's figures: it is
  * slower than these kernels at every shape the app uses but one, so it is not used. */
 #include "nw-backend-cl-private.h"
@@ -15,6 +16,19 @@ static const ClKernelId tiled[2][2] = {
   { K_GEMM_NN, K_GEMM_NT },
   { K_GEMM_TN, K_GEMM_TT },
 };
+
+/* On a GPU, a tiled launch with fewer work-groups than compute units leaves most of the
+ * device idle, and one work-item per element of C then wins when neighbouring work-items
+ * read neighbouring elements of B (B not transposed: the backward products), or C has only a
+ * few columns (the output layer's forward). Measured on an H100 (bench/README-cl.md). */
+static gboolean
+small_fills_better (const ClBackend *cl, gboolean trans_b, int m, int n)
+{
+  const ClTuning *t = &cl->tune;
+  gint64 tsn = (gint64) t->rtsn * t->vw * t->wptn, tsm = (gint64) t->rtsm * t->wptm;
+  gint64 groups = ((n + tsn - 1) / tsn) * ((m + tsm - 1) / tsm);
+  return groups < (gint64) cl->device->compute_units && (!trans_b || 2 * (gint64) n < tsn);
+}
 
 void
 cl_gemm (NwBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k, nw_real alpha,
@@ -38,7 +52,7 @@ cl_gemm (NwBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int 
       break;
     case NW_CL_GEMM_AUTO:
     default:
-      small = macs < t->small_gemm_macs;
+      small = macs < t->small_gemm_macs || (t->small_fills && small_fills_better (cl, trans_b, m, n));
       break;
     }
   /* K = 0 leaves C = beta * C, which only the small kernel writes. */

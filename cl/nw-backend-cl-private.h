@@ -53,6 +53,10 @@ typedef struct {
   int row_wg, ew1, ew2x, ew2y;
   /* below this many multiply-adds gemm uses the one-element-per-work-item kernel */
   gint64 small_gemm_macs;
+  /* GPUs: a product whose tiled launch would leave compute units idle goes to the
+   * one-element kernel too, where that kernel's reads of B coalesce (B not transposed) or C
+   * is narrower than half a tile */
+  gboolean small_fills;
   /* chain.cl: work-items of its one work-group (a power of two), and the most multiply-adds
    * of one step's forward pass it takes on (above that, per-operation kernels are faster) */
   int fwg;

@@ -47,6 +47,47 @@ failed:
   return log;
 }
 
+typedef struct
+{
+  const char *file_name;
+  int header_lines;
+} LogLines;
+
+static gboolean
+log_line_replace (const GMatchInfo *match, GString *out, gpointer data)
+{
+  const LogLines *where = data;
+  g_autofree char *whole = g_match_info_fetch (match, 0);
+  g_autofree char *number = g_match_info_fetch (match, 1);
+  gint64 line = g_ascii_strtoll (number, NULL, 10);
+
+  if (line > where->header_lines)
+    g_string_append_printf (out, "%s:%" G_GINT64_FORMAT ":", where->file_name,
+                            line - where->header_lines);
+  else
+    g_string_append (out, whole);
+  return FALSE;
+}
+
+char *
+nw_cl_log_in_file_lines (const char *log, const char *file_name, int header_lines)
+{
+  /* Only bracketed names: a real path in the log already went through #line. */
+  g_autoptr (GRegex) re = g_regex_new ("^<[^>\n]*>:([0-9]+):", G_REGEX_MULTILINE, 0, NULL);
+  LogLines where = { file_name, header_lines };
+  char *out = g_regex_replace_eval (re, log, -1, 0, 0, log_line_replace, &where, NULL);
+  return out != NULL ? out : g_strdup (log);
+}
+
+static int
+count_lines (const char *text)
+{
+  int n = 0;
+  for (; *text != '\0'; text++)
+    n += *text == '\n';
+  return n;
+}
+
 /* ---- the on-disk binary cache ---- */
 
 static gboolean
@@ -142,10 +183,11 @@ nw_cl_build_program (cl_context context, const NwClDeviceInfo *device, const cha
 {
   /* The #line directive makes the compiler count the file's lines from 1 again, after the
    * prepended #defines, and name the file in its messages. */
-  g_autofree char *text = g_strdup_printf ("%s%s#line 1 \"%s\"\n%s", header != NULL ? header : "",
-                                           header != NULL && *header != '\0'
-                                             && !g_str_has_suffix (header, "\n") ? "\n" : "",
-                                           file_name, source);
+  g_autofree char *prefix = g_strdup_printf ("%s%s#line 1 \"%s\"\n", header != NULL ? header : "",
+                                             header != NULL && *header != '\0'
+                                               && !g_str_has_suffix (header, "\n") ? "\n" : "",
+                                             file_name);
+  g_autofree char *text = g_strconcat (prefix, source, NULL);
   g_autofree char *path = cache_enabled () ? cache_path (device, options, text) : NULL;
   const char *texts[] = { text };
   cl_program program = NULL;
@@ -159,8 +201,10 @@ nw_cl_build_program (cl_context context, const NwClDeviceInfo *device, const cha
     return NULL;
   if (!NW_CL_CHECK (clBuildProgram (program, 1, &device->device_id, options, NULL, NULL), &local))
     {
-      /* The log's line numbers are the file's own (see the #line above). */
-      g_autofree char *log = build_log (program, device->device_id);
+      /* The log's line numbers are the file's own (see the #line above), also where the
+       * compiler ignored #line. */
+      g_autofree char *raw = build_log (program, device->device_id);
+      g_autofree char *log = nw_cl_log_in_file_lines (raw, file_name, count_lines (prefix));
       g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "building %s for %s failed (%s):\n%s",
                    file_name, device->name, local->message, log);
       g_error_free (local);

@@ -3,7 +3,9 @@
  * Kernels are standalone OpenCL C 1.2 files in resources/kernels/, compiled into the binary
  * under /org/neurowire/kernels/. Their tuning parameters are `#ifndef X / #define X ... /
  * #endif` defaults; the host prepends its own `#define`s per device, followed by
- * `#line 1 "<file>"`, so the compiler's messages give the file's own line numbers. */
+ * `#line 1 "<file>"`, so the compiler's messages give the file's own line numbers. Compilers
+ * that ignore #line in their messages (NVIDIA's says "<kernel>:7:10") have their build logs
+ * rewritten to the same form (nw_cl_log_in_file_lines). */
 #pragma once
 
 #include "nw-cl-device.h"
@@ -22,5 +24,10 @@ GBytes     *nw_cl_kernel_source  (const char *file_name, GError **error);
 cl_program  nw_cl_build_program  (cl_context context, const NwClDeviceInfo *device,
                                   const char *file_name, const char *source,
                                   const char *header, const char *options, GError **error);
+
+/* A build log with each "<name>:LINE:" at the start of a line (the compiler's name for the
+ * source it was given, counting `header_lines` prepended lines) replaced by
+ * "file_name:LINE-header_lines:"; references into the prepended lines stay as they are. */
+char       *nw_cl_log_in_file_lines (const char *log, const char *file_name, int header_lines);
 
 G_END_DECLS

@@ -1727,8 +1727,38 @@ static const NwTestCase fused_cases[] = {
   { NULL, NULL },
 };
 
+/* NVIDIA's compiler ignores #line in its messages and calls the source "<kernel>", counting
+ * the prepended lines (seen on an H100: "<kernel>:7:10: error: ..." for line 4 of broken.cl
+ * behind three prepended lines). The log is rewritten to the file's own lines; references
+ * into the prepended lines, and logs that already name the file, stay as they are. */
+static void
+test_log_lines (void)
+{
+  g_autofree char *nvidia = nw_cl_log_in_file_lines (
+    "<kernel>:7:10: error: use of undeclared identifier 'undeclared_thing'\n"
+    "  x[0] = undeclared_thing + WIDTH;\n"
+    "         ^\n"
+    "<kernel>:2:9: note: macro defined here\n"
+    "warning in <kernel>:9: not at a line's start\n"
+    "<source>:12:1: error: expected '}'",
+    "broken.cl", 3);
+  g_autofree char *pocl = nw_cl_log_in_file_lines (
+    "broken.cl:4:10: error: use of undeclared identifier 'undeclared_thing'", "broken.cl", 3);
+
+  CU_ASSERT_STRING_EQUAL (nvidia,
+                          "broken.cl:4:10: error: use of undeclared identifier 'undeclared_thing'\n"
+                          "  x[0] = undeclared_thing + WIDTH;\n"
+                          "         ^\n"
+                          "<kernel>:2:9: note: macro defined here\n"
+                          "warning in <kernel>:9: not at a line's start\n"
+                          "broken.cl:9:1: error: expected '}'");
+  CU_ASSERT_STRING_EQUAL (pocl,
+                          "broken.cl:4:10: error: use of undeclared identifier 'undeclared_thing'");
+}
+
 static const NwTestCase bad_cases[] = {
   { "broken_kernel", test_broken_kernel },
+  { "log_lines", test_log_lines },
   { "embedded_sources", test_embedded_sources },
   { "too_large_buffer", test_too_large_buffer },
   { "unknown_device", test_unknown_device },
