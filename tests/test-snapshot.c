@@ -430,6 +430,68 @@ test_test_outputs (void)
   CU_ASSERT (fabs ((double) right / test->n - with->test_acc) < 1e-9);
 }
 
+/* The weight probes every snapshot carries (norms of weights and gradients, the weight
+ * histogram), against plain double-precision loops over the same values. The histogram's
+ * bins are [lo + k w, lo + (k + 1) w) with w = (hi - lo) / bins; a value within float rounding
+ * (1e-4 of a bin) of an edge may fall on either side, so each such value allows one count of
+ * difference in two bins. The norms are sums of squares in double: 1e-9 relative. */
+static void
+test_weight_probes (void)
+{
+  g_autoptr (NwSpec) spec = spec_for ("2 dense:50 tanh dense:30 tanh dense:1 sigmoid bce",
+                                      NW_DATA_XOR, 16, NW_OPT_ADAM, 0.05);
+  g_autoptr (NwTrainer) t = trainer_for (spec, NULL);
+  NwNet *net = nw_trainer_get_net (t);
+  g_autoptr (NwSnapshot) snap = NULL;
+  g_autofree float *params = NULL;
+  g_autofree float *grads = g_new (float, nw_net_n_params (net));
+  GError *error = NULL;
+  int checked = 0;
+
+  steps (t, 5);
+  params = params_of (t);
+  nw_net_get_grads (net, grads);
+  snap = nw_trainer_snapshot (t, 0, 0, &error);
+  NW_ASSERT_NO_ERROR (error);
+  for (int i = 0; i < snap->n_layers; i++)
+    {
+      const NwNodeInfo *info = nw_net_node (net, i);
+      const NwLayerProbe *p = &snap->layers[i];
+      const float *w = params + info->w_off, *g = grads + info->w_off;
+      double ww = 0, gg = 0, lo = INFINITY, hi = -INFINITY, bins[NW_STATS_BINS] = { 0 };
+      double total = 0, diff = 0;
+      int edges = 0;
+      if (info->w_n == 0)
+        continue;
+      for (gsize k = 0; k < info->w_n; k++)
+        {
+          ww += (double) w[k] * w[k];
+          gg += (double) g[k] * g[k];
+          lo = MIN (lo, w[k]);
+          hi = MAX (hi, w[k]);
+        }
+      for (gsize k = 0; k < info->w_n; k++)
+        {
+          double at = (w[k] - lo) / (hi - lo) * NW_STATS_BINS;
+          bins[MIN ((int) at, NW_STATS_BINS - 1)] += 1;
+          edges += at > 0.5 && at < NW_STATS_BINS - 0.5 && fabs (at - round (at)) < 1e-4;
+        }
+      CU_ASSERT (fabs (p->weight_norm - sqrt (ww)) <= 1e-9 * sqrt (ww));
+      CU_ASSERT (fabs (p->grad_norm - sqrt (gg)) <= 1e-9 * sqrt (gg));
+      CU_ASSERT_EQUAL (p->whist_lo, (float) lo);
+      CU_ASSERT_EQUAL (p->whist_hi, (float) hi);
+      for (int k = 0; k < NW_STATS_BINS; k++)
+        {
+          total += p->whist[k];
+          diff += fabs (p->whist[k] - bins[k]);
+        }
+      CU_ASSERT_EQUAL (total, (double) info->w_n);
+      CU_ASSERT (diff <= 2 * edges);
+      checked++;
+    }
+  CU_ASSERT_EQUAL (checked, 3);
+}
+
 static const NwTestCase cases[] = {
   { "train_grid_dropout", test_train_grid_dropout },
   { "no_train_grid_without_dropout", test_no_train_grid_without_dropout },
@@ -439,6 +501,7 @@ static const NwTestCase cases[] = {
   { "take_over_cpu", test_take_over_cpu },
   { "take_over_cl", test_take_over_cl },
   { "test_outputs", test_test_outputs },
+  { "weight_probes", test_weight_probes },
   { NULL, NULL },
 };
 

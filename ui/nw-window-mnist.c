@@ -52,10 +52,14 @@ nw_window_mnist_sync_mode (NwWindow *self)
   gtk_widget_set_visible (self->views_switcher_box, mnist);
   gtk_widget_set_visible (self->boundary_card, !mnist);
   nw_mnist_panel_set_class_names (self->mnist_panel, nw_data_class_names (self->spec->data.kind));
+  /* Without the stack's crossfade: the whole window's layout changes here anyway, and the
+   * fade repainted the large view area for 200 ms, a core's worth of compositing taken from
+   * a trainer that is often already running (bench/gui_epoch.sh). The switcher's own changes
+   * keep the fade. */
   if (!mnist)
-    gtk_stack_set_visible_child_name (self->views_stack, "plots");
+    gtk_stack_set_visible_child_full (self->views_stack, "plots", GTK_STACK_TRANSITION_TYPE_NONE);
   else if (!was)
-    gtk_stack_set_visible_child_name (self->views_stack, "digits");
+    gtk_stack_set_visible_child_full (self->views_stack, "digits", GTK_STACK_TRANSITION_TYPE_NONE);
 }
 
 void
