@@ -40,6 +40,7 @@ struct _NwRunner {
   gboolean        mailbox_fresh;
   NwSnapshot     *mailbox;
   NwRunnerStatus  mailbox_status;
+  GSource        *wake;          /* nw_runner_source_new's, woken on publishing; under `lock` */
   /* Owned by the worker thread alone after nw_runner_new. */
   NwTrainer      *trainer;
 };
@@ -74,8 +75,42 @@ publish (NwRunner *r, NwSnapshot *snap, gboolean playing, double steps_per_s, gi
   r->mailbox_status.steps_per_s = steps_per_s;
   r->mailbox_status.epoch_end_us = epoch_end_us;
   r->mailbox_status.error = g_strdup (error);
+  /* Thread-safe: it wakes the source's main context (a no-op once the source is destroyed);
+   * the runner's reference keeps the source alive until nw_runner_free. */
+  if (r->wake != NULL)
+    g_source_set_ready_time (r->wake, 0);
   HANDOFF_RELEASE (&r->lock);
   g_mutex_unlock (&r->lock);
+}
+
+static gboolean
+wake_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  /* Unready before the callback takes the mailbox: a publish during the callback wakes it
+   * again rather than being missed. */
+  g_source_set_ready_time (source, -1);
+  return callback != NULL ? callback (data) : G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs wake_funcs = { .dispatch = wake_dispatch };
+
+GSource *
+nw_runner_source_new (NwRunner *r)
+{
+  GSource *source;
+  g_mutex_lock (&r->lock);
+  HANDOFF_ACQUIRE (&r->lock);
+  if (r->wake == NULL)
+    {
+      r->wake = g_source_new (&wake_funcs, sizeof (GSource));
+      g_source_set_static_name (r->wake, "nw-runner publish");
+      /* Something may already wait in the mailbox. */
+      g_source_set_ready_time (r->wake, r->mailbox_fresh ? 0 : -1);
+    }
+  source = g_source_ref (r->wake);
+  HANDOFF_RELEASE (&r->lock);
+  g_mutex_unlock (&r->lock);
+  return source;
 }
 
 /* A chunk of steps (one nw_trainer_steps call) should take about this long: long enough for
@@ -321,6 +356,7 @@ nw_runner_free (NwRunner *r)
   nw_trainer_free (r->trainer);
   g_clear_pointer (&r->mailbox, nw_snapshot_free);
   nw_runner_status_clear (&r->mailbox_status);
+  g_clear_pointer (&r->wake, g_source_unref);
   g_mutex_clear (&r->lock);
   g_free (r);
 }

@@ -3,7 +3,8 @@
  * The runner owns a trainer and a GThread. Callers (the UI's main thread) send commands,
  * which the worker applies between steps, and take the newest snapshot from a one-slot
  * mailbox: a new snapshot replaces an unread one, so the worker never waits for its reader.
- * Nothing here calls GTK; the UI polls nw_runner_take_snapshot() from its frame clock. */
+ * Nothing here calls GTK; the UI takes snapshots from its frame clock, or when the runner's
+ * source (nw_runner_source_new) says that one was published. */
 #pragma once
 
 #include "nw-trainer.h"
@@ -64,5 +65,14 @@ void        nw_runner_request_snapshot (NwRunner *runner);
 gboolean    nw_runner_take           (NwRunner *runner, NwSnapshot **snapshot,
                                       NwRunnerStatus *status);
 void        nw_runner_status_clear   (NwRunnerStatus *status);
+
+/* A GSource that becomes ready each time the worker publishes, for a reader that should not
+ * wake at its frame rate to poll (at MNIST's 8 snapshots a second, a 60 Hz frame clock woke
+ * the main thread ~250 times a second, each time taking a core from the trainer's BLAS
+ * threads). Attach it to the reader's main context and give it a GSourceFunc that calls
+ * nw_runner_take. Returns a new reference to the runner's one source; the runner wakes it
+ * from the worker thread until it is freed, and waking a destroyed source does nothing, so
+ * the reader may destroy it at any time. */
+GSource    *nw_runner_source_new     (NwRunner *runner);
 
 G_END_DECLS

@@ -285,12 +285,95 @@ test_pause_prompt_after_replace (void)
   nw_runner_free (r);
 }
 
+/* The runner's source: each publish makes it dispatch on the reader's main context, where
+ * the mailbox then has something; while paused nothing is published and it stays quiet; after
+ * the reader destroyed it, publishing goes on without it. (The runner-tsan build checks the
+ * wake-up from the worker.) */
+typedef struct {
+  NwRunner *runner;
+  int       dispatched, taken;
+  gint64    last_step;
+} Woken;
+
+static gboolean
+on_woken (gpointer data)
+{
+  Woken *w = data;
+  NwSnapshot *snap = NULL;
+  NwRunnerStatus status = { 0 };
+  w->dispatched++;
+  if (nw_runner_take (w->runner, &snap, &status))
+    {
+      w->taken++;
+      if (snap != NULL)
+        w->last_step = snap->step;
+      nw_snapshot_free (snap);
+      nw_runner_status_clear (&status);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+iterate_for (GMainContext *context, int ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (context, FALSE))
+      g_usleep (1000);
+}
+
+static void
+test_source_wakes_reader (void)
+{
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  NwRunner *r = nw_runner_new (xor_trainer (0.05), &options);
+  Woken w = { r, 0, 0, -1 };
+  GSource *source = nw_runner_source_new (r);
+  GSource *again = nw_runner_source_new (r);
+  int dispatched;
+
+  CU_ASSERT_PTR_EQUAL (source, again);   /* one source per runner */
+  g_source_unref (again);
+  g_source_set_callback (source, on_woken, &w, NULL);
+  g_source_attach (source, context);
+
+  nw_runner_play (r);
+  iterate_for (context, 300);
+  nw_runner_pause (r);
+  /* ~30 publishes in 300 ms at one per 10 ms; most wake-ups find a snapshot. */
+  CU_ASSERT (w.dispatched >= 5);
+  CU_ASSERT (w.taken >= 5);
+  CU_ASSERT (w.taken >= w.dispatched / 2);
+  CU_ASSERT (w.last_step > 0);
+  g_print ("  300 ms of play: %d wake-ups, %d snapshots taken, last at step %" G_GINT64_FORMAT "\n",
+           w.dispatched, w.taken, w.last_step);
+
+  /* Paused, after the pause's own snapshot has been taken: no more wake-ups. */
+  iterate_for (context, 100);
+  dispatched = w.dispatched;
+  iterate_for (context, 150);
+  CU_ASSERT_EQUAL (w.dispatched, dispatched);
+
+  /* A requested snapshot wakes it once more. */
+  nw_runner_request_snapshot (r);
+  iterate_for (context, 200);
+  CU_ASSERT (w.dispatched > dispatched);
+
+  /* Destroyed by the reader while the worker still publishes. */
+  g_source_destroy (source);
+  g_source_unref (source);
+  nw_runner_play (r);
+  g_usleep (50 * 1000);
+  nw_runner_free (r);
+}
+
 static const NwTestCase cases[] = {
   { "play_pause_step_reset", test_play_pause_step_reset },
   { "live_commands", test_live_commands },
   { "divergence_reported", test_divergence_reported },
   { "call_saves_weights", test_call_saves_weights },
   { "pause_prompt_after_replace", test_pause_prompt_after_replace },
+  { "source_wakes_reader", test_source_wakes_reader },
   { NULL, NULL },
 };
 

@@ -111,7 +111,8 @@ struct _NwWindow
   gboolean          valid;           /* the network builds: Play is possible */
   char             *invalid_reason;
   gboolean          playing;
-  guint             tick_id;
+  guint             tick_id;         /* polls the runner at each frame (2D data) */
+  GSource          *runner_source;   /* or wakes the window when it publishes (images) */
   /* Bumped whenever the runner gets a trainer for another network or data: work started for
    * an older one (a trainer built in the background) is dropped when it comes back. */
   guint             generation;
@@ -176,7 +177,10 @@ void        nw_window_views_finalize    (NwWindow *self);
 void        nw_window_views_clear       (NwWindow *self);
 /* The train/eval switch's state for the current network. */
 void        nw_window_views_sync_train_switch (NwWindow *self);
-gboolean    nw_window_on_tick           (GtkWidget *widget, GdkFrameClock *clock, gpointer data);
+/* How the window takes the runner's snapshots: polled at each frame, or when the runner's
+ * source says it published (images: see nw-window-views.c); for the runner it has now. */
+void        nw_window_views_watch_runner   (NwWindow *self);
+void        nw_window_views_unwatch_runner (NwWindow *self);
 
 /* nw-window-backend.c */
 void        nw_window_backend_init      (NwWindow *self);

@@ -288,10 +288,10 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
     }
 }
 
-gboolean
-nw_window_on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+/* Takes what the runner published, if anything, and shows it. */
+static void
+take_published (NwWindow *self)
 {
-  NwWindow *self = NW_WINDOW (widget);
   NwSnapshot *snap = NULL;
   NwRunnerStatus status = { 0 };
   if (self->runner != NULL && nw_runner_take (self->runner, &snap, &status))
@@ -302,23 +302,84 @@ nw_window_on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
       nw_snapshot_free (snap);
       nw_runner_status_clear (&status);
     }
+}
+
+/* NW_DEBUG_FPS: frames (ticks of the frame clock; 0 while the runner's source wakes the
+ * window instead) and snapshots per second, every 2 s. */
+static void
+debug_fps (NwWindow *self, gint64 now, double clock_fps)
+{
+  double dt;
+  if (self->fps_since == 0)
+    {
+      self->fps_since = now;
+      return;
+    }
+  if (now - self->fps_since < 2 * G_USEC_PER_SEC)
+    return;
+  dt = (now - self->fps_since) / 1e6;
+  g_printerr ("neurowire: %.1f frames/s (clock %.1f), %.1f snapshots/s, %.0f steps/s\n",
+              self->fps_frames / dt, clock_fps, self->fps_snapshots / dt, self->fps_steps_per_s);
+  self->fps_since = now;
+  self->fps_frames = self->fps_snapshots = 0;
+}
+
+static gboolean
+on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  take_published (self);
   if (self->debug_fps)
     {
-      gint64 now = gdk_frame_clock_get_frame_time (clock);
       self->fps_frames++;
-      if (self->fps_since == 0)
-        self->fps_since = now;
-      else if (now - self->fps_since >= 2 * G_USEC_PER_SEC)
-        {
-          double dt = (now - self->fps_since) / 1e6;
-          g_printerr ("neurowire: %.1f frames/s (clock %.1f), %.1f snapshots/s, %.0f steps/s\n",
-                      self->fps_frames / dt, gdk_frame_clock_get_fps (clock),
-                      self->fps_snapshots / dt, self->fps_steps_per_s);
-          self->fps_since = now;
-          self->fps_frames = self->fps_snapshots = 0;
-        }
+      debug_fps (self, gdk_frame_clock_get_frame_time (clock), gdk_frame_clock_get_fps (clock));
     }
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_published (gpointer data)
+{
+  NwWindow *self = data;
+  take_published (self);
+  if (self->debug_fps)
+    debug_fps (self, g_get_monotonic_time (), 0);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+nw_window_views_unwatch_runner (NwWindow *self)
+{
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+  if (self->runner_source != NULL)
+    {
+      g_source_destroy (self->runner_source);
+      g_clear_pointer (&self->runner_source, g_source_unref);
+    }
+}
+
+void
+nw_window_views_watch_runner (NwWindow *self)
+{
+  nw_window_views_unwatch_runner (self);
+  /* At 30 snapshots a second (2D data) the frame clock polls the runner at every frame: the
+   * views change with nearly every frame anyway. At 8 (images), a tick callback would keep
+   * the frame clock, and the main thread, waking 60 times a second (~250 wake-ups with the
+   * frame's own work), each time taking a core from the trainer's two BLAS threads on a
+   * 2-core machine (bench/gui_epoch.sh); the runner's source wakes it once per snapshot and
+   * the frame clock runs only for what that snapshot redraws. */
+  if (self->runner != NULL && self->publish_ms >= NW_WINDOW_PUBLISH_MS_IMAGES)
+    {
+      self->runner_source = nw_runner_source_new (self->runner);
+      g_source_set_callback (self->runner_source, on_published, self, NULL);
+      g_source_attach (self->runner_source, NULL);
+    }
+  else
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
 }
 
 void

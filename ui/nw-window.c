@@ -617,7 +617,10 @@ nw_window_install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_pla
   /* A different cadence needs a new runner (its options are fixed); otherwise the runner
    * swaps trainers between two steps. */
   if (self->runner != NULL && (test_every != self->test_every || publish_ms != self->publish_ms))
-    g_clear_pointer (&self->runner, nw_runner_free);
+    {
+      nw_window_views_unwatch_runner (self);
+      g_clear_pointer (&self->runner, nw_runner_free);
+    }
   if (self->runner == NULL)
     {
       NwRunnerOptions options = {
@@ -629,6 +632,7 @@ nw_window_install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_pla
       self->runner = nw_runner_new (trainer, &options);
       self->test_every = test_every;
       self->publish_ms = publish_ms;
+      nw_window_views_watch_runner (self);
     }
   else
     nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
@@ -1221,11 +1225,7 @@ static void
 nw_window_dispose (GObject *object)
 {
   NwWindow *self = NW_WINDOW (object);
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
-      self->tick_id = 0;
-    }
+  nw_window_views_unwatch_runner (self);
   /* Stops the worker (mid-step or not) and joins it; work in the background is cancelled and
    * drops its results when it comes back. */
   g_clear_pointer (&self->runner, nw_runner_free);
@@ -1408,8 +1408,9 @@ nw_window_init (NwWindow *self)
       spec->data.kind = NW_DATA_XOR;
     }
   nw_window_set_spec (self, spec, NULL);
-
-  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), nw_window_on_tick, NULL, NULL);
+  /* The first network's runner is watched already; none if it could not be built. */
+  if (self->tick_id == 0 && self->runner_source == NULL)
+    nw_window_views_watch_runner (self);
 }
 
 NwWindow *
