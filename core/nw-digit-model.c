@@ -118,7 +118,7 @@ model_build (const NwSpec *spec, GError **error)
       nw_digit_model_free (model);
       return NULL;
     }
-  nw_net_init_params (model->net, model->spec->train.seed);
+  /* nw_net_new initialised the parameters from the spec's seed already. */
   return model;
 }
 
