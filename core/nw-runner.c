@@ -211,8 +211,12 @@ take_snapshot (NwRunner *r, WorkerState *w)
   NwSnapshot *snap;
   if (r->options.test_every == NW_RUNNER_TEST_EACH_EPOCH)
     {
+      /* Paused: the model as it is. Playing: once after each epoch's end, never for the
+       * untrained network of a run that starts playing at once (--play, Reset while
+       * playing): that pass would cost an MNIST run a test pass in its first epoch and list
+       * nothing; a paused run was evaluated when it paused. */
       gint64 epoch = nw_trainer_get_epoch (r->trainer);
-      with_test = !w->playing || epoch != w->tested_epoch;
+      with_test = !w->playing || (epoch != w->tested_epoch && epoch > 0);
       w->tested_epoch = epoch;
     }
   snap = nw_trainer_snapshot (r->trainer,

@@ -20,7 +20,8 @@ typedef struct {
   int      grid_n;        /* decision-boundary grid for 2D data (0: none) */
   int      test_every;    /* evaluate the test split every this many snapshots (0: never;
                              NW_RUNNER_TEST_EACH_EPOCH: in the first snapshot after each
-                             epoch's end, and in every snapshot taken while paused) */
+                             epoch's end, and in every snapshot taken while paused; not while
+                             playing in epoch 0) */
   gint64   max_steps;     /* pause by itself after this many steps (0: no limit) */
   gboolean test_outputs;  /* snapshots that evaluate the test split keep every row's outputs
                              (NwSnapshot.test_outputs) */

@@ -367,6 +367,100 @@ test_source_wakes_reader (void)
   nw_runner_free (r);
 }
 
+/* Holds the worker for a moment, so that the commands sent meanwhile are applied together. */
+static void
+hold_worker (NwTrainer *trainer, gpointer data)
+{
+  g_usleep (200 * 1000);
+}
+
+/* NW_RUNNER_TEST_EACH_EPOCH (MNIST in the window): while playing, the test split is evaluated
+ * in the first snapshot after each epoch's end, at most once per epoch, never for the untrained
+ * network of a run that starts playing at once; a paused run's snapshot is evaluated. */
+static void
+test_each_epoch (void)
+{
+  GError *error = NULL;
+  const NwRunnerOptions o = { .publish_ms = 20, .test_every = NW_RUNNER_TEST_EACH_EPOCH,
+                              .test_outputs = TRUE };
+  /* Slow enough for several snapshots per epoch: ~1600 one-row steps of a 256-wide net. */
+  g_autoptr (NwSpec) spec = nw_spec_new_chain ("2 dense:256 tanh dense:256 tanh dense:1 sigmoid bce",
+                                               &error);
+  NwRunner *r = nw_runner_new (xor_trainer (0.01), &o);
+  NwTrainer *t;
+  NwSnapshot *snap;
+  gint64 tested[64];
+  int n_tested = 0, n_epoch0 = 0, test_n, per_epoch;
+  gint64 end;
+
+  NW_ASSERT_NO_ERROR (error);
+  spec->data.kind = NW_DATA_XOR_CLOUD;
+  spec->data.n = 2000;
+  spec->train.batch_size = 1;
+  t = nw_trainer_new (spec, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  test_n = nw_trainer_get_data (t)->test.n;
+  per_epoch = nw_trainer_steps_per_epoch (t);
+  CU_ASSERT_FATAL (test_n > 0 && per_epoch >= 1000);
+
+  /* The initial snapshot, taken paused, is evaluated. */
+  snap = wait_for (r, 5000, step_is, GINT_TO_POINTER (0), NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT (isfinite (snap->test_loss));
+  nw_snapshot_free (snap);
+
+  /* A new network that plays at once (as `neurowire --play` starts). */
+  nw_runner_call (r, hold_worker, NULL, NULL);
+  nw_runner_replace (r, t);
+  nw_runner_play (r);
+  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      NwRunnerStatus st = { 0 };
+      snap = NULL;
+      if (!nw_runner_take (r, &snap, &st) || snap == NULL || snap->layers[1].width != 256)
+        {
+          nw_snapshot_free (snap);
+          nw_runner_status_clear (&st);
+          g_usleep (2000);
+          continue;
+        }
+      CU_ASSERT (st.playing);
+      if (snap->epoch == 0)
+        {
+          n_epoch0++;
+          CU_ASSERT (!isfinite (snap->test_loss));
+          CU_ASSERT_PTR_NULL (snap->test_outputs);
+        }
+      if (isfinite (snap->test_loss))
+        {
+          CU_ASSERT_PTR_NOT_NULL (snap->test_outputs);
+          CU_ASSERT_EQUAL (snap->test_n, test_n);
+          for (int i = 0; i < n_tested; i++)
+            CU_ASSERT_NOT_EQUAL (tested[i], snap->epoch);   /* once per epoch */
+          if (n_tested < (int) G_N_ELEMENTS (tested))
+            tested[n_tested++] = snap->epoch;
+        }
+      else
+        CU_ASSERT_PTR_NULL (snap->test_outputs);
+      end = snap->epoch >= 3 ? 0 : end;
+      nw_snapshot_free (snap);
+      nw_runner_status_clear (&st);
+    }
+  g_print ("\n    (%d snapshots in epoch 0, test passes in %d later epochs) ", n_epoch0, n_tested);
+  CU_ASSERT (n_epoch0 >= 1);
+  CU_ASSERT (n_tested >= 1);
+
+  /* Paused: evaluated again. */
+  nw_runner_pause (r);
+  snap = wait_for (r, 5000, paused_new_net, GINT_TO_POINTER (256), NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT (isfinite (snap->test_loss));
+  CU_ASSERT_PTR_NOT_NULL (snap->test_outputs);
+  nw_snapshot_free (snap);
+  nw_runner_free (r);
+}
+
 static const NwTestCase cases[] = {
   { "play_pause_step_reset", test_play_pause_step_reset },
   { "live_commands", test_live_commands },
@@ -374,6 +468,7 @@ static const NwTestCase cases[] = {
   { "call_saves_weights", test_call_saves_weights },
   { "pause_prompt_after_replace", test_pause_prompt_after_replace },
   { "source_wakes_reader", test_source_wakes_reader },
+  { "test_each_epoch", test_each_epoch },
   { NULL, NULL },
 };
 
