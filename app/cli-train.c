@@ -201,9 +201,11 @@ print_progress (const Report *r, const NwSnapshot *snap, double rate)
     }
 }
 
-/* `loss` and `acc` are the means over the epoch's steps. */
+/* `loss` and `acc` are the means over the epoch's steps; `elapsed` is the wall time from the
+ * start of training to this epoch's last step, the reports before it included (what a
+ * program that also evaluates the test split at each epoch's end spends per epoch). */
 static void
-print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc)
+print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc, double elapsed)
 {
   if (r->o->json)
     {
@@ -212,6 +214,7 @@ print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc)
       nw_json_int (w, "step", snap->step);
       nw_json_double (w, "loss", loss);
       nw_json_double (w, "acc", acc);
+      nw_json_double (w, "elapsed", elapsed);
       if (r->o->test)
         {
           nw_json_double (w, "test_loss", snap->test_loss);
@@ -366,7 +369,8 @@ run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, 
       if (epoch_end)
         {
           print_epoch (&r, snap, epoch_steps > 0 ? epoch_loss / epoch_steps : NAN,
-                       epoch_steps > 0 ? epoch_acc / epoch_steps : NAN);
+                       epoch_steps > 0 ? epoch_acc / epoch_steps : NAN,
+                       (probe_start - start) * 1e-6);
           epoch_loss = epoch_acc = 0;
           epoch_steps = 0;
         }

@@ -370,6 +370,7 @@ test_train_epochs (void)
   g_autoptr (GPtrArray) objs = NULL;
   int epochs = 0, progress = 0;
   gint64 last_epoch_step = -1;
+  double last_elapsed = 0;
 
   assert_ok (r);
   objs = json_lines (r->out);
@@ -381,6 +382,9 @@ test_train_epochs (void)
           epochs++;
           CU_ASSERT_EQUAL (json_object_get_int_member (o, "epoch"), epochs);
           CU_ASSERT (isfinite (number (o, "test_loss")) && isfinite (number (o, "test_acc")));
+          /* Wall time since training began: grows from epoch to epoch. */
+          CU_ASSERT (number (o, "elapsed") > last_elapsed);
+          last_elapsed = number (o, "elapsed");
           last_epoch_step = json_object_get_int_member (o, "step");
         }
       else if (g_str_equal (event_of (o), "progress"))
@@ -394,6 +398,8 @@ test_train_epochs (void)
   CU_ASSERT_STRING_EQUAL (event_of (g_ptr_array_index (objs, objs->len - 1)), "done");
   CU_ASSERT_EQUAL (json_object_get_int_member (g_ptr_array_index (objs, objs->len - 1), "steps"),
                    last_epoch_step);
+  /* ... and holds the training time of the done line (which leaves the reports out). */
+  CU_ASSERT (last_elapsed >= number (g_ptr_array_index (objs, objs->len - 1), "seconds"));
 
   assert_ok (human);
   CU_ASSERT_EQUAL (count_lines (human->out), 3 + 2 + 1);   /* header, 2 reports, done */
