@@ -972,6 +972,91 @@ test_digit_set_in_panel (void)
 
 /* The whole panel in a window, through GTK's own rendering (CSS, templates, every child):
  * the picture a user sees, kept as mnist-panel.png with NW_UI_TEST_OUTPUT. */
+/* In a scrolled window the gallery scrolls itself (no viewport around it): its adjustment
+ * spans every row, and a frame draws only what shows, the rows scrolled into view. */
+static void
+test_gallery_scrolls (void)
+{
+  enum { N = 40 };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *sw = gtk_scrolled_window_new ();
+  GtkWidget *w = nw_digit_gallery_new ();
+  NwDigitGallery *g = NW_DIGIT_GALLERY (w);
+  float *images = g_new0 (float, N * 784);
+  guint8 truth[N], guess[N];
+  GtkAdjustment *vadj;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  graphene_rect_t bounds;
+  cairo_surface_t *surface, *back;
+  cairo_t *cr;
+  int width, height, cols, first, side, dark;
+  gint64 end;
+
+  /* Digit i: a solid square of side 2 + 2 (i % 10) MNIST pixels, drawn at 2x. */
+  for (int i = 0; i < N; i++)
+    {
+      int half = 1 + i % 10;
+      for (int y = 14 - half; y < 14 + half; y++)
+        for (int x = 14 - half; x < 14 + half; x++)
+          images[i * 784 + y * 28 + x] = 1.0f;
+      truth[i] = (guint8) (i % 10);
+      guess[i] = (guint8) ((i + 1) % 10);
+    }
+  nw_digit_gallery_set_digits (g, N, images, truth, guess, NULL, 10);
+  g_free (images);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (sw), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (sw), w);
+  gtk_window_set_child (GTK_WINDOW (window), sw);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 250);
+  gtk_window_present (GTK_WINDOW (window));
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (gtk_widget_get_height (w) < 100 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  width = gtk_widget_get_width (w);
+  height = gtk_widget_get_height (w);
+  CU_ASSERT_FATAL (width >= 200 && height >= 100);
+
+  CU_ASSERT_PTR_EQUAL (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (sw)), w);
+  vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  CU_ASSERT_DOUBLE_EQUAL (gtk_adjustment_get_upper (vadj),
+                          nw_digit_gallery_height_for_width (g, width), 0.5);
+  CU_ASSERT_DOUBLE_EQUAL (gtk_adjustment_get_page_size (vadj), height, 0.5);
+  CU_ASSERT (gtk_adjustment_get_upper (vadj) > 2 * height);
+
+  /* Two rows down (a row is 79 px and a gap of 6). */
+  cols = MAX (1, (int) floor ((width + 6.0) / 70.0));
+  gtk_adjustment_set_value (vadj, 2 * 85);
+  CU_ASSERT_DOUBLE_EQUAL (nw_digit_gallery_get_scroll_offset (g), 170, 1e-9);
+  CU_ASSERT_EQUAL (nw_digit_gallery_index_at (g, width, 30, 30 + 170), 2 * cols);
+
+  snapshot = gtk_snapshot_new ();
+  GTK_WIDGET_GET_CLASS (w)->snapshot (w, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (node);
+  /* What a frame draws is the allocation, not all the rows. */
+  gsk_render_node_get_bounds (node, &bounds);
+  CU_ASSERT (bounds.size.height <= height + 0.5);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  gsk_render_node_unref (node);
+  back = nw_test_save_and_reload (surface, "gallery-scrolled");
+  /* The top-left tile is digit 2 x cols: its square's dark pixels, not digit 0's. */
+  first = 2 * cols;
+  side = 2 * (2 + 2 * (first % 10));
+  dark = nw_test_count_dark (back, 4, 4, 56, 56, 0.3);
+  g_print ("\n    (%d columns; first tile shown: digit %d, %d dark pixels for %d) ", cols, first,
+           dark, side * side);
+  CU_ASSERT (abs (dark - side * side) <= side * side / 6 + 8);
+  cairo_surface_destroy (back);
+  cairo_surface_destroy (surface);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_panel_in_window (void)
 {
@@ -1056,6 +1141,7 @@ static const NwTestCase reading_cases[] = {
 static const NwTestCase view_cases[] = {
   { "confusion matrix", test_confusion_render },
   { "gallery and its bars", test_gallery_render },
+  { "gallery scrolls itself", test_gallery_scrolls },
   { "whole panel in a window", test_panel_in_window },
   { NULL, NULL },
 };

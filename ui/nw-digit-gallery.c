@@ -19,11 +19,21 @@ struct _NwDigitGallery
   GPtrArray  *thumbs;        /* of cairo_surface_t, one per digit */
   int         selected;
   char       *message;
+  /* GtkScrollable: the scrolled window scrolls through these instead of a viewport, so
+   * that a frame draws the rows on screen, not all of up to 300 digits (their captions'
+   * text was most of the main thread's work at an MNIST epoch's end). */
+  GtkAdjustment *hadjustment, *vadjustment;
+  GtkScrollablePolicy hscroll_policy, vscroll_policy;
 };
 
-G_DEFINE_FINAL_TYPE (NwDigitGallery, nw_digit_gallery, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE_WITH_CODE (NwDigitGallery, nw_digit_gallery, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
-enum { PROP_0, PROP_SELECTED, PROP_N_DIGITS, N_PROPS };
+enum {
+  PROP_0, PROP_SELECTED, PROP_N_DIGITS, N_PROPS,
+  /* GtkScrollable's, overridden */
+  PROP_HADJUSTMENT = N_PROPS, PROP_VADJUSTMENT, PROP_HSCROLL_POLICY, PROP_VSCROLL_POLICY
+};
 static GParamSpec *properties[N_PROPS];
 enum { SIGNAL_DIGIT_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -69,6 +79,79 @@ nw_digit_gallery_index_at (NwDigitGallery *self, int width, double x, double y)
     return -1;
   i = r * cols + c;
   return i < (int) self->n ? i : -1;
+}
+
+/* How far the rows are scrolled (0 outside a scrolled window). */
+static double
+scroll_offset (NwDigitGallery *self)
+{
+  return self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
+}
+
+double
+nw_digit_gallery_get_scroll_offset (NwDigitGallery *self)
+{
+  g_return_val_if_fail (NW_IS_DIGIT_GALLERY (self), 0);
+  return scroll_offset (self);
+}
+
+/* The adjustments for an allocation of width x height: the vertical one spans every row. */
+static void
+configure_adjustments (NwDigitGallery *self, int width, int height)
+{
+  if (self->vadjustment != NULL)
+    {
+      double upper = MAX (nw_digit_gallery_height_for_width (self, width), height);
+      gtk_adjustment_configure (self->vadjustment,
+                                CLAMP (gtk_adjustment_get_value (self->vadjustment), 0,
+                                       upper - height),
+                                0, upper, TILE_H + GAP, MAX (height * 0.9, 1), height);
+    }
+  if (self->hadjustment != NULL)
+    gtk_adjustment_configure (self->hadjustment, 0, 0, width, width * 0.1, width * 0.9, width);
+}
+
+/* Scrolls just enough for digit `index` to show whole. */
+static void
+scroll_to (NwDigitGallery *self, int index)
+{
+  int cols = columns_for (gtk_widget_get_width (GTK_WIDGET (self)));
+  double top, page, value;
+  if (self->vadjustment == NULL || index < 0)
+    return;
+  top = (index / cols) * (TILE_H + GAP);
+  page = gtk_adjustment_get_page_size (self->vadjustment);
+  value = gtk_adjustment_get_value (self->vadjustment);
+  if (top < value)
+    gtk_adjustment_set_value (self->vadjustment, top);
+  else if (top + TILE_H > value + page)
+    gtk_adjustment_set_value (self->vadjustment, top + TILE_H - page);
+}
+
+static void
+on_adjustment_changed (GtkAdjustment *adjustment, NwDigitGallery *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_adjustment (NwDigitGallery *self, GtkAdjustment **slot, GtkAdjustment *adjustment)
+{
+  if (*slot == adjustment)
+    return;
+  if (*slot != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (*slot, on_adjustment_changed, self);
+      g_object_unref (*slot);
+    }
+  *slot = adjustment != NULL ? g_object_ref_sink (adjustment) : NULL;
+  if (*slot != NULL)
+    {
+      g_signal_connect (*slot, "value-changed", G_CALLBACK (on_adjustment_changed), self);
+      configure_adjustments (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                             gtk_widget_get_height (GTK_WIDGET (self)));
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Ink 0x1a1c1e on white, as the pad draws, for 256 grey levels (MNIST's own): one table per
@@ -298,7 +381,8 @@ nw_digit_gallery_get_image (NwDigitGallery *self, guint index)
 static void
 on_pressed (GtkGestureClick *click, int n_press, double x, double y, NwDigitGallery *self)
 {
-  int i = nw_digit_gallery_index_at (self, gtk_widget_get_width (GTK_WIDGET (self)), x, y);
+  int i = nw_digit_gallery_index_at (self, gtk_widget_get_width (GTK_WIDGET (self)), x,
+                                     y + scroll_offset (self));
   gtk_widget_grab_focus (GTK_WIDGET (self));
   if (i < 0)
     return;
@@ -332,16 +416,30 @@ on_key (GtkEventControllerKey *key, guint keyval, guint keycode, GdkModifierType
       return FALSE;
     }
   nw_digit_gallery_set_selected (self, i);
+  scroll_to (self, i);
   return TRUE;
 }
 
+/* What shows: the allocation, the rows scrolled into it (nw_digit_gallery_draw skips the
+ * rows outside the clip). */
 static void
 nw_digit_gallery_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
+  NwDigitGallery *self = NW_DIGIT_GALLERY (widget);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  nw_digit_gallery_draw (NW_DIGIT_GALLERY (widget), cr, width, height);
+  double offset = self->n > 0 ? scroll_offset (self) : 0;
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  cairo_translate (cr, 0, -offset);
+  nw_digit_gallery_draw (self, cr, width, (int) ceil (height + offset));
   cairo_destroy (cr);
+}
+
+static void
+nw_digit_gallery_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  configure_adjustments (NW_DIGIT_GALLERY (widget), width, height);
 }
 
 static GtkSizeRequestMode
@@ -362,8 +460,12 @@ nw_digit_gallery_measure (GtkWidget *widget, GtkOrientation orientation, int for
       *natural = (int) (6 * TILE_W + 5 * GAP);
     }
   else
-    *minimum = *natural = nw_digit_gallery_height_for_width (self, for_size > 0 ? for_size
-                                                                 : (int) (6 * TILE_W + 5 * GAP));
+    {
+      *natural = nw_digit_gallery_height_for_width (self, for_size > 0 ? for_size
+                                                        : (int) (6 * TILE_W + 5 * GAP));
+      /* Scrolled, one row is enough; else every row. */
+      *minimum = self->vadjustment != NULL ? MIN (*natural, (int) ceil (TILE_H)) : *natural;
+    }
 }
 
 static void
@@ -380,6 +482,15 @@ nw_digit_gallery_finalize (GObject *object)
 }
 
 static void
+nw_digit_gallery_dispose (GObject *object)
+{
+  NwDigitGallery *self = NW_DIGIT_GALLERY (object);
+  set_adjustment (self, &self->hadjustment, NULL);
+  set_adjustment (self, &self->vadjustment, NULL);
+  G_OBJECT_CLASS (nw_digit_gallery_parent_class)->dispose (object);
+}
+
+static void
 nw_digit_gallery_get_property (GObject *object, guint prop_id, GValue *value,
                                GParamSpec *pspec)
 {
@@ -392,6 +503,18 @@ nw_digit_gallery_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_N_DIGITS:
       g_value_set_int (value, (int) self->n);
       break;
+    case PROP_HADJUSTMENT:
+      g_value_set_object (value, self->hadjustment);
+      break;
+    case PROP_VADJUSTMENT:
+      g_value_set_object (value, self->vadjustment);
+      break;
+    case PROP_HSCROLL_POLICY:
+      g_value_set_enum (value, self->hscroll_policy);
+      break;
+    case PROP_VSCROLL_POLICY:
+      g_value_set_enum (value, self->vscroll_policy);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -401,10 +524,23 @@ static void
 nw_digit_gallery_set_property (GObject *object, guint prop_id, const GValue *value,
                                GParamSpec *pspec)
 {
+  NwDigitGallery *self = NW_DIGIT_GALLERY (object);
   switch (prop_id)
     {
     case PROP_SELECTED:
-      nw_digit_gallery_set_selected (NW_DIGIT_GALLERY (object), g_value_get_int (value));
+      nw_digit_gallery_set_selected (self, g_value_get_int (value));
+      break;
+    case PROP_HADJUSTMENT:
+      set_adjustment (self, &self->hadjustment, g_value_get_object (value));
+      break;
+    case PROP_VADJUSTMENT:
+      set_adjustment (self, &self->vadjustment, g_value_get_object (value));
+      break;
+    case PROP_HSCROLL_POLICY:
+      self->hscroll_policy = g_value_get_enum (value);
+      break;
+    case PROP_VSCROLL_POLICY:
+      self->vscroll_policy = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -417,11 +553,13 @@ nw_digit_gallery_class_init (NwDigitGalleryClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = nw_digit_gallery_dispose;
   object_class->finalize = nw_digit_gallery_finalize;
   object_class->get_property = nw_digit_gallery_get_property;
   object_class->set_property = nw_digit_gallery_set_property;
   widget_class->snapshot = nw_digit_gallery_snapshot;
   widget_class->measure = nw_digit_gallery_measure;
+  widget_class->size_allocate = nw_digit_gallery_size_allocate;
   widget_class->get_request_mode = nw_digit_gallery_get_request_mode;
 
   properties[PROP_SELECTED] =
@@ -431,6 +569,10 @@ nw_digit_gallery_class_init (NwDigitGalleryClass *klass)
     g_param_spec_int ("n-digits", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
   signals[SIGNAL_DIGIT_ACTIVATED] =
     g_signal_new ("digit-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,

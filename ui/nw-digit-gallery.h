@@ -4,7 +4,8 @@
  * digit (or moving with the arrow keys) selects it; its ten probabilities travel with it so a
  * neighbouring NwProbBars can show them.
  *
- * The grid wraps to the widget's width (height-for-width): put it in a GtkScrolledWindow.
+ * The grid wraps to the widget's width (height-for-width). It is a GtkScrollable: in a
+ * GtkScrolledWindow it scrolls itself and draws only the rows that show.
  *
  * Properties:
  *   "selected"  int, -1 (none) .. n-1: the selected digit.
@@ -44,9 +45,13 @@ int         nw_digit_gallery_get_true_label   (NwDigitGallery *self, guint index
 int         nw_digit_gallery_get_predicted    (NwDigitGallery *self, guint index);
 const float *nw_digit_gallery_get_image       (NwDigitGallery *self, guint index);
 
-/* The digit under a point of a widget `width` wide; -1 if none. */
+/* How far the rows are scrolled, in pixels (0 when not in a scrolled window). */
+double      nw_digit_gallery_get_scroll_offset (NwDigitGallery *self);
+/* The digit under a point of the content (y counted from the first row, scrolled or not) of
+ * a widget `width` wide; -1 if none. */
 int         nw_digit_gallery_index_at         (NwDigitGallery *self, int width, double x, double y);
 int         nw_digit_gallery_height_for_width (NwDigitGallery *self, int width);
+/* Draws the content, rows from the top, skipping those outside `cr`'s clip. */
 void        nw_digit_gallery_draw             (NwDigitGallery *self, cairo_t *cr, int width,
                                                int height);
 
