@@ -7,6 +7,11 @@
 # the final evaluation left out). Both train EPOCHS epochs; the figures are seconds per epoch
 # over all of them, and the first epoch alone (the window's includes its first frames in MNIST
 # mode). RUNS runs of each, alternating.
+# The window evaluates the 10,000 test digits at each epoch's end (the digit view lists each
+# epoch's test accuracy); the CLI's training time leaves its reports out. So the CLI runs a
+# third time with --test and a report at each epoch's end only, timed from the start of
+# training to each epoch's last step with the reports before it (its epoch events' "elapsed"):
+# the same work as the window's, which the last two lines compare.
 #   bench/gui_epoch.sh [BUILD_DIR] [RUNS] [EPOCHS] [SPEC]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +26,7 @@ ended () {   # ended LOG EPOCH: when the window says that epoch ended, in second
   sed -n "s/.*mnist data: epoch $2 ended \([0-9.]*\) s after Play.*/\1/p" "$1" | head -1
 }
 
-gui=() gui1=() cli=() cli1=()
+gui=() gui1=() cli=() cli1=() clit=() clit1=()
 for ((i = 1; i <= runs; i++)); do
   log=$(mktemp)
   # The window is stopped as soon as it has printed the last epoch's time.
@@ -38,15 +43,25 @@ for ((i = 1; i <= runs; i++)); do
       | python3 -c 'import json,sys; print(json.loads(sys.stdin.readlines()[-1])["seconds"])')
   c1=$("$build/app/neurowire-cli" train --spec "$spec" --epochs 1 --backend cpu --json --quiet \
       | python3 -c 'import json,sys; print(json.loads(sys.stdin.readlines()[-1])["seconds"])')
-  cli+=("$c") cli1+=("$c1")
-  echo "run $i: $epochs epochs: window $t s, neurowire-cli $c s; epoch 1: window $t1 s, neurowire-cli $c1 s"
+  read -r ct ct1 < <("$build/app/neurowire-cli" train --spec "$spec" --epochs "$epochs" --backend cpu --json \
+      --test --log-every 1000000000 | python3 -c '
+import json, sys
+e = {o["epoch"]: o["elapsed"] for o in map(json.loads, sys.stdin) if o["event"] == "epoch"}
+print(e[max(e)], e[1])')
+  cli+=("$c") cli1+=("$c1") clit+=("$ct") clit1+=("$ct1")
+  echo "run $i: $epochs epochs: window $t s, neurowire-cli $c s (with a test pass per epoch $ct s);" \
+       "epoch 1: window $t1 s, neurowire-cli $c1 s ($ct1 s)"
 done
-python3 - "$epochs" "${gui[*]}" "${cli[*]}" "${gui1[*]}" "${cli1[*]}" <<'PY'
+python3 - "$epochs" "${gui[*]}" "${cli[*]}" "${gui1[*]}" "${cli1[*]}" "${clit[*]}" "${clit1[*]}" <<'PY'
 import statistics, sys
 n = int(sys.argv[1])
-g, c, g1, c1 = ([float(x) for x in a.split()] for a in sys.argv[2:6])
-mg, mc = statistics.median(g) / n, statistics.median(c) / n
-m1, k1 = statistics.median(g1), statistics.median(c1)
+g, c, g1, c1, ct, ct1 = ([float(x) for x in a.split()] for a in sys.argv[2:8])
+mg, mc, mct = statistics.median(g) / n, statistics.median(c) / n, statistics.median(ct) / n
+m1, k1, kt1 = statistics.median(g1), statistics.median(c1), statistics.median(ct1)
 print(f"median per epoch over {n}: window {mg:.3f} s, neurowire-cli {mc:.3f} s: window/CLI = {mg / mc:.2f}")
 print(f"median first epoch: window {m1:.3f} s, neurowire-cli {k1:.3f} s: window/CLI = {m1 / k1:.2f}")
+print(f"with a test pass per epoch on both sides: median per epoch over {n}: window {mg:.3f} s, "
+      f"neurowire-cli --test {mct:.3f} s: window/CLI = {mg / mct:.2f}")
+print(f"with a test pass per epoch on both sides: median first epoch: window {m1:.3f} s, "
+      f"neurowire-cli --test {kt1:.3f} s: window/CLI = {m1 / kt1:.2f}")
 PY

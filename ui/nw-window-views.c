@@ -236,10 +236,11 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
         {
           gint64 ended = status->epoch_end_us >= self->play_since_us ? status->epoch_end_us : now;
           g_printerr ("neurowire: %s data: epoch %" G_GINT64_FORMAT " ended %.3f s after Play, "
-                      "shown %.3f s after Play at step %" G_GINT64_FORMAT "\n",
+                      "shown %.3f s after Play at step %" G_GINT64_FORMAT "; main thread %.1f ms "
+                      "of CPU since Play\n",
                       nw_data_kind_name (self->spec->data.kind), snap->epoch,
                       (ended - self->play_since_us) / 1e6, (now - self->play_since_us) / 1e6,
-                      snap->step);
+                      snap->step, (nw_window_thread_cpu_us () - self->play_cpu_us) / 1e3);
           self->epoch_logged = snap->epoch;
         }
       /* Activations and weight histograms change slowly and cost the most to draw: while
