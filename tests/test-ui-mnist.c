@@ -787,6 +787,56 @@ test_external_evaluation (void)
   CU_ASSERT_EQUAL (n_done, 1);
 }
 
+/* Test data shared rather than copied (the window's MNIST: 31 MB): the panel reads the
+ * dataset's own rows while it holds the owner's reference, and lets go of it exactly once,
+ * when other data replaces it. */
+static void
+release_owner (gpointer data)
+{
+  (*(int *) data)++;
+}
+
+static void
+test_shared_test_data (void)
+{
+  g_autoptr (GtkWidget) panel = sink (nw_mnist_panel_new ());
+  NwMnistPanel *mp = NW_MNIST_PANEL (panel);
+  NwDigitGallery *gallery = NW_DIGIT_GALLERY (nw_mnist_panel_get_gallery (mp));
+  g_autoptr (NwDataset) ds = fake_test_set (40);
+  g_autoptr (NwSpec) spec = constant_spec ();
+  g_autofree float *p1 = NULL, *out = g_new0 (float, 40 * 10);
+  gsize n = 0;
+  int released = 0;
+  GError *error = NULL;
+
+  nw_mnist_panel_set_external_evaluation (mp, TRUE);
+  nw_mnist_panel_share_test_data (mp, ds, &released, release_owner);
+  p1 = constant_params (1, &n);
+  CU_ASSERT (nw_mnist_panel_set_model (mp, spec, p1, n, &error));
+  NW_ASSERT_NO_ERROR (error);
+  /* Every row read as (label + 1) % 10: all 40 in the gallery, each the dataset's image. */
+  for (int i = 0; i < 40; i++)
+    out[i * 10 + (i + 1) % 10] = 0.9f;
+  CU_ASSERT (nw_mnist_panel_set_test_outputs (mp, out, 40, 10));
+  CU_ASSERT_EQUAL_FATAL (nw_digit_gallery_get_n_digits (gallery), 40);
+  for (guint i = 0; i < 40; i++)
+    {
+      const float *img = nw_digit_gallery_get_image (gallery, i);
+      int row = -1;
+      for (int r = 0; r < 40 && row < 0; r++)
+        if (memcmp (img, ds->test.x + (gsize) r * 784, 784 * sizeof (float)) == 0)
+          row = r;
+      CU_ASSERT (row >= 0 && ds->test.labels[row] == nw_digit_gallery_get_true_label (gallery, i));
+    }
+  CU_ASSERT_EQUAL (released, 0);
+  nw_mnist_panel_set_test_data (mp, NULL);
+  CU_ASSERT_EQUAL (released, 1);
+  /* A split that is not digits is not kept: its owner is let go at once. */
+  ds->test.d = 10;
+  nw_mnist_panel_share_test_data (mp, ds, &released, release_owner);
+  CU_ASSERT_EQUAL (released, 2);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Views rendered from known data                                                               */
 
@@ -1134,6 +1184,7 @@ static const NwTestCase reading_cases[] = {
   { "model files: corrupt and mismatched refused", test_load_model_files },
   { "background evaluation, newest wins", test_background_evaluation },
   { "evaluation from outside", test_external_evaluation },
+  { "shared test data", test_shared_test_data },
   { "digit set in the panel", test_digit_set_in_panel },
   { NULL, NULL },
 };

@@ -767,6 +767,55 @@ test_mnist_mode (void)
   CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);
 }
 
+/* What the trainer's thread hands the window (a model, a move, a save) runs on the main
+ * thread, in a later iteration, even when no thread holds the main context at that moment:
+ * g_main_context_invoke ran it on the worker then, and a window finalized there joined its
+ * own runner thread ("Resource deadlock avoided", 1 run of this suite in 4). */
+typedef struct {
+  GThread *ran_on;
+  int      runs;
+} Report;
+
+static gboolean
+report_here (gpointer data)
+{
+  Report *r = data;
+  r->ran_on = g_thread_self ();
+  r->runs++;
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+report_from_worker (gpointer data)
+{
+  nw_ui_report_to_main (report_here, data);
+  return NULL;
+}
+
+static void
+test_report_to_main (void)
+{
+  Report r = { NULL, 0 };
+  gint64 end;
+  int held = 0;
+  /* Nothing holds the default context while the worker reports, as between two iterations
+   * of a main loop (GTK's set-up left this thread holding it). */
+  while (g_main_context_is_owner (NULL))
+    {
+      g_main_context_release (NULL);
+      held++;
+    }
+  g_thread_join (g_thread_new ("worker", report_from_worker, &r));
+  for (int i = 0; i < held; i++)
+    CU_ASSERT (g_main_context_acquire (NULL));
+  CU_ASSERT_EQUAL (r.runs, 0);
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (r.runs == 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  CU_ASSERT_EQUAL (r.runs, 1);
+  CU_ASSERT_PTR_EQUAL (r.ran_on, g_thread_self ());
+}
+
 static const NwTestCase window_cases[] = {
   { "NW_BACKEND=cpu stays on the CPU", test_backend_env_cpu },
   { "step, play, pause, reset", test_step_play_pause },
@@ -781,6 +830,7 @@ static const NwTestCase window_cases[] = {
   { "MNIST mode: digit view, model, wrong shapes, user digits", test_mnist_mode },
   { "IDX data loads in the background", test_load_idx_in_background },
   { "device menu moves the run", test_backend_switch },
+  { "reports from workers run on the main thread", test_report_to_main },
   { NULL, NULL },
 };
 

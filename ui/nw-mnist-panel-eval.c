@@ -9,8 +9,13 @@
 static void
 test_split_clear (TestSplit *t)
 {
-  g_free (t->x);
-  g_free (t->labels);
+  if (t->owner != NULL)
+    t->owner_free (t->owner);
+  else
+    {
+      g_free ((gpointer) t->x);
+      g_free ((gpointer) t->labels);
+    }
 }
 
 void
@@ -46,8 +51,9 @@ eval_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   split.n = job->test->n;
   split.d = NW_DIGIT_PIXELS;
   split.k = N_CLASSES;
-  split.x = job->test->x;
-  split.labels = job->test->labels;
+  /* NwSplit's arrays are not const; the evaluation only reads them (a const split). */
+  split.x = (float *) job->test->x;
+  split.labels = (guint8 *) job->test->labels;
   eval = nw_digit_model_evaluate (job->model, &split, NW_MNIST_PANEL_MAX_GALLERY, cancellable,
                                   &error);
   if (eval == NULL)

@@ -17,11 +17,14 @@ G_BEGIN_DECLS
 
 #define N_CLASSES NW_DIGIT_MODEL_CLASSES
 
-/* The panel's copy of a test split, shared read-only with the evaluation worker. */
+/* The panel's test split, shared read-only with the evaluation worker: its own copy, or a
+ * dataset's arrays kept alive by a reference to their owner. */
 typedef struct {
-  int     n;
-  float  *x;        /* n x 784 */
-  guint8 *labels;
+  int            n;
+  const float   *x;           /* n x 784 */
+  const guint8  *labels;
+  gpointer       owner;       /* NULL: x and labels are the split's own copies */
+  GDestroyNotify owner_free;
 } TestSplit;
 
 struct _NwMnistPanel

@@ -316,24 +316,51 @@ nw_mnist_panel_set_class_names (NwMnistPanel *self, const char *const *names)
   read_pad (self);
 }
 
-void
-nw_mnist_panel_set_test_data (NwMnistPanel *self, const NwDataset *ds)
+static gboolean
+has_digit_test_split (const NwDataset *ds)
 {
-  g_return_if_fail (NW_IS_MNIST_PANEL (self));
+  return ds != NULL && ds->test.n > 0 && ds->test.d == NW_DIGIT_PIXELS && ds->test.labels != NULL;
+}
+
+/* `owner` NULL: copies of the split's arrays; else they are borrowed while `owner` is held. */
+static void
+set_test_split (NwMnistPanel *self, const NwDataset *ds, gpointer owner, GDestroyNotify owner_free)
+{
   g_clear_pointer (&self->test, nw_mnist_panel_test_split_unref);
-  if (ds != NULL && ds->test.n > 0 && ds->test.d == NW_DIGIT_PIXELS && ds->test.labels != NULL)
+  if (has_digit_test_split (ds))
     {
       TestSplit *t = g_atomic_rc_box_new0 (TestSplit);
       t->n = ds->test.n;
-      t->x = g_memdup2 (ds->test.x, sizeof (float) * NW_DIGIT_PIXELS * (gsize) t->n);
-      t->labels = g_memdup2 (ds->test.labels, (gsize) t->n);
+      t->owner = owner;
+      t->owner_free = owner_free;
+      t->x = owner != NULL ? ds->test.x
+                           : g_memdup2 (ds->test.x, sizeof (float) * NW_DIGIT_PIXELS * (gsize) t->n);
+      t->labels = owner != NULL ? ds->test.labels : g_memdup2 (ds->test.labels, (gsize) t->n);
       self->test = t;
     }
+  else if (owner != NULL)
+    owner_free (owner);
   if (ds != NULL && g_strcmp0 (ds->name, nw_data_kind_name (NW_DATA_FASHION_MNIST)) == 0)
     nw_mnist_panel_set_class_names (self, nw_data_class_names (NW_DATA_FASHION_MNIST));
   else if (ds != NULL)
     nw_mnist_panel_set_class_names (self, NULL);
   nw_mnist_panel_evaluate (self);
+}
+
+void
+nw_mnist_panel_set_test_data (NwMnistPanel *self, const NwDataset *ds)
+{
+  g_return_if_fail (NW_IS_MNIST_PANEL (self));
+  set_test_split (self, ds, NULL, NULL);
+}
+
+void
+nw_mnist_panel_share_test_data (NwMnistPanel *self, const NwDataset *ds, gpointer owner,
+                                GDestroyNotify owner_free)
+{
+  g_return_if_fail (NW_IS_MNIST_PANEL (self));
+  g_return_if_fail (ds != NULL && owner != NULL && owner_free != NULL);
+  set_test_split (self, ds, owner, owner_free);
 }
 
 void

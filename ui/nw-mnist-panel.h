@@ -23,7 +23,8 @@
  *     one before, so calling it on every snapshot would keep the worker busy for nothing.
  *
  *   - The test data. nw_mnist_panel_set_test_data() copies the dataset's test split (the
- *     caller keeps the dataset: the trainer usually owns it) and takes the class names from
+ *     caller keeps the dataset: the trainer usually owns it), nw_mnist_panel_share_test_data()
+ *     reads it in place while holding a reference the caller gives; both take the class names from
  *     its name ("fashion_mnist": T-shirt/top .. Ankle boot). NULL clears it.
  *     nw_mnist_panel_set_data_message() shows a message in the test-set views instead (for
  *     example how to get missing files).
@@ -118,6 +119,12 @@ gboolean    nw_mnist_panel_set_test_outputs   (NwMnistPanel *self, const float *
 
 /* The test split is copied; `ds` stays the caller's. NULL clears. */
 void        nw_mnist_panel_set_test_data      (NwMnistPanel *self, const NwDataset *ds);
+/* The same without a copy (MNIST's test images are 31 MB): the panel reads `ds`'s test split
+ * for as long as it holds `owner` (taken), which must keep `ds` alive and unchanged, and
+ * releases it with `owner_free`, on whichever thread lets go of the split last (the
+ * evaluation worker may). */
+void        nw_mnist_panel_share_test_data    (NwMnistPanel *self, const NwDataset *ds,
+                                               gpointer owner, GDestroyNotify owner_free);
 /* A message in the confusion matrix and gallery (e.g. missing files); NULL for none. */
 void        nw_mnist_panel_set_data_message   (NwMnistPanel *self, const char *message);
 /* Class names (10, copied) for bars, matrix and label chooser; NULL: "0".."9". */

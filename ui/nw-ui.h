@@ -12,5 +12,10 @@ void        nw_ui_init              (void);
 void        nw_ui_load_css          (GdkDisplay *display);
 /* The default network (examples/xor-deep-sigmoid.json), as compiled into the program. */
 GBytes     *nw_ui_default_spec_json (void);
+/* From a worker thread: runs `report (data)` on the main thread, in a later iteration of the
+ * default main context, always. (g_main_context_invoke runs it at once on the calling
+ * thread whenever no thread holds that context, as between two iterations: GTK calls on a
+ * worker, and a window finalized there.) */
+void        nw_ui_report_to_main    (GSourceFunc report, gpointer data);
 
 G_END_DECLS

@@ -11,7 +11,7 @@
  * The header shows the device in use (the reason in its tooltip) and a menu to force one:
  * Automatic, CPU, or each OpenCL device. NW_BACKEND=cpu (the tests) keeps the window on the
  * CPU without touching OpenCL until the user asks for the devices. No GTK call happens off the
- * main thread: the workers hand their results back through GTask and g_main_context_invoke,
+ * main thread: the workers hand their results back through GTask and nw_ui_report_to_main,
  * to a weak reference of the window. */
 #include "nw-window-private.h"
 
@@ -340,7 +340,7 @@ move_on_worker (NwTrainer *running, gpointer data)
     m->moved = nw_trainer_take_over (running, m->trainer, &m->error);
   if (m->moved)
     g_clear_pointer (&m->trainer, nw_trainer_free);   /* the old backend's insides */
-  g_main_context_invoke (NULL, move_report, m);
+  nw_ui_report_to_main (move_report, m);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -379,7 +379,8 @@ on_built (GObject *source, GAsyncResult *result, gpointer data)
   g_clear_pointer (&self->data->mixed, nw_digit_set_free);
   self->data->mixed = g_steal_pointer (&job->digits);
   if (job->open)
-    nw_window_mnist_data_loaded (self, job->shared->ds);
+    nw_window_mnist_data_loaded (self, job->shared->ds, g_atomic_rc_box_acquire (job->shared),
+                                 (GDestroyNotify) shared_unref);
   if (job->open)
     nw_window_adopt (self, g_steal_pointer (&job->spec), job->file, NULL, trainer);
   else

@@ -21,6 +21,7 @@
 #include "nw-mnist-panel.h"
 #include "nw-points.h"
 #include "nw-runner.h"
+#include "nw-ui.h"
 #include "nw-weight-hist.h"
 
 G_BEGIN_DECLS
@@ -142,6 +143,7 @@ struct _NwWindow
   int               fps_frames, fps_snapshots;
   double            fps_steps_per_s;
   gint64            play_since_us;   /* when Play last started this trainer (epoch times) */
+  gint64            play_cpu_us;     /* the main thread's CPU time then (NW_DEBUG_FPS) */
   gint64            epoch_logged;    /* the last epoch whose time was printed */
 
   NwWindowBackend  *backend;         /* nw-window-backend.c */
@@ -161,6 +163,8 @@ void        nw_window_update_play_button (NwWindow *self);
 void        nw_window_set_playing       (NwWindow *self, gboolean playing);
 gboolean    nw_window_kind_is_2d        (NwDataKind kind);
 char       *nw_window_display_name      (GFile *file);
+/* CPU time of the calling thread, in microseconds (NW_DEBUG_FPS's figures). */
+gint64      nw_window_thread_cpu_us     (void);
 /* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
 void        nw_window_install_trainer   (NwWindow *self, NwTrainer *trainer, gboolean keep_playing);
 /* Shows `spec` (taken) with its data ready: `points` (taken; 2D data; NULL for loaded data,
@@ -233,8 +237,10 @@ void        nw_window_mnist_dispose     (NwWindow *self);
 gboolean    nw_window_kind_is_mnist     (NwDataKind kind);
 /* Shows the digit view or the 2D one for the current network's data. */
 void        nw_window_mnist_sync_mode   (NwWindow *self);
-/* The loaded data is in place: its test split goes to the panel. */
-void        nw_window_mnist_data_loaded (NwWindow *self, const NwDataset *ds);
+/* The loaded data is in place: its test split goes to the panel, which reads it while it
+ * holds `owner` (taken; released with `owner_free`). */
+void        nw_window_mnist_data_loaded (NwWindow *self, const NwDataset *ds, gpointer owner,
+                                         GDestroyNotify owner_free);
 /* Loading failed: `text` says why (NULL: nothing to say). */
 void        nw_window_mnist_data_failed (NwWindow *self, const char *text);
 /* A new trainer or a reset: the panel's progress starts again and its model is dropped. */

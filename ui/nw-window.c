@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #define N_2D_KINDS (NW_DATA_CHECKERBOARD + 1)
 
@@ -112,7 +113,10 @@ nw_window_set_playing (NwWindow *self, gboolean playing)
   if (self->playing && !playing)
     nw_window_mnist_fetch_model (self);   /* paused: the model as it is now */
   if (!self->playing && playing)
-    self->play_since_us = g_get_monotonic_time ();
+    {
+      self->play_since_us = g_get_monotonic_time ();
+      self->play_cpu_us = nw_window_thread_cpu_us ();
+    }
   self->playing = playing;
   nw_window_update_play_button (self);
 }
@@ -164,6 +168,15 @@ show_lr (NwWindow *self)
   char buf[32];
   g_snprintf (buf, sizeof buf, "%.2g", self->spec->train.lr);
   nw_window_set_label (self->lr_value_label, buf);
+}
+
+gint64
+nw_window_thread_cpu_us (void)
+{
+  struct timespec ts;
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 gboolean
@@ -1121,7 +1134,7 @@ save_weights_on_worker (NwTrainer *trainer, gpointer data)
 {
   SaveWeightsJob *job = data;
   nw_net_save_weights (nw_trainer_get_net (trainer), job->path, &job->error);
-  g_main_context_invoke (NULL, save_weights_report, job);   /* the report frees the job */
+  nw_ui_report_to_main (save_weights_report, job);   /* the report frees the job */
 }
 
 /* The runner closed before the save ran: nobody else has the job. */
