@@ -640,6 +640,20 @@ test_load_idx_in_background (void)
   CU_ASSERT_FALSE (gtk_widget_get_visible (child (win, "load_box")));
   g_print ("  data status: %s\n", label_text (win, "data_status_label"));
   CU_ASSERT (strstr (label_text (win, "data_status_label"), "4000 training") != NULL);
+  /* The hidden load bar has stopped pulsing (its progress node loses .pulse, as GTK's CSS
+   * nodes document): a pulsing bar, hidden, ticked the window's frame clock at 60 frames a
+   * second for the window's life, each frame two round trips to the X server beside the
+   * trainer (trainer threads' context switches 472 -> 87 per second once it stopped). */
+  {
+    GtkWidget *trough = gtk_widget_get_first_child (child (win, "load_progress"));
+    GtkWidget *progress;
+    while (trough != NULL && g_strcmp0 (gtk_widget_get_css_name (trough), "trough") != 0)
+      trough = gtk_widget_get_next_sibling (trough);
+    progress = trough != NULL ? gtk_widget_get_first_child (trough) : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL (progress);
+    CU_ASSERT_STRING_EQUAL (gtk_widget_get_css_name (progress), "progress");
+    CU_ASSERT_FALSE (gtk_widget_has_css_class (progress, "pulse"));
+  }
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
   CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER (100)));
   window_close (win);

@@ -206,6 +206,9 @@ show_progress (NwWindow *self, double fraction, const char *what)
 static void
 show_status (NwWindow *self, gboolean error, const char *text)
 {
+  /* A fraction ends the bar's pulsing: hidden, it would go on ticking the frame clock at 60
+   * frames a second for the window's life (two X round trips each, beside the trainer). */
+  gtk_progress_bar_set_fraction (self->load_progress, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->load_box), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->data_status_label), text != NULL);
