@@ -64,4 +64,11 @@ print(f"with a test pass per epoch on both sides: median per epoch over {n}: win
       f"neurowire-cli --test {mct:.3f} s: window/CLI = {mg / mct:.2f}")
 print(f"with a test pass per epoch on both sides: median first epoch: window {m1:.3f} s, "
       f"neurowire-cli --test {kt1:.3f} s: window/CLI = {m1 / kt1:.2f}")
+# The machine's speed drifts between runs (a shared VM): each run's own ratio, its window
+# beside the CLI runs right after it, says more than the ratio of two medians.
+r = [a / b for a, b in zip(g, c)]
+rt = [a / b for a, b in zip(g, ct)]
+print(f"median of the runs' own ratios over {n} epochs: window/CLI = {statistics.median(r):.2f}, "
+      f"window/CLI --test = {statistics.median(rt):.2f} (runs: "
+      + " ".join(f"{x:.2f}/{y:.2f}" for x, y in zip(r, rt)) + ")")
 PY

@@ -26,6 +26,7 @@ typedef struct {
   char       *node_id;
   gboolean    enabled;
   NwTrainer  *trainer;
+  gboolean    play;          /* CMD_REPLACE: go on playing with the new trainer */
   NwRunnerFunc   func;
   gpointer       data;
   GDestroyNotify destroy;
@@ -180,7 +181,7 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       nw_trainer_free (r->trainer);
       r->trainer = g_steal_pointer (&cmd->trainer);
       w->chunk = 1;   /* the new network's steps may cost 1000x the old one's */
-      w->playing = FALSE;
+      w->playing = cmd->play;
       g_clear_pointer (&w->error, g_free);
       w->want_snapshot = TRUE;
       break;
@@ -291,7 +292,7 @@ static gpointer
 worker (gpointer data)
 {
   NwRunner *r = data;
-  WorkerState w = { .chunk = 1, .tested_epoch = -1 };
+  WorkerState w = { .chunk = 1, .tested_epoch = -1, .playing = r->options.start_playing };
   gint64 publish_us = (gint64) MAX (r->options.publish_ms, 1) * 1000;
 
   w.last_publish_us = g_get_monotonic_time ();
@@ -405,12 +406,25 @@ nw_runner_call (NwRunner *r, NwRunnerFunc func, gpointer data, GDestroyNotify de
   send (r, cmd);
 }
 
-void
-nw_runner_replace (NwRunner *r, NwTrainer *trainer)
+static void
+replace (NwRunner *r, NwTrainer *trainer, gboolean play)
 {
   Cmd *cmd = cmd_new (CMD_REPLACE);
   cmd->trainer = trainer;
+  cmd->play = play;
   send (r, cmd);
+}
+
+void
+nw_runner_replace (NwRunner *r, NwTrainer *trainer)
+{
+  replace (r, trainer, FALSE);
+}
+
+void
+nw_runner_replace_and_play (NwRunner *r, NwTrainer *trainer)
+{
+  replace (r, trainer, TRUE);
 }
 
 gboolean

@@ -25,6 +25,7 @@ typedef struct {
   gint64   max_steps;     /* pause by itself after this many steps (0: no limit) */
   gboolean test_outputs;  /* snapshots that evaluate the test split keep every row's outputs
                              (NwSnapshot.test_outputs) */
+  gboolean start_playing; /* play from the start: the first snapshot is a playing one */
 } NwRunnerOptions;
 
 /* Status published with each snapshot. */
@@ -37,7 +38,7 @@ typedef struct {
   char    *error;         /* set when training stopped on an error (divergence) */
 } NwRunnerStatus;
 
-/* Takes ownership of `trainer`; starts paused. */
+/* Takes ownership of `trainer`; starts paused unless options->start_playing. */
 NwRunner   *nw_runner_new            (NwTrainer *trainer, const NwRunnerOptions *options);
 /* Stops the worker (mid-step or not), joins it and frees everything. */
 void        nw_runner_free           (NwRunner *runner);
@@ -48,8 +49,11 @@ void        nw_runner_step           (NwRunner *runner);           /* one step, 
 void        nw_runner_reset          (NwRunner *runner, guint64 seed);
 void        nw_runner_set_hyper      (NwRunner *runner, const NwTrainSpec *hp);
 void        nw_runner_set_enabled    (NwRunner *runner, const char *node_id, gboolean enabled);
-/* Replaces the trainer (a new network or data); takes ownership. */
+/* Replaces the trainer (a new network or data); takes ownership. The runner pauses, or with
+ * _and_play goes on playing with the new trainer, its first snapshot a playing one (a replace
+ * followed by a play could take a paused snapshot in between: a test pass for nothing). */
 void        nw_runner_replace        (NwRunner *runner, NwTrainer *trainer);
+void        nw_runner_replace_and_play (NwRunner *runner, NwTrainer *trainer);
 /* Runs `func (trainer, data)` on the worker, between two steps, with the trainer current at
  * that point. For work that needs the trainer itself, such as saving its weights. Once called,
  * `func` owns `data`; `destroy` (may be NULL) is called instead, on whichever thread frees the

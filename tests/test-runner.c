@@ -367,13 +367,6 @@ test_source_wakes_reader (void)
   nw_runner_free (r);
 }
 
-/* Holds the worker for a moment, so that the commands sent meanwhile are applied together. */
-static void
-hold_worker (NwTrainer *trainer, gpointer data)
-{
-  g_usleep (200 * 1000);
-}
-
 /* NW_RUNNER_TEST_EACH_EPOCH (MNIST in the window): while playing, the test split is evaluated
  * in the first snapshot after each epoch's end, at most once per epoch, never for the untrained
  * network of a run that starts playing at once; a paused run's snapshot is evaluated. */
@@ -409,10 +402,8 @@ test_each_epoch (void)
   CU_ASSERT (isfinite (snap->test_loss));
   nw_snapshot_free (snap);
 
-  /* A new network that plays at once (as `neurowire --play` starts). */
-  nw_runner_call (r, hold_worker, NULL, NULL);
-  nw_runner_replace (r, t);
-  nw_runner_play (r);
+  /* A new network that plays at once (the window going on playing with new data). */
+  nw_runner_replace_and_play (r, t);
   end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end)
     {
@@ -459,6 +450,25 @@ test_each_epoch (void)
   CU_ASSERT_PTR_NOT_NULL (snap->test_outputs);
   nw_snapshot_free (snap);
   nw_runner_free (r);
+
+  /* A runner that starts playing (`neurowire --play`): its first snapshot is a playing one,
+   * without a test pass (in epoch 0, which lasts ~1600 steps). */
+  {
+    NwRunnerOptions playing = o;
+    NwRunnerStatus st = { 0 };
+    playing.start_playing = TRUE;
+    t = nw_trainer_new (spec, NULL, NULL, &error);
+    NW_ASSERT_NO_ERROR (error);
+    r = nw_runner_new (t, &playing);
+    snap = wait_for (r, 5000, step_at_least, GINT_TO_POINTER (0), &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    CU_ASSERT (st.playing);
+    CU_ASSERT_EQUAL (snap->epoch, 0);
+    CU_ASSERT (!isfinite (snap->test_loss));
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+    nw_runner_free (r);
+  }
 }
 
 static const NwTestCase cases[] = {

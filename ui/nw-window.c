@@ -621,6 +621,7 @@ void
 nw_window_install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
 {
   gboolean was_playing = self->playing;
+  gboolean play = keep_playing && was_playing;
   int test_every = test_every_for (trainer);
   int publish_ms = publish_ms_for (trainer);
   self->generation++;
@@ -641,19 +642,24 @@ nw_window_install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_pla
         .max_steps = 0,
         /* The digit view's matrix and gallery come from the same pass (nw-window-mnist.c). */
         .test_outputs = test_every == NW_RUNNER_TEST_EACH_EPOCH,
+        /* Playing on at once: no paused first snapshot (an MNIST test pass of the untrained
+         * network, in the first epoch). */
+        .start_playing = play,
       };
       self->runner = nw_runner_new (trainer, &options);
       self->test_every = test_every;
       self->publish_ms = publish_ms;
       nw_window_views_watch_runner (self);
     }
+  else if (play)
+    nw_runner_replace_and_play (self->runner, trainer);
   else
     nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
   self->playing = FALSE;
   nw_window_views_clear (self);
   nw_window_set_valid (self, TRUE, NULL);
-  if (keep_playing && was_playing)
-    nw_window_set_playing (self, TRUE);
+  if (play)
+    nw_window_set_playing (self, TRUE);   /* the runner plays already; the controls follow */
   else
     nw_window_update_play_button (self);
 }
