@@ -46,6 +46,8 @@ struct _NwMnistPanel
   GtkLabel          *set_status_label;
   GtkLabel          *epoch_label;
   GtkProgressBar    *epoch_progress;
+  GtkInscription    *epoch_progress_text;   /* not the bar's own text: a new one would lay
+                                             * the window out again, 4 times a second */
   GtkFlowBox        *accuracy_list;
   GtkSpinner        *eval_spinner;
   GtkLabel          *eval_label;

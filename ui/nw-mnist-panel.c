@@ -385,7 +385,7 @@ nw_mnist_panel_set_progress (NwMnistPanel *self, int epoch, double fraction,
   fraction = isfinite (fraction) ? CLAMP (fraction, 0.0, 1.0) : 0.0;
   gtk_progress_bar_set_fraction (self->epoch_progress, fraction);
   g_snprintf (text, sizeof text, "epoch %d \u00b7 %.0f%%", epoch + 1, 100 * fraction);
-  gtk_progress_bar_set_text (self->epoch_progress, text);
+  gtk_inscription_set_text (self->epoch_progress_text, text);
   g_snprintf (text, sizeof text, "%d epoch%s done", epoch, epoch == 1 ? "" : "s");
   gtk_label_set_text (self->epoch_label, text);
   if (isfinite (test_accuracy) && epoch > self->last_listed_epoch)
@@ -409,7 +409,7 @@ nw_mnist_panel_reset_progress (NwMnistPanel *self)
     gtk_flow_box_remove (self->accuracy_list, child);
   self->last_listed_epoch = 0;
   gtk_progress_bar_set_fraction (self->epoch_progress, 0);
-  gtk_progress_bar_set_text (self->epoch_progress, "\u2013");
+  gtk_inscription_set_text (self->epoch_progress_text, "\u2013");
   gtk_label_set_text (self->epoch_label, "not started");
 }
 
@@ -638,6 +638,7 @@ nw_mnist_panel_class_init (NwMnistPanelClass *klass)
   BIND (set_status_label);
   BIND (epoch_label);
   BIND (epoch_progress);
+  BIND (epoch_progress_text);
   BIND (accuracy_list);
   BIND (eval_spinner);
   BIND (eval_label);

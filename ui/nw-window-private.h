@@ -53,9 +53,12 @@ struct _NwWindow
   GtkLabel         *subtitle_label;
   GtkLabel         *backend_label;
   GtkMenuButton    *device_button;
-  GtkLabel         *speed_label;
-  GtkLabel         *step_label;
-  GtkLabel         *epoch_label;
+  /* Values that change while training are inscriptions: a new text redraws them without
+   * laying the window out again (a GtkLabel's does, with X round trips for the toplevel's
+   * size, several times a second beside the trainer). */
+  GtkInscription   *speed_label;
+  GtkInscription   *step_label;
+  GtkInscription   *epoch_label;
   GtkRevealer      *message_revealer;
   GtkLabel         *message_label;
   GtkRevealer      *alarm_revealer;
@@ -82,8 +85,8 @@ struct _NwWindow
   GtkToggleButton  *class1_toggle;
   GtkToggleButton  *class0_toggle;
   GtkLabel         *points_label;
-  GtkLabel         *loss_label;
-  GtkLabel         *accuracy_label;
+  GtkInscription   *loss_label;
+  GtkInscription   *accuracy_label;
   GtkToggleButton  *log_toggle;
   NwBoundaryView   *boundary_view;
   NwLossPlot       *loss_plot;
@@ -154,8 +157,9 @@ struct _NwWindow
 };
 
 /* nw-window.c */
-void        nw_window_name_label        (GtkLabel *label, const char *name);
+void        nw_window_name_label        (GtkWidget *label, const char *name);
 void        nw_window_set_label         (GtkLabel *label, const char *text);
+void        nw_window_set_value         (GtkInscription *value, const char *text);
 void        nw_window_show_message      (NwWindow *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
 void        nw_window_dismiss_message   (NwWindow *self);
 void        nw_window_set_alarm         (NwWindow *self, const char *text);

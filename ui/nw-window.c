@@ -21,7 +21,7 @@ static void update_title (NwWindow *self);
  * accessible name ("Step counter") instead, so that screen readers and the AT-SPI tests find
  * them, and their text stays readable through the text interface. */
 void
-nw_window_name_label (GtkLabel *label, const char *name)
+nw_window_name_label (GtkWidget *label, const char *name)
 {
   g_object_set_data (G_OBJECT (label), "nw-a11y-name", (gpointer) name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
@@ -36,6 +36,17 @@ nw_window_set_label (GtkLabel *label, const char *text)
   gtk_label_set_text (label, text);
   if (name != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+void
+nw_window_set_value (GtkInscription *value, const char *text)
+{
+  const char *name = g_object_get_data (G_OBJECT (value), "nw-a11y-name");
+  if (g_strcmp0 (gtk_inscription_get_text (value), text) == 0)
+    return;
+  gtk_inscription_set_text (value, text);
+  if (name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -96,7 +107,7 @@ nw_window_update_play_button (NwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", self->valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", self->valid);
   if (!self->playing)
-    nw_window_set_label (self->speed_label, self->valid ? "paused" : "cannot train");
+    nw_window_set_value (self->speed_label, self->valid ? "paused" : "cannot train");
 }
 
 void
@@ -1370,18 +1381,18 @@ nw_window_init (NwWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->last_step = -1;
-  nw_window_name_label (self->subtitle_label, "Network");
-  nw_window_name_label (self->backend_label, "Backend");
-  nw_window_name_label (self->speed_label, "Steps per second");
-  nw_window_name_label (self->step_label, "Step counter");
-  nw_window_name_label (self->epoch_label, "Epoch counter");
-  nw_window_name_label (self->message_label, "Message");
-  nw_window_name_label (self->alarm_label, "Alarm");
-  nw_window_name_label (self->lr_value_label, "Learning rate value");
-  nw_window_name_label (self->points_label, "Points");
-  nw_window_name_label (self->loss_label, "Loss");
-  nw_window_name_label (self->accuracy_label, "Accuracy");
-  nw_window_name_label (self->data_status_label, "Data status");
+  nw_window_name_label (GTK_WIDGET (self->subtitle_label), "Network");
+  nw_window_name_label (GTK_WIDGET (self->backend_label), "Backend");
+  nw_window_name_label (GTK_WIDGET (self->speed_label), "Steps per second");
+  nw_window_name_label (GTK_WIDGET (self->step_label), "Step counter");
+  nw_window_name_label (GTK_WIDGET (self->epoch_label), "Epoch counter");
+  nw_window_name_label (GTK_WIDGET (self->message_label), "Message");
+  nw_window_name_label (GTK_WIDGET (self->alarm_label), "Alarm");
+  nw_window_name_label (GTK_WIDGET (self->lr_value_label), "Learning rate value");
+  nw_window_name_label (GTK_WIDGET (self->points_label), "Points");
+  nw_window_name_label (GTK_WIDGET (self->loss_label), "Loss");
+  nw_window_name_label (GTK_WIDGET (self->accuracy_label), "Accuracy");
+  nw_window_name_label (GTK_WIDGET (self->data_status_label), "Data status");
 
   self->editor = nw_editor_new ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor), GTK_ACCESSIBLE_PROPERTY_LABEL,
