@@ -116,7 +116,12 @@ on_open (GApplication *app, GFile **files, int n_files, const char *hint, gpoint
       g_clear_pointer (&weights_at_start, g_free);
       nw_window_load_weights_when_ready (NW_WINDOW (window), weights);
     }
-  maybe_play (window);
+  /* The files' network, once its data is in; not the one shown while it loads. */
+  if (play_at_start)
+    {
+      play_at_start = FALSE;
+      nw_window_play_when_ready (NW_WINDOW (window));
+    }
 }
 
 int

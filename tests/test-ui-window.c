@@ -686,6 +686,19 @@ test_load_idx_in_background (void)
   window_close (win);
   wait_for_background (10000);
 
+  /* `neurowire --play FILE`: the network shown while FILE's data loads stays paused, and
+   * FILE's network trains once it is in place. */
+  win = window_new ();
+  CU_ASSERT (nw_window_open_file (win, file));
+  nw_window_play_when_ready (win);
+  CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "XOR, deep sigmoid");
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "play_label"))), "Play");
+  CU_ASSERT (spin_until (win, 20000, spec_named, (gpointer) "idx.json"));
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "play_label"))), "Pause");
+  CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER (50)));
+  window_close (win);
+  wait_for_background (10000);
+
   /* Closed at once: mid-load. */
   win = window_new ();
   CU_ASSERT (nw_window_open_file (win, file));

@@ -365,6 +365,7 @@ on_built (GObject *source, GAsyncResult *result, gpointer data)
   job_done (self, job);
   if (trainer == NULL)
     {
+      self->pending_play = FALSE;
       show_status (self, TRUE, error->message);
       if (job->open)
         nw_window_show_message (self, "Could not open “%s”: %s. The network was not changed.",
@@ -420,6 +421,7 @@ static void
 report_load_failure (NwWindow *self, Job *job, const GError *error)
 {
   const NwDataSpec *d = &job->spec->data;
+  self->pending_play = FALSE;   /* nothing new to play: the network shown stays paused */
   if (nw_data_error_is_missing_mnist (d, error))
     {
       g_autofree char *dir = d->path != NULL && d->path[0] != '\0' ? g_strdup (d->path)

@@ -104,6 +104,7 @@ struct _NwWindow
   NwSpec           *spec;
   GFile            *file;
   GFile            *pending_weights; /* to load once the network being opened is in place */
+  gboolean          pending_play;    /* play once the network being opened is in place */
   gboolean          modified;
   gboolean          close_after_save;
 

@@ -114,6 +114,8 @@ void
 nw_window_set_playing (NwWindow *self, gboolean playing)
 {
   playing = playing && self->valid && self->runner != NULL;
+  if (!playing)
+    self->pending_play = FALSE;   /* paused by hand: a network being opened stays paused */
   if (self->runner != NULL)
     {
       if (playing)
@@ -632,9 +634,11 @@ void
 nw_window_install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
 {
   gboolean was_playing = self->playing;
-  gboolean play = keep_playing && was_playing;
+  /* Playing on (or starting, for nw_window_play_when_ready) from the first snapshot. */
+  gboolean play = keep_playing && (was_playing || self->pending_play);
   int test_every = test_every_for (trainer);
   int publish_ms = publish_ms_for (trainer);
+  self->pending_play = FALSE;
   self->generation++;
   record_layers (self, trainer);
   /* Read before the runner's thread owns it: the device it is on, its network's shape. */
@@ -780,6 +784,7 @@ on_switch_active (GtkSwitch *sw, GParamSpec *pspec, NwWindow *self)
 void
 nw_window_adopt (NwWindow *self, NwSpec *spec, GFile *file, GArray *points, NwTrainer *trainer)
 {
+  gboolean play_after;
   if (self->spec != spec)
     {
       g_clear_pointer (&self->spec, nw_spec_free);
@@ -795,16 +800,27 @@ nw_window_adopt (NwWindow *self, NwSpec *spec, GFile *file, GArray *points, NwTr
   nw_editor_set_spec (self->editor, self->spec);
   if (trainer != NULL)
     {
+      /* A pending play starts with this trainer (install_trainer takes it), unless weights
+       * are to be loaded: their trainer replaces this one at once and plays instead. */
+      play_after = self->pending_play && self->pending_weights != NULL;
+      if (play_after)
+        self->pending_play = FALSE;
       nw_window_dismiss_message (self);
       nw_window_install_trainer (self, trainer, TRUE);
     }
   else
-    rebuild_trainer (self);
+    {
+      play_after = self->pending_play;
+      self->pending_play = FALSE;
+      rebuild_trainer (self);
+    }
   if (self->pending_weights != NULL)
     {
       g_autoptr (GFile) weights = g_steal_pointer (&self->pending_weights);
       nw_window_load_weights (self, weights);
     }
+  if (play_after)
+    nw_window_set_playing (self, TRUE);
 }
 
 void
@@ -1000,6 +1016,16 @@ nw_window_load_weights (NwWindow *self, GFile *file)
   nw_window_install_trainer (self, trainer, FALSE);
   nw_window_mnist_fetch_model (self);   /* the digit view reads with the loaded weights */
   return TRUE;
+}
+
+void
+nw_window_play_when_ready (NwWindow *self)
+{
+  g_return_if_fail (NW_IS_WINDOW (self));
+  if (nw_window_data_busy (self))
+    self->pending_play = TRUE;
+  else
+    nw_window_set_playing (self, TRUE);
 }
 
 void

@@ -25,6 +25,9 @@ gboolean    nw_window_load_weights  (NwWindow *self, GFile *file);
 /* The same once a network whose data is loading in the background is in place (at once when
  * nothing is loading): `neurowire --weights FILE NETWORK.json`. */
 void        nw_window_load_weights_when_ready (NwWindow *self, GFile *file);
+/* Starts training, or, while a network's data loads in the background, starts that network
+ * once it is in place (the network shown meanwhile stays paused): `neurowire --play FILE`. */
+void        nw_window_play_when_ready (NwWindow *self);
 /* Saves the running trainer's weights (safetensors) from its own thread, between two steps;
  * a failure is reported in the window. Returns at once. */
 void        nw_window_save_weights  (NwWindow *self, GFile *file);
