@@ -37,6 +37,22 @@ nw_test_render_png (GtkWidget *widget, NwTestDrawFunc draw, int width, int heigh
   return back;
 }
 
+cairo_surface_t *
+nw_test_render_node_png (GskRenderNode *node, int width, int height, const char *name)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  cairo_surface_t *back;
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  gsk_render_node_unref (node);
+  back = nw_test_save_and_reload (surface, name);
+  cairo_surface_destroy (surface);
+  return back;
+}
+
 NwRgb
 nw_test_pixel (cairo_surface_t *s, int x, int y)
 {

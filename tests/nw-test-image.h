@@ -15,6 +15,10 @@ cairo_surface_t *nw_test_save_and_reload (cairo_surface_t *surface, const char *
 cairo_surface_t *nw_test_render_png      (GtkWidget *widget, NwTestDrawFunc draw, int width,
                                           int height, const char *name);
 
+/* `node` (taken) drawn on white at width x height, through nw_test_save_and_reload. */
+cairo_surface_t *nw_test_render_node_png (GskRenderNode *node, int width, int height,
+                                          const char *name);
+
 NwRgb   nw_test_pixel        (cairo_surface_t *s, int x, int y);
 NwRgb   nw_test_mean_rgb     (cairo_surface_t *s, int x0, int y0, int w, int h);
 /* Euclidean distance in [0,1]^3 between a pixel and 0xRRGGBB. */

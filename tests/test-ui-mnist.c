@@ -1038,8 +1038,7 @@ test_gallery_scrolls (void)
   GtkSnapshot *snapshot;
   GskRenderNode *node;
   graphene_rect_t bounds;
-  cairo_surface_t *surface, *back;
-  cairo_t *cr;
+  cairo_surface_t *back;
   int width, height, cols, first, side, dark;
   gint64 end;
 
@@ -1087,14 +1086,7 @@ test_gallery_scrolls (void)
   /* What a frame draws is the allocation, not all the rows. */
   gsk_render_node_get_bounds (node, &bounds);
   CU_ASSERT (bounds.size.height <= height + 0.5);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  gsk_render_node_unref (node);
-  back = nw_test_save_and_reload (surface, "gallery-scrolled");
+  back = nw_test_render_node_png (node, width, height, "gallery-scrolled");
   /* The top-left tile is digit 2 x cols: its square's dark pixels, not digit 0's. */
   first = 2 * cols;
   side = 2 * (2 + 2 * (first % 10));
@@ -1103,7 +1095,6 @@ test_gallery_scrolls (void)
            dark, side * side);
   CU_ASSERT (abs (dark - side * side) <= side * side / 6 + 8);
   cairo_surface_destroy (back);
-  cairo_surface_destroy (surface);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1117,8 +1108,7 @@ test_panel_in_window (void)
   g_autoptr (GdkPaintable) paintable = NULL;
   GtkSnapshot *snapshot;
   GskRenderNode *node;
-  cairo_surface_t *surface, *back;
-  cairo_t *cr;
+  cairo_surface_t *back;
   gboolean done = FALSE;
   int w, h;
 
@@ -1147,14 +1137,7 @@ test_panel_in_window (void)
   gdk_paintable_snapshot (paintable, snapshot, w, h);
   node = gtk_snapshot_free_to_node (snapshot);
   CU_ASSERT_PTR_NOT_NULL_FATAL (node);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  gsk_render_node_unref (node);
-  back = nw_test_save_and_reload (surface, "mnist-panel");
+  back = nw_test_render_node_png (node, w, h, "mnist-panel");
   /* The prediction's blue bar and the pad's ink are on screen. */
   g_print ("\n    (panel %dx%d: %d blue, %d dark pixels) ", w, h,
            nw_test_count_colour (back, 0, 0, w, MIN (h, 400), NW_COLOUR_TRAIN, 0.12),
@@ -1162,7 +1145,6 @@ test_panel_in_window (void)
   CU_ASSERT (nw_test_count_colour (back, 0, 0, w, MIN (h, 400), NW_COLOUR_TRAIN, 0.12) > 1000);
   CU_ASSERT (nw_test_count_dark (back, 0, 0, MIN (w, 450), MIN (h, 400), 0.2) > 2000);
   cairo_surface_destroy (back);
-  cairo_surface_destroy (surface);
 
   /* The prediction label, as AT-SPI would read it. */
   CU_ASSERT_EQUAL (nw_mnist_panel_get_prediction (mp), 1);

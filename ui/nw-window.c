@@ -27,26 +27,31 @@ nw_window_name_label (GtkWidget *label, const char *name)
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
+/* After a new text: the fixed accessible name again, where nw_window_name_label gave one. */
+static void
+keep_name (gpointer widget)
+{
+  const char *name = g_object_get_data (G_OBJECT (widget), "nw-a11y-name");
+  if (name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 void
 nw_window_set_label (GtkLabel *label, const char *text)
 {
-  const char *name = g_object_get_data (G_OBJECT (label), "nw-a11y-name");
   if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
     return;
   gtk_label_set_text (label, text);
-  if (name != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  keep_name (label);
 }
 
 void
 nw_window_set_value (GtkInscription *value, const char *text)
 {
-  const char *name = g_object_get_data (G_OBJECT (value), "nw-a11y-name");
   if (g_strcmp0 (gtk_inscription_get_text (value), text) == 0)
     return;
   gtk_inscription_set_text (value, text);
-  if (name != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  keep_name (value);
 }
 
 /* ------------------------------------------------------------------------------------------ */
