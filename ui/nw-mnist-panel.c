@@ -3,6 +3,7 @@
  * in nw-mnist-panel-eval.c, the user's digits in nw-mnist-panel-digits.c. API and threading:
  * nw-mnist-panel.h. */
 #include "nw-mnist-panel-private.h"
+#include "nw-ui.h"
 
 #include <math.h>
 #include <string.h>
@@ -45,27 +46,6 @@ architecture (NwDigitModel *model)
 }
 
 /* ---- live reading -------------------------------------------------------------------------- */
-
-/* Labels re-measure (and the window re-lays out) on every text change: skip equal text. */
-static void
-set_label (GtkLabel *label, const char *text)
-{
-  const char *name = g_object_get_data (G_OBJECT (label), "nw-a11y-name");
-  if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
-    return;
-  gtk_label_set_text (label, text);
-  /* GTK names a label after its text on every change: keep the fixed name ("Prediction")
-   * that screen readers and the AT-SPI tests look for; the text stays readable. */
-  if (name != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-}
-
-static void
-name_label (GtkLabel *label, const char *name)
-{
-  g_object_set_data (G_OBJECT (label), "nw-a11y-name", (gpointer) name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-}
 
 static void
 set_prediction (NwMnistPanel *self, int prediction)
@@ -138,7 +118,7 @@ read_pad (NwMnistPanel *self)
       const char *message = self->model == NULL ? "No model yet"
                             : empty ? "Draw a digit" : "Nothing to read";
       nw_prob_bars_set_nothing (self->prob_bars, message);
-      set_label (self->prediction_label, message);
+      nw_ui_set_label (self->prediction_label, message);
       if (self->model != NULL)
         show_layers (self, FALSE);
       set_prediction (self, -1);
@@ -148,7 +128,7 @@ read_pad (NwMnistPanel *self)
     {
       /* The CPU backend does not fail on a built network; say so if it ever does. */
       nw_prob_bars_set_nothing (self->prob_bars, "The model failed");
-      set_label (self->prediction_label, error->message);
+      nw_ui_set_label (self->prediction_label, error->message);
       set_prediction (self, -1);
       return;
     }
@@ -162,7 +142,7 @@ read_pad (NwMnistPanel *self)
     g_snprintf (text, sizeof text, "%s \u00b7 %s", nw_mnist_panel_class_name (self, self->prediction),
                 p >= 0.9f ? "sure" : p >= 0.6f ? "likely" : "unsure");
   }
-  set_label (self->prediction_label, text);
+  nw_ui_set_label (self->prediction_label, text);
 }
 
 static void
@@ -194,7 +174,7 @@ install_model (NwMnistPanel *self, NwDigitModel *model)
     text = g_strdup (spec->name);
   else
     text = g_strdup_printf ("%s \u00b7 %s", spec->name, arch);
-  set_label (self->model_label, text);
+  nw_ui_set_label (self->model_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), text);
   /* The layout of the strips changes with the model: rebuild it before the reading. */
   nw_layer_strip_set_layers (self->layer_strip, 0, NULL);
@@ -261,7 +241,7 @@ nw_mnist_panel_clear_model (NwMnistPanel *self)
     }
   g_clear_pointer (&self->model, nw_digit_model_free);
   g_clear_pointer (&self->hidden, g_free);
-  set_label (self->model_label, "Train or load a model to read digits");
+  nw_ui_set_label (self->model_label, "Train or load a model to read digits");
   show_layers (self, FALSE);
   read_pad (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MODEL]);
@@ -385,7 +365,7 @@ nw_mnist_panel_set_progress (NwMnistPanel *self, int epoch, double fraction,
   fraction = isfinite (fraction) ? CLAMP (fraction, 0.0, 1.0) : 0.0;
   gtk_progress_bar_set_fraction (self->epoch_progress, fraction);
   g_snprintf (text, sizeof text, "epoch %d \u00b7 %.0f%%", epoch + 1, 100 * fraction);
-  gtk_inscription_set_text (self->epoch_progress_text, text);
+  nw_ui_set_value (self->epoch_progress_text, text);
   g_snprintf (text, sizeof text, "%d epoch%s done", epoch, epoch == 1 ? "" : "s");
   gtk_label_set_text (self->epoch_label, text);
   if (isfinite (test_accuracy) && epoch > self->last_listed_epoch)
@@ -409,7 +389,7 @@ nw_mnist_panel_reset_progress (NwMnistPanel *self)
     gtk_flow_box_remove (self->accuracy_list, child);
   self->last_listed_epoch = 0;
   gtk_progress_bar_set_fraction (self->epoch_progress, 0);
-  gtk_inscription_set_text (self->epoch_progress_text, "\u2013");
+  nw_ui_set_value (self->epoch_progress_text, "\u2013");
   gtk_label_set_text (self->epoch_label, "not started");
 }
 
@@ -684,8 +664,9 @@ nw_mnist_panel_init (NwMnistPanel *self)
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "MNIST digit reader", -1);
-  name_label (self->prediction_label, "Prediction");
-  name_label (self->model_label, "Model");
+  nw_ui_name_value (GTK_WIDGET (self->prediction_label), "Prediction");
+  nw_ui_name_value (GTK_WIDGET (self->model_label), "Model");
+  nw_ui_name_value (GTK_WIDGET (self->epoch_progress_text), "Epoch progress text");
   apply_class_names (self);
   nw_mnist_panel_digit_set_changed (self);
   show_layers (self, FALSE);

@@ -1,4 +1,4 @@
-/* nw-ui.c: resource registration and the style sheet. */
+/* nw-ui.c: resource registration, the style sheet, and helpers the widgets share. */
 #include "nw-ui.h"
 
 #include "nw-activation-plot.h"
@@ -56,4 +56,40 @@ nw_ui_report_to_main (GSourceFunc report, gpointer data)
   g_source_set_static_name (source, "[neurowire] report to the main thread");
   g_source_attach (source, NULL);
   g_source_unref (source);
+}
+
+#define A11Y_NAME_KEY "nw-a11y-name"
+
+void
+nw_ui_name_value (GtkWidget *widget, const char *name)
+{
+  g_object_set_data (G_OBJECT (widget), A11Y_NAME_KEY, (gpointer) name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+/* After a new text: the fixed accessible name again, where nw_ui_name_value gave one. */
+static void
+keep_name (gpointer widget)
+{
+  const char *name = g_object_get_data (G_OBJECT (widget), A11Y_NAME_KEY);
+  if (name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+void
+nw_ui_set_label (GtkLabel *label, const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
+    return;
+  gtk_label_set_text (label, text);
+  keep_name (label);
+}
+
+void
+nw_ui_set_value (GtkInscription *value, const char *text)
+{
+  if (g_strcmp0 (gtk_inscription_get_text (value), text) == 0)
+    return;
+  gtk_inscription_set_text (value, text);
+  keep_name (value);
 }

@@ -18,4 +18,13 @@ GBytes     *nw_ui_default_spec_json (void);
  * worker, and a window finalized there.) */
 void        nw_ui_report_to_main    (GSourceFunc report, gpointer data);
 
+/* Labels and inscriptions that show a changing value under a fixed accessible name ("Step
+ * counter", "Prediction"): GTK names them after their text on every change, so screen
+ * readers and the AT-SPI tests could not find them; their text stays readable through the
+ * text interface. nw_ui_name_value gives the name; the setters skip an unchanged text (a
+ * label's new text lays the window out again) and give the name back after a new one. */
+void        nw_ui_name_value        (GtkWidget *widget, const char *name);
+void        nw_ui_set_label         (GtkLabel *label, const char *text);
+void        nw_ui_set_value         (GtkInscription *value, const char *text);
+
 G_END_DECLS

@@ -64,7 +64,7 @@ show_backend (NwWindow *self)
                          b->description, b->why != NULL ? ": " : "", b->why != NULL ? b->why : "",
                          b->state != NULL ? " Now: " : "", b->state != NULL ? b->state : "",
                          b->state != NULL ? "." : "");
-  nw_window_set_label (self->backend_label, label);
+  nw_ui_set_label (self->backend_label, label);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_label), tip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->backend_label),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tip, -1);

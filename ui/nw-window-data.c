@@ -216,7 +216,7 @@ show_status (NwWindow *self, gboolean error, const char *text)
     gtk_widget_add_css_class (GTK_WIDGET (self->data_status_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->data_status_label), "error");
-  nw_window_set_label (self->data_status_label, text != NULL ? text : "");
+  nw_ui_set_label (self->data_status_label, text != NULL ? text : "");
   if (text != NULL)
     g_timeout_add_full (G_PRIORITY_DEFAULT, 150, scroll_status_into_view,
                         g_object_ref (self->data_status_label), g_object_unref);

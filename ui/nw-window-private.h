@@ -158,9 +158,6 @@ struct _NwWindow
 };
 
 /* nw-window.c */
-void        nw_window_name_label        (GtkWidget *label, const char *name);
-void        nw_window_set_label         (GtkLabel *label, const char *text);
-void        nw_window_set_value         (GtkInscription *value, const char *text);
 void        nw_window_show_message      (NwWindow *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
 void        nw_window_dismiss_message   (NwWindow *self);
 void        nw_window_set_alarm         (NwWindow *self, const char *text);

@@ -79,10 +79,10 @@ nw_window_views_clear (NwWindow *self)
   clear_grids (self);
   nw_boundary_view_set_grid (self->boundary_view, 0, NULL);
   nw_editor_clear_neuron_images (self->editor);
-  nw_window_set_value (self->loss_label, "–");
-  nw_window_set_value (self->accuracy_label, "");
-  nw_window_set_value (self->step_label, "0");
-  nw_window_set_value (self->epoch_label, "0");
+  nw_ui_set_value (self->loss_label, "–");
+  nw_ui_set_value (self->accuracy_label, "");
+  nw_ui_set_value (self->step_label, "0");
+  nw_ui_set_value (self->epoch_label, "0");
   self->last_step = -1;
   self->maps_us = 0;
   self->epoch_logged = 0;
@@ -146,27 +146,27 @@ show_metrics (NwWindow *self, const NwSnapshot *snap)
 {
   char buf[128];
   g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->step);
-  nw_window_set_value (self->step_label, buf);
+  nw_ui_set_value (self->step_label, buf);
   g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->epoch);
-  nw_window_set_value (self->epoch_label, buf);
+  nw_ui_set_value (self->epoch_label, buf);
   if (isfinite (snap->train_loss))
     {
       g_snprintf (buf, sizeof buf, snap->train_loss >= 0.001 ? "%.4f" : "%.2e", snap->train_loss);
-      nw_window_set_value (self->loss_label, buf);
+      nw_ui_set_value (self->loss_label, buf);
       g_snprintf (buf, sizeof buf, "accuracy %.1f%%", 100 * snap->train_acc);
-      nw_window_set_value (self->accuracy_label, buf);
+      nw_ui_set_value (self->accuracy_label, buf);
     }
   if (isfinite (snap->test_loss) && isfinite (snap->train_acc))
     {
       g_snprintf (buf, sizeof buf, "accuracy %.1f%% · test loss %.4f, accuracy %.1f%%",
                   100 * snap->train_acc, snap->test_loss, 100 * snap->test_acc);
-      nw_window_set_value (self->accuracy_label, buf);
+      nw_ui_set_value (self->accuracy_label, buf);
     }
   else if (isfinite (snap->test_loss))
     {
       g_snprintf (buf, sizeof buf, "test loss %.4f, accuracy %.1f%%", snap->test_loss,
                   100 * snap->test_acc);
-      nw_window_set_value (self->accuracy_label, buf);
+      nw_ui_set_value (self->accuracy_label, buf);
     }
 }
 
@@ -285,7 +285,7 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
         g_snprintf (buf, sizeof buf, "%.0fk steps/s", status->steps_per_s / 1000);
       else
         g_snprintf (buf, sizeof buf, "%.0f steps/s", status->steps_per_s);
-      nw_window_set_value (self->speed_label, buf);
+      nw_ui_set_value (self->speed_label, buf);
     }
 }
 

@@ -15,46 +15,6 @@ static void rebuild_trainer (NwWindow *self);
 static void update_title (NwWindow *self);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Labels that show values                                                                      */
-
-/* A GtkLabel names itself after its text whenever the text changes; value labels keep a fixed
- * accessible name ("Step counter") instead, so that screen readers and the AT-SPI tests find
- * them, and their text stays readable through the text interface. */
-void
-nw_window_name_label (GtkWidget *label, const char *name)
-{
-  g_object_set_data (G_OBJECT (label), "nw-a11y-name", (gpointer) name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-}
-
-/* After a new text: the fixed accessible name again, where nw_window_name_label gave one. */
-static void
-keep_name (gpointer widget)
-{
-  const char *name = g_object_get_data (G_OBJECT (widget), "nw-a11y-name");
-  if (name != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-}
-
-void
-nw_window_set_label (GtkLabel *label, const char *text)
-{
-  if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
-    return;
-  gtk_label_set_text (label, text);
-  keep_name (label);
-}
-
-void
-nw_window_set_value (GtkInscription *value, const char *text)
-{
-  if (g_strcmp0 (gtk_inscription_get_text (value), text) == 0)
-    return;
-  gtk_inscription_set_text (value, text);
-  keep_name (value);
-}
-
-/* ------------------------------------------------------------------------------------------ */
 /* Messages and alarms                                                                         */
 
 void
@@ -65,7 +25,7 @@ nw_window_show_message (NwWindow *self, const char *format, ...)
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
-  nw_window_set_label (self->message_label, text);
+  nw_ui_set_label (self->message_label, text);
   gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
 }
 
@@ -83,7 +43,7 @@ nw_window_set_alarm (NwWindow *self, const char *text)
       gtk_revealer_set_reveal_child (self->alarm_revealer, FALSE);
       return;
     }
-  nw_window_set_label (self->alarm_label, text);
+  nw_ui_set_label (self->alarm_label, text);
   gtk_revealer_set_reveal_child (self->alarm_revealer, TRUE);
 }
 
@@ -112,7 +72,7 @@ nw_window_update_play_button (NwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", self->valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", self->valid);
   if (!self->playing)
-    nw_window_set_value (self->speed_label, self->valid ? "paused" : "cannot train");
+    nw_ui_set_value (self->speed_label, self->valid ? "paused" : "cannot train");
 }
 
 void
@@ -161,7 +121,7 @@ update_title (NwWindow *self)
     ? g_strdup_printf ("%s%s — %s", self->modified ? "• " : "", name, base)
     : g_strdup_printf ("%s%s", self->modified ? "• " : "", name);
   g_autofree char *title = g_strdup_printf ("%s%s — Neurowire", self->modified ? "• " : "", name);
-  nw_window_set_label (self->subtitle_label, subtitle);
+  nw_ui_set_label (self->subtitle_label, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
   if (self->spec != NULL && self->spec->description != NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), self->spec->description);
@@ -185,7 +145,7 @@ show_lr (NwWindow *self)
 {
   char buf[32];
   g_snprintf (buf, sizeof buf, "%.2g", self->spec->train.lr);
-  nw_window_set_label (self->lr_value_label, buf);
+  nw_ui_set_label (self->lr_value_label, buf);
 }
 
 gint64
@@ -420,7 +380,7 @@ show_points (NwWindow *self)
   if (self->points == NULL)
     {
       nw_boundary_view_set_points (self->boundary_view, NULL, 0);
-      nw_window_set_label (self->points_label, "");
+      nw_ui_set_label (self->points_label, "");
       return;
     }
   for (guint i = 0; i < self->points->len; i++)
@@ -428,7 +388,7 @@ show_points (NwWindow *self)
   nw_boundary_view_set_points (self->boundary_view, (const NwPoint *) self->points->data,
                                self->points->len);
   text = g_strdup_printf ("%u training · %u test points", self->points->len - n_test, n_test);
-  nw_window_set_label (self->points_label, text);
+  nw_ui_set_label (self->points_label, text);
 }
 
 /* Points from `spec`'s 2D generator (a new array), or NULL and the error. */
@@ -1412,18 +1372,18 @@ nw_window_init (NwWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->last_step = -1;
-  nw_window_name_label (GTK_WIDGET (self->subtitle_label), "Network");
-  nw_window_name_label (GTK_WIDGET (self->backend_label), "Backend");
-  nw_window_name_label (GTK_WIDGET (self->speed_label), "Steps per second");
-  nw_window_name_label (GTK_WIDGET (self->step_label), "Step counter");
-  nw_window_name_label (GTK_WIDGET (self->epoch_label), "Epoch counter");
-  nw_window_name_label (GTK_WIDGET (self->message_label), "Message");
-  nw_window_name_label (GTK_WIDGET (self->alarm_label), "Alarm");
-  nw_window_name_label (GTK_WIDGET (self->lr_value_label), "Learning rate value");
-  nw_window_name_label (GTK_WIDGET (self->points_label), "Points");
-  nw_window_name_label (GTK_WIDGET (self->loss_label), "Loss");
-  nw_window_name_label (GTK_WIDGET (self->accuracy_label), "Accuracy");
-  nw_window_name_label (GTK_WIDGET (self->data_status_label), "Data status");
+  nw_ui_name_value (GTK_WIDGET (self->subtitle_label), "Network");
+  nw_ui_name_value (GTK_WIDGET (self->backend_label), "Backend");
+  nw_ui_name_value (GTK_WIDGET (self->speed_label), "Steps per second");
+  nw_ui_name_value (GTK_WIDGET (self->step_label), "Step counter");
+  nw_ui_name_value (GTK_WIDGET (self->epoch_label), "Epoch counter");
+  nw_ui_name_value (GTK_WIDGET (self->message_label), "Message");
+  nw_ui_name_value (GTK_WIDGET (self->alarm_label), "Alarm");
+  nw_ui_name_value (GTK_WIDGET (self->lr_value_label), "Learning rate value");
+  nw_ui_name_value (GTK_WIDGET (self->points_label), "Points");
+  nw_ui_name_value (GTK_WIDGET (self->loss_label), "Loss");
+  nw_ui_name_value (GTK_WIDGET (self->accuracy_label), "Accuracy");
+  nw_ui_name_value (GTK_WIDGET (self->data_status_label), "Data status");
 
   self->editor = nw_editor_new ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor), GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -94,6 +94,11 @@ def test_open_with_weights():
     print(f"  before drawing: prediction {pred!r}, bars {bars.description!r}")
     assert not any(c.isdigit() for c in pred), f"a prediction before drawing: {pred!r}"
     assert "Reads" not in bars.description, bars.description
+    # The epoch progress text is an inscription, which GTK names after its text on each
+    # change: it must keep its own name (here after the new model's progress reset).
+    progress = value(app, "Epoch progress text")
+    print(f"  epoch progress text: {progress!r}")
+    assert progress, "the epoch progress text lost its accessible name"
 
 
 def test_draw_a_one():
