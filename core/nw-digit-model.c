@@ -202,6 +202,48 @@ nw_digit_model_new_from_state (const NwSpec *spec, const NwTensorFile *state, co
   return model;
 }
 
+/* What a node computes at evaluation: everything but where the editor draws it and how its
+ * parameters were first initialised (a state dict replaces them). */
+static gboolean
+same_node (const NwNodeSpec *a, const NwNodeSpec *b)
+{
+  return g_strcmp0 (a->id, b->id) == 0 && a->kind == b->kind && a->units == b->units
+         && a->bias == b->bias && a->activation == b->activation && a->alpha == b->alpha
+         && a->p == b->p && a->enabled == b->enabled && a->momentum == b->momentum
+         && a->eps == b->eps && a->affine == b->affine && a->loss == b->loss;
+}
+
+gboolean
+nw_digit_model_same_network (NwDigitModel *model, const NwSpec *spec)
+{
+  const NwSpec *own;
+  g_return_val_if_fail (model != NULL && spec != NULL, FALSE);
+  own = model->spec;
+  if (own->nodes->len != spec->nodes->len || own->edges->len != spec->edges->len)
+    return FALSE;
+  for (guint i = 0; i < own->nodes->len; i++)
+    if (!same_node (g_ptr_array_index (own->nodes, i), g_ptr_array_index (spec->nodes, i)))
+      return FALSE;
+  for (guint i = 0; i < own->edges->len; i++)
+    {
+      const NwEdgeSpec *a = g_ptr_array_index (own->edges, i), *b = g_ptr_array_index (spec->edges, i);
+      if (g_strcmp0 (a->from, b->from) != 0 || g_strcmp0 (a->to, b->to) != 0 || a->port != b->port)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nw_digit_model_load_state (NwDigitModel *model, const NwTensorFile *state, const char *what,
+                           GError **error)
+{
+  g_return_val_if_fail (model != NULL && state != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  /* nw_net_load_state_dict checks every tensor before it changes any. */
+  return nw_net_load_state_dict (model->net, state, what, error)
+         && nw_backend_take_error (model->backend, error);
+}
+
 NwDigitModel *
 nw_digit_model_load (const char *spec_path, const char *weights_path, GError **error)
 {

@@ -34,6 +34,17 @@ NwDigitModel *nw_digit_model_new            (const NwSpec *spec, const float *pa
  * name and shape is checked. `what` names the source in errors ("weights.safetensors"). */
 NwDigitModel *nw_digit_model_new_from_state (const NwSpec *spec, const NwTensorFile *state,
                                              const char *what, GError **error);
+/* Whether `spec` describes the model's network: the same nodes (kind, width, activation,
+ * Dropout and BatchNorm settings, on or off) wired the same way, whatever its name, data,
+ * training settings and the editor's layout. */
+gboolean      nw_digit_model_same_network   (NwDigitModel *model, const NwSpec *spec);
+/* A newer state dict of the model's own network, loaded in place: what the desktop program
+ * does at each MNIST epoch's end instead of building the network and its buffers again (check
+ * nw_digit_model_same_network first: a state dict of another network whose tensors happen to
+ * have the same names and shapes would load too). On an error, naming `what` and the tensor,
+ * the model is left as it was. */
+gboolean      nw_digit_model_load_state     (NwDigitModel *model, const NwTensorFile *state,
+                                             const char *what, GError **error);
 /* A saved model: spec JSON and safetensors weights. Errors name the file at fault. */
 NwDigitModel *nw_digit_model_load           (const char *spec_path, const char *weights_path,
                                              GError **error);

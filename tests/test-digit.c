@@ -751,6 +751,93 @@ test_evaluation_from_outputs (void)
     }
 }
 
+/* A newer state of the same network loads in place (the window's model at each epoch's end)
+ * and predicts exactly what a model built from that state predicts: the same network on the
+ * same backend, so bit for bit. BatchNorm's running statistics come with it. A state of
+ * another network is refused, naming the tensor, and leaves the model predicting as before;
+ * what counts as the same network ignores the name, the training settings and the layout. */
+static void
+test_state_loaded_in_place (void)
+{
+  GError *error = NULL;
+  const char *chain = "784 dense:32 batchnorm relu dense:10 softmax_xent";
+  g_autoptr (NwSpec) spec = nw_spec_new_chain (chain, &error);
+  g_autoptr (NwSpec) other = nw_spec_new_chain ("784 dense:16 relu dense:10 softmax_xent", &error);
+  g_autoptr (NwSpec) renamed = NULL, tanh_spec = NULL, bn_off = NULL;
+  g_autoptr (NwDigitModel) a = NULL, b = NULL, fresh = NULL;
+  g_autoptr (NwTensorFile) state_b = NULL, state_c = NULL;
+  NwRng rng;
+  gsize np = 784 * 32 + 32 + 32 + 32 + 32 * 10 + 10;
+  g_autofree float *pa = g_new (float, np), *pb = g_new (float, np);
+  float x[784], out_a[10], out_b[10], out_fresh[10], before[10];
+  NwTensor *mean;
+
+  NW_ASSERT_NO_ERROR (error);
+  nw_rng_init (&rng, 5);
+  for (gsize i = 0; i < np; i++)
+    {
+      pa[i] = (float) (nw_rng_uniform (&rng) - 0.5) * 0.2f;
+      pb[i] = (float) (nw_rng_uniform (&rng) - 0.5) * 0.2f;
+    }
+  for (int i = 0; i < 784; i++)
+    x[i] = (float) nw_rng_uniform (&rng);
+  a = nw_digit_model_new (spec, pa, np, &error);
+  NW_ASSERT_NO_ERROR (error);
+  b = nw_digit_model_new (spec, pb, np, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_FATAL (a != NULL && b != NULL);
+  state_b = nw_net_state_dict (nw_digit_model_get_net (b));
+  /* Running statistics other than the initial 0 and 1, so that loading them shows. */
+  mean = (NwTensor *) nw_tensor_file_get (state_b, "1.running_mean");
+  CU_ASSERT_FATAL (mean != NULL && mean->numel == 32);
+  for (gsize i = 0; i < mean->numel; i++)
+    mean->f32[i] = 0.05f * (float) (i % 7);
+
+  /* The same network, whatever its name, training settings and layout; not another. */
+  renamed = nw_spec_copy (spec);
+  g_free (renamed->name);
+  renamed->name = g_strdup ("renamed");
+  renamed->train.lr = 0.5;
+  ((NwNodeSpec *) g_ptr_array_index (renamed->nodes, 1))->x += 40;
+  CU_ASSERT (nw_digit_model_same_network (a, spec));
+  CU_ASSERT (nw_digit_model_same_network (a, renamed));
+  CU_ASSERT (!nw_digit_model_same_network (a, other));
+  tanh_spec = nw_spec_new_chain ("784 dense:32 batchnorm tanh dense:10 softmax_xent", &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (!nw_digit_model_same_network (a, tanh_spec));
+  bn_off = nw_spec_copy (spec);
+  ((NwNodeSpec *) g_ptr_array_index (bn_off->nodes, 2))->enabled = FALSE;
+  CU_ASSERT_EQUAL (((NwNodeSpec *) g_ptr_array_index (bn_off->nodes, 2))->kind, NW_NODE_BATCHNORM);
+  CU_ASSERT (!nw_digit_model_same_network (a, bn_off));
+
+  CU_ASSERT (nw_digit_model_predict (a, x, before, NULL, &error));
+  CU_ASSERT (nw_digit_model_load_state (a, state_b, "state", &error));
+  NW_ASSERT_NO_ERROR (error);
+  fresh = nw_digit_model_new_from_state (spec, state_b, "state", &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_FATAL (fresh != NULL);
+  CU_ASSERT (nw_digit_model_predict (a, x, out_a, NULL, &error));
+  CU_ASSERT (nw_digit_model_predict (fresh, x, out_fresh, NULL, &error));
+  CU_ASSERT (nw_digit_model_predict (b, x, out_b, NULL, &error));
+  CU_ASSERT (memcmp (out_a, out_fresh, sizeof out_a) == 0);
+  CU_ASSERT (memcmp (out_a, before, sizeof out_a) != 0);
+  /* b has the initial running statistics: the loaded ones made a difference. */
+  CU_ASSERT (memcmp (out_a, out_b, sizeof out_a) != 0);
+
+  /* Another network's state: refused, the tensor named, the model as it was. */
+  {
+    g_autoptr (NwDigitModel) small = nw_digit_model_new (other, pa, 784 * 16 + 16 + 16 * 10 + 10, &error);
+    NW_ASSERT_NO_ERROR (error);
+    CU_ASSERT_FATAL (small != NULL);
+    state_c = nw_net_state_dict (nw_digit_model_get_net (small));
+  }
+  CU_ASSERT (!nw_digit_model_load_state (a, state_c, "other.safetensors", &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SHAPE, "other.safetensors");
+  g_clear_error (&error);
+  CU_ASSERT (nw_digit_model_predict (a, x, before, NULL, &error));
+  CU_ASSERT (memcmp (out_a, before, sizeof out_a) == 0);
+}
+
 static const NwTestCase digit_cases[] = {
   { "bounding box of an L", test_bounding_box_of_l },
   { "fit keeps the aspect ratio", test_fit_keeps_aspect },
@@ -759,6 +846,7 @@ static const NwTestCase digit_cases[] = {
   { "single dot and thin lines", test_single_dot },
   { "edges", test_edges },
   { "evaluation from outputs", test_evaluation_from_outputs },
+  { "state loaded in place", test_state_loaded_in_place },
   { NULL, NULL },
 };
 

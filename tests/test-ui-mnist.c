@@ -726,6 +726,76 @@ test_background_evaluation (void)
 /* External evaluation (the window's): no evaluation of the panel's own, ever; outputs given
  * for the test split fill the matrix and gallery exactly; outputs that do not fit the split
  * are refused with the shown evaluation kept; a new model keeps it, no model clears it. */
+/* The state dict of the constant model for `label`, as the window's trainer gives one. */
+static NwTensorFile *
+constant_state (const NwSpec *spec, int label)
+{
+  GError *error = NULL;
+  gsize n = 0;
+  g_autofree float *p = constant_params (label, &n);
+  g_autoptr (NwDigitModel) model = nw_digit_model_new (spec, p, n, &error);
+  NW_ASSERT_NO_ERROR (error);
+  return nw_net_state_dict (nw_digit_model_get_net (model));
+}
+
+/* The window gives the panel its trainer's state at each epoch's end: the same network is
+ * updated in place (its spec stays the very same object) and the pad read again with the new
+ * weights; another name or network builds a new model; a state that does not fit is refused,
+ * naming the tensor, and the model keeps reading as before. */
+static void
+test_epoch_state_in_place (void)
+{
+  g_autoptr (GtkWidget) panel = sink (nw_mnist_panel_new ());
+  NwMnistPanel *mp = NW_MNIST_PANEL (panel);
+  g_autoptr (NwSpec) spec = constant_spec ();
+  g_autoptr (NwSpec) renamed = nw_spec_copy (spec);
+  g_autoptr (NwSpec) other = NULL;
+  g_autoptr (NwTensorFile) s3 = constant_state (spec, 3), s7 = constant_state (spec, 7);
+  g_autoptr (NwTensorFile) s_other = NULL;
+  const NwSpec *first;
+  int n_changed_models = 0;
+  GError *error = NULL;
+
+  g_signal_connect_swapped (panel, "model-changed", G_CALLBACK (count_up), &n_changed_models);
+  CU_ASSERT (nw_mnist_panel_set_model_state (mp, spec, s3, &error));
+  NW_ASSERT_NO_ERROR (error);
+  nw_digit_pad_add_stroke (panel_pad (panel), vertical, 3);
+  CU_ASSERT_EQUAL (nw_mnist_panel_get_prediction (mp), 3);
+  first = nw_mnist_panel_get_spec (mp);
+
+  CU_ASSERT (nw_mnist_panel_set_model_state (mp, spec, s7, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_EQUAL (nw_mnist_panel_get_spec (mp), first);
+  CU_ASSERT_EQUAL (nw_mnist_panel_get_prediction (mp), 7);
+  CU_ASSERT_EQUAL (n_changed_models, 2);
+
+  /* A state of another network, given with this one's spec: refused, the model kept. */
+  other = nw_spec_new_chain ("784 dense:16 relu dense:10 softmax_xent", &error);
+  NW_ASSERT_NO_ERROR (error);
+  {
+    g_autoptr (NwDigitModel) m = NULL;
+    g_autofree float *p = g_new0 (float, 784 * 16 + 16 + 16 * 10 + 10);
+    m = nw_digit_model_new (other, p, 784 * 16 + 16 + 16 * 10 + 10, &error);
+    NW_ASSERT_NO_ERROR (error);
+    s_other = nw_net_state_dict (nw_digit_model_get_net (m));
+  }
+  CU_ASSERT (!nw_mnist_panel_set_model_state (mp, spec, s_other, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SHAPE, "state", "shape");
+  CU_ASSERT_PTR_EQUAL (nw_mnist_panel_get_spec (mp), first);
+  CU_ASSERT_EQUAL (nw_mnist_panel_get_prediction (mp), 7);
+  CU_ASSERT_EQUAL (n_changed_models, 2);
+
+  /* Renamed (the label shows the name): a new model. */
+  g_free (renamed->name);
+  renamed->name = g_strdup ("renamed");
+  CU_ASSERT (nw_mnist_panel_set_model_state (mp, renamed, s3, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (nw_mnist_panel_get_spec (mp) != first);
+  CU_ASSERT_STRING_EQUAL (nw_mnist_panel_get_spec (mp)->name, "renamed");
+  CU_ASSERT_EQUAL (nw_mnist_panel_get_prediction (mp), 3);
+  CU_ASSERT_EQUAL (n_changed_models, 3);
+}
+
 static void
 test_external_evaluation (void)
 {
@@ -1166,6 +1236,7 @@ static const NwTestCase reading_cases[] = {
   { "model files: corrupt and mismatched refused", test_load_model_files },
   { "background evaluation, newest wins", test_background_evaluation },
   { "evaluation from outside", test_external_evaluation },
+  { "each epoch's state loaded in place", test_epoch_state_in_place },
   { "shared test data", test_shared_test_data },
   { "digit set in the panel", test_digit_set_in_panel },
   { NULL, NULL },

@@ -153,6 +153,17 @@ on_pad_changed (NwDigitPad *pad, NwMnistPanel *self)
 
 /* ---- the model ----------------------------------------------------------------------------- */
 
+/* The model in place changed (a new one, or newer weights): read the pad again, say so, and
+ * evaluate it unless an evaluation given from outside belongs to it (it came with it). */
+static void
+model_changed (NwMnistPanel *self)
+{
+  read_pad (self);
+  g_signal_emit (self, signals[SIGNAL_MODEL_CHANGED], 0);
+  if (!self->external_eval || self->eval == NULL)
+    nw_mnist_panel_evaluate (self);
+}
+
 static void
 install_model (NwMnistPanel *self, NwDigitModel *model)
 {
@@ -179,13 +190,9 @@ install_model (NwMnistPanel *self, NwDigitModel *model)
   /* The layout of the strips changes with the model: rebuild it before the reading. */
   nw_layer_strip_set_layers (self->layer_strip, 0, NULL);
   show_layers (self, FALSE);
-  read_pad (self);
   if (!had)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MODEL]);
-  g_signal_emit (self, signals[SIGNAL_MODEL_CHANGED], 0);
-  /* An evaluation given from outside belongs to this model (it came with it). */
-  if (!self->external_eval || self->eval == NULL)
-    nw_mnist_panel_evaluate (self);
+  model_changed (self);
 }
 
 gboolean
@@ -209,6 +216,16 @@ nw_mnist_panel_set_model_state (NwMnistPanel *self, const NwSpec *spec,
   NwDigitModel *model;
   g_return_val_if_fail (NW_IS_MNIST_PANEL (self), FALSE);
   g_return_val_if_fail (spec != NULL && state != NULL, FALSE);
+  /* The same network with newer weights (an epoch's end): loaded in place, without building
+   * a network and its buffers again on the main thread while the trainer runs. */
+  if (self->model != NULL && nw_digit_model_same_network (self->model, spec)
+      && g_strcmp0 (spec->name, nw_digit_model_get_spec (self->model)->name) == 0)
+    {
+      if (!nw_digit_model_load_state (self->model, state, "state", error))
+        return FALSE;
+      model_changed (self);
+      return TRUE;
+    }
   model = nw_digit_model_new_from_state (spec, state, "state", error);
   if (model == NULL)
     return FALSE;

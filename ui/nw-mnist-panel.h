@@ -15,7 +15,9 @@
  *     not parameters) builds the panel's OWN inference network on the CPU backend, so live
  *     prediction runs on the main thread in tens of microseconds and never waits for the
  *     trainer's thread. The network must take 784 inputs and give 10 outputs; any other is
- *     refused with a GError naming the node or shape, and the previous model stays.
+ *     refused with a GError naming the node or shape, and the previous model stays. A state
+ *     dict of the network the panel already has (same nodes and wiring, same name: the next
+ *     epoch of the same run) is loaded into that network in place (nothing rebuilt).
  *     nw_mnist_panel_load_model() does the same from a spec JSON and safetensors weights
  *     (a model saved by neurowire-cli or by PyTorch, see README).
  *     Call these when a model is worth showing: at the end of an epoch, on pause, after
