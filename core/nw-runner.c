@@ -257,6 +257,11 @@ run_chunk (NwRunner *r, WorkerState *w)
 
   if (r->options.max_steps > 0 && w->playing && w->pending_steps == 0)
     want = (int) CLAMP (r->options.max_steps - step, 1, want);
+  /* Each epoch's test pass is of the model at the epoch's end, as the CLI's --test makes it,
+   * not of one up to a publish interval into the next epoch: the chunk stops there, and the
+   * snapshot is taken at once (below). */
+  if (r->options.test_every == NW_RUNNER_TEST_EACH_EPOCH && w->playing && w->pending_steps == 0)
+    want = MIN (want, nw_trainer_steps_left_in_epoch (r->trainer));
   if (!nw_trainer_steps (r->trainer, want, &done, &error))
     {
       /* Divergence or a backend failure: stop and say so. */
@@ -277,7 +282,11 @@ run_chunk (NwRunner *r, WorkerState *w)
     }
   took = MAX (g_get_monotonic_time () - start, 1);
   if (nw_trainer_get_epoch (r->trainer) != epoch)
-    w->epoch_end_us = start + took;   /* within one chunk (~2 ms) of the epoch's last step */
+    {
+      w->epoch_end_us = start + took;   /* within one chunk (~2 ms) of the epoch's last step */
+      if (r->options.test_every == NW_RUNNER_TEST_EACH_EPOCH && w->playing)
+        w->want_snapshot = TRUE;
+    }
   if (done > 0)
     {
       double next = (double) done * CHUNK_TARGET_US / (double) took;

@@ -19,8 +19,9 @@ typedef struct {
   int      publish_ms;    /* at most one snapshot per this many ms while playing (33: ~30/s) */
   int      grid_n;        /* decision-boundary grid for 2D data (0: none) */
   int      test_every;    /* evaluate the test split every this many snapshots (0: never;
-                             NW_RUNNER_TEST_EACH_EPOCH: in the first snapshot after each
-                             epoch's end, and in every snapshot taken while paused; not while
+                             NW_RUNNER_TEST_EACH_EPOCH: in a snapshot taken at each epoch's
+                             end, right after its last step (the model the CLI's --test
+                             evaluates), and in every snapshot taken while paused; not while
                              playing in epoch 0) */
   gint64   max_steps;     /* pause by itself after this many steps (0: no limit) */
   gboolean test_outputs;  /* snapshots that evaluate the test split keep every row's outputs

@@ -302,6 +302,15 @@ record_update_ratios (NwTrainer *t, const float *before)
     }
 }
 
+int
+nw_trainer_steps_left_in_epoch (NwTrainer *t)
+{
+  int n = t->data->train.n, rows = nw_trainer_batch_rows (t);
+  /* At pos >= n the next step starts a new epoch (nw_trainer_step). */
+  int left = t->pos >= n ? n : n - t->pos;
+  return MAX ((left + rows - 1) / rows, 1);
+}
+
 gboolean
 nw_trainer_step (NwTrainer *t, GError **error)
 {

@@ -95,6 +95,10 @@ const NwSpec *nw_trainer_get_spec   (NwTrainer *trainer);
 gint64      nw_trainer_get_step     (NwTrainer *trainer);
 gint64      nw_trainer_get_epoch    (NwTrainer *trainer);
 int         nw_trainer_steps_per_epoch (NwTrainer *trainer);
+/* Steps up to and including the one that ends the current epoch (at least 1): after that
+ * many, nw_trainer_get_epoch() has moved on. Counted from the place in the epoch, so right
+ * after a change of batch size too. */
+int         nw_trainer_steps_left_in_epoch (NwTrainer *trainer);
 
 /* One mini-batch: forward, loss, backward, update. Fails on a backend error or when training
  * diverged (NW_ERROR_DIVERGED: the message says what happened and at which step). */

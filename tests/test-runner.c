@@ -368,8 +368,9 @@ test_source_wakes_reader (void)
 }
 
 /* NW_RUNNER_TEST_EACH_EPOCH (MNIST in the window): while playing, the test split is evaluated
- * in the first snapshot after each epoch's end, at most once per epoch, never for the untrained
- * network of a run that starts playing at once; a paused run's snapshot is evaluated. */
+ * in a snapshot taken right at each epoch's end (its step the epoch's last: the model the
+ * CLI's --test evaluates), at most once per epoch, never for the untrained network of a run
+ * that starts playing at once; a paused run's snapshot is evaluated. */
 static void
 test_each_epoch (void)
 {
@@ -427,6 +428,7 @@ test_each_epoch (void)
         {
           CU_ASSERT_PTR_NOT_NULL (snap->test_outputs);
           CU_ASSERT_EQUAL (snap->test_n, test_n);
+          CU_ASSERT_EQUAL (snap->step, snap->epoch * per_epoch);   /* at the epoch's end */
           for (int i = 0; i < n_tested; i++)
             CU_ASSERT_NOT_EQUAL (tested[i], snap->epoch);   /* once per epoch */
           if (n_tested < (int) G_N_ELEMENTS (tested))

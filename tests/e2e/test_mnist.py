@@ -8,6 +8,8 @@ a temporary folder, launches the program on that spec with `--weights`, waits fo
 load and the digit view to show the loaded model, draws a "1" on the digit pad with real
 pointer events (press, moves, release at the pad's screen extents) and checks that the
 prediction label and the probability bars' description go from "nothing to read" to a class.
+Then presses Play: the program trains on from those weights, and after two epochs (each
+listed with its test accuracy) the drawing on the pad is read by the newest epoch's model.
 
 Exits 77 (skipped) when the MNIST files are not on this computer, as the other MNIST tests do.
 NW_E2E_MNIST_SPEC picks another network (default examples/mnist-softmax.json) and
@@ -129,11 +131,46 @@ def test_draw_a_one():
         subprocess.run(["import", "-window", "root", shot], check=True)
 
 
+def accuracy_chips(app):
+    """The per-epoch test accuracies listed so far ("Epoch 1: 91.23%", ...)."""
+    found = []
+    pyatspi.utils.findAllDescendants(
+        app, lambda a: a is not None and a.getRole() == pyatspi.ROLE_LABEL
+        and re.match(r"Epoch \d+: \d", a.name or "") and found.append(a.name))
+    return found
+
+
+def test_train_and_read():
+    """A class trains in the program, then draws: Play trains on from the loaded weights, and
+    at each epoch's end the digit view takes the trainer's model (loaded into the one it has)
+    and reads the drawing on the pad again."""
+    app = state["app"]
+    bars = control(app, "Class probabilities")
+    before = bars.description
+    press(control(app, "Play"))
+    progress = wait_for(lambda: (lambda t: re.match(r"epoch ([3-9]|\d\d)", t) and t)
+                        (value(app, "Epoch progress text")), 90,
+                        what="two epochs to end while playing")
+    press(control(app, "Pause"))
+    chips = wait_for(lambda: (lambda c: len(c) >= 2 and c)(accuracy_chips(app)), 10,
+                     what="two epochs' test accuracies")
+    print(f"  after playing: {progress!r}, {chips}")
+    pred = value(app, "Prediction")
+    after = bars.description
+    print(f"  the drawing read by the newest model: prediction {pred!r}, bars {after!r} "
+          f"(before playing: {before!r})")
+    assert pred.strip().startswith("1"), f"the drawn 1 read as {pred!r} after training on"
+    assert "Reads" in after, after
+    assert float(re.search(r"(\d+(\.\d+)?)%", chips[-1]).group(1)) > 85, chips
+
+
 try:
     check("train softmax regression with neurowire-cli", test_train_with_cli)
     check("open MNIST with the weights, digit view shows the model", test_open_with_weights)
     if "app" in state:
         check("draw a 1 with pointer events: prediction and bars", test_draw_a_one)
+    if "pred" in state:
+        check("Play: each epoch's model reads the drawing", test_train_and_read)
 finally:
     proc = state.get("proc")
     if proc is not None:
