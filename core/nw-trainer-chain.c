@@ -97,7 +97,7 @@ nw_trainer_chain_steps_ahead (NwTrainer *t, int want)
     {
       if (t->pos >= n)
         return 0;
-      want = MIN (want, (n - t->pos + rows - 1) / rows);
+      want = MIN (want, nw_trainer_steps_left_in_epoch (t));
     }
   else if (t->pos != 0)
     return 0;
