@@ -27,6 +27,7 @@ typedef struct {
   gboolean    enabled;
   NwTrainer  *trainer;
   gboolean    play;          /* CMD_REPLACE: go on playing with the new trainer */
+  guint       generation;    /* CMD_REPLACE, CMD_RESET: the run this command starts */
   NwRunnerFunc   func;
   gpointer       data;
   GDestroyNotify destroy;
@@ -42,6 +43,12 @@ struct _NwRunner {
   NwSnapshot     *mailbox;
   NwRunnerStatus  mailbox_status;
   GSource        *wake;          /* nw_runner_source_new's, woken on publishing; under `lock` */
+  /* Runs: each replace and reset starts one (the caller's side, under `lock`); the mailbox's
+   * snapshot is of run `mailbox_generation`. One of an earlier run, published before the
+   * worker came to the command, is never handed out: it may have the same step as the new
+   * run's first (step 0 after loading weights) and be taken for it. */
+  guint           generation;
+  guint           mailbox_generation;
   /* Owned by the worker thread alone after nw_runner_new. */
   NwTrainer      *trainer;
 };
@@ -63,14 +70,15 @@ nw_runner_status_clear (NwRunnerStatus *status)
 }
 
 static void
-publish (NwRunner *r, NwSnapshot *snap, gboolean playing, double steps_per_s, gint64 epoch_end_us,
-         const char *error)
+publish (NwRunner *r, guint generation, NwSnapshot *snap, gboolean playing, double steps_per_s,
+         gint64 epoch_end_us, const char *error)
 {
   g_mutex_lock (&r->lock);
   HANDOFF_ACQUIRE (&r->lock);
   g_clear_pointer (&r->mailbox, nw_snapshot_free);
   nw_runner_status_clear (&r->mailbox_status);
   r->mailbox = snap;
+  r->mailbox_generation = generation;
   r->mailbox_fresh = TRUE;
   r->mailbox_status.playing = playing;
   r->mailbox_status.steps_per_s = steps_per_s;
@@ -132,6 +140,7 @@ typedef struct {
   gint64   epoch_end_us;     /* when the latest epoch ended (0: none yet) */
   int      snapshots;
   gint64   tested_epoch;     /* NW_RUNNER_TEST_EACH_EPOCH: the epoch last evaluated (-1: none) */
+  guint    generation;       /* the run of the trainer (NwRunner.generation) */
   char    *error;
 } WorkerState;
 
@@ -154,6 +163,7 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       w->pending_steps++;
       break;
     case CMD_RESET:
+      w->generation = cmd->generation;
       w->tested_epoch = -1;
       w->epoch_end_us = 0;
       nw_trainer_reset (r->trainer, cmd->seed);
@@ -176,6 +186,7 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       w->want_snapshot = TRUE;
       break;
     case CMD_REPLACE:
+      w->generation = cmd->generation;
       w->tested_epoch = -1;
       w->epoch_end_us = 0;
       nw_trainer_free (r->trainer);
@@ -235,7 +246,7 @@ take_snapshot (NwRunner *r, WorkerState *w)
   w->last_publish_us = now;
   w->last_publish_step = step;
   w->want_snapshot = FALSE;
-  publish (r, snap, w->playing, rate, w->epoch_end_us, w->error);
+  publish (r, w->generation, snap, w->playing, rate, w->epoch_end_us, w->error);
 }
 
 /* At most this factor more steps in the next chunk than in the last: a chunk of a few fast
@@ -342,6 +353,14 @@ nw_runner_new (NwTrainer *trainer, const NwRunnerOptions *options)
 static void
 send (NwRunner *r, Cmd *cmd)
 {
+  if (cmd->kind == CMD_REPLACE || cmd->kind == CMD_RESET)
+    {
+      g_mutex_lock (&r->lock);
+      HANDOFF_ACQUIRE (&r->lock);
+      cmd->generation = ++r->generation;
+      HANDOFF_RELEASE (&r->lock);
+      g_mutex_unlock (&r->lock);
+    }
   HANDOFF_RELEASE (cmd);
   g_async_queue_push (r->commands, cmd);
 }
@@ -444,6 +463,12 @@ nw_runner_take (NwRunner *r, NwSnapshot **snapshot, NwRunnerStatus *status)
   HANDOFF_ACQUIRE (&r->lock);
   fresh = r->mailbox_fresh;
   r->mailbox_fresh = FALSE;
+  if (r->mailbox_generation != r->generation)
+    {
+      fresh = FALSE;   /* an earlier run's: dropped */
+      g_clear_pointer (&r->mailbox, nw_snapshot_free);
+      nw_runner_status_clear (&r->mailbox_status);
+    }
   *snapshot = g_steal_pointer (&r->mailbox);
   *status = r->mailbox_status;
   r->mailbox_status.error = NULL;

@@ -69,7 +69,9 @@ void        nw_runner_call           (NwRunner *runner, NwRunnerFunc func, gpoin
 void        nw_runner_request_snapshot (NwRunner *runner);
 
 /* What the worker published since the last call: TRUE and the newest snapshot (NULL if taking
- * it failed; the status then says why) with its status, transfer full; FALSE if nothing new. */
+ * it failed; the status then says why) with its status, transfer full; FALSE if nothing new.
+ * After nw_runner_replace or nw_runner_reset returns, nothing of the run before is handed
+ * out, even what the worker published before it came to that command. */
 gboolean    nw_runner_take           (NwRunner *runner, NwSnapshot **snapshot,
                                       NwRunnerStatus *status);
 void        nw_runner_status_clear   (NwRunnerStatus *status);

@@ -285,6 +285,66 @@ test_pause_prompt_after_replace (void)
   nw_runner_free (r);
 }
 
+/* The next fresh snapshot (up to 10 s), or NULL. */
+static NwSnapshot *
+next_snapshot (NwRunner *r)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      NwSnapshot *snap = NULL;
+      NwRunnerStatus status = { 0 };
+      gboolean fresh = nw_runner_take (r, &snap, &status);
+      nw_runner_status_clear (&status);
+      if (fresh && snap != NULL)
+        return snap;
+      nw_snapshot_free (snap);
+      g_usleep (2000);
+    }
+  return NULL;
+}
+
+/* A snapshot the worker published before it came to a replace or a reset, still in the
+ * mailbox when the reader looks, is never handed out: it could pass for the new run's (the
+ * window took an untrained network's test pass, at step 0, for that of the weights it had
+ * just loaded, also at step 0). */
+static void
+test_nothing_of_an_earlier_run (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) wide = nw_spec_new_chain ("2 dense:16 tanh dense:1 sigmoid bce", &error);
+  NwRunner *r = nw_runner_new (xor_trainer (0.01), &options);
+  NwSnapshot *snap;
+  NwTrainer *t;
+
+  NW_ASSERT_NO_ERROR (error);
+  wide->data.kind = NW_DATA_XOR_CLOUD;
+  t = nw_trainer_new (wide, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  /* nw_runner_new asked for a snapshot of the 8-wide network: published, not taken. */
+  g_usleep (300 * 1000);
+  nw_runner_replace (r, t);
+  snap = next_snapshot (r);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->layers[1].width, 16);
+  CU_ASSERT_EQUAL (snap->step, 0);
+  nw_snapshot_free (snap);
+
+  /* Trained on, paused (a snapshot at that step, not taken), then reset: step 0 comes next. */
+  nw_runner_play (r);
+  snap = wait_for (r, 10000, step_at_least, GINT_TO_POINTER (200), NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  nw_snapshot_free (snap);
+  nw_runner_pause (r);
+  g_usleep (300 * 1000);
+  nw_runner_reset (r, 3);
+  snap = next_snapshot (r);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->step, 0);
+  nw_snapshot_free (snap);
+  nw_runner_free (r);
+}
+
 /* The runner's source: each publish makes it dispatch on the reader's main context, where
  * the mailbox then has something; while paused nothing is published and it stays quiet; after
  * the reader destroyed it, publishing goes on without it. (The runner-tsan build checks the
@@ -480,6 +540,7 @@ static const NwTestCase cases[] = {
   { "call_saves_weights", test_call_saves_weights },
   { "pause_prompt_after_replace", test_pause_prompt_after_replace },
   { "source_wakes_reader", test_source_wakes_reader },
+  { "nothing_of_an_earlier_run", test_nothing_of_an_earlier_run },
   { "test_each_epoch", test_each_epoch },
   { NULL, NULL },
 };

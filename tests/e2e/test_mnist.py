@@ -96,6 +96,12 @@ def test_open_with_weights():
     print(f"  before drawing: prediction {pred!r}, bars {bars.description!r}")
     assert not any(c.isdigit() for c in pred), f"a prediction before drawing: {pred!r}"
     assert "Reads" not in bars.description, bars.description
+    # The test set read by the loaded weights (the CLI's run printed about 90%), not by the
+    # untrained network the program built before loading them.
+    right = wait_for(lambda: (lambda m: m and m[0])(labels_matching(app, r"[\d.]+% of \d+ test digits right")),
+                     30, what="the confusion matrix's accuracy")
+    print(f"  confusion matrix: {right!r}")
+    assert float(right.split("%")[0]) > 80, f"the loaded weights' test accuracy: {right!r}"
     # The epoch progress text is an inscription, which GTK names after its text on each
     # change: it must keep its own name (here after the new model's progress reset).
     progress = value(app, "Epoch progress text")
@@ -131,13 +137,16 @@ def test_draw_a_one():
         subprocess.run(["import", "-window", "root", shot], check=True)
 
 
+def labels_matching(app, pattern):
+    """The texts of the labels whose name (a plain label's is its text) matches `pattern`."""
+    return [a.name for a in pyatspi.utils.findAllDescendants(
+        app, lambda a: a is not None and a.getRole() == pyatspi.ROLE_LABEL
+        and re.match(pattern, a.name or ""))]
+
+
 def accuracy_chips(app):
     """The per-epoch test accuracies listed so far ("Epoch 1: 91.23%", ...)."""
-    found = []
-    pyatspi.utils.findAllDescendants(
-        app, lambda a: a is not None and a.getRole() == pyatspi.ROLE_LABEL
-        and re.match(r"Epoch \d+: \d", a.name or "") and found.append(a.name))
-    return found
+    return labels_matching(app, r"Epoch \d+: \d")
 
 
 def test_train_and_read():
