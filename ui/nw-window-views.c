@@ -91,6 +91,8 @@ nw_window_views_clear (NwWindow *self)
   nw_window_mnist_clear (self);
 }
 
+/* The runner hands out no snapshot of a replaced trainer (nw_runner_take), so this holds; it
+ * stays as a guard for the views, which index the window's layer ids by the snapshot's. */
 static gboolean
 snapshot_matches (NwWindow *self, const NwSnapshot *snap)
 {
