@@ -1221,6 +1221,89 @@ test_panel_in_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Main-loop turns until the accuracy list's scroller has laid out `upper`, or 5 s. */
+static void
+wait_for_upper (GtkAdjustment *adj, double at_least)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (gtk_adjustment_get_upper (adj) < at_least && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  for (int i = 0; i < 20; i++)   /* the frame that follows, where the list scrolls itself */
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+shows_end (GtkAdjustment *adj)
+{
+  return gtk_adjustment_get_value (adj)
+         >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 0.5;
+}
+
+/* After 40 epochs the newest accuracy is in view (the list shows three rows); scrolled up by
+ * the user, the list stays where they put it as epochs come; scrolled back to the end, it
+ * follows again. */
+static void
+test_accuracy_list_follows (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *panel = nw_mnist_panel_new ();   /* the window's, once its child */
+  NwMnistPanel *mp = NW_MNIST_PANEL (panel);
+  GtkWidget *list = nw_mnist_panel_get_accuracy_list (mp);
+  GtkWidget *sw = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj;
+  double upper;
+  int epoch = 0;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sw);
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  nw_ui_load_css (gdk_display_get_default ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 1000);
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  gtk_window_present (GTK_WINDOW (window));
+  while (epoch < 40)
+    {
+      epoch++;
+      nw_mnist_panel_set_progress (mp, epoch, 0.0, 0.9 + epoch / 1000.0);
+    }
+  wait_for_upper (adj, 3 * gtk_adjustment_get_page_size (adj) + 1);
+  upper = gtk_adjustment_get_upper (adj);
+  g_print ("\n    (list %.0f px, %.0f shown) ", upper, gtk_adjustment_get_page_size (adj));
+  CU_ASSERT (upper > 2 * gtk_adjustment_get_page_size (adj));
+  CU_ASSERT (gtk_adjustment_get_value (adj) > 0);
+  CU_ASSERT (shows_end (adj));
+
+  /* The user scrolls to the first epochs: twelve more do not move the list. */
+  gtk_adjustment_set_value (adj, 0);
+  for (int i = 0; i < 12; i++)
+    {
+      epoch++;
+      nw_mnist_panel_set_progress (mp, epoch, 0.0, 0.95);
+    }
+  wait_for_upper (adj, upper + 1);
+  CU_ASSERT (gtk_adjustment_get_upper (adj) > upper);
+  CU_ASSERT_DOUBLE_EQUAL (gtk_adjustment_get_value (adj), 0, 1e-9);
+
+  /* Back at the end, the next epochs are followed. */
+  upper = gtk_adjustment_get_upper (adj);
+  gtk_adjustment_set_value (adj, upper - gtk_adjustment_get_page_size (adj));
+  for (int i = 0; i < 12; i++)
+    {
+      epoch++;
+      nw_mnist_panel_set_progress (mp, epoch, 0.0, 0.96);
+    }
+  wait_for_upper (adj, upper + 1);
+  CU_ASSERT (gtk_adjustment_get_upper (adj) > upper);
+  CU_ASSERT (shows_end (adj));
+
+  /* A new run starts at the top and follows again. */
+  nw_mnist_panel_reset_progress (mp);
+  for (int i = 1; i <= 40; i++)
+    nw_mnist_panel_set_progress (mp, i, 0.0, 0.97);
+  wait_for_upper (adj, 2 * gtk_adjustment_get_page_size (adj) + 1);
+  CU_ASSERT (shows_end (adj));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 static const NwTestCase pad_cases[] = {
@@ -1247,6 +1330,7 @@ static const NwTestCase view_cases[] = {
   { "gallery and its bars", test_gallery_render },
   { "gallery scrolls itself", test_gallery_scrolls },
   { "whole panel in a window", test_panel_in_window },
+  { "accuracy list follows the newest epoch", test_accuracy_list_follows },
   { NULL, NULL },
 };
 

@@ -48,6 +48,7 @@ struct _NwMnistPanel
   GtkProgressBar    *epoch_progress;
   GtkInscription    *epoch_progress_text;   /* not the bar's own text: a new one would lay
                                              * the window out again, 4 times a second */
+  GtkScrolledWindow *accuracy_scroll;
   GtkFlowBox        *accuracy_list;
   GtkSpinner        *eval_spinner;
   GtkLabel          *eval_label;
@@ -78,6 +79,7 @@ struct _NwMnistPanel
   char              *class_names[N_CLASSES];
   NwDigitSet        *digits;
   int                last_listed_epoch;
+  gboolean           accuracy_follows;   /* the list kept scrolled to its newest epoch */
   int                can_add, can_edit;   /* action states last set (-1: unknown) */
 };
 

@@ -373,6 +373,30 @@ nw_mnist_panel_set_data_message (NwMnistPanel *self, const char *message)
 
 /* ---- progress ------------------------------------------------------------------------------ */
 
+/* The accuracy list shows three rows of epochs; after a long run the newest would be out of
+ * sight below them. The list follows its newest epoch, as a log does, until the user scrolls
+ * up to older ones, and again once they scroll back to the bottom. */
+static gboolean
+adjustment_at_end (GtkAdjustment *adj)
+{
+  return gtk_adjustment_get_value (adj)
+         >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 0.5;
+}
+
+static void
+on_accuracy_scrolled (GtkAdjustment *adj, NwMnistPanel *self)
+{
+  self->accuracy_follows = adjustment_at_end (adj);
+}
+
+static void
+on_accuracy_resized (GtkAdjustment *adj, NwMnistPanel *self)
+{
+  if (self->accuracy_follows && !adjustment_at_end (adj))
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj)
+                                   - gtk_adjustment_get_page_size (adj));
+}
+
 void
 nw_mnist_panel_set_progress (NwMnistPanel *self, int epoch, double fraction,
                              double test_accuracy)
@@ -405,6 +429,7 @@ nw_mnist_panel_reset_progress (NwMnistPanel *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->accuracy_list))) != NULL)
     gtk_flow_box_remove (self->accuracy_list, child);
   self->last_listed_epoch = 0;
+  self->accuracy_follows = TRUE;
   gtk_progress_bar_set_fraction (self->epoch_progress, 0);
   nw_ui_set_value (self->epoch_progress_text, "\u2013");
   gtk_label_set_text (self->epoch_label, "not started");
@@ -453,6 +478,7 @@ PART_GETTER (stages_view, stages_view)
 PART_GETTER (layer_strip, layer_strip)
 PART_GETTER (confusion_view, confusion_view)
 PART_GETTER (gallery, gallery)
+PART_GETTER (accuracy_list, accuracy_list)
 #undef PART_GETTER
 
 /* ---- actions and signals from the children ------------------------------------------------- */
@@ -636,6 +662,7 @@ nw_mnist_panel_class_init (NwMnistPanelClass *klass)
   BIND (epoch_label);
   BIND (epoch_progress);
   BIND (epoch_progress_text);
+  BIND (accuracy_scroll);
   BIND (accuracy_list);
   BIND (eval_spinner);
   BIND (eval_label);
@@ -676,6 +703,12 @@ nw_mnist_panel_init (NwMnistPanel *self)
   g_signal_connect (self->pad, "changed", G_CALLBACK (on_pad_changed), self);
   g_signal_connect (self->width_scale, "value-changed", G_CALLBACK (on_width_changed), self);
   g_signal_connect (self->mix_check, "notify::active", G_CALLBACK (on_mix_toggled), self);
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->accuracy_scroll);
+    self->accuracy_follows = TRUE;
+    g_signal_connect_object (adj, "value-changed", G_CALLBACK (on_accuracy_scrolled), self, 0);
+    g_signal_connect_object (adj, "changed", G_CALLBACK (on_accuracy_resized), self, 0);
+  }
   nw_mnist_panel_eval_init (self);
   nw_digit_pad_set_stroke_width (self->pad, gtk_range_get_value (GTK_RANGE (self->width_scale)));
 

@@ -46,7 +46,9 @@
  *   - Progress. nw_mnist_panel_set_progress (epoch, fraction, test_accuracy) from each
  *     snapshot: `epoch` is the number of completed epochs, `fraction` the position in the
  *     current one [0, 1], `test_accuracy` in [0, 1] or NAN when the snapshot has none; each
- *     epoch's first finite accuracy is listed. nw_mnist_panel_reset_progress() for a new run.
+ *     epoch's first finite accuracy is listed. The list keeps its newest epoch in view, as
+ *     a log does, unless the user has scrolled up to older ones.
+ *     nw_mnist_panel_reset_progress() for a new run.
  *
  *   - The user's digits. "Add to training set" stores the current 28x28 with the chosen
  *     label. nw_mnist_panel_get_digit_set() gives the set (borrowed); when "mix-user-digits"
@@ -163,5 +165,6 @@ GtkWidget  *nw_mnist_panel_get_stages_view    (NwMnistPanel *self);
 GtkWidget  *nw_mnist_panel_get_layer_strip    (NwMnistPanel *self);
 GtkWidget  *nw_mnist_panel_get_confusion_view (NwMnistPanel *self);
 GtkWidget  *nw_mnist_panel_get_gallery        (NwMnistPanel *self);
+GtkWidget  *nw_mnist_panel_get_accuracy_list  (NwMnistPanel *self);   /* a GtkFlowBox */
 
 G_END_DECLS
