@@ -1,6 +1,7 @@
 /* nw-runner.c: the worker thread, its command queue and its snapshot mailbox. */
 #include "nw-runner.h"
 
+#include <math.h>
 #include <string.h>
 
 /* GLib's GMutex and GAsyncQueue wait on raw futexes, which ThreadSanitizer cannot see; under
@@ -67,16 +68,46 @@ void
 nw_runner_status_clear (NwRunnerStatus *status)
 {
   g_clear_pointer (&status->error, g_free);
+  g_clear_pointer (&status->missed_tests, g_array_unref);
+}
+
+/* Test passes kept for a reader that takes nothing: 32 bytes each. */
+#define MISSED_TESTS_MAX 4096
+
+/* The unread snapshot about to be replaced: its test pass is kept for the reader, unless it
+ * is of an earlier run (which the reader never gets) or the new snapshot is of an earlier
+ * one than it. */
+static GArray *
+keep_missed_test (NwRunner *r, guint generation)
+{
+  GArray *missed = g_steal_pointer (&r->mailbox_status.missed_tests);
+  const NwSnapshot *old = r->mailbox;
+  if (missed != NULL && r->mailbox_generation != generation)
+    g_clear_pointer (&missed, g_array_unref);
+  if (r->mailbox_fresh && old != NULL && r->mailbox_generation == generation
+      && isfinite (old->test_acc))
+    {
+      NwRunnerTest test = { old->epoch, old->step, old->test_loss, old->test_acc };
+      if (missed == NULL)
+        missed = g_array_new (FALSE, FALSE, sizeof (NwRunnerTest));
+      else if (missed->len >= MISSED_TESTS_MAX)
+        g_array_remove_index (missed, 0);   /* a reader gone for ~a minute: the newest kept */
+      g_array_append_val (missed, test);
+    }
+  return missed;
 }
 
 static void
 publish (NwRunner *r, guint generation, NwSnapshot *snap, gboolean playing, double steps_per_s,
          gint64 epoch_end_us, const char *error)
 {
+  GArray *missed;
   g_mutex_lock (&r->lock);
   HANDOFF_ACQUIRE (&r->lock);
+  missed = keep_missed_test (r, generation);
   g_clear_pointer (&r->mailbox, nw_snapshot_free);
   nw_runner_status_clear (&r->mailbox_status);
+  r->mailbox_status.missed_tests = missed;
   r->mailbox = snap;
   r->mailbox_generation = generation;
   r->mailbox_fresh = TRUE;
@@ -472,6 +503,7 @@ nw_runner_take (NwRunner *r, NwSnapshot **snapshot, NwRunnerStatus *status)
   *snapshot = g_steal_pointer (&r->mailbox);
   *status = r->mailbox_status;
   r->mailbox_status.error = NULL;
+  r->mailbox_status.missed_tests = NULL;
   HANDOFF_RELEASE (&r->lock);
   g_mutex_unlock (&r->lock);
   return fresh;

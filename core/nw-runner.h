@@ -29,6 +29,12 @@ typedef struct {
   gboolean start_playing; /* play from the start: the first snapshot is a playing one */
 } NwRunnerOptions;
 
+/* A test pass of a snapshot the reader never took. */
+typedef struct {
+  gint64 epoch, step;
+  double test_loss, test_acc;
+} NwRunnerTest;
+
 /* Status published with each snapshot. */
 typedef struct {
   gboolean playing;
@@ -37,6 +43,11 @@ typedef struct {
                              completed the latest epoch (0: none yet): an epoch's wall time
                              without the wait for the next snapshot */
   char    *error;         /* set when training stopped on an error (divergence) */
+  GArray  *missed_tests;  /* NwRunnerTest, oldest first, or NULL: the test passes of this
+                             run's snapshots that a newer one replaced unread. Epochs of a
+                             small network can end faster than a busy reader takes them (~75
+                             ms for MNIST's softmax regression); a reader that lists each
+                             epoch's accuracy lists these before the snapshot's own */
 } NwRunnerStatus;
 
 /* Takes ownership of `trainer`; starts paused unless options->start_playing. */

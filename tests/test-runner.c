@@ -533,6 +533,53 @@ test_each_epoch (void)
   }
 }
 
+/* A reader slower than the epochs (XOR: 8 steps an epoch, thousands of epochs a second) still
+ * gets every epoch's test pass: those of the snapshots it never took come in the status's
+ * missed_tests, oldest first, then the snapshot's own; no epoch is skipped or repeated. */
+static void
+test_no_epoch_test_lost (void)
+{
+  const NwRunnerOptions o = { .publish_ms = 20, .test_every = NW_RUNNER_TEST_EACH_EPOCH,
+                              .start_playing = TRUE };
+  NwRunner *r = nw_runner_new (xor_trainer (0.01), &o);
+  gint64 next = 1;   /* the epoch whose test pass should come next */
+  int takes = 0, missed = 0;
+
+  for (int round = 0; round < 6; round++)
+    {
+      NwSnapshot *snap = NULL;
+      NwRunnerStatus st = { 0 };
+      g_usleep (60 * 1000);   /* a busy main thread */
+      if (!nw_runner_take (r, &snap, &st))
+        continue;
+      takes++;
+      if (st.missed_tests != NULL)
+        for (guint i = 0; i < st.missed_tests->len; i++)
+          {
+            const NwRunnerTest *t = &g_array_index (st.missed_tests, NwRunnerTest, i);
+            CU_ASSERT_EQUAL (t->epoch, next);
+            CU_ASSERT (isfinite (t->test_loss) && t->test_acc >= 0 && t->test_acc <= 1);
+            CU_ASSERT (t->step > 0);
+            next = t->epoch + 1;
+            missed++;
+          }
+      CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+      if (isfinite (snap->test_loss))
+        {
+          CU_ASSERT_EQUAL (snap->epoch, next);
+          next = snap->epoch + 1;
+        }
+      else
+        CU_ASSERT_EQUAL (snap->epoch, next - 1);   /* mid-epoch, after the last one tested */
+      nw_snapshot_free (snap);
+      nw_runner_status_clear (&st);
+    }
+  g_print ("\n    (%d takes, %d epochs' test passes from snapshots never taken) ", takes, missed);
+  CU_ASSERT (takes >= 3);
+  CU_ASSERT (missed > 10);
+  nw_runner_free (r);
+}
+
 static const NwTestCase cases[] = {
   { "play_pause_step_reset", test_play_pause_step_reset },
   { "live_commands", test_live_commands },
@@ -542,6 +589,7 @@ static const NwTestCase cases[] = {
   { "source_wakes_reader", test_source_wakes_reader },
   { "nothing_of_an_earlier_run", test_nothing_of_an_earlier_run },
   { "test_each_epoch", test_each_epoch },
+  { "no_epoch_test_lost", test_no_epoch_test_lost },
   { NULL, NULL },
 };
 

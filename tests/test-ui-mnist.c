@@ -1295,6 +1295,25 @@ test_accuracy_list_follows (void)
   CU_ASSERT (gtk_adjustment_get_upper (adj) > upper);
   CU_ASSERT (shows_end (adj));
 
+  /* Epochs the window never took a snapshot of are listed once, in order. */
+  {
+    int before = 0, after = 0;
+    GtkWidget *last;
+    for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+      before++;
+    nw_mnist_panel_list_accuracy (mp, epoch + 1, 0.961);
+    nw_mnist_panel_list_accuracy (mp, epoch + 2, 0.962);
+    nw_mnist_panel_list_accuracy (mp, epoch + 2, 0.5);   /* again: not listed */
+    nw_mnist_panel_list_accuracy (mp, 3, 0.5);           /* older: not listed */
+    nw_mnist_panel_list_accuracy (mp, epoch + 3, NAN);   /* not measured: not listed */
+    for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+      after++;
+    CU_ASSERT_EQUAL (before, epoch);
+    CU_ASSERT_EQUAL (after, epoch + 2);
+    last = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (gtk_widget_get_last_child (list)));
+    CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (last)), "Epoch 66: 96.20%");
+  }
+
   /* A new run starts at the top and follows again. */
   nw_mnist_panel_reset_progress (mp);
   for (int i = 1; i <= 40; i++)

@@ -409,16 +409,23 @@ nw_mnist_panel_set_progress (NwMnistPanel *self, int epoch, double fraction,
   nw_ui_set_value (self->epoch_progress_text, text);
   g_snprintf (text, sizeof text, "%d epoch%s done", epoch, epoch == 1 ? "" : "s");
   gtk_label_set_text (self->epoch_label, text);
-  if (isfinite (test_accuracy) && epoch > self->last_listed_epoch)
-    {
-      GtkWidget *label;
-      g_snprintf (text, sizeof text, "Epoch %d: %.2f%%", epoch, 100 * test_accuracy);
-      label = gtk_label_new (text);
-      gtk_widget_add_css_class (label, "numeric");
-      gtk_widget_add_css_class (label, "accuracy-chip");
-      gtk_flow_box_append (self->accuracy_list, label);
-      self->last_listed_epoch = epoch;
-    }
+  nw_mnist_panel_list_accuracy (self, epoch, test_accuracy);
+}
+
+void
+nw_mnist_panel_list_accuracy (NwMnistPanel *self, int epoch, double test_accuracy)
+{
+  char text[64];
+  GtkWidget *label;
+  g_return_if_fail (NW_IS_MNIST_PANEL (self));
+  if (!isfinite (test_accuracy) || epoch <= self->last_listed_epoch)
+    return;
+  g_snprintf (text, sizeof text, "Epoch %d: %.2f%%", epoch, 100 * test_accuracy);
+  label = gtk_label_new (text);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_add_css_class (label, "accuracy-chip");
+  gtk_flow_box_append (self->accuracy_list, label);
+  self->last_listed_epoch = epoch;
 }
 
 void

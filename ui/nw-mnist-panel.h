@@ -136,6 +136,9 @@ void        nw_mnist_panel_set_class_names    (NwMnistPanel *self, const char *c
 
 void        nw_mnist_panel_set_progress       (NwMnistPanel *self, int epoch, double fraction,
                                                double test_accuracy);
+/* Only the listing: an epoch's accuracy from a snapshot its owner never showed. */
+void        nw_mnist_panel_list_accuracy      (NwMnistPanel *self, int epoch,
+                                               double test_accuracy);
 void        nw_mnist_panel_reset_progress     (NwMnistPanel *self);
 
 /* The user's digits, borrowed. After changing the set directly, call

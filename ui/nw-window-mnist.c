@@ -232,6 +232,15 @@ nw_window_mnist_snapshot (NwWindow *self, const NwSnapshot *snap, gboolean show_
     m->eval_step = snap->step;
 }
 
+/* An epoch's test pass in a snapshot the window never took (it ended while the main thread
+ * was busy): listed all the same. */
+void
+nw_window_mnist_missed_test (NwWindow *self, const NwRunnerTest *test)
+{
+  if (self->mnist != NULL && nw_window_kind_is_mnist (self->spec->data.kind))
+    nw_mnist_panel_list_accuracy (self->mnist_panel, (int) test->epoch, test->test_acc);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The user's digits                                                                            */
 

@@ -253,6 +253,7 @@ void        nw_window_mnist_fetch_model (NwWindow *self);
  * playing, see nw-window-views.c); the model is fetched at every epoch's end regardless. */
 void        nw_window_mnist_snapshot    (NwWindow *self, const NwSnapshot *snap,
                                          gboolean show_text);
+void        nw_window_mnist_missed_test (NwWindow *self, const NwRunnerTest *test);
 /* A copy of the user's digits when they are to be mixed into the next run's training data,
  * else NULL. */
 NwDigitSet *nw_window_mnist_dup_mix_set (NwWindow *self);

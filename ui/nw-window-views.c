@@ -228,6 +228,13 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
           self->text_epoch = snap->epoch;
         }
       take_grids (self, snap);
+      if (status->missed_tests != NULL)
+        for (guint i = 0; i < status->missed_tests->len; i++)
+          {
+            const NwRunnerTest *t = &g_array_index (status->missed_tests, NwRunnerTest, i);
+            nw_loss_plot_add (self->loss_plot, t->step, NAN, NAN, t->test_loss, t->test_acc);
+            nw_window_mnist_missed_test (self, t);
+          }
       nw_loss_plot_push_snapshot (self->loss_plot, snap);
       nw_grad_plot_push_snapshot (self->grad_plot, snap, ids);
       nw_window_mnist_snapshot (self, snap, text_due);
