@@ -71,12 +71,12 @@ nw_runner_status_clear (NwRunnerStatus *status)
   g_clear_pointer (&status->missed_tests, g_array_unref);
 }
 
-/* Test passes kept for a reader that takes nothing: 32 bytes each. */
+/* Test passes kept for a reader that takes nothing, 32 bytes each: past that, the newest. */
 #define MISSED_TESTS_MAX 4096
 
-/* The unread snapshot about to be replaced: its test pass is kept for the reader, unless it
- * is of an earlier run (which the reader never gets) or the new snapshot is of an earlier
- * one than it. */
+/* The unread snapshot about to be replaced: its test pass (and those kept before it) go with
+ * the new snapshot's status if both are of the same run; an earlier run's are never handed
+ * out. */
 static GArray *
 keep_missed_test (NwRunner *r, guint generation)
 {
@@ -91,7 +91,7 @@ keep_missed_test (NwRunner *r, guint generation)
       if (missed == NULL)
         missed = g_array_new (FALSE, FALSE, sizeof (NwRunnerTest));
       else if (missed->len >= MISSED_TESTS_MAX)
-        g_array_remove_index (missed, 0);   /* a reader gone for ~a minute: the newest kept */
+        g_array_remove_index (missed, 0);
       g_array_append_val (missed, test);
     }
   return missed;
