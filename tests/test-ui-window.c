@@ -235,6 +235,8 @@ test_dataset_and_points (void)
   const char *text;
   gtk_drop_down_set_selected (GTK_DROP_DOWN (child (win, "dataset_dropdown")), NW_DATA_CIRCLE);
   CU_ASSERT_EQUAL (nw_window_get_spec (win)->data.kind, NW_DATA_CIRCLE);
+  CU_ASSERT (gtk_widget_get_visible (child (win, "generator_grid")));
+  CU_ASSERT (gtk_widget_get_sensitive (child (win, "noise_spin")));
   text = gtk_label_get_text (GTK_LABEL (child (win, "points_label")));
   CU_ASSERT_STRING_EQUAL (text, "160 training · 40 test points");
   g_signal_emit_by_name (view, "point-added", 0.1, 0.2, 1);
@@ -771,6 +773,9 @@ test_mnist_mode (void)
   CU_ASSERT (gtk_widget_get_visible (child (win, "views_switcher_box")));
   CU_ASSERT_FALSE (gtk_widget_get_visible (child (win, "boundary_card")));
   CU_ASSERT_FALSE (nw_mnist_panel_has_model (panel));
+  /* No point generator for images: its settings and Regenerate are hidden, not greyed. */
+  CU_ASSERT_FALSE (gtk_widget_get_visible (child (win, "generator_grid")));
+  CU_ASSERT_FALSE (gtk_widget_get_visible (child (win, "regenerate_button")));
 
   /* 1000 rows, batch 50: an epoch is 20 steps; its end hands the panel the model. */
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);

@@ -168,6 +168,10 @@ update_data_controls (NwWindow *self)
 {
   gboolean generated = nw_window_kind_is_2d (self->spec->data.kind);
   gboolean tunable = generated && self->spec->data.kind != NW_DATA_XOR;
+  /* XOR's four corners: the generator's settings shown, greyed. Images and CSV files have
+   * none: nothing to grey out, the data line below says what was loaded. */
+  gtk_widget_set_visible (self->generator_grid, generated);
+  gtk_widget_set_visible (self->regenerate_button, generated);
   gtk_widget_set_sensitive (GTK_WIDGET (self->noise_spin), tunable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->size_spin), tunable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_ratio_spin), tunable);
@@ -1311,6 +1315,8 @@ nw_window_class_init (NwWindowClass *klass)
   BIND (l1_spin);
   BIND (l2_spin);
   BIND (seed_spin);
+  BIND (generator_grid);
+  BIND (regenerate_button);
   BIND (noise_spin);
   BIND (size_spin);
   BIND (test_ratio_spin);
