@@ -71,9 +71,6 @@ nw_runner_status_clear (NwRunnerStatus *status)
   g_clear_pointer (&status->missed_tests, g_array_unref);
 }
 
-/* Test passes kept for a reader that takes nothing, 32 bytes each: past that, the newest. */
-#define MISSED_TESTS_MAX 4096
-
 /* The unread snapshot about to be replaced: its test pass (and those kept before it) go with
  * the new snapshot's status if both are of the same run; an earlier run's are never handed
  * out. */
@@ -85,12 +82,12 @@ keep_missed_test (NwRunner *r, guint generation)
   if (missed != NULL && r->mailbox_generation != generation)
     g_clear_pointer (&missed, g_array_unref);
   if (r->mailbox_fresh && old != NULL && r->mailbox_generation == generation
-      && isfinite (old->test_acc))
+      && isfinite (old->test_acc) && isfinite (old->test_loss))
     {
       NwRunnerTest test = { old->epoch, old->step, old->test_loss, old->test_acc };
       if (missed == NULL)
         missed = g_array_new (FALSE, FALSE, sizeof (NwRunnerTest));
-      else if (missed->len >= MISSED_TESTS_MAX)
+      else if (missed->len >= NW_RUNNER_MISSED_TESTS_MAX)
         g_array_remove_index (missed, 0);
       g_array_append_val (missed, test);
     }

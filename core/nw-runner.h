@@ -29,7 +29,10 @@ typedef struct {
   gboolean start_playing; /* play from the start: the first snapshot is a playing one */
 } NwRunnerOptions;
 
-/* A test pass of a snapshot the reader never took. */
+/* A test pass of a snapshot the reader never took. A status keeps at most this many, the
+ * newest: a reader that takes nothing for longer loses the oldest. */
+#define NW_RUNNER_MISSED_TESTS_MAX 4096
+
 typedef struct {
   gint64 epoch, step;
   double test_loss, test_acc;

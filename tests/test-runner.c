@@ -553,6 +553,14 @@ test_no_epoch_test_lost (void)
       if (!nw_runner_take (r, &snap, &st))
         continue;
       takes++;
+      /* Past the cap the oldest are gone: a reader that late (~1 s here) starts again at the
+       * oldest kept. */
+      if (st.missed_tests != NULL && st.missed_tests->len == NW_RUNNER_MISSED_TESTS_MAX)
+        {
+          gint64 first = g_array_index (st.missed_tests, NwRunnerTest, 0).epoch;
+          CU_ASSERT (first >= next);
+          next = first;
+        }
       if (st.missed_tests != NULL)
         for (guint i = 0; i < st.missed_tests->len; i++)
           {
@@ -577,6 +585,30 @@ test_no_epoch_test_lost (void)
   g_print ("\n    (%d takes, %d epochs' test passes from snapshots never taken) ", takes, missed);
   CU_ASSERT (takes >= 3);
   CU_ASSERT (missed > 10);
+
+  /* A reader gone for 1.5 s (thousands of epochs, even under a sanitizer): at most the cap
+   * is kept, the newest, up to the epoch before the snapshot's own. */
+  {
+    NwSnapshot *snap = NULL;
+    NwRunnerStatus st = { 0 };
+    const NwRunnerTest *last;
+    g_usleep (1500 * 1000);
+    CU_ASSERT_FATAL (nw_runner_take (r, &snap, &st));
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (st.missed_tests);
+    CU_ASSERT (st.missed_tests->len <= NW_RUNNER_MISSED_TESTS_MAX);
+    if (snap->epoch - next > NW_RUNNER_MISSED_TESTS_MAX + 1)
+      CU_ASSERT_EQUAL (st.missed_tests->len, NW_RUNNER_MISSED_TESTS_MAX);
+    for (guint i = 1; i < st.missed_tests->len; i++)
+      CU_ASSERT_EQUAL (g_array_index (st.missed_tests, NwRunnerTest, i).epoch,
+                       g_array_index (st.missed_tests, NwRunnerTest, i - 1).epoch + 1);
+    last = &g_array_index (st.missed_tests, NwRunnerTest, st.missed_tests->len - 1);
+    CU_ASSERT_EQUAL (last->epoch + (isfinite (snap->test_loss) ? 1 : 0), snap->epoch);
+    g_print ("(then %u kept of %" G_GINT64_FORMAT " epochs) ", st.missed_tests->len,
+             snap->epoch - next);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+  }
   nw_runner_free (r);
 }
 

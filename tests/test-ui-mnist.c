@@ -1221,15 +1221,35 @@ test_panel_in_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Main-loop turns until the accuracy list's scroller has laid out `upper`, or 5 s. */
+static gboolean
+set_flag_once (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The main loop for `ms` (frames come and go meanwhile). */
 static void
-wait_for_upper (GtkAdjustment *adj, double at_least)
+spin_ms (int ms)
+{
+  gboolean done = FALSE;
+  g_timeout_add (ms, set_flag_once, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The main loop until the accuracy list's scroller is laid out (a page) with `upper` other
+ * than `not` and at least `at_least` (or 5 s), then for the frames that follow, where the list
+ * scrolls itself. */
+static void
+wait_for_upper (GtkAdjustment *adj, double at_least, double not)
 {
   gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (gtk_adjustment_get_upper (adj) < at_least && g_get_monotonic_time () < end)
+  while ((gtk_adjustment_get_page_size (adj) <= 0 || gtk_adjustment_get_upper (adj) < at_least
+          || gtk_adjustment_get_upper (adj) == not)
+         && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
-  for (int i = 0; i < 20; i++)   /* the frame that follows, where the list scrolls itself */
-    g_main_context_iteration (NULL, FALSE);
+  spin_ms (100);
 }
 
 static gboolean
@@ -1265,7 +1285,7 @@ test_accuracy_list_follows (void)
       epoch++;
       nw_mnist_panel_set_progress (mp, epoch, 0.0, 0.9 + epoch / 1000.0);
     }
-  wait_for_upper (adj, 3 * gtk_adjustment_get_page_size (adj) + 1);
+  wait_for_upper (adj, 150, -1);   /* 40 chips: 14 rows or more, 64-96 px shown */
   upper = gtk_adjustment_get_upper (adj);
   g_print ("\n    (list %.0f px, %.0f shown) ", upper, gtk_adjustment_get_page_size (adj));
   CU_ASSERT (upper > 2 * gtk_adjustment_get_page_size (adj));
@@ -1279,7 +1299,7 @@ test_accuracy_list_follows (void)
       epoch++;
       nw_mnist_panel_set_progress (mp, epoch, 0.0, 0.95);
     }
-  wait_for_upper (adj, upper + 1);
+  wait_for_upper (adj, upper + 1, -1);
   CU_ASSERT (gtk_adjustment_get_upper (adj) > upper);
   CU_ASSERT_DOUBLE_EQUAL (gtk_adjustment_get_value (adj), 0, 1e-9);
 
@@ -1291,7 +1311,7 @@ test_accuracy_list_follows (void)
       epoch++;
       nw_mnist_panel_set_progress (mp, epoch, 0.0, 0.96);
     }
-  wait_for_upper (adj, upper + 1);
+  wait_for_upper (adj, upper + 1, -1);
   CU_ASSERT (gtk_adjustment_get_upper (adj) > upper);
   CU_ASSERT (shows_end (adj));
 
@@ -1314,11 +1334,15 @@ test_accuracy_list_follows (void)
     CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (last)), "Epoch 66: 96.20%");
   }
 
-  /* A new run starts at the top and follows again. */
+  /* Scrolled up when the run ends; a new run's list follows its newest epoch again. */
+  gtk_adjustment_set_value (adj, 0);
+  upper = gtk_adjustment_get_upper (adj);
   nw_mnist_panel_reset_progress (mp);
   for (int i = 1; i <= 40; i++)
     nw_mnist_panel_set_progress (mp, i, 0.0, 0.97);
-  wait_for_upper (adj, 2 * gtk_adjustment_get_page_size (adj) + 1);
+  wait_for_upper (adj, 150, upper);
+  CU_ASSERT (gtk_adjustment_get_upper (adj) < upper);   /* 40 chips, no longer 66 */
+  CU_ASSERT (gtk_adjustment_get_value (adj) > 0);
   CU_ASSERT (shows_end (adj));
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -233,6 +233,9 @@ test_dataset_and_points (void)
   NwWindow *win = window_new ();
   GtkWidget *view = child (win, "boundary_view");
   const char *text;
+  /* XOR's four corners: the generator's settings shown, greyed. */
+  CU_ASSERT (gtk_widget_get_visible (child (win, "generator_grid")));
+  CU_ASSERT_FALSE (gtk_widget_get_sensitive (child (win, "noise_spin")));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (child (win, "dataset_dropdown")), NW_DATA_CIRCLE);
   CU_ASSERT_EQUAL (nw_window_get_spec (win)->data.kind, NW_DATA_CIRCLE);
   CU_ASSERT (gtk_widget_get_visible (child (win, "generator_grid")));
@@ -826,6 +829,67 @@ test_mnist_mode (void)
   CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);
 }
 
+static int
+n_listed (NwWindow *win)
+{
+  GtkWidget *list = nw_mnist_panel_get_accuracy_list (NW_MNIST_PANEL (child (win, "mnist_panel")));
+  int n = 0;
+  for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+    n++;
+  return n;
+}
+
+static gboolean
+listed_at_least (NwWindow *win, gpointer data)
+{
+  return n_listed (win) >= GPOINTER_TO_INT (data);
+}
+
+/* Epochs that end while the main thread is busy are listed all the same, each once, in order:
+ * an epoch here is 20 steps of a 784-16-10 network, so hundreds end in a 1 s stall, and the
+ * window takes only the newest snapshot after it. */
+static void
+test_mnist_no_epoch_skipped (void)
+{
+  NwWindow *win = window_new ();
+  g_autofree char *dir = nw_test_path ("fake-mnist-stall");
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  GtkWidget *list;
+  int n = 0, before;
+
+  write_fake_mnist (dir, 1000, 200);
+  path = write_mnist_spec ("stall.json", dir);
+  file = g_file_new_for_path (path);
+  CU_ASSERT_FATAL (nw_window_open_file (win, file));
+  CU_ASSERT_FATAL (spin_until (win, 20000, spec_named, (gpointer) "stall.json"));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 20000, listed_at_least, GINT_TO_POINTER (1)));
+  before = n_listed (win);
+  g_usleep (G_USEC_PER_SEC);   /* busy: the trainer goes on */
+  CU_ASSERT (spin_until (win, 20000, listed_at_least, GINT_TO_POINTER (before + 10)));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);   /* pause */
+  list = nw_mnist_panel_get_accuracy_list (NW_MNIST_PANEL (child (win, "mnist_panel")));
+  for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+    {
+      const char *text = gtk_label_get_text (
+          GTK_LABEL (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (c))));
+      int epoch = -1;
+      CU_ASSERT (sscanf (text, "Epoch %d:", &epoch) == 1);
+      CU_ASSERT_EQUAL (epoch, n + 1);
+      if (epoch != n + 1)
+        {
+          g_print ("  after epoch %d: %s\n", n, text);
+          break;
+        }
+      n++;
+    }
+  g_print ("  %d epochs listed, %d before the stall\n", n, before);
+  CU_ASSERT (n >= before + 10);
+  window_close (win);
+  wait_for_background (20000);
+}
+
 /* What the trainer's thread hands the window (a model, a move, a save) runs on the main
  * thread, in a later iteration, even when no thread holds the main context at that moment:
  * g_main_context_invoke ran it on the worker then, and a window finalized there joined its
@@ -887,6 +951,7 @@ static const NwTestCase window_cases[] = {
   { "neuron maps in the editor", test_neuron_maps },
   { "missing MNIST says how to get it", test_mnist_missing },
   { "MNIST mode: digit view, model, wrong shapes, user digits", test_mnist_mode },
+  { "MNIST: no epoch skipped while the window is busy", test_mnist_no_epoch_skipped },
   { "IDX data loads in the background", test_load_idx_in_background },
   { "device menu moves the run", test_backend_switch },
   { "reports from workers run on the main thread", test_report_to_main },

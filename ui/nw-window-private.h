@@ -71,7 +71,7 @@ struct _NwWindow
   GtkSpinButton    *l1_spin;
   GtkSpinButton    *l2_spin;
   GtkSpinButton    *seed_spin;
-  GtkWidget        *generator_grid;   /* noise, size, test share: generated 2D data only */
+  GtkWidget        *generator_grid;   /* noise, size, test share: hidden for image data */
   GtkWidget        *regenerate_button;
   GtkSpinButton    *noise_spin;
   GtkSpinButton    *size_spin;

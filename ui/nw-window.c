@@ -168,9 +168,10 @@ update_data_controls (NwWindow *self)
 {
   gboolean generated = nw_window_kind_is_2d (self->spec->data.kind);
   gboolean tunable = generated && self->spec->data.kind != NW_DATA_XOR;
-  /* XOR's four corners: the generator's settings shown, greyed. Images and CSV files have
-   * none: nothing to grey out, the data line below says what was loaded. */
-  gtk_widget_set_visible (self->generator_grid, generated);
+  /* XOR's four corners and a CSV file: the settings shown, greyed (a CSV file is split by the
+   * test share). Image files come split, with nothing to set: the settings are hidden and the
+   * data line below says what was loaded. */
+  gtk_widget_set_visible (self->generator_grid, !nw_window_kind_is_mnist (self->spec->data.kind));
   gtk_widget_set_visible (self->regenerate_button, generated);
   gtk_widget_set_sensitive (GTK_WIDGET (self->noise_spin), tunable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->size_spin), tunable);
