@@ -648,6 +648,20 @@ spec_named (NwWindow *win, gpointer data)
   return g_strcmp0 (nw_window_get_spec (win)->name, data) == 0;
 }
 
+/* Opens a 784-16-10 network on fake MNIST files (1000 training rows, 200 test) in `dir`,
+ * saved as `name`, and waits until the window has it. */
+static void
+open_fake_mnist (NwWindow *win, const char *dir, const char *name)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  write_fake_mnist (dir, 1000, 200);
+  path = write_mnist_spec (name, dir);
+  file = g_file_new_for_path (path);
+  CU_ASSERT_FATAL (nw_window_open_file (win, file));
+  CU_ASSERT_FATAL (spin_until (win, 20000, spec_named, (gpointer) name));
+}
+
 /* IDX data loads in the background with a progress bar, the network changes once it is
  * there, and it trains; closing the window mid-load or mid-build leaves nothing behind. */
 static void
@@ -759,17 +773,11 @@ test_mnist_mode (void)
   GError *error = NULL;
   NwWindow *win = window_new ();
   g_autofree char *dir = nw_test_path ("fake-mnist-mode");
-  g_autofree char *path = NULL;
   g_autofree char *wrong = nw_test_path ("wrong-shape.safetensors");
-  g_autoptr (GFile) file = NULL;
   NwMnistPanel *panel;
   const char *status_mixed[] = { "data_status_label", "of your digits" };
 
-  write_fake_mnist (dir, 1000, 200);
-  path = write_mnist_spec ("mode.json", dir);
-  file = g_file_new_for_path (path);
-  CU_ASSERT_FATAL (nw_window_open_file (win, file));
-  CU_ASSERT_FATAL (spin_until (win, 20000, spec_named, (gpointer) "mode.json"));
+  open_fake_mnist (win, dir, "mode.json");
   panel = NW_MNIST_PANEL (child (win, "mnist_panel"));
   CU_ASSERT_STRING_EQUAL (gtk_stack_get_visible_child_name (GTK_STACK (child (win, "views_stack"))),
                           "digits");
@@ -853,16 +861,10 @@ test_mnist_no_epoch_skipped (void)
 {
   NwWindow *win = window_new ();
   g_autofree char *dir = nw_test_path ("fake-mnist-stall");
-  g_autofree char *path = NULL;
-  g_autoptr (GFile) file = NULL;
   GtkWidget *list;
   int n = 0, before;
 
-  write_fake_mnist (dir, 1000, 200);
-  path = write_mnist_spec ("stall.json", dir);
-  file = g_file_new_for_path (path);
-  CU_ASSERT_FATAL (nw_window_open_file (win, file));
-  CU_ASSERT_FATAL (spin_until (win, 20000, spec_named, (gpointer) "stall.json"));
+  open_fake_mnist (win, dir, "stall.json");
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
   CU_ASSERT (spin_until (win, 20000, listed_at_least, GINT_TO_POINTER (1)));
   before = n_listed (win);
