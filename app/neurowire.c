@@ -2,6 +2,7 @@
  * show networks. `neurowire [FILE.json...]` opens networks; a second invocation hands its
  * files to the running instance (over D-Bus), which opens each in its window. */
 #include "nw-blas.h"
+#include "nw-cl-devices.h"
 #include "nw-ui.h"
 #include "nw-window.h"
 
@@ -13,30 +14,74 @@
 
 #define APP_ID "org.neurowire.Neurowire"
 
-/* --play: start training as soon as the window is up (demos, benchmarks). */
-static gboolean play_at_start;
-/* --weights FILE: load these weights into the network opened (once its data is there). */
-static char *weights_at_start;
+/* What the program was told, from its command line and environment (read here once and
+ * passed down to every window: nothing below app/ reads the environment for these). */
+typedef struct {
+  gboolean         play_at_start;    /* --play: train as soon as the window is up */
+  char            *weights_at_start; /* --weights FILE: load into the network opened */
+  NwWindowOptions  window;
+  char            *device;           /* NW_CL_DEVICE */
+  char            *backend_origin;
+  NwDevices       *devices;
+  NwJobs          *jobs;             /* every window's background work */
+} Program;
+
+/* NW_BACKEND=cpu|cl|auto chooses the first device (cpu: OpenCL is never touched, as the tests
+ * want); NW_CL_DEVICE names the OpenCL device; NW_DEBUG_FPS=1 prints frame rates (bench/). */
+static void
+program_read_environment (Program *p)
+{
+  const char *backend = g_getenv ("NW_BACKEND");
+  const char *device = g_getenv ("NW_CL_DEVICE");
+  int kind = nw_backend_kind_from_name (backend != NULL && backend[0] != '\0' ? backend : NULL);
+  if (kind < 0)
+    {
+      g_printerr ("neurowire: NW_BACKEND=%s is not one of auto, cpu, cl; using auto\n", backend);
+      kind = NW_BACKEND_AUTO;
+    }
+  p->device = device != NULL && device[0] != '\0' ? g_strdup (device) : NULL;
+  if (kind != NW_BACKEND_AUTO)
+    p->backend_origin = g_strdup_printf ("NW_BACKEND=%s", backend);
+  p->devices = nw_cl_devices_new ();
+  p->jobs = nw_jobs_new ();
+  p->window.session.devices = p->devices;
+  p->window.session.backend = (NwBackendKind) kind;
+  p->window.session.device = p->device;
+  p->window.session.backend_origin = p->backend_origin;
+  p->window.session.jobs = p->jobs;
+  p->window.debug_fps = g_getenv ("NW_DEBUG_FPS") != NULL;
+}
 
 static void
-maybe_play (GtkWindow *window)
+program_clear (Program *p)
 {
-  if (!play_at_start)
+  g_free (p->weights_at_start);
+  g_free (p->device);
+  g_free (p->backend_origin);
+  nw_devices_unref (p->devices);
+  nw_jobs_unref (p->jobs);
+}
+
+static void
+maybe_play (Program *p, GtkWindow *window)
+{
+  if (!p->play_at_start)
     return;
-  play_at_start = FALSE;
+  p->play_at_start = FALSE;
   gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
 }
 
 static int
 on_handle_local_options (GApplication *app, GVariantDict *options, gpointer data)
 {
+  Program *p = data;
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("neurowire %s\n", NW_VERSION);
       return 0;
     }
-  play_at_start = g_variant_dict_contains (options, "play");
-  g_variant_dict_lookup (options, "weights", "^ay", &weights_at_start);
+  p->play_at_start = g_variant_dict_contains (options, "play");
+  g_variant_dict_lookup (options, "weights", "^ay", &p->weights_at_start);
   return -1;
 }
 
@@ -90,36 +135,48 @@ on_startup (GApplication *app, gpointer data)
                                          help_accels);
 }
 
+/* Background work still running when the last window closed (a load, a device choice) ends
+ * before the program does, instead of the program exiting under its workers. */
+static void
+on_shutdown (GApplication *app, gpointer data)
+{
+  Program *p = data;
+  if (!nw_jobs_wait (p->jobs, 60000))
+    g_printerr ("neurowire: background work did not finish within a minute\n");
+}
+
 static void
 on_activate (GApplication *app, gpointer data)
 {
+  Program *p = data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (nw_window_new (GTK_APPLICATION (app)));
+    window = GTK_WINDOW (nw_window_new_with_options (GTK_APPLICATION (app), &p->window));
   gtk_window_present (window);
-  maybe_play (window);
+  maybe_play (p, window);
 }
 
 static void
 on_open (GApplication *app, GFile **files, int n_files, const char *hint, gpointer data)
 {
+  Program *p = data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL || !NW_IS_WINDOW (window))
-    window = GTK_WINDOW (nw_window_new (GTK_APPLICATION (app)));
+    window = GTK_WINDOW (nw_window_new_with_options (GTK_APPLICATION (app), &p->window));
   gtk_window_present (window);
   /* One network per window: the last good file wins; each bad one is reported. */
   for (int i = 0; i < n_files; i++)
     nw_window_open_file (NW_WINDOW (window), files[i]);
-  if (weights_at_start != NULL)
+  if (p->weights_at_start != NULL)
     {
-      g_autoptr (GFile) weights = g_file_new_for_commandline_arg (weights_at_start);
-      g_clear_pointer (&weights_at_start, g_free);
+      g_autoptr (GFile) weights = g_file_new_for_commandline_arg (p->weights_at_start);
+      g_clear_pointer (&p->weights_at_start, g_free);
       nw_window_load_weights_when_ready (NW_WINDOW (window), weights);
     }
   /* The files' network, once its data is in; not the one shown while it loads. */
-  if (play_at_start)
+  if (p->play_at_start)
     {
-      play_at_start = FALSE;
+      p->play_at_start = FALSE;
       nw_window_play_when_ready (NW_WINDOW (window));
     }
 }
@@ -128,6 +185,8 @@ int
 main (int argc, char **argv)
 {
   g_autoptr (GtkApplication) app = NULL;
+  Program program = { 0 };
+  int status;
 
   /* Before anything else: OpenBLAS chose its kernels when it was loaded (see nw-blas.h). */
   nw_blas_reexec_if_needed (argv);
@@ -138,6 +197,7 @@ main (int argc, char **argv)
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_set_application_name ("Neurowire");
   nw_ui_init ();
+  program_read_environment (&program);
   app = gtk_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
   g_application_add_main_option (G_APPLICATION (app), "play", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE, "Start training at once", NULL);
@@ -149,9 +209,13 @@ main (int argc, char **argv)
   g_application_set_option_context_parameter_string (G_APPLICATION (app), "[NETWORK.json]");
   g_application_set_option_context_summary (G_APPLICATION (app),
     "Wire a neural network, train it live and watch it learn.");
-  g_signal_connect (app, "handle-local-options", G_CALLBACK (on_handle_local_options), NULL);
+  g_signal_connect (app, "handle-local-options", G_CALLBACK (on_handle_local_options), &program);
   g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);
-  g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
-  g_signal_connect (app, "open", G_CALLBACK (on_open), NULL);
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  g_signal_connect (app, "shutdown", G_CALLBACK (on_shutdown), &program);
+  g_signal_connect (app, "activate", G_CALLBACK (on_activate), &program);
+  g_signal_connect (app, "open", G_CALLBACK (on_open), &program);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  g_clear_object (&app);
+  program_clear (&program);
+  return status;
 }

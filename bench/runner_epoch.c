@@ -5,7 +5,7 @@
  *
  * Trains SPEC (default examples/mnist-mlp.json) on the CPU in an NwRunner with the options the
  * window gives an image dataset (ui/nw-window.c: a snapshot every
- * NW_WINDOW_PUBLISH_MS_IMAGES ms, a test pass with every row's outputs at each epoch's end,
+ * NW_SESSION_PUBLISH_MS_IMAGES ms, a test pass with every row's outputs at each epoch's end,
  * playing from the start), taking each snapshot on the main loop as the window does, and
  * throwing it away. So it costs what the runner costs (the test passes, the snapshots' layer
  * probes), and the window's figure over this one is what the window itself costs the trainer.
@@ -74,7 +74,7 @@ main (int argc, char **argv)
   const char *path = argc > 2 ? argv[2] : NW_SOURCE_DIR "/examples/mnist-mlp.json";
   Bench b = { .epochs = argc > 1 ? atoi (argv[1]) : 3 };
   NwRunnerOptions options = {
-    .publish_ms = NW_WINDOW_PUBLISH_MS_IMAGES, .grid_n = NW_WINDOW_GRID_N,
+    .publish_ms = NW_SESSION_PUBLISH_MS_IMAGES, .grid_n = NW_SESSION_GRID_N,
     .test_every = NW_RUNNER_TEST_EACH_EPOCH, .test_outputs = TRUE, .start_playing = TRUE,
   };
   g_autoptr (NwSpec) spec = NULL;

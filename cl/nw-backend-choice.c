@@ -11,18 +11,6 @@
 #define CALIBRATION_MIN_US 50000     /* ... and this long, */
 #define CALIBRATION_MAX_US 1500000   /* but stop timing a backend after 1.5 s */
 
-int
-nw_backend_kind_from_name (const char *name)
-{
-  if (name == NULL || g_ascii_strcasecmp (name, "auto") == 0)
-    return NW_BACKEND_AUTO;
-  if (g_ascii_strcasecmp (name, "cpu") == 0)
-    return NW_BACKEND_CPU;
-  if (g_ascii_strcasecmp (name, "cl") == 0 || g_ascii_strcasecmp (name, "opencl") == 0)
-    return NW_BACKEND_CL;
-  return -1;
-}
-
 /* Steps per second of `spec` on `backend` (taken), or < 0 on failure. The steps run as the
  * programs run them, in chunks (nw_trainer_steps, fused where the backend can), doubling
  * from one step; the warm-up takes the first fused launch too, which on PoCL compiles the

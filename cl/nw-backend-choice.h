@@ -7,18 +7,9 @@
  * CPU backend. `why` always receives one sentence for the user. */
 #pragma once
 
-#include "nw-trainer.h"
+#include "nw-device.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  NW_BACKEND_AUTO,
-  NW_BACKEND_CPU,
-  NW_BACKEND_CL,
-} NwBackendKind;
-
-/* "auto", "cpu", "cl" (also "opencl"); -1 if unknown. */
-int        nw_backend_kind_from_name (const char *name);
 
 /* A trainer for `spec` on the chosen backend (the data from spec->data, loaded once). */
 NwTrainer *nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *device,

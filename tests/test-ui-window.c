@@ -5,7 +5,7 @@
 #include "nw-test.h"
 
 #include "nw-boundary-view.h"
-#include "nw-cl-device.h"
+#include "nw-cl-devices.h"
 #include "nw-confusion-view.h"
 #include "nw-editor.h"
 #include "nw-trainer.h"
@@ -90,10 +90,26 @@ revealed (NwWindow *win, gpointer data)
   return gtk_revealer_get_reveal_child (GTK_REVEALER (child (win, data)));
 }
 
+/* What the program hands every window (app/neurowire.c): OpenCL through core's device table,
+ * the first choice from NW_BACKEND (cpu here: see tests/meson.build), one jobs counter. */
+static NwDevices *test_devices;
+static NwJobs    *test_jobs;
+
 static NwWindow *
 window_new (void)
 {
-  NwWindow *win = nw_window_new (NULL);
+  const char *backend = g_getenv ("NW_BACKEND");
+  int kind = nw_backend_kind_from_name (backend);
+  g_autofree char *origin = backend != NULL ? g_strdup_printf ("NW_BACKEND=%s", backend) : NULL;
+  NwWindowOptions options = {
+    .session = {
+      .devices = test_devices,
+      .backend = kind < 0 ? NW_BACKEND_AUTO : (NwBackendKind) kind,
+      .backend_origin = kind > 0 ? origin : NULL,
+      .jobs = test_jobs,
+    },
+  };
+  NwWindow *win = nw_window_new_with_options (NULL, &options);
   gtk_window_set_default_size (GTK_WINDOW (win), 1400, 900);
   gtk_window_present (GTK_WINDOW (win));
   spin_for (100);
@@ -381,7 +397,7 @@ test_divergence_alarm (void)
 static gboolean
 no_background_jobs (NwWindow *win, gpointer data)
 {
-  return nw_window_n_background_jobs () == 0;
+  return nw_jobs_get_n (test_jobs) == 0;
 }
 
 static void
@@ -452,7 +468,7 @@ test_backend_env_cpu (void)
   CU_ASSERT (g_str_has_prefix (label_text (win, "backend_label"), "CPU"));
   tip = gtk_widget_get_tooltip_text (child (win, "backend_label"));
   CU_ASSERT (tip != NULL && strstr (tip, "NW_BACKEND=cpu") != NULL);
-  CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);
+  CU_ASSERT_EQUAL (nw_jobs_get_n (test_jobs), 0);
   CU_ASSERT (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
   CU_ASSERT (maps == NULL || strstr (maps, "libpocl") == NULL);
   window_close (win);
@@ -463,7 +479,7 @@ test_backend_env_cpu (void)
 static void
 test_backend_switch (void)
 {
-  g_autoptr (GPtrArray) devices = nw_cl_list_devices (NULL);
+  g_autoptr (GPtrArray) devices = nw_devices_list (test_devices, NULL);
   const char *on_cl[] = { "backend_label", "OpenCL" };
   const char *settled[] = { "backend_label", "·" };
   const char *on_cpu[] = { "backend_label", "CPU" };
@@ -739,7 +755,7 @@ test_load_idx_in_background (void)
   }
   window_close (win);
   wait_for_background (20000);
-  CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);
+  CU_ASSERT_EQUAL (nw_jobs_get_n (test_jobs), 0);
 }
 
 
@@ -834,7 +850,7 @@ test_mnist_mode (void)
   CU_ASSERT (spin_until (win, 20000, panel_has_model, NULL));
   window_close (win);
   wait_for_background (20000);
-  CU_ASSERT_EQUAL (nw_window_n_background_jobs (), 0);
+  CU_ASSERT_EQUAL (nw_jobs_get_n (test_jobs), 0);
 }
 
 static int
@@ -968,11 +984,17 @@ static const NwTestSuite suites[] = {
 int
 main (int argc, char **argv)
 {
+  int status;
   if (!gtk_init_check ())
     {
       g_printerr ("no display: skipped\n");
       return 77;
     }
   nw_ui_init ();
-  return nw_test_main (argc, argv, suites);
+  test_devices = nw_cl_devices_new ();
+  test_jobs = nw_jobs_new ();
+  status = nw_test_main (argc, argv, suites);
+  nw_devices_unref (test_devices);
+  nw_jobs_unref (test_jobs);
+  return status;
 }

@@ -1,6 +1,7 @@
 /* nw-mnist-panel-digits.c: the MNIST panel's user digit set: adding the drawing with a label,
  * the count, and saving and loading through file choosers. API: nw-mnist-panel.h. */
 #include "nw-mnist-panel-private.h"
+#include "nw-ui.h"
 
 #include <string.h>
 
@@ -93,40 +94,20 @@ nw_mnist_panel_get_mix_user_digits (NwMnistPanel *self)
 typedef void (*PathChosen) (NwMnistPanel *self, const char *path);
 
 static void
-on_chooser_response (GtkNativeDialog *dialog, int response, NwMnistPanel *self)
+on_file_chosen (GtkWidget *owner, GFile *file, gpointer data)
 {
-  PathChosen done = (PathChosen) g_object_get_data (G_OBJECT (dialog), "nw-done");
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      if (path != NULL)
-        done (self, path);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
+  PathChosen done = (PathChosen) data;
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  if (path != NULL)
+    done (NW_MNIST_PANEL (owner), path);
 }
 
 static void
 choose_path (NwMnistPanel *self, const char *title, GtkFileChooserAction action,
              const char *suggested, PathChosen done)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                 action, NULL, NULL);
-  GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "Digit sets (*.nwdigits)");
-  gtk_file_filter_add_pattern (filter, "*.nwdigits");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  if (suggested != NULL)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data (G_OBJECT (chooser), "nw-done", (gpointer) done);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  nw_ui_choose_file (GTK_WIDGET (self), title, action, "Digit sets (*.nwdigits)", "*.nwdigits",
+                     suggested, on_file_chosen, (gpointer) done);
 }
 
 static void

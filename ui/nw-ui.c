@@ -58,6 +58,58 @@ nw_ui_report_to_main (GSourceFunc report, gpointer data)
   g_source_unref (source);
 }
 
+typedef struct {
+  GtkWidget     *owner;
+  NwUiFileChosen done;
+  gpointer       data;
+} Chooser;
+
+static GtkFileFilter *
+filter_new (const char *name, const char *pattern)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  return filter;
+}
+
+static void
+on_chooser_response (GtkNativeDialog *dialog, int response, gpointer data)
+{
+  Chooser *c = data;
+  g_autoptr (GFile) file = response == GTK_RESPONSE_ACCEPT
+    ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)) : NULL;
+  c->done (c->owner, file, c->data);
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (c->owner);
+  g_free (c);
+}
+
+void
+nw_ui_choose_file (GtkWidget *owner, const char *title, GtkFileChooserAction action,
+                   const char *filter_name, const char *pattern, const char *suggested,
+                   NwUiFileChosen done, gpointer data)
+{
+  GtkRoot *root = gtk_widget_get_root (owner);
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 action, NULL, NULL);
+  g_autoptr (GtkFileFilter) filter = filter_new (filter_name, pattern);
+  g_autoptr (GtkFileFilter) all = filter_new ("All files", "*");
+  Chooser *c = g_new0 (Chooser, 1);
+  c->owner = g_object_ref (owner);
+  c->done = done;
+  c->data = data;
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  if (suggested != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), c);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 #define A11Y_NAME_KEY "nw-a11y-name"
 
 void

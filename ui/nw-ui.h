@@ -18,6 +18,16 @@ GBytes     *nw_ui_default_spec_json (void);
  * worker, and a window finalized there.) */
 void        nw_ui_report_to_main    (GSourceFunc report, gpointer data);
 
+/* A modal file chooser over `parent` (may be NULL) for files matching `pattern` (named
+ * `filter_name`; "All files" beside it), starting with `suggested` as the name (saving; may be
+ * NULL). `done (owner, file, data)` runs once: with the chosen file, or NULL when the user
+ * cancelled; `owner` (a widget) is kept alive until then. */
+typedef void (*NwUiFileChosen) (GtkWidget *owner, GFile *file, gpointer data);
+void        nw_ui_choose_file       (GtkWidget *owner, const char *title,
+                                     GtkFileChooserAction action, const char *filter_name,
+                                     const char *pattern, const char *suggested,
+                                     NwUiFileChosen done, gpointer data);
+
 /* Labels and inscriptions that show a changing value under a fixed accessible name ("Step
  * counter", "Prediction"): GTK names them after their text on every change, so screen
  * readers and the AT-SPI tests could not find them; their text stays readable through the

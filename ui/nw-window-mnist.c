@@ -47,11 +47,11 @@ nw_window_kind_is_mnist (NwDataKind kind)
 void
 nw_window_mnist_sync_mode (NwWindow *self)
 {
-  gboolean mnist = nw_window_kind_is_mnist (self->spec->data.kind);
+  gboolean mnist = nw_window_kind_is_mnist (nw_window_spec (self)->data.kind);
   gboolean was = gtk_widget_get_visible (self->views_switcher_box);
   gtk_widget_set_visible (self->views_switcher_box, mnist);
   gtk_widget_set_visible (self->boundary_card, !mnist);
-  nw_mnist_panel_set_class_names (self->mnist_panel, nw_data_class_names (self->spec->data.kind));
+  nw_mnist_panel_set_class_names (self->mnist_panel, nw_data_class_names (nw_window_spec (self)->data.kind));
   /* Without the stack's crossfade: the whole window's layout changes here anyway, and the
    * fade repainted the large view area for 200 ms, a core's worth of compositing taken from
    * a trainer that is often already running (bench/gui_epoch.sh). The switcher's own changes
@@ -80,7 +80,7 @@ nw_window_mnist_data_loaded (NwWindow *self, const NwDataset *ds, gpointer owner
 void
 nw_window_mnist_data_failed (NwWindow *self, const char *text)
 {
-  const NwDataset *ds = nw_window_data_get (self);
+  const NwDataset *ds = nw_session_get_dataset (self->session);
   /* A network that has its MNIST keeps its test views; the message is in the data panel. */
   if (ds != NULL && ds->train.d == NW_DIGIT_MODEL_INPUTS)
     return;
@@ -166,8 +166,9 @@ nw_window_mnist_fetch_model (NwWindow *self)
 {
   NwWindowMnist *m = self->mnist;
   FetchJob *job;
-  if (m == NULL || self->runner == NULL || !self->valid
-      || !nw_window_kind_is_mnist (self->spec->data.kind))
+  NwRunner *runner = nw_session_get_runner (self->session);
+  if (m == NULL || runner == NULL || !nw_session_get_valid (self->session)
+      || !nw_window_kind_is_mnist (nw_window_spec (self)->data.kind))
     return;
   if (m->fetching)
     {
@@ -180,7 +181,7 @@ nw_window_mnist_fetch_model (NwWindow *self)
   m->fetching = TRUE;
   /* If the runner closes first, the job is freed unrun; a window still there then has a new
    * runner and a new generation, so `fetching` is cleared by the next clear. */
-  nw_runner_call (self->runner, fetch_on_worker, job, (GDestroyNotify) fetch_job_free);
+  nw_runner_call (runner, fetch_on_worker, job, (GDestroyNotify) fetch_job_free);
 }
 
 void
@@ -203,7 +204,7 @@ void
 nw_window_mnist_snapshot (NwWindow *self, const NwSnapshot *snap, gboolean show_text)
 {
   NwWindowMnist *m = self->mnist;
-  if (m == NULL || !nw_window_kind_is_mnist (self->spec->data.kind))
+  if (m == NULL || !nw_window_kind_is_mnist (nw_window_spec (self)->data.kind))
     return;
   /* A test accuracy is shown whenever it comes (once per epoch). */
   if (show_text || isfinite (snap->test_acc))
@@ -217,7 +218,7 @@ nw_window_mnist_snapshot (NwWindow *self, const NwSnapshot *snap, gboolean show_
       m->model_epoch = snap->epoch;
       nw_window_mnist_fetch_model (self);
     }
-  else if (!self->playing && !m->fetching && snap->step > 0 && snap->step != m->model_step)
+  else if (!nw_session_get_playing (self->session) && !m->fetching && snap->step > 0 && snap->step != m->model_step)
     {
       m->model_step = snap->step;
       nw_window_mnist_fetch_model (self);
@@ -237,18 +238,20 @@ nw_window_mnist_snapshot (NwWindow *self, const NwSnapshot *snap, gboolean show_
 void
 nw_window_mnist_missed_test (NwWindow *self, const NwRunnerTest *test)
 {
-  if (self->mnist != NULL && nw_window_kind_is_mnist (self->spec->data.kind))
+  if (self->mnist != NULL && nw_window_kind_is_mnist (nw_window_spec (self)->data.kind))
     nw_mnist_panel_list_accuracy (self->mnist_panel, (int) test->epoch, test->test_acc);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* The user's digits                                                                            */
 
-NwDigitSet *
-nw_window_mnist_dup_mix_set (NwWindow *self)
+/* The session asks for them when it builds a trainer for loaded data. */
+static NwDigitSet *
+dup_mix_set (gpointer data)
 {
+  NwWindow *self = data;
   NwDigitSet *set;
-  if (self->mnist == NULL || !nw_window_kind_is_mnist (self->spec->data.kind)
+  if (self->mnist == NULL || !nw_window_kind_is_mnist (nw_window_spec (self)->data.kind)
       || !nw_mnist_panel_get_mix_user_digits (self->mnist_panel))
     return NULL;
   set = nw_mnist_panel_get_digit_set (self->mnist_panel);
@@ -262,13 +265,13 @@ nw_window_mnist_reset_needs_rebuild (NwWindow *self)
 {
   NwDigitSet *set;
   guint wanted = 0;
-  if (self->mnist == NULL || !nw_window_kind_is_mnist (self->spec->data.kind))
+  if (self->mnist == NULL || !nw_window_kind_is_mnist (nw_window_spec (self)->data.kind))
     return FALSE;
   set = nw_mnist_panel_get_digit_set (self->mnist_panel);
   if (nw_mnist_panel_get_mix_user_digits (self->mnist_panel) && set != NULL)
     wanted = nw_digit_set_get_n (set);
   /* Digits to mix in (the set may have changed since), or mixed in and no longer wanted. */
-  return wanted > 0 || nw_window_data_n_mixed (self) > 0;
+  return wanted > 0 || nw_session_get_n_mixed (self->session) > 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -356,6 +359,7 @@ nw_window_mnist_init (NwWindow *self)
   self->mnist->model_step = -1;
   self->mnist->eval_step = -1;
   nw_mnist_panel_set_external_evaluation (self->mnist_panel, TRUE);
+  nw_session_set_digits_func (self->session, dup_mix_set, self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->mnist_panel),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Digit view", -1);
 }

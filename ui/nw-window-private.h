@@ -1,12 +1,14 @@
-/* nw-window-private.h: NwWindow's state and what its parts share. Internal to ui/.
+/* nw-window-private.h: NwWindow's widgets and what its parts share. Internal to ui/.
  *
- * nw-window.c          controls <-> spec, 2D points, files, actions, life cycle
+ * The window shows one NwSession (core/nw-session.h), which holds the network, its file, its
+ * data, the runner and the device; the window's parts show it and pass on what the user
+ * does:
+ *
+ * nw-window.c          controls <-> session, files, actions, life cycle
  * nw-window-views.c    snapshots -> views: metrics, boundary (evaluation or training mode),
  *                      neuron maps in the editor, alarms; the frame-clock tick
- * nw-window-backend.c  the device in use: the choice in the background, the device menu,
- *                      moving the running trainer to another backend
- * nw-window-data.c     data that is loaded (MNIST, CSV): in the background with progress,
- *                      trainers for large data built off the main thread
+ * nw-window-device.c   the device label and menu
+ * nw-window-data.c     the data panel's progress and status while data loads
  * nw-window-mnist.c    MNIST mode: the digit panel fed from the run (test split, progress,
  *                      the model at each epoch end and on pause), presets, the user's digits */
 #pragma once
@@ -19,24 +21,14 @@
 #include "nw-grad-plot.h"
 #include "nw-loss-plot.h"
 #include "nw-mnist-panel.h"
-#include "nw-points.h"
-#include "nw-runner.h"
+#include "nw-session.h"
 #include "nw-ui.h"
 #include "nw-weight-hist.h"
 
 G_BEGIN_DECLS
 
-/* The snapshot cadence: ~30 per second while playing, the boundary on a 64 x 64 grid. The
- * mailbox keeps only the newest snapshot, so a frame that comes late loses the ones before
- * it: small (2D) test splits are therefore evaluated in every snapshot, large ones (MNIST)
- * in the first snapshot after each epoch's end (see test_every_for). */
-#define NW_WINDOW_PUBLISH_MS 33
-#define NW_WINDOW_PUBLISH_MS_IMAGES 125
-#define NW_WINDOW_GRID_N     64
-
-typedef struct _NwWindowBackend NwWindowBackend;
-typedef struct _NwWindowData    NwWindowData;
-typedef struct _NwWindowMnist   NwWindowMnist;
+typedef struct _NwWindowDevice NwWindowDevice;
+typedef struct _NwWindowMnist  NwWindowMnist;
 
 struct _NwWindow
 {
@@ -102,37 +94,14 @@ struct _NwWindow
 
   NwEditor         *editor;
 
-  /* the network and where it lives on disk */
-  NwSpec           *spec;
-  GFile            *file;
-  GFile            *pending_weights; /* to load once the network being opened is in place */
-  gboolean          pending_play;    /* play once the network being opened is in place */
-  gboolean          modified;
+  NwSession        *session;
   gboolean          close_after_save;
-
-  /* the data, when it is 2D: the points the view shows and the user edits */
-  GArray           *points;          /* of NwPoint; NULL for other data */
-
-  /* training */
-  NwRunner         *runner;
-  gboolean          valid;           /* the network builds: Play is possible */
-  char             *invalid_reason;
-  gboolean          playing;
+  gboolean          was_playing;     /* the session's playing, as the controls last showed it */
+  NwRunner         *watched_runner;  /* the runner whose snapshots the views take */
   guint             tick_id;         /* polls the runner at each frame (2D data) */
   GSource          *runner_source;   /* or wakes the window when it publishes (images) */
-  /* Bumped whenever the runner gets a trainer for another network or data: work started for
-   * an older one (a trainer built in the background) is dropped when it comes back. */
-  guint             generation;
-  /* The layers of the trainer the runner has now, in execution order: snapshots are matched
-   * against them (ids are copied here, never read from a snapshot's probes, which borrow
-   * from a trainer the worker may already have freed after a replace). */
-  char            **layer_ids;
-  NwNodeKind       *layer_kinds;
-  gboolean         *layer_feeds_loss;
-  int               n_layers;
   gint64            last_step;
-  int               test_every;      /* the runner's */
-  int               publish_ms;      /* the runner's */
+  char            **layer_ids;       /* the session's layers' ids, for the plots' labels */
 
   /* views */
   gint64            slow_views_us;   /* when the activation and weight views last took one */
@@ -152,12 +121,18 @@ struct _NwWindow
   gint64            play_cpu_us;     /* the main thread's CPU time then (NW_DEBUG_FPS) */
   gint64            epoch_logged;    /* the last epoch whose time was printed */
 
-  NwWindowBackend  *backend;         /* nw-window-backend.c */
-  NwWindowData     *data;            /* nw-window-data.c */
+  NwWindowDevice   *device;          /* nw-window-device.c */
   NwWindowMnist    *mnist;           /* nw-window-mnist.c */
 
   gboolean          syncing;         /* controls are being set from the spec */
 };
+
+/* The session's network (borrowed: it changes only through the session). */
+static inline const NwSpec *
+nw_window_spec (NwWindow *self)
+{
+  return nw_session_get_spec (self->session);
+}
 
 /* nw-window.c */
 void        nw_window_show_message      (NwWindow *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -169,14 +144,6 @@ gboolean    nw_window_kind_is_2d        (NwDataKind kind);
 char       *nw_window_display_name      (GFile *file);
 /* CPU time of the calling thread, in microseconds (NW_DEBUG_FPS's figures). */
 gint64      nw_window_thread_cpu_us     (void);
-/* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
-void        nw_window_install_trainer   (NwWindow *self, NwTrainer *trainer, gboolean keep_playing);
-/* Shows `spec` (taken) with its data ready: `points` (taken; 2D data; NULL for loaded data,
- * which nw-window-data.c keeps) and `trainer` (taken; NULL: built here). */
-void        nw_window_adopt             (NwWindow *self, NwSpec *spec, GFile *file, GArray *points,
-                                         NwTrainer *trainer);
-/* An invalid network: Play is off, with the reason. */
-void        nw_window_set_valid         (NwWindow *self, gboolean valid, const char *reason);
 
 /* nw-window-views.c */
 void        nw_window_views_init        (NwWindow *self);
@@ -190,48 +157,19 @@ void        nw_window_views_sync_train_switch (NwWindow *self);
 void        nw_window_views_watch_runner   (NwWindow *self);
 void        nw_window_views_unwatch_runner (NwWindow *self);
 
-/* nw-window-backend.c */
-void        nw_window_backend_init      (NwWindow *self);
-void        nw_window_backend_dispose   (NwWindow *self);
-/* The runner has a new trainer, on the CPU: moves it to the chosen device if there is one. */
-void        nw_window_backend_trainer_installed (NwWindow *self, NwTrainer *trainer);
-/* Reset: TRUE when a trainer waiting for the next reset (on the chosen device, its state
- * could not be carried over) was installed instead of resetting the running one. */
-gboolean    nw_window_backend_take_pending (NwWindow *self);
+/* nw-window-device.c */
+void        nw_window_device_init       (NwWindow *self);
+void        nw_window_device_dispose    (NwWindow *self);
 
-/* nw-window-data.c */
-void        nw_window_data_class_init   (GtkWidgetClass *widget_class);
-void        nw_window_data_init         (NwWindow *self);
-/* The current network's data is no longer the loaded one (2D points now). */
-void        nw_window_data_forget       (NwWindow *self);
-void        nw_window_data_dispose      (NwWindow *self);
-/* TRUE when `spec`'s data has to be loaded (MNIST, a CSV file) rather than generated. */
-gboolean    nw_window_data_needs_load   (const NwSpec *spec);
-/* Loads `spec`'s data in the background, then builds its trainer and shows it (taking
- * `spec`); until then, and if that fails, the current network stays. */
-void        nw_window_data_open         (NwWindow *self, NwSpec *spec, GFile *file);
-/* A trainer for the current network and data: built here for small data, else in the
- * background and installed when ready (FALSE and `error` for an invalid network). */
-gboolean    nw_window_data_rebuild      (NwWindow *self, GError **error);
-/* User digits mixed into the current trainer's training split (each repeated
- * NW_MNIST_PANEL_MIX_REPEAT times). */
-guint       nw_window_data_n_mixed      (NwWindow *self);
-/* TRUE while data loads or a trainer is built in the background. */
-gboolean    nw_window_data_busy         (NwWindow *self);
-/* The loaded (non-2D) data of the current network, or NULL. */
-const NwDataset *nw_window_data_get     (NwWindow *self);
-/* What a trainer for the current network is built from, usable on any thread. */
-typedef struct _NwDataSource NwDataSource;
-NwDataSource *nw_window_data_source     (NwWindow *self);
-/* A new dataset from `src` (any thread); NULL: the spec's own data (generated). */
-NwDataset  *nw_data_source_make         (NwDataSource *src);
-/* TRUE when the data came from the spec unchanged (a trainer built from spec->data has it). */
-gboolean    nw_data_source_is_spec_data (NwDataSource *src);
-void        nw_data_source_free         (NwDataSource *src);
-/* Background work of every window (loads, builds, device choices): counted so that a closing
- * program and the tests can wait for it. */
-void        nw_window_job_started       (NwWindow *self);
-void        nw_window_job_finished      (GApplication *app);
+/* nw-window-data.c: the session's data signals, shown in the data panel */
+void        nw_window_on_data_progress  (NwSession *session, double fraction, const char *what,
+                                         NwWindow *self);
+void        nw_window_on_data_status    (NwSession *session, const char *text, gboolean error,
+                                         NwWindow *self);
+void        nw_window_on_data_loaded    (NwSession *session, NwWindow *self);
+void        nw_window_on_data_failed    (NwSession *session, const char *text, NwWindow *self);
+void        nw_window_on_busy_changed   (NwSession *session, GParamSpec *pspec, NwWindow *self);
+void        nw_window_action_cancel_load (GtkWidget *widget, const char *name, GVariant *param);
 
 /* nw-window-mnist.c */
 void        nw_window_mnist_class_init  (GtkWidgetClass *widget_class);
@@ -256,9 +194,6 @@ void        nw_window_mnist_fetch_model (NwWindow *self);
 void        nw_window_mnist_snapshot    (NwWindow *self, const NwSnapshot *snap,
                                          gboolean show_text);
 void        nw_window_mnist_missed_test (NwWindow *self, const NwRunnerTest *test);
-/* A copy of the user's digits when they are to be mixed into the next run's training data,
- * else NULL. */
-NwDigitSet *nw_window_mnist_dup_mix_set (NwWindow *self);
 /* TRUE when Reset must rebuild the data (user digits to mix in, or mixed in and no longer
  * wanted) rather than only draw fresh weights. */
 gboolean    nw_window_mnist_reset_needs_rebuild (NwWindow *self);

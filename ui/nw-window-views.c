@@ -41,7 +41,7 @@ show_boundary (NwWindow *self)
   const float *grid = train && self->grid_train != NULL ? self->grid_train : self->grid_eval;
   nw_boundary_view_set_caption (self->boundary_view, train && self->grid_train != NULL
                                 ? "training mode: dropout on, batch statistics" : NULL);
-  if (self->points == NULL || grid == NULL)
+  if (nw_session_get_points (self->session) == NULL || grid == NULL)
     nw_boundary_view_set_grid (self->boundary_view, 0, NULL);
   else
     nw_boundary_view_set_grid (self->boundary_view, self->grid_n, grid);
@@ -57,8 +57,10 @@ void
 nw_window_views_sync_train_switch (NwWindow *self)
 {
   gboolean any = FALSE;
-  for (int i = 0; i < self->n_layers; i++)
-    any = any || self->layer_kinds[i] == NW_NODE_DROPOUT || self->layer_kinds[i] == NW_NODE_BATCHNORM;
+  int n;
+  const NwSessionLayer *layers = nw_session_get_layers (self->session, &n);
+  for (int i = 0; i < n; i++)
+    any = any || layers[i].kind == NW_NODE_DROPOUT || layers[i].kind == NW_NODE_BATCHNORM;
   gtk_widget_set_sensitive (GTK_WIDGET (self->train_mode_switch), any);
   /* On the box too: it stays sensitive, so the reason shows however the pointer comes. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->train_mode_box), any ? TRAIN_MODE_TIP : TRAIN_MODE_NONE_TIP);
@@ -72,6 +74,13 @@ nw_window_views_sync_train_switch (NwWindow *self)
 void
 nw_window_views_clear (NwWindow *self)
 {
+  int n;
+  const NwSessionLayer *layers = nw_session_get_layers (self->session, &n);
+  /* The ids the plots are labelled with, for the trainer the runner has now. */
+  g_clear_pointer (&self->layer_ids, g_strfreev);
+  self->layer_ids = g_new0 (char *, n + 1);
+  for (int i = 0; i < n; i++)
+    self->layer_ids[i] = g_strdup (layers[i].id);
   nw_loss_plot_clear (self->loss_plot);
   nw_grad_plot_clear (self->grad_plot);
   nw_activation_plot_clear (self->activation_plot);
@@ -96,10 +105,12 @@ nw_window_views_clear (NwWindow *self)
 static gboolean
 snapshot_matches (NwWindow *self, const NwSnapshot *snap)
 {
-  if (snap->n_layers != self->n_layers)
+  int n;
+  const NwSessionLayer *layers = nw_session_get_layers (self->session, &n);
+  if (snap->n_layers != n)
     return FALSE;
   for (int i = 0; i < snap->n_layers; i++)
-    if (snap->layers[i].kind != self->layer_kinds[i])
+    if (snap->layers[i].kind != layers[i].kind)
       return FALSE;
   return TRUE;
 }
@@ -119,25 +130,27 @@ activation_plural (NwActivation act)
 static char *
 health_alarm (NwWindow *self, const NwSnapshot *snap)
 {
+  int n;
+  const NwSessionLayer *layers = nw_session_get_layers (self->session, &n);
   if (snap->step <= 0)
     return NULL;
-  for (int i = 0; i < snap->n_layers; i++)
+  for (int i = 0; i < snap->n_layers && i < n; i++)
     {
       const NwLayerProbe *p = &snap->layers[i];
-      if (p->kind != NW_NODE_ACTIVATION || self->layer_feeds_loss[i])
+      if (p->kind != NW_NODE_ACTIVATION || layers[i].feeds_loss)
         continue;
       if (p->activation == NW_ACT_RELU && isfinite (p->dead_units) && p->dead_units > 0.5)
         return g_strdup_printf ("Most ReLUs in ‘%s’ are dead: %.0f%% of its units got an input "
                                 "at or below zero from every example of the last batch, so "
                                 "they pass no gradient and the layers before them learn less. "
                                 "A smaller learning rate or He initialisation helps; press "
-                                "Reset to start again.", self->layer_ids[i], 100 * p->dead_units);
+                                "Reset to start again.", layers[i].id, 100 * p->dead_units);
       if ((p->activation == NW_ACT_SIGMOID || p->activation == NW_ACT_TANH)
           && isfinite (p->saturated) && p->saturated > 0.5)
         return g_strdup_printf ("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
                                 "the curve is flat, so almost no gradient gets through to the "
                                 "layers before it. Smaller initial weights, BatchNorm or ReLU "
-                                "help.", activation_plural (p->activation), self->layer_ids[i],
+                                "help.", activation_plural (p->activation), layers[i].id,
                                 100 * p->saturated);
     }
   return NULL;
@@ -232,7 +245,8 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
   if (snap != NULL && snapshot_matches (self, snap))
     {
       gint64 now = g_get_monotonic_time ();
-      gboolean text_due = !self->playing || now - self->live_text_us >= LIVE_TEXT_US
+      gboolean playing = nw_session_get_playing (self->session);
+      gboolean text_due = !playing || now - self->live_text_us >= LIVE_TEXT_US
                           || snap->epoch != self->text_epoch;
       if (text_due)
         {
@@ -248,20 +262,20 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
       /* NW_DEBUG_FPS: when each epoch ended while playing (bench/gui_epoch.sh), as the runner
        * timed it, and when its snapshot was shown (up to one publish interval and a test-set
        * evaluation later). */
-      if (self->debug_fps && snap->epoch > self->epoch_logged && self->playing)
+      if (self->debug_fps && snap->epoch > self->epoch_logged && playing)
         {
           gint64 ended = status->epoch_end_us >= self->play_since_us ? status->epoch_end_us : now;
           g_printerr ("neurowire: %s data: epoch %" G_GINT64_FORMAT " ended %.3f s after Play, "
                       "shown %.3f s after Play at step %" G_GINT64_FORMAT "; main thread %.1f ms "
                       "of CPU since Play\n",
-                      nw_data_kind_name (self->spec->data.kind), snap->epoch,
+                      nw_data_kind_name (nw_window_spec (self)->data.kind), snap->epoch,
                       (ended - self->play_since_us) / 1e6, (now - self->play_since_us) / 1e6,
                       snap->step, (nw_window_thread_cpu_us () - self->play_cpu_us) / 1e3);
           self->epoch_logged = snap->epoch;
         }
       /* Activations and weight histograms change slowly and cost the most to draw: while
        * playing they take at most ~7 snapshots a second. */
-      if (!self->playing || now - self->slow_views_us >= SLOW_VIEWS_US)
+      if (!playing || now - self->slow_views_us >= SLOW_VIEWS_US)
         {
           nw_activation_plot_push_snapshot (self->activation_plot, snap, ids);
           nw_weight_hist_push_snapshot (self->weight_hist, snap, ids);
@@ -269,7 +283,7 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
         }
       /* So do the neuron maps; every one redraws the editor. */
       if (snap->map_n > 0 || self->maps_us == 0)
-        if (!self->playing || now - self->maps_us >= SLOW_VIEWS_US)
+        if (!playing || now - self->maps_us >= SLOW_VIEWS_US)
           {
             take_neuron_maps (self, snap);
             self->maps_us = now;
@@ -285,15 +299,11 @@ apply_snapshot (NwWindow *self, const NwSnapshot *snap, const NwRunnerStatus *st
     {
       g_autofree char *text = g_strdup_printf ("Training stopped: %s. Press Reset to start "
                                                "again.", status->error);
-      /* The runner paused itself. */
-      if (self->playing)
-        {
-          self->playing = FALSE;
-          nw_window_update_play_button (self);
-        }
+      /* The runner paused itself: the session (and the controls) follow. */
+      nw_session_set_playing (self->session, FALSE);
       nw_window_set_alarm (self, text);
     }
-  if (self->playing && status->playing && g_get_monotonic_time () - self->speed_text_us >= LIVE_TEXT_US)
+  if (nw_session_get_playing (self->session) && status->playing && g_get_monotonic_time () - self->speed_text_us >= LIVE_TEXT_US)
     {
       char buf[64];
       self->speed_text_us = g_get_monotonic_time ();
@@ -311,7 +321,8 @@ take_published (NwWindow *self)
 {
   NwSnapshot *snap = NULL;
   NwRunnerStatus status = { 0 };
-  if (self->runner != NULL && nw_runner_take (self->runner, &snap, &status))
+  NwRunner *runner = nw_session_get_runner (self->session);
+  if (runner != NULL && nw_runner_take (runner, &snap, &status))
     {
       apply_snapshot (self, snap, &status);
       self->fps_snapshots++;
@@ -382,6 +393,7 @@ nw_window_views_unwatch_runner (NwWindow *self)
 void
 nw_window_views_watch_runner (NwWindow *self)
 {
+  NwRunner *runner = nw_session_get_runner (self->session);
   nw_window_views_unwatch_runner (self);
   /* At 30 snapshots a second (2D data) the frame clock polls the runner at every frame: the
    * views change with nearly every frame anyway. At 8 (images), a tick callback would keep
@@ -389,9 +401,10 @@ nw_window_views_watch_runner (NwWindow *self)
    * frame's own work), each time taking a core from the trainer's two BLAS threads on a
    * 2-core machine (bench/gui_epoch.sh); the runner's source wakes it once per snapshot and
    * the frame clock runs only for what that snapshot redraws. */
-  if (self->runner != NULL && self->publish_ms >= NW_WINDOW_PUBLISH_MS_IMAGES)
+  self->watched_runner = runner;
+  if (runner != NULL && nw_session_get_publish_ms (self->session) >= NW_SESSION_PUBLISH_MS_IMAGES)
     {
-      self->runner_source = nw_runner_source_new (self->runner);
+      self->runner_source = nw_runner_source_new (runner);
       g_source_set_callback (self->runner_source, on_published, self, NULL);
       g_source_attach (self->runner_source, NULL);
     }
@@ -404,11 +417,11 @@ nw_window_views_init (NwWindow *self)
 {
   g_signal_connect (self->train_mode_switch, "notify::active", G_CALLBACK (on_train_mode_changed),
                     self);
-  self->debug_fps = g_getenv ("NW_DEBUG_FPS") != NULL;
 }
 
 void
 nw_window_views_finalize (NwWindow *self)
 {
   clear_grids (self);
+  g_clear_pointer (&self->layer_ids, g_strfreev);
 }

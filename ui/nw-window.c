@@ -11,7 +11,6 @@
 
 G_DEFINE_FINAL_TYPE (NwWindow, nw_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static void rebuild_trainer (NwWindow *self);
 static void update_title (NwWindow *self);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -53,49 +52,50 @@ nw_window_set_alarm (NwWindow *self, const char *text)
 void
 nw_window_update_play_button (NwWindow *self)
 {
-  const char *name = self->playing ? "Pause" : "Play";
-  gtk_image_set_from_icon_name (self->play_icon, self->playing ? "media-playback-pause-symbolic"
+  gboolean playing = nw_session_get_playing (self->session);
+  gboolean valid = nw_session_get_valid (self->session);
+  const char *reason = nw_session_get_invalid_reason (self->session);
+  const char *name = playing ? "Pause" : "Play";
+  gtk_image_set_from_icon_name (self->play_icon, playing ? "media-playback-pause-symbolic"
                                                                : "media-playback-start-symbolic");
   gtk_label_set_text (self->play_label, name);  /* the button carries the name */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  if (!self->valid)
+  if (!valid)
     {
       g_autofree char *tip = g_strdup_printf ("The network cannot train: %s",
-                                              self->invalid_reason ? self->invalid_reason : "");
+                                              reason ? reason : "");
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), tip);
     }
   else
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
-                                 self->playing ? "Pause (Space)" : "Play (Space)");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", self->valid);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", self->valid);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", self->valid);
-  if (!self->playing)
-    nw_ui_set_value (self->speed_label, self->valid ? "paused" : "cannot train");
+                                 playing ? "Pause (Space)" : "Play (Space)");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", valid);
+  if (!playing)
+    nw_ui_set_value (self->speed_label, valid ? "paused" : "cannot train");
 }
 
 void
 nw_window_set_playing (NwWindow *self, gboolean playing)
 {
-  playing = playing && self->valid && self->runner != NULL;
-  if (!playing)
-    self->pending_play = FALSE;   /* paused by hand: a network being opened stays paused */
-  if (self->runner != NULL)
-    {
-      if (playing)
-        nw_runner_play (self->runner);
-      else if (self->playing)
-        nw_runner_pause (self->runner);
-    }
-  if (self->playing && !playing)
+  nw_session_set_playing (self->session, playing);
+}
+
+/* The session plays or pauses (by hand, or training stopped): the controls follow. */
+static void
+on_playing_changed (NwSession *session, GParamSpec *pspec, NwWindow *self)
+{
+  gboolean playing = nw_session_get_playing (session);
+  if (self->was_playing && !playing)
     nw_window_mnist_fetch_model (self);   /* paused: the model as it is now */
-  if (!self->playing && playing)
+  if (!self->was_playing && playing)
     {
       self->play_since_us = g_get_monotonic_time ();
       self->play_cpu_us = nw_window_thread_cpu_us ();
     }
-  self->playing = playing;
+  self->was_playing = playing;
   nw_window_update_play_button (self);
 }
 
@@ -103,28 +103,22 @@ nw_window_set_playing (NwWindow *self, gboolean playing)
 /* The network's state: modified, title                                                         */
 
 static void
-set_modified (NwWindow *self, gboolean modified)
-{
-  if (self->modified == modified)
-    return;
-  self->modified = modified;
-  update_title (self);
-}
-
-static void
 update_title (NwWindow *self)
 {
-  g_autofree char *base = self->file != NULL ? g_file_get_basename (self->file) : NULL;
-  const char *name = self->spec != NULL && self->spec->name != NULL && self->spec->name[0]
-    ? self->spec->name : "Untitled network";
+  const NwSpec *spec = nw_window_spec (self);
+  GFile *file = nw_session_get_file (self->session);
+  gboolean modified = nw_session_get_modified (self->session);
+  g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
+  const char *name = spec != NULL && spec->name != NULL && spec->name[0]
+    ? spec->name : "Untitled network";
   g_autofree char *subtitle = base != NULL
-    ? g_strdup_printf ("%s%s — %s", self->modified ? "• " : "", name, base)
-    : g_strdup_printf ("%s%s", self->modified ? "• " : "", name);
-  g_autofree char *title = g_strdup_printf ("%s%s — Neurowire", self->modified ? "• " : "", name);
+    ? g_strdup_printf ("%s%s — %s", modified ? "• " : "", name, base)
+    : g_strdup_printf ("%s%s", modified ? "• " : "", name);
+  g_autofree char *title = g_strdup_printf ("%s%s — Neurowire", modified ? "• " : "", name);
   nw_ui_set_label (self->subtitle_label, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
-  if (self->spec != NULL && self->spec->description != NULL)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), self->spec->description);
+  if (spec != NULL && spec->description != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), spec->description);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -144,7 +138,7 @@ static void
 show_lr (NwWindow *self)
 {
   char buf[32];
-  g_snprintf (buf, sizeof buf, "%.2g", self->spec->train.lr);
+  g_snprintf (buf, sizeof buf, "%.2g", nw_window_spec (self)->train.lr);
   nw_ui_set_label (self->lr_value_label, buf);
 }
 
@@ -164,14 +158,21 @@ nw_window_kind_is_2d (NwDataKind kind)
 }
 
 static void
+edit_train (NwWindow *self, const NwTrainSpec *train)
+{
+  nw_session_set_train (self->session, train);
+}
+
+static void
 update_data_controls (NwWindow *self)
 {
-  gboolean generated = nw_window_kind_is_2d (self->spec->data.kind);
-  gboolean tunable = generated && self->spec->data.kind != NW_DATA_XOR;
+  NwDataKind kind = nw_window_spec (self)->data.kind;
+  gboolean generated = nw_window_kind_is_2d (kind);
+  gboolean tunable = generated && kind != NW_DATA_XOR;
   /* XOR's four corners and a CSV file: the settings shown, greyed (a CSV file is split by the
    * test share). Image files come split, with nothing to set: the settings are hidden and the
    * data line below says what was loaded. */
-  gtk_widget_set_visible (self->generator_grid, !nw_window_kind_is_mnist (self->spec->data.kind));
+  gtk_widget_set_visible (self->generator_grid, !nw_window_kind_is_mnist (kind));
   gtk_widget_set_visible (self->regenerate_button, generated);
   gtk_widget_set_sensitive (GTK_WIDGET (self->noise_spin), tunable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->size_spin), tunable);
@@ -185,13 +186,14 @@ static void on_switch_active (GtkSwitch *sw, GParamSpec *pspec, NwWindow *self);
 static void
 rebuild_switches (NwWindow *self)
 {
+  const NwSpec *spec = nw_window_spec (self);
   GtkWidget *child;
   int n = 0;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->switches_box))) != NULL)
     gtk_box_remove (self->switches_box, child);
-  for (guint i = 0; i < self->spec->nodes->len; i++)
+  for (guint i = 0; i < spec->nodes->len; i++)
     {
-      const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, i);
+      const NwNodeSpec *node = g_ptr_array_index (spec->nodes, i);
       g_autofree char *title = NULL, *detail = NULL, *a11y = NULL;
       GtkWidget *row, *labels, *label, *sw;
       if (node->kind != NW_NODE_DROPOUT && node->kind != NW_NODE_BATCHNORM)
@@ -271,14 +273,14 @@ sync_dataset (NwWindow *self)
 {
   gboolean was = self->syncing;
   self->syncing = TRUE;
-  gtk_drop_down_set_selected (self->dataset_dropdown, dataset_position (self->spec->data.kind));
+  gtk_drop_down_set_selected (self->dataset_dropdown, dataset_position (nw_window_spec (self)->data.kind));
   self->syncing = was;
 }
 
 static void
 sync_controls (NwWindow *self)
 {
-  const NwSpec *spec = self->spec;
+  const NwSpec *spec = nw_window_spec (self);
   self->syncing = TRUE;
   sync_dataset (self);
   gtk_drop_down_set_selected (self->optimizer_dropdown, spec->train.optimizer);
@@ -297,60 +299,55 @@ sync_controls (NwWindow *self)
 }
 
 static void
-send_hyper (NwWindow *self)
-{
-  set_modified (self, TRUE);
-  if (self->runner != NULL)
-    nw_runner_set_hyper (self->runner, &self->spec->train);
-}
-
-static void
 on_optimizer_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
 {
   guint i = gtk_drop_down_get_selected (dropdown);
-  if (self->syncing || i >= NW_N_OPTIMIZERS || (guint) self->spec->train.optimizer == i)
+  NwTrainSpec t = nw_window_spec (self)->train;
+  if (self->syncing || i >= NW_N_OPTIMIZERS || (guint) t.optimizer == i)
     return;
-  self->spec->train.optimizer = (NwOptimizerKind) i;
+  t.optimizer = (NwOptimizerKind) i;
   /* Momentum without a momentum setting would be plain SGD. */
-  if ((i == NW_OPT_MOMENTUM || i == NW_OPT_NESTEROV) && self->spec->train.momentum <= 0)
-    self->spec->train.momentum = 0.9;
-  send_hyper (self);
+  if ((i == NW_OPT_MOMENTUM || i == NW_OPT_NESTEROV) && t.momentum <= 0)
+    t.momentum = 0.9;
+  edit_train (self, &t);
 }
 
 static void
 on_lr_changed (GtkRange *range, NwWindow *self)
 {
   double lr = round_2_significant (pow (10, gtk_range_get_value (range)));
-  if (self->syncing || lr == self->spec->train.lr)
+  NwTrainSpec t = nw_window_spec (self)->train;
+  if (self->syncing || lr == t.lr)
     return;
-  self->spec->train.lr = lr;
+  t.lr = lr;
+  edit_train (self, &t);
   show_lr (self);
-  send_hyper (self);
 }
 
 static void
 on_hyper_spin_changed (GtkSpinButton *spin, NwWindow *self)
 {
-  NwTrainSpec *t = &self->spec->train;
+  NwTrainSpec t = nw_window_spec (self)->train;
   if (self->syncing)
     return;
   if (spin == self->batch_spin)
-    t->batch_size = gtk_spin_button_get_value_as_int (spin);
+    t.batch_size = gtk_spin_button_get_value_as_int (spin);
   else if (spin == self->l1_spin)
-    t->l1 = gtk_spin_button_get_value (spin);
+    t.l1 = gtk_spin_button_get_value (spin);
   else if (spin == self->l2_spin)
-    t->l2 = gtk_spin_button_get_value (spin);
-  send_hyper (self);
+    t.l2 = gtk_spin_button_get_value (spin);
+  edit_train (self, &t);
 }
 
 static void
 on_seed_changed (GtkSpinButton *spin, NwWindow *self)
 {
+  NwTrainSpec t = nw_window_spec (self)->train;
   if (self->syncing)
     return;
   /* The seed makes the initial weights: it takes effect at the next Reset. */
-  self->spec->train.seed = (guint64) gtk_spin_button_get_value (spin);
-  set_modified (self, TRUE);
+  t.seed = (guint64) gtk_spin_button_get_value (spin);
+  edit_train (self, &t);
 }
 
 static gboolean
@@ -380,78 +377,43 @@ on_batch_input (GtkSpinButton *spin, double *value, NwWindow *self)
 static void
 show_points (NwWindow *self)
 {
+  GArray *points = nw_session_get_points (self->session);
   guint n_test = 0;
   g_autofree char *text = NULL;
-  if (self->points == NULL)
+  nw_boundary_view_set_message (self->boundary_view, points == NULL
+                                ? "This data is not 2D: there is no boundary to draw" : NULL);
+  if (points == NULL)
     {
       nw_boundary_view_set_points (self->boundary_view, NULL, 0);
       nw_ui_set_label (self->points_label, "");
       return;
     }
-  for (guint i = 0; i < self->points->len; i++)
-    n_test += g_array_index (self->points, NwPoint, i).test != 0;
-  nw_boundary_view_set_points (self->boundary_view, (const NwPoint *) self->points->data,
-                               self->points->len);
-  text = g_strdup_printf ("%u training · %u test points", self->points->len - n_test, n_test);
+  for (guint i = 0; i < points->len; i++)
+    n_test += g_array_index (points, NwPoint, i).test != 0;
+  nw_boundary_view_set_points (self->boundary_view, (const NwPoint *) points->data, points->len);
+  text = g_strdup_printf ("%u training · %u test points", points->len - n_test, n_test);
   nw_ui_set_label (self->points_label, text);
 }
 
-/* Points from `spec`'s 2D generator (a new array), or NULL and the error. */
-static GArray *
-generate_points (const NwSpec *spec, GError **error)
-{
-  g_autoptr (NwDataset) ds = nw_dataset_new (&spec->data, error);
-  return ds != NULL ? nw_points_from_dataset (ds) : NULL;
-}
-
-/* The window's data is now `points` (taken; NULL: data that is not 2D). */
 static void
-set_points (NwWindow *self, GArray *points)
+on_points_changed (NwSession *session, NwWindow *self)
 {
-  g_clear_pointer (&self->points, g_array_unref);
-  self->points = points;
-  if (points != NULL)
-    nw_window_data_forget (self);
-  nw_boundary_view_set_message (self->boundary_view, self->points == NULL
-                                ? "This data is not 2D: there is no boundary to draw" : NULL);
   show_points (self);
 }
 
-/* New points from the spec's data settings (2D generators). */
-static gboolean
-regenerate_points (NwWindow *self, GError **error)
-{
-  GError *local = NULL;
-  GArray *points = generate_points (self->spec, &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  set_points (self, points);   /* NULL: data that is not 2D, no points to show */
-  return TRUE;
-}
-
 static void
-data_changed (NwWindow *self, gboolean modified)
+edit_data (NwWindow *self, const NwDataSpec *data)
 {
-  g_autoptr (GError) error = NULL;
-  if (modified)
-    set_modified (self, TRUE);
+  nw_session_set_data (self->session, data);
   update_data_controls (self);
-  if (!regenerate_points (self, &error))
-    {
-      nw_window_show_message (self, "Could not make the data: %s", error->message);
-      return;
-    }
-  rebuild_trainer (self);
 }
 
 static void
 on_dataset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
 {
   guint i = gtk_drop_down_get_selected (dropdown);
-  if (self->syncing || i == dataset_position (self->spec->data.kind))
+  NwDataSpec d = nw_window_spec (self)->data;
+  if (self->syncing || i == dataset_position (d.kind))
     return;
   if (i == DATASET_MNIST || i == DATASET_FASHION)
     {
@@ -464,7 +426,7 @@ on_dataset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
     }
   if (i >= N_2D_KINDS)
     return;
-  if (nw_window_kind_is_mnist (self->spec->data.kind))
+  if (nw_window_kind_is_mnist (d.kind))
     {
       /* A 2D set for a network of 784 inputs does not fit: open a 2D network instead. */
       sync_dataset (self);
@@ -472,44 +434,37 @@ on_dataset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
                               "data (Open Network…) to train on 2D points.");
       return;
     }
-  self->spec->data.kind = (NwDataKind) i;
-  data_changed (self, TRUE);
+  d.kind = (NwDataKind) i;
+  edit_data (self, &d);
 }
 
 static void
 on_data_spin_changed (GtkSpinButton *spin, NwWindow *self)
 {
-  NwDataSpec *d = &self->spec->data;
+  NwDataSpec d = nw_window_spec (self)->data;
   if (self->syncing)
     return;
   if (spin == self->noise_spin)
-    d->noise = gtk_spin_button_get_value (spin);
+    d.noise = gtk_spin_button_get_value (spin);
   else if (spin == self->size_spin)
-    d->n = gtk_spin_button_get_value_as_int (spin);
+    d.n = gtk_spin_button_get_value_as_int (spin);
   else if (spin == self->test_ratio_spin)
-    d->test_ratio = gtk_spin_button_get_value (spin);
-  data_changed (self, TRUE);
+    d.test_ratio = gtk_spin_button_get_value (spin);
+  edit_data (self, &d);
 }
 
 static void
 on_point_added (NwBoundaryView *view, double x, double y, int label, NwWindow *self)
 {
   NwPoint p = { (float) x, (float) y, label ? 1 : 0, FALSE };
-  if (self->points == NULL)
-    return;
-  g_array_append_val (self->points, p);
-  show_points (self);
-  rebuild_trainer (self);
+  nw_session_add_point (self->session, &p);
 }
 
 static void
 on_point_removed (NwBoundaryView *view, int index, NwWindow *self)
 {
-  if (self->points == NULL || index < 0 || (guint) index >= self->points->len)
-    return;
-  g_array_remove_index (self->points, index);
-  show_points (self);
-  rebuild_trainer (self);
+  if (index >= 0)
+    nw_session_remove_point (self->session, (guint) index);
 }
 
 static void
@@ -520,149 +475,36 @@ on_class_toggled (GtkToggleButton *toggle, NwWindow *self)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* The trainer                                                                                  */
+/* What the session says                                                                       */
 
 static void
-forget_layers (NwWindow *self)
+on_session_message (NwSession *session, const char *text, NwWindow *self)
 {
-  g_clear_pointer (&self->layer_ids, g_strfreev);
-  g_clear_pointer (&self->layer_kinds, g_free);
-  g_clear_pointer (&self->layer_feeds_loss, g_free);
-  self->n_layers = 0;
+  if (text != NULL)
+    nw_window_show_message (self, "%s", text);
+  else
+    nw_window_dismiss_message (self);
 }
 
-/* Copies what the views need to know about the trainer's layers before the runner owns it. */
 static void
-record_layers (NwWindow *self, NwTrainer *trainer)
+on_valid_changed (NwSession *session, GParamSpec *pspec, NwWindow *self)
 {
-  NwNet *net = nw_trainer_get_net (trainer);
-  int n = nw_net_n_nodes (net), loss = n - 1;
-  forget_layers (self);
-  self->n_layers = n;
-  self->layer_ids = g_new0 (char *, n + 1);
-  self->layer_kinds = g_new0 (NwNodeKind, n);
-  self->layer_feeds_loss = g_new0 (gboolean, n);
-  for (int i = 0; i < n; i++)
-    {
-      const NwNodeInfo *info = nw_net_node (net, i);
-      self->layer_ids[i] = g_strdup (info->spec->id);
-      self->layer_kinds[i] = info->spec->kind;
-      if (info->spec->kind == NW_NODE_LOSS)
-        loss = i;
-    }
-  /* The activation right before the loss is an output: saturating there is what a trained
-   * classifier does, not a vanishing gradient (the loss's own gradient makes up for it). */
-  for (int k = 0; k < nw_net_node (net, loss)->n_inputs; k++)
-    self->layer_feeds_loss[nw_net_node (net, loss)->inputs[k]] = TRUE;
-}
-
-/* A trainer for the current network and data, on the CPU, built here (fresh weights). */
-static NwTrainer *
-make_trainer (NwWindow *self, GError **error)
-{
-  NwDataSource *src = nw_window_data_source (self);
-  NwTrainer *t = nw_trainer_new (self->spec, nw_data_source_make (src), NULL, error);
-  nw_data_source_free (src);
-  return t;
-}
-
-void
-nw_window_set_valid (NwWindow *self, gboolean valid, const char *reason)
-{
-  self->valid = valid;
-  g_free (self->invalid_reason);
-  self->invalid_reason = g_strdup (reason);
-  if (!valid)
-    nw_window_set_playing (self, FALSE);
+  if (!nw_session_get_valid (session))
+    nw_window_set_alarm (self, NULL);
   nw_window_update_play_button (self);
 }
 
-static int
-test_every_for (NwTrainer *trainer)
+/* A new trainer: the views start empty, and a new runner is watched. */
+static void
+on_trainer_installed (NwSession *session, NwWindow *self)
 {
-  /* Small (2D) test splits in every snapshot; large ones (MNIST: 10,000 rows, as many
-   * multiply-adds as a sixth of an epoch's forward passes) once per epoch, which is what the
-   * digit view lists (bench/gui_epoch.sh: every 10th snapshot cost ~20% of an epoch). */
-  return nw_trainer_get_data (trainer)->test.n <= 20000
-         && nw_trainer_get_data (trainer)->train.d <= 16 ? 1 : NW_RUNNER_TEST_EACH_EPOCH;
-}
-
-/* Snapshots per second: ~30 for 2D data, whose boundary and neuron maps move with every
- * few steps; 8 for images (MNIST), where a step is slow, the views change slowly and each
- * snapshot costs the main thread a layout and paint of the large digit view: at 30 a second
- * that was a whole core, which the trainer's two BLAS threads then lacked on a 2-core machine
- * (bench/gui_epoch.sh). */
-static int
-publish_ms_for (NwTrainer *trainer)
-{
-  return nw_trainer_get_data (trainer)->train.d <= 16 ? NW_WINDOW_PUBLISH_MS
-                                                      : NW_WINDOW_PUBLISH_MS_IMAGES;
-}
-
-/* Hands the runner `trainer` (taken): a new network, new data or loaded weights. */
-void
-nw_window_install_trainer (NwWindow *self, NwTrainer *trainer, gboolean keep_playing)
-{
-  gboolean was_playing = self->playing;
-  /* Playing on (or starting, for nw_window_play_when_ready) from the first snapshot. */
-  gboolean play = keep_playing && (was_playing || self->pending_play);
-  int test_every = test_every_for (trainer);
-  int publish_ms = publish_ms_for (trainer);
-  self->pending_play = FALSE;
-  self->generation++;
-  record_layers (self, trainer);
-  /* Read before the runner's thread owns it: the device it is on, its network's shape. */
-  nw_window_backend_trainer_installed (self, trainer);
-  /* A different cadence needs a new runner (its options are fixed); otherwise the runner
-   * swaps trainers between two steps. */
-  if (self->runner != NULL && (test_every != self->test_every || publish_ms != self->publish_ms))
+  if (nw_session_get_runner (session) != self->watched_runner)
     {
       nw_window_views_unwatch_runner (self);
-      g_clear_pointer (&self->runner, nw_runner_free);
-    }
-  if (self->runner == NULL)
-    {
-      NwRunnerOptions options = {
-        .publish_ms = publish_ms, .grid_n = NW_WINDOW_GRID_N, .test_every = test_every,
-        .max_steps = 0,
-        /* The digit view's matrix and gallery come from the same pass (nw-window-mnist.c). */
-        .test_outputs = test_every == NW_RUNNER_TEST_EACH_EPOCH,
-        /* Playing on at once: no paused first snapshot (an MNIST test pass of the untrained
-         * network, in the first epoch). */
-        .start_playing = play,
-      };
-      self->runner = nw_runner_new (trainer, &options);
-      self->test_every = test_every;
-      self->publish_ms = publish_ms;
       nw_window_views_watch_runner (self);
     }
-  else if (play)
-    nw_runner_replace_and_play (self->runner, trainer);
-  else
-    nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
-  self->playing = FALSE;
   nw_window_views_clear (self);
-  nw_window_set_valid (self, TRUE, NULL);
-  if (play)
-    nw_window_set_playing (self, TRUE);   /* the runner plays already; the controls follow */
-  else
-    nw_window_update_play_button (self);
-}
-
-/* Builds a trainer from the current spec and data and hands it to the runner; an invalid
- * network leaves the runner paused with what it had, and says why. */
-static void
-rebuild_trainer (NwWindow *self)
-{
-  g_autoptr (GError) error = NULL;
-  if (!nw_window_data_rebuild (self, &error))
-    {
-      nw_window_set_valid (self, FALSE, error->message);
-      nw_window_set_alarm (self, NULL);
-      nw_window_show_message (self, "The network cannot train: %s", error->message);
-      return;
-    }
-  nw_window_dismiss_message (self);
+  nw_window_update_play_button (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -671,61 +513,37 @@ rebuild_trainer (NwWindow *self)
 static void
 set_editor_data_shape (NwWindow *self)
 {
-  const NwDataset *ds = nw_window_data_get (self);
+  const NwDataset *ds = nw_session_get_dataset (self->session);
+  NwDataKind kind = nw_window_spec (self)->data.kind;
   /* 2D points: 2 features, one 0/1 target. Loaded data: what a trainer sees. */
-  if (self->points != NULL || nw_window_kind_is_2d (self->spec->data.kind))
+  if (nw_session_get_points (self->session) != NULL || nw_window_kind_is_2d (kind))
     nw_editor_set_data_shape (self->editor, 2, 1, 2);
   else if (ds != NULL)
     nw_editor_set_data_shape (self->editor, ds->train.d, ds->train.k, ds->n_classes);
-  else if (nw_window_kind_is_mnist (self->spec->data.kind))
+  else if (nw_window_kind_is_mnist (kind))
     nw_editor_set_data_shape (self->editor, 784, 10, 10);
-}
-
-/* The editor's graph (nodes, edges, positions) with the window's training and data settings. */
-static void
-adopt_editor_graph (NwWindow *self)
-{
-  NwSpec *edited = nw_editor_dup_spec (self->editor);
-  GPtrArray *tmp;
-  tmp = self->spec->nodes;
-  self->spec->nodes = edited->nodes;
-  edited->nodes = tmp;
-  tmp = self->spec->edges;
-  self->spec->edges = edited->edges;
-  edited->edges = tmp;
-  nw_spec_free (edited);
 }
 
 static void
 on_editor_node_toggled (NwEditor *editor, const char *id, gboolean enabled, NwWindow *self)
 {
-  NwNodeSpec *node = nw_spec_find_node (self->spec, id);
-  if (node != NULL)
-    node->enabled = enabled;
+  nw_session_set_node_enabled (self->session, id, enabled);
   sync_switch (self, id, enabled);
-  if (self->runner != NULL && self->valid)
-    nw_runner_set_enabled (self->runner, id, enabled);
 }
 
 static void
 on_editor_spec_changed (NwEditor *editor, NwWindow *self)
 {
   NwEditorEdit edit = nw_editor_get_last_edit (editor);
-  adopt_editor_graph (self);
-  set_modified (self, TRUE);
-  if (edit == NW_EDITOR_EDIT_LAYOUT || edit == NW_EDITOR_EDIT_NONE)
-    return;
-  if (edit == NW_EDITOR_EDIT_TOGGLE && self->valid)
-    return;   /* "node-toggled" has told the runner already */
-  rebuild_switches (self);
-  if (!nw_editor_get_valid (editor, NULL))
-    {
-      /* The editor marks the fault in place; Play waits until the graph is whole again. */
-      nw_window_set_valid (self, FALSE, nw_editor_get_invalid_reason (editor));
-      nw_window_set_alarm (self, NULL);
-      return;
-    }
-  rebuild_trainer (self);
+  /* "node-toggled" has told the runner of a toggle already; a layout changes no run. */
+  gboolean rebuild = edit != NW_EDITOR_EDIT_LAYOUT && edit != NW_EDITOR_EDIT_NONE
+                     && !(edit == NW_EDITOR_EDIT_TOGGLE && nw_session_get_valid (self->session));
+  /* The editor marks a fault in place; Play waits until the graph is whole again. */
+  const char *invalid = rebuild && !nw_editor_get_valid (editor, NULL)
+                        ? nw_editor_get_invalid_reason (editor) : NULL;
+  nw_session_set_graph (self->session, nw_editor_dup_spec (editor), rebuild, invalid);
+  if (rebuild)
+    rebuild_switches (self);
 }
 
 static void
@@ -733,96 +551,62 @@ on_switch_active (GtkSwitch *sw, GParamSpec *pspec, NwWindow *self)
 {
   const char *id = g_object_get_data (G_OBJECT (sw), "node-id");
   gboolean enabled = gtk_switch_get_active (sw);
-  NwNodeSpec *node;
   if (self->syncing || id == NULL)
     return;
   /* Through the editor, so that it is one undoable edit there too ("node-toggled" follows). */
   if (nw_editor_set_node_setting (self->editor, id, "enabled", enabled ? "true" : "false"))
     return;
-  node = nw_spec_find_node (self->spec, id);
-  if (node == NULL)
-    return;
-  node->enabled = enabled;
-  set_modified (self, TRUE);
-  if (self->runner != NULL && self->valid)
-    nw_runner_set_enabled (self->runner, id, enabled);
+  nw_session_set_node_enabled (self->session, id, enabled);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Files                                                                                        */
 
-void
-nw_window_adopt (NwWindow *self, NwSpec *spec, GFile *file, GArray *points, NwTrainer *trainer)
+/* A new network: every control shows it. */
+static void
+on_spec_changed (NwSession *session, NwWindow *self)
 {
-  gboolean play_after;
-  if (self->spec != spec)
-    {
-      g_clear_pointer (&self->spec, nw_spec_free);
-      self->spec = spec;
-    }
-  g_set_object (&self->file, file);
-  self->modified = FALSE;
   update_title (self);
   sync_controls (self);
   nw_window_mnist_sync_mode (self);
-  set_points (self, points);
+  show_points (self);
   set_editor_data_shape (self);
-  nw_editor_set_spec (self->editor, self->spec);
-  if (trainer != NULL)
-    {
-      /* A pending play starts with this trainer (install_trainer takes it), unless weights
-       * are to be loaded: their trainer replaces this one at once and plays instead. */
-      play_after = self->pending_play && self->pending_weights != NULL;
-      if (play_after)
-        self->pending_play = FALSE;
-      nw_window_dismiss_message (self);
-      nw_window_install_trainer (self, trainer, TRUE);
-    }
-  else
-    {
-      play_after = self->pending_play;
-      self->pending_play = FALSE;
-      rebuild_trainer (self);
-    }
-  if (self->pending_weights != NULL)
-    {
-      g_autoptr (GFile) weights = g_steal_pointer (&self->pending_weights);
-      nw_window_load_weights (self, weights);
-    }
-  if (play_after)
-    nw_window_set_playing (self, TRUE);
+  nw_editor_set_spec (self->editor, nw_window_spec (self));
+}
+
+static void
+on_title_changed (NwSession *session, GParamSpec *pspec, NwWindow *self)
+{
+  update_title (self);
 }
 
 void
 nw_window_set_spec (NwWindow *self, NwSpec *spec, GFile *file)
 {
-  g_autoptr (GError) error = NULL;
-  GArray *points;
   g_return_if_fail (NW_IS_WINDOW (self));
   g_return_if_fail (spec != NULL);
-  if (nw_window_data_needs_load (spec))
-    {
-      nw_window_data_open (self, spec, file);
-      return;
-    }
-  points = generate_points (spec, &error);
-  if (error != NULL)
-    nw_window_show_message (self, "Could not make the data: %s", error->message);
-  nw_window_adopt (self, spec, file, points, NULL);
+  nw_session_set_spec (self->session, spec, file);
 }
 
 const NwSpec *
 nw_window_get_spec (NwWindow *self)
 {
   g_return_val_if_fail (NW_IS_WINDOW (self), NULL);
-  return self->spec;
+  return nw_window_spec (self);
 }
 
 gboolean
 nw_window_get_modified (NwWindow *self)
 {
   g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
-  return self->modified;
+  return nw_session_get_modified (self->session);
+}
+
+NwSession *
+nw_window_get_session (NwWindow *self)
+{
+  g_return_val_if_fail (NW_IS_WINDOW (self), NULL);
+  return self->session;
 }
 
 char *
@@ -836,47 +620,14 @@ gboolean
 nw_window_open_file (NwWindow *self, GFile *file)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = nw_window_display_name (file);
-  g_autoptr (NwSpec) spec = NULL;
-  g_autoptr (NwDataset) ds = NULL;
-  g_autoptr (NwTrainer) probe = NULL;
-
   g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
-  if (path == NULL)
+  if (!nw_session_open (self->session, file, &error))
     {
-      nw_window_show_message (self, "Could not open “%s”: only local files can be opened", name);
+      g_autofree char *name = nw_window_display_name (file);
+      nw_window_show_message (self, "Could not open “%s”: %s. The network was not changed.",
+                              name, error->message);
       return FALSE;
     }
-  spec = nw_spec_load (path, &error);
-  /* Data to load (MNIST, a CSV file) loads in the background; the network changes once it
-   * is there and the network fits it, and stays as it is when not. */
-  if (spec != NULL && nw_window_data_needs_load (spec))
-    {
-      nw_window_dismiss_message (self);
-      nw_window_data_open (self, g_steal_pointer (&spec), file);
-      return TRUE;
-    }
-  /* A file that loads but cannot train (a broken graph, data that does not fit) is refused
-   * too: the current network stays as it was. */
-  if (spec != NULL && nw_window_kind_is_2d (spec->data.kind))
-    {
-      ds = nw_dataset_new (&spec->data, &error);
-      if (ds != NULL)
-        probe = nw_trainer_new (spec, g_steal_pointer (&ds), NULL, &error);
-    }
-  else if (spec != NULL)
-    probe = nw_trainer_new (spec, NULL, NULL, &error);
-  if (spec == NULL || probe == NULL)
-    {
-      nw_window_show_message (self, "Could not open “%s”: %s. The network was not changed.", name,
-                    error->message);
-      return FALSE;
-    }
-  g_clear_pointer (&probe, nw_trainer_free);
-  nw_window_dismiss_message (self);
-  nw_window_set_playing (self, FALSE);
-  nw_window_set_spec (self, g_steal_pointer (&spec), file);
   return TRUE;
 }
 
@@ -884,47 +635,27 @@ static gboolean
 save_to (NwWindow *self, GFile *file)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = nw_window_display_name (file);
-  if (path == NULL || !nw_spec_save (self->spec, path, &error))
+  if (!nw_session_save (self->session, file, &error))
     {
-      nw_window_show_message (self, "Could not save “%s”: %s", name,
-                    error != NULL ? error->message : "not a local file");
+      g_autofree char *name = nw_window_display_name (file);
+      nw_window_show_message (self, "Could not save “%s”: %s", name, error->message);
       return FALSE;
     }
-  g_set_object (&self->file, file);
-  self->modified = TRUE;
-  set_modified (self, FALSE);
-  update_title (self);
   nw_window_dismiss_message (self);
   return TRUE;
-}
-
-static GtkFileFilter *
-filter_new (const char *name, const char *pattern)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_pattern (filter, pattern);
-  return filter;
 }
 
 typedef void (*FileChosen) (NwWindow *self, GFile *file);
 
 static void
-on_chooser_response (GtkNativeDialog *dialog, int response, NwWindow *self)
+on_file_chosen (GtkWidget *parent, GFile *file, gpointer data)
 {
-  FileChosen done = g_object_get_data (G_OBJECT (dialog), "nw-done");
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      if (file != NULL)
-        done (self, file);
-    }
+  FileChosen done = data;
+  NwWindow *self = NW_WINDOW (parent);
+  if (file != NULL)
+    done (self, file);
   else
     self->close_after_save = FALSE;
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
 }
 
 static void
@@ -932,18 +663,8 @@ choose_file (NwWindow *self, const char *title, GtkFileChooserAction action,
              const char *filter_name, const char *pattern, const char *suggested,
              FileChosen done)
 {
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, NULL, NULL);
-  g_autoptr (GtkFileFilter) filter = filter_new (filter_name, pattern);
-  g_autoptr (GtkFileFilter) all = filter_new ("All files", "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
-  if (suggested != NULL)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data (G_OBJECT (chooser), "nw-done", (gpointer) done);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  nw_ui_choose_file (GTK_WIDGET (self), title, action, filter_name, pattern, suggested,
+                     on_file_chosen, (gpointer) done);
 }
 
 static void
@@ -964,48 +685,36 @@ gboolean
 nw_window_load_weights (NwWindow *self, GFile *file)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = nw_window_display_name (file);
-  NwTrainer *trainer;
-
   g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
-  /* A fresh trainer on this thread takes the weights; only if they load does it replace the
-   * running one, so a bad file leaves training as it was. */
-  nw_window_set_playing (self, FALSE);
-  trainer = make_trainer (self, &error);
-  if (trainer != NULL && (path == NULL
-                          || !nw_net_load_weights (nw_trainer_get_net (trainer), path, &error)))
-    g_clear_pointer (&trainer, nw_trainer_free);
-  if (trainer == NULL)
+  if (!nw_session_load_weights (self->session, file, &error))
     {
+      g_autofree char *name = nw_window_display_name (file);
       nw_window_show_message (self, "Could not load weights from “%s”: %s. The network was not changed.",
-                    name, error != NULL ? error->message : "not a local file");
+                              name, error->message);
       return FALSE;
     }
-  nw_window_dismiss_message (self);
-  nw_window_install_trainer (self, trainer, FALSE);
-  nw_window_mnist_fetch_model (self);   /* the digit view reads with the loaded weights */
   return TRUE;
+}
+
+/* The digit view reads with the loaded weights. */
+static void
+on_weights_loaded (NwSession *session, NwWindow *self)
+{
+  nw_window_mnist_fetch_model (self);
 }
 
 void
 nw_window_play_when_ready (NwWindow *self)
 {
   g_return_if_fail (NW_IS_WINDOW (self));
-  if (nw_window_data_busy (self))
-    self->pending_play = TRUE;
-  else
-    nw_window_set_playing (self, TRUE);
+  nw_session_play_when_ready (self->session);
 }
 
 void
 nw_window_load_weights_when_ready (NwWindow *self, GFile *file)
 {
   g_return_if_fail (NW_IS_WINDOW (self));
-  if (nw_window_data_busy (self))
-    g_set_object (&self->pending_weights, file);
-  else
-    nw_window_load_weights (self, file);
+  nw_session_load_weights_when_ready (self->session, file);
 }
 
 static void
@@ -1017,7 +726,8 @@ load_weights_chosen (NwWindow *self, GFile *file)
 static char *
 suggested_name (NwWindow *self, const char *extension)
 {
-  const char *name = self->spec->name != NULL && self->spec->name[0] ? self->spec->name : "network";
+  const NwSpec *spec = nw_window_spec (self);
+  const char *name = spec->name != NULL && spec->name[0] ? spec->name : "network";
   g_autoptr (GString) s = g_string_new (NULL);
   for (const char *c = name; *c; c++)
     g_string_append_c (s, g_ascii_isalnum (*c) ? g_ascii_tolower (*c) : '-');
@@ -1032,35 +742,28 @@ static void
 action_play (GtkWidget *widget, const char *name, GVariant *param)
 {
   NwWindow *self = NW_WINDOW (widget);
-  nw_window_set_playing (self, !self->playing);
+  nw_session_set_playing (self->session, !nw_session_get_playing (self->session));
 }
 
 static void
 action_step (GtkWidget *widget, const char *name, GVariant *param)
 {
-  NwWindow *self = NW_WINDOW (widget);
-  if (!self->valid || self->runner == NULL)
-    return;
-  nw_window_set_playing (self, FALSE);
-  nw_runner_step (self->runner);
+  nw_session_step (NW_WINDOW (widget)->session);
 }
 
 static void
 action_reset (GtkWidget *widget, const char *name, GVariant *param)
 {
   NwWindow *self = NW_WINDOW (widget);
-  if (!self->valid || self->runner == NULL)
-    return;
-  /* A trainer on the chosen device that could not take the run over takes this one. */
-  if (nw_window_backend_take_pending (self))
+  if (!nw_session_get_valid (self->session) || nw_session_get_runner (self->session) == NULL)
     return;
   /* The user's digits go into (or out of) the training split: new data, a new trainer. */
   if (nw_window_mnist_reset_needs_rebuild (self))
     {
-      rebuild_trainer (self);
+      nw_session_rebuild (self->session);
       return;
     }
-  nw_runner_reset (self->runner, self->spec->train.seed);
+  nw_session_reset (self->session);
   nw_window_views_clear (self);
 }
 
@@ -1068,8 +771,9 @@ static void
 action_regenerate (GtkWidget *widget, const char *name, GVariant *param)
 {
   NwWindow *self = NW_WINDOW (widget);
-  self->spec->data.seed++;
-  data_changed (self, TRUE);
+  NwDataSpec d = nw_window_spec (self)->data;
+  d.seed++;
+  edit_data (self, &d);
 }
 
 static void
@@ -1092,8 +796,9 @@ static void
 action_save (GtkWidget *widget, const char *name, GVariant *param)
 {
   NwWindow *self = NW_WINDOW (widget);
-  if (self->file != NULL)
-    save_to (self, self->file);
+  GFile *file = nw_session_get_file (self->session);
+  if (file != NULL)
+    save_to (self, file);
   else
     action_save_as (widget, name, param);
 }
@@ -1105,74 +810,40 @@ action_load_weights (GtkWidget *widget, const char *name, GVariant *param)
                "Weights (safetensors)", "*.safetensors", NULL, load_weights_chosen);
 }
 
-/* Saving weights: the trainer belongs to the runner's thread, so the save runs there,
- * between two steps (nw_runner_call), and the result comes back on the main loop to a window
- * that may have closed meanwhile. */
+/* Saving weights runs on the trainer's thread (the session's); the window may close
+ * meanwhile. */
 typedef struct {
-  GWeakRef  window;
-  char     *path;
-  char     *name;
-  GError   *error;
-} SaveWeightsJob;
+  GWeakRef window;
+  char    *name;
+} SaveWeights;
 
 static void
-save_weights_job_free (SaveWeightsJob *job)
+on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_weak_ref_clear (&job->window);
-  g_free (job->path);
-  g_free (job->name);
-  g_clear_error (&job->error);
-  g_free (job);
-}
-
-static gboolean
-save_weights_report (gpointer data)
-{
-  SaveWeightsJob *job = data;
+  SaveWeights *job = data;
   g_autoptr (NwWindow) self = g_weak_ref_get (&job->window);
+  g_autoptr (GError) error = NULL;
+  gboolean ok = nw_session_save_weights_finish (NW_SESSION (source), result, &error);
   if (self != NULL)
     {
-      if (job->error != NULL)
-        nw_window_show_message (self, "Could not save weights to “%s”: %s", job->name, job->error->message);
+      if (!ok)
+        nw_window_show_message (self, "Could not save weights to “%s”: %s", job->name,
+                                error->message);
       else
         nw_window_dismiss_message (self);
     }
-  save_weights_job_free (job);
-  return G_SOURCE_REMOVE;
-}
-
-/* On the runner's thread: no GTK here. */
-static void
-save_weights_on_worker (NwTrainer *trainer, gpointer data)
-{
-  SaveWeightsJob *job = data;
-  nw_net_save_weights (nw_trainer_get_net (trainer), job->path, &job->error);
-  nw_ui_report_to_main (save_weights_report, job);   /* the report frees the job */
-}
-
-/* The runner closed before the save ran: nobody else has the job. */
-static void
-save_weights_dropped (gpointer data)
-{
-  save_weights_job_free (data);
+  g_weak_ref_clear (&job->window);
+  g_free (job->name);
+  g_free (job);
 }
 
 void
 nw_window_save_weights (NwWindow *self, GFile *file)
 {
-  SaveWeightsJob *job;
-  g_autofree char *path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      g_autofree char *name = nw_window_display_name (file);
-      nw_window_show_message (self, "Could not save weights to “%s”: not a local file", name);
-      return;
-    }
-  job = g_new0 (SaveWeightsJob, 1);
+  SaveWeights *job = g_new0 (SaveWeights, 1);
   g_weak_ref_init (&job->window, self);
-  job->path = g_steal_pointer (&path);
   job->name = nw_window_display_name (file);
-  nw_runner_call (self->runner, save_weights_on_worker, job, save_weights_dropped);
+  nw_session_save_weights_async (self->session, file, on_weights_saved, job);
 }
 
 static void
@@ -1202,14 +873,15 @@ on_close_response (GtkDialog *dialog, int response, NwWindow *self)
   gtk_window_destroy (GTK_WINDOW (dialog));
   if (response == GTK_RESPONSE_REJECT)
     {
-      self->modified = FALSE;
+      nw_session_set_modified (self->session, FALSE);
       gtk_window_destroy (GTK_WINDOW (self));
     }
   else if (response == GTK_RESPONSE_ACCEPT)
     {
-      if (self->file != NULL)
+      GFile *file = nw_session_get_file (self->session);
+      if (file != NULL)
         {
-          if (save_to (self, self->file))
+          if (save_to (self, file))
             gtk_window_destroy (GTK_WINDOW (self));
         }
       else
@@ -1225,9 +897,9 @@ nw_window_close_request (GtkWindow *window)
 {
   NwWindow *self = NW_WINDOW (window);
   GtkWidget *dialog;
-  const char *name = self->spec->name != NULL && self->spec->name[0] ? self->spec->name
-                                                                     : "Untitled network";
-  if (!self->modified)
+  const NwSpec *spec = nw_window_spec (self);
+  const char *name = spec->name != NULL && spec->name[0] ? spec->name : "Untitled network";
+  if (!nw_session_get_modified (self->session))
     return GTK_WINDOW_CLASS (nw_window_parent_class)->close_request (window);
   /* GtkAlertDialog is GTK 4.10; GtkMessageDialog does the same here. */
   dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
@@ -1252,12 +924,13 @@ nw_window_dispose (GObject *object)
 {
   NwWindow *self = NW_WINDOW (object);
   nw_window_views_unwatch_runner (self);
-  /* Stops the worker (mid-step or not) and joins it; work in the background is cancelled and
-   * drops its results when it comes back. */
-  g_clear_pointer (&self->runner, nw_runner_free);
-  nw_window_data_dispose (self);
-  nw_window_backend_dispose (self);
   nw_window_mnist_dispose (self);
+  /* Stops the trainer's worker (mid-step or not) and joins it; work in the background is
+   * cancelled and drops its results when it comes back. */
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  nw_window_device_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), NW_TYPE_WINDOW);
   G_OBJECT_CLASS (nw_window_parent_class)->dispose (object);
 }
@@ -1266,13 +939,7 @@ static void
 nw_window_finalize (GObject *object)
 {
   NwWindow *self = NW_WINDOW (object);
-  g_clear_pointer (&self->spec, nw_spec_free);
-  g_clear_object (&self->file);
-  g_clear_object (&self->pending_weights);
-  g_clear_pointer (&self->points, g_array_unref);
-  g_clear_pointer (&self->invalid_reason, g_free);
   nw_window_views_finalize (self);
-  forget_layers (self);
   G_OBJECT_CLASS (nw_window_parent_class)->finalize (object);
 }
 
@@ -1356,7 +1023,7 @@ nw_window_class_init (NwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.load-weights", NULL, action_load_weights);
   gtk_widget_class_install_action (widget_class, "win.save-weights", NULL, action_save_weights);
   gtk_widget_class_install_action (widget_class, "win.dismiss-message", NULL, action_dismiss);
-  nw_window_data_class_init (widget_class);
+  gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, nw_window_action_cancel_load);
   nw_window_mnist_class_init (widget_class);
 
   /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
@@ -1373,10 +1040,6 @@ nw_window_class_init (NwWindowClass *klass)
 static void
 nw_window_init (NwWindow *self)
 {
-  g_autoptr (GBytes) json = NULL;
-  g_autoptr (GError) error = NULL;
-  NwSpec *spec = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->last_step = -1;
   nw_ui_name_value (GTK_WIDGET (self->subtitle_label), "Network");
@@ -1391,6 +1054,7 @@ nw_window_init (NwWindow *self)
   nw_ui_name_value (GTK_WIDGET (self->loss_label), "Loss");
   nw_ui_name_value (GTK_WIDGET (self->accuracy_label), "Accuracy");
   nw_ui_name_value (GTK_WIDGET (self->data_status_label), "Data status");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
 
   self->editor = nw_editor_new ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -1399,11 +1063,6 @@ nw_window_init (NwWindow *self)
   g_signal_connect (self->editor, "node-toggled", G_CALLBACK (on_editor_node_toggled), self);
   gtk_widget_set_vexpand (GTK_WIDGET (self->editor), TRUE);
   gtk_box_append (self->editor_slot, GTK_WIDGET (self->editor));
-
-  nw_window_views_init (self);
-  nw_window_data_init (self);
-  nw_window_backend_init (self);
-  nw_window_mnist_init (self);
 
   g_signal_connect (self->dataset_dropdown, "notify::selected", G_CALLBACK (on_dataset_selected), self);
   g_signal_connect (self->optimizer_dropdown, "notify::selected", G_CALLBACK (on_optimizer_selected), self);
@@ -1424,6 +1083,39 @@ nw_window_init (NwWindow *self)
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->log_toggle, "active", self->loss_plot, "log-scale",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+}
+
+/* The window's session, its signals, and the first network. */
+static void
+start (NwWindow *self, const NwWindowOptions *options)
+{
+  NwSessionOptions session_options = options->session;
+  g_autoptr (GBytes) json = NULL;
+  g_autoptr (GError) error = NULL;
+  NwSpec *spec = NULL;
+
+  /* Not before the window is on screen: its first frames come first. */
+  session_options.hold_device_choice = TRUE;
+  self->session = nw_session_new (&session_options);
+  self->debug_fps = options->debug_fps;
+  g_signal_connect (self->session, "spec-changed", G_CALLBACK (on_spec_changed), self);
+  g_signal_connect (self->session, "notify::modified", G_CALLBACK (on_title_changed), self);
+  g_signal_connect (self->session, "notify::file", G_CALLBACK (on_title_changed), self);
+  g_signal_connect (self->session, "notify::playing", G_CALLBACK (on_playing_changed), self);
+  g_signal_connect (self->session, "notify::valid", G_CALLBACK (on_valid_changed), self);
+  g_signal_connect (self->session, "notify::busy", G_CALLBACK (nw_window_on_busy_changed), self);
+  g_signal_connect (self->session, "trainer-installed", G_CALLBACK (on_trainer_installed), self);
+  g_signal_connect (self->session, "message", G_CALLBACK (on_session_message), self);
+  g_signal_connect (self->session, "points-changed", G_CALLBACK (on_points_changed), self);
+  g_signal_connect (self->session, "weights-loaded", G_CALLBACK (on_weights_loaded), self);
+  g_signal_connect (self->session, "data-progress", G_CALLBACK (nw_window_on_data_progress), self);
+  g_signal_connect (self->session, "data-status", G_CALLBACK (nw_window_on_data_status), self);
+  g_signal_connect (self->session, "data-loaded", G_CALLBACK (nw_window_on_data_loaded), self);
+  g_signal_connect (self->session, "data-failed", G_CALLBACK (nw_window_on_data_failed), self);
+
+  nw_window_views_init (self);
+  nw_window_device_init (self);
+  nw_window_mnist_init (self);
 
   /* The default network, compiled in. */
   json = nw_ui_default_spec_json ();
@@ -1435,14 +1127,21 @@ nw_window_init (NwWindow *self)
       spec = nw_spec_new_chain ("2 dense:8 tanh dense:1 sigmoid bce", NULL);
       spec->data.kind = NW_DATA_XOR;
     }
-  nw_window_set_spec (self, spec, NULL);
-  /* The first network's runner is watched already; none if it could not be built. */
-  if (self->tick_id == 0 && self->runner_source == NULL)
-    nw_window_views_watch_runner (self);
+  nw_session_set_spec (self->session, spec, NULL);
+  nw_window_update_play_button (self);
+}
+
+NwWindow *
+nw_window_new_with_options (GtkApplication *app, const NwWindowOptions *options)
+{
+  NwWindow *self = g_object_new (NW_TYPE_WINDOW, "application", app, NULL);
+  start (self, options);
+  return self;
 }
 
 NwWindow *
 nw_window_new (GtkApplication *app)
 {
-  return g_object_new (NW_TYPE_WINDOW, "application", app, NULL);
+  static const NwWindowOptions defaults = { .session = { .backend = NW_BACKEND_AUTO } };
+  return nw_window_new_with_options (app, &defaults);
 }

@@ -1,20 +1,31 @@
 /* nw-window.h: Neurowire's main window: the editor, the training and data settings, the
- * decision boundary and the plots, driven by one NwRunner (the trainer on its own thread).
- * A tick callback takes the runner's newest snapshot every frame and hands it to the views;
- * no GTK call happens anywhere else. */
+ * decision boundary and the plots, showing one NwSession (core/nw-session.h: the network,
+ * its data, the trainer on its own thread and the device). The window takes the runner's
+ * newest snapshot on its frame clock (or when it publishes) and hands it to the views; no
+ * GTK call happens anywhere else. */
 #pragma once
 
 #include <gtk/gtk.h>
 
-#include "nw-spec.h"
+#include "nw-session.h"
 
 G_BEGIN_DECLS
 
 #define NW_TYPE_WINDOW (nw_window_get_type ())
 G_DECLARE_FINAL_TYPE (NwWindow, nw_window, NW, WINDOW, GtkApplicationWindow)
 
+/* What the program read from its command line and environment (app/), passed down. */
+typedef struct {
+  NwSessionOptions session;   /* devices, the first device choice, the jobs counter */
+  gboolean         debug_fps; /* frames and snapshots per second on stderr (bench/) */
+} NwWindowOptions;
+
 /* A window with the default network (examples/xor-deep-sigmoid.json). */
+NwWindow   *nw_window_new_with_options (GtkApplication *app, const NwWindowOptions *options);
+/* The same with the CPU alone and a jobs counter of the window's own. */
 NwWindow   *nw_window_new           (GtkApplication *app);
+/* The session it shows (borrowed). */
+NwSession  *nw_window_get_session   (NwWindow *self);
 /* Opens a network file. A bad file is reported in the window (which file, what is wrong) and
  * the current network stays as it was; returns whether it was opened. */
 gboolean    nw_window_open_file     (NwWindow *self, GFile *file);
@@ -36,11 +47,5 @@ void        nw_window_set_spec      (NwWindow *self, NwSpec *spec, GFile *file);
 /* The current network (borrowed). */
 const NwSpec *nw_window_get_spec    (NwWindow *self);
 gboolean    nw_window_get_modified  (NwWindow *self);
-
-/* Background work of all windows (data loads, trainers built off the main thread, the device
- * choice and moves between devices) that has not yet finished and let go of everything it
- * held. A closing window cancels its work; a program holds its GApplication while work runs,
- * and tests wait for 0 before they end. */
-guint       nw_window_n_background_jobs (void);
 
 G_END_DECLS

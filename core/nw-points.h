@@ -1,5 +1,5 @@
 /* nw-points.h: the 2D points the boundary view shows and the user edits, and the dataset
- * they make. Internal to ui/. */
+ * they make. */
 #pragma once
 
 #include "nw-data.h"

@@ -4,13 +4,15 @@
  * describes on a worker thread (a GTask). Its progress reaches `progress` on the main context
  * of the caller, coalesced (the newest value once per main-loop iteration), and never after
  * `cancellable` was cancelled or the load's callback ran. A cancelled load fails with
- * G_IO_ERROR_CANCELLED. Nothing here calls GTK: the window, and later the digit pad's views,
- * turn the numbers into widgets. */
+ * G_IO_ERROR_CANCELLED. The load counts in `jobs` (may be NULL) until its worker and its last
+ * progress hand-off have let go of it. Nothing here calls GTK: sessions pass the numbers on
+ * and the window turns them into widgets. */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "nw-data.h"
+#include "nw-jobs.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +20,7 @@ G_BEGIN_DECLS
 typedef void (*NwDataLoadProgress) (double fraction, gpointer user_data);
 
 void        nw_data_load_async      (const NwDataSpec   *spec,
+                                     NwJobs             *jobs,
                                      GCancellable       *cancellable,
                                      NwDataLoadProgress  progress,
                                      gpointer            progress_data,
@@ -34,9 +37,5 @@ char       *nw_data_mnist_fetch_command (const char     *dir);
 /* TRUE for the error of a load whose MNIST files are not there. */
 gboolean    nw_data_error_is_missing_mnist (const NwDataSpec *spec,
                                             const GError     *error);
-
-/* Loads started whose worker has not yet let go of its job (tests and a closing program wait
- * for 0). */
-guint       nw_data_load_n_running  (void);
 
 G_END_DECLS

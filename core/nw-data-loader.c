@@ -2,6 +2,8 @@
  * one idle source at a time. */
 #include "nw-data-loader.h"
 
+#include "nw-jobs.h"
+
 #include <string.h>
 
 typedef struct {
@@ -17,9 +19,8 @@ typedef struct {
   gboolean           idle_pending;
   /* main thread only */
   gboolean           finished;      /* the callback ran: no progress after it */
+  NwJobs            *jobs;          /* counted there until the last reference goes; may be NULL */
 } Job;
-
-static gint running_jobs;
 
 static Job *
 job_ref (Job *job)
@@ -38,14 +39,12 @@ job_unref (gpointer data)
   g_main_context_unref (job->context);
   g_clear_object (&job->cancellable);
   g_mutex_clear (&job->lock);
+  if (job->jobs != NULL)
+    {
+      nw_jobs_end (job->jobs);
+      nw_jobs_unref (job->jobs);
+    }
   g_free (job);
-  g_atomic_int_add (&running_jobs, -1);
-}
-
-guint
-nw_data_load_n_running (void)
-{
-  return (guint) g_atomic_int_get (&running_jobs);
 }
 
 /* On the caller's main context. */
@@ -145,8 +144,9 @@ on_done (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 void
-nw_data_load_async (const NwDataSpec *spec, GCancellable *cancellable, NwDataLoadProgress progress,
-                    gpointer progress_data, GAsyncReadyCallback callback, gpointer user_data)
+nw_data_load_async (const NwDataSpec *spec, NwJobs *jobs, GCancellable *cancellable,
+                    NwDataLoadProgress progress, gpointer progress_data,
+                    GAsyncReadyCallback callback, gpointer user_data)
 {
   Job *job = g_new0 (Job, 1);
   Done *done = g_new0 (Done, 1);
@@ -154,7 +154,11 @@ nw_data_load_async (const NwDataSpec *spec, GCancellable *cancellable, NwDataLoa
 
   g_return_if_fail (spec != NULL && callback != NULL);
   g_atomic_ref_count_init (&job->refs);
-  g_atomic_int_inc (&running_jobs);
+  if (jobs != NULL)
+    {
+      job->jobs = nw_jobs_ref (jobs);
+      nw_jobs_begin (jobs);
+    }
   job->spec = *spec;
   job->spec.path = g_strdup (spec->path);
   job->context = g_main_context_ref_thread_default ();

@@ -1,0 +1,932 @@
+/* nw-session.c: the network, its file, the runner, and what a person does to them. */
+#include "nw-session-private.h"
+
+#include <string.h>
+
+G_DEFINE_FINAL_TYPE (NwSession, nw_session, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_FILE, PROP_MODIFIED, PROP_VALID, PROP_PLAYING, PROP_BUSY, N_PROPS };
+static GParamSpec *props[N_PROPS];
+guint nw_session_signals[NW_SESSION_N_SIGNALS];
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers shared by the session's files                                                       */
+
+gboolean
+nw_data_kind_is_image (NwDataKind kind)
+{
+  return kind == NW_DATA_MNIST || kind == NW_DATA_FASHION_MNIST;
+}
+
+gboolean
+nw_data_kind_is_2d (NwDataKind kind)
+{
+  return kind <= NW_DATA_CHECKERBOARD;
+}
+
+void
+nw_session_report_to (GMainContext *context, GSourceFunc func, gpointer data)
+{
+  GSource *idle = g_idle_source_new ();
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, func, data, NULL);
+  g_source_set_static_name (idle, "[neurowire] session report");
+  g_source_attach (idle, context);
+  g_source_unref (idle);
+}
+
+void
+nw_session_message (NwSession *self, const char *format, ...)
+{
+  g_autofree char *text = NULL;
+  if (format != NULL)
+    {
+      va_list args;
+      va_start (args, format);
+      text = g_strdup_vprintf (format, args);
+      va_end (args);
+    }
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_MESSAGE], 0, text);
+}
+
+static char *
+display_name (GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  return path != NULL ? g_filename_display_name (path) : g_file_get_uri (file);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The network and its state                                                                    */
+
+const NwSpec *
+nw_session_get_spec (NwSession *self)
+{
+  g_return_val_if_fail (NW_IS_SESSION (self), NULL);
+  return self->spec;
+}
+
+GFile *
+nw_session_get_file (NwSession *self)
+{
+  g_return_val_if_fail (NW_IS_SESSION (self), NULL);
+  return self->file;
+}
+
+gboolean
+nw_session_get_modified (NwSession *self)
+{
+  g_return_val_if_fail (NW_IS_SESSION (self), FALSE);
+  return self->modified;
+}
+
+void
+nw_session_set_modified (NwSession *self, gboolean modified)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  if (modified)
+    self->edits++;
+  if (self->modified == !!modified)
+    return;
+  self->modified = !!modified;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MODIFIED]);
+}
+
+gboolean
+nw_session_get_valid (NwSession *self)
+{
+  return self->valid;
+}
+
+const char *
+nw_session_get_invalid_reason (NwSession *self)
+{
+  return self->invalid_reason;
+}
+
+void
+nw_session_set_valid (NwSession *self, gboolean valid, const char *reason)
+{
+  gboolean changed = self->valid != valid || g_strcmp0 (self->invalid_reason, reason) != 0;
+  self->valid = valid;
+  g_free (self->invalid_reason);
+  self->invalid_reason = g_strdup (reason);
+  if (!valid)
+    nw_session_set_playing (self, FALSE);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_VALID]);
+}
+
+NwRunner *
+nw_session_get_runner (NwSession *self)
+{
+  return self->runner;
+}
+
+guint
+nw_session_get_generation (NwSession *self)
+{
+  return self->generation;
+}
+
+const NwSessionLayer *
+nw_session_get_layers (NwSession *self, int *n_layers)
+{
+  *n_layers = self->n_layers;
+  return self->layers;
+}
+
+int
+nw_session_get_publish_ms (NwSession *self)
+{
+  return self->publish_ms;
+}
+
+NwJobs *
+nw_session_get_jobs (NwSession *self)
+{
+  return self->jobs;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The trainer                                                                                  */
+
+static void
+forget_layers (NwSession *self)
+{
+  for (int i = 0; i < self->n_layers; i++)
+    g_free (self->layers[i].id);
+  g_clear_pointer (&self->layers, g_free);
+  self->n_layers = 0;
+}
+
+/* What the views need to know of the trainer's layers, copied before the runner owns it
+ * (a snapshot's probes borrow from a trainer the worker may free after a replace). */
+static void
+record_layers (NwSession *self, NwTrainer *trainer)
+{
+  NwNet *net = nw_trainer_get_net (trainer);
+  int n = nw_net_n_nodes (net), loss = n - 1;
+  forget_layers (self);
+  self->n_layers = n;
+  self->layers = g_new0 (NwSessionLayer, n);
+  for (int i = 0; i < n; i++)
+    {
+      const NwNodeInfo *info = nw_net_node (net, i);
+      self->layers[i].id = g_strdup (info->spec->id);
+      self->layers[i].kind = info->spec->kind;
+      if (info->spec->kind == NW_NODE_LOSS)
+        loss = i;
+    }
+  /* The activation right before the loss is an output: saturating there is what a trained
+   * classifier does, not a vanishing gradient (the loss's own gradient makes up for it). */
+  for (int k = 0; k < nw_net_node (net, loss)->n_inputs; k++)
+    self->layers[nw_net_node (net, loss)->inputs[k]].feeds_loss = TRUE;
+}
+
+static int
+test_every_for (NwTrainer *trainer)
+{
+  /* Small (2D) test splits in every snapshot; large ones (MNIST: 10,000 rows, as many
+   * multiply-adds as a sixth of an epoch's forward passes) once per epoch, which is what the
+   * digit view lists (bench/gui_epoch.sh: every 10th snapshot cost ~20% of an epoch). */
+  return nw_trainer_get_data (trainer)->test.n <= 20000
+         && nw_trainer_get_data (trainer)->train.d <= 16 ? 1 : NW_RUNNER_TEST_EACH_EPOCH;
+}
+
+static int
+publish_ms_for (NwTrainer *trainer)
+{
+  return nw_trainer_get_data (trainer)->train.d <= 16 ? NW_SESSION_PUBLISH_MS
+                                                      : NW_SESSION_PUBLISH_MS_IMAGES;
+}
+
+void
+nw_session_install_trainer (NwSession *self, NwTrainer *trainer, gboolean keep_playing)
+{
+  /* Playing on (or starting, for a pending play) from the first snapshot. */
+  gboolean play = keep_playing && (self->playing || self->pending_play);
+  int test_every = test_every_for (trainer);
+  int publish_ms = publish_ms_for (trainer);
+  self->pending_play = FALSE;
+  self->generation++;
+  record_layers (self, trainer);
+  /* Read before the runner's thread owns it: the device it is on, its network's shape. */
+  nw_session_device_trainer_installed (self, trainer);
+  /* A different cadence needs a new runner (its options are fixed); otherwise the runner
+   * swaps trainers between two steps. */
+  if (self->runner != NULL && (test_every != self->test_every || publish_ms != self->publish_ms))
+    g_clear_pointer (&self->runner, nw_runner_free);
+  if (self->runner == NULL)
+    {
+      NwRunnerOptions options = {
+        .publish_ms = publish_ms, .grid_n = NW_SESSION_GRID_N, .test_every = test_every,
+        .max_steps = 0,
+        /* The digit view's matrix and gallery come from the same pass. */
+        .test_outputs = test_every == NW_RUNNER_TEST_EACH_EPOCH,
+        /* Playing on at once: no paused first snapshot (an MNIST test pass of the untrained
+         * network, in the first epoch). */
+        .start_playing = play,
+      };
+      self->runner = nw_runner_new (trainer, &options);
+      self->test_every = test_every;
+      self->publish_ms = publish_ms;
+    }
+  else if (play)
+    nw_runner_replace_and_play (self->runner, trainer);
+  else
+    nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
+  self->playing = play;
+  nw_session_set_valid (self, TRUE, NULL);
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_TRAINER_INSTALLED], 0);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PLAYING]);
+}
+
+/* Builds a trainer from the current spec and data and hands it to the runner; an invalid
+ * network leaves the runner paused with what it had, and says why. */
+void
+nw_session_rebuild (NwSession *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_return_if_fail (NW_IS_SESSION (self));
+  if (!nw_session_data_rebuild (self, &error))
+    {
+      nw_session_set_valid (self, FALSE, error->message);
+      nw_session_message (self, "The network cannot train: %s", error->message);
+      return;
+    }
+  nw_session_message (self, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Playing                                                                                      */
+
+gboolean
+nw_session_get_playing (NwSession *self)
+{
+  return self->playing;
+}
+
+void
+nw_session_set_playing (NwSession *self, gboolean playing)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  playing = playing && self->valid && self->runner != NULL;
+  if (!playing)
+    self->pending_play = FALSE;   /* paused by hand: a network being opened stays paused */
+  if (self->runner != NULL)
+    {
+      if (playing)
+        nw_runner_play (self->runner);
+      else if (self->playing)
+        nw_runner_pause (self->runner);
+    }
+  if (self->playing == playing)
+    return;
+  self->playing = playing;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PLAYING]);
+}
+
+void
+nw_session_play_when_ready (NwSession *self)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  if (nw_session_get_busy (self))
+    self->pending_play = TRUE;
+  else
+    nw_session_set_playing (self, TRUE);
+}
+
+void
+nw_session_step (NwSession *self)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  if (!self->valid || self->runner == NULL)
+    return;
+  nw_session_set_playing (self, FALSE);
+  nw_runner_step (self->runner);
+}
+
+void
+nw_session_reset (NwSession *self)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  if (!self->valid || self->runner == NULL)
+    return;
+  /* A trainer on the chosen device that could not take the run over takes this one. */
+  if (nw_session_device_take_pending (self))
+    return;
+  nw_runner_reset (self->runner, self->spec->train.seed);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Edits                                                                                        */
+
+void
+nw_session_set_train (NwSession *self, const NwTrainSpec *train)
+{
+  g_return_if_fail (NW_IS_SESSION (self) && self->spec != NULL);
+  if (memcmp (&self->spec->train, train, sizeof *train) == 0)
+    return;
+  self->spec->train = *train;
+  nw_session_set_modified (self, TRUE);
+  if (self->runner != NULL && self->valid)
+    nw_runner_set_hyper (self->runner, &self->spec->train);
+}
+
+void
+nw_session_set_node_enabled (NwSession *self, const char *id, gboolean enabled)
+{
+  NwNodeSpec *node;
+  g_return_if_fail (NW_IS_SESSION (self) && self->spec != NULL);
+  node = nw_spec_find_node (self->spec, id);
+  if (node == NULL)
+    return;
+  if (node->enabled != enabled)
+    nw_session_set_modified (self, TRUE);
+  node->enabled = enabled;
+  if (self->runner != NULL && self->valid)
+    nw_runner_set_enabled (self->runner, id, enabled);
+}
+
+void
+nw_session_set_graph (NwSession *self, NwSpec *graph, gboolean rebuild,
+                      const char *invalid_reason)
+{
+  GPtrArray *tmp;
+  g_return_if_fail (NW_IS_SESSION (self) && self->spec != NULL);
+  tmp = self->spec->nodes;
+  self->spec->nodes = graph->nodes;
+  graph->nodes = tmp;
+  tmp = self->spec->edges;
+  self->spec->edges = graph->edges;
+  graph->edges = tmp;
+  nw_spec_free (graph);
+  nw_session_set_modified (self, TRUE);
+  if (!rebuild)
+    return;
+  if (invalid_reason != NULL)
+    {
+      nw_session_set_valid (self, FALSE, invalid_reason);
+      return;
+    }
+  nw_session_rebuild (self);
+}
+
+/* Points from `spec`'s 2D generator (a new array), or NULL and the error. */
+static GArray *
+generate_points (const NwSpec *spec, GError **error)
+{
+  g_autoptr (NwDataset) ds = nw_dataset_new (&spec->data, error);
+  return ds != NULL ? nw_points_from_dataset (ds) : NULL;
+}
+
+static void
+set_points (NwSession *self, GArray *points)
+{
+  g_clear_pointer (&self->points, g_array_unref);
+  self->points = points;
+  if (points != NULL)
+    nw_session_data_forget (self);
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_POINTS_CHANGED], 0);
+}
+
+GArray *
+nw_session_get_points (NwSession *self)
+{
+  return self->points;
+}
+
+void
+nw_session_add_point (NwSession *self, const NwPoint *point)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  if (self->points == NULL)
+    return;
+  g_array_append_val (self->points, *point);
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_POINTS_CHANGED], 0);
+  nw_session_rebuild (self);
+}
+
+void
+nw_session_remove_point (NwSession *self, guint index)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  if (self->points == NULL || index >= self->points->len)
+    return;
+  g_array_remove_index (self->points, index);
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_POINTS_CHANGED], 0);
+  nw_session_rebuild (self);
+}
+
+void
+nw_session_set_data (NwSession *self, const NwDataSpec *data)
+{
+  g_autoptr (GError) error = NULL;
+  GArray *points;
+  char *path;
+  g_return_if_fail (NW_IS_SESSION (self) && self->spec != NULL);
+  path = self->spec->data.path;
+  self->spec->data = *data;
+  self->spec->data.path = g_strdup (data->path);
+  g_free (path);
+  nw_session_set_modified (self, TRUE);
+  points = generate_points (self->spec, &error);
+  if (error != NULL)
+    {
+      nw_session_message (self, "Could not make the data: %s", error->message);
+      return;
+    }
+  set_points (self, points);   /* NULL: data that is not 2D, no points to show */
+  nw_session_rebuild (self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Files                                                                                        */
+
+void
+nw_session_adopt (NwSession *self, NwSpec *spec, GFile *file, GArray *points, NwTrainer *trainer)
+{
+  gboolean play_after;
+  if (self->spec != spec)
+    {
+      g_clear_pointer (&self->spec, nw_spec_free);
+      self->spec = spec;
+    }
+  g_set_object (&self->file, file);
+  self->modified = FALSE;
+  set_points (self, points);
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_SPEC_CHANGED], 0);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_FILE]);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MODIFIED]);
+  if (trainer != NULL)
+    {
+      /* A pending play starts with this trainer (install_trainer takes it), unless weights
+       * are to be loaded: their trainer replaces this one at once and plays instead. */
+      play_after = self->pending_play && self->pending_weights != NULL;
+      if (play_after)
+        self->pending_play = FALSE;
+      nw_session_message (self, NULL);
+      nw_session_install_trainer (self, trainer, TRUE);
+    }
+  else
+    {
+      play_after = self->pending_play;
+      self->pending_play = FALSE;
+      nw_session_rebuild (self);
+    }
+  if (self->pending_weights != NULL)
+    {
+      g_autoptr (GFile) weights = g_steal_pointer (&self->pending_weights);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *name = display_name (weights);
+      if (!nw_session_load_weights (self, weights, &error))
+        nw_session_message (self, "Could not load weights from “%s”: %s. The network was not "
+                            "changed.", name, error->message);
+    }
+  if (play_after)
+    nw_session_set_playing (self, TRUE);
+}
+
+void
+nw_session_set_spec (NwSession *self, NwSpec *spec, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  GArray *points;
+  g_return_if_fail (NW_IS_SESSION (self));
+  g_return_if_fail (spec != NULL);
+  if (nw_session_data_needs_load (spec))
+    {
+      nw_session_data_open (self, spec, file, NULL);
+      return;
+    }
+  points = generate_points (spec, &error);
+  if (error != NULL)
+    nw_session_message (self, "Could not make the data: %s", error->message);
+  nw_session_adopt (self, spec, file, points, NULL);
+}
+
+/* Reads and checks `file`: a network that loads and can train (its data generated here, or
+ * to be loaded), or NULL and the error. */
+static NwSpec *
+read_network (GFile *file, GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr (NwSpec) spec = NULL;
+  g_autoptr (NwDataset) ds = NULL;
+  g_autoptr (NwTrainer) probe = NULL;
+  GError *local = NULL;
+
+  if (path == NULL)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "only local files can be opened");
+      return NULL;
+    }
+  spec = nw_spec_load (path, error);
+  if (spec == NULL)
+    return NULL;
+  /* Loaded data is checked once it is there. */
+  if (nw_session_data_needs_load (spec))
+    return g_steal_pointer (&spec);
+  /* A file that loads but cannot train (a broken graph, data that does not fit) is refused
+   * too: the current network stays as it was. */
+  if (nw_data_kind_is_2d (spec->data.kind))
+    {
+      ds = nw_dataset_new (&spec->data, &local);
+      if (ds != NULL)
+        probe = nw_trainer_new (spec, g_steal_pointer (&ds), NULL, &local);
+    }
+  else
+    probe = nw_trainer_new (spec, NULL, NULL, &local);
+  if (probe == NULL)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  return g_steal_pointer (&spec);
+}
+
+static gboolean
+open_file (NwSession *self, GFile *file, GTask *task, GError **error)
+{
+  NwSpec *spec = read_network (file, error);
+  if (spec == NULL)
+    {
+      g_clear_object (&task);
+      return FALSE;
+    }
+  nw_session_message (self, NULL);
+  if (nw_session_data_needs_load (spec))
+    {
+      /* The network changes once its data is there and fits it, and stays when not. */
+      nw_session_data_open (self, spec, file, task);
+      return TRUE;
+    }
+  nw_session_set_playing (self, FALSE);
+  nw_session_set_spec (self, spec, file);
+  if (task != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+  return TRUE;
+}
+
+gboolean
+nw_session_open (NwSession *self, GFile *file, GError **error)
+{
+  g_return_val_if_fail (NW_IS_SESSION (self), FALSE);
+  return open_file (self, file, NULL, error);
+}
+
+void
+nw_session_open_async (NwSession *self, GFile *file, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task;
+  GError *error = NULL;
+  g_return_if_fail (NW_IS_SESSION (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nw_session_open_async);
+  if (!open_file (self, file, g_object_ref (task), &error))
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+gboolean
+nw_session_open_finish (NwSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+nw_session_save (NwSession *self, GFile *file, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_return_val_if_fail (NW_IS_SESSION (self) && self->spec != NULL, FALSE);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "not a local file");
+      return FALSE;
+    }
+  if (!nw_spec_save (self->spec, path, error))
+    return FALSE;
+  if (self->file == NULL || !g_file_equal (self->file, file))
+    {
+      g_set_object (&self->file, file);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_FILE]);
+    }
+  nw_session_set_modified (self, FALSE);
+  return TRUE;
+}
+
+typedef struct {
+  NwSpec *spec;
+  char   *path;
+  GFile  *file;
+  guint   edits;   /* the session's count of edits when the copy was taken */
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  nw_spec_free (job->spec);
+  g_free (job->path);
+  g_clear_object (&job->file);
+  g_free (job);
+}
+
+static void
+save_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  SaveJob *job = data;
+  GError *error = NULL;
+  if (nw_spec_save (job->spec, job->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+nw_session_save_async (NwSession *self, GFile *file, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  SaveJob *job;
+  g_return_if_fail (NW_IS_SESSION (self) && self->spec != NULL);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nw_session_save_async);
+  job = g_new0 (SaveJob, 1);
+  job->path = g_file_get_path (file);
+  job->file = g_object_ref (file);
+  job->edits = self->edits;
+  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+  if (job->path == NULL)
+    {
+      g_task_return_new_error (task, NW_ERROR, NW_ERROR_IO, "not a local file");
+      return;
+    }
+  /* Written from a copy: the network may change while the file is written. */
+  job->spec = nw_spec_copy (self->spec);
+  g_task_run_in_thread (task, save_in_thread);
+}
+
+gboolean
+nw_session_save_finish (NwSession *self, GAsyncResult *result, GError **error)
+{
+  SaveJob *job;
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  job = g_task_get_task_data (G_TASK (result));
+  if (self->file == NULL || !g_file_equal (self->file, job->file))
+    {
+      g_set_object (&self->file, job->file);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_FILE]);
+    }
+  /* Changed again while it was written: still modified. */
+  if (self->edits == job->edits)
+    nw_session_set_modified (self, FALSE);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Weights                                                                                      */
+
+gboolean
+nw_session_load_weights (NwSession *self, GFile *file, GError **error)
+{
+  g_autofree char *path = NULL;
+  NwDataSource *src;
+  NwTrainer *trainer;
+
+  g_return_val_if_fail (NW_IS_SESSION (self) && self->spec != NULL, FALSE);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "not a local file");
+      return FALSE;
+    }
+  /* A fresh trainer on this thread takes the weights; only if they load does it replace the
+   * running one, so a bad file leaves training as it was. */
+  nw_session_set_playing (self, FALSE);
+  src = nw_session_data_source (self);
+  trainer = nw_trainer_new (self->spec, nw_data_source_make (src), NULL, error);
+  nw_data_source_free (src);
+  if (trainer != NULL && !nw_net_load_weights (nw_trainer_get_net (trainer), path, error))
+    g_clear_pointer (&trainer, nw_trainer_free);
+  if (trainer == NULL)
+    return FALSE;
+  nw_session_message (self, NULL);
+  nw_session_install_trainer (self, trainer, FALSE);
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_WEIGHTS_LOADED], 0);
+  return TRUE;
+}
+
+void
+nw_session_load_weights_when_ready (NwSession *self, GFile *file)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  if (nw_session_get_busy (self))
+    g_set_object (&self->pending_weights, file);
+  else
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *name = display_name (file);
+      if (!nw_session_load_weights (self, file, &error))
+        nw_session_message (self, "Could not load weights from “%s”: %s. The network was not "
+                            "changed.", name, error->message);
+    }
+}
+
+/* Saving weights: the trainer belongs to the runner's thread, so the save runs there,
+ * between two steps (nw_runner_call), and the result comes back on the session's context. */
+typedef struct {
+  GTask *task;
+  char  *path;
+} SaveWeightsJob;
+
+static gboolean
+save_weights_report (gpointer data)
+{
+  /* The task returns on the context it was made on: this one. */
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the runner's thread. */
+static void
+save_weights_on_worker (NwTrainer *trainer, gpointer data)
+{
+  SaveWeightsJob *job = data;
+  GError *error = NULL;
+  if (nw_net_save_weights (nw_trainer_get_net (trainer), job->path, &error))
+    g_task_return_boolean (job->task, TRUE);
+  else
+    g_task_return_error (job->task, error);
+  /* The last reference goes on the session's context, never on this thread. */
+  nw_session_report_to (g_task_get_context (job->task), save_weights_report, job->task);
+  g_free (job->path);
+  g_free (job);
+}
+
+/* The runner closed before the save ran. */
+static void
+save_weights_dropped (gpointer data)
+{
+  SaveWeightsJob *job = data;
+  g_task_return_new_error (job->task, NW_ERROR, NW_ERROR_CANCELLED,
+                           "training was closed before the weights were saved");
+  nw_session_report_to (g_task_get_context (job->task), save_weights_report, job->task);
+  g_free (job->path);
+  g_free (job);
+}
+
+void
+nw_session_save_weights_async (NwSession *self, GFile *file, GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  GTask *task;
+  SaveWeightsJob *job;
+  g_autofree char *path = NULL;
+  g_return_if_fail (NW_IS_SESSION (self));
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, nw_session_save_weights_async);
+  path = g_file_get_path (file);
+  if (path == NULL || self->runner == NULL)
+    {
+      g_task_return_new_error (task, NW_ERROR, NW_ERROR_IO, path == NULL
+                               ? "not a local file" : "the network cannot train");
+      g_object_unref (task);
+      return;
+    }
+  job = g_new0 (SaveWeightsJob, 1);
+  job->task = task;
+  job->path = g_steal_pointer (&path);
+  nw_runner_call (self->runner, save_weights_on_worker, job, save_weights_dropped);
+}
+
+gboolean
+nw_session_save_weights_finish (NwSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Life cycle                                                                                   */
+
+static void
+nw_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  NwSession *self = NW_SESSION (object);
+  switch (prop_id)
+    {
+    case PROP_FILE:     g_value_set_object (value, self->file); break;
+    case PROP_MODIFIED: g_value_set_boolean (value, self->modified); break;
+    case PROP_VALID:    g_value_set_boolean (value, self->valid); break;
+    case PROP_PLAYING:  g_value_set_boolean (value, self->playing); break;
+    case PROP_BUSY:     g_value_set_boolean (value, nw_session_get_busy (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+void
+nw_session_notify_busy (NwSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_BUSY]);
+}
+
+static void
+nw_session_dispose (GObject *object)
+{
+  NwSession *self = NW_SESSION (object);
+  /* Stops the worker (mid-step or not) and joins it; work in the background is cancelled and
+   * drops its results when it comes back. */
+  g_clear_pointer (&self->runner, nw_runner_free);
+  nw_session_data_dispose (self);
+  nw_session_device_dispose (self);
+  G_OBJECT_CLASS (nw_session_parent_class)->dispose (object);
+}
+
+static void
+nw_session_finalize (GObject *object)
+{
+  NwSession *self = NW_SESSION (object);
+  g_clear_pointer (&self->spec, nw_spec_free);
+  g_clear_object (&self->file);
+  g_clear_object (&self->pending_weights);
+  g_clear_pointer (&self->points, g_array_unref);
+  g_clear_pointer (&self->invalid_reason, g_free);
+  forget_layers (self);
+  nw_jobs_unref (self->jobs);
+  g_main_context_unref (self->context);
+  G_OBJECT_CLASS (nw_session_parent_class)->finalize (object);
+}
+
+static void
+nw_session_class_init (NwSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->get_property = nw_session_get_property;
+  object_class->dispose = nw_session_dispose;
+  object_class->finalize = nw_session_finalize;
+
+  props[PROP_FILE] = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
+                                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_MODIFIED] = g_param_spec_boolean ("modified", NULL, NULL, FALSE,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_VALID] = g_param_spec_boolean ("valid", NULL, NULL, FALSE,
+                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+#define SIGNAL(id, name, n, ...) \
+  nw_session_signals[id] = g_signal_new (name, G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, \
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, n, ##__VA_ARGS__)
+  /* A new network (opened, set): every control shows it anew. */
+  SIGNAL (NW_SESSION_SIGNAL_SPEC_CHANGED, "spec-changed", 0);
+  /* The runner has a new trainer (perhaps a new runner): views start empty. */
+  SIGNAL (NW_SESSION_SIGNAL_TRAINER_INSTALLED, "trainer-installed", 0);
+  /* (text or NULL): a message for the user (NULL: the last one no longer applies). */
+  SIGNAL (NW_SESSION_SIGNAL_MESSAGE, "message", 1, G_TYPE_STRING);
+  /* (fraction, what): loading; fraction < 0 when it cannot be told. */
+  SIGNAL (NW_SESSION_SIGNAL_DATA_PROGRESS, "data-progress", 2, G_TYPE_DOUBLE, G_TYPE_STRING);
+  /* (text or NULL, is-error): what the data is, or why it failed; loading is over. */
+  SIGNAL (NW_SESSION_SIGNAL_DATA_STATUS, "data-status", 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  /* Loaded data is in place (nw_session_get_dataset). */
+  SIGNAL (NW_SESSION_SIGNAL_DATA_LOADED, "data-loaded", 0);
+  /* (text): loading failed; the network stays as it was. */
+  SIGNAL (NW_SESSION_SIGNAL_DATA_FAILED, "data-failed", 1, G_TYPE_STRING);
+  SIGNAL (NW_SESSION_SIGNAL_POINTS_CHANGED, "points-changed", 0);
+  SIGNAL (NW_SESSION_SIGNAL_WEIGHTS_LOADED, "weights-loaded", 0);
+  /* The device's description, reason or state changed. */
+  SIGNAL (NW_SESSION_SIGNAL_DEVICE_CHANGED, "device-changed", 0);
+  /* A listing of devices started or finished. */
+  SIGNAL (NW_SESSION_SIGNAL_DEVICES_CHANGED, "devices-changed", 0);
+#undef SIGNAL
+}
+
+static void
+nw_session_init (NwSession *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+}
+
+NwSession *
+nw_session_new (const NwSessionOptions *options)
+{
+  static const NwSessionOptions defaults = { .backend = NW_BACKEND_AUTO };
+  NwSession *self = g_object_new (NW_TYPE_SESSION, NULL);
+  if (options == NULL)
+    options = &defaults;
+  self->jobs = options->jobs != NULL ? nw_jobs_ref (options->jobs) : nw_jobs_new ();
+  nw_session_data_init (self);
+  nw_session_device_init (self, options);
+  return self;
+}
