@@ -2,6 +2,7 @@
  * one idle source at a time. */
 #include "nw-data-loader.h"
 
+#include "nw-handoff.h"
 #include "nw-jobs.h"
 
 #include <string.h>
@@ -33,8 +34,11 @@ static void
 job_unref (gpointer data)
 {
   Job *job = data;
+  /* GLib's reference count is not instrumented: the last holder takes over from the others. */
+  NW_HANDOFF_RELEASE (job);
   if (!g_atomic_ref_count_dec (&job->refs))
     return;
+  NW_HANDOFF_ACQUIRE (job);
   g_free (job->spec.path);
   g_main_context_unref (job->context);
   g_clear_object (&job->cancellable);
@@ -47,16 +51,31 @@ job_unref (gpointer data)
   g_free (job);
 }
 
+/* GMutex, with its hand-off announced to ThreadSanitizer (nw-handoff.h). */
+static void
+job_lock (Job *job)
+{
+  g_mutex_lock (&job->lock);
+  NW_HANDOFF_ACQUIRE (&job->lock);
+}
+
+static void
+job_unlock (Job *job)
+{
+  NW_HANDOFF_RELEASE (&job->lock);
+  g_mutex_unlock (&job->lock);
+}
+
 /* On the caller's main context. */
 static gboolean
 deliver_progress (gpointer data)
 {
   Job *job = data;
   double fraction;
-  g_mutex_lock (&job->lock);
+  job_lock (job);
   fraction = job->fraction;
   job->idle_pending = FALSE;
-  g_mutex_unlock (&job->lock);
+  job_unlock (job);
   if (!job->finished && job->progress != NULL
       && (job->cancellable == NULL || !g_cancellable_is_cancelled (job->cancellable)))
     job->progress (fraction, job->progress_data);
@@ -69,11 +88,11 @@ report (double fraction, gpointer data)
 {
   Job *job = data;
   gboolean schedule;
-  g_mutex_lock (&job->lock);
+  job_lock (job);
   job->fraction = fraction;
   schedule = !job->idle_pending;
   job->idle_pending = TRUE;
-  g_mutex_unlock (&job->lock);
+  job_unlock (job);
   if (schedule)
     {
       GSource *idle = g_idle_source_new ();
@@ -92,6 +111,7 @@ load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   GError *error = NULL;
   NwDataset *ds;
 
+  NW_HANDOFF_ACQUIRE (job);
   if (job->spec.kind == NW_DATA_MNIST)
     {
       g_autofree char *dir = job->spec.path != NULL && job->spec.path[0] != '\0'
@@ -116,13 +136,17 @@ load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
       g_clear_error (&error);
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "loading was cancelled");
     }
+  if (ds != NULL && !g_cancellable_is_cancelled (job->cancellable))
+    report (1, job);
+  /* Done with the job and the dataset: whoever returns them takes them over. */
+  NW_HANDOFF_RELEASE (job);
   if (ds == NULL)
     g_task_return_error (task, error);
   else if (g_task_return_error_if_cancelled (task))
     nw_dataset_free (ds);
   else
     {
-      report (1, job);
+      NW_HANDOFF_RELEASE (ds);
       g_task_return_pointer (task, ds, (GDestroyNotify) nw_dataset_free);
     }
 }
@@ -173,15 +197,20 @@ nw_data_load_async (const NwDataSpec *spec, NwJobs *jobs, GCancellable *cancella
   g_task_set_source_tag (task, nw_data_load_async);
   g_task_set_name (task, "[neurowire] load data");
   g_task_set_task_data (task, job, job_unref);
+  NW_HANDOFF_RELEASE (job);
   g_task_run_in_thread (task, load_in_thread);
 }
 
 NwDataset *
 nw_data_load_finish (GAsyncResult *result, GError **error)
 {
+  NwDataset *ds = NULL;
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == nw_data_load_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  ds = g_task_propagate_pointer (G_TASK (result), error);
+  if (ds != NULL)
+    NW_HANDOFF_ACQUIRE (ds);
+  return ds;
 }
 
 char *

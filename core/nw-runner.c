@@ -4,16 +4,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "nw-handoff.h"
+
 /* GLib's GMutex and GAsyncQueue wait on raw futexes, which ThreadSanitizer cannot see; under
- * TSan the hand-offs are announced to it, so that it checks everything else for real. */
-#ifdef __SANITIZE_THREAD__
-#include <sanitizer/tsan_interface.h>
-#define HANDOFF_RELEASE(p) __tsan_release (p)
-#define HANDOFF_ACQUIRE(p) __tsan_acquire (p)
-#else
-#define HANDOFF_RELEASE(p) ((void) (p))
-#define HANDOFF_ACQUIRE(p) ((void) (p))
-#endif
+ * TSan the hand-offs are announced to it (nw-handoff.h). */
+#define HANDOFF_RELEASE(p) NW_HANDOFF_RELEASE (p)
+#define HANDOFF_ACQUIRE(p) NW_HANDOFF_ACQUIRE (p)
 
 typedef enum {
   CMD_PLAY, CMD_PAUSE, CMD_STEP, CMD_RESET, CMD_HYPER, CMD_ENABLED, CMD_REPLACE, CMD_SNAPSHOT,

@@ -9,6 +9,7 @@
 #include "nw-session-private.h"
 
 #include "nw-data-loader.h"
+#include "nw-handoff.h"
 
 #include <string.h>
 
@@ -220,6 +221,7 @@ job_new (NwSession *self, NwSpec *spec, GFile *file, gboolean open)
 static void
 job_free (Job *job)
 {
+  NW_HANDOFF_ACQUIRE (job);
   g_weak_ref_clear (&job->session);
   g_clear_object (&job->cancel);
   g_clear_pointer (&job->spec, nw_spec_free);
@@ -277,8 +279,12 @@ build_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
 {
   Job *job = task_data;
   GError *error = NULL;
-  NwDataset *ds = copy_with_digits (job->shared->ds, job->digits, &error);
-  NwTrainer *trainer = ds != NULL ? nw_trainer_new (job->spec, ds, NULL, &error) : NULL;
+  NwDataset *ds;
+  NwTrainer *trainer;
+  NW_HANDOFF_ACQUIRE (job);
+  ds = copy_with_digits (job->shared->ds, job->digits, &error);
+  trainer = ds != NULL ? nw_trainer_new (job->spec, ds, NULL, &error) : NULL;
+  NW_HANDOFF_RELEASE (job);
   if (trainer == NULL)
     g_task_return_error (task, error);
   else
@@ -289,9 +295,12 @@ static void
 on_built (GObject *source, GAsyncResult *result, gpointer data)
 {
   Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (NwSession) self = job_session (job);
+  g_autoptr (NwSession) self = NULL;
   g_autoptr (GError) error = NULL;
-  NwTrainer *trainer = g_task_propagate_pointer (G_TASK (result), &error);
+  NwTrainer *trainer;
+  NW_HANDOFF_ACQUIRE (job);
+  self = job_session (job);
+  trainer = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (self == NULL || (!job->open && job->generation != self->generation))
     {
@@ -340,6 +349,7 @@ start_build (NwSession *self, Job *job)
   g_task_set_name (task, "[neurowire] build trainer");
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   progress (self, -1, "Preparing the data for training…");
+  NW_HANDOFF_RELEASE (job);
   g_task_run_in_thread (task, build_in_thread);
 }
 

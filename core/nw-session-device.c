@@ -13,6 +13,8 @@
  * reference of the session. */
 #include "nw-session-private.h"
 
+#include "nw-handoff.h"
+
 #include <string.h>
 
 struct _NwSessionDevice {
@@ -107,6 +109,7 @@ typedef struct {
 static void
 choice_free (Choice *c)
 {
+  NW_HANDOFF_ACQUIRE (c);
   g_weak_ref_clear (&c->session);
   nw_spec_free (c->spec);
   nw_data_source_free (c->source);
@@ -136,6 +139,7 @@ choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
   GError *error = NULL;
   NwTrainer *t0 = NULL;
 
+  NW_HANDOFF_ACQUIRE (c);
   if (!c->list_only && g_task_return_error_if_cancelled (task))
     return;
   if (c->list)
@@ -146,6 +150,7 @@ choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
     }
   if (c->list_only)
     {
+      NW_HANDOFF_RELEASE (c);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -195,6 +200,7 @@ choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
         }
     }
   nw_trainer_free (t0);
+  NW_HANDOFF_RELEASE (c);
   if (error != NULL)
     g_task_return_error (task, error);
   else if (!g_task_return_error_if_cancelled (task))
@@ -222,6 +228,7 @@ static void
 move_free (gpointer data)
 {
   Move *m = data;
+  NW_HANDOFF_ACQUIRE (m);
   g_weak_ref_clear (&m->session);
   g_main_context_unref (m->context);
   nw_trainer_free (m->trainer);
@@ -239,7 +246,9 @@ static gboolean
 move_report (gpointer data)
 {
   Move *m = data;
-  g_autoptr (NwSession) self = g_weak_ref_get (&m->session);
+  g_autoptr (NwSession) self = NULL;
+  NW_HANDOFF_ACQUIRE (m);
+  self = g_weak_ref_get (&m->session);
   if (self != NULL && self->device != NULL && self->generation == m->generation
       && !m->called_off)
     {
@@ -281,13 +290,17 @@ static void
 move_on_worker (NwTrainer *running, gpointer data)
 {
   Move *m = data;
+  GMainContext *context;
+  NW_HANDOFF_ACQUIRE (m);
   if (g_cancellable_is_cancelled (m->cancel))
     m->called_off = TRUE;
   else
     m->moved = nw_trainer_take_over (running, m->trainer, &m->error);
   if (m->moved)
     g_clear_pointer (&m->trainer, nw_trainer_free);   /* the old backend's insides */
-  nw_session_report_to (m->context, move_report, m);
+  context = m->context;
+  NW_HANDOFF_RELEASE (m);
+  nw_session_report_to (context, move_report, m);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -365,6 +378,7 @@ start_choice (NwSession *self, gboolean list_only)
     }
   g_task_set_name (task, "[neurowire] choose device");
   g_task_set_task_data (task, c, (GDestroyNotify) choice_free);
+  NW_HANDOFF_RELEASE (c);
   g_task_run_in_thread (task, choose_in_thread);
 }
 
@@ -372,10 +386,13 @@ static void
 on_chosen (GObject *source, GAsyncResult *result, gpointer data)
 {
   Choice *c = g_task_get_task_data (G_TASK (result));
-  g_autoptr (NwSession) self = g_weak_ref_get (&c->session);
+  g_autoptr (NwSession) self = NULL;
   g_autoptr (GError) error = NULL;
   NwSessionDevice *b;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  gboolean ok;
+  NW_HANDOFF_ACQUIRE (c);
+  self = g_weak_ref_get (&c->session);
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
 
   if (self == NULL || self->device == NULL)
     return;
@@ -438,6 +455,7 @@ on_chosen (GObject *source, GAsyncResult *result, gpointer data)
     m->cancel = g_object_ref (b->move_cancel);
     set_why (b, c->why);
     set_state (self, state);
+    NW_HANDOFF_RELEASE (m);
     if (self->runner != NULL)
       nw_runner_call (self->runner, move_on_worker, m, move_free);
     else

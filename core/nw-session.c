@@ -1,6 +1,8 @@
 /* nw-session.c: the network, its file, the runner, and what a person does to them. */
 #include "nw-session-private.h"
 
+#include "nw-handoff.h"
+
 #include <string.h>
 
 G_DEFINE_FINAL_TYPE (NwSession, nw_session, G_TYPE_OBJECT)
@@ -632,6 +634,7 @@ typedef struct {
 static void
 save_job_free (SaveJob *job)
 {
+  NW_HANDOFF_ACQUIRE (job);
   nw_spec_free (job->spec);
   g_free (job->path);
   g_clear_object (&job->file);
@@ -643,7 +646,11 @@ save_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
 {
   SaveJob *job = data;
   GError *error = NULL;
-  if (nw_spec_save (job->spec, job->path, &error))
+  gboolean ok;
+  NW_HANDOFF_ACQUIRE (job);
+  ok = nw_spec_save (job->spec, job->path, &error);
+  NW_HANDOFF_RELEASE (job);
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -670,6 +677,7 @@ nw_session_save_async (NwSession *self, GFile *file, GCancellable *cancellable,
     }
   /* Written from a copy: the network may change while the file is written. */
   job->spec = nw_spec_copy (self->spec);
+  NW_HANDOFF_RELEASE (job);
   g_task_run_in_thread (task, save_in_thread);
 }
 
@@ -681,6 +689,7 @@ nw_session_save_finish (NwSession *self, GAsyncResult *result, GError **error)
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   job = g_task_get_task_data (G_TASK (result));
+  NW_HANDOFF_ACQUIRE (job);
   if (self->file == NULL || !g_file_equal (self->file, job->file))
     {
       g_set_object (&self->file, job->file);
@@ -751,6 +760,7 @@ typedef struct {
 static gboolean
 save_weights_report (gpointer data)
 {
+  NW_HANDOFF_ACQUIRE (data);
   /* The task returns on the context it was made on: this one. */
   g_object_unref (data);
   return G_SOURCE_REMOVE;
@@ -762,14 +772,17 @@ save_weights_on_worker (NwTrainer *trainer, gpointer data)
 {
   SaveWeightsJob *job = data;
   GError *error = NULL;
+  GTask *task;
   if (nw_net_save_weights (nw_trainer_get_net (trainer), job->path, &error))
     g_task_return_boolean (job->task, TRUE);
   else
     g_task_return_error (job->task, error);
   /* The last reference goes on the session's context, never on this thread. */
-  nw_session_report_to (g_task_get_context (job->task), save_weights_report, job->task);
   g_free (job->path);
+  task = job->task;
   g_free (job);
+  NW_HANDOFF_RELEASE (task);
+  nw_session_report_to (g_task_get_context (task), save_weights_report, task);
 }
 
 /* The runner closed before the save ran. */
@@ -812,6 +825,7 @@ gboolean
 nw_session_save_weights_finish (NwSession *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  NW_HANDOFF_ACQUIRE (result);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -500,12 +500,54 @@ test_device_choice (void)
   g_mutex_clear (&fake.lock);
 }
 
+static void
+on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GError *error = NULL;
+  CU_ASSERT (nw_session_save_weights_finish (NW_SESSION (source), result, &error));
+  NW_ASSERT_NO_ERROR (error);
+  *(gboolean *) data = TRUE;
+}
+
+/* Weights saved from the trainer's own thread while it plays load back into another session
+ * of the same network, which then starts from them (paused, a new generation). */
+static void
+test_weights_round_trip (void)
+{
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwSession *a = session_open ("examples/xor-2-2-1.json", jobs);
+  NwSession *b = session_open ("examples/xor-2-2-1.json", jobs);
+  g_autofree char *path = nw_test_path ("w.safetensors");
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  Progress p = { a, -1, 300 };
+  gboolean saved = FALSE;
+  guint generation = nw_session_get_generation (b);
+  GError *error = NULL;
+  int weights_loaded = 0;
+
+  nw_session_set_playing (a, TRUE);
+  CU_ASSERT (spin_until (10000, reached, &p));
+  nw_session_save_weights_async (a, file, on_weights_saved, &saved);
+  CU_ASSERT (spin_until (10000, error_or_done, &saved));
+  CU_ASSERT (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_signal_connect (b, "weights-loaded", G_CALLBACK (count_signal), &weights_loaded);
+  CU_ASSERT (nw_session_load_weights (b, file, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL (weights_loaded, 1);
+  CU_ASSERT (nw_session_get_generation (b) == generation + 1);
+  CU_ASSERT (!nw_session_get_playing (b));
+  g_object_unref (a);
+  g_object_unref (b);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+}
+
 static const NwTestCase session_cases[] = {
   { "two sessions train at once", test_two_sessions },
   { "open and save round trip", test_open_save_round_trip },
   { "a bad file leaves the session", test_bad_file_leaves_session },
   { "loaded data opens in the background", test_open_async_loaded_data },
   { "the device choice through NwDevices", test_device_choice },
+  { "weights saved from the trainer's thread load back", test_weights_round_trip },
   { NULL, NULL },
 };
 
