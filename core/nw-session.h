@@ -29,7 +29,8 @@ G_BEGIN_DECLS
 #define NW_SESSION_PUBLISH_MS        33
 #define NW_SESSION_PUBLISH_MS_IMAGES 125
 #define NW_SESSION_GRID_N            64
-/* Each of the user's digits goes into a training split this many times. */
+/* Each of the user's digits goes into a training split this many times: a dozen drawn digits
+ * then weigh like a few hundred of MNIST's 60,000. */
 #define NW_SESSION_MIX_REPEAT        20
 
 typedef struct {

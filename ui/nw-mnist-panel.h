@@ -52,9 +52,8 @@
  *
  *   - The user's digits. "Add to training set" stores the current 28x28 with the chosen
  *     label. nw_mnist_panel_get_digit_set() gives the set (borrowed); when "mix-user-digits"
- *     is TRUE, the window should add it to the training data of its next run with
- *     nw_dataset_append_digits (ds, set, NW_MNIST_PANEL_MIX_REPEAT, &error)
- *     (core/nw-digit-set.h). Save and load go through the panel's buttons (file choosers)
+ *     is TRUE, the window's session adds it to the training data of its next run, each digit
+ *     NW_SESSION_MIX_REPEAT times (core/nw-session.h, nw_session_set_digits_func). Save and load go through the panel's buttons (file choosers)
  *     or nw_mnist_panel_save_digit_set() / _load_digit_set().
  *
  * Properties (read-only unless said):
@@ -86,9 +85,6 @@
 
 G_BEGIN_DECLS
 
-/* How many times the window should repeat each user digit when mixing it into MNIST's
- * 60,000 (a dozen drawn digits then weigh like a few hundred). */
-#define NW_MNIST_PANEL_MIX_REPEAT 20
 /* The gallery shows at most this many misclassified digits, most confidently wrong first. */
 #define NW_MNIST_PANEL_MAX_GALLERY 300
 

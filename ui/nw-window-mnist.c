@@ -12,8 +12,9 @@
  *     does not evaluate by itself (nw_mnist_panel_set_external_evaluation). A second pass
  *     beside training cost ~40 ms of the trainer's time per epoch plus, on a worker thread,
  *     ~250 ms of training at half speed (both sides' matrix products want both cores);
- *   - the user's digits, mixed into the training split of the next Reset or rebuild
- *     (nw-window-data.c appends them off the main thread).
+ *   - the user's digits, mixed into the training split of the next Reset or rebuild: the
+ *     session asks for them (nw_session_set_digits_func) and appends them, off the main
+ *     thread for large data (core/nw-session-data.c).
  *
  * It also holds the MNIST presets (examples/mnist-*.json, compiled in as GResources). */
 #include "nw-window-private.h"
