@@ -96,9 +96,7 @@ cell_rgb (gboolean diagonal, double share, double *r, double *g, double *b, doub
   guint32 to = diagonal ? RIGHT_COLOUR : WRONG_COLOUR;
   /* Mistakes are small shares: their colour is stretched so a 4% confusion is plain to see. */
   double t = diagonal ? sqrt (share) : MIN (1.0, 2.0 * sqrt (share));
-  *r = 1.0 + ((((to >> 16) & 0xff) / 255.0) - 1.0) * t;
-  *g = 1.0 + ((((to >> 8) & 0xff) / 255.0) - 1.0) * t;
-  *b = 1.0 + (((to & 0xff) / 255.0) - 1.0) * t;
+  nw_plot_tint_rgb (to, t, r, g, b);
   *t_out = t;
 }
 

@@ -21,25 +21,6 @@
 #define LABEL_SIZE       9.5
 #define THUMBS_TOP       44.0
 
-static void
-set_rgb (cairo_t *cr, guint32 c, double alpha)
-{
-  cairo_set_source_rgba (cr, ((c >> 16) & 0xff) / 255.0, ((c >> 8) & 0xff) / 255.0,
-                         (c & 0xff) / 255.0, alpha);
-}
-
-static void
-rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
-{
-  r = MIN (r, MIN (w, h) / 2);
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-}
-
 /* Geometry ------------------------------------------------------------------------------- */
 
 void
@@ -431,13 +412,13 @@ boxed_label (cairo_t *cr, const char *text, double x, double y, double size, dou
       x -= w / 2;
       y -= h / 2;
     }
-  rounded_rect (cr, x, y, w, h, MIN (h / 2, 6));
-  set_rgb (cr, 0xffffff, 0.94);
+  nw_plot_round_rect (cr, x, y, w, h, MIN (h / 2, 6));
+  nw_plot_rgb (cr, 0xffffff, 0.94);
   cairo_fill_preserve (cr);
-  set_rgb (cr, border, 1.0);
+  nw_plot_rgb (cr, border, 1.0);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
-  set_rgb (cr, fg, 1.0);
+  nw_plot_rgb (cr, fg, 1.0);
   cairo_move_to (cr, x + pad - logical.x, y + pad / 2 - logical.y);
   pango_cairo_show_layout (cr, layout);
   cairo_new_path (cr);
@@ -481,11 +462,11 @@ static void
 draw_background (NwEditor *self, cairo_t *cr, int width, int height)
 {
   double step = 24.0 * self->scale;
-  set_rgb (cr, BACKGROUND_COLOR, 1.0);
+  nw_plot_rgb (cr, BACKGROUND_COLOR, 1.0);
   cairo_paint (cr);
   if (step < 8)
     return;
-  set_rgb (cr, GRID_COLOR, 1.0);
+  nw_plot_rgb (cr, GRID_COLOR, 1.0);
   for (double x = fmod (self->tx, step); x < width; x += step)
     for (double y = fmod (self->ty, step); y < height; y += step)
       cairo_rectangle (cr, floor (x), floor (y), 1.5, 1.5);
@@ -514,7 +495,7 @@ draw_edges (NwEditor *self, cairo_t *cr)
         if (pass == 0)
           {
             wire_path (cr, &g);
-            set_rgb (cr, marked ? ERROR_COLOR : selected ? SELECT_COLOR : WIRE_COLOR, 1.0);
+            nw_plot_rgb (cr, marked ? ERROR_COLOR : selected ? SELECT_COLOR : WIRE_COLOR, 1.0);
             cairo_set_line_width (cr, marked || selected ? 3.0 : 2.0);
             cairo_stroke (cr);
             continue;
@@ -533,11 +514,11 @@ draw_port (cairo_t *cr, double x, double y, gboolean filled, gboolean target, gb
   cairo_new_path (cr);
   cairo_arc (cr, x, y, target ? NW_PORT_RADIUS + 2 : NW_PORT_RADIUS, 0, 2 * G_PI);
   if (target)
-    set_rgb (cr, TARGET_COLOR, 1.0);
+    nw_plot_rgb (cr, TARGET_COLOR, 1.0);
   else
-    set_rgb (cr, filled ? 0x5e5c64 : 0xffffff, 1.0);
+    nw_plot_rgb (cr, filled ? 0x5e5c64 : 0xffffff, 1.0);
   cairo_fill_preserve (cr);
-  set_rgb (cr, 0x3d3846, 1.0);
+  nw_plot_rgb (cr, 0x3d3846, 1.0);
   cairo_set_line_width (cr, 1.2);
   if (free_extra)
     {
@@ -554,12 +535,12 @@ draw_toggle (NwEditor *self, cairo_t *cr, const NwNodeSpec *node)
   NwRect t;
   double knob;
   nw_editor_toggle_rect (self, node, &t);
-  rounded_rect (cr, t.x, t.y, t.width, t.height, t.height / 2);
-  set_rgb (cr, node->enabled ? SELECT_COLOR : 0x9a9996, 1.0);
+  nw_plot_round_rect (cr, t.x, t.y, t.width, t.height, t.height / 2);
+  nw_plot_rgb (cr, node->enabled ? SELECT_COLOR : 0x9a9996, 1.0);
   cairo_fill (cr);
   knob = node->enabled ? t.x + t.width - t.height / 2 : t.x + t.height / 2;
   cairo_arc (cr, knob, t.y + t.height / 2, t.height / 2 - 2, 0, 2 * G_PI);
-  set_rgb (cr, 0xffffff, 1.0);
+  nw_plot_rgb (cr, 0xffffff, 1.0);
   cairo_fill (cr);
 }
 
@@ -599,28 +580,28 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
   nw_editor_kind_color (node->kind, rgb);
 
   /* shadow, body, outline */
-  rounded_rect (cr, r.x + 1.5, r.y + 2.5, r.width, r.height, 8);
+  nw_plot_round_rect (cr, r.x + 1.5, r.y + 2.5, r.width, r.height, 8);
   cairo_set_source_rgba (cr, 0, 0, 0, 0.10);
   cairo_fill (cr);
   if (selected)
     {
-      rounded_rect (cr, r.x - 4, r.y - 4, r.width + 8, r.height + 8, 11);
-      set_rgb (cr, SELECT_COLOR, 0.35);
+      nw_plot_round_rect (cr, r.x - 4, r.y - 4, r.width + 8, r.height + 8, 11);
+      nw_plot_rgb (cr, SELECT_COLOR, 0.35);
       cairo_fill (cr);
     }
-  rounded_rect (cr, r.x, r.y, r.width, r.height, 8);
-  set_rgb (cr, 0xffffff, 1.0);
+  nw_plot_round_rect (cr, r.x, r.y, r.width, r.height, 8);
+  nw_plot_rgb (cr, 0xffffff, 1.0);
   cairo_fill_preserve (cr);
   cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], off ? 0.35 : 1.0);
   cairo_fill_preserve (cr);
   if (marked)
     {
-      set_rgb (cr, ERROR_COLOR, 1.0);
+      nw_plot_rgb (cr, ERROR_COLOR, 1.0);
       cairo_set_line_width (cr, 3.0);
     }
   else if (selected)
     {
-      set_rgb (cr, SELECT_COLOR, 1.0);
+      nw_plot_rgb (cr, SELECT_COLOR, 1.0);
       cairo_set_line_width (cr, 2.5);
     }
   else
@@ -637,9 +618,9 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
   cairo_set_dash (cr, NULL, 0, 0);
 
   /* title and subtitle */
-  set_rgb (cr, TEXT_COLOR, off ? 0.55 : 1.0);
+  nw_plot_rgb (cr, TEXT_COLOR, off ? 0.55 : 1.0);
   show_text (cr, title, r.x + 10, r.y + 7, TITLE_SIZE, TRUE, r.width - (has_toggle ? 48 : 20));
-  set_rgb (cr, TEXT_COLOR, off ? 0.45 : 0.72);
+  nw_plot_rgb (cr, TEXT_COLOR, off ? 0.45 : 0.72);
   show_text (cr, sub, r.x + 10, r.y + 25, SUB_SIZE, FALSE, r.width - 20);
 
   if (has_toggle)
@@ -656,14 +637,14 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
           nw_editor_thumb_rect (self, node, u, &t);
           draw_thumb (cr, images->surfaces[u], images->grid_n, &t, CAIRO_FILTER_GOOD);
           cairo_rectangle (cr, t.x, t.y, t.width, t.height);
-          set_rgb (cr, hovered ? SELECT_COLOR : 0x3d3846, hovered ? 1.0 : 0.5);
+          nw_plot_rgb (cr, hovered ? SELECT_COLOR : 0x3d3846, hovered ? 1.0 : 0.5);
           cairo_set_line_width (cr, hovered ? 2.0 : 0.8);
           cairo_stroke (cr);
         }
       if (images->n_units > thumbs)
         {
           g_autofree char *more = g_strdup_printf ("+%d", images->n_units - thumbs);
-          set_rgb (cr, TEXT_COLOR, 0.7);
+          nw_plot_rgb (cr, TEXT_COLOR, 0.7);
           show_text (cr, more, r.x + r.width - 30, r.y + r.height - 14, SUB_SIZE, FALSE, 0);
         }
     }
@@ -763,7 +744,7 @@ draw_wire_in_progress (NwEditor *self, cairo_t *cr)
       wire_geom (self, px, py, cx, cy, -G_MAXDOUBLE, &g);
     }
   wire_path (cr, &g);
-  set_rgb (cr, self->wire_target.kind != NW_HIT_NONE ? TARGET_COLOR : SELECT_COLOR, 1.0);
+  nw_plot_rgb (cr, self->wire_target.kind != NW_HIT_NONE ? TARGET_COLOR : SELECT_COLOR, 1.0);
   cairo_set_line_width (cr, 2.5);
   cairo_set_dash (cr, dash, 2, 0);
   cairo_stroke (cr);
@@ -795,10 +776,10 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   x = MAX (x, 4);
   y = MAX (y, 4);
 
-  rounded_rect (cr, x - 6, y - 6, size + 12, size + 44, 8);
-  set_rgb (cr, 0xffffff, 0.97);
+  nw_plot_round_rect (cr, x - 6, y - 6, size + 12, size + 44, 8);
+  nw_plot_rgb (cr, 0xffffff, 0.97);
   cairo_fill_preserve (cr);
-  set_rgb (cr, 0x3d3846, 0.6);
+  nw_plot_rgb (cr, 0x3d3846, 0.6);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);
   r = (NwRect) { x, y, size, size };
@@ -808,7 +789,7 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
     caption = g_strdup_printf ("%s ‘%s’ · unit %d of %d", title, node->id, self->hover.unit + 1,
                                images->n_units);
   }
-  set_rgb (cr, TEXT_COLOR, 1.0);
+  nw_plot_rgb (cr, TEXT_COLOR, 1.0);
   show_text (cr, caption, x, y + size + 4, 11, FALSE, size);
   {
     char lo[32], hi[32];
@@ -816,7 +797,7 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
     nw_plot_format (images->lo, lo, sizeof lo);
     nw_plot_format (images->hi, hi, sizeof hi);
     range = g_strdup_printf ("blue %s · orange %s", lo, hi);
-    set_rgb (cr, TEXT_COLOR, 0.7);
+    nw_plot_rgb (cr, TEXT_COLOR, 0.7);
     show_text (cr, range, x, y + size + 19, 9, FALSE, size);
   }
 }
@@ -936,7 +917,7 @@ nw_editor_draw (NwEditor *self, cairo_t *cr, int width, int height)
       int lw, lh;
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
       pango_layout_get_pixel_size (layout, &lw, &lh);
-      set_rgb (cr, 0x77767b, 1.0);
+      nw_plot_rgb (cr, 0x77767b, 1.0);
       cairo_move_to (cr, (width - lw) / 2.0, (height - lh) / 2.0);
       pango_cairo_show_layout (cr, layout);
       cairo_new_path (cr);

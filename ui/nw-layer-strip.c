@@ -78,9 +78,7 @@ value_rgb (float v, float scale, double *r, double *g, double *b)
   double t = scale > 0 ? MIN (fabs (v) / scale, 1.0) : 0.0;
   /* A square root lifts small activations into view; the strongest stay the darkest. */
   t = sqrt (t);
-  *r = 1.0 + ((((to >> 16) & 0xff) / 255.0) - 1.0) * t;
-  *g = 1.0 + ((((to >> 8) & 0xff) / 255.0) - 1.0) * t;
-  *b = 1.0 + (((to & 0xff) / 255.0) - 1.0) * t;
+  nw_plot_tint_rgb (to, t, r, g, b);
 }
 
 void

@@ -11,12 +11,22 @@ nw_plot_rgb (cairo_t *cr, guint32 rgb, double alpha)
                          (rgb & 0xff) / 255.0, alpha);
 }
 
-static void
-unpack (guint32 rgb, double c[3])
+void
+nw_plot_unpack_rgb (guint32 rgb, double c[3])
 {
   c[0] = ((rgb >> 16) & 0xff) / 255.0;
   c[1] = ((rgb >> 8) & 0xff) / 255.0;
   c[2] = (rgb & 0xff) / 255.0;
+}
+
+void
+nw_plot_tint_rgb (guint32 rgb, double t, double *r, double *g, double *b)
+{
+  double c[3];
+  nw_plot_unpack_rgb (rgb, c);
+  *r = 1.0 + (c[0] - 1.0) * t;
+  *g = 1.0 + (c[1] - 1.0) * t;
+  *b = 1.0 + (c[2] - 1.0) * t;
 }
 
 void
@@ -27,9 +37,9 @@ nw_plot_probability_rgb (double p, double *r, double *g, double *b)
   if (!isfinite (p))
     p = 0.5;
   p = CLAMP (p, 0.0, 1.0);
-  unpack (NW_COLOUR_CLASS0, lo);
-  unpack (NW_COLOUR_NEUTRAL, mid);
-  unpack (NW_COLOUR_CLASS1, hi);
+  nw_plot_unpack_rgb (NW_COLOUR_CLASS0, lo);
+  nw_plot_unpack_rgb (NW_COLOUR_NEUTRAL, mid);
+  nw_plot_unpack_rgb (NW_COLOUR_CLASS1, hi);
   /* Lighter than the points themselves, so the points stand out on the field. */
   for (int k = 0; k < 3; k++)
     {
@@ -62,8 +72,8 @@ nw_plot_layer_colour (int i, int n)
   double pos = t * (G_N_ELEMENTS (ramp) - 1);
   int k = MIN ((int) pos, (int) G_N_ELEMENTS (ramp) - 2);
   double f = pos - k, a[3], b[3];
-  unpack (ramp[k], a);
-  unpack (ramp[k + 1], b);
+  nw_plot_unpack_rgb (ramp[k], a);
+  nw_plot_unpack_rgb (ramp[k + 1], b);
   return ((guint32) lround ((a[0] + (b[0] - a[0]) * f) * 255) << 16)
        | ((guint32) lround ((a[1] + (b[1] - a[1]) * f) * 255) << 8)
        | (guint32) lround ((a[2] + (b[2] - a[2]) * f) * 255);

@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 #define NW_COLOUR_ALARM      0xc01c28
 
 void        nw_plot_rgb            (cairo_t *cr, guint32 rgb, double alpha);
+/* 0xRRGGBB as three channels in [0, 1]. */
+void        nw_plot_unpack_rgb     (guint32 rgb, double c[3]);
+/* White (t = 0) to `rgb` (t = 1). */
+void        nw_plot_tint_rgb       (guint32 rgb, double t, double *r, double *g, double *b);
 /* P(class 1) in [0, 1] to a colour between blue (0), near-white (0.5) and orange (1). */
 void        nw_plot_probability_rgb (double p, double *r, double *g, double *b);
 /* The colour of layer i of n: from light teal (first) to deep purple (last). */
