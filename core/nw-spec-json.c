@@ -6,6 +6,7 @@
  * exact form ("0.1", not "0.10000000000000001"); they still read back bit for bit. */
 #include "nw-spec.h"
 #include "nw-data.h"
+#include "nw-activation.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -387,11 +388,6 @@ require (Reader *r, JsonObject *obj, const char *name)
   return fail (r, NW_ERROR_SPEC, "'%s' is missing", name);
 }
 
-static double
-default_alpha (NwActivation activation)
-{
-  return activation == NW_ACT_LEAKY_RELU ? 0.01 : activation == NW_ACT_ELU ? 1.0 : 0.0;
-}
 
 static const char *const input_fields[]      = { "id", "type", "x", "y", NULL };
 static const char *const dense_fields[]      = { "id", "type", "x", "y", "units", "bias",
@@ -482,7 +478,7 @@ read_node (Reader *r, JsonNode *json, guint index)
       value = node->activation;
       ok = ok && read_enum (r, obj, "activation", ENUM_ACTIVATION, "activation", &value);
       node->activation = (NwActivation) value;
-      node->alpha = default_alpha (node->activation);
+      node->alpha = nw_activation_default_alpha (node->activation);
       ok = ok && read_double (r, obj, "alpha", NULL, RANGE_FINITE, &node->alpha);
       break;
     case NW_NODE_DROPOUT:

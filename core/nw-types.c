@@ -1,13 +1,11 @@
-/* nw-types.c: the names of core's enums, one table each, used by files and the CLI. */
+/* nw-types.c: the names of core's enums, one table each, used by files and the CLI.
+ * Activations are named by their own table (layers/activations.c). */
 #include "nw-types.h"
 
 #include <string.h>
 
 G_DEFINE_QUARK (nw-error-quark, nw_error)
 
-static const char *const activation_names[NW_N_ACTIVATIONS] = {
-  "linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softmax",
-};
 static const char *const loss_names[NW_N_LOSSES] = {
   "bce", "bce_logits", "softmax_xent", "mse",
 };
@@ -43,7 +41,6 @@ value_of (const char *const *names, int n, const char *name)
   const char *nw_##fn##_name (type v) { return name_of (table, n, (int) v); } \
   int nw_##fn##_from_name (const char *s) { return value_of (table, n, s); }
 
-NAME_PAIR (activation, NwActivation, activation_names, NW_N_ACTIVATIONS)
 NAME_PAIR (loss, NwLoss, loss_names, NW_N_LOSSES)
 NAME_PAIR (init, NwInit, init_names, NW_N_INITS)
 NAME_PAIR (optimizer, NwOptimizerKind, optimizer_names, NW_N_OPTIMIZERS)
