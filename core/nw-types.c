@@ -1,5 +1,6 @@
 /* nw-types.c: the names of core's enums, one table each, used by files and the CLI.
- * Activations are named by their own table (layers/activations.c). */
+ * Activations and node kinds are named by their own tables (layers/activations.c,
+ * layers/registry.c). */
 #include "nw-types.h"
 
 #include <string.h>
@@ -15,9 +16,6 @@ static const char *const init_names[NW_N_INITS] = {
 };
 static const char *const optimizer_names[NW_N_OPTIMIZERS] = {
   "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
-};
-static const char *const node_kind_names[NW_N_NODE_KINDS] = {
-  "input", "dense", "activation", "dropout", "batchnorm", "layernorm", "add", "concat", "loss",
 };
 
 static const char *
@@ -44,4 +42,3 @@ value_of (const char *const *names, int n, const char *name)
 NAME_PAIR (loss, NwLoss, loss_names, NW_N_LOSSES)
 NAME_PAIR (init, NwInit, init_names, NW_N_INITS)
 NAME_PAIR (optimizer, NwOptimizerKind, optimizer_names, NW_N_OPTIMIZERS)
-NAME_PAIR (node_kind, NwNodeKind, node_kind_names, NW_N_NODE_KINDS)
