@@ -3,11 +3,11 @@
  * JSON lives in nw-spec-json.c and graph validation in nw-spec-validate.c. */
 #include "nw-spec.h"
 #include "nw-activation.h"
+#include "nw-node-kind.h"
 
 #include <math.h>
 #include <string.h>
 
-#define NW_MAX_UNITS 1048576
 
 static void
 node_spec_free (gpointer data)

@@ -4,8 +4,6 @@
 #include "layer-private.h"
 
 static const NwField batchnorm_fields[] = {
-  { "enabled", NW_FIELD_BOOL, NW_FIELD_OFF (enabled), 0, 0, 1, FALSE, FALSE, 1, FALSE,
-    N_("Enabled"), N_("A disabled node passes its input through unchanged"), 0, 1, 1, 0 },
   { "momentum", NW_FIELD_DOUBLE, NW_FIELD_OFF (momentum), 0, 0, 1, FALSE, FALSE, 0.1, FALSE,
     N_("Momentum"), N_("How fast the running averages follow the batches (PyTorch's 0.1)"),
     0, 1, 0.01, 3 },
@@ -13,6 +11,8 @@ static const NwField batchnorm_fields[] = {
     N_("Epsilon"), N_("Added to the variance before its square root"), 1e-6, 1, 1e-5, 6 },
   { "affine", NW_FIELD_BOOL, NW_FIELD_OFF (affine), 0, 0, 1, FALSE, FALSE, 1, FALSE,
     N_("Affine"), N_("A learned scale and shift after normalising"), 0, 1, 1, 0 },
+  { "enabled", NW_FIELD_BOOL, NW_FIELD_OFF (enabled), 0, 0, 1, FALSE, FALSE, 1, FALSE,
+    N_("Enabled"), N_("A disabled node passes its input through unchanged"), 0, 1, 1, 0 },
 };
 
 static gint64
