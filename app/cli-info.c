@@ -2,6 +2,7 @@
  * settings, output shapes and parameter counts. */
 #include "cli-common.h"
 #include "cli-json.h"
+#include "nw-node-kind.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,58 +12,9 @@ settings_summary (NwNet *net, const NwNodeInfo *info)
 {
   const NwNodeSpec *s = info->spec;
   GString *g = g_string_new (NULL);
-  char num[G_ASCII_DTOSTR_BUF_SIZE];
 
-  switch (s->kind)
-    {
-    case NW_NODE_INPUT:
-      g_string_append (g, "features from the data");
-      break;
-    case NW_NODE_DENSE:
-      g_string_append_printf (g, "%d unit%s, weights %s", s->units, s->units == 1 ? "" : "s",
-                              nw_init_name (s->weight_init));
-      if (s->weight_init_param != 0)
-        g_string_append_printf (g, "(%s)", g_ascii_formatd (num, sizeof num, "%g", s->weight_init_param));
-      if (s->bias)
-        {
-          g_string_append_printf (g, ", bias %s", nw_init_name (s->bias_init));
-          if (s->bias_init_param != 0)
-            g_string_append_printf (g, "(%s)", g_ascii_formatd (num, sizeof num, "%g", s->bias_init_param));
-        }
-      else
-        g_string_append (g, ", no bias");
-      break;
-    case NW_NODE_ACTIVATION:
-      g_string_append (g, nw_activation_name (s->activation));
-      if (s->activation == NW_ACT_LEAKY_RELU || s->activation == NW_ACT_ELU)
-        g_string_append_printf (g, ", alpha %s", g_ascii_formatd (num, sizeof num, "%g", s->alpha));
-      break;
-    case NW_NODE_DROPOUT:
-      g_string_append_printf (g, "p %s%s", g_ascii_formatd (num, sizeof num, "%g", s->p),
-                              s->enabled ? "" : ", disabled");
-      break;
-    case NW_NODE_BATCHNORM:
-      g_string_append_printf (g, "momentum %s", g_ascii_formatd (num, sizeof num, "%g", s->momentum));
-      g_string_append_printf (g, ", eps %s%s%s", g_ascii_formatd (num, sizeof num, "%g", s->eps),
-                              s->affine ? "" : ", no affine", s->enabled ? "" : ", disabled");
-      break;
-    case NW_NODE_LAYERNORM:
-      g_string_append_printf (g, "eps %s%s", g_ascii_formatd (num, sizeof num, "%g", s->eps),
-                              s->affine ? "" : ", no affine");
-      break;
-    case NW_NODE_ADD:
-      g_string_append (g, "sum of its inputs");
-      break;
-    case NW_NODE_CONCAT:
-      g_string_append (g, "its inputs side by side");
-      break;
-    case NW_NODE_LOSS:
-      g_string_append (g, nw_loss_name (s->loss));
-      break;
-    case NW_N_NODE_KINDS:
-    default:
-      break;
-    }
+  /* Each kind says what its settings are (core/layers/). */
+  nw_node_kind_info (s->kind)->describe (s, g);
   if (!nw_net_is_chain (net) && info->n_inputs > 0)
     {
       g_string_append (g, g->len > 0 ? "; from " : "from ");

@@ -12,6 +12,7 @@
  * launch; Adam's per-step constants are computed on the host as cl_update computes them and
  * written once per run. */
 #include "nw-backend-cl-private.h"
+#include "nw-activation.h"
 
 #include <math.h>
 
@@ -51,8 +52,8 @@ lay_out (ClBackend *cl, const NwChainDesc *c, NwChainPlan *plan, gint32 *table)
       const NwChainLayer *L = &c->layers[l];
       gint32 *row = table + l * L_FIELDS;
       union { float f; gint32 i; } alpha = { .f = L->alpha };
-      if (L->act < 0 || L->act >= NW_N_ACTIVATIONS || L->act == NW_ACT_SOFTMAX || L->in < 1
-          || L->out < 1 || L->in != (l == 0 ? c->in_width : c->layers[l - 1].out)
+      const NwActivationInfo *act = nw_activation_info (L->act);
+      if (act == NULL || !act->elementwise || L->in < 1 || L->out < 1 || L->in != (l == 0 ? c->in_width : c->layers[l - 1].out)
           || floats > G_MAXINT32 / 4)
         return FALSE;
       row[L_IN] = L->in;

@@ -2,6 +2,7 @@
  * kernels, tuning), its memory operations and the launch helpers. The compute operations are
  * in nw-backend-cl-ops.c and nw-backend-cl-gemm.c. */
 #include "nw-backend-cl-private.h"
+#include "nw-activation.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,8 +426,47 @@ choose_tuning (ClBackend *cl, GError **error)
   return TRUE;
 }
 
+static char *program_tuning (ClBackend *cl, ClProgramId p);
+
+/* Programs that share act.cl, the activations' and losses' arithmetic. */
+static gboolean
+uses_act_prelude (ClProgramId p)
+{
+  return p == P_ELEMENTWISE || p == P_CHAIN || p == P_LOSS;
+}
+
+/* What act.cl expects in front of it: NW_ACT_LIST(X), X (name, id) for every elementwise
+ * activation of core's table, and ACT_<name> as each one's id. Generated here so that an
+ * activation added to the table needs nothing in cl/. */
+static char *
+activation_defines (void)
+{
+  GString *s = g_string_new ("#define NW_ACT_LIST(X)");
+  GString *ids = g_string_new (NULL);
+  for (int a = 0; a < NW_N_ACTIVATIONS; a++)
+    {
+      const NwActivationInfo *info = nw_activation_info ((NwActivation) a);
+      if (!info->elementwise)
+        continue;
+      g_string_append_printf (s, " X (%s, %d)", info->name, a);
+      g_string_append_printf (ids, "#define ACT_%s %d\n", info->name, a);
+    }
+  g_string_append_c (s, '\n');
+  g_string_append (s, ids->str);
+  g_string_free (ids, TRUE);
+  return g_string_free (s, FALSE);
+}
+
 static char *
 program_header (ClBackend *cl, ClProgramId p)
+{
+  g_autofree char *tuning = program_tuning (cl, p);
+  g_autofree char *acts = uses_act_prelude (p) ? activation_defines () : NULL;
+  return g_strconcat (tuning, acts, NULL);
+}
+
+static char *
+program_tuning (ClBackend *cl, ClProgramId p)
 {
   const ClTuning *t = &cl->tune;
   switch (p)
@@ -488,15 +528,24 @@ build_programs (ClBackend *cl, GError **error)
   const char *options = cl->device->correct_sqrt
                           ? "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt"
                           : "-cl-std=CL1.2";
+  g_autoptr (GBytes) act = nw_cl_kernel_source ("act.cl", error);
+
+  if (act == NULL)
+    return FALSE;
   for (int p = 0; p < N_PROGRAMS; p++)
     {
       g_autoptr (GBytes) source = nw_cl_kernel_source (program_files[p], error);
       g_autofree char *header = NULL;
+      gboolean prelude = uses_act_prelude ((ClProgramId) p);
       if (source == NULL)
         return FALSE;
       header = program_header (cl, (ClProgramId) p);
-      cl->programs[p] = nw_cl_build_program (cl->context, cl->device, program_files[p],
-                                             g_bytes_get_data (source, NULL), header, options, error);
+      cl->programs[p] = nw_cl_build_program_with_prelude (cl->context, cl->device,
+                                                          prelude ? "act.cl" : NULL,
+                                                          prelude ? g_bytes_get_data (act, NULL) : NULL,
+                                                          program_files[p],
+                                                          g_bytes_get_data (source, NULL), header,
+                                                          options, error);
       if (cl->programs[p] == NULL)
         return FALSE;
     }

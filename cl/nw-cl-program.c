@@ -47,10 +47,19 @@ failed:
   return log;
 }
 
+/* The pieces of a program's text after the prepended header: each file behind its own
+ * #line directive. A log line number n maps into the piece whose lines hold it. */
 typedef struct
 {
   const char *file_name;
-  int header_lines;
+  int         first;     /* the text's line number of the file's line 1 */
+  int         n_lines;   /* -1: to the end */
+} LogPiece;
+
+typedef struct
+{
+  const LogPiece *pieces;
+  int             n_pieces;
 } LogLines;
 
 static gboolean
@@ -61,22 +70,34 @@ log_line_replace (const GMatchInfo *match, GString *out, gpointer data)
   g_autofree char *number = g_match_info_fetch (match, 1);
   gint64 line = g_ascii_strtoll (number, NULL, 10);
 
-  if (line > where->header_lines)
-    g_string_append_printf (out, "%s:%" G_GINT64_FORMAT ":", where->file_name,
-                            line - where->header_lines);
-  else
-    g_string_append (out, whole);
+  for (int i = 0; i < where->n_pieces; i++)
+    {
+      const LogPiece *p = &where->pieces[i];
+      if (line >= p->first && (p->n_lines < 0 || line < p->first + p->n_lines))
+        {
+          g_string_append_printf (out, "%s:%" G_GINT64_FORMAT ":", p->file_name, line - p->first + 1);
+          return FALSE;
+        }
+    }
+  g_string_append (out, whole);
   return FALSE;
+}
+
+static char *
+log_in_pieces (const char *log, const LogPiece *pieces, int n_pieces)
+{
+  /* Only bracketed names: a real path in the log already went through #line. */
+  g_autoptr (GRegex) re = g_regex_new ("^<[^>\n]*>:([0-9]+):", G_REGEX_MULTILINE, 0, NULL);
+  LogLines where = { pieces, n_pieces };
+  char *out = g_regex_replace_eval (re, log, -1, 0, 0, log_line_replace, &where, NULL);
+  return out != NULL ? out : g_strdup (log);
 }
 
 char *
 nw_cl_log_in_file_lines (const char *log, const char *file_name, int header_lines)
 {
-  /* Only bracketed names: a real path in the log already went through #line. */
-  g_autoptr (GRegex) re = g_regex_new ("^<[^>\n]*>:([0-9]+):", G_REGEX_MULTILINE, 0, NULL);
-  LogLines where = { file_name, header_lines };
-  char *out = g_regex_replace_eval (re, log, -1, 0, 0, log_line_replace, &where, NULL);
-  return out != NULL ? out : g_strdup (log);
+  LogPiece piece = { file_name, header_lines + 1, -1 };
+  return log_in_pieces (log, &piece, 1);
 }
 
 static int
@@ -181,12 +202,26 @@ nw_cl_build_program (cl_context context, const NwClDeviceInfo *device, const cha
                      const char *source, const char *header, const char *options,
                      GError **error)
 {
-  /* The #line directive makes the compiler count the file's lines from 1 again, after the
-   * prepended #defines, and name the file in its messages. */
-  g_autofree char *prefix = g_strdup_printf ("%s%s#line 1 \"%s\"\n", header != NULL ? header : "",
-                                             header != NULL && *header != '\0'
-                                               && !g_str_has_suffix (header, "\n") ? "\n" : "",
-                                             file_name);
+  return nw_cl_build_program_with_prelude (context, device, NULL, NULL, file_name, source, header,
+                                           options, error);
+}
+
+cl_program
+nw_cl_build_program_with_prelude (cl_context context, const NwClDeviceInfo *device,
+                                  const char *prelude_name, const char *prelude,
+                                  const char *file_name, const char *source, const char *header,
+                                  const char *options, GError **error)
+{
+  /* Each #line directive makes the compiler count the next file's lines from 1 again, after
+   * the prepended #defines (and the prelude), and name the file in its messages. */
+  gboolean has_header = header != NULL && *header != '\0';
+  g_autofree char *head = g_strdup_printf ("%s%s", has_header ? header : "",
+                                           has_header && !g_str_has_suffix (header, "\n") ? "\n" : "");
+  g_autofree char *before = prelude != NULL
+    ? g_strdup_printf ("#line 1 \"%s\"\n%s%s", prelude_name, prelude,
+                       g_str_has_suffix (prelude, "\n") ? "" : "\n")
+    : g_strdup ("");
+  g_autofree char *prefix = g_strdup_printf ("%s%s#line 1 \"%s\"\n", head, before, file_name);
   g_autofree char *text = g_strconcat (prefix, source, NULL);
   g_autofree char *path = cache_enabled () ? cache_path (device, options, text) : NULL;
   const char *texts[] = { text };
@@ -204,7 +239,14 @@ nw_cl_build_program (cl_context context, const NwClDeviceInfo *device, const cha
       /* The log's line numbers are the file's own (see the #line above), also where the
        * compiler ignored #line. */
       g_autofree char *raw = build_log (program, device->device_id);
-      g_autofree char *log = nw_cl_log_in_file_lines (raw, file_name, count_lines (prefix));
+      int head_lines = count_lines (head), before_lines = count_lines (before);
+      /* The prelude's text starts after its #line; the file's after its own. */
+      LogPiece pieces[] = {
+        { prelude_name, head_lines + 2, before_lines - 1 },
+        { file_name, head_lines + before_lines + 2, -1 },
+      };
+      g_autofree char *log = prelude != NULL ? log_in_pieces (raw, pieces, 2)
+                                             : log_in_pieces (raw, &pieces[1], 1);
       g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "building %s for %s failed (%s):\n%s",
                    file_name, device->name, local->message, log);
       g_error_free (local);

@@ -25,6 +25,15 @@ cl_program  nw_cl_build_program  (cl_context context, const NwClDeviceInfo *devi
                                   const char *file_name, const char *source,
                                   const char *header, const char *options, GError **error);
 
+/* The same, with `prelude` (the text of the kernel file `prelude_name`, shared by several
+ * programs: act.cl) between the header and the source, behind a #line of its own so that
+ * messages about it name it. */
+cl_program  nw_cl_build_program_with_prelude (cl_context context, const NwClDeviceInfo *device,
+                                              const char *prelude_name, const char *prelude,
+                                              const char *file_name, const char *source,
+                                              const char *header, const char *options,
+                                              GError **error);
+
 /* A build log with each "<name>:LINE:" at the start of a line (the compiler's name for the
  * source it was given, counting `header_lines` prepended lines) replaced by
  * "file_name:LINE-header_lines:"; references into the prepended lines stay as they are. */

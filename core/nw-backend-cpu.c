@@ -5,6 +5,7 @@
 #include "nw-backend.h"
 #include "nw-blas.h"
 #include "nw-rng.h"
+#include "layers/act-math.h"
 
 #include <cblas.h>
 #include <float.h>
@@ -16,8 +17,6 @@
 #define GEMM cblas_dgemm
 #define GEMV cblas_dgemv
 #define R_EXP exp
-#define R_TANH tanh
-#define R_ERF erf
 #define R_SQRT sqrt
 #define R_FABS fabs
 #define R_TINY DBL_MIN
@@ -25,8 +24,6 @@
 #define GEMM cblas_sgemm
 #define GEMV cblas_sgemv
 #define R_EXP expf
-#define R_TANH tanhf
-#define R_ERF erff
 #define R_SQRT sqrtf
 #define R_FABS fabsf
 #define R_TINY FLT_MIN
@@ -294,25 +291,12 @@ cpu_gemm (NwBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int
 
 /* ---- activations ---- */
 
+/* The logit losses' sigmoid: the activation's own formula. */
 static inline nw_real
 sigmoid (nw_real x)
 {
-  /* Split by sign so that exp never overflows. */
-  if (x >= 0)
-    return 1 / (1 + R_EXP (-x));
-  else
-    {
-      nw_real e = R_EXP (x);
-      return e / (1 + e);
-    }
+  return NW_ACT_F (sigmoid) (x, 0);
 }
-
-static inline nw_real
-gelu (nw_real x)
-{
-  return (nw_real) 0.5 * x * (1 + R_ERF (x * (nw_real) G_SQRT2 / 2));
-}
-
 static void
 softmax_rows (int rows, int cols, const nw_real *z, nw_real *y)
 {
@@ -351,36 +335,16 @@ cpu_bias_act (NwBackend *self, NwBuffer *zbuf, gsize zoff, int rows, int cols, N
         for (int c = 0; c < cols; c++)
           z[(gsize) r * cols + c] += b[c];
     }
+  /* One loop per activation, generated from the list, so each vectorises on its own. */
   switch (act)
     {
-    case NW_ACT_LINEAR:
-      if (y != z)
-        memcpy (y, z, n * sizeof (nw_real));
+#define FORWARD(ENUM, name) \
+    case ENUM: \
+      for (gsize i = 0; i < n; i++) \
+        y[i] = NW_ACT_F (name) (z[i], alpha); \
       break;
-    case NW_ACT_SIGMOID:
-      for (gsize i = 0; i < n; i++)
-        y[i] = sigmoid (z[i]);
-      break;
-    case NW_ACT_TANH:
-      for (gsize i = 0; i < n; i++)
-        y[i] = R_TANH (z[i]);
-      break;
-    case NW_ACT_RELU:
-      for (gsize i = 0; i < n; i++)
-        y[i] = z[i] > 0 ? z[i] : 0;
-      break;
-    case NW_ACT_LEAKY_RELU:
-      for (gsize i = 0; i < n; i++)
-        y[i] = z[i] > 0 ? z[i] : alpha * z[i];
-      break;
-    case NW_ACT_ELU:
-      for (gsize i = 0; i < n; i++)
-        y[i] = z[i] > 0 ? z[i] : alpha * (R_EXP (z[i]) - 1);
-      break;
-    case NW_ACT_GELU:
-      for (gsize i = 0; i < n; i++)
-        y[i] = gelu (z[i]);
-      break;
+    NW_ACT_ELEMENTWISE (FORWARD)
+#undef FORWARD
     case NW_ACT_SOFTMAX:
       softmax_rows (rows, cols, z, y);
       break;
@@ -409,38 +373,13 @@ cpu_act_backward (NwBackend *self, NwActivation act, nw_real alpha, int rows, in
     memset (dx, 0, n * sizeof (nw_real));
   switch (act)
     {
-    case NW_ACT_LINEAR:
-      for (gsize i = 0; i < n; i++)
-        dx[i] += dy[i];
+#define BACKWARD(ENUM, name) \
+    case ENUM: \
+      for (gsize i = 0; i < n; i++) \
+        dx[i] += NW_ACT_D (name) (x[i], y[i], dy[i], alpha); \
       break;
-    case NW_ACT_SIGMOID:
-      for (gsize i = 0; i < n; i++)
-        dx[i] += dy[i] * y[i] * (1 - y[i]);
-      break;
-    case NW_ACT_TANH:
-      for (gsize i = 0; i < n; i++)
-        dx[i] += dy[i] * (1 - y[i] * y[i]);
-      break;
-    case NW_ACT_RELU:
-      for (gsize i = 0; i < n; i++)
-        dx[i] += x[i] > 0 ? dy[i] : 0;
-      break;
-    case NW_ACT_LEAKY_RELU:
-      for (gsize i = 0; i < n; i++)
-        dx[i] += x[i] > 0 ? dy[i] : alpha * dy[i];
-      break;
-    case NW_ACT_ELU:
-      for (gsize i = 0; i < n; i++)
-        dx[i] += x[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
-      break;
-    case NW_ACT_GELU:
-      for (gsize i = 0; i < n; i++)
-        {
-          nw_real cdf = (nw_real) 0.5 * (1 + R_ERF (x[i] * (nw_real) G_SQRT2 / 2));
-          nw_real pdf = R_EXP ((nw_real) -0.5 * x[i] * x[i]) * (nw_real) (1.0 / sqrt (2 * G_PI));
-          dx[i] += dy[i] * (cdf + x[i] * pdf);
-        }
-      break;
+    NW_ACT_ELEMENTWISE (BACKWARD)
+#undef BACKWARD
     case NW_ACT_SOFTMAX:
       for (int r = 0; r < rows; r++)
         {

@@ -39,3 +39,12 @@ struct _NwNet {
   guint64     dropout_seed, dropout_counter;
   guint64     view_counter;  /* view passes' dropout masks: a stream apart from training's */
 };
+
+/* For the node kinds' passes (core/layers/): */
+/* Where a backward pass writes the gradient for input `from`: overwrite the first time, add
+ * after that. FALSE for the input node, which needs no gradient. */
+gboolean nw_net_grad_target    (NwNet *net, int from, gboolean *accumulate);
+/* Whether a Dropout node drops in a pass of `mode` (an NwForwardMode). */
+gboolean nw_net_dropout_active (const NwNodeSpec *s, int mode);
+/* Batch (axis 0) or layer (axis 1) normalisation's backward pass. */
+void     nw_net_norm_backward  (NwNet *net, NwNode *node, int rows, int axis);

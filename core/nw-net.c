@@ -1,8 +1,10 @@
 /* nw-net.c: building a network from a spec, and its forward, backward and update passes.
  *
- * Every node is one case in a switch over the backend table: the arithmetic lives in the
- * backends, this file only decides what runs on which buffers. */
+ * Every node's forward and backward pass is its kind's (core/layers/, through the registry in
+ * nw-node-kind.h); this file builds the network, lays out its buffers and runs the passes in
+ * order. The arithmetic lives in the backends. */
 #include "nw-net-private.h"
+#include "nw-node-kind.h"
 #include "nw-init.h"
 #include "nw-rng.h"
 
@@ -356,71 +358,10 @@ nw_net_reserve (NwNet *net, int rows, GError **error)
   return TRUE;
 }
 
-static gboolean
-dropout_active (const NwNodeSpec *s, NwForwardMode mode)
+gboolean
+nw_net_dropout_active (const NwNodeSpec *s, int mode)
 {
   return mode != NW_FORWARD_EVAL && s->enabled && s->p > 0;
-}
-
-/* View passes draw their dropout masks from a stream of their own (a different seed), so
- * they neither move the run's counter nor repeat the masks its next steps will draw. */
-#define VIEW_DROPOUT_SALT G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
-
-/* The most recent training batch's statistics, in the running statistics' layout (mean, then
- * variance), for a view pass to normalise with: variance = 1 / invstd^2 - eps, so that the
- * backend's 1 / sqrt(variance + eps) gives invstd back (to within float rounding). */
-static void
-freeze_batch_stats (NwNet *net, NwNode *node)
-{
-  gsize w = (gsize) node->info.width;
-  g_autofree nw_real *host = g_new (nw_real, 2 * w);
-  nw_backend_download (net->backend, node->mean, 0, host, w);
-  nw_backend_download (net->backend, node->invstd, 0, host + w, w);
-  for (gsize k = 0; k < w; k++)
-    {
-      double inv = host[w + k];
-      host[w + k] = (nw_real) (inv > 0 ? 1.0 / (inv * inv) - node->info.spec->eps : 1.0);
-    }
-  nw_backend_upload (net->backend, node->frozen, 0, host, 2 * w);
-}
-
-static void
-batchnorm_forward (NwNet *net, NwNode *node, int rows, NwForwardMode mode)
-{
-  NwBackend *b = net->backend;
-  const NwNodeSpec *s = node->info.spec;
-  NwNode *in = &net->nodes[node->inputs[0]];
-  gboolean affine = node->info.w_n > 0;
-  NwBuffer *gamma = affine ? net->params : NULL;
-  int w = node->info.width;
-
-  if (!s->enabled)
-    {
-      b->ops->copy (b, in->y, 0, node->y, 0, (gsize) rows * w, FALSE);
-      return;
-    }
-  switch (mode)
-    {
-    case NW_FORWARD_TRAIN:
-      b->ops->norm_forward (b, 0, FALSE, rows, w, in->y, 0, node->y, 0, gamma, node->info.w_off,
-                            gamma, node->info.b_off, net->state, node->info.rs_off,
-                            (float) s->momentum, (float) s->eps, TRUE, node->mean, node->invstd, 0);
-      node->batches_tracked++;
-      break;
-    case NW_FORWARD_TRAIN_VIEW:
-      freeze_batch_stats (net, node);
-      b->ops->norm_forward (b, 0, TRUE, rows, w, in->y, 0, node->y, 0, gamma, node->info.w_off,
-                            gamma, node->info.b_off, node->frozen, 0, (float) s->momentum,
-                            (float) s->eps, FALSE, node->eval_mean, node->eval_invstd, 0);
-      break;
-    case NW_FORWARD_EVAL:
-    default:
-      b->ops->norm_forward (b, 0, TRUE, rows, w, in->y, 0, node->y, 0, gamma, node->info.w_off,
-                            gamma, node->info.b_off, net->state, node->info.rs_off,
-                            (float) s->momentum, (float) s->eps, FALSE, node->eval_mean,
-                            node->eval_invstd, 0);
-      break;
-    }
 }
 
 void
@@ -432,101 +373,18 @@ nw_net_forward (NwNet *net, int rows, gboolean train, gboolean targets)
 void
 nw_net_forward_mode (NwNet *net, int rows, NwForwardMode mode, gboolean targets)
 {
-  NwBackend *b = net->backend;
-  const NwBackendOps *ops = b->ops;
-  gboolean train = mode == NW_FORWARD_TRAIN;
-
   g_return_if_fail (rows <= net->capacity);
   net->last_rows = rows;
   net->last_mode = mode;
+  /* Each node's pass is its kind's (core/layers/). */
   for (int i = 1; i < net->n_nodes; i++)
-    {
-      NwNode *node = &net->nodes[i];
-      const NwNodeSpec *s = node->info.spec;
-      NwNode *in = &net->nodes[node->inputs[0]];
-      int w = node->info.width, iw = node->info.in_width;
-      gsize n = (gsize) rows * w;
-      gboolean affine = node->info.w_n > 0;
-
-      switch (s->kind)
-        {
-        case NW_NODE_DENSE:
-          ops->gemm (b, FALSE, TRUE, rows, w, iw, 1, in->y, 0, iw, net->params, node->info.w_off, iw,
-                     0, node->y, 0, w);
-          if (!node->bias_deferred && node->info.b_n > 0)
-            ops->bias_act (b, node->y, 0, rows, w, net->params, node->info.b_off, NW_ACT_LINEAR, 0,
-                           node->y, 0);
-          break;
-        case NW_NODE_ACTIVATION:
-          {
-            NwNode *dense = node->fused_dense >= 0 ? &net->nodes[node->fused_dense] : NULL;
-            gboolean bias = dense != NULL && dense->info.b_n > 0;
-            ops->bias_act (b, in->y, 0, rows, w, bias ? net->params : NULL,
-                           bias ? dense->info.b_off : 0, s->activation, (nw_real) s->alpha, node->y, 0);
-          }
-          break;
-        case NW_NODE_DROPOUT:
-          if (dropout_active (s, mode) && train)
-            {
-              ops->dropout (b, n, (float) s->p, net->dropout_seed, net->dropout_counter, in->y, 0,
-                            node->mask, 0, node->y, 0);
-              net->dropout_counter += n;
-            }
-          else if (dropout_active (s, mode))
-            {
-              ops->dropout (b, n, (float) s->p, nw_mix64 (net->dropout_seed ^ VIEW_DROPOUT_SALT),
-                            net->view_counter, in->y, 0, node->mask, 0, node->y, 0);
-              net->view_counter += n;
-            }
-          else
-            ops->copy (b, in->y, 0, node->y, 0, n, FALSE);
-          break;
-        case NW_NODE_BATCHNORM:
-          batchnorm_forward (net, node, rows, mode);
-          break;
-        case NW_NODE_LAYERNORM:
-          ops->norm_forward (b, 1, FALSE, rows, w, in->y, 0, node->y, 0,
-                             affine ? net->params : NULL, node->info.w_off,
-                             affine ? net->params : NULL, node->info.b_off,
-                             NULL, 0, 0, (float) s->eps, FALSE, node->mean, node->invstd, 0);
-          break;
-        case NW_NODE_ADD:
-          ops->add (b, in->y, 0, net->nodes[node->inputs[1]].y, 0, node->y, 0, n);
-          for (int k = 2; k < node->info.n_inputs; k++)
-            ops->copy (b, net->nodes[node->inputs[k]].y, 0, node->y, 0, n, TRUE);
-          break;
-        case NW_NODE_CONCAT:
-          {
-            int col = 0;
-            for (int k = 0; k < node->info.n_inputs; k++)
-              {
-                NwNode *src = &net->nodes[node->inputs[k]];
-                ops->copy_cols (b, src->y, 0, src->info.width, node->y, col, w, rows,
-                                src->info.width, FALSE);
-                col += src->info.width;
-              }
-          }
-          break;
-        case NW_NODE_LOSS:
-          /* The loss writes its input's gradient here, in the same pass over the outputs. */
-          if (targets)
-            {
-              gboolean grad = train && node->inputs[0] != 0;
-              ops->loss (b, s->loss, rows, iw, in->y, 0, net->targets, 0,
-                         grad ? in->dy : NULL, 0, FALSE, net->metrics, 0);
-            }
-          break;
-        case NW_NODE_INPUT:
-        default:
-          g_assert_not_reached ();
-        }
-    }
+    nw_node_kind_info (net->nodes[i].info.spec->kind)->forward (net, i, rows, mode, targets);
 }
 
 /* Where a backward pass writes the gradient for input `from`: overwrite the first time, add
  * after that. Returns FALSE for the input node, which needs no gradient. */
-static gboolean
-grad_target (NwNet *net, int from, gboolean *accumulate)
+gboolean
+nw_net_grad_target (NwNet *net, int from, gboolean *accumulate)
 {
   NwNode *src = &net->nodes[from];
   if (from == 0)
@@ -536,16 +394,15 @@ grad_target (NwNet *net, int from, gboolean *accumulate)
   return TRUE;
 }
 
-static void
-norm_backward (NwNet *net, NwNode *node, int rows)
+void
+nw_net_norm_backward (NwNet *net, NwNode *node, int rows, int axis)
 {
   NwBackend *b = net->backend;
   const NwNodeSpec *s = node->info.spec;
   NwNode *in = &net->nodes[node->inputs[0]];
   int w = node->info.width;
-  int axis = s->kind == NW_NODE_BATCHNORM ? 0 : 1;
   gboolean affine = node->info.w_n > 0, acc = FALSE;
-  gboolean want_dx = grad_target (net, node->inputs[0], &acc);
+  gboolean want_dx = nw_net_grad_target (net, node->inputs[0], &acc);
   gboolean used_running = axis == 0 && net->last_mode != NW_FORWARD_TRAIN;
 
   if (s->kind == NW_NODE_BATCHNORM && !s->enabled)
@@ -572,79 +429,16 @@ norm_backward (NwNet *net, NwNode *node, int rows)
 void
 nw_net_backward (NwNet *net)
 {
-  NwBackend *b = net->backend;
-  const NwBackendOps *ops = b->ops;
   int rows = net->last_rows;
-  gboolean acc = FALSE;
 
   for (int i = 0; i < net->n_nodes; i++)
     net->nodes[i].dy_written = FALSE;
   /* The loss wrote its input's gradient during the forward pass. */
   net->nodes[net->nodes[net->n_nodes - 1].inputs[0]].dy_written = TRUE;
 
+  /* Each node's pass is its kind's (core/layers/); neither the input nor the loss has one. */
   for (int i = net->n_nodes - 2; i >= 1; i--)
-    {
-      NwNode *node = &net->nodes[i];
-      const NwNodeSpec *s = node->info.spec;
-      int from = node->inputs[0];
-      NwNode *in = &net->nodes[from];
-      int w = node->info.width, iw = node->info.in_width;
-      gsize n = (gsize) rows * w;
-
-      switch (s->kind)
-        {
-        case NW_NODE_DENSE:
-          /* dW = dZ^T X, db = column sums of dZ, dX = dZ W */
-          ops->gemm (b, TRUE, FALSE, w, iw, rows, 1, node->dy, 0, w, in->y, 0, iw, 0,
-                     net->grads, node->info.w_off, iw);
-          if (node->info.b_n > 0)
-            ops->bias_grad (b, node->dy, 0, rows, w, net->grads, node->info.b_off);
-          if (grad_target (net, from, &acc))
-            ops->gemm (b, FALSE, FALSE, rows, iw, w, 1, node->dy, 0, w, net->params, node->info.w_off,
-                       iw, acc ? 1 : 0, in->dy, 0, iw);
-          break;
-        case NW_NODE_ACTIVATION:
-          if (grad_target (net, from, &acc))
-            ops->act_backward (b, s->activation, (nw_real) s->alpha, rows, w, in->y, 0, node->y, 0,
-                               node->dy, 0, in->dy, 0, acc);
-          break;
-        case NW_NODE_DROPOUT:
-          if (grad_target (net, from, &acc))
-            {
-              if (dropout_active (s, net->last_mode))
-                ops->mul (b, n, node->dy, 0, node->mask, 0, in->dy, 0, acc);
-              else
-                ops->copy (b, node->dy, 0, in->dy, 0, n, acc);
-            }
-          break;
-        case NW_NODE_BATCHNORM:
-        case NW_NODE_LAYERNORM:
-          norm_backward (net, node, rows);
-          break;
-        case NW_NODE_ADD:
-          for (int k = 0; k < node->info.n_inputs; k++)
-            if (grad_target (net, node->inputs[k], &acc))
-              ops->copy (b, node->dy, 0, net->nodes[node->inputs[k]].dy, 0, n, acc);
-          break;
-        case NW_NODE_CONCAT:
-          {
-            int col = 0;
-            for (int k = 0; k < node->info.n_inputs; k++)
-              {
-                NwNode *dst = &net->nodes[node->inputs[k]];
-                if (grad_target (net, node->inputs[k], &acc))
-                  ops->copy_cols (b, node->dy, col, w, dst->dy, 0, dst->info.width, rows,
-                                  dst->info.width, acc);
-                col += dst->info.width;
-              }
-          }
-          break;
-        case NW_NODE_INPUT:
-        case NW_NODE_LOSS:
-        default:
-          g_assert_not_reached ();
-        }
-    }
+    nw_node_kind_info (net->nodes[i].info.spec->kind)->backward (net, i, rows);
 }
 
 void

@@ -3,9 +3,12 @@
  * Reading is strict: an unknown field, a wrong JSON type or a number out of range is an error
  * that names the file, the node (or "data", "training", the edge) and the field. Writing is
  * done by hand rather than with JsonGenerator so that doubles come out in their shortest
- * exact form ("0.1", not "0.10000000000000001"); they still read back bit for bit. */
+ * exact form ("0.1", not "0.10000000000000001"); they still read back bit for bit. A node's
+ * settings are read and written as its kind's registry entry lists them (nw-node-kind.h). */
 #include "nw-spec.h"
 #include "nw-data.h"
+#include "nw-activation.h"
+#include "nw-node-kind.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -13,7 +16,6 @@
 
 #define NW_SPEC_FORMAT  "neurowire-spec"
 #define NW_SPEC_VERSION 1
-#define NW_MAX_UNITS    1048576
 #define NW_MAX_PORT     65535
 #define NW_MAX_POINTS   10000000
 
@@ -387,39 +389,84 @@ require (Reader *r, JsonObject *obj, const char *name)
   return fail (r, NW_ERROR_SPEC, "'%s' is missing", name);
 }
 
-static double
-default_alpha (NwActivation activation)
+
+static EnumKind
+field_enum (const NwField *field, const char **what)
 {
-  return activation == NW_ACT_LEAKY_RELU ? 0.01 : activation == NW_ACT_ELU ? 1.0 : 0.0;
+  switch (field->enum_kind)
+    {
+    case NW_FIELD_ENUM_ACTIVATION: *what = "activation"; return ENUM_ACTIVATION;
+    case NW_FIELD_ENUM_LOSS:       *what = "loss"; return ENUM_LOSS;
+    case NW_FIELD_ENUM_INIT:
+    case NW_FIELD_ENUM_NONE:
+    default:                       *what = "initializer"; return ENUM_INIT;
+    }
 }
 
-static const char *const input_fields[]      = { "id", "type", "x", "y", NULL };
-static const char *const dense_fields[]      = { "id", "type", "x", "y", "units", "bias",
-                                                 "weight_init", "weight_init_param",
-                                                 "bias_init", "bias_init_param", NULL };
-static const char *const activation_fields[] = { "id", "type", "x", "y", "activation", "alpha", NULL };
-static const char *const dropout_fields[]    = { "id", "type", "x", "y", "p", "enabled", NULL };
-static const char *const batchnorm_fields[]  = { "id", "type", "x", "y", "momentum", "eps",
-                                                 "affine", "enabled", NULL };
-static const char *const layernorm_fields[]  = { "id", "type", "x", "y", "eps", "affine", NULL };
-static const char *const loss_fields[]       = { "id", "type", "x", "y", "loss", NULL };
-
-static const char *const *
-node_fields (NwNodeKind kind)
+/* A number field's range as the reader states it; narrower than "finite" is named with the
+ * kind ("dropout 'p' must be in [0, 1)"). */
+static DoubleRange
+field_range (const NwField *field)
 {
-  switch (kind)
+  if (field->min == 0 && !field->min_open && field->max == 1)
+    return field->max_open ? RANGE_UNIT_OPEN : RANGE_UNIT_CLOSED;
+  if (field->min == 0)
+    return field->min_open ? RANGE_POSITIVE : RANGE_NONNEG;
+  return RANGE_FINITE;
+}
+
+/* One setting of a node, as its kind's registry entry describes it. */
+static gboolean
+read_field (Reader *r, JsonObject *obj, const NwNodeKindInfo *kind, const NwField *field,
+            NwNodeSpec *node)
+{
+  double value = nw_field_get (field, node);
+
+  if (field->required && !require (r, obj, field->key))
+    return FALSE;
+  switch (field->type)
     {
-    case NW_NODE_DENSE:      return dense_fields;
-    case NW_NODE_ACTIVATION: return activation_fields;
-    case NW_NODE_DROPOUT:    return dropout_fields;
-    case NW_NODE_BATCHNORM:  return batchnorm_fields;
-    case NW_NODE_LAYERNORM:  return layernorm_fields;
-    case NW_NODE_LOSS:       return loss_fields;
-    case NW_NODE_INPUT:
-    case NW_NODE_ADD:
-    case NW_NODE_CONCAT:
-    default:                 return input_fields;
+    case NW_FIELD_INT:
+      {
+        int v = (int) value;
+        if (!read_int32 (r, obj, field->key, NULL, (gint64) field->min, (gint64) field->max, &v))
+          return FALSE;
+        value = v;
+      }
+      break;
+    case NW_FIELD_BOOL:
+      {
+        gboolean v = value != 0;
+        if (!read_bool (r, obj, field->key, &v))
+          return FALSE;
+        value = v;
+      }
+      break;
+    case NW_FIELD_ENUM:
+      {
+        const char *what = NULL;
+        EnumKind ek = field_enum (field, &what);
+        int v = (int) value;
+        if (!read_enum (r, obj, field->key, ek, what, &v))
+          return FALSE;
+        value = v;
+        /* A file that names an activation and leaves alpha out means its default. */
+        if (field->enum_kind == NW_FIELD_ENUM_ACTIVATION)
+          node->alpha = nw_activation_default_alpha ((NwActivation) v);
+      }
+      break;
+    case NW_FIELD_DOUBLE:
+    default:
+      {
+        DoubleRange range = field_range (field);
+        if (!read_double (r, obj, field->key, range == RANGE_FINITE ? NULL : kind->name, range,
+                          &value))
+          return FALSE;
+      }
+      break;
     }
+  nw_field_set (field, node, value);
+  return TRUE;
 }
 
 static NwNodeSpec *
@@ -428,7 +475,8 @@ read_node (Reader *r, JsonNode *json, guint index)
   JsonObject *obj;
   const char *type = NULL, *id = NULL;
   NwNodeSpec *node = NULL;
-  int kind = -1, value;
+  const NwNodeKindInfo *info;
+  int kind = -1;
   gboolean ok;
 
   set_where (r, "node %u", index);
@@ -456,60 +504,22 @@ read_node (Reader *r, JsonNode *json, guint index)
     }
 
   set_where (r, "node '%s'", id);
-  if (!check_fields (r, obj, node_fields ((NwNodeKind) kind)))
-    return NULL;
+  info = nw_node_kind_info ((NwNodeKind) kind);
+  {
+    g_autofree const char **allowed = g_new0 (const char *, info->n_fields + 5);
+    allowed[0] = "id", allowed[1] = "type", allowed[2] = "x", allowed[3] = "y";
+    for (int f = 0; f < info->n_fields; f++)
+      allowed[4 + f] = info->fields[f].key;
+    if (!check_fields (r, obj, allowed))
+      return NULL;
+  }
 
   node = nw_node_spec_new ((NwNodeKind) kind, id);
   ok = read_double (r, obj, "x", NULL, RANGE_FINITE, &node->x)
        && read_double (r, obj, "y", NULL, RANGE_FINITE, &node->y);
+  for (int f = 0; ok && f < info->n_fields; f++)
+    ok = read_field (r, obj, info, &info->fields[f], node);
 
-  switch (node->kind)
-    {
-    case NW_NODE_DENSE:
-      value = node->weight_init;
-      ok = ok && require (r, obj, "units")
-           && read_int32 (r, obj, "units", NULL, 1, NW_MAX_UNITS, &node->units)
-           && read_bool (r, obj, "bias", &node->bias)
-           && read_enum (r, obj, "weight_init", ENUM_INIT, "initializer", &value);
-      node->weight_init = (NwInit) value;
-      value = node->bias_init;
-      ok = ok && read_double (r, obj, "weight_init_param", NULL, RANGE_FINITE, &node->weight_init_param)
-           && read_enum (r, obj, "bias_init", ENUM_INIT, "initializer", &value);
-      node->bias_init = (NwInit) value;
-      ok = ok && read_double (r, obj, "bias_init_param", NULL, RANGE_FINITE, &node->bias_init_param);
-      break;
-    case NW_NODE_ACTIVATION:
-      value = node->activation;
-      ok = ok && read_enum (r, obj, "activation", ENUM_ACTIVATION, "activation", &value);
-      node->activation = (NwActivation) value;
-      node->alpha = default_alpha (node->activation);
-      ok = ok && read_double (r, obj, "alpha", NULL, RANGE_FINITE, &node->alpha);
-      break;
-    case NW_NODE_DROPOUT:
-      ok = ok && read_double (r, obj, "p", "dropout", RANGE_UNIT_OPEN, &node->p)
-           && read_bool (r, obj, "enabled", &node->enabled);
-      break;
-    case NW_NODE_BATCHNORM:
-      ok = ok && read_double (r, obj, "momentum", "batchnorm", RANGE_UNIT_CLOSED, &node->momentum)
-           && read_double (r, obj, "eps", "batchnorm", RANGE_POSITIVE, &node->eps)
-           && read_bool (r, obj, "affine", &node->affine)
-           && read_bool (r, obj, "enabled", &node->enabled);
-      break;
-    case NW_NODE_LAYERNORM:
-      ok = ok && read_double (r, obj, "eps", "layernorm", RANGE_POSITIVE, &node->eps)
-           && read_bool (r, obj, "affine", &node->affine);
-      break;
-    case NW_NODE_LOSS:
-      value = node->loss;
-      ok = ok && read_enum (r, obj, "loss", ENUM_LOSS, "loss", &value);
-      node->loss = (NwLoss) value;
-      break;
-    case NW_NODE_INPUT:
-    case NW_NODE_ADD:
-    case NW_NODE_CONCAT:
-    default:
-      break;
-    }
   if (!ok)
     {
       g_free (node->id);
@@ -928,43 +938,22 @@ write_node (Writer *w, const NwNodeSpec *node)
   w_open (w, '{');
   w_str_member (w, "id", node->id);
   w_str_member (w, "type", nw_node_kind_name (node->kind));
-  switch (node->kind)
-    {
-    case NW_NODE_DENSE:
-      w_int_member (w, "units", node->units);
-      w_bool_member (w, "bias", node->bias);
-      w_str_member (w, "weight_init", nw_init_name (node->weight_init));
-      w_double_member (w, "weight_init_param", node->weight_init_param);
-      w_str_member (w, "bias_init", nw_init_name (node->bias_init));
-      w_double_member (w, "bias_init_param", node->bias_init_param);
-      break;
-    case NW_NODE_ACTIVATION:
-      w_str_member (w, "activation", nw_activation_name (node->activation));
-      w_double_member (w, "alpha", node->alpha);
-      break;
-    case NW_NODE_DROPOUT:
-      w_double_member (w, "p", node->p);
-      w_bool_member (w, "enabled", node->enabled);
-      break;
-    case NW_NODE_BATCHNORM:
-      w_double_member (w, "momentum", node->momentum);
-      w_double_member (w, "eps", node->eps);
-      w_bool_member (w, "affine", node->affine);
-      w_bool_member (w, "enabled", node->enabled);
-      break;
-    case NW_NODE_LAYERNORM:
-      w_double_member (w, "eps", node->eps);
-      w_bool_member (w, "affine", node->affine);
-      break;
-    case NW_NODE_LOSS:
-      w_str_member (w, "loss", nw_loss_name (node->loss));
-      break;
-    case NW_NODE_INPUT:
-    case NW_NODE_ADD:
-    case NW_NODE_CONCAT:
-    default:
-      break;
-    }
+  {
+    const NwNodeKindInfo *info = nw_node_kind_info (node->kind);
+    for (int f = 0; info != NULL && f < info->n_fields; f++)
+      {
+        const NwField *field = &info->fields[f];
+        double v = nw_field_get (field, node);
+        switch (field->type)
+          {
+          case NW_FIELD_INT:    w_int_member (w, field->key, (gint64) v); break;
+          case NW_FIELD_BOOL:   w_bool_member (w, field->key, v != 0); break;
+          case NW_FIELD_ENUM:   w_str_member (w, field->key, nw_field_enum_name (field, (int) v)); break;
+          case NW_FIELD_DOUBLE:
+          default:              w_double_member (w, field->key, v); break;
+          }
+      }
+  }
   w_double_member (w, "x", node->x);
   w_double_member (w, "y", node->y);
   w_close (w, '}');

@@ -6,11 +6,11 @@
  * input and one loss, unconnected ports, cycles, nodes that do not lead to the loss, node
  * settings (units, p, eps, ...), widths, and finally whether the loss head fits the data. */
 #include "nw-spec.h"
+#include "nw-node-kind.h"
 
 #include <math.h>
 #include <string.h>
 
-#define NW_MAX_UNITS 1048576
 
 typedef struct {
   const NwSpec *spec;
@@ -59,13 +59,7 @@ kind_name (NwNodeKind kind)
 static int
 arity (NwNodeKind kind)
 {
-  switch (kind)
-    {
-    case NW_NODE_INPUT: return 0;
-    case NW_NODE_ADD:
-    case NW_NODE_CONCAT: return -1;
-    default: return 1;
-    }
+  return nw_node_kind_info (kind)->n_inputs;
 }
 
 static void
@@ -114,67 +108,30 @@ check_ids (Graph *g, GError **error)
   return TRUE;
 }
 
-static gboolean
-check_finite (GError **error, const NwNodeSpec *node, const char *field, double v)
-{
-  if (isfinite (v))
-    return TRUE;
-  return fail (error, NW_ERROR_RANGE, "node '%s': '%s' must be finite (got %g)", node->id, field, v);
-}
-
-/* The settings a file could not hold (the loader checks the same ranges); the editor may set
- * anything, and a network must not be built from nonsense. */
+/* The settings a file could not hold (the loader checks the same ranges, from the same
+ * registry entries); the editor may set anything, and a network must not be built from
+ * nonsense. */
 static gboolean
 check_settings (const Graph *g, GError **error)
 {
   for (guint i = 0; i < g->n; i++)
     {
       const NwNodeSpec *node = node_at (g, (int) i);
-      switch (node->kind)
+      const NwNodeKindInfo *info = nw_node_kind_info (node->kind);
+      for (int f = 0; f < info->n_fields; f++)
         {
-        case NW_NODE_DENSE:
-          if (node->units < 1 || node->units > NW_MAX_UNITS)
-            return fail (error, NW_ERROR_RANGE,
-                         "node '%s': 'units' must be an integer in 1..%d (got %d)",
-                         node->id, NW_MAX_UNITS, node->units);
-          if ((int) node->weight_init < 0 || node->weight_init >= NW_N_INITS
-              || (int) node->bias_init < 0 || node->bias_init >= NW_N_INITS)
-            return fail (error, NW_ERROR_SPEC, "node '%s': unknown initializer", node->id);
-          if (!check_finite (error, node, "weight_init_param", node->weight_init_param)
-              || !check_finite (error, node, "bias_init_param", node->bias_init_param))
-            return FALSE;
-          break;
-        case NW_NODE_ACTIVATION:
-          if ((int) node->activation < 0 || node->activation >= NW_N_ACTIVATIONS)
-            return fail (error, NW_ERROR_SPEC, "node '%s': unknown activation", node->id);
-          if (!check_finite (error, node, "alpha", node->alpha))
-            return FALSE;
-          break;
-        case NW_NODE_DROPOUT:
-          if (!(node->p >= 0.0 && node->p < 1.0))
-            return fail (error, NW_ERROR_RANGE, "node '%s': dropout 'p' must be in [0, 1) (got %g)",
-                         node->id, node->p);
-          break;
-        case NW_NODE_BATCHNORM:
-          if (!(node->momentum >= 0.0 && node->momentum <= 1.0))
-            return fail (error, NW_ERROR_RANGE,
-                         "node '%s': batchnorm 'momentum' must be in [0, 1] (got %g)",
-                         node->id, node->momentum);
-          G_GNUC_FALLTHROUGH;
-        case NW_NODE_LAYERNORM:
-          if (!(isfinite (node->eps) && node->eps > 0.0))
-            return fail (error, NW_ERROR_RANGE, "node '%s': %s 'eps' must be finite and > 0 (got %g)",
-                         node->id, kind_name (node->kind), node->eps);
-          break;
-        case NW_NODE_LOSS:
-          if ((int) node->loss < 0 || node->loss >= NW_N_LOSSES)
-            return fail (error, NW_ERROR_SPEC, "node '%s': unknown loss", node->id);
-          break;
-        case NW_NODE_INPUT:
-        case NW_NODE_ADD:
-        case NW_NODE_CONCAT:
-        default:
-          break;
+          const NwField *field = &info->fields[f];
+          double v = nw_field_get (field, node);
+          const char *want = NULL;
+          if (nw_field_check (field, v, &want))
+            continue;
+          if (field->type == NW_FIELD_ENUM)
+            return fail (error, NW_ERROR_SPEC, "node '%s': unknown %s %d", node->id, field->key, (int) v);
+          if (field->type == NW_FIELD_INT)
+            return fail (error, NW_ERROR_RANGE, "node '%s': '%s' must be an integer in %g..%g (got %g)",
+                         node->id, field->key, field->min, field->max, v);
+          return fail (error, NW_ERROR_RANGE, "node '%s': %s '%s' must be %s (got %g)",
+                       node->id, info->name, field->key, want, v);
         }
     }
   return TRUE;
@@ -467,52 +424,21 @@ check_widths (const Graph *g, const GArray *order, int input_width, int target_w
     {
       int i = g_array_index (order, int, k);
       const NwNodeSpec *node = node_at (g, i);
-      switch (node->kind)
+      const NwNodeKindInfo *info = nw_node_kind_info (node->kind);
+      int n_in = (int) g->feeds[i]->len;
+      g_autofree int *in = g_new0 (int, MAX (n_in, 1));
+      g_autofree const char **in_ids = g_new0 (const char *, MAX (n_in, 1));
+      for (int p = 0; p < n_in; p++)
         {
-        case NW_NODE_INPUT:
-          widths[i] = input_width;
-          break;
-        case NW_NODE_DENSE:
-          widths[i] = node->units;
-          break;
-        case NW_NODE_ADD:
-          {
-            int first = input_of (g, i, 0);
-            widths[i] = widths[first];
-            for (guint p = 1; p < g->feeds[i]->len; p++)
-              {
-                int other = input_of (g, i, (int) p);
-                if (widths[other] != widths[first])
-                  return fail (error, NW_ERROR_SPEC,
-                               "node '%s': inputs have widths %d ('%s') and %d ('%s'); add needs equal widths",
-                               node->id, widths[first], node_at (g, first)->id,
-                               widths[other], node_at (g, other)->id);
-              }
-          }
-          break;
-        case NW_NODE_CONCAT:
-          {
-            gint64 sum = 0;
-            for (guint p = 0; p < g->feeds[i]->len; p++)
-              sum += widths[input_of (g, i, (int) p)];
-            if (sum > G_MAXINT)
-              return fail (error, NW_ERROR_SPEC, "node '%s': concat is too wide (%" G_GINT64_FORMAT ")",
-                           node->id, sum);
-            widths[i] = (int) sum;
-          }
-          break;
-        case NW_NODE_LOSS:
-          widths[i] = 1;        /* one number: the loss */
-          loss = i;
-          break;
-        case NW_NODE_ACTIVATION:
-        case NW_NODE_DROPOUT:
-        case NW_NODE_BATCHNORM:
-        case NW_NODE_LAYERNORM:
-        default:
-          widths[i] = widths[input_of (g, i, 0)];
-          break;
+          in[p] = widths[input_of (g, i, p)];
+          in_ids[p] = node_at (g, input_of (g, i, p))->id;
         }
+      if (info->infer_width == NULL)
+        widths[i] = in[0];
+      else if (!info->infer_width (node, in, in_ids, n_in, input_width, &widths[i], error))
+        return FALSE;
+      if (node->kind == NW_NODE_LOSS)
+        loss = i;
     }
   g_assert (loss >= 0);
   return check_loss (g, loss, widths, target_width, n_classes, error);

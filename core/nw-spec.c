@@ -2,11 +2,12 @@
  *
  * JSON lives in nw-spec-json.c and graph validation in nw-spec-validate.c. */
 #include "nw-spec.h"
+#include "nw-activation.h"
+#include "nw-node-kind.h"
 
 #include <math.h>
 #include <string.h>
 
-#define NW_MAX_UNITS 1048576
 
 static void
 node_spec_free (gpointer data)
@@ -104,18 +105,6 @@ nw_spec_copy (const NwSpec *spec)
   return copy;
 }
 
-/* The stored alpha for an activation: the slope or scale it uses, 0 for the others. */
-static double
-default_alpha (NwActivation activation)
-{
-  switch (activation)
-    {
-    case NW_ACT_LEAKY_RELU: return 0.01;
-    case NW_ACT_ELU:        return 1.0;
-    default:                return 0.0;
-    }
-}
-
 NwNodeSpec *
 nw_node_spec_new (NwNodeKind kind, const char *id)
 {
@@ -130,7 +119,7 @@ nw_node_spec_new (NwNodeKind kind, const char *id)
   node->bias_init = NW_INIT_TORCH_DEFAULT;
   node->bias_init_param = 0.0;
   node->activation = NW_ACT_RELU;
-  node->alpha = default_alpha (node->activation);
+  node->alpha = nw_activation_default_alpha (node->activation);
   node->p = 0.5;
   node->enabled = TRUE;
   node->momentum = 0.1;
@@ -295,10 +284,10 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
     {
       node = nw_node_spec_new (NW_NODE_ACTIVATION, NULL);
       node->activation = (NwActivation) activation;
-      node->alpha = default_alpha (node->activation);
+      node->alpha = nw_activation_default_alpha (node->activation);
       if (arg != NULL)
         {
-          if (activation != NW_ACT_LEAKY_RELU && activation != NW_ACT_ELU)
+          if (!nw_activation_info ((NwActivation) activation)->has_alpha)
             {
               chain_fail (error, token, "only leaky_relu and elu take a parameter");
               goto out;

@@ -6,6 +6,7 @@
  * checks it. Everything else (the last step of a chunk, steps after a snapshot, networks the
  * backend cannot fuse) takes nw_trainer_step. */
 #include "nw-trainer-private.h"
+#include "nw-activation.h"
 
 #include <math.h>
 
@@ -33,7 +34,7 @@ describe (NwTrainer *t, int rows, NwChainDesc *desc, NwChainLayer *layers)
       if (i + 1 < n - 1 && nw_net_node (net, i + 1)->spec->kind == NW_NODE_ACTIVATION)
         {
           const NwNodeSpec *a = nw_net_node (net, ++i)->spec;
-          if (a->activation == NW_ACT_SOFTMAX)
+          if (!nw_activation_info (a->activation)->elementwise)
             return FALSE;
           L->act = a->activation;
           L->alpha = (float) a->alpha;

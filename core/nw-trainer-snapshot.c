@@ -3,6 +3,7 @@
  * evaluation and in training mode) and the neuron maps. Split from nw-trainer.c so the step
  * path and the views' probes can change apart. */
 #include "nw-trainer-private.h"
+#include "nw-activation.h"
 
 #include <math.h>
 #include <string.h>
@@ -277,15 +278,12 @@ shrink_maps (const float *full, int units, int grid_n, int map_n, NwActivation a
           if (isfinite (v))
             m = MAX (m, fabs (v));
         }
-  if (is_activation && (act == NW_ACT_SIGMOID || act == NW_ACT_SOFTMAX))
+  /* A bounded activation's maps are drawn on its own range ([0, 1] sigmoid, [-1, 1] tanh). */
+  if (is_activation && isfinite (nw_activation_info (act)->out_lo)
+      && isfinite (nw_activation_info (act)->out_hi))
     {
-      p->map_lo = 0;
-      p->map_hi = 1;
-    }
-  else if (is_activation && act == NW_ACT_TANH)
-    {
-      p->map_lo = -1;
-      p->map_hi = 1;
+      p->map_lo = (float) nw_activation_info (act)->out_lo;
+      p->map_hi = (float) nw_activation_info (act)->out_hi;
     }
   else
     {
@@ -382,6 +380,24 @@ nw_trainer_snapshot (NwTrainer *t, guint test, int grid_n, GError **error)
   if (!nw_backend_take_error (t->backend, error))
     return NULL;
   return g_steal_pointer (&snap);
+}
+
+const char *
+nw_snapshot_zero_gradient_layer (const NwSnapshot *snap)
+{
+  gboolean dense_before = FALSE;
+
+  g_return_val_if_fail (snap != NULL, NULL);
+  for (int i = 0; i < snap->n_layers; i++)
+    {
+      const NwLayerProbe *p = &snap->layers[i];
+      if (p->kind == NW_NODE_DENSE)
+        dense_before = TRUE;
+      else if (dense_before && p->kind == NW_NODE_ACTIVATION
+               && nw_activation_gradient_is_zero (p->activation))
+        return p->id;
+    }
+  return NULL;
 }
 
 void

@@ -80,6 +80,11 @@ typedef enum {
 } NwSnapshotFlags;
 
 void        nw_snapshot_free        (NwSnapshot *snap);
+/* The id of the first activation layer whose gradient is 0 by design (a step) with a Dense
+ * before it in execution order (borrowed), or NULL. Behind it the first layers' gradient is
+ * 0 because the step passes none, not because it vanished: a first/last gradient ratio of 0
+ * is then no alarm. */
+const char *nw_snapshot_zero_gradient_layer (const NwSnapshot *snap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwSnapshot, nw_snapshot_free)
 
 /* Takes ownership of `data` (NULL: loaded or generated from spec->data) and of `backend`

@@ -1,13 +1,12 @@
-/* nw-types.c: the names of core's enums, one table each, used by files and the CLI. */
+/* nw-types.c: the names of core's enums, one table each, used by files and the CLI.
+ * Activations and node kinds are named by their own tables (layers/activations.c,
+ * layers/registry.c). */
 #include "nw-types.h"
 
 #include <string.h>
 
 G_DEFINE_QUARK (nw-error-quark, nw_error)
 
-static const char *const activation_names[NW_N_ACTIVATIONS] = {
-  "linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softmax",
-};
 static const char *const loss_names[NW_N_LOSSES] = {
   "bce", "bce_logits", "softmax_xent", "mse",
 };
@@ -17,9 +16,6 @@ static const char *const init_names[NW_N_INITS] = {
 };
 static const char *const optimizer_names[NW_N_OPTIMIZERS] = {
   "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
-};
-static const char *const node_kind_names[NW_N_NODE_KINDS] = {
-  "input", "dense", "activation", "dropout", "batchnorm", "layernorm", "add", "concat", "loss",
 };
 
 static const char *
@@ -43,8 +39,6 @@ value_of (const char *const *names, int n, const char *name)
   const char *nw_##fn##_name (type v) { return name_of (table, n, (int) v); } \
   int nw_##fn##_from_name (const char *s) { return value_of (table, n, s); }
 
-NAME_PAIR (activation, NwActivation, activation_names, NW_N_ACTIVATIONS)
 NAME_PAIR (loss, NwLoss, loss_names, NW_N_LOSSES)
 NAME_PAIR (init, NwInit, init_names, NW_N_INITS)
 NAME_PAIR (optimizer, NwOptimizerKind, optimizer_names, NW_N_OPTIMIZERS)
-NAME_PAIR (node_kind, NwNodeKind, node_kind_names, NW_N_NODE_KINDS)

@@ -40,6 +40,8 @@ typedef enum {
   NW_ACT_ELU,           /* alpha * (exp(x) - 1) for x < 0 */
   NW_ACT_GELU,          /* exact (erf) form, as torch.nn.GELU() */
   NW_ACT_SOFTMAX,       /* along each row */
+  NW_ACT_SELU,          /* torch.nn.SELU: fixed scale and alpha */
+  NW_ACT_STEP,          /* Heaviside: 1 for x > 0, else 0; its gradient is 0 by design */
   NW_N_ACTIVATIONS
 } NwActivation;
 
@@ -89,7 +91,8 @@ typedef enum {
   NW_N_NODE_KINDS
 } NwNodeKind;
 
-/* Names as they appear in files and on the command line; NULL/-1 for out-of-range values. */
+/* Names as they appear in files and on the command line; NULL/-1 for out-of-range values.
+ * The activations' come from their table (nw-activation.h). */
 const char *nw_activation_name     (NwActivation a);
 const char *nw_loss_name           (NwLoss l);
 const char *nw_init_name           (NwInit i);

@@ -339,7 +339,7 @@ test_gemm_app_shapes (void)
 
 static const NwActivation all_acts[] = {
   NW_ACT_LINEAR, NW_ACT_SIGMOID, NW_ACT_TANH, NW_ACT_RELU, NW_ACT_LEAKY_RELU, NW_ACT_ELU,
-  NW_ACT_GELU, NW_ACT_SOFTMAX,
+  NW_ACT_GELU, NW_ACT_SOFTMAX, NW_ACT_SELU, NW_ACT_STEP,
 };
 
 static double
@@ -1112,6 +1112,20 @@ test_fused_softmax_xent (void)
   compare_chunked ("fused softmax-xent", spec, 400, 40, 1e-3, TRUE);
 }
 
+/* SELU and the step through the fused kernel: its activations come from the same act.cl as
+ * the per-operation kernels'. Behind the step nothing learns (its gradient is 0): the two
+ * runs must agree on that too, and the layer after it still trains. */
+static void
+test_fused_selu_step (void)
+{
+  g_autoptr (NwSpec) selu = chain_spec ("2 dense:12 selu dense:12 selu dense:1 mse",
+                                        NW_DATA_XOR_CLOUD, 32, NW_OPT_MOMENTUM, 0.02);
+  g_autoptr (NwSpec) step = chain_spec ("2 dense:8 step dense:1 sigmoid bce",
+                                        NW_DATA_XOR_CLOUD, 40, NW_OPT_SGD, 0.5);
+  compare_chunked ("fused selu", selu, 400, 40, 1e-3, TRUE);
+  compare_chunked ("fused step", step, 400, 40, 1e-3, TRUE);
+}
+
 /* Every optimizer the engine has (the fused kernel has its own copy of each rule), on a
  * chain with logits (bce_logits) and a Dense without an activation before another Dense. */
 static void
@@ -1715,6 +1729,7 @@ static const NwTestCase fused_cases[] = {
   { "minibatch_epochs", test_fused_minibatch },
   { "mse", test_fused_mse },
   { "softmax_xent", test_fused_softmax_xent },
+  { "selu_step", test_fused_selu_step },
   { "optimizers", test_fused_optimizers },
   { "fallback", test_fused_fallback },
   { "hyper_change", test_fused_hyper_change },

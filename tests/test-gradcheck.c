@@ -76,9 +76,12 @@ spec_loss (const NwSpec *spec)
   return NW_LOSS_MSE;
 }
 
-/* Builds the net for `spec` (d inputs, k targets), checks every parameter's gradient. */
+/* Builds the net for `spec` (d inputs, k targets), checks every parameter's gradient. With
+ * `zero_id`, the node of that id feeds a step: its parameters' gradient must be exactly 0,
+ * analytic and numeric alike (the step's inputs are asserted to be away from 0, where the
+ * finite difference cannot cross it), and only the others must be non-zero. */
 static void
-check_spec (NwSpec *spec, int d, int k, const char *label)
+check_spec_zero (NwSpec *spec, int d, int k, const char *label, const char *zero_id)
 {
   Check c = { 0 };
   GError *error = NULL;
@@ -103,7 +106,31 @@ check_spec (NwSpec *spec, int d, int k, const char *label)
   {
     g_autofree nw_real *p = g_new (nw_real, np);
     g_autofree nw_real *g = g_new (nw_real, np);
+    g_autofree gboolean *zero = g_new0 (gboolean, np);
+    int n_zero = 0;
     loss_at (&c);
+    if (zero_id != NULL)
+      {
+        int z = nw_net_find_node (c.net, zero_id);
+        const NwNodeInfo *info;
+        int width;
+        CU_ASSERT_FATAL (z > 0);
+        info = nw_net_node (c.net, z);
+        width = info->width;
+        for (gsize i = 0; i < info->w_n; i++)
+          zero[info->w_off + i] = TRUE;
+        for (gsize i = 0; i < info->b_n; i++)
+          zero[info->b_off + i] = TRUE;
+        {
+          g_autofree float *out = g_new (float, ROWS * width);
+          float smallest = INFINITY;
+          nw_net_read_node (c.net, z, ROWS, out);
+          for (int i = 0; i < ROWS * width; i++)
+            smallest = MIN (smallest, fabsf (out[i]));
+          /* A step of 1e-6 in one parameter moves these by at most 1.5e-6. */
+          CU_ASSERT (smallest > 1e-4);
+        }
+      }
     nw_net_backward (c.net);
     nw_backend_download (c.backend, nw_net_grads_buffer (c.net), 0, g, np);
     nw_backend_download (c.backend, nw_net_params_buffer (c.net), 0, p, np);
@@ -120,6 +147,14 @@ check_spec (NwSpec *spec, int d, int k, const char *label)
         p[i] = keep;
         nw_backend_upload (c.backend, nw_net_params_buffer (c.net), i, &p[i], 1);
         numeric = (up - down) / (2 * H);
+        if (zero[i])
+          {
+            /* Behind the step: nothing at all, not merely something small. */
+            CU_ASSERT_EQUAL (g[i], 0.0);
+            CU_ASSERT_EQUAL (numeric, 0.0);
+            n_zero++;
+            continue;
+          }
         max_err = MAX (max_err, fabs (numeric - g[i]));
         grad_sumsq += g[i] * g[i];
         if (fabs (numeric - g[i]) > ATOL + RTOL * MAX (fabs (numeric), fabs ((double) g[i])))
@@ -129,6 +164,8 @@ check_spec (NwSpec *spec, int d, int k, const char *label)
                           label, i, (double) g[i], numeric);
           }
       }
+    if (zero_id != NULL)
+      CU_ASSERT (n_zero > 0);
   }
   CU_ASSERT_EQUAL (bad, 0);
   CU_ASSERT (grad_sumsq > 1e-12);   /* the gradient is really there */
@@ -136,6 +173,12 @@ check_spec (NwSpec *spec, int d, int k, const char *label)
   nw_net_free (c.net);
   nw_backend_free (c.backend);
   g_print ("  %s: %" G_GSIZE_FORMAT " parameters, max |analytic - numeric| = %.2e\n", label, np, max_err);
+}
+
+static void
+check_spec (NwSpec *spec, int d, int k, const char *label)
+{
+  check_spec_zero (spec, d, k, label, NULL);
 }
 
 static void
@@ -162,6 +205,16 @@ static void test_relu (void) { check_chain ("3 dense:4 relu dense:2 mse", 3, 2);
 static void test_leaky_relu (void) { check_chain ("3 dense:4 leaky_relu:0.2 dense:2 mse", 3, 2); }
 static void test_elu (void) { check_chain ("3 dense:4 elu:0.7 dense:2 mse", 3, 2); }
 static void test_gelu (void) { check_chain ("3 dense:4 gelu dense:2 mse", 3, 2); }
+static void test_selu (void) { check_chain ("3 dense:4 selu dense:2 mse", 3, 2); }
+/* The perceptron's step: the Dense after it learns, the one before it gets exactly 0. */
+static void
+test_step (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = nw_spec_new_chain ("3 dense:4 step dense:2 mse", &error);
+  NW_ASSERT_NO_ERROR (error);
+  check_spec_zero (spec, 3, 2, "3 dense:4 step dense:2 mse", "dense1");
+}
 static void test_linear (void) { check_chain ("3 dense:4 linear dense:2 mse", 3, 2); }
 static void test_softmax_act (void) { check_chain ("3 dense:4 softmax dense:2 mse", 3, 2); }
 static void test_bce (void) { check_chain ("3 dense:4 tanh dense:1 sigmoid bce", 3, 1); }
@@ -226,6 +279,8 @@ static const NwTestCase activation_cases[] = {
   { "gelu", test_gelu },
   { "linear", test_linear },
   { "softmax", test_softmax_act },
+  { "selu", test_selu },
+  { "step", test_step },
   { NULL, NULL },
 };
 

@@ -331,6 +331,38 @@ test_grad_bars_ordered (void)
   cairo_surface_destroy (img);
 }
 
+/* Behind a step the first layer's gradient is 0 by design: the plot says so, and no ratio in
+ * the alarm colour (the same norms with sigmoids, above, are an alarm). */
+static void
+test_grad_step_zero_by_design (void)
+{
+  g_autoptr (GtkWidget) plot = sink (nw_grad_plot_new ());
+  enum { W = 560, H = 220 };
+  cairo_surface_t *img;
+
+  for (int s = 1; s <= 5; s++)
+    {
+      g_autoptr (NwSnapshot) snap = grad_snapshot (s * 100, 0, 1e-2, 1.0);
+      snap->layers[2].activation = NW_ACT_STEP;
+      nw_grad_plot_push_snapshot (NW_GRAD_PLOT (plot), snap, NULL);
+    }
+  CU_ASSERT_STRING_EQUAL (nw_grad_plot_get_zero_by_design (NW_GRAD_PLOT (plot)), "act1");
+  CU_ASSERT_FALSE (nw_grad_plot_get_alarm (NW_GRAD_PLOT (plot)));
+  img = nw_test_render_png (plot, draw_grad, W, H, "grad-step");
+  CU_ASSERT (nw_test_count_colour (img, W / 2, 0, W / 2, 22, NW_COLOUR_ALARM, 0.15) == 0);
+  /* ...but the caption is there, in the muted colour. */
+  CU_ASSERT (nw_test_count_colour (img, W / 2, 0, W / 2, 22, NW_COLOUR_MUTED, 0.15) > 10);
+  cairo_surface_destroy (img);
+
+  /* A step before every Dense blocks nothing that has weights: no such note. */
+  {
+    g_autoptr (NwSnapshot) snap = grad_snapshot (700, 1e-4, 1e-2, 1.0);
+    snap->layers[1].kind = NW_NODE_ACTIVATION;
+    snap->layers[1].activation = NW_ACT_STEP;
+    CU_ASSERT_PTR_NULL (nw_snapshot_zero_gradient_layer (snap));
+  }
+}
+
 /* A different network (other layer names) or a reset starts the timeline again. */
 static void
 test_grad_resets (void)
@@ -414,6 +446,40 @@ test_activation_on_curve (void)
   cairo_surface_destroy (img);
 }
 
+/* A step layer's panel says its gradient is 0 by design and shades nothing in the alarm
+ * colour, even with all its inputs on the flat parts of the curve. */
+static void
+test_activation_step_panel (void)
+{
+  g_autoptr (GtkWidget) plot = sink (nw_activation_plot_new ());
+  g_autoptr (NwSnapshot) snap = snapshot_new (3, 50);
+  enum { W = 300, H = 180 };
+  cairo_surface_t *img;
+
+  snap->layers[0].kind = NW_NODE_INPUT;
+  snap->layers[0].id = g_strdup ("input");
+  snap->layers[1].kind = NW_NODE_ACTIVATION;
+  snap->layers[1].id = g_strdup ("act1");
+  snap->layers[1].activation = NW_ACT_STEP;
+  snap->layers[1].hist_lo = -6;
+  snap->layers[1].hist_hi = 6;
+  for (int k = 0; k < NW_STATS_BINS; k++)
+    snap->layers[1].hist[k] = 10;
+  snap->layers[2].kind = NW_NODE_LOSS;
+  snap->layers[2].id = g_strdup ("loss");
+  nw_activation_plot_push_snapshot (NW_ACTIVATION_PLOT (plot), snap, NULL);
+  CU_ASSERT_EQUAL_FATAL (nw_activation_plot_get_n_panels (NW_ACTIVATION_PLOT (plot)), 1);
+  CU_ASSERT (nw_activation_plot_panel_gradient_zero (NW_ACTIVATION_PLOT (plot), 0));
+  img = nw_test_render_png (plot, draw_activation, W, H, "activation-step");
+  CU_ASSERT (nw_test_count_colour (img, 0, 0, W, H, NW_COLOUR_ALARM, 0.1) == 0);
+  cairo_surface_destroy (img);
+
+  /* A sigmoid's panel is no such thing. */
+  snap->layers[1].activation = NW_ACT_SIGMOID;
+  nw_activation_plot_push_snapshot (NW_ACTIVATION_PLOT (plot), snap, NULL);
+  CU_ASSERT_FALSE (nw_activation_plot_panel_gradient_zero (NW_ACTIVATION_PLOT (plot), 0));
+}
+
 static void
 test_activation_functions (void)
 {
@@ -423,11 +489,25 @@ test_activation_functions (void)
   CU_ASSERT_EQUAL (nw_activation_value (NW_ACT_RELU, -2), 0);
   CU_ASSERT_EQUAL (nw_activation_derivative (NW_ACT_RELU, -2), 0);
   NW_ASSERT_CLOSE (nw_activation_value (NW_ACT_GELU, 1), 0.8413447460685429, 1e-9, 0);
-  /* Derivatives against central differences. */
-  for (int a = NW_ACT_LINEAR; a < NW_ACT_SOFTMAX; a++)
+  /* SELU: torch.nn.SELU's constants; the step: 0 or 1, its derivative 0 everywhere. */
+  NW_ASSERT_CLOSE (nw_activation_value (NW_ACT_SELU, 1), 1.0507009873554805, 1e-12, 0);
+  NW_ASSERT_CLOSE (nw_activation_value (NW_ACT_SELU, -1), 1.7580993408473766 * (exp (-1) - 1), 1e-12, 0);
+  CU_ASSERT_EQUAL (nw_activation_value (NW_ACT_STEP, 0.3), 1);
+  CU_ASSERT_EQUAL (nw_activation_value (NW_ACT_STEP, 0), 0);
+  CU_ASSERT_EQUAL (nw_activation_value (NW_ACT_STEP, -0.3), 0);
+  CU_ASSERT (nw_activation_gradient_is_zero (NW_ACT_STEP));
+  for (int a = 0; a < NW_N_ACTIVATIONS; a++)
+    if (a != NW_ACT_STEP)
+      CU_ASSERT_FALSE (nw_activation_gradient_is_zero (a));
+  for (double x = -3.1; x < 3; x += 0.7)
+    CU_ASSERT_EQUAL (nw_activation_derivative (NW_ACT_STEP, x), 0);
+  /* Derivatives against central differences (x never within 1e-6 of the kinks at 0). */
+  for (int a = NW_ACT_LINEAR; a < NW_N_ACTIVATIONS; a++)
     for (double x = -3.1; x < 3; x += 0.7)
       {
         double d = (nw_activation_value (a, x + 1e-6) - nw_activation_value (a, x - 1e-6)) / 2e-6;
+        if (a == NW_ACT_SOFTMAX)
+          continue;   /* not a function of one input */
         NW_ASSERT_CLOSE (nw_activation_derivative (a, x), d, 1e-5, 1e-6);
       }
 }
@@ -614,9 +694,11 @@ static const NwTestCase plot_cases[] = {
   { "loss curve falls", test_loss_curve_falls },
   { "loss log scale, hover, reset", test_loss_log_hover_reset },
   { "gradient bars ordered like the norms", test_grad_bars_ordered },
+  { "gradient behind a step: zero by design, no alarm", test_grad_step_zero_by_design },
   { "gradient plot resets", test_grad_resets },
   { "activation histogram on the curve", test_activation_on_curve },
   { "activation functions and derivatives", test_activation_functions },
+  { "a step's panel: gradient zero by design", test_activation_step_panel },
   { "weight histograms stack", test_weight_hist_stack },
   { NULL, NULL },
 };

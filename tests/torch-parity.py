@@ -55,7 +55,16 @@ def st_load(path):
 def chain(*layers):
     return list(layers)
 
-ACTS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "gelu": nn.GELU}
+class Step(nn.Module):
+    """The Heaviside step of the course notes (1 for x > 0, else 0). PyTorch has no module
+    for it; the comparison cuts the graph as its zero derivative does, so the layers before
+    it get no gradient (None here, zeros in neurowire) and no update."""
+    def forward(self, x):
+        return (x > 0).to(x.dtype)
+
+
+ACTS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "gelu": nn.GELU, "selu": nn.SELU,
+        "step": Step}
 
 CASES = [
     ("deep sigmoid + bce, sgd", [("dense", 10), ("act", "sigmoid"), ("dense", 10), ("act", "sigmoid"),
@@ -74,6 +83,10 @@ CASES = [
      {"optimizer": "adamw", "lr": 0.01, "weight_decay": 0.05}),
     ("layernorm + tanh, nesterov", [("dense", 9), ("ln",), ("act", "tanh"), ("dense", 2)], "mse", 4, 2,
      {"optimizer": "nesterov", "lr": 0.05, "momentum": 0.9}),
+    ("selu + mse, adam", [("dense", 7), ("act", "selu"), ("dense", 6), ("act", "selu"), ("dense", 2)], "mse", 4, 2,
+     {"optimizer": "adam", "lr": 0.01}),
+    ("step (perceptron) + bce, sgd", [("dense", 6), ("act", "step"), ("dense", 1), ("act", "sigmoid")], "bce", 3, 1,
+     {"optimizer": "sgd", "lr": 0.5}),
     ("softmax activation + mse, sgd", [("dense", 4), ("act", "softmax"), ("dense", 2)], "mse", 3, 2,
      {"optimizer": "sgd", "lr": 0.5}),
 ]
@@ -157,7 +170,9 @@ def run_case(tmp, label, nodes, loss, d, k, train):
     elif loss == "softmax_xent": lt = nn.CrossEntropyLoss()(out, torch.from_numpy(labels))
     else: lt = nn.MSELoss()(out, torch.from_numpy(y))
     opt.zero_grad(); lt.backward()
-    grads = {n: p.grad.numpy().copy() for n, p in model.named_parameters()}
+    # A parameter behind a step gets no gradient at all in torch: zeros, as in neurowire.
+    grads = {n: (p.grad.numpy().copy() if p.grad is not None else np.zeros(tuple(p.shape), np.float32))
+             for n, p in model.named_parameters()}
     opt.step()
     after = {n: t.detach().numpy() for n, t in model.state_dict().items() if t.dtype == torch.float32}
 

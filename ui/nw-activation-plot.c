@@ -22,54 +22,6 @@ struct _NwActivationPlot
 
 G_DEFINE_FINAL_TYPE (NwActivationPlot, nw_activation_plot, GTK_TYPE_WIDGET)
 
-#define LEAKY_SLOPE 0.01
-#define ELU_ALPHA   1.0
-
-double
-nw_activation_value (NwActivation act, double x)
-{
-  switch (act)
-    {
-    case NW_ACT_SIGMOID: return 1 / (1 + exp (-x));
-    case NW_ACT_TANH: return tanh (x);
-    case NW_ACT_RELU: return x > 0 ? x : 0;
-    case NW_ACT_LEAKY_RELU: return x > 0 ? x : LEAKY_SLOPE * x;
-    case NW_ACT_ELU: return x > 0 ? x : ELU_ALPHA * (exp (x) - 1);
-    case NW_ACT_GELU: return 0.5 * x * (1 + erf (x / G_SQRT2));
-    case NW_ACT_LINEAR:
-    case NW_ACT_SOFTMAX:
-    case NW_N_ACTIVATIONS:
-    default: return x;
-    }
-}
-
-double
-nw_activation_derivative (NwActivation act, double x)
-{
-  switch (act)
-    {
-    case NW_ACT_SIGMOID:
-      {
-        double s = 1 / (1 + exp (-x));
-        return s * (1 - s);
-      }
-    case NW_ACT_TANH:
-      {
-        double t = tanh (x);
-        return 1 - t * t;
-      }
-    case NW_ACT_RELU: return x > 0 ? 1 : 0;
-    case NW_ACT_LEAKY_RELU: return x > 0 ? 1 : LEAKY_SLOPE;
-    case NW_ACT_ELU: return x > 0 ? 1 : ELU_ALPHA * exp (x);
-    case NW_ACT_GELU:
-      return 0.5 * (1 + erf (x / G_SQRT2)) + x * exp (-0.5 * x * x) / sqrt (2 * G_PI);
-    case NW_ACT_LINEAR:
-    case NW_ACT_SOFTMAX:
-    case NW_N_ACTIVATIONS:
-    default: return 1;
-    }
-}
-
 static void
 panel_clear (gpointer data)
 {
@@ -118,6 +70,14 @@ nw_activation_plot_push_snapshot (NwActivationPlot *self, const NwSnapshot *snap
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+gboolean
+nw_activation_plot_panel_gradient_zero (NwActivationPlot *self, int i)
+{
+  g_return_val_if_fail (NW_IS_ACTIVATION_PLOT (self), FALSE);
+  g_return_val_if_fail (i >= 0 && (guint) i < self->panels->len, FALSE);
+  return nw_activation_gradient_is_zero (g_array_index (self->panels, Panel, i).activation);
+}
+
 int
 nw_activation_plot_get_n_panels (NwActivationPlot *self)
 {
@@ -160,9 +120,12 @@ draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double 
 {
   double f_lo = INFINITY, f_hi = -INFINITY, d_max = 0, hmax = 0;
   const int samples = 160;
-  gboolean elementwise = p->activation != NW_ACT_SOFTMAX;
-  gboolean relu_like = p->activation == NW_ACT_RELU;
-  gboolean saturating = p->activation == NW_ACT_SIGMOID || p->activation == NW_ACT_TANH;
+  const NwActivationInfo *info = nw_activation_info (p->activation);
+  gboolean elementwise = info != NULL && info->elementwise;
+  gboolean relu_like = info != NULL && info->can_die;
+  gboolean saturating = info != NULL && info->saturates;
+  /* The step passes no gradient anywhere, by design: nothing to shade as a fault. */
+  gboolean zero_by_design = nw_activation_gradient_is_zero (p->activation);
   /* ReLU: the alarm is for dead units; the share of inputs at or below zero is shown too
    * (about half in a healthy layer). */
   double share = relu_like ? p->dead_units : saturating ? p->saturated : NAN;
@@ -303,6 +266,8 @@ draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double 
       nw_plot_text (cr, buf, x0 + 4, y0 + 3, 0, 0, 7.5,
                     share > 0.5 ? NW_COLOUR_ALARM : NW_COLOUR_MUTED, share > 0.5);
     }
+  else if (zero_by_design)
+    nw_plot_text (cr, "gradient 0 by design", x0 + 4, y0 + 3, 0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
   else if (!elementwise)
     nw_plot_text (cr, "along each row", x0 + 4, y0 + 3, 0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
 #undef PX

@@ -1,12 +1,15 @@
 /* nw-activation-plot.h: one small panel per activation layer: the function and its derivative
  * over [hist_lo, hist_hi], the histogram of that layer's inputs drawn on the curve (a dot per
  * bin, as large as its share), the flat regions shaded, and the share of saturated (sigmoid,
- * tanh) or dead (ReLU) inputs — the picture that explains the gradient plot. */
+ * tanh) or dead (ReLU) inputs — the picture that explains the gradient plot. A step layer
+ * says its gradient is 0 by design (nothing is shaded as a fault). Values and derivatives
+ * come from core's activation table (nw-activation.h). */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "nw-trainer.h"
+#include "nw-activation.h"   /* nw_activation_value (), _derivative () */
 
 G_BEGIN_DECLS
 
@@ -19,10 +22,8 @@ void        nw_activation_plot_clear          (NwActivationPlot *self);
 void        nw_activation_plot_push_snapshot  (NwActivationPlot *self, const NwSnapshot *snap,
                                                const char *const *ids);
 int         nw_activation_plot_get_n_panels   (NwActivationPlot *self);
-
-/* The function and its derivative (exposed for tests). */
-double      nw_activation_value               (NwActivation act, double x);
-double      nw_activation_derivative          (NwActivation act, double x);
+/* Whether panel i says "gradient 0 by design" (a step) instead of shading a fault. */
+gboolean    nw_activation_plot_panel_gradient_zero (NwActivationPlot *self, int i);
 
 void        nw_activation_plot_draw           (NwActivationPlot *self, cairo_t *cr, int width,
                                                int height);

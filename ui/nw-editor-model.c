@@ -2,6 +2,8 @@
  * whole-spec snapshots: simple and exact), validation and what it marks, and what the editor
  * infers for display even when the graph is invalid (widths, parameter counts, titles). */
 #include "nw-editor-private.h"
+#include "nw-node-kind.h"
+#include "nw-activation.h"
 
 #include <math.h>
 #include <string.h>
@@ -11,10 +13,8 @@
 const char *
 nw_editor_kind_label (NwNodeKind kind)
 {
-  static const char *const labels[NW_N_NODE_KINDS] = {
-    "Input", "Dense", "Activation", "Dropout", "BatchNorm", "LayerNorm", "Add", "Concat", "Loss",
-  };
-  return (int) kind >= 0 && kind < NW_N_NODE_KINDS ? labels[kind] : "Block";
+  const NwNodeKindInfo *info = nw_node_kind_info (kind);
+  return info != NULL ? info->label : "Block";
 }
 
 void
@@ -41,16 +41,15 @@ nw_editor_kind_color (NwNodeKind kind, double rgb[3])
 gboolean
 nw_editor_node_has_toggle (const NwNodeSpec *node)
 {
-  return node->kind == NW_NODE_DROPOUT || node->kind == NW_NODE_BATCHNORM;
+  /* Kinds with an `enabled` setting can be switched on and off on the canvas. */
+  return nw_node_kind_field (node->kind, "enabled") != NULL;
 }
 
 static const char *
 activation_label (NwActivation a)
 {
-  static const char *const labels[NW_N_ACTIVATIONS] = {
-    "Linear", "Sigmoid", "Tanh", "ReLU", "Leaky ReLU", "ELU", "GELU", "Softmax",
-  };
-  return (int) a >= 0 && a < NW_N_ACTIVATIONS ? labels[a] : "Activation";
+  const NwActivationInfo *info = nw_activation_info (a);
+  return info != NULL ? info->label : "Activation";
 }
 
 static const char *
@@ -75,7 +74,7 @@ nw_editor_node_title (NwEditor *self, const NwNodeSpec *node)
     case NW_NODE_DENSE:
       return node->units > 0 ? g_strdup_printf ("Dense %d", node->units) : g_strdup ("Dense ?");
     case NW_NODE_ACTIVATION:
-      if (node->activation == NW_ACT_LEAKY_RELU || node->activation == NW_ACT_ELU)
+      if (nw_activation_info (node->activation) != NULL && nw_activation_info (node->activation)->has_alpha)
         return g_strdup_printf ("%s %s", activation_label (node->activation),
                                 g_ascii_formatd (buf, sizeof buf, "%g", node->alpha));
       return g_strdup (activation_label (node->activation));
@@ -242,30 +241,25 @@ gint64
 nw_editor_params_at (NwEditor *self, int i)
 {
   const NwNodeSpec *node;
+  const NwNodeKindInfo *info;
 
   if (i < 0 || (guint) i >= self->spec->nodes->len)
     return -1;
   node = g_ptr_array_index (self->spec->nodes, (guint) i);
-  switch (node->kind)
-    {
-    case NW_NODE_DENSE:
-      {
-        int in = nw_editor_width_at (self, nw_editor_source_of (self->spec, i, 0));
-        if (in <= 0 || node->units <= 0)
-          return -1;
-        return (gint64) in * node->units + (node->bias ? node->units : 0);
-      }
-    case NW_NODE_BATCHNORM:
-    case NW_NODE_LAYERNORM:
-      {
-        int w = nw_editor_width_at (self, i);
-        if (!node->affine)
-          return 0;
-        return w > 0 ? 2 * (gint64) w : -1;
-      }
-    default:
-      return 0;
-    }
+  info = nw_node_kind_info (node->kind);
+  if (info == NULL || info->count_params == NULL)
+    return 0;
+  {
+    int in = info->n_inputs > 0 ? nw_editor_width_at (self, nw_editor_source_of (self->spec, i, 0)) : 0;
+    int w = nw_editor_width_at (self, i);
+    gint64 n = info->count_params (node, in > 0 ? in : 0, w > 0 ? w : 0);
+    /* Unknown widths: unknown, unless the count does not depend on them (no affine). */
+    if ((in <= 0 || w <= 0) && n != 0)
+      return -1;
+    if (node->kind == NW_NODE_DENSE && node->units <= 0)
+      return -1;
+    return n;
+  }
 }
 
 /* Validation and its marks --------------------------------------------------------------- */
@@ -886,20 +880,6 @@ nw_editor_move_node (NwEditor *self, const char *id, double x, double y)
 }
 
 static gboolean
-parse_bool (const char *text, gboolean *out)
-{
-  if (g_ascii_strcasecmp (text, "true") == 0 || g_ascii_strcasecmp (text, "on") == 0
-      || g_ascii_strcasecmp (text, "yes") == 0 || strcmp (text, "1") == 0)
-    *out = TRUE;
-  else if (g_ascii_strcasecmp (text, "false") == 0 || g_ascii_strcasecmp (text, "off") == 0
-           || g_ascii_strcasecmp (text, "no") == 0 || strcmp (text, "0") == 0)
-    *out = FALSE;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-static gboolean
 parse_double (const char *text, double *out)
 {
   char *end = NULL;
@@ -913,96 +893,31 @@ parse_double (const char *text, double *out)
   return TRUE;
 }
 
-static double
-default_alpha (NwActivation a)
-{
-  return a == NW_ACT_LEAKY_RELU ? 0.01 : a == NW_ACT_ELU ? 1.0 : 0.0;
-}
-
 /* Sets one field of `node` (in a copy of the spec). */
 static gboolean
 apply_setting (NwSpec *spec, NwNodeSpec *node, const char *field, const char *value)
 {
   NwNodeKind k = node->kind;
-  gboolean b;
   double d;
-  gint64 i;
-  int e;
 
 #define NEED(cond) G_STMT_START { if (!(cond)) return FALSE; } G_STMT_END
 
-  if (strcmp (field, "units") == 0)
+  /* Every setting of the node's kind, parsed and checked as its registry entry says. The
+   * editor lets a spec hold what validation will then mark (an out-of-range p, say), so a
+   * number out of range is still stored: only unparsable text is refused. */
+  if (nw_node_kind_field (k, field) != NULL)
     {
-      NEED (k == NW_NODE_DENSE);
-      NEED (g_ascii_string_to_signed (value, 10, 1, 1048576, &i, NULL));
-      node->units = (int) i;
-    }
-  else if (strcmp (field, "bias") == 0)
-    {
-      NEED (k == NW_NODE_DENSE && parse_bool (value, &b));
-      node->bias = b;
-    }
-  else if (strcmp (field, "weight_init") == 0 || strcmp (field, "bias_init") == 0)
-    {
-      NEED (k == NW_NODE_DENSE && (e = nw_init_from_name (value)) >= 0);
-      if (field[0] == 'w')
-        node->weight_init = (NwInit) e;
-      else
-        node->bias_init = (NwInit) e;
-    }
-  else if (strcmp (field, "weight_init_param") == 0 || strcmp (field, "bias_init_param") == 0)
-    {
-      NEED (k == NW_NODE_DENSE && parse_double (value, &d));
-      if (field[0] == 'w')
-        node->weight_init_param = d;
-      else
-        node->bias_init_param = d;
-    }
-  else if (strcmp (field, "activation") == 0)
-    {
-      NEED (k == NW_NODE_ACTIVATION && (e = nw_activation_from_name (value)) >= 0);
-      if (node->activation != (NwActivation) e)
+      const NwField *f = nw_node_kind_field (k, field);
+      if (nw_node_spec_set_field (node, field, value, NULL))
+        return TRUE;
+      if (f->type == NW_FIELD_DOUBLE && parse_double (value, &d))
         {
-          node->activation = (NwActivation) e;
-          node->alpha = default_alpha (node->activation);
+          nw_field_set (f, node, d);
+          return TRUE;
         }
+      return FALSE;
     }
-  else if (strcmp (field, "alpha") == 0)
-    {
-      NEED (k == NW_NODE_ACTIVATION && parse_double (value, &d));
-      node->alpha = d;
-    }
-  else if (strcmp (field, "p") == 0)
-    {
-      NEED (k == NW_NODE_DROPOUT && parse_double (value, &d));
-      node->p = d;
-    }
-  else if (strcmp (field, "enabled") == 0)
-    {
-      NEED ((k == NW_NODE_DROPOUT || k == NW_NODE_BATCHNORM) && parse_bool (value, &b));
-      node->enabled = b;
-    }
-  else if (strcmp (field, "momentum") == 0)
-    {
-      NEED (k == NW_NODE_BATCHNORM && parse_double (value, &d));
-      node->momentum = d;
-    }
-  else if (strcmp (field, "eps") == 0)
-    {
-      NEED ((k == NW_NODE_BATCHNORM || k == NW_NODE_LAYERNORM) && parse_double (value, &d));
-      node->eps = d;
-    }
-  else if (strcmp (field, "affine") == 0)
-    {
-      NEED ((k == NW_NODE_BATCHNORM || k == NW_NODE_LAYERNORM) && parse_bool (value, &b));
-      node->affine = b;
-    }
-  else if (strcmp (field, "loss") == 0)
-    {
-      NEED (k == NW_NODE_LOSS && (e = nw_loss_from_name (value)) >= 0);
-      node->loss = (NwLoss) e;
-    }
-  else if (strcmp (field, "id") == 0)
+  if (strcmp (field, "id") == 0)
     {
       g_autofree char *old = NULL;
       NEED (nw_spec_id_is_valid (value));

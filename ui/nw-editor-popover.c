@@ -1,8 +1,10 @@
 /* nw-editor-popover.c: the settings popover of a block, built for the block's kind each time
- * it opens. Every control carries its setting's field as its widget name ("units", "p", ...)
+ * it opens, one row per field of the kind's registry entry (core's nw-node-kind.h). Every control carries its setting's field as its widget name ("units", "p", ...)
  * and an accessible label ("Units", "Dropout probability", ...); a change is one edit,
  * applied through nw_editor_set_node_setting like any other. */
 #include "nw-editor-private.h"
+#include "nw-node-kind.h"
+#include "nw-activation.h"
 
 #include <math.h>
 #include <string.h>
@@ -10,9 +12,6 @@
 static const char *const init_labels[NW_N_INITS] = {
   "PyTorch default", "Zeros", "Constant", "Normal", "Uniform",
   "Xavier uniform", "Xavier normal", "He uniform", "He normal", "LeCun normal",
-};
-static const char *const activation_labels[NW_N_ACTIVATIONS] = {
-  "Linear", "Sigmoid", "Tanh", "ReLU", "Leaky ReLU", "ELU", "GELU", "Softmax",
 };
 static const char *const loss_labels[NW_N_LOSSES] = {
   "Binary cross-entropy", "BCE on logits", "Softmax cross-entropy", "Mean squared error",
@@ -49,8 +48,8 @@ update_sensitivity (NwEditor *self)
     return;
   alpha = g_object_get_data (G_OBJECT (self->popover), "nw-alpha");
   if (alpha != NULL)
-    gtk_widget_set_sensitive (alpha, node->activation == NW_ACT_LEAKY_RELU
-                                     || node->activation == NW_ACT_ELU);
+    gtk_widget_set_sensitive (alpha, nw_activation_info (node->activation) != NULL
+                                     && nw_activation_info (node->activation)->has_alpha);
 }
 
 static gboolean
@@ -93,12 +92,8 @@ dropdown_changed (GtkDropDown *dropdown, GParamSpec *pspec, NwEditor *self)
 
   if (i == GTK_INVALID_LIST_POSITION)
     return;
-  if (strcmp (field, "activation") == 0)
-    value = nw_activation_name ((NwActivation) i);
-  else if (strcmp (field, "loss") == 0)
-    value = nw_loss_name ((NwLoss) i);
-  else
-    value = nw_init_name ((NwInit) i);
+  /* The field's own names, whatever its node's kind (nw-node-kind.h). */
+  value = nw_field_enum_name (g_object_get_data (G_OBJECT (dropdown), "nw-field"), (int) i);
   if (value != NULL)
     apply (self, field, value);
 }
@@ -176,6 +171,36 @@ dropdown (NwEditor *self, const char *const *labels, int n, int selected)
   return dd;
 }
 
+/* The control for one registry field: a spin button, a switch or a dropdown of the enum's
+ * labels (activations: their table's labels). */
+static GtkWidget *
+field_control (NwEditor *self, const NwField *field, const NwNodeSpec *node)
+{
+  double v = nw_field_get (field, node);
+  switch (field->type)
+    {
+    case NW_FIELD_BOOL:
+      return toggle (self, v != 0);
+    case NW_FIELD_ENUM:
+      {
+        int n = nw_field_enum_count (field);
+        g_autofree const char **labels = g_new0 (const char *, n + 1);
+        GtkWidget *dd;
+        for (int i = 0; i < n; i++)
+          labels[i] = field->enum_kind == NW_FIELD_ENUM_ACTIVATION
+                        ? nw_activation_info ((NwActivation) i)->label
+                        : field->enum_kind == NW_FIELD_ENUM_LOSS ? loss_labels[i] : init_labels[i];
+        dd = dropdown (self, labels, n, (int) v);
+        g_object_set_data (G_OBJECT (dd), "nw-field", (gpointer) field);
+        return dd;
+      }
+    case NW_FIELD_INT:
+    case NW_FIELD_DOUBLE:
+    default:
+      return spin (self, v, field->ui_min, field->ui_max, field->ui_step, (guint) field->ui_digits);
+    }
+}
+
 static GtkWidget *
 note (const char *text)
 {
@@ -196,6 +221,7 @@ build_content (NwEditor *self, const NwNodeSpec *node)
   GtkWidget *name = gtk_entry_new ();
   GtkWidget *remove = gtk_button_new_with_label ("Delete block");
   GtkGrid *g = GTK_GRID (grid);
+  const NwNodeKindInfo *info = nw_node_kind_info (node->kind);
   int row = 0;
 
   gtk_widget_set_margin_start (box, 6);
@@ -215,72 +241,33 @@ build_content (NwEditor *self, const NwNodeSpec *node)
   g_signal_connect (name, "activate", G_CALLBACK (name_activated), self);
   add_row (g, &row, "Block name", "id", name);
 
-  switch (node->kind)
+  /* One row per setting of the kind, as core's registry describes it. */
+  for (int f = 0; f < info->n_fields; f++)
     {
-    case NW_NODE_INPUT:
-      {
-        g_autofree char *text = self->input_width > 0
-          ? g_strdup_printf ("Its width comes from the data: %d feature%s.", self->input_width,
-                             self->input_width == 1 ? "" : "s")
-          : g_strdup ("Its width comes from the data.");
-        gtk_grid_attach (g, note (text), 0, row++, 2, 1);
-      }
-      break;
-    case NW_NODE_DENSE:
-      add_row (g, &row, "Units", "units", spin (self, node->units, 1, 1048576, 1, 0));
-      add_row (g, &row, "Bias", "bias", toggle (self, node->bias));
-      add_row (g, &row, "Weight initializer", "weight_init",
-               dropdown (self, init_labels, NW_N_INITS, node->weight_init));
-      add_row (g, &row, "Weight init parameter", "weight_init_param",
-               spin (self, node->weight_init_param, 0, 100, 0.01, 3));
-      add_row (g, &row, "Bias initializer", "bias_init",
-               dropdown (self, init_labels, NW_N_INITS, node->bias_init));
-      add_row (g, &row, "Bias init parameter", "bias_init_param",
-               spin (self, node->bias_init_param, 0, 100, 0.01, 3));
-      gtk_grid_attach (g, note ("A parameter of 0 means the initializer's default."), 0, row++, 2, 1);
-      break;
-    case NW_NODE_ACTIVATION:
-      {
-        GtkWidget *alpha = spin (self, node->alpha, 0, 10, 0.01, 3);
-        add_row (g, &row, "Activation", "activation",
-                 dropdown (self, activation_labels, NW_N_ACTIVATIONS, node->activation));
-        add_row (g, &row, "Alpha", "alpha", alpha);
-        gtk_widget_set_tooltip_text (alpha, "Leaky ReLU's slope below zero, or ELU's scale");
-        g_object_set_data (G_OBJECT (self->popover), "nw-alpha", alpha);
-      }
-      break;
-    case NW_NODE_DROPOUT:
-      add_row (g, &row, "Dropout probability", "p", spin (self, node->p, 0, 0.99, 0.05, 2));
-      add_row (g, &row, "Enabled", "enabled", toggle (self, node->enabled));
-      break;
-    case NW_NODE_BATCHNORM:
-      add_row (g, &row, "Enabled", "enabled", toggle (self, node->enabled));
-      add_row (g, &row, "Momentum", "momentum", spin (self, node->momentum, 0, 1, 0.01, 3));
-      add_row (g, &row, "Epsilon", "eps", spin (self, node->eps, 1e-6, 1, 1e-5, 6));
-      add_row (g, &row, "Affine", "affine", toggle (self, node->affine));
-      break;
-    case NW_NODE_LAYERNORM:
-      add_row (g, &row, "Epsilon", "eps", spin (self, node->eps, 1e-6, 1, 1e-5, 6));
-      add_row (g, &row, "Affine", "affine", toggle (self, node->affine));
-      break;
-    case NW_NODE_ADD:
-    case NW_NODE_CONCAT:
-      {
-        int fed = nw_editor_n_fed_ports (self->spec, node);
-        g_autofree char *text = g_strdup_printf (
-          "%d input%s. Wire another output into the free port to add one; %s.", fed,
-          fed == 1 ? "" : "s",
-          node->kind == NW_NODE_ADD ? "the inputs must have equal widths"
-                                    : "the pieces join top to bottom");
-        gtk_grid_attach (g, note (text), 0, row++, 2, 1);
-      }
-      break;
-    case NW_NODE_LOSS:
-      add_row (g, &row, "Loss", "loss", dropdown (self, loss_labels, NW_N_LOSSES, node->loss));
-      break;
-    default:
-      break;
+      const NwField *field = &info->fields[f];
+      GtkWidget *control = field_control (self, field, node);
+      add_row (g, &row, field->label, field->key, control);
+      if (field->tooltip != NULL)
+        gtk_widget_set_tooltip_text (control, field->tooltip);
+      if (strcmp (field->key, "alpha") == 0)
+        g_object_set_data (G_OBJECT (self->popover), "nw-alpha", control);
     }
+  if (node->kind == NW_NODE_INPUT && self->input_width > 0)
+    {
+      g_autofree char *text = g_strdup_printf ("Its width comes from the data: %d feature%s.",
+                                               self->input_width, self->input_width == 1 ? "" : "s");
+      gtk_grid_attach (g, note (text), 0, row++, 2, 1);
+    }
+  else if (info->n_inputs < 0)
+    {
+      int fed = nw_editor_n_fed_ports (self->spec, node);
+      g_autofree char *text = g_strdup_printf (
+        "%d input%s. Wire another output into the free port to add one. %s", fed,
+        fed == 1 ? "" : "s", info->note != NULL ? info->note : "");
+      gtk_grid_attach (g, note (text), 0, row++, 2, 1);
+    }
+  else if (info->note != NULL)
+    gtk_grid_attach (g, note (info->note), 0, row++, 2, 1);
   gtk_box_append (GTK_BOX (box), grid);
 
   gtk_widget_add_css_class (remove, "destructive-action");

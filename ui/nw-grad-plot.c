@@ -12,6 +12,7 @@ struct _NwGradPlot
   GPtrArray *names;        /* of char*, one per parameter layer */
   double    *norms;        /* current, one per layer */
   double     ratio;
+  char      *zero_by;      /* the step layer that makes the first layers' gradient 0 by design */
   gint64     step;
   NwHistory  history;      /* step, then log10 of each layer's norm */
 };
@@ -33,6 +34,7 @@ nw_grad_plot_clear (NwGradPlot *self)
   g_clear_pointer (&self->norms, g_free);
   nw_history_free (&self->history);
   self->ratio = NAN;
+  g_clear_pointer (&self->zero_by, g_free);
   self->step = -1;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -80,11 +82,27 @@ nw_grad_plot_push_snapshot (NwGradPlot *self, const NwSnapshot *snap, const char
         k++;
       }
   self->ratio = snap->first_last_ratio;
+  g_free (self->zero_by);
+  self->zero_by = g_strdup (nw_snapshot_zero_gradient_layer (snap));
   /* Step 0 has no gradient yet: nothing to draw over time. */
   if (snap->step > 0 && snap->step != self->step)
     nw_history_push (&self->history, row);
   self->step = snap->step;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+nw_grad_plot_get_alarm (NwGradPlot *self)
+{
+  g_return_val_if_fail (NW_IS_GRAD_PLOT (self), FALSE);
+  return self->zero_by == NULL && isfinite (self->ratio) && self->ratio > 0 && self->ratio < 0.01;
+}
+
+const char *
+nw_grad_plot_get_zero_by_design (NwGradPlot *self)
+{
+  g_return_val_if_fail (NW_IS_GRAD_PLOT (self), NULL);
+  return self->zero_by;
 }
 
 int
@@ -208,14 +226,22 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
   nw_plot_text (cr, "now, per layer", l.bars_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
   {
     double ratio_w = 0;
-    if (isfinite (self->ratio) && self->ratio > 0)
+    if (self->zero_by != NULL)
       {
-        gboolean vanishing = self->ratio < 0.01;
+        /* Not a vanishing gradient: a step passes none, by design. */
+        g_autofree char *text = g_strdup_printf ("gradient 0 before '%s' by design (step)",
+                                                 self->zero_by);
+        ratio_w = nw_plot_text (cr, text, l.line_x + l.line_w, M_TOP / 2 - 1, 1.0, 0.5, 9,
+                                NW_COLOUR_MUTED, FALSE);
+      }
+    else if (isfinite (self->ratio) && self->ratio > 0)
+      {
         g_autofree char *text = NULL;
         nw_plot_format (self->ratio, buf, sizeof buf);
         text = g_strdup_printf ("first ÷ last layer  %s", buf);
         ratio_w = nw_plot_text (cr, text, l.line_x + l.line_w, M_TOP / 2 - 1, 1.0, 0.5, 9,
-                                vanishing ? NW_COLOUR_ALARM : NW_COLOUR_INK, TRUE);
+                                nw_grad_plot_get_alarm (self) ? NW_COLOUR_ALARM : NW_COLOUR_INK,
+                                TRUE);
       }
     /* The caption only where it does not run into the ratio. */
     if (nw_plot_text_width (cr, "over the steps", 8, FALSE) + ratio_w + 12 < l.line_w)
@@ -357,6 +383,7 @@ nw_grad_plot_finalize (GObject *object)
   NwGradPlot *self = NW_GRAD_PLOT (object);
   g_clear_pointer (&self->names, g_ptr_array_unref);
   g_clear_pointer (&self->norms, g_free);
+  g_clear_pointer (&self->zero_by, g_free);
   nw_history_free (&self->history);
   G_OBJECT_CLASS (nw_grad_plot_parent_class)->finalize (object);
 }

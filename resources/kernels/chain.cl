@@ -44,20 +44,7 @@
 #define L_Y 7          /* Y [rows][out] at lm + L_Y (== L_Z for linear) */
 #define L_FIELDS 8
 
-/* NwActivation */
-#define ACT_LINEAR 0
-#define ACT_SIGMOID 1
-#define ACT_TANH 2
-#define ACT_RELU 3
-#define ACT_LEAKY_RELU 4
-#define ACT_ELU 5
-#define ACT_GELU 6
-
-/* NwLoss */
-#define LOSS_BCE 0
-#define LOSS_BCE_LOGITS 1
-#define LOSS_SOFTMAX_XENT 2
-#define LOSS_MSE 3
+/* ACT_<name> (NwActivation) and LOSS_* are defined with act.cl, in front of this file. */
 
 /* NwOptimizerKind */
 #define OPT_SGD 0
@@ -68,65 +55,29 @@
 #define OPT_ADAM 5
 #define OPT_ADAMW 6
 
-#define INV_SQRT_2PI 0.39894228040143267794f
-
-inline float
-sigmoid (const float x)
-{
-  if (x >= 0.0f)
-    return 1.0f / (1.0f + exp (-x));
-  else
-    {
-      const float e = exp (x);
-      return e / (1.0f + e);
-    }
-}
-
-/* elementwise.cl's F_<act> */
+/* elementwise.cl's bias_act_<act>: act.cl's F_<act> */
 inline float
 act_forward (const int act, const float x, const float alpha)
 {
   switch (act)
     {
-    case ACT_SIGMOID:
-      return sigmoid (x);
-    case ACT_TANH:
-      return tanh (x);
-    case ACT_RELU:
-      return x > 0.0f ? x : 0.0f;
-    case ACT_LEAKY_RELU:
-      return x > 0.0f ? x : alpha * x;
-    case ACT_ELU:
-      return x > 0.0f ? x : alpha * (exp (x) - 1.0f);
-    case ACT_GELU:
-      return 0.5f * x * (1.0f + erf (x * 1.41421356237309504880f / 2.0f));
+#define FORWARD_CASE(NAME, ID) case ID: return F_##NAME (x, alpha);
+    NW_ACT_LIST (FORWARD_CASE)
+#undef FORWARD_CASE
     default:
       return x;
     }
 }
 
-/* elementwise.cl's D_<act>: dY * act'(X), from X and Y = act(X) */
+/* elementwise.cl's act_backward_<act>: act.cl's D_<act>, dY * act'(X) from X and Y = act(X) */
 inline float
 act_backward (const int act, const float x, const float y, const float dy, const float alpha)
 {
   switch (act)
     {
-    case ACT_SIGMOID:
-      return dy * y * (1.0f - y);
-    case ACT_TANH:
-      return dy * (1.0f - y * y);
-    case ACT_RELU:
-      return x > 0.0f ? dy : 0.0f;
-    case ACT_LEAKY_RELU:
-      return x > 0.0f ? dy : alpha * dy;
-    case ACT_ELU:
-      return x > 0.0f ? dy : dy * (y + alpha);
-    case ACT_GELU:
-      {
-        const float cdf = 0.5f * (1.0f + erf (x * 1.41421356237309504880f / 2.0f));
-        const float pdf = exp (-0.5f * x * x) * INV_SQRT_2PI;
-        return dy * (cdf + x * pdf);
-      }
+#define BACKWARD_CASE(NAME, ID) case ID: return D_##NAME (x, y, dy, alpha);
+    NW_ACT_LIST (BACKWARD_CASE)
+#undef BACKWARD_CASE
     default:
       return dy;
     }
@@ -247,7 +198,7 @@ train_chain (const int n_layers, __global const int *table, const int loss_kind,
               if (b_off >= 0)
                 acc += P[b_off + o];
               Z[e] = acc;
-              if (act != ACT_LINEAR)
+              if (act != ACT_linear)
                 Y[e] = act_forward (act, acc, alpha);
             }
           barrier (CLK_LOCAL_MEM_FENCE);
@@ -281,29 +232,12 @@ train_chain (const int n_layers, __global const int *table, const int loss_kind,
               {
                 const float pi = pr[c], ti = tr[c];
                 float g;
-                if (loss_kind == LOSS_BCE)
-                  {
-                    const float lp = fmax (log (pi), -100.0f), l1p = fmax (log1p (-pi), -100.0f);
-                    total -= ti * lp + (1.0f - ti) * l1p;
-                    g = scale * (pi - ti) / fmax ((1.0f - pi) * pi, 1e-12f);
-                  }
-                else if (loss_kind == LOSS_BCE_LOGITS)
-                  {
-                    total += fmax (pi, 0.0f) - pi * ti + log1p (exp (-fabs (pi)));
-                    g = scale * (sigmoid (pi) - ti);
-                  }
-                else
-                  {
-                    const float dd = pi - ti;
-                    total += dd * dd;
-                    g = 2.0f * scale * dd;
-                  }
+                total += loss_term (loss_kind, pi, ti, scale, &g);
                 dr[c] = 0.0f + g;
               }
           if (cols == 1)
             {
-              const float threshold = loss_kind == LOSS_BCE_LOGITS ? 0.0f : 0.5f;
-              correct += (pr[0] > threshold) == (tr[0] > 0.5f) ? 1.0f : 0.0f;
+              correct += (pr[0] > one_output_threshold (loss_kind)) == (tr[0] > 0.5f) ? 1.0f : 0.0f;
             }
           else
             correct += argmax_local (pr, cols) == argmax_local (tr, tw) ? 1.0f : 0.0f;
@@ -332,7 +266,7 @@ train_chain (const int n_layers, __global const int *table, const int loss_kind,
           const float alpha = as_float (L[L_ALPHA]);
           __local const float *Z = lm + L[L_Z], *Y = lm + L[L_Y];
           __local const float *lin = l > 0 ? lm + table[(l - 1) * L_FIELDS + L_Y] : X;
-          if (act != ACT_LINEAR)
+          if (act != ACT_linear)
             {
               for (int e = lid; e < rows * ow; e += FWG)
                 dcur[e] = 0.0f + act_backward (act, Z[e], Y[e], dcur[e], alpha);

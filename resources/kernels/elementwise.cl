@@ -1,5 +1,6 @@
 /* elementwise.cl: copies, sums, the mini-batch gather, activations forward (fused with the
- * bias) and backward, dropout.
+ * bias) and backward, dropout. The activations' formulas are act.cl's, which the host puts
+ * in front of this file.
  *
  * Every kernel mirrors an operation of the CPU backend (core/nw-backend-cpu.c) expression
  * for expression, and FP_CONTRACT is off so that a * b + c is not fused into one rounding
@@ -57,57 +58,13 @@ gather_rows (__global const float *src, const int cols, __global const int *idx,
 
 /* ---- activations ---- */
 
-#define INV_SQRT_2PI 0.39894228040143267794f
-
-inline float
-sigmoid (const float x)
-{
-  /* Split by sign so that exp never overflows (as the CPU does). */
-  if (x >= 0.0f)
-    return 1.0f / (1.0f + exp (-x));
-  else
-    {
-      const float e = exp (x);
-      return e / (1.0f + e);
-    }
-}
-
-inline float
-gelu (const float x)
-{
-  return 0.5f * x * (1.0f + erf (x * 1.41421356237309504880f / 2.0f));
-}
-
-#define F_linear(x, alpha) (x)
-#define F_sigmoid(x, alpha) sigmoid (x)
-#define F_tanh(x, alpha) tanh (x)
-#define F_relu(x, alpha) ((x) > 0.0f ? (x) : 0.0f)
-#define F_leaky_relu(x, alpha) ((x) > 0.0f ? (x) : (alpha) * (x))
-#define F_elu(x, alpha) ((x) > 0.0f ? (x) : (alpha) * (exp (x) - 1.0f))
-#define F_gelu(x, alpha) gelu (x)
-
-/* dY * act'(X), from X and Y = act(X) */
-inline float
-gelu_grad (const float x, const float dy)
-{
-  const float cdf = 0.5f * (1.0f + erf (x * 1.41421356237309504880f / 2.0f));
-  const float pdf = exp (-0.5f * x * x) * INV_SQRT_2PI;
-  return dy * (cdf + x * pdf);
-}
-
-#define D_linear(x, y, dy, alpha) (dy)
-#define D_sigmoid(x, y, dy, alpha) ((dy) * (y) * (1.0f - (y)))
-#define D_tanh(x, y, dy, alpha) ((dy) * (1.0f - (y) * (y)))
-#define D_relu(x, y, dy, alpha) ((x) > 0.0f ? (dy) : 0.0f)
-#define D_leaky_relu(x, y, dy, alpha) ((x) > 0.0f ? (dy) : (alpha) * (dy))
-#define D_elu(x, y, dy, alpha) ((x) > 0.0f ? (dy) : (dy) * ((y) + (alpha)))
-#define D_gelu(x, y, dy, alpha) gelu_grad (x, dy)
+/* The formulas F_<act> and D_<act> are act.cl's (prepended by the host). */
 
 /* bias_act_<act>: Z[r, c] += bias[c] (when has_bias; Z is updated, as on the CPU), then
  * Y = act(Z). Y may be Z. One kernel per activation, so the branch is not per element. */
-#define BIAS_ACT(NAME) \
+#define BIAS_ACT(KERNEL, F) \
 __kernel void \
-bias_act_##NAME (__global float *z, const ulong zoff, const int rows, const int cols, \
+KERNEL (__global float *z, const ulong zoff, const int rows, const int cols, \
                  __global const float *bias, const ulong boff, const int has_bias, \
                  const float alpha, __global float *y, const ulong yoff) \
 { \
@@ -121,14 +78,14 @@ bias_act_##NAME (__global float *z, const ulong zoff, const int rows, const int 
           x += bias[boff + c]; \
           z[zoff + i] = x; \
         } \
-      y[yoff + i] = F_##NAME (x, alpha); \
+      y[yoff + i] = F (x, alpha); \
     } \
 }
 
 /* act_backward_<act>: dX (+)= act'(X) * dY */
-#define ACT_BACKWARD(NAME) \
+#define ACT_BACKWARD(KERNEL, D) \
 __kernel void \
-act_backward_##NAME (const ulong n, const float alpha, __global const float *x, const ulong xoff, \
+KERNEL (const ulong n, const float alpha, __global const float *x, const ulong xoff, \
                      __global const float *y, const ulong yoff, __global const float *dy, \
                      const ulong dyoff, __global float *dx, const ulong dxoff, \
                      const int accumulate) \
@@ -137,26 +94,18 @@ act_backward_##NAME (const ulong n, const float alpha, __global const float *x, 
   if (i < n) \
     { \
       const float xi = x[xoff + i], yi = y[yoff + i], gi = dy[dyoff + i]; \
-      const float d = D_##NAME (xi, yi, gi, alpha); \
+      const float d = D (xi, yi, gi, alpha); \
       dx[dxoff + i] = (accumulate ? dx[dxoff + i] : 0.0f) + d; \
     } \
 }
 
-BIAS_ACT (linear)
-BIAS_ACT (sigmoid)
-BIAS_ACT (tanh)
-BIAS_ACT (relu)
-BIAS_ACT (leaky_relu)
-BIAS_ACT (elu)
-BIAS_ACT (gelu)
-
-ACT_BACKWARD (linear)
-ACT_BACKWARD (sigmoid)
-ACT_BACKWARD (tanh)
-ACT_BACKWARD (relu)
-ACT_BACKWARD (leaky_relu)
-ACT_BACKWARD (elu)
-ACT_BACKWARD (gelu)
+/* One pair of kernels per elementwise activation in core's table (NW_ACT_LIST, from the
+ * host): bias_act_<name>, act_backward_<name>. */
+/* Pasted at once: a name such as tanh or step is also an OpenCL builtin, which some
+ * compilers define as a macro, and an unpasted argument would be expanded. */
+#define ACT_KERNELS(NAME, ID) \
+  BIAS_ACT (bias_act_##NAME, F_##NAME) ACT_BACKWARD (act_backward_##NAME, D_##NAME)
+NW_ACT_LIST (ACT_KERNELS)
 
 /* ---- softmax: one work-group per row, its size a power of two (host-chosen) ---- */
 

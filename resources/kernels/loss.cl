@@ -12,23 +12,7 @@
 #define LWG 256
 #endif
 
-/* NwLoss */
-#define LOSS_BCE 0
-#define LOSS_BCE_LOGITS 1
-#define LOSS_SOFTMAX_XENT 2
-#define LOSS_MSE 3
-
-inline float
-sigmoid (const float x)
-{
-  if (x >= 0.0f)
-    return 1.0f / (1.0f + exp (-x));
-  else
-    {
-      const float e = exp (x);
-      return e / (1.0f + e);
-    }
-}
+/* LOSS_*, sigmoid and loss_term are act.cl's (prepended by the host). */
 
 /* The first index of the largest value (as the CPU's argmax). */
 inline int
@@ -84,32 +68,14 @@ loss (const int kind, const int rows, const int cols, __global const float *p, c
           {
             const float pi = pr[c], ti = tr[c];
             float g;
-            if (kind == LOSS_BCE)
-              {
-                /* PyTorch's BCELoss: logs clamped at -100, gradient denominator >= 1e-12. */
-                const float lp = fmax (log (pi), -100.0f), l1p = fmax (log1p (-pi), -100.0f);
-                total -= ti * lp + (1.0f - ti) * l1p;
-                g = scale * (pi - ti) / fmax ((1.0f - pi) * pi, 1e-12f);
-              }
-            else if (kind == LOSS_BCE_LOGITS)
-              {
-                total += fmax (pi, 0.0f) - pi * ti + log1p (exp (-fabs (pi)));
-                g = scale * (sigmoid (pi) - ti);
-              }
-            else
-              {
-                const float d = pi - ti;
-                total += d * d;
-                g = 2.0f * scale * d;
-              }
+            total += loss_term (kind, pi, ti, scale, &g);
             if (has_dp)
               dr[c] = (accumulate ? dr[c] : 0.0f) + g;
           }
 
       if (cols == 1)
         {
-          const float threshold = kind == LOSS_BCE_LOGITS ? 0.0f : 0.5f;
-          correct += (pr[0] > threshold) == (tr[0] > 0.5f) ? 1.0f : 0.0f;
+          correct += (pr[0] > one_output_threshold (kind)) == (tr[0] > 0.5f) ? 1.0f : 0.0f;
         }
       else
         correct += argmax (pr, cols) == argmax (tr, cols) ? 1.0f : 0.0f;
