@@ -376,6 +376,27 @@ test_load_weights_checks (void)
   window_close (win);
 }
 
+/* A hidden step layer passes no gradient: the alarm says that is the step's nature (the
+ * perceptron of the course notes), not a vanishing gradient, and training goes on. */
+static void
+test_step_alarm (void)
+{
+  NwWindow *win = window_new ();
+  g_autofree char *path = write_spec ("step.json", "2 dense:4 step dense:1 sigmoid bce",
+                                      NW_DATA_XOR, 0.5);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  const char *text;
+  CU_ASSERT_FATAL (nw_window_open_file (win, file));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 10000, revealed, (gpointer) "alarm_revealer"));
+  text = label_text (win, "alarm_label");
+  g_print ("  alarm: %s\n", text);
+  CU_ASSERT (strstr (text, "step function") != NULL && strstr (text, "zero") != NULL);
+  CU_ASSERT (strstr (text, "Training stopped") == NULL);
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "play_label"))), "Pause");
+  window_close (win);
+}
+
 /* A learning rate far too large: the loss explodes, training stops and says so. */
 static void
 test_divergence_alarm (void)
@@ -971,6 +992,7 @@ static const NwTestCase window_cases[] = {
   { "MNIST mode: digit view, model, wrong shapes, user digits", test_mnist_mode },
   { "MNIST: no epoch skipped while the window is busy", test_mnist_no_epoch_skipped },
   { "IDX data loads in the background", test_load_idx_in_background },
+  { "a step layer's zero gradient is said as such", test_step_alarm },
   { "device menu moves the run", test_backend_switch },
   { "reports from workers run on the main thread", test_report_to_main },
   { NULL, NULL },

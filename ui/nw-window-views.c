@@ -3,6 +3,8 @@
  * the frame clock. */
 #include "nw-window-private.h"
 
+#include "nw-activation.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -137,6 +139,15 @@ health_alarm (NwWindow *self, const NwSnapshot *snap)
   for (int i = 0; i < snap->n_layers && i < n; i++)
     {
       const NwLayerProbe *p = &snap->layers[i];
+      /* A step passes no gradient at all, by design: the layers before it cannot learn by
+       * backpropagation. Said as what it is, not as a vanishing gradient. */
+      if (p->kind == NW_NODE_ACTIVATION && nw_activation_gradient_is_zero (p->activation))
+        return g_strdup_printf ("‘%s’ is a step function: its gradient is zero everywhere, so "
+                                "no gradient reaches the layers before it and they do not "
+                                "learn. That is how a step works, not a fault: the perceptron "
+                                "of the course notes learned with the perceptron rule instead. "
+                                "A sigmoid is the smooth step that backpropagation can train.",
+                                layers[i].id);
       if (p->kind != NW_NODE_ACTIVATION || layers[i].feeds_loss)
         continue;
       if (p->activation == NW_ACT_RELU && isfinite (p->dead_units) && p->dead_units > 0.5)
