@@ -16,7 +16,7 @@
  * drifts, each being the rate over one snapshot's interval. */
 #include "nw-blas.h"
 #include "nw-runner.h"
-#include "nw-window-private.h"
+#include "nw-session.h"
 
 #include <stdio.h>
 #include <stdlib.h>

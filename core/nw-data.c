@@ -68,6 +68,18 @@ nw_dataset_copy (const NwDataset *ds)
   return copy;
 }
 
+gboolean
+nw_data_kind_is_2d (NwDataKind kind)
+{
+  return (int) kind >= 0 && kind <= NW_DATA_CHECKERBOARD;
+}
+
+gboolean
+nw_data_kind_is_image (NwDataKind kind)
+{
+  return kind == NW_DATA_MNIST || kind == NW_DATA_FASHION_MNIST;
+}
+
 char *
 nw_data_default_mnist_dir (void)
 {

@@ -89,6 +89,11 @@ char       *nw_data_default_fashion_mnist_dir (void);
  * "T-shirt/top".."Ankle boot" for Fashion-MNIST; NULL for other kinds. Static strings. */
 const char *const *nw_data_class_names (NwDataKind kind);
 
+/* The 2D generators (XOR … checkerboard): points a person can see and edit. */
+gboolean    nw_data_kind_is_2d        (NwDataKind kind);
+/* MNIST and Fashion-MNIST: 28x28 grey images, 10 classes, loaded from files. */
+gboolean    nw_data_kind_is_image     (NwDataKind kind);
+
 /* The data kind's file/CLI name ("xor", "xor_cloud", "circle", ...); -1 if unknown. */
 const char *nw_data_kind_name         (NwDataKind kind);
 int         nw_data_kind_from_name    (const char *name);

@@ -50,6 +50,10 @@ enum {
   NW_SESSION_SIGNAL_WEIGHTS_LOADED,
   NW_SESSION_SIGNAL_DEVICE_CHANGED,
   NW_SESSION_SIGNAL_DEVICES_CHANGED,
+  NW_SESSION_SIGNAL_GRAPH_CHANGED,
+  NW_SESSION_SIGNAL_NODE_ENABLED,
+  NW_SESSION_SIGNAL_RESET,
+  NW_SESSION_SIGNAL_DATA_CHANGED,
   NW_SESSION_N_SIGNALS
 };
 extern guint nw_session_signals[NW_SESSION_N_SIGNALS];
@@ -68,8 +72,6 @@ void        nw_session_adopt            (NwSession *self, NwSpec *spec, GFile *f
  * calling thread, as g_main_context_invoke would when nobody holds the context). */
 void        nw_session_report_to        (GMainContext *context, GSourceFunc func, gpointer data);
 void        nw_session_notify_busy      (NwSession *self);
-gboolean    nw_data_kind_is_image       (NwDataKind kind);
-gboolean    nw_data_kind_is_2d          (NwDataKind kind);
 
 /* nw-session-data.c */
 void        nw_session_data_init        (NwSession *self);

@@ -1,8 +1,10 @@
 /* nw-session.c: the network, its file, the runner, and what a person does to them. */
 #include "nw-session-private.h"
 
+#include "nw-activation.h"
 #include "nw-handoff.h"
 
+#include <math.h>
 #include <string.h>
 
 G_DEFINE_FINAL_TYPE (NwSession, nw_session, G_TYPE_OBJECT)
@@ -13,18 +15,6 @@ guint nw_session_signals[NW_SESSION_N_SIGNALS];
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers shared by the session's files                                                       */
-
-gboolean
-nw_data_kind_is_image (NwDataKind kind)
-{
-  return kind == NW_DATA_MNIST || kind == NW_DATA_FASHION_MNIST;
-}
-
-gboolean
-nw_data_kind_is_2d (NwDataKind kind)
-{
-  return kind <= NW_DATA_CHECKERBOARD;
-}
 
 void
 nw_session_report_to (GMainContext *context, GSourceFunc func, gpointer data)
@@ -138,6 +128,58 @@ nw_session_get_layers (NwSession *self, int *n_layers)
   return self->layers;
 }
 
+static const char *
+activation_plural (NwActivation act)
+{
+  switch (act)
+    {
+    case NW_ACT_SIGMOID: return "sigmoids";
+    case NW_ACT_TANH: return "tanh units";
+    default: return "units";
+    }
+}
+
+char *
+nw_session_health_alarm (NwSession *self, const NwSnapshot *snap)
+{
+  g_return_val_if_fail (NW_IS_SESSION (self), NULL);
+  if (snap == NULL || snap->step <= 0)
+    return NULL;
+  for (int i = 0; i < snap->n_layers && i < self->n_layers; i++)
+    {
+      const NwLayerProbe *p = &snap->layers[i];
+      const NwActivationInfo *info = p->kind == NW_NODE_ACTIVATION
+                                     ? nw_activation_info (p->activation) : NULL;
+      const char *id = self->layers[i].id;
+      if (info == NULL)
+        continue;
+      /* A step passes no gradient at all, by design: the layers before it cannot learn by
+       * backpropagation. Said as what it is, not as a vanishing gradient. */
+      if (info->gradient_zero)
+        return g_strdup_printf ("‘%s’ is a step function: its gradient is zero everywhere, so "
+                                "no gradient reaches the layers before it and they do not "
+                                "learn. That is how a step works, not a fault: the perceptron "
+                                "of the course notes learned with the perceptron rule instead. "
+                                "A sigmoid is the smooth step that backpropagation can train.",
+                                id);
+      if (self->layers[i].feeds_loss)
+        continue;
+      if (info->can_die && isfinite (p->dead_units) && p->dead_units > 0.5)
+        return g_strdup_printf ("Most %ss in ‘%s’ are dead: %.0f%% of its units got an input "
+                                "at or below zero from every example of the last batch, so "
+                                "they pass no gradient and the layers before them learn less. "
+                                "A smaller learning rate or He initialisation helps; press "
+                                "Reset to start again.", info->label, id, 100 * p->dead_units);
+      if (info->saturates && isfinite (p->saturated) && p->saturated > 0.5)
+        return g_strdup_printf ("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
+                                "the curve is flat, so almost no gradient gets through to the "
+                                "layers before it. Smaller initial weights, BatchNorm or ReLU "
+                                "help.", activation_plural (p->activation), id,
+                                100 * p->saturated);
+    }
+  return NULL;
+}
+
 int
 nw_session_get_publish_ms (NwSession *self)
 {
@@ -208,6 +250,7 @@ nw_session_install_trainer (NwSession *self, NwTrainer *trainer, gboolean keep_p
 {
   /* Playing on (or starting, for a pending play) from the first snapshot. */
   gboolean play = keep_playing && (self->playing || self->pending_play);
+  gboolean was_playing = self->playing;
   int test_every = test_every_for (trainer);
   int publish_ms = publish_ms_for (trainer);
   self->pending_play = FALSE;
@@ -241,7 +284,8 @@ nw_session_install_trainer (NwSession *self, NwTrainer *trainer, gboolean keep_p
   self->playing = play;
   nw_session_set_valid (self, TRUE, NULL);
   g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_TRAINER_INSTALLED], 0);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PLAYING]);
+  if (play != was_playing)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PLAYING]);
 }
 
 /* Builds a trainer from the current spec and data and hands it to the runner; an invalid
@@ -319,6 +363,7 @@ nw_session_reset (NwSession *self)
   if (nw_session_device_take_pending (self))
     return;
   nw_runner_reset (self->runner, self->spec->train.seed);
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_RESET], 0);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -349,6 +394,7 @@ nw_session_set_node_enabled (NwSession *self, const char *id, gboolean enabled)
   node->enabled = enabled;
   if (self->runner != NULL && self->valid)
     nw_runner_set_enabled (self->runner, id, enabled);
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_NODE_ENABLED], 0, id, enabled);
 }
 
 void
@@ -367,6 +413,7 @@ nw_session_set_graph (NwSession *self, NwSpec *graph, gboolean rebuild,
   nw_session_set_modified (self, TRUE);
   if (!rebuild)
     return;
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_GRAPH_CHANGED], 0);
   if (invalid_reason != NULL)
     {
       nw_session_set_valid (self, FALSE, invalid_reason);
@@ -433,6 +480,7 @@ nw_session_set_data (NwSession *self, const NwDataSpec *data)
   self->spec->data.path = g_strdup (data->path);
   g_free (path);
   nw_session_set_modified (self, TRUE);
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_DATA_CHANGED], 0);
   points = generate_points (self->spec, &error);
   if (error != NULL)
     {
@@ -923,6 +971,14 @@ nw_session_class_init (NwSessionClass *klass)
   SIGNAL (NW_SESSION_SIGNAL_DEVICE_CHANGED, "device-changed", 0);
   /* A listing of devices started or finished. */
   SIGNAL (NW_SESSION_SIGNAL_DEVICES_CHANGED, "devices-changed", 0);
+  /* The nodes or edges changed (nw_session_set_graph): views of the graph follow. */
+  SIGNAL (NW_SESSION_SIGNAL_GRAPH_CHANGED, "graph-changed", 0);
+  /* (id, enabled): a Dropout or BatchNorm node was switched on or off. */
+  SIGNAL (NW_SESSION_SIGNAL_NODE_ENABLED, "node-enabled", 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  /* The run starts again from fresh weights, the same trainer (views start empty). */
+  SIGNAL (NW_SESSION_SIGNAL_RESET, "reset", 0);
+  /* The data settings changed (nw_session_set_data): new points, a new run follow. */
+  SIGNAL (NW_SESSION_SIGNAL_DATA_CHANGED, "data-changed", 0);
 #undef SIGNAL
 }
 

@@ -131,6 +131,11 @@ NwRunner       *nw_session_get_runner       (NwSession *self);
 /* Bumped with every new trainer (a new network, data, weights, device-pending reset). */
 guint           nw_session_get_generation   (NwSession *self);
 const NwSessionLayer *nw_session_get_layers (NwSession *self, int *n_layers);
+/* Plain words for what is going wrong in `snap` (a snapshot of this session's runner), or
+ * NULL (new string): a step layer that passes no gradient by design, most ReLUs of a hidden
+ * layer dead, most sigmoid or tanh inputs of one saturated. Outputs (the activation before
+ * the loss) may saturate: that is what a trained classifier does. */
+char           *nw_session_health_alarm     (NwSession *self, const NwSnapshot *snap);
 /* The runner's snapshot interval (NW_SESSION_PUBLISH_MS or _IMAGES). */
 int             nw_session_get_publish_ms   (NwSession *self);
 gboolean        nw_session_get_valid        (NwSession *self);

@@ -21,10 +21,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A template child by its id: the window's own, or one of the widgets of its own that the
+ * window is made of (the training settings, data panel, views, device button...). */
+static GObject *
+find_template_child (GtkWidget *widget, const char *name)
+{
+  GObject *obj = NULL;
+  if (g_str_has_prefix (G_OBJECT_TYPE_NAME (widget), "Nw"))
+    obj = gtk_widget_get_template_child (widget, G_OBJECT_TYPE (widget), name);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); obj == NULL && c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    obj = find_template_child (c, name);
+  return obj;
+}
+
 static GtkWidget *
 child (NwWindow *win, const char *name)
 {
-  GObject *obj = gtk_widget_get_template_child (GTK_WIDGET (win), NW_TYPE_WINDOW, name);
+  GObject *obj = find_template_child (GTK_WIDGET (win), name);
   CU_ASSERT_PTR_NOT_NULL_FATAL (obj);
   return GTK_WIDGET (obj);
 }
@@ -516,7 +530,7 @@ test_backend_switch (void)
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
   CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (300)));
   before = step_count (win);
-  gtk_widget_activate_action (GTK_WIDGET (win), "backend.device", "s", "cl:0");
+  gtk_widget_activate_action (child (win, "device_button"), "backend.device", "s", "cl:0");
   /* PoCL builds its kernels the first time (seconds), from its cache after that. */
   CU_ASSERT (spin_until (win, 90000, label_contains, on_cl));
   CU_ASSERT (spin_until (win, 90000, label_lacks, settled));
@@ -524,14 +538,14 @@ test_backend_switch (void)
   CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER ((int) before + 100)));
   CU_ASSERT (g_str_has_prefix (label_text (win, "play_label"), "Pause"));
 
-  gtk_widget_activate_action (GTK_WIDGET (win), "backend.device", "s", "cpu");
+  gtk_widget_activate_action (child (win, "device_button"), "backend.device", "s", "cpu");
   CU_ASSERT (spin_until (win, 30000, label_contains, on_cpu));
   CU_ASSERT (spin_until (win, 30000, label_lacks, settled));
   before = step_count (win);
   CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER ((int) before + 100)));
 
   /* A choice (calibration) in flight when the window closes. */
-  gtk_widget_activate_action (GTK_WIDGET (win), "backend.device", "s", "auto");
+  gtk_widget_activate_action (child (win, "device_button"), "backend.device", "s", "auto");
   window_close (win);
   wait_for_background (90000);
 }

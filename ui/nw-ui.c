@@ -3,9 +3,14 @@
 
 #include "nw-activation-plot.h"
 #include "nw-boundary-view.h"
+#include "nw-data-panel.h"
+#include "nw-device-button.h"
 #include "nw-grad-plot.h"
+#include "nw-layer-switches.h"
 #include "nw-loss-plot.h"
 #include "nw-mnist-panel.h"
+#include "nw-training-settings.h"
+#include "nw-training-views.h"
 #include "nw-weight-hist.h"
 #include "nw-ui-resources.h"
 
@@ -22,6 +27,11 @@ nw_ui_init (void)
       g_type_ensure (NW_TYPE_ACTIVATION_PLOT);
       g_type_ensure (NW_TYPE_WEIGHT_HIST);
       g_type_ensure (NW_TYPE_MNIST_PANEL);
+      g_type_ensure (NW_TYPE_TRAINING_SETTINGS);
+      g_type_ensure (NW_TYPE_DATA_PANEL);
+      g_type_ensure (NW_TYPE_LAYER_SWITCHES);
+      g_type_ensure (NW_TYPE_TRAINING_VIEWS);
+      g_type_ensure (NW_TYPE_DEVICE_BUTTON);
       g_once_init_leave (&once, 1);
     }
 }
@@ -37,6 +47,29 @@ nw_ui_load_css (GdkDisplay *display)
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_set_data_full (G_OBJECT (display), "nw-css", provider, g_object_unref);
+}
+
+NwSpec *
+nw_ui_load_preset (const char *name, GError **error)
+{
+  /* "fashion-mlp": the 784-256-256-10 network on Fashion-MNIST. */
+  gboolean fashion = g_strcmp0 (name, "fashion-mlp") == 0;
+  g_autofree char *path = g_strconcat ("/org/neurowire/Neurowire/presets/",
+                                       fashion ? "mnist-mlp" : name, ".json", NULL);
+  g_autoptr (GBytes) json = NULL;
+  NwSpec *spec;
+  nw_ui_init ();
+  json = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (json == NULL)
+    return NULL;
+  spec = nw_spec_from_json (g_bytes_get_data (json, NULL), g_bytes_get_size (json), error);
+  if (spec != NULL && fashion)
+    {
+      spec->data.kind = NW_DATA_FASHION_MNIST;
+      g_free (spec->name);
+      spec->name = g_strdup ("Fashion-MNIST, 784-256-256-10 MLP");
+    }
+  return spec;
 }
 
 GBytes *

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "nw-spec.h"
+
 G_BEGIN_DECLS
 
 /* Registers the UI resources (templates, CSS, the default network) and the widget types that
@@ -12,6 +14,10 @@ void        nw_ui_init              (void);
 void        nw_ui_load_css          (GdkDisplay *display);
 /* The default network (examples/xor-deep-sigmoid.json), as compiled into the program. */
 GBytes     *nw_ui_default_spec_json (void);
+/* A network of the MNIST presets compiled in (examples/mnist-*.json: "mnist-softmax",
+ * "mnist-mlp", "mnist-mlp-dropout", "mnist-batchnorm", and "fashion-mlp", the MLP on
+ * Fashion-MNIST), new; NULL and the error for another name. */
+NwSpec     *nw_ui_load_preset       (const char *name, GError **error);
 /* From a worker thread: runs `report (data)` on the main thread, in a later iteration of the
  * default main context, always. (g_main_context_invoke runs it at once on the calling
  * thread whenever no thread holds that context, as between two iterations: GTK calls on a
