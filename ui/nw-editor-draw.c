@@ -1060,6 +1060,20 @@ nw_editor_get_n_neuron_images (NwEditor *self, const char *node_id)
 }
 
 void
+nw_editor_show_snapshot_maps (NwEditor *self, const NwSnapshot *snap, const char *const *ids)
+{
+  for (int i = 0; i < snap->n_layers; i++)
+    {
+      const NwLayerProbe *p = &snap->layers[i];
+      if (p->maps != NULL && snap->map_n > 0)
+        nw_editor_set_neuron_images (self, ids[i], p->maps, p->width, snap->map_n,
+                                     p->map_lo, p->map_hi);
+      else if (p->kind == NW_NODE_DENSE || p->kind == NW_NODE_ACTIVATION)
+        nw_editor_set_neuron_images (self, ids[i], NULL, 0, 0, 0, 0);
+    }
+}
+
+void
 nw_editor_clear_neuron_images (NwEditor *self)
 {
   g_return_if_fail (NW_IS_EDITOR (self));

@@ -22,6 +22,7 @@
 #include <gtk/gtk.h>
 
 #include "nw-spec.h"
+#include "nw-trainer.h"
 
 G_BEGIN_DECLS
 
@@ -144,6 +145,11 @@ void          nw_editor_set_neuron_images  (NwEditor     *self,
 int           nw_editor_get_n_neuron_images (NwEditor    *self,
                                             const char   *node_id);
 void          nw_editor_clear_neuron_images (NwEditor    *self);
+/* The neuron maps of every hidden Dense and Activation node in `snap` (whose layers `ids`
+ * names in execution order); nodes without maps lose theirs. */
+void          nw_editor_show_snapshot_maps (NwEditor     *self,
+                                            const NwSnapshot *snap,
+                                            const char *const *ids);
 
 /* Zooms and pans so that every block is in view (at most 1:1). */
 void          nw_editor_fit_view           (NwEditor     *self);

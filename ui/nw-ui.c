@@ -143,6 +143,51 @@ nw_ui_choose_file (GtkWidget *owner, const char *title, GtkFileChooserAction act
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+typedef struct {
+  GtkWindow   *parent;
+  NwUiAnswered answered;
+  gpointer     data;
+} Question;
+
+static void
+on_question_response (GtkDialog *dialog, int response, gpointer data)
+{
+  Question *q = data;
+  /* Unparent the dialog first: it is finalised only after this handler returns, and would
+   * then disconnect from a window that may already be gone. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  q->answered (q->parent, response, q->data);
+  g_object_unref (q->parent);
+  g_free (q);
+}
+
+/* GtkAlertDialog is GTK 4.10; GtkMessageDialog does the same here. */
+void
+nw_ui_ask (GtkWindow *parent, const char *question, const char *detail, int default_response,
+           NwUiAnswered answered, gpointer data, ...)
+{
+  GtkWidget *dialog = gtk_message_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                              GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
+  Question *q = g_new0 (Question, 1);
+  va_list args;
+  const char *label;
+  q->parent = g_object_ref (parent);
+  q->answered = answered;
+  q->data = data;
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
+  va_start (args, data);
+  while ((label = va_arg (args, const char *)) != NULL)
+    {
+      int response = va_arg (args, int);
+      gtk_dialog_add_button (GTK_DIALOG (dialog), label, response);
+    }
+  va_end (args);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), default_response);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_question_response), q);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 #define A11Y_NAME_KEY "nw-a11y-name"
 
 void

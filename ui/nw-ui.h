@@ -34,6 +34,14 @@ void        nw_ui_choose_file       (GtkWidget *owner, const char *title,
                                      const char *pattern, const char *suggested,
                                      NwUiFileChosen done, gpointer data);
 
+/* A modal question over `parent` with buttons given as NULL-terminated label/response pairs,
+ * `default_response` the default: `answered (parent, response, data)` once it is answered. */
+typedef void (*NwUiAnswered) (GtkWindow *parent, int response, gpointer data);
+void        nw_ui_ask               (GtkWindow *parent, const char *question,
+                                     const char *detail, int default_response,
+                                     NwUiAnswered answered, gpointer data,
+                                     ...) G_GNUC_NULL_TERMINATED;
+
 /* Labels and inscriptions that show a changing value under a fixed accessible name ("Step
  * counter", "Prediction"): GTK names them after their text on every change, so screen
  * readers and the AT-SPI tests could not find them; their text stays readable through the

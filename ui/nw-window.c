@@ -221,16 +221,7 @@ on_snapshot (NwTrainingViews *views, const NwSnapshot *snap, const NwRunnerStatu
   if (snap != NULL && (snap->map_n > 0 || self->maps_us == 0) && (!playing || now - self->maps_us >= MAPS_US))
     {
       /* Each hidden unit's output over the boundary's window, drawn in its block. */
-      const char *const *ids = nw_training_views_get_layer_ids (views);
-      for (int i = 0; i < snap->n_layers; i++)
-        {
-          const NwLayerProbe *p = &snap->layers[i];
-          if (p->maps != NULL && snap->map_n > 0)
-            nw_editor_set_neuron_images (self->editor, ids[i], p->maps, p->width, snap->map_n,
-                                         p->map_lo, p->map_hi);
-          else if (p->kind == NW_NODE_DENSE || p->kind == NW_NODE_ACTIVATION)
-            nw_editor_set_neuron_images (self->editor, ids[i], NULL, 0, 0, 0, 0);
-        }
+      nw_editor_show_snapshot_maps (self->editor, snap, nw_training_views_get_layer_ids (views));
       self->maps_us = now;
     }
   if (status->error != NULL)
@@ -462,47 +453,10 @@ action_files (GtkWidget *widget, const char *name, GVariant *param)
 
 /* ---- questions about unsaved changes ---- */
 
-typedef void (*Answered) (NwWindow *self, int response);
-
 static void
-on_question_response (GtkDialog *dialog, int response, NwWindow *self)
+close_answered (GtkWindow *window, int response, gpointer data)
 {
-  Answered answered = g_object_get_data (G_OBJECT (dialog), "nw-answered");
-  /* Unparent the dialog first: it is finalised only after this handler returns, and would
-   * then disconnect from a window that may already be gone. */
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  answered (self, response);
-}
-
-/* GtkAlertDialog is GTK 4.10; GtkMessageDialog does the same here. Buttons: NULL-terminated
- * label/response pairs, the last the default. */
-static void
-ask (NwWindow *self, const char *question, const char *detail, Answered answered, ...)
-{
-  GtkWidget *dialog = gtk_message_dialog_new (GTK_WINDOW (self),
-                                              GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                              GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
-  va_list args;
-  const char *label;
-  int response = GTK_RESPONSE_CANCEL;
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
-  va_start (args, answered);
-  while ((label = va_arg (args, const char *)) != NULL)
-    {
-      response = va_arg (args, int);
-      gtk_dialog_add_button (GTK_DIALOG (dialog), label, response);
-    }
-  va_end (args);
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), response);
-  g_object_set_data (G_OBJECT (dialog), "nw-answered", (gpointer) answered);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_question_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-close_answered (NwWindow *self, int response)
-{
+  NwWindow *self = NW_WINDOW (window);
   GFile *file = nw_session_get_file (self->session);
   if (response == GTK_RESPONSE_REJECT)
     {
@@ -531,9 +485,9 @@ nw_window_close_request (GtkWindow *window)
     return GTK_WINDOW_CLASS (nw_window_parent_class)->close_request (window);
   question = g_strdup_printf ("Save the changes to “%s” before closing?",
                               name != NULL && name[0] ? name : "Untitled network");
-  ask (self, question, "The network or its settings were changed since they were last saved.",
-       close_answered, "Close _without Saving", GTK_RESPONSE_REJECT, "_Cancel",
-       GTK_RESPONSE_CANCEL, "_Save", GTK_RESPONSE_ACCEPT, NULL);
+  nw_ui_ask (window, question, "The network or its settings were changed since they were "
+             "last saved.", GTK_RESPONSE_ACCEPT, close_answered, NULL, "Close _without Saving", GTK_RESPONSE_REJECT, "_Cancel",
+             GTK_RESPONSE_CANCEL, "_Save", GTK_RESPONSE_ACCEPT, NULL);
   return TRUE;
 }
 
@@ -555,8 +509,9 @@ open_preset (NwWindow *self, const char *name)
 }
 
 static void
-preset_answered (NwWindow *self, int response)
+preset_answered (GtkWindow *window, int response, gpointer data)
 {
+  NwWindow *self = NW_WINDOW (window);
   g_autofree char *name = g_steal_pointer (&self->pending_preset);
   if (response == GTK_RESPONSE_ACCEPT && name != NULL)
     open_preset (self, name);
@@ -574,10 +529,10 @@ action_preset (GtkWidget *widget, const char *action, GVariant *param)
     }
   g_free (self->pending_preset);
   self->pending_preset = g_strdup (name);
-  ask (self, "Replace the network with the preset?", "The network or its settings were "
-       "changed since they were last saved; the changes will be lost.", preset_answered,
-       "_Cancel", GTK_RESPONSE_CANCEL, "_Replace", GTK_RESPONSE_ACCEPT, NULL);
-  /* Cancel is the default answer. */
+  nw_ui_ask (GTK_WINDOW (self), "Replace the network with the preset?", "The network or its "
+             "settings were changed since they were last saved; the changes will be lost.",
+             GTK_RESPONSE_CANCEL, preset_answered, NULL, "_Cancel", GTK_RESPONSE_CANCEL,
+             "_Replace", GTK_RESPONSE_ACCEPT, NULL);
 }
 
 /* ---- actions ---- */
