@@ -99,6 +99,50 @@ steps_at_least (NwWindow *win, gpointer data)
 }
 
 static gboolean
+steps_are (NwWindow *win, gpointer data)
+{
+  return step_count (win) == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+is_mapped (NwWindow *win, gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (win));
+}
+
+static gboolean
+flag_set (NwWindow *win, gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+file_exists (NwWindow *win, gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+/* The question dialog over the window, or NULL. */
+static GtkWidget *
+question_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+      if (GTK_IS_MESSAGE_DIALOG (w))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (NwWindow *win, gpointer data)
+{
+  return question_dialog () != NULL;
+}
+
+static gboolean
 revealed (NwWindow *win, gpointer data)
 {
   return gtk_revealer_get_reveal_child (GTK_REVEALER (child (win, data)));
@@ -126,16 +170,25 @@ window_new (void)
   NwWindow *win = nw_window_new_with_options (NULL, &options);
   gtk_window_set_default_size (GTK_WINDOW (win), 1400, 900);
   gtk_window_present (GTK_WINDOW (win));
-  spin_for (100);
+  CU_ASSERT (spin_until (win, 5000, is_mapped, NULL));
   return win;
+}
+
+static void
+on_flag_gone (gpointer flag, GObject *where_the_object_was)
+{
+  *(gboolean *) flag = TRUE;
 }
 
 static void
 window_close (NwWindow *win)
 {
-  /* Destroying the window frees the runner, which joins the trainer thread. */
+  gboolean gone = FALSE;
+  /* Destroying the window frees its session and runner, which joins the trainer thread; the
+   * window itself goes once the main loop has let go of it. */
+  g_object_weak_ref (G_OBJECT (win), on_flag_gone, &gone);
   gtk_window_destroy (GTK_WINDOW (win));
-  spin_for (20);
+  CU_ASSERT (spin_until (NULL, 5000, flag_set, &gone));
 }
 
 static char *
@@ -205,8 +258,7 @@ test_step_play_pause (void)
   CU_ASSERT_EQUAL (s1, s2);
 
   gtk_widget_activate_action (GTK_WIDGET (win), "win.reset", NULL);
-  spin_for (300);
-  CU_ASSERT_EQUAL (step_count (win), 0);
+  CU_ASSERT (spin_until (win, 5000, steps_are, GINT_TO_POINTER (0)));
   window_close (win);
 }
 
@@ -236,23 +288,16 @@ test_live_learning_rate (void)
   /* Closing a modified network asks first; "Close without Saving" closes (while training:
    * the runner stops mid-run). */
   {
-    GListModel *toplevels = gtk_window_get_toplevels ();
-    GtkWidget *dialog = NULL;
+    GtkWidget *dialog;
     window_gone = FALSE;
     g_object_weak_ref (G_OBJECT (win), on_window_gone, NULL);
     gtk_window_close (GTK_WINDOW (win));
-    spin_for (100);
+    CU_ASSERT (spin_until (NULL, 5000, dialog_shown, NULL));
     CU_ASSERT_FALSE_FATAL (window_gone);
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-      {
-        g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
-        if (GTK_IS_MESSAGE_DIALOG (w))
-          dialog = GTK_WIDGET (w);
-      }
+    dialog = question_dialog ();
     CU_ASSERT_PTR_NOT_NULL_FATAL (dialog);
     gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_REJECT);
-    spin_for (200);
-    CU_ASSERT (window_gone);
+    CU_ASSERT (spin_until (NULL, 5000, flag_set, &window_gone));
   }
 }
 
@@ -356,7 +401,7 @@ test_load_weights_checks (void)
     CU_ASSERT_FALSE (nw_window_load_weights (win, f));
     CU_ASSERT (strstr (label_text (win, "message_label"), "bad.safetensors") != NULL);
     /* Training paused, but its trainer is the same: the count goes on from where it was. */
-    spin_for (200);
+    CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (100)));
     s1 = step_count (win);
     CU_ASSERT (s1 >= 100);
     gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL);
@@ -366,8 +411,7 @@ test_load_weights_checks (void)
     g_autoptr (GFile) f = g_file_new_for_path (good);
     CU_ASSERT (nw_window_load_weights (win, f));
     CU_ASSERT_FALSE (revealed (win, "message_revealer"));
-    spin_for (300);
-    CU_ASSERT_EQUAL (step_count (win), 0);
+    CU_ASSERT (spin_until (win, 5000, steps_are, GINT_TO_POINTER (0)));
   }
   /* Save weights while training: the save runs on the trainer's thread; the file then loads
    * into a trainer of the same network. A folder that does not exist is reported. */
@@ -379,8 +423,7 @@ test_load_weights_checks (void)
     gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
     CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (50)));
     nw_window_save_weights (win, f);
-    for (int i = 0; i < 100 && !g_file_test (live, G_FILE_TEST_EXISTS); i++)
-      spin_for (20);
+    CU_ASSERT (spin_until (win, 5000, file_exists, live));
     CU_ASSERT (nw_net_load_weights (nw_trainer_get_net (t), live, &error));
     NW_ASSERT_NO_ERROR (error);
     nw_window_save_weights (win, g);
@@ -453,6 +496,12 @@ label_lacks (NwWindow *win, gpointer data)
 {
   const char **what = data;
   return strstr (label_text (win, what[0]), what[1]) == NULL;
+}
+
+static gboolean
+act1_has_maps (NwWindow *win, gpointer editor)
+{
+  return nw_editor_get_n_neuron_images (editor, "act1") > 0;
 }
 
 static NwEditor *
@@ -574,8 +623,7 @@ test_train_mode_switch (void)
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
   spin_for (300);
   eval = render_boundary (win);
-  gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
-  spin_for (50);
+  gtk_switch_set_active (GTK_SWITCH (sw), TRUE);   /* redrawn at once, from the kept grids */
   train = render_boundary (win);
   differ = pixels_differing (eval, train);
   g_print ("  dropout 0.5: %d of 160000 pixels change in training mode\n", differ);
@@ -583,7 +631,6 @@ test_train_mode_switch (void)
   cairo_surface_destroy (train);
   /* Back to evaluation: the same picture as before. */
   gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
-  spin_for (50);
   train = render_boundary (win);
   CU_ASSERT_EQUAL (pixels_differing (eval, train), 0);
   cairo_surface_destroy (train);
@@ -599,7 +646,7 @@ test_neuron_maps (void)
   NwEditor *editor = editor_of (win);
   gtk_widget_activate_action (GTK_WIDGET (win), "win.step", NULL);
   CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (1)));
-  spin_for (200);
+  CU_ASSERT (spin_until (win, 5000, act1_has_maps, editor));
   CU_ASSERT_EQUAL (nw_editor_get_n_neuron_images (editor, "act1"), 10);
   CU_ASSERT_EQUAL (nw_editor_get_n_neuron_images (editor, "act2"), 10);
   CU_ASSERT_EQUAL (nw_editor_get_n_neuron_images (editor, "act3"), 10);
