@@ -89,7 +89,7 @@ nw_cli_parse_options (const char *sub, const char *summary, const GOptionEntry *
 }
 
 NwSpec *
-nw_cli_load_spec (const char *path, const char *data_dir, GError **error)
+nw_cli_load_spec (const NwAppEnv *env, const char *path, const char *data_dir, GError **error)
 {
   NwSpec *spec = nw_spec_load (path, error);
   if (spec == NULL)
@@ -99,6 +99,7 @@ nw_cli_load_spec (const char *path, const char *data_dir, GError **error)
       g_free (spec->data.path);
       spec->data.path = g_strdup (data_dir);
     }
+  nw_data_spec_resolve (&spec->data, env->data_root);
   return spec;
 }
 
@@ -145,7 +146,8 @@ nw_cli_dataset_new (const NwSpec *spec, gboolean fallback, gboolean *fell_back, 
 
   if (fell_back != NULL)
     *fell_back = FALSE;
-  ds = nw_dataset_new (&spec->data, &local);
+  /* The folder was filled in by nw_cli_load_spec. */
+  ds = nw_dataset_new (&spec->data, NULL, &local);
   if (ds != NULL)
     return ds;
   if (fallback && spec->data.kind == NW_DATA_MNIST
@@ -181,7 +183,7 @@ nw_cli_backend_options_clear (NwCliBackendOptions *o)
 }
 
 NwTrainer *
-nw_cli_trainer_new (const NwSpec *spec, const char *spec_path, NwDataset *data,
+nw_cli_trainer_new (const NwAppEnv *env, const NwSpec *spec, const char *spec_path, NwDataset *data,
                     const NwCliBackendOptions *backend, char **why, GError **error)
 {
   NwTrainer *t;
@@ -193,7 +195,7 @@ nw_cli_trainer_new (const NwSpec *spec, const char *spec_path, NwDataset *data,
     }
   else
     {
-      const char *name = backend->backend != NULL ? backend->backend : g_getenv ("NW_BACKEND");
+      const char *name = backend->backend != NULL ? backend->backend : env->backend;
       int kind = nw_backend_kind_from_name (name != NULL && *name != '\0' ? name : NULL);
       if (kind < 0)
         {
@@ -201,7 +203,7 @@ nw_cli_trainer_new (const NwSpec *spec, const char *spec_path, NwDataset *data,
                        "unknown backend '%s': auto, cpu or cl", name);
           return NULL;
         }
-      t = nw_trainer_new_on_backend (spec, kind, backend->device, why, error);
+      t = nw_trainer_new_on_backend (spec, kind, backend->device, &env->cl, why, error);
     }
   if (t == NULL)
     nw_cli_prefix_spec_error (error, spec_path);

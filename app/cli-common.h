@@ -6,6 +6,7 @@
  * exits 2. Nothing else is printed on stderr. */
 #pragma once
 
+#include "nw-app-env.h"
 #include "nw-trainer.h"
 
 G_BEGIN_DECLS
@@ -16,14 +17,15 @@ enum {
   NW_CLI_EXIT_USAGE = 2,
 };
 
-/* Each subcommand: argv[0] is "neurowire-cli SUB". Returns the exit status. */
-int         nw_cli_train           (int argc, char **argv);
-int         nw_cli_eval            (int argc, char **argv);
-int         nw_cli_predict         (int argc, char **argv);
-int         nw_cli_step            (int argc, char **argv);
-int         nw_cli_info            (int argc, char **argv);
-int         nw_cli_latency         (int argc, char **argv);
-int         nw_cli_devices         (int argc, char **argv);
+/* Each subcommand: argv[0] is "neurowire-cli SUB"; `env` is the environment main() read.
+ * Returns the exit status. */
+int         nw_cli_train           (const NwAppEnv *env, int argc, char **argv);
+int         nw_cli_eval            (const NwAppEnv *env, int argc, char **argv);
+int         nw_cli_predict         (const NwAppEnv *env, int argc, char **argv);
+int         nw_cli_step            (const NwAppEnv *env, int argc, char **argv);
+int         nw_cli_info            (const NwAppEnv *env, int argc, char **argv);
+int         nw_cli_latency         (const NwAppEnv *env, int argc, char **argv);
+int         nw_cli_devices         (const NwAppEnv *env, int argc, char **argv);
 
 /* Prints `error` (consumed) as the one error line; returns NW_CLI_EXIT_FAILED. */
 int         nw_cli_fail            (GError *error);
@@ -40,8 +42,11 @@ gboolean    nw_cli_parse_options   (const char *sub, const char *summary,
                                     const GOptionEntry *entries, int argc, char **argv,
                                     int *status);
 
-/* Loads a spec; `data_dir` (may be NULL) replaces the IDX directory of an MNIST spec. */
-NwSpec     *nw_cli_load_spec       (const char *path, const char *data_dir, GError **error);
+/* Loads a spec; `data_dir` (may be NULL) replaces the IDX directory of an MNIST spec, and an
+ * MNIST or Fashion-MNIST spec without one gets the default folder under env->data_root
+ * (NEUROWIRE_DATA_DIR), so that every load and trainer below reads that folder. */
+NwSpec     *nw_cli_load_spec       (const NwAppEnv *env, const char *path, const char *data_dir,
+                                    GError **error);
 
 /* The data a spec describes. With `fallback`, MNIST files that cannot be read are replaced by
  * a one-row stand-in of MNIST's shape (784 features, 10 classes) and *fell_back is set. */
@@ -50,8 +55,8 @@ NwDataset  *nw_cli_dataset_new     (const NwSpec *spec, gboolean fallback, gbool
 
 /* --backend and --device, shared by the subcommands that train or evaluate. */
 typedef struct {
-  char *backend;   /* auto, cpu, cl; NULL: $NW_BACKEND, else auto */
-  char *device;    /* an OpenCL device request (index or name part); NULL: $NW_CL_DEVICE */
+  char *backend;   /* auto, cpu, cl; NULL: env->backend (NW_BACKEND), else auto */
+  char *device;    /* an OpenCL device request (index or name part); NULL: env->cl.device */
 } NwCliBackendOptions;
 
 #define NW_CLI_BACKEND_ENTRIES(o) \
@@ -63,10 +68,11 @@ typedef struct {
 void        nw_cli_backend_options_clear (NwCliBackendOptions *o);
 
 /* A trainer for `spec`. With `data` (owned) or without `backend` options: over that data (NULL:
- * the spec's) on the CPU backend. Otherwise on the backend the options choose, and `why`
- * (may be NULL) receives the sentence that says which and why. Errors about the graph are
- * prefixed with the spec file's name. */
-NwTrainer  *nw_cli_trainer_new     (const NwSpec *spec, const char *spec_path, NwDataset *data,
+ * the spec's) on the CPU backend. Otherwise on the backend the options choose (falling back on
+ * `env`'s), and `why` (may be NULL) receives the sentence that says which and why. Errors
+ * about the graph are prefixed with the spec file's name. */
+NwTrainer  *nw_cli_trainer_new     (const NwAppEnv *env, const NwSpec *spec, const char *spec_path,
+                                    NwDataset *data,
                                     const NwCliBackendOptions *backend, char **why,
                                     GError **error);
 

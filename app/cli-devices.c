@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 int
-nw_cli_devices (int argc, char **argv)
+nw_cli_devices (const NwAppEnv *env, int argc, char **argv)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -17,7 +17,7 @@ nw_cli_devices (int argc, char **argv)
   g_auto (GStrv) skipped = NULL;
   GError *error = NULL;
   int status = NW_CLI_EXIT_OK;
-  const char *chosen = g_getenv ("NW_CL_DEVICE");
+  const char *chosen = env->cl.device;
 
   if (!nw_cli_parse_options ("devices",
                              "Lists every OpenCL device, best first, with the score that ranks it (GPU\n"

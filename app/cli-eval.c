@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 int
-nw_cli_eval (int argc, char **argv)
+nw_cli_eval (const NwAppEnv *env, int argc, char **argv)
 {
   char *spec_path = NULL, *load_path = NULL, *data_dir = NULL;
   gboolean json = FALSE;
@@ -37,8 +37,8 @@ nw_cli_eval (int argc, char **argv)
       status = nw_cli_usage ("eval", "--spec FILE and --load FILE are required");
       goto out;
     }
-  if ((spec = nw_cli_load_spec (spec_path, data_dir, &error)) == NULL
-      || (t = nw_cli_trainer_new (spec, spec_path, NULL, &backend_opts, NULL, &error)) == NULL
+  if ((spec = nw_cli_load_spec (env, spec_path, data_dir, &error)) == NULL
+      || (t = nw_cli_trainer_new (env, spec, spec_path, NULL, &backend_opts, NULL, &error)) == NULL
       || !nw_net_load_weights (nw_trainer_get_net (t), load_path, &error))
     goto fail;
   data = nw_trainer_get_data (t);

@@ -119,7 +119,7 @@ print_table (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fel
 }
 
 int
-nw_cli_info (int argc, char **argv)
+nw_cli_info (const NwAppEnv *env, int argc, char **argv)
 {
   char *spec_path = NULL, *data_dir = NULL;
   gboolean json = FALSE;
@@ -148,7 +148,7 @@ nw_cli_info (int argc, char **argv)
       status = nw_cli_usage ("info", "--spec FILE is required");
       goto out;
     }
-  if ((spec = nw_cli_load_spec (spec_path, data_dir, &error)) == NULL)
+  if ((spec = nw_cli_load_spec (env, spec_path, data_dir, &error)) == NULL)
     goto fail;
   /* Only the shapes matter: one MNIST training row is enough. */
   if (spec->data.kind == NW_DATA_MNIST)

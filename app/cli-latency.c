@@ -15,7 +15,7 @@ compare_doubles (const void *a, const void *b)
 }
 
 int
-nw_cli_latency (int argc, char **argv)
+nw_cli_latency (const NwAppEnv *env, int argc, char **argv)
 {
   char *spec_path = NULL, *load_path = NULL, *data_dir = NULL;
   gint64 repeat = 20000;
@@ -58,8 +58,8 @@ nw_cli_latency (int argc, char **argv)
                              repeat);
       goto out;
     }
-  if ((spec = nw_cli_load_spec (spec_path, data_dir, &error)) == NULL
-      || (t = nw_cli_trainer_new (spec, spec_path, NULL, &backend_opts, NULL, &error)) == NULL)
+  if ((spec = nw_cli_load_spec (env, spec_path, data_dir, &error)) == NULL
+      || (t = nw_cli_trainer_new (env, spec, spec_path, NULL, &backend_opts, NULL, &error)) == NULL)
     goto fail;
   if (load_path != NULL && !nw_net_load_weights (nw_trainer_get_net (t), load_path, &error))
     goto fail;

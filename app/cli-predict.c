@@ -191,7 +191,7 @@ print_row (gboolean json, int r, const float *p, int width, int cls)
 }
 
 int
-nw_cli_predict (int argc, char **argv)
+nw_cli_predict (const NwAppEnv *env, int argc, char **argv)
 {
   char *spec_path = NULL, *load_path = NULL, *input = NULL, *input_file = NULL, *input_idx = NULL;
   gint64 index = 0;
@@ -231,11 +231,11 @@ nw_cli_predict (int argc, char **argv)
       status = nw_cli_usage ("predict", "give exactly one of --input, --input-file and --input-idx");
       goto out;
     }
-  if ((spec = nw_cli_load_spec (spec_path, NULL, &error)) == NULL)
+  if ((spec = nw_cli_load_spec (env, spec_path, NULL, &error)) == NULL)
     goto fail;
   /* Weights matter here, not the data: MNIST files may be absent. */
   if ((data = nw_cli_dataset_new (spec, TRUE, NULL, &error)) == NULL
-      || (t = nw_cli_trainer_new (spec, spec_path, data, NULL, NULL, &error)) == NULL)
+      || (t = nw_cli_trainer_new (env, spec, spec_path, data, NULL, NULL, &error)) == NULL)
     goto fail;
   if (load_path != NULL && !nw_net_load_weights (nw_trainer_get_net (t), load_path, &error))
     goto fail;

@@ -162,7 +162,7 @@ run_step (const Options *o, const NwSpec *spec, NwNet *net, const NwTensor *x, c
 }
 
 int
-nw_cli_step (int argc, char **argv)
+nw_cli_step (const NwAppEnv *env, int argc, char **argv)
 {
   Options o = { 0 };
   const GOptionEntry entries[] = {
@@ -206,7 +206,7 @@ nw_cli_step (int argc, char **argv)
       status = nw_cli_usage ("step", "give --train-mode or --eval-mode, not both");
       goto out;
     }
-  if ((spec = nw_cli_load_spec (o.spec_path, NULL, &error)) == NULL
+  if ((spec = nw_cli_load_spec (env, o.spec_path, NULL, &error)) == NULL
       || !nw_cli_check_writable (o.out_path, &error)
       || (batch = nw_safetensors_load (o.batch_path, &error)) == NULL)
     goto fail;

@@ -388,7 +388,7 @@ run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, 
 }
 
 int
-nw_cli_train (int argc, char **argv)
+nw_cli_train (const NwAppEnv *env, int argc, char **argv)
 {
   Options o = { .steps = NOT_GIVEN, .epochs = NOT_GIVEN, .seed = NOT_GIVEN,
                 .batch_size = NOT_GIVEN, .log_every = NOT_GIVEN };
@@ -432,13 +432,13 @@ nw_cli_train (int argc, char **argv)
       status = nw_cli_usage ("train", "--spec FILE is required");
       goto out;
     }
-  if ((spec = nw_cli_load_spec (o.spec_path, o.data_dir, &error)) == NULL)
+  if ((spec = nw_cli_load_spec (env, o.spec_path, o.data_dir, &error)) == NULL)
     goto fail;
   if (!apply_overrides (&o, spec, &status))
     goto out;
   if (o.save_path != NULL && !nw_cli_check_writable (o.save_path, &error))
     goto fail;
-  if ((t = nw_cli_trainer_new (spec, o.spec_path, NULL, &o.backend, &o.backend_why, &error)) == NULL)
+  if ((t = nw_cli_trainer_new (env, spec, o.spec_path, NULL, &o.backend, &o.backend_why, &error)) == NULL)
     goto fail;
   if (o.load_path != NULL && !nw_net_load_weights (nw_trainer_get_net (t), o.load_path, &error))
     goto fail;
