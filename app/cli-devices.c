@@ -36,14 +36,14 @@ nw_cli_devices (const NwAppEnv *env, int argc, char **argv)
       const NwClDeviceInfo *d = g_ptr_array_index (devices, i);
       if (json)
         {
-          NwJsonWriter *w = nw_json_new ("device");
+          NwJsonWriter *w = nw_cli_json_new ("device");
           nw_json_int (w, "index", d->index);
           nw_json_string (w, "name", d->name);
           nw_json_string (w, "platform", d->platform);
           nw_json_string (w, "type", d->type);
           nw_json_double (w, "score", d->score);
           nw_json_string (w, "why", d->why);
-          nw_json_print (w);
+          nw_cli_json_print (w);
         }
       else
         printf ("%d: %s (%s)\n   score %.4g: %s%s\n", d->index, d->name, d->platform, d->score,

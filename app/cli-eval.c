@@ -49,14 +49,14 @@ nw_cli_eval (const NwAppEnv *env, int argc, char **argv)
 
   if (json)
     {
-      NwJsonWriter *w = nw_json_new ("eval");
+      NwJsonWriter *w = nw_cli_json_new ("eval");
       nw_json_double (w, "train_loss", loss[0]);
       nw_json_double (w, "train_acc", acc[0]);
       nw_json_int (w, "train_rows", data->train.n);
       nw_json_double (w, "test_loss", loss[1]);
       nw_json_double (w, "test_acc", acc[1]);
       nw_json_int (w, "test_rows", data->test.n);
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     {

@@ -34,7 +34,7 @@ node_params (const NwNodeInfo *info)
 static void
 print_json (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fell_back, int batch)
 {
-  NwJsonWriter *w = nw_json_new ("info");
+  NwJsonWriter *w = nw_cli_json_new ("info");
   nw_json_string (w, "name", spec->name);
   nw_json_string (w, "data", data->name);
   nw_json_bool (w, "data_fallback", fell_back);
@@ -61,7 +61,7 @@ print_json (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fell
     }
   nw_json_end_array (w);
   nw_json_int (w, "params", (gint64) nw_net_n_params (net));
-  nw_json_print (w);
+  nw_cli_json_print (w);
 }
 
 static void

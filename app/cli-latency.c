@@ -86,14 +86,14 @@ nw_cli_latency (const NwAppEnv *env, int argc, char **argv)
 
   if (json)
     {
-      NwJsonWriter *w = nw_json_new ("latency");
+      NwJsonWriter *w = nw_cli_json_new ("latency");
       nw_json_double (w, "median_us", median);
       nw_json_double (w, "mean_us", sum / repeat);
       nw_json_double (w, "min_us", times[0]);
       nw_json_double (w, "p99_us", times[MIN (repeat - 1, (gint64) (0.99 * repeat))]);
       nw_json_int (w, "repeat", repeat);
       nw_json_string (w, "backend", backend->description);
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     printf ("latency: median %.3f us, mean %.3f us, min %.3f us per single-row prediction "

@@ -174,12 +174,12 @@ print_row (gboolean json, int r, const float *p, int width, int cls)
 {
   if (json)
     {
-      NwJsonWriter *w = nw_json_new ("predict");
+      NwJsonWriter *w = nw_cli_json_new ("predict");
       nw_json_int (w, "row", r);
       nw_json_floats (w, "output", p, width);
       if (cls >= 0)
         nw_json_int (w, "class", cls);
-      nw_json_print (w);
+      nw_cli_json_print (w);
       return;
     }
   printf ("row %3d: ", r);

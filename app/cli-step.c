@@ -250,14 +250,14 @@ nw_cli_step (const NwAppEnv *env, int argc, char **argv)
 
   if (o.json)
     {
-      NwJsonWriter *w = nw_json_new ("step");
+      NwJsonWriter *w = nw_cli_json_new ("step");
       nw_json_int (w, "rows", x->shape[0]);
       nw_json_double (w, "loss", loss);
       nw_json_string (w, "mode", o.eval_mode ? "eval" : "train");
       nw_json_bool (w, "updated", o.update);
       nw_json_int (w, "tensors", out->tensors->len);
       nw_json_string (w, "out", o.out_path);
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     printf ("step: %" G_GINT64_FORMAT " rows, %s mode, loss %.6f%s; wrote %u tensors to %s\n",

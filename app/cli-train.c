@@ -175,7 +175,7 @@ print_progress (const Report *r, const NwSnapshot *snap, double rate)
 {
   if (r->o->json)
     {
-      NwJsonWriter *w = nw_json_new ("progress");
+      NwJsonWriter *w = nw_cli_json_new ("progress");
       nw_json_int (w, "step", snap->step);
       nw_json_int (w, "epoch", snap->epoch);
       nw_json_double (w, "loss", snap->train_loss);
@@ -186,7 +186,7 @@ print_progress (const Report *r, const NwSnapshot *snap, double rate)
           nw_json_double (w, "test_acc", snap->test_acc);
         }
       nw_json_double (w, "steps_per_s", rate);
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     {
@@ -209,7 +209,7 @@ print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc, d
 {
   if (r->o->json)
     {
-      NwJsonWriter *w = nw_json_new ("epoch");
+      NwJsonWriter *w = nw_cli_json_new ("epoch");
       nw_json_int (w, "epoch", snap->epoch);
       nw_json_int (w, "step", snap->step);
       nw_json_double (w, "loss", loss);
@@ -220,7 +220,7 @@ print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc, d
           nw_json_double (w, "test_loss", snap->test_loss);
           nw_json_double (w, "test_acc", snap->test_acc);
         }
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     {
@@ -270,7 +270,7 @@ print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double
   double rate = seconds > 0 ? steps / seconds : NAN;
   if (o->json)
     {
-      NwJsonWriter *w = nw_json_new ("done");
+      NwJsonWriter *w = nw_cli_json_new ("done");
       nw_json_int (w, "steps", steps);
       nw_json_int (w, "epochs", nw_trainer_get_epoch (t));
       nw_json_double (w, "seconds", seconds);
@@ -286,7 +286,7 @@ print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double
       nw_json_double (w, "test_acc", test_acc);
       nw_json_string (w, "backend", backend->description);
       nw_json_string (w, "backend_why", o->backend_why);
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     {
