@@ -240,3 +240,84 @@ nw_cli_now (void)
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
+
+gboolean
+nw_cli_common_parse (NwCliCommon *c, const char *summary, const GOptionEntry *entries, int argc,
+                     char **argv, char **const *others, const char *missing, int *status)
+{
+  gboolean given;
+  if (!nw_cli_parse_options (c->sub, summary, entries, argc, argv, status))
+    return FALSE;
+  given = c->spec_path != NULL;
+  for (int i = 0; others != NULL && others[i] != NULL; i++)
+    given = given && *others[i] != NULL;
+  if (!given)
+    {
+      *status = nw_cli_usage (c->sub, "%s", missing != NULL ? missing : "--spec FILE is required");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nw_cli_common_load_spec (NwCliCommon *c, GError **error)
+{
+  g_clear_pointer (&c->spec, nw_spec_free);
+  c->spec = nw_cli_load_spec (c->env, c->spec_path, c->data_dir, error);
+  return c->spec != NULL;
+}
+
+gboolean
+nw_cli_common_trainer (NwCliCommon *c, NwDataset *data, gboolean choose_backend, char **why,
+                       GError **error)
+{
+  g_clear_pointer (&c->trainer, nw_trainer_free);
+  c->trainer = nw_cli_trainer_new (c->env, c->spec, c->spec_path, data,
+                                   choose_backend ? &c->backend : NULL, why, error);
+  return c->trainer != NULL;
+}
+
+gboolean
+nw_cli_common_net (NwCliCommon *c, int d, int target_width, int n_classes, GError **error)
+{
+  if (c->cpu == NULL)
+    c->cpu = nw_backend_cpu_new ();
+  g_clear_pointer (&c->net, nw_net_free);
+  c->net = nw_net_new (c->spec, d, target_width, n_classes, c->cpu, error);
+  if (c->net == NULL)
+    nw_cli_prefix_spec_error (error, c->spec_path);
+  return c->net != NULL;
+}
+
+gboolean
+nw_cli_common_load_weights (NwCliCommon *c, GError **error)
+{
+  NwNet *net = c->trainer != NULL ? nw_trainer_get_net (c->trainer) : c->net;
+  if (c->load_path == NULL)
+    return TRUE;
+  g_return_val_if_fail (net != NULL, FALSE);
+  return nw_net_load_weights (net, c->load_path, error);
+}
+
+void
+nw_cli_common_clear (NwCliCommon *c)
+{
+  /* A trainer owns its backend; a bare network only borrows c->cpu. */
+  g_clear_pointer (&c->trainer, nw_trainer_free);
+  g_clear_pointer (&c->net, nw_net_free);
+  g_clear_pointer (&c->cpu, nw_backend_free);
+  g_clear_pointer (&c->spec, nw_spec_free);
+  g_clear_pointer (&c->spec_path, g_free);
+  g_clear_pointer (&c->load_path, g_free);
+  g_clear_pointer (&c->data_dir, g_free);
+  nw_cli_backend_options_clear (&c->backend);
+}
+
+int
+nw_cli_common_finish (NwCliCommon *c, GError *error, int status)
+{
+  if (error != NULL)
+    status = nw_cli_fail (error);
+  nw_cli_common_clear (c);
+  return status;
+}
