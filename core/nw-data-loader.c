@@ -140,7 +140,11 @@ load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   /* Done with the job and the dataset: whoever returns them takes them over. */
   NW_HANDOFF_RELEASE (job);
   if (ds == NULL)
-    g_task_return_error (task, error);
+    {
+      /* The error (and its message) was made here and is read on the caller's thread. */
+      NW_HANDOFF_RELEASE (error);
+      g_task_return_error (task, error);
+    }
   else if (g_task_return_error_if_cancelled (task))
     nw_dataset_free (ds);
   else
@@ -206,11 +210,17 @@ NwDataset *
 nw_data_load_finish (GAsyncResult *result, GError **error)
 {
   NwDataset *ds = NULL;
+  GError *local = NULL;
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == nw_data_load_async, NULL);
-  ds = g_task_propagate_pointer (G_TASK (result), error);
+  ds = g_task_propagate_pointer (G_TASK (result), &local);
   if (ds != NULL)
     NW_HANDOFF_ACQUIRE (ds);
+  if (local != NULL)
+    {
+      NW_HANDOFF_ACQUIRE (local);
+      g_propagate_error (error, local);
+    }
   return ds;
 }
 
