@@ -89,7 +89,7 @@ nw_cli_parse_options (const char *sub, const char *summary, const GOptionEntry *
 }
 
 NwSpec *
-nw_cli_load_spec (const char *path, const char *data_dir, GError **error)
+nw_cli_load_spec (const NwAppEnv *env, const char *path, const char *data_dir, GError **error)
 {
   NwSpec *spec = nw_spec_load (path, error);
   if (spec == NULL)
@@ -99,6 +99,7 @@ nw_cli_load_spec (const char *path, const char *data_dir, GError **error)
       g_free (spec->data.path);
       spec->data.path = g_strdup (data_dir);
     }
+  nw_data_spec_resolve (&spec->data, env->data_root);
   return spec;
 }
 
@@ -145,7 +146,8 @@ nw_cli_dataset_new (const NwSpec *spec, gboolean fallback, gboolean *fell_back, 
 
   if (fell_back != NULL)
     *fell_back = FALSE;
-  ds = nw_dataset_new (&spec->data, &local);
+  /* The folder was filled in by nw_cli_load_spec. */
+  ds = nw_dataset_new (&spec->data, NULL, &local);
   if (ds != NULL)
     return ds;
   if (fallback && spec->data.kind == NW_DATA_MNIST
@@ -181,7 +183,7 @@ nw_cli_backend_options_clear (NwCliBackendOptions *o)
 }
 
 NwTrainer *
-nw_cli_trainer_new (const NwSpec *spec, const char *spec_path, NwDataset *data,
+nw_cli_trainer_new (const NwAppEnv *env, const NwSpec *spec, const char *spec_path, NwDataset *data,
                     const NwCliBackendOptions *backend, char **why, GError **error)
 {
   NwTrainer *t;
@@ -193,7 +195,7 @@ nw_cli_trainer_new (const NwSpec *spec, const char *spec_path, NwDataset *data,
     }
   else
     {
-      const char *name = backend->backend != NULL ? backend->backend : g_getenv ("NW_BACKEND");
+      const char *name = backend->backend != NULL ? backend->backend : env->backend;
       int kind = nw_backend_kind_from_name (name != NULL && *name != '\0' ? name : NULL);
       if (kind < 0)
         {
@@ -201,7 +203,7 @@ nw_cli_trainer_new (const NwSpec *spec, const char *spec_path, NwDataset *data,
                        "unknown backend '%s': auto, cpu or cl", name);
           return NULL;
         }
-      t = nw_trainer_new_on_backend (spec, kind, backend->device, why, error);
+      t = nw_trainer_new_on_backend (spec, kind, backend->device, &env->cl, why, error);
     }
   if (t == NULL)
     nw_cli_prefix_spec_error (error, spec_path);
@@ -237,4 +239,85 @@ nw_cli_now (void)
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+gboolean
+nw_cli_common_parse (NwCliCommon *c, const char *summary, const GOptionEntry *entries, int argc,
+                     char **argv, char **const *others, const char *missing, int *status)
+{
+  gboolean given;
+  if (!nw_cli_parse_options (c->sub, summary, entries, argc, argv, status))
+    return FALSE;
+  given = c->spec_path != NULL;
+  for (int i = 0; others != NULL && others[i] != NULL; i++)
+    given = given && *others[i] != NULL;
+  if (!given)
+    {
+      *status = nw_cli_usage (c->sub, "%s", missing != NULL ? missing : "--spec FILE is required");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nw_cli_common_load_spec (NwCliCommon *c, GError **error)
+{
+  g_clear_pointer (&c->spec, nw_spec_free);
+  c->spec = nw_cli_load_spec (c->env, c->spec_path, c->data_dir, error);
+  return c->spec != NULL;
+}
+
+gboolean
+nw_cli_common_trainer (NwCliCommon *c, NwDataset *data, gboolean choose_backend, char **why,
+                       GError **error)
+{
+  g_clear_pointer (&c->trainer, nw_trainer_free);
+  c->trainer = nw_cli_trainer_new (c->env, c->spec, c->spec_path, data,
+                                   choose_backend ? &c->backend : NULL, why, error);
+  return c->trainer != NULL;
+}
+
+gboolean
+nw_cli_common_net (NwCliCommon *c, int d, int target_width, int n_classes, GError **error)
+{
+  if (c->cpu == NULL)
+    c->cpu = nw_backend_cpu_new ();
+  g_clear_pointer (&c->net, nw_net_free);
+  c->net = nw_net_new (c->spec, d, target_width, n_classes, c->cpu, error);
+  if (c->net == NULL)
+    nw_cli_prefix_spec_error (error, c->spec_path);
+  return c->net != NULL;
+}
+
+gboolean
+nw_cli_common_load_weights (NwCliCommon *c, GError **error)
+{
+  NwNet *net = c->trainer != NULL ? nw_trainer_get_net (c->trainer) : c->net;
+  if (c->load_path == NULL)
+    return TRUE;
+  g_return_val_if_fail (net != NULL, FALSE);
+  return nw_net_load_weights (net, c->load_path, error);
+}
+
+void
+nw_cli_common_clear (NwCliCommon *c)
+{
+  /* A trainer owns its backend; a bare network only borrows c->cpu. */
+  g_clear_pointer (&c->trainer, nw_trainer_free);
+  g_clear_pointer (&c->net, nw_net_free);
+  g_clear_pointer (&c->cpu, nw_backend_free);
+  g_clear_pointer (&c->spec, nw_spec_free);
+  g_clear_pointer (&c->spec_path, g_free);
+  g_clear_pointer (&c->load_path, g_free);
+  g_clear_pointer (&c->data_dir, g_free);
+  nw_cli_backend_options_clear (&c->backend);
+}
+
+int
+nw_cli_common_finish (NwCliCommon *c, GError *error, int status)
+{
+  if (error != NULL)
+    status = nw_cli_fail (error);
+  nw_cli_common_clear (c);
+  return status;
 }

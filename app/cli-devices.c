@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 int
-nw_cli_devices (int argc, char **argv)
+nw_cli_devices (const NwAppEnv *env, int argc, char **argv)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -17,7 +17,7 @@ nw_cli_devices (int argc, char **argv)
   g_auto (GStrv) skipped = NULL;
   GError *error = NULL;
   int status = NW_CLI_EXIT_OK;
-  const char *chosen = g_getenv ("NW_CL_DEVICE");
+  const char *chosen = env->cl.device;
 
   if (!nw_cli_parse_options ("devices",
                              "Lists every OpenCL device, best first, with the score that ranks it (GPU\n"
@@ -36,14 +36,14 @@ nw_cli_devices (int argc, char **argv)
       const NwClDeviceInfo *d = g_ptr_array_index (devices, i);
       if (json)
         {
-          NwJsonWriter *w = nw_json_new ("device");
+          NwJsonWriter *w = nw_cli_json_new ("device");
           nw_json_int (w, "index", d->index);
           nw_json_string (w, "name", d->name);
           nw_json_string (w, "platform", d->platform);
           nw_json_string (w, "type", d->type);
           nw_json_double (w, "score", d->score);
           nw_json_string (w, "why", d->why);
-          nw_json_print (w);
+          nw_cli_json_print (w);
         }
       else
         printf ("%d: %s (%s)\n   score %.4g: %s%s\n", d->index, d->name, d->platform, d->score,

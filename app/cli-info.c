@@ -34,7 +34,7 @@ node_params (const NwNodeInfo *info)
 static void
 print_json (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fell_back, int batch)
 {
-  NwJsonWriter *w = nw_json_new ("info");
+  NwJsonWriter *w = nw_cli_json_new ("info");
   nw_json_string (w, "name", spec->name);
   nw_json_string (w, "data", data->name);
   nw_json_bool (w, "data_fallback", fell_back);
@@ -61,7 +61,7 @@ print_json (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fell
     }
   nw_json_end_array (w);
   nw_json_int (w, "params", (gint64) nw_net_n_params (net));
-  nw_json_print (w);
+  nw_cli_json_print (w);
 }
 
 static void
@@ -119,67 +119,49 @@ print_table (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fel
 }
 
 int
-nw_cli_info (int argc, char **argv)
+nw_cli_info (const NwAppEnv *env, int argc, char **argv)
 {
-  char *spec_path = NULL, *data_dir = NULL;
-  gboolean json = FALSE;
+  NwCliCommon c = NW_CLI_COMMON_INIT (env, "info");
   const GOptionEntry entries[] = {
-    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "The network spec (JSON; required)", "FILE" },
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Folder of the MNIST IDX files (MNIST specs)", "DIR" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    NW_CLI_SPEC_ENTRY (c),
+    NW_CLI_DATA_DIR_ENTRY (c),
+    NW_CLI_JSON_ENTRY (c, "Print one JSON object"),
     { NULL }
   };
-  g_autoptr (NwSpec) spec = NULL;
   g_autoptr (NwDataset) data = NULL;
-  NwBackend *backend = NULL;
-  NwNet *net = NULL;
   GError *error = NULL;
   gboolean fell_back = FALSE;
   int status = NW_CLI_EXIT_OK, target_width, batch;
+  NwSpec *spec;
 
-  if (!nw_cli_parse_options ("info",
-                             "Builds the network a spec describes (with the widths of the spec's data) and\n"
-                             "lists its nodes in execution order: settings, output shape [batch, width] and\n"
-                             "parameter count. Without the MNIST files, MNIST's shape is assumed.",
-                             entries, argc, argv, &status))
+  if (!nw_cli_common_parse (&c,
+                            "Builds the network a spec describes (with the widths of the spec's data) and\n"
+                            "lists its nodes in execution order: settings, output shape [batch, width] and\n"
+                            "parameter count. Without the MNIST files, MNIST's shape is assumed.",
+                            entries, argc, argv, NULL, NULL, &status))
     goto out;
-  if (spec_path == NULL)
-    {
-      status = nw_cli_usage ("info", "--spec FILE is required");
-      goto out;
-    }
-  if ((spec = nw_cli_load_spec (spec_path, data_dir, &error)) == NULL)
-    goto fail;
+  if (!nw_cli_common_load_spec (&c, &error))
+    goto out;
+  spec = c.spec;
   /* Only the shapes matter: one MNIST training row is enough. */
   if (spec->data.kind == NW_DATA_MNIST)
     spec->data.train_limit = 1;
   if ((data = nw_cli_dataset_new (spec, TRUE, &fell_back, &error)) == NULL)
-    goto fail;
+    goto out;
   target_width = nw_cli_spec_loss (spec) == NW_LOSS_SOFTMAX_XENT ? data->n_classes : data->train.k;
-  backend = nw_backend_cpu_new ();
-  if ((net = nw_net_new (spec, data->train.d, target_width, data->n_classes, backend, &error)) == NULL)
-    {
-      nw_cli_prefix_spec_error (&error, spec_path);
-      goto fail;
-    }
+  if (!nw_cli_common_net (&c, data->train.d, target_width, data->n_classes, &error))
+    goto out;
   /* Rows per training step; 0 where unknown (MNIST's full batch, counted without loading). */
   if (spec->data.kind == NW_DATA_MNIST)
     batch = MAX (spec->train.batch_size, 0);
   else
     batch = spec->train.batch_size > 0 ? MIN (spec->train.batch_size, data->train.n) : data->train.n;
-  if (json)
-    print_json (net, spec, data, fell_back, batch);
+  if (c.json)
+    print_json (c.net, spec, data, fell_back, batch);
   else
-    print_table (net, spec, data, fell_back, batch);
+    print_table (c.net, spec, data, fell_back, batch);
   goto out;
 
-fail:
-  status = nw_cli_fail (error);
 out:
-  nw_net_free (net);
-  if (backend != NULL)
-    nw_backend_free (backend);
-  g_free (spec_path);
-  g_free (data_dir);
-  return status;
+  return nw_cli_common_finish (&c, error, status);
 }

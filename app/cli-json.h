@@ -1,26 +1,18 @@
-/* cli-json.h: one JSON object per output line, written as it is built.
- *
- * A small streaming writer rather than JsonBuilder + JsonGenerator: numbers come out at the
- * precision they have (%.9g: every float round-trips) instead of 17 digits of binary noise,
- * non-finite numbers come out as null, and a line costs one GString. */
+/* cli-json.h: the command line's --json output: one JSON object per line, through core's
+ * writer (core/nw-json-writer.h) in its compact style with float precision (%.9g: every
+ * float the engine computes reads back exactly, without a double's 17 digits of its
+ * rounding), non-finite numbers as null. */
 #pragma once
 
-#include <glib.h>
+#include "nw-json-writer.h"
 
-typedef struct _NwJsonWriter NwJsonWriter;
+G_BEGIN_DECLS
 
-/* Starts {"event": EVENT, ...; finish with nw_json_print(), which frees the writer. */
-NwJsonWriter *nw_json_new          (const char *event);
-void          nw_json_print        (NwJsonWriter *w);
+/* Starts {"event": EVENT, ...; add members with nw_json_int, nw_json_double, ... and finish
+ * with nw_cli_json_print, which frees the writer. */
+NwJsonWriter *nw_cli_json_new   (const char *event);
+/* Closes the object and prints it as one line on stdout (flushed: a reader sees each event
+ * as it happens). */
+void          nw_cli_json_print (NwJsonWriter *w);
 
-/* `key` NULL for array elements. */
-void          nw_json_int          (NwJsonWriter *w, const char *key, gint64 value);
-void          nw_json_double       (NwJsonWriter *w, const char *key, double value);
-void          nw_json_string       (NwJsonWriter *w, const char *key, const char *value);
-void          nw_json_bool         (NwJsonWriter *w, const char *key, gboolean value);
-void          nw_json_null         (NwJsonWriter *w, const char *key);
-void          nw_json_floats       (NwJsonWriter *w, const char *key, const float *values, gsize n);
-void          nw_json_begin_object (NwJsonWriter *w, const char *key);
-void          nw_json_end_object   (NwJsonWriter *w);
-void          nw_json_begin_array  (NwJsonWriter *w, const char *key);
-void          nw_json_end_array    (NwJsonWriter *w);
+G_END_DECLS

@@ -15,23 +15,19 @@ compare_doubles (const void *a, const void *b)
 }
 
 int
-nw_cli_latency (int argc, char **argv)
+nw_cli_latency (const NwAppEnv *env, int argc, char **argv)
 {
-  char *spec_path = NULL, *load_path = NULL, *data_dir = NULL;
+  NwCliCommon c = NW_CLI_COMMON_INIT (env, "latency");
   gint64 repeat = 20000;
-  gboolean json = FALSE;
-  NwCliBackendOptions backend_opts = { NULL, NULL };
   const GOptionEntry entries[] = {
-    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "The network spec (JSON; required)", "FILE" },
-    { "load", 0, 0, G_OPTION_ARG_FILENAME, &load_path, "The weights (safetensors; default: fresh ones from the seed)", "FILE" },
+    NW_CLI_SPEC_ENTRY (c),
+    NW_CLI_LOAD_ENTRY (c, "The weights (safetensors; default: fresh ones from the seed)"),
     { "repeat", 0, 0, G_OPTION_ARG_INT64, &repeat, "Timed predictions (default 20000)", "N" },
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Folder of the MNIST IDX files (MNIST specs)", "DIR" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
-    NW_CLI_BACKEND_ENTRIES (backend_opts),
+    NW_CLI_DATA_DIR_ENTRY (c),
+    NW_CLI_JSON_ENTRY (c, "Print one JSON object"),
+    NW_CLI_BACKEND_ENTRIES (c.backend),
     { NULL }
   };
-  g_autoptr (NwSpec) spec = NULL;
-  g_autoptr (NwTrainer) t = NULL;
   g_autofree double *times = NULL;
   g_autofree float *out = NULL;
   GError *error = NULL;
@@ -40,29 +36,25 @@ nw_cli_latency (int argc, char **argv)
   const float *row;
   double sum = 0, median;
   NwBackend *backend;
+  NwTrainer *t;
 
-  if (!nw_cli_parse_options ("latency",
-                             "Times nw_trainer_predict on one row (the first of the test split, else of the\n"
-                             "training split) --repeat times after 1000 untimed runs, and reports the median\n"
-                             "and mean time per prediction.",
-                             entries, argc, argv, &status))
+  if (!nw_cli_common_parse (&c,
+                            "Times nw_trainer_predict on one row (the first of the test split, else of the\n"
+                            "training split) --repeat times after 1000 untimed runs, and reports the median\n"
+                            "and mean time per prediction.",
+                            entries, argc, argv, NULL, NULL, &status))
     goto out;
-  if (spec_path == NULL)
-    {
-      status = nw_cli_usage ("latency", "--spec FILE is required");
-      goto out;
-    }
   if (repeat < 1 || repeat > 100000000)
     {
       status = nw_cli_usage ("latency", "--repeat must be in 1..100000000 (got %" G_GINT64_FORMAT ")",
                              repeat);
       goto out;
     }
-  if ((spec = nw_cli_load_spec (spec_path, data_dir, &error)) == NULL
-      || (t = nw_cli_trainer_new (spec, spec_path, NULL, &backend_opts, NULL, &error)) == NULL)
-    goto fail;
-  if (load_path != NULL && !nw_net_load_weights (nw_trainer_get_net (t), load_path, &error))
-    goto fail;
+  if (!nw_cli_common_load_spec (&c, &error)
+      || !nw_cli_common_trainer (&c, NULL, TRUE, NULL, &error)
+      || !nw_cli_common_load_weights (&c, &error))
+    goto out;
+  t = c.trainer;
 
   split = nw_trainer_get_data (t)->test.n > 0 ? &nw_trainer_get_data (t)->test
                                               : &nw_trainer_get_data (t)->train;
@@ -71,12 +63,12 @@ nw_cli_latency (int argc, char **argv)
   times = g_new (double, repeat);
   for (int i = 0; i < WARM_UP; i++)
     if (!nw_trainer_predict (t, row, 1, out, &error))
-      goto fail;
+      goto out;
   for (gint64 i = 0; i < repeat; i++)
     {
       double start = nw_cli_now ();
       if (!nw_trainer_predict (t, row, 1, out, &error))
-        goto fail;
+        goto out;
       times[i] = (nw_cli_now () - start) * 1e6;
       sum += times[i];
     }
@@ -84,16 +76,16 @@ nw_cli_latency (int argc, char **argv)
   median = repeat % 2 == 1 ? times[repeat / 2] : 0.5 * (times[repeat / 2 - 1] + times[repeat / 2]);
   backend = nw_net_get_backend (nw_trainer_get_net (t));
 
-  if (json)
+  if (c.json)
     {
-      NwJsonWriter *w = nw_json_new ("latency");
+      NwJsonWriter *w = nw_cli_json_new ("latency");
       nw_json_double (w, "median_us", median);
       nw_json_double (w, "mean_us", sum / repeat);
       nw_json_double (w, "min_us", times[0]);
       nw_json_double (w, "p99_us", times[MIN (repeat - 1, (gint64) (0.99 * repeat))]);
       nw_json_int (w, "repeat", repeat);
       nw_json_string (w, "backend", backend->description);
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     printf ("latency: median %.3f us, mean %.3f us, min %.3f us per single-row prediction "
@@ -101,12 +93,6 @@ nw_cli_latency (int argc, char **argv)
             backend->description);
   goto out;
 
-fail:
-  status = nw_cli_fail (error);
 out:
-  nw_cli_backend_options_clear (&backend_opts);
-  g_free (spec_path);
-  g_free (load_path);
-  g_free (data_dir);
-  return status;
+  return nw_cli_common_finish (&c, error, status);
 }

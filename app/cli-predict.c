@@ -174,12 +174,12 @@ print_row (gboolean json, int r, const float *p, int width, int cls)
 {
   if (json)
     {
-      NwJsonWriter *w = nw_json_new ("predict");
+      NwJsonWriter *w = nw_cli_json_new ("predict");
       nw_json_int (w, "row", r);
       nw_json_floats (w, "output", p, width);
       if (cls >= 0)
         nw_json_int (w, "class", cls);
-      nw_json_print (w);
+      nw_cli_json_print (w);
       return;
     }
   printf ("row %3d: ", r);
@@ -191,54 +191,48 @@ print_row (gboolean json, int r, const float *p, int width, int cls)
 }
 
 int
-nw_cli_predict (int argc, char **argv)
+nw_cli_predict (const NwAppEnv *env, int argc, char **argv)
 {
-  char *spec_path = NULL, *load_path = NULL, *input = NULL, *input_file = NULL, *input_idx = NULL;
+  NwCliCommon c = NW_CLI_COMMON_INIT (env, "predict");
+  char *input = NULL, *input_file = NULL, *input_idx = NULL;
   gint64 index = 0;
-  gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "The network spec (JSON; required)", "FILE" },
-    { "load", 0, 0, G_OPTION_ARG_FILENAME, &load_path, "The weights (safetensors; default: fresh ones from the seed)", "FILE" },
+    NW_CLI_SPEC_ENTRY (c),
+    NW_CLI_LOAD_ENTRY (c, "The weights (safetensors; default: fresh ones from the seed)"),
     { "input", 0, 0, G_OPTION_ARG_STRING, &input, "Rows of features, \"x1,x2;x1,x2\"", "ROWS" },
     { "input-file", 0, 0, G_OPTION_ARG_FILENAME, &input_file, "A CSV file with one row of features per line", "FILE" },
     { "input-idx", 0, 0, G_OPTION_ARG_FILENAME, &input_idx, "An IDX images file (MNIST format)", "FILE" },
     { "index", 0, 0, G_OPTION_ARG_INT64, &index, "Which image of --input-idx (default 0)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per row", NULL },
+    NW_CLI_JSON_ENTRY (c, "Print one JSON object per row"),
     { NULL }
   };
-  g_autoptr (NwSpec) spec = NULL;
-  g_autoptr (NwTrainer) t = NULL;
   g_autoptr (GArray) rows = NULL;
   g_autofree float *out = NULL;
   GError *error = NULL;
   int status = NW_CLI_EXIT_OK, width, n_rows, n_out;
   NwLoss loss;
   NwDataset *data;
+  NwTrainer *t;
 
-  if (!nw_cli_parse_options ("predict",
-                             "Prints the network's output probabilities (evaluation mode) for each row of\n"
-                             "input features, and the predicted class. Give exactly one of --input,\n"
-                             "--input-file and --input-idx.",
-                             entries, argc, argv, &status))
+  if (!nw_cli_common_parse (&c,
+                            "Prints the network's output probabilities (evaluation mode) for each row of\n"
+                            "input features, and the predicted class. Give exactly one of --input,\n"
+                            "--input-file and --input-idx.",
+                            entries, argc, argv, NULL, NULL, &status))
     goto out;
-  if (spec_path == NULL)
-    {
-      status = nw_cli_usage ("predict", "--spec FILE is required");
-      goto out;
-    }
   if ((input != NULL) + (input_file != NULL) + (input_idx != NULL) != 1)
     {
       status = nw_cli_usage ("predict", "give exactly one of --input, --input-file and --input-idx");
       goto out;
     }
-  if ((spec = nw_cli_load_spec (spec_path, NULL, &error)) == NULL)
-    goto fail;
+  if (!nw_cli_common_load_spec (&c, &error))
+    goto out;
   /* Weights matter here, not the data: MNIST files may be absent. */
-  if ((data = nw_cli_dataset_new (spec, TRUE, NULL, &error)) == NULL
-      || (t = nw_cli_trainer_new (spec, spec_path, data, NULL, NULL, &error)) == NULL)
-    goto fail;
-  if (load_path != NULL && !nw_net_load_weights (nw_trainer_get_net (t), load_path, &error))
-    goto fail;
+  if ((data = nw_cli_dataset_new (c.spec, TRUE, NULL, &error)) == NULL
+      || !nw_cli_common_trainer (&c, data, FALSE, NULL, &error)
+      || !nw_cli_common_load_weights (&c, &error))
+    goto out;
+  t = c.trainer;
 
   width = nw_net_input_width (nw_trainer_get_net (t));
   if (input != NULL)
@@ -248,14 +242,14 @@ nw_cli_predict (int argc, char **argv)
   else
     rows = read_idx_image (input_idx, index, width, &error);
   if (rows == NULL)
-    goto fail;
+    goto out;
 
   n_rows = (int) (rows->len / width);
   n_out = nw_net_output_width (nw_trainer_get_net (t));
   out = g_new (float, (gsize) n_rows * n_out);
   if (!nw_trainer_predict (t, (const float *) rows->data, n_rows, out, &error))
-    goto fail;
-  loss = nw_cli_spec_loss (spec);
+    goto out;
+  loss = nw_cli_spec_loss (c.spec);
   for (int r = 0; r < n_rows; r++)
     {
       const float *p = out + (gsize) r * n_out;
@@ -272,18 +266,14 @@ nw_cli_predict (int argc, char **argv)
                   cls = c;
             }
         }
-      print_row (json, r, p, n_out, cls);
+      print_row (c.json, r, p, n_out, cls);
     }
   fflush (stdout);
   goto out;
 
-fail:
-  status = nw_cli_fail (error);
 out:
-  g_free (spec_path);
-  g_free (load_path);
   g_free (input);
   g_free (input_file);
   g_free (input_idx);
-  return status;
+  return nw_cli_common_finish (&c, error, status);
 }

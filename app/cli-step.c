@@ -90,8 +90,9 @@ add_gradients (NwTensorFile *out, NwNet *net, const float *grads)
 }
 
 typedef struct {
-  char     *spec_path, *batch_path, *out_path, *load_path;
-  gboolean  update, train_mode, eval_mode, json;
+  NwCliCommon c;   /* --spec, --load, --json; the spec and the network */
+  char     *batch_path, *out_path;
+  gboolean  update, train_mode, eval_mode;
 } Options;
 
 /* The pass itself; fills `out`. */
@@ -162,57 +163,53 @@ run_step (const Options *o, const NwSpec *spec, NwNet *net, const NwTensor *x, c
 }
 
 int
-nw_cli_step (int argc, char **argv)
+nw_cli_step (const NwAppEnv *env, int argc, char **argv)
 {
-  Options o = { 0 };
+  Options o = { .c = NW_CLI_COMMON_INIT (env, "step") };
   const GOptionEntry entries[] = {
-    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &o.spec_path, "The network spec (JSON; required)", "FILE" },
+    NW_CLI_SPEC_ENTRY (o.c),
     { "batch", 0, 0, G_OPTION_ARG_FILENAME, &o.batch_path,
       "Safetensors with 'x' [rows, features] and 'y' [rows, targets] (required)", "FILE" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out_path, "Where to write the results (required)", "FILE" },
-    { "load", 0, 0, G_OPTION_ARG_FILENAME, &o.load_path, "Weights to start from (default: fresh ones from the seed)", "FILE" },
+    NW_CLI_LOAD_ENTRY (o.c, "Weights to start from (default: fresh ones from the seed)"),
     { "update", 0, 0, G_OPTION_ARG_NONE, &o.update, "Also take one optimizer step", NULL },
     { "train-mode", 0, 0, G_OPTION_ARG_NONE, &o.train_mode, "Dropout on, batch statistics (the default)", NULL },
     { "eval-mode", 0, 0, G_OPTION_ARG_NONE, &o.eval_mode, "Dropout off, BatchNorm's running statistics", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print the summary as JSON", NULL },
+    NW_CLI_JSON_ENTRY (o.c, "Print the summary as JSON"),
     { NULL }
   };
-  g_autoptr (NwSpec) spec = NULL;
   g_autoptr (NwTensorFile) batch = NULL;
   g_autoptr (NwTensorFile) out = NULL;
   g_autofree char *batch_base = NULL;
-  NwBackend *backend = NULL;
-  NwNet *net = NULL;
   const NwTensor *x, *y;
   GError *error = NULL;
   int status = NW_CLI_EXIT_OK, n_classes, k;
   double loss = NAN;
+  NwSpec *spec;
 
-  if (!nw_cli_parse_options ("step",
-                             "Runs one forward and backward pass of the network over the batch in --batch\n"
-                             "(as one full batch) and writes to --out: 'output' [rows, outputs] (what the\n"
-                             "loss consumed), 'probs' (probabilities), 'loss' (a scalar, the batch mean),\n"
-                             "'grad.NAME' for every parameter NAME of the state_dict, and the state_dict\n"
-                             "itself after the pass (after the optimizer step with --update).",
-                             entries, argc, argv, &status))
+  if (!nw_cli_common_parse (&o.c,
+                            "Runs one forward and backward pass of the network over the batch in --batch\n"
+                            "(as one full batch) and writes to --out: 'output' [rows, outputs] (what the\n"
+                            "loss consumed), 'probs' (probabilities), 'loss' (a scalar, the batch mean),\n"
+                            "'grad.NAME' for every parameter NAME of the state_dict, and the state_dict\n"
+                            "itself after the pass (after the optimizer step with --update).",
+                            entries, argc, argv,
+                            (char **[]) { &o.batch_path, &o.out_path, NULL },
+                            "--spec FILE, --batch FILE and --out FILE are required", &status))
     goto out;
-  if (o.spec_path == NULL || o.batch_path == NULL || o.out_path == NULL)
-    {
-      status = nw_cli_usage ("step", "--spec FILE, --batch FILE and --out FILE are required");
-      goto out;
-    }
   if (o.train_mode && o.eval_mode)
     {
       status = nw_cli_usage ("step", "give --train-mode or --eval-mode, not both");
       goto out;
     }
-  if ((spec = nw_cli_load_spec (o.spec_path, NULL, &error)) == NULL
+  if (!nw_cli_common_load_spec (&o.c, &error)
       || !nw_cli_check_writable (o.out_path, &error)
       || (batch = nw_safetensors_load (o.batch_path, &error)) == NULL)
-    goto fail;
+    goto out;
+  spec = o.c.spec;
   batch_base = g_path_get_basename (o.batch_path);
   if (!batch_tensors (batch, batch_base, &x, &y, &error))
-    goto fail;
+    goto out;
 
   k = (int) y->shape[1];
   if (nw_cli_spec_loss (spec) == NW_LOSS_SOFTMAX_XENT)
@@ -228,36 +225,34 @@ nw_cli_step (int argc, char **argv)
   else
     n_classes = k == 1 ? 2 : k;
 
-  backend = nw_backend_cpu_new ();
-  if ((net = nw_net_new (spec, (int) x->shape[1], k, n_classes, backend, &error)) == NULL)
+  if (!nw_cli_common_net (&o.c, (int) x->shape[1], k, n_classes, &error))
     {
       char *message;
-      nw_cli_prefix_spec_error (&error, o.spec_path);
       message = g_strdup_printf ("%s (with %s's x [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
                                  "] and y [%" G_GINT64_FORMAT ", %d])", error->message, batch_base,
                                  x->shape[0], x->shape[1], y->shape[0], k);
       g_free (error->message);
       error->message = message;
-      goto fail;
+      goto out;
     }
-  if (o.load_path != NULL && !nw_net_load_weights (net, o.load_path, &error))
-    goto fail;
+  if (!nw_cli_common_load_weights (&o.c, &error))
+    goto out;
 
   out = nw_tensor_file_new ();
-  if (!run_step (&o, spec, net, x, y, out, &loss, &error)
+  if (!run_step (&o, spec, o.c.net, x, y, out, &loss, &error)
       || !nw_safetensors_save (out, o.out_path, &error))
-    goto fail;
+    goto out;
 
-  if (o.json)
+  if (o.c.json)
     {
-      NwJsonWriter *w = nw_json_new ("step");
+      NwJsonWriter *w = nw_cli_json_new ("step");
       nw_json_int (w, "rows", x->shape[0]);
       nw_json_double (w, "loss", loss);
       nw_json_string (w, "mode", o.eval_mode ? "eval" : "train");
       nw_json_bool (w, "updated", o.update);
       nw_json_int (w, "tensors", out->tensors->len);
       nw_json_string (w, "out", o.out_path);
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     printf ("step: %" G_GINT64_FORMAT " rows, %s mode, loss %.6f%s; wrote %u tensors to %s\n",
@@ -265,15 +260,8 @@ nw_cli_step (int argc, char **argv)
             out->tensors->len, o.out_path);
   goto out;
 
-fail:
-  status = nw_cli_fail (error);
 out:
-  nw_net_free (net);
-  if (backend != NULL)
-    nw_backend_free (backend);
-  g_free (o.spec_path);
   g_free (o.batch_path);
   g_free (o.out_path);
-  g_free (o.load_path);
-  return status;
+  return nw_cli_common_finish (&o.c, error, status);
 }

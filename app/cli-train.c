@@ -10,23 +10,21 @@
 #define NOT_GIVEN G_MININT64
 
 typedef struct {
-  char     *spec_path, *save_path, *load_path, *data_dir, *optimizer, *lr;
+  NwCliCommon c;           /* --spec, --load, --data-dir, --json, --backend, --device; the
+                              spec and the trainer */
+  char     *save_path, *optimizer, *lr;
   gint64    steps, epochs, seed, batch_size, log_every;
-  gboolean  test, json, quiet;
-  NwCliBackendOptions backend;
+  gboolean  test, quiet;
   char     *backend_why;   /* which backend runs and why, for the header and the done line */
 } Options;
 
+/* What train holds beyond the common options (nw_cli_common_finish frees those). */
 static void
 options_clear (Options *o)
 {
-  g_free (o->spec_path);
   g_free (o->save_path);
-  g_free (o->load_path);
-  g_free (o->data_dir);
   g_free (o->optimizer);
   g_free (o->lr);
-  nw_cli_backend_options_clear (&o->backend);
   g_free (o->backend_why);
 }
 
@@ -173,9 +171,9 @@ typedef struct {
 static void
 print_progress (const Report *r, const NwSnapshot *snap, double rate)
 {
-  if (r->o->json)
+  if (r->o->c.json)
     {
-      NwJsonWriter *w = nw_json_new ("progress");
+      NwJsonWriter *w = nw_cli_json_new ("progress");
       nw_json_int (w, "step", snap->step);
       nw_json_int (w, "epoch", snap->epoch);
       nw_json_double (w, "loss", snap->train_loss);
@@ -186,7 +184,7 @@ print_progress (const Report *r, const NwSnapshot *snap, double rate)
           nw_json_double (w, "test_acc", snap->test_acc);
         }
       nw_json_double (w, "steps_per_s", rate);
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     {
@@ -207,9 +205,9 @@ print_progress (const Report *r, const NwSnapshot *snap, double rate)
 static void
 print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc, double elapsed)
 {
-  if (r->o->json)
+  if (r->o->c.json)
     {
-      NwJsonWriter *w = nw_json_new ("epoch");
+      NwJsonWriter *w = nw_cli_json_new ("epoch");
       nw_json_int (w, "epoch", snap->epoch);
       nw_json_int (w, "step", snap->step);
       nw_json_double (w, "loss", loss);
@@ -220,7 +218,7 @@ print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc, d
           nw_json_double (w, "test_loss", snap->test_loss);
           nw_json_double (w, "test_acc", snap->test_acc);
         }
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     {
@@ -268,9 +266,9 @@ print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double
 {
   NwBackend *backend = nw_net_get_backend (nw_trainer_get_net (t));
   double rate = seconds > 0 ? steps / seconds : NAN;
-  if (o->json)
+  if (o->c.json)
     {
-      NwJsonWriter *w = nw_json_new ("done");
+      NwJsonWriter *w = nw_cli_json_new ("done");
       nw_json_int (w, "steps", steps);
       nw_json_int (w, "epochs", nw_trainer_get_epoch (t));
       nw_json_double (w, "seconds", seconds);
@@ -286,7 +284,7 @@ print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double
       nw_json_double (w, "test_acc", test_acc);
       nw_json_string (w, "backend", backend->description);
       nw_json_string (w, "backend_why", o->backend_why);
-      nw_json_print (w);
+      nw_cli_json_print (w);
     }
   else
     {
@@ -388,12 +386,12 @@ run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, 
 }
 
 int
-nw_cli_train (int argc, char **argv)
+nw_cli_train (const NwAppEnv *env, int argc, char **argv)
 {
-  Options o = { .steps = NOT_GIVEN, .epochs = NOT_GIVEN, .seed = NOT_GIVEN,
-                .batch_size = NOT_GIVEN, .log_every = NOT_GIVEN };
+  Options o = { .c = NW_CLI_COMMON_INIT (env, "train"), .steps = NOT_GIVEN, .epochs = NOT_GIVEN,
+                .seed = NOT_GIVEN, .batch_size = NOT_GIVEN, .log_every = NOT_GIVEN };
   const GOptionEntry entries[] = {
-    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &o.spec_path, "The network spec (JSON; required)", "FILE" },
+    NW_CLI_SPEC_ENTRY (o.c),
     { "steps", 0, 0, G_OPTION_ARG_INT64, &o.steps, "Train this many steps (overrides the spec)", "N" },
     { "epochs", 0, 0, G_OPTION_ARG_INT64, &o.epochs, "Train this many epochs (overrides the spec)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Seed of initialisation, shuffling and dropout", "N" },
@@ -403,45 +401,41 @@ nw_cli_train (int argc, char **argv)
       "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw", "NAME" },
     { "log-every", 0, 0, G_OPTION_ARG_INT64, &o.log_every, "Steps between progress lines", "N" },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &o.save_path, "Save the trained weights (safetensors)", "FILE" },
-    { "load", 0, 0, G_OPTION_ARG_FILENAME, &o.load_path, "Start from these weights (safetensors)", "FILE" },
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.data_dir, "Folder of the MNIST IDX files (MNIST specs)", "DIR" },
+    NW_CLI_LOAD_ENTRY (o.c, "Start from these weights (safetensors)"),
+    NW_CLI_DATA_DIR_ENTRY (o.c),
     { "test", 0, 0, G_OPTION_ARG_NONE, &o.test, "Also evaluate the test split at every report", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object per line", NULL },
+    NW_CLI_JSON_ENTRY (o.c, "Print one JSON object per line"),
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "Print only the final line", NULL },
-    NW_CLI_BACKEND_ENTRIES (o.backend),
+    NW_CLI_BACKEND_ENTRIES (o.c.backend),
     { NULL }
   };
-  g_autoptr (NwSpec) spec = NULL;
-  g_autoptr (NwTrainer) t = NULL;
   GError *error = NULL;
   int status = NW_CLI_EXIT_OK;
+  NwSpec *spec;
+  NwTrainer *t;
   gint64 total, train_us = 0;
   gboolean by_epochs;
   double train_loss = NAN, train_acc = NAN, test_loss = NAN, test_acc = NAN;
   LoopCounts counts = { 0 };
 
-  if (!nw_cli_parse_options ("train",
-                             "Trains the network a spec describes on the spec's data, printing progress\n"
-                             "every --log-every steps (and at each epoch's end when counting epochs), then\n"
-                             "the loss and accuracy on both splits. Steps per second leave out the time\n"
-                             "spent on progress reports and the final evaluation.",
-                             entries, argc, argv, &status))
+  if (!nw_cli_common_parse (&o.c,
+                            "Trains the network a spec describes on the spec's data, printing progress\n"
+                            "every --log-every steps (and at each epoch's end when counting epochs), then\n"
+                            "the loss and accuracy on both splits. Steps per second leave out the time\n"
+                            "spent on progress reports and the final evaluation.",
+                            entries, argc, argv, NULL, NULL, &status))
     goto out;
-  if (o.spec_path == NULL)
-    {
-      status = nw_cli_usage ("train", "--spec FILE is required");
-      goto out;
-    }
-  if ((spec = nw_cli_load_spec (o.spec_path, o.data_dir, &error)) == NULL)
-    goto fail;
+  if (!nw_cli_common_load_spec (&o.c, &error))
+    goto out;
+  spec = o.c.spec;
   if (!apply_overrides (&o, spec, &status))
     goto out;
   if (o.save_path != NULL && !nw_cli_check_writable (o.save_path, &error))
-    goto fail;
-  if ((t = nw_cli_trainer_new (spec, o.spec_path, NULL, &o.backend, &o.backend_why, &error)) == NULL)
-    goto fail;
-  if (o.load_path != NULL && !nw_net_load_weights (nw_trainer_get_net (t), o.load_path, &error))
-    goto fail;
+    goto out;
+  if (!nw_cli_common_trainer (&o.c, NULL, TRUE, &o.backend_why, &error)
+      || !nw_cli_common_load_weights (&o.c, &error))
+    goto out;
+  t = o.c.trainer;
 
   by_epochs = spec->train.steps <= 0;
   if (!by_epochs)
@@ -458,24 +452,22 @@ nw_cli_train (int argc, char **argv)
       total = spec->train.epochs * spe;
     }
 
-  if (!o.quiet && !o.json)
+  if (!o.quiet && !o.c.json)
     print_header (&o, t, total, by_epochs);
   if (!run_training (&o, t, total, by_epochs, &train_us, &counts, &error))
-    goto fail;
+    goto out;
   if (!nw_trainer_evaluate (t, FALSE, &train_loss, &train_acc, &error))
-    goto fail;
+    goto out;
   if (nw_trainer_get_data (t)->test.n > 0
       && !nw_trainer_evaluate (t, TRUE, &test_loss, &test_acc, &error))
-    goto fail;
+    goto out;
   if (o.save_path != NULL && !nw_net_save_weights (nw_trainer_get_net (t), o.save_path, &error))
-    goto fail;
+    goto out;
   print_done (&o, t, nw_trainer_get_step (t), train_us * 1e-6, train_loss, train_acc, test_loss,
               test_acc, &counts);
   goto out;
 
-fail:
-  status = nw_cli_fail (error);
 out:
   options_clear (&o);
-  return status;
+  return nw_cli_common_finish (&o.c, error, status);
 }

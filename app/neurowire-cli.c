@@ -14,7 +14,7 @@
 typedef struct {
   const char *name;
   const char *summary;
-  int       (*run) (int argc, char **argv);
+  int       (*run) (const NwAppEnv *env, int argc, char **argv);
 } Command;
 
 static const Command commands[] = {
@@ -58,15 +58,22 @@ find_command (const char *name)
   return NULL;
 }
 
+/* Runs a subcommand with the environment read once, here: the subcommands and everything
+ * below them take what they need from `env`. */
 static int
 run_command (const Command *cmd, int argc, char **argv)
 {
   g_autofree char *name = g_strdup_printf ("neurowire-cli %s", cmd->name);
   g_autofree char **args = g_new0 (char *, argc + 1);
+  NwAppEnv env;
+  int status;
   args[0] = name;
   for (int i = 1; i < argc; i++)
     args[i] = argv[i];
-  return cmd->run (argc, args);
+  nw_app_env_read (&env);
+  status = cmd->run (&env, argc, args);
+  nw_app_env_clear (&env);
+  return status;
 }
 
 int

@@ -1,6 +1,7 @@
 /* neurowire.c: the desktop program: a GtkApplication whose windows (NwWindow) wire, train and
  * show networks. `neurowire [FILE.json...]` opens networks; a second invocation hands its
  * files to the running instance (over D-Bus), which opens each in its window. */
+#include "nw-app-env.h"
 #include "nw-blas.h"
 #include "nw-cl-devices.h"
 #include "nw-ui.h"
@@ -20,43 +21,47 @@ typedef struct {
   gboolean         play_at_start;    /* --play: train as soon as the window is up */
   char            *weights_at_start; /* --weights FILE: load into the network opened */
   NwWindowOptions  window;
-  char            *device;           /* NW_CL_DEVICE */
+  NwAppEnv         env;
   char            *backend_origin;
   NwDevices       *devices;
   NwJobs          *jobs;             /* every window's background work */
 } Program;
 
 /* NW_BACKEND=cpu|cl|auto chooses the first device (cpu: OpenCL is never touched, as the tests
- * want); NW_CL_DEVICE names the OpenCL device; NW_DEBUG_FPS=1 prints frame rates (bench/). */
+ * want); the NW_CL_* settings go to every window's devices (NW_CL_DEVICE names the OpenCL
+ * device); NEUROWIRE_DATA_DIR to every session; NW_DEBUG_FPS=1 prints frame rates (bench/). */
 static void
 program_read_environment (Program *p)
 {
-  const char *backend = g_getenv ("NW_BACKEND");
-  const char *device = g_getenv ("NW_CL_DEVICE");
-  int kind = nw_backend_kind_from_name (backend != NULL && backend[0] != '\0' ? backend : NULL);
+  const char *backend;
+  int kind;
+
+  nw_app_env_read (&p->env);
+  backend = p->env.backend;
+  kind = nw_backend_kind_from_name (backend);
   if (kind < 0)
     {
       g_printerr ("neurowire: NW_BACKEND=%s is not one of auto, cpu, cl; using auto\n", backend);
       kind = NW_BACKEND_AUTO;
     }
-  p->device = device != NULL && device[0] != '\0' ? g_strdup (device) : NULL;
   if (kind != NW_BACKEND_AUTO)
     p->backend_origin = g_strdup_printf ("NW_BACKEND=%s", backend);
-  p->devices = nw_cl_devices_new ();
+  p->devices = nw_cl_devices_new_full (&p->env.cl);
   p->jobs = nw_jobs_new ();
   p->window.session.devices = p->devices;
   p->window.session.backend = (NwBackendKind) kind;
-  p->window.session.device = p->device;
+  p->window.session.device = p->env.cl.device;
   p->window.session.backend_origin = p->backend_origin;
   p->window.session.jobs = p->jobs;
-  p->window.debug_fps = g_getenv ("NW_DEBUG_FPS") != NULL;
+  p->window.session.data_root = p->env.data_root;
+  p->window.debug_fps = p->env.debug_fps;
 }
 
 static void
 program_clear (Program *p)
 {
   g_free (p->weights_at_start);
-  g_free (p->device);
+  nw_app_env_clear (&p->env);
   g_free (p->backend_origin);
   nw_devices_unref (p->devices);
   nw_jobs_unref (p->jobs);

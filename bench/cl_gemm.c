@@ -204,19 +204,28 @@ bench_gemm (NwBackend *b, int reps, gboolean with_clblast)
   nw_backend_free (cpu);
 }
 
+/* What this program read from its environment (main), as the programs in app/ do. */
+typedef struct {
+  NwClOptions  cl;         /* NW_CL_DEVICE, NW_CL_GEMM_TUNING, NW_CL_CHAIN_WG */
+  const char  *data_root;  /* NEUROWIRE_DATA_DIR (bench/gpu_run.sh sets it) */
+} BenchEnv;
+
 /* Steps per second of an example on a backend (NULL: CPU), after a warm-up of 20 steps:
  * one nw_trainer_step at a time, or (`chunk` > 0) nw_trainer_steps calls of `chunk` steps,
  * which run fused where the backend can (small dense chains on OpenCL). */
 static double
-steps_per_second (const char *example, const char *device, int steps, int chunk)
+steps_per_second (const BenchEnv *env, const char *example, const char *device, int steps,
+                  int chunk)
 {
   GError *error = NULL;
   g_autoptr (NwSpec) spec = nw_spec_load (example, &error);
   NwBackend *b = NULL;
   g_autoptr (NwTrainer) t = NULL;
   double t0;
+  if (spec != NULL)
+    nw_data_spec_resolve (&spec->data, env->data_root);
   if (spec != NULL && device != NULL)
-    b = nw_backend_cl_new (*device != '\0' ? device : NULL, &error);
+    b = nw_backend_cl_new (*device != '\0' ? device : NULL, &env->cl, &error);
   if (spec != NULL && (device == NULL || b != NULL))
     t = nw_trainer_new (spec, NULL, b, &error);
   if (t == NULL)
@@ -249,6 +258,15 @@ main (int argc, char **argv)
   int reps = 5;
   gboolean with_clblast = TRUE, train = TRUE;
   NwBackend *b;
+  const BenchEnv env = {
+    .cl = {
+      .device = g_getenv ("NW_CL_DEVICE"),
+      .device_origin = "NW_CL_DEVICE",
+      .gemm_tuning = g_getenv ("NW_CL_GEMM_TUNING"),
+      .chain_wg = g_getenv ("NW_CL_CHAIN_WG"),
+    },
+    .data_root = g_getenv ("NEUROWIRE_DATA_DIR"),
+  };
 
   /* The CPU figures with the OpenBLAS kernels the programs use (see core/nw-blas.h). */
   nw_blas_reexec_if_needed (argv);
@@ -266,7 +284,7 @@ main (int argc, char **argv)
         fprintf (stderr, "usage: %s [--device REQ] [--reps N] [--no-clblast] [--no-train]\n", argv[0]);
         return 2;
       }
-  b = nw_backend_cl_new (request, &error);
+  b = nw_backend_cl_new (request, &env.cl, &error);
   if (b == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
@@ -274,8 +292,8 @@ main (int argc, char **argv)
     }
   printf ("%s: %s\n", b->description, nw_backend_cl_get_device (b)->why);
   print_load ("before");
-  if (g_getenv ("NW_CL_GEMM_TUNING") != NULL)
-    printf ("NW_CL_GEMM_TUNING=%s\n", g_getenv ("NW_CL_GEMM_TUNING"));
+  if (env.cl.gemm_tuning != NULL)
+    printf ("NW_CL_GEMM_TUNING=%s\n", env.cl.gemm_tuning);
   bench_gemm (b, reps, with_clblast);
   nw_backend_free (b);
   if (train)
@@ -284,13 +302,13 @@ main (int argc, char **argv)
       /* "in chunks": nw_trainer_steps of 1000 steps, as neurowire-cli trains between reports */
       printf ("\nsteps/s      %10s %10s %17s\n", "CPU", "OpenCL", "OpenCL in chunks");
       printf ("XOR deep    %10.0f %10.0f %17.0f\n",
-              steps_per_second ("examples/xor-deep-sigmoid.json", NULL, 5000, 0),
-              steps_per_second ("examples/xor-deep-sigmoid.json", dev, 5000, 0),
-              steps_per_second ("examples/xor-deep-sigmoid.json", dev, 20000, 1000));
+              steps_per_second (&env, "examples/xor-deep-sigmoid.json", NULL, 5000, 0),
+              steps_per_second (&env, "examples/xor-deep-sigmoid.json", dev, 5000, 0),
+              steps_per_second (&env, "examples/xor-deep-sigmoid.json", dev, 20000, 1000));
       printf ("MNIST MLP   %10.1f %10.1f %17.1f\n",
-              steps_per_second ("examples/mnist-mlp.json", NULL, 300, 0),
-              steps_per_second ("examples/mnist-mlp.json", dev, 300, 0),
-              steps_per_second ("examples/mnist-mlp.json", dev, 300, 100));
+              steps_per_second (&env, "examples/mnist-mlp.json", NULL, 300, 0),
+              steps_per_second (&env, "examples/mnist-mlp.json", dev, 300, 0),
+              steps_per_second (&env, "examples/mnist-mlp.json", dev, 300, 100));
     }
   print_load ("after");
   return 0;

@@ -233,17 +233,19 @@ bench_parts (const NwSpec *spec, const float *params, gsize n_params, const floa
   report ("forward 784-256-256-10 + hidden layers (alone)", fwd);
 }
 
+/* `data_root`: NEUROWIRE_DATA_DIR, read in main (NULL: the default folder). */
 static void
-bench_load (void)
+bench_load (const char *data_root)
 {
   g_autoptr (GArray) mnist = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) fashion = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree char *fdir = nw_data_default_fashion_mnist_dir ();
+  g_autofree char *mdir = nw_data_default_mnist_dir (data_root);
+  g_autofree char *fdir = nw_data_default_fashion_mnist_dir (data_root);
   for (int i = 0; i < 5; i++)
     {
       GError *error = NULL;
       gint64 t0 = g_get_monotonic_time ();
-      NwDataset *ds = nw_dataset_load_idx_dir (NULL, 0, &error);
+      NwDataset *ds = nw_dataset_load_idx_dir (mdir, 0, &error);
       double ms = (g_get_monotonic_time () - t0) / 1000.0;
       if (ds == NULL)
         {
@@ -259,7 +261,7 @@ bench_load (void)
     {
       GError *error = NULL;
       gint64 t0 = g_get_monotonic_time ();
-      NwDataset *ds = nw_dataset_load_fashion_mnist (NULL, 0, &error);
+      NwDataset *ds = nw_dataset_load_fashion_mnist (fdir, 0, &error);
       double ms = (g_get_monotonic_time () - t0) / 1000.0;
       if (ds == NULL)
         {
@@ -286,6 +288,9 @@ main (int argc, char **argv)
   GdkFrameClock *clock;
   gsize n_params = 0;
   int size;
+  /* Where MNIST is, read once here as the programs do. */
+  const char *data_root = g_getenv ("NEUROWIRE_DATA_DIR");
+  g_autofree char *mnist_dir = nw_data_default_mnist_dir (data_root);
 
   /* The kernels the program itself runs (app/neurowire.c does the same). */
   nw_blas_reexec_if_needed (argv);
@@ -307,7 +312,7 @@ main (int argc, char **argv)
 
   /* DIGIT_LATENCY_GUI_ONLY=1: only the window part (for profiling it). */
   if (g_getenv ("DIGIT_LATENCY_GUI_ONLY") == NULL)
-    bench_load ();
+    bench_load (data_root);
 
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 1000);
@@ -315,7 +320,7 @@ main (int argc, char **argv)
   b.pad = NW_DIGIT_PAD (nw_mnist_panel_get_pad (NW_MNIST_PANEL (b.panel)));
   gtk_window_set_child (GTK_WINDOW (window), b.panel);
   g_signal_connect (b.panel, "evaluation-done", G_CALLBACK (on_evaluated), &b);
-  ds = nw_dataset_load_idx_dir (NULL, 1, NULL);
+  ds = nw_dataset_load_idx_dir (mnist_dir, 1, NULL);
   if (ds != NULL)
     nw_mnist_panel_set_test_data (NW_MNIST_PANEL (b.panel), ds);
   else

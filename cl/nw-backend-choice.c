@@ -109,8 +109,8 @@ remember_choice (const char *key, double cl_rate, double cpu_rate)
 }
 
 NwTrainer *
-nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *device, char **why,
-                           GError **error)
+nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *device,
+                           const NwClOptions *options, char **why, GError **error)
 {
   g_autoptr (NwDataset) data = NULL;
   g_autoptr (GPtrArray) devices = NULL;
@@ -129,7 +129,7 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
   if (kind == NW_BACKEND_CL)
     {
       /* Forced: any failure is the user's answer, not a reason to fall back. */
-      backend = nw_backend_cl_new (device, error);
+      backend = nw_backend_cl_new (device, options, error);
       if (backend == NULL)
         return NULL;
       t = nw_trainer_new (spec, NULL, backend, error);
@@ -149,10 +149,10 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
       g_clear_error (&local);
       return nw_trainer_new (spec, NULL, nw_backend_cpu_new (), error);
     }
-  dev = nw_cl_pick_device (device, &local);
+  dev = nw_cl_pick_device (device, options, &local);
   if (dev == NULL)
     {
-      if (device != NULL)   /* the user named a device that is not there */
+      if (device != NULL)   /* the call named a device that is not there */
         {
           g_propagate_error (error, local);
           return NULL;
@@ -165,7 +165,7 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
 
   if (g_strcmp0 (dev->type, "GPU") == 0)
     {
-      backend = nw_backend_cl_new (device, &local);
+      backend = nw_backend_cl_new (device, options, &local);
       if (backend != NULL)
         {
           t = nw_trainer_new (spec, NULL, backend, error);
@@ -180,7 +180,7 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
     }
 
   /* Only a CPU OpenCL device: whichever trains this network faster. */
-  data = nw_dataset_new (&spec->data, error);
+  data = nw_dataset_new (&spec->data, NULL, error);
   if (data == NULL)
     return NULL;
   {
@@ -190,24 +190,24 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
     NwDataset *copy;
     if (!cached)
       {
-        NwBackend *cl = nw_backend_cl_new (device, &local);
+        NwBackend *cl = nw_backend_cl_new (device, options, &local);
         g_clear_error (&local);
         if (cl != NULL)
           {
             /* measure() consumes its dataset; hand it a load of its own. */
-            copy = nw_dataset_new (&spec->data, NULL);
+            copy = nw_dataset_new (&spec->data, NULL, NULL);
             cl_rate = copy != NULL ? measure (spec, copy, cl) : -1;
             if (copy == NULL)
               nw_backend_free (cl);
           }
-        copy = nw_dataset_new (&spec->data, NULL);
+        copy = nw_dataset_new (&spec->data, NULL, NULL);
         cpu_rate = copy != NULL ? measure (spec, copy, nw_backend_cpu_new ()) : -1;
         if (cl_rate >= 0 && cpu_rate >= 0)
           remember_choice (key, cl_rate, cpu_rate);
       }
     if (cl_rate > cpu_rate)
       {
-        backend = nw_backend_cl_new (device, &local);
+        backend = nw_backend_cl_new (device, options, &local);
         if (backend != NULL)
           {
             if (why != NULL)

@@ -79,7 +79,7 @@ typedef struct {
   guint64          chain_static_local;
   NwClGemmPath     gemm_path;
   NwClCounters     counters;
-  gboolean         profile;        /* NW_CL_PROFILE=1: time every kernel (serialises) */
+  gboolean         profile;        /* NwClOptions.profile: time every kernel (serialises) */
   double           kernel_ns[N_KERNELS];
   guint64          kernel_calls[N_KERNELS];
 } ClBackend;

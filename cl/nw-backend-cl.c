@@ -334,7 +334,7 @@ cl_destroy (NwBackend *self)
  * at 112k (bench/README-cl.md). GPUs: 256 work-items, up to what local memory holds (not
  * timed on a GPU yet). */
 static gboolean
-choose_tuning (ClBackend *cl, GError **error)
+choose_tuning (ClBackend *cl, const NwClOptions *opts, GError **error)
 {
   ClTuning *t = &cl->tune;
   const NwClDeviceInfo *d = cl->device;
@@ -364,11 +364,11 @@ choose_tuning (ClBackend *cl, GError **error)
       .small_gemm_macs = 64 * 1024,
       .fwg = 1, .chain_max_macs = 32 * 1024,
     };
-  /* For benchmarks (bench/cl_gemm.c): NW_CL_GEMM_TUNING="VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]]"
+  /* For benchmarks (bench/cl_gemm.c): gemm_tuning "VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]]"
    * replaces the tiled kernel's tiling. */
-  if (g_getenv ("NW_CL_GEMM_TUNING") != NULL)
+  if (opts->gemm_tuning != NULL)
     {
-      const char *env = g_getenv ("NW_CL_GEMM_TUNING");
+      const char *env = opts->gemm_tuning;
       int v[7] = { t->vw, t->wptm, t->rtsn, t->rtsm, t->kc, t->keep_acc, t->wptn };
       if (sscanf (env, "%d,%d,%d,%d,%d,%d,%d", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) >= 5
           && (v[0] == 2 || v[0] == 4 || v[0] == 8 || v[0] == 16) && v[1] > 0 && v[2] > 0 && v[3] > 0
@@ -385,7 +385,7 @@ choose_tuning (ClBackend *cl, GError **error)
       else
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "NW_CL_GEMM_TUNING=\"%s\" is not VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]] with "
+                       "gemm tuning \"%s\" (NW_CL_GEMM_TUNING) is not VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]] with "
                        "VW in 2, 4, 8, 16 and KC, RTSM x WPTM multiples of VW", env);
           return FALSE;
         }
@@ -408,15 +408,15 @@ choose_tuning (ClBackend *cl, GError **error)
     t->lwg /= 2;
   while ((size_t) t->row_wg > d->max_work_group)
     t->row_wg /= 2;
-  /* For benchmarks: NW_CL_CHAIN_WG=N (a power of two) replaces chain.cl's work-group size. */
-  if (g_getenv ("NW_CL_CHAIN_WG") != NULL)
+  /* For benchmarks: chain_wg N (a power of two) replaces chain.cl's work-group size. */
+  if (opts->chain_wg != NULL)
     {
-      const char *env = g_getenv ("NW_CL_CHAIN_WG");
+      const char *env = opts->chain_wg;
       int wg = atoi (env);
       if (wg < 1 || wg > 1024 || (wg & (wg - 1)) != 0)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "NW_CL_CHAIN_WG=\"%s\" is not a power of two in 1..1024", env);
+                       "chain work-group size \"%s\" (NW_CL_CHAIN_WG) is not a power of two in 1..1024", env);
           return FALSE;
         }
       t->fwg = wg;
@@ -495,15 +495,14 @@ program_tuning (ClBackend *cl, ClProgramId p)
 
 /* train_chain is built with reqd_work_group_size(FWG), but a GPU may cap a kernel below its
  * device's maximum (registers, local memory): the plan compares against what the kernel
- * itself allows. NW_CL_SIMULATE_CHAIN_WG=N (tests) pretends the kernel allows at most N. */
+ * itself allows. opts->simulate_chain_wg N (tests) pretends the kernel allows at most N. */
 static gboolean
-query_chain_kernel (ClBackend *cl, GError **error)
+query_chain_kernel (ClBackend *cl, const NwClOptions *opts, GError **error)
 {
   cl_kernel k = cl->kernels[K_TRAIN_CHAIN];
   cl_device_id id = cl->device->device_id;
   size_t wg = 0;
   cl_ulong local = 0;
-  const char *simulate = g_getenv ("NW_CL_SIMULATE_CHAIN_WG");
 
   if (!NW_CL_CHECK (clGetKernelWorkGroupInfo (k, id, CL_KERNEL_WORK_GROUP_SIZE, sizeof wg, &wg,
                                               NULL), error)
@@ -513,15 +512,15 @@ query_chain_kernel (ClBackend *cl, GError **error)
       g_prefix_error (error, "OpenCL kernel train_chain (chain.cl): ");
       return FALSE;
     }
-  if (simulate != NULL && simulate[0] != '\0')
-    wg = MIN (wg, (size_t) MAX (g_ascii_strtoull (simulate, NULL, 10), 1));
+  if (opts->simulate_chain_wg > 0)
+    wg = MIN (wg, (size_t) opts->simulate_chain_wg);
   cl->chain_max_wg = wg;
   cl->chain_static_local = local;
   return TRUE;
 }
 
 static gboolean
-build_programs (ClBackend *cl, GError **error)
+build_programs (ClBackend *cl, const NwClOptions *opts, GError **error)
 {
   /* Correctly rounded division and square root make the optimizer updates bit-identical to
    * the CPU's where the device can do it. */
@@ -545,7 +544,7 @@ build_programs (ClBackend *cl, GError **error)
                                                           prelude ? g_bytes_get_data (act, NULL) : NULL,
                                                           program_files[p],
                                                           g_bytes_get_data (source, NULL), header,
-                                                          options, error);
+                                                          options, !opts->no_cache, error);
       if (cl->programs[p] == NULL)
         return FALSE;
     }
@@ -560,16 +559,18 @@ build_programs (ClBackend *cl, GError **error)
           return FALSE;
         }
     }
-  return query_chain_kernel (cl, error);
+  return query_chain_kernel (cl, opts, error);
 }
 
 NwBackend *
-nw_backend_cl_new (const char *request, GError **error)
+nw_backend_cl_new (const char *request, const NwClOptions *options, GError **error)
 {
+  static const NwClOptions defaults = { 0 };
+  const NwClOptions *opts = options != NULL ? options : &defaults;
   ClBackend *cl;
   cl_int st = CL_SUCCESS;
   cl_context_properties props[3] = { CL_CONTEXT_PLATFORM, 0, 0 };
-  NwClDeviceInfo *device = nw_cl_pick_device (request, error);
+  NwClDeviceInfo *device = nw_cl_pick_device (request, opts, error);
 
   if (device == NULL)
     return NULL;
@@ -578,15 +579,15 @@ nw_backend_cl_new (const char *request, GError **error)
   cl->device = device;
   cl->parent.description = g_strdup_printf ("OpenCL: %s (%s)", device->name, device->platform);
   props[1] = (cl_context_properties) device->platform_id;
-  cl->profile = g_strcmp0 (g_getenv ("NW_CL_PROFILE"), "1") == 0;
+  cl->profile = opts->profile;
 
   if (!NW_CL_CHECK ((cl->context = clCreateContext (props, 1, &device->device_id, NULL, NULL, &st), st), error)
       || !NW_CL_CHECK ((cl->queue = clCreateCommandQueue (cl->context, device->device_id,
                                                           cl->profile ? CL_QUEUE_PROFILING_ENABLE : 0,
                                                           &st), st), error)
       || !NW_CL_CHECK ((cl->dummy = clCreateBuffer (cl->context, CL_MEM_READ_WRITE, 64, NULL, &st), st), error)
-      || !choose_tuning (cl, error)
-      || !build_programs (cl, error))
+      || !choose_tuning (cl, opts, error)
+      || !build_programs (cl, opts, error))
     {
       nw_backend_free (&cl->parent);
       return NULL;

@@ -13,9 +13,12 @@
 G_BEGIN_DECLS
 
 /* A backend on the device that `request` names (see nw_cl_pick_device: NULL means
- * $NW_CL_DEVICE or the best device). NULL and an error when there is no such device or its
- * kernels do not build. Free with nw_backend_free (or hand it to a trainer, which owns it). */
-NwBackend            *nw_backend_cl_new          (const char *request, GError **error);
+ * options->device or the best device), set up as `options` (NULL: the defaults; read only
+ * during the call) say. NULL and an error when there is no such device, a tuning option is
+ * malformed or the kernels do not build. Free with nw_backend_free (or hand it to a trainer,
+ * which owns it). */
+NwBackend            *nw_backend_cl_new          (const char *request, const NwClOptions *options,
+                                                  GError **error);
 
 /* TRUE for a backend made by nw_backend_cl_new. */
 gboolean              nw_backend_is_cl           (NwBackend *backend);
@@ -36,10 +39,10 @@ typedef struct {
 } NwClCounters;
 void                  nw_backend_cl_get_counters (NwBackend *backend, NwClCounters *out);
 
-/* With NW_CL_PROFILE=1 in the environment when the backend is made, every kernel is timed
+/* With NwClOptions.profile (NW_CL_PROFILE=1) when the backend is made, every kernel is timed
  * on the device (which serialises the queue: for finding where time goes, not for speed).
  * A table of the time per kernel since the backend was made, most first (new string; an
- * empty one without NW_CL_PROFILE). */
+ * empty one without profiling). */
 char                 *nw_backend_cl_profile_report (NwBackend *backend);
 
 /* Which matrix-product kernel gemm uses: the choice by size (AUTO, the default), or always

@@ -291,17 +291,17 @@ all_digits (const char *s)
 }
 
 NwClDeviceInfo *
-nw_cl_pick_device (const char *request, GError **error)
+nw_cl_pick_device (const char *request, const NwClOptions *options, GError **error)
 {
   g_autoptr (GPtrArray) devices = NULL;
   g_auto (GStrv) skipped = NULL;
   g_autofree char *listing = NULL;
   const char *source = "requested";
 
-  if (request == NULL)
+  if (request == NULL && options != NULL)
     {
-      request = g_getenv ("NW_CL_DEVICE");
-      source = "NW_CL_DEVICE";
+      request = options->device;
+      source = options->device_origin != NULL ? options->device_origin : "the options";
       if (request != NULL && *request == '\0')
         request = NULL;
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "nw-cl-check.h"
+#include "nw-cl-options.h"
 
 G_BEGIN_DECLS
 
@@ -41,11 +42,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwClDeviceInfo, nw_cl_device_info_free)
 GPtrArray      *nw_cl_list_devices_full (GStrv *skipped, GError **error);
 GPtrArray      *nw_cl_list_devices      (GError **error);
 
-/* The device a request names: NULL means $NW_CL_DEVICE if set and not empty, else the best
- * device; otherwise an index into the sorted list ("0") or a case-insensitive substring of
+/* The device a request names: NULL means options->device if set and not empty (`options`
+ * may be NULL), else the best device; otherwise an index into the sorted list ("0") or a case-insensitive substring of
  * a device name ("h100", "pthread"). Returns a new NwClDeviceInfo; an unknown request, or no
  * device at all, is an error naming the request and listing the devices that exist. */
-NwClDeviceInfo *nw_cl_pick_device      (const char *request, GError **error);
+NwClDeviceInfo *nw_cl_pick_device      (const char *request, const NwClOptions *options,
+                                        GError **error);
 
 /* One line per device, "0: name (platform): why", for messages and `--list-devices`. */
 char           *nw_cl_describe_devices (GPtrArray *devices);

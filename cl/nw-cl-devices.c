@@ -22,17 +22,18 @@ cl_list (gpointer impl, GError **error)
   return list;
 }
 
+/* `impl` is the table's own NwClOptions. */
 static NwBackend *
 cl_open (gpointer impl, const char *id, GError **error)
 {
-  return nw_backend_cl_new (id, error);
+  return nw_backend_cl_new (id, impl, error);
 }
 
 static NwTrainer *
 cl_choose (gpointer impl, const NwSpec *spec, NwBackendKind kind, const char *id, char **why,
            GError **error)
 {
-  return nw_trainer_new_on_backend (spec, kind, id, why, error);
+  return nw_trainer_new_on_backend (spec, kind, id, impl, why, error);
 }
 
 static char *
@@ -43,12 +44,25 @@ devices_cl_device_id (gpointer impl, NwBackend *backend)
   return g_strdup_printf ("%d", nw_backend_cl_get_device (backend)->index);
 }
 
+static void
+cl_free (gpointer impl)
+{
+  nw_cl_options_free (impl);
+}
+
 static const NwDevicesFuncs cl_funcs = {
   .list = cl_list, .open = cl_open, .choose = cl_choose, .device_id = devices_cl_device_id,
+  .free = cl_free,
 };
+
+NwDevices *
+nw_cl_devices_new_full (const NwClOptions *options)
+{
+  return nw_devices_new (&cl_funcs, nw_cl_options_copy (options));
+}
 
 NwDevices *
 nw_cl_devices_new (void)
 {
-  return nw_devices_new (&cl_funcs, NULL);
+  return nw_cl_devices_new_full (NULL);
 }

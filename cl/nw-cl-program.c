@@ -111,13 +111,6 @@ count_lines (const char *text)
 
 /* ---- the on-disk binary cache ---- */
 
-static gboolean
-cache_enabled (void)
-{
-  const char *v = g_getenv ("NW_CL_CACHE");
-  return v == NULL || strcmp (v, "0") != 0;
-}
-
 static char *
 cache_path (const NwClDeviceInfo *device, const char *options, const char *text)
 {
@@ -200,17 +193,17 @@ failed:
 cl_program
 nw_cl_build_program (cl_context context, const NwClDeviceInfo *device, const char *file_name,
                      const char *source, const char *header, const char *options,
-                     GError **error)
+                     gboolean use_cache, GError **error)
 {
   return nw_cl_build_program_with_prelude (context, device, NULL, NULL, file_name, source, header,
-                                           options, error);
+                                           options, use_cache, error);
 }
 
 cl_program
 nw_cl_build_program_with_prelude (cl_context context, const NwClDeviceInfo *device,
                                   const char *prelude_name, const char *prelude,
                                   const char *file_name, const char *source, const char *header,
-                                  const char *options, GError **error)
+                                  const char *options, gboolean use_cache, GError **error)
 {
   /* Each #line directive makes the compiler count the next file's lines from 1 again, after
    * the prepended #defines (and the prelude), and name the file in its messages. */
@@ -223,7 +216,7 @@ nw_cl_build_program_with_prelude (cl_context context, const NwClDeviceInfo *devi
     : g_strdup ("");
   g_autofree char *prefix = g_strdup_printf ("%s%s#line 1 \"%s\"\n", head, before, file_name);
   g_autofree char *text = g_strconcat (prefix, source, NULL);
-  g_autofree char *path = cache_enabled () ? cache_path (device, options, text) : NULL;
+  g_autofree char *path = use_cache ? cache_path (device, options, text) : NULL;
   const char *texts[] = { text };
   cl_program program = NULL;
   cl_int st = CL_SUCCESS;

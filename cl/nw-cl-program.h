@@ -18,12 +18,13 @@ GBytes     *nw_cl_kernel_source  (const char *file_name, GError **error);
 /* Builds `source` (the text of `file_name`) for one device: `header` (may be NULL) is
  * prepended verbatim (the tuning #defines), `options` (may be NULL) are the compiler options.
  * A built binary is kept on disk under $XDG_CACHE_HOME/neurowire/kernels, keyed by the
- * device, its driver, the options and the whole text, and reused by later builds
- * (NW_CL_CACHE=0 turns the cache off). A failed build is an error naming the file and
- * carrying the build log. Release the program with clReleaseProgram. */
+ * device, its driver, the options and the whole text, and reused by later builds;
+ * `use_cache` FALSE (NwClOptions.no_cache) builds from source and stores nothing. A failed
+ * build is an error naming the file and carrying the build log. Release the program with clReleaseProgram. */
 cl_program  nw_cl_build_program  (cl_context context, const NwClDeviceInfo *device,
                                   const char *file_name, const char *source,
-                                  const char *header, const char *options, GError **error);
+                                  const char *header, const char *options, gboolean use_cache,
+                                  GError **error);
 
 /* The same, with `prelude` (the text of the kernel file `prelude_name`, shared by several
  * programs: act.cl) between the header and the source, behind a #line of its own so that
@@ -32,7 +33,7 @@ cl_program  nw_cl_build_program_with_prelude (cl_context context, const NwClDevi
                                               const char *prelude_name, const char *prelude,
                                               const char *file_name, const char *source,
                                               const char *header, const char *options,
-                                              GError **error);
+                                              gboolean use_cache, GError **error);
 
 /* A build log with each "<name>:LINE:" at the start of a line (the compiler's name for the
  * source it was given, counting `header_lines` prepended lines) replaced by

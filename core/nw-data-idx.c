@@ -562,7 +562,7 @@ nw_dataset_load_idx_dir (const char *dir, int train_limit, GError **error)
   g_autofree char *owned = NULL;
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   if (dir == NULL)
-    dir = owned = nw_data_default_mnist_dir ();
+    dir = owned = nw_data_default_mnist_dir (NULL);
   return load_idx_set (&mnist_set, dir, train_limit, NULL, NULL, error);
 }
 
@@ -573,7 +573,7 @@ nw_dataset_load_idx_dir_full (const char *dir, int train_limit, NwProgressFunc f
   g_autofree char *owned = NULL;
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   if (dir == NULL)
-    dir = owned = nw_data_default_mnist_dir ();
+    dir = owned = nw_data_default_mnist_dir (NULL);
   return load_idx_set (&mnist_set, dir, train_limit, func, user_data, error);
 }
 
@@ -583,7 +583,7 @@ nw_dataset_load_fashion_mnist (const char *dir, int train_limit, GError **error)
   g_autofree char *owned = NULL;
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   if (dir == NULL)
-    dir = owned = nw_data_default_fashion_mnist_dir ();
+    dir = owned = nw_data_default_fashion_mnist_dir (NULL);
   return nw_dataset_load_fashion_mnist_full (dir, train_limit, NULL, NULL, error);
 }
 
@@ -594,6 +594,6 @@ nw_dataset_load_fashion_mnist_full (const char *dir, int train_limit, NwProgress
   g_autofree char *owned = NULL;
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   if (dir == NULL)
-    dir = owned = nw_data_default_fashion_mnist_dir ();
+    dir = owned = nw_data_default_fashion_mnist_dir (NULL);
   return load_idx_set (&fashion_set, dir, train_limit, func, user_data, error);
 }

@@ -112,24 +112,23 @@ load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   NwDataset *ds;
 
   NW_HANDOFF_ACQUIRE (job);
+  /* The IDX kinds' folder was filled in when the load began (nw_data_load_async). */
   if (job->spec.kind == NW_DATA_MNIST)
     {
-      g_autofree char *dir = job->spec.path != NULL && job->spec.path[0] != '\0'
-                             ? g_strdup (job->spec.path) : nw_data_default_mnist_dir ();
       report (0, job);
-      ds = nw_dataset_load_idx_dir_full (dir, job->spec.train_limit, report, job, &error);
+      ds = nw_dataset_load_idx_dir_full (job->spec.path, job->spec.train_limit, report, job,
+                                         &error);
     }
   else if (job->spec.kind == NW_DATA_FASHION_MNIST)
     {
       report (0, job);
-      ds = nw_dataset_load_fashion_mnist_full (job->spec.path != NULL && job->spec.path[0] != '\0'
-                                               ? job->spec.path : NULL,
-                                               job->spec.train_limit, report, job, &error);
+      ds = nw_dataset_load_fashion_mnist_full (job->spec.path, job->spec.train_limit, report, job,
+                                               &error);
     }
   else
     {
       report (-1, job);
-      ds = nw_dataset_new (&job->spec, &error);
+      ds = nw_dataset_new (&job->spec, NULL, &error);
     }
   if (ds == NULL && g_error_matches (error, NW_ERROR, NW_ERROR_CANCELLED))
     {
@@ -141,7 +140,11 @@ load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   /* Done with the job and the dataset: whoever returns them takes them over. */
   NW_HANDOFF_RELEASE (job);
   if (ds == NULL)
-    g_task_return_error (task, error);
+    {
+      /* The error (and its message) was made here and is read on the caller's thread. */
+      NW_HANDOFF_RELEASE (error);
+      g_task_return_error (task, error);
+    }
   else if (g_task_return_error_if_cancelled (task))
     nw_dataset_free (ds);
   else
@@ -168,7 +171,8 @@ on_done (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 void
-nw_data_load_async (const NwDataSpec *spec, NwJobs *jobs, GCancellable *cancellable,
+nw_data_load_async (const NwDataSpec *spec, const char *data_root, NwJobs *jobs,
+                    GCancellable *cancellable,
                     NwDataLoadProgress progress, gpointer progress_data,
                     GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -185,6 +189,7 @@ nw_data_load_async (const NwDataSpec *spec, NwJobs *jobs, GCancellable *cancella
     }
   job->spec = *spec;
   job->spec.path = g_strdup (spec->path);
+  nw_data_spec_resolve (&job->spec, data_root);
   job->context = g_main_context_ref_thread_default ();
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   job->progress = progress;
@@ -205,18 +210,26 @@ NwDataset *
 nw_data_load_finish (GAsyncResult *result, GError **error)
 {
   NwDataset *ds = NULL;
+  GError *local = NULL;
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == nw_data_load_async, NULL);
-  ds = g_task_propagate_pointer (G_TASK (result), error);
+  ds = g_task_propagate_pointer (G_TASK (result), &local);
   if (ds != NULL)
     NW_HANDOFF_ACQUIRE (ds);
+  if (local != NULL)
+    {
+      NW_HANDOFF_ACQUIRE (local);
+      g_propagate_error (error, local);
+    }
   return ds;
 }
 
 char *
 nw_data_mnist_fetch_command (const char *dir)
 {
-  g_autofree char *default_dir = nw_data_default_mnist_dir ();
+  /* What the script fetches into without an argument (it reads NEUROWIRE_DATA_DIR itself,
+   * which a program with another data folder need not have): name every other folder. */
+  g_autofree char *default_dir = nw_data_default_mnist_dir (NULL);
   g_autofree char *quoted = NULL;
   if (dir == NULL || dir[0] == '\0' || g_strcmp0 (dir, default_dir) == 0)
     return g_strdup ("bash tools/fetch-mnist.sh");

@@ -19,7 +19,10 @@ G_BEGIN_DECLS
 /* fraction in [0, 1], or < 0 when the loader cannot tell (CSV): show activity instead. */
 typedef void (*NwDataLoadProgress) (double fraction, gpointer user_data);
 
+/* `data_root` (may be NULL) is the folder that holds mnist/ and fashion-mnist/ for a spec
+ * without a path (nw_data_spec_dir). */
 void        nw_data_load_async      (const NwDataSpec   *spec,
+                                     const char         *data_root,
                                      NwJobs             *jobs,
                                      GCancellable       *cancellable,
                                      NwDataLoadProgress  progress,
@@ -32,7 +35,8 @@ NwDataset  *nw_data_load_finish     (GAsyncResult       *result,
                                      GError            **error);
 
 /* The command that fetches the MNIST files into `dir` (as README and tools/ give it):
- * "bash tools/fetch-mnist.sh", with the directory when it is not the default one. New. */
+ * "bash tools/fetch-mnist.sh", with the directory when it is not the script's own default
+ * (nw_data_default_mnist_dir (NULL)). New. */
 char       *nw_data_mnist_fetch_command (const char     *dir);
 /* TRUE for the error of a load whose MNIST files are not there. */
 gboolean    nw_data_error_is_missing_mnist (const NwDataSpec *spec,

@@ -1,4 +1,4 @@
-/* nw-data.c: datasets: freeing, the kind names, the default MNIST directory, and
+/* nw-data.c: datasets: freeing, the kind names, the default MNIST directories, and
  * nw_dataset_new's dispatch to the generators (nw-data-2d.c) and loaders (nw-data-csv.c,
  * nw-data-idx.c). */
 #include "nw-data.h"
@@ -80,23 +80,31 @@ nw_data_kind_is_image (NwDataKind kind)
   return kind == NW_DATA_MNIST || kind == NW_DATA_FASHION_MNIST;
 }
 
-char *
-nw_data_default_mnist_dir (void)
+/* The folder that holds mnist/ and fashion-mnist/: `data_root`, or by default
+ * $XDG_DATA_HOME/neurowire (GLib's rule for per-user data; NEUROWIRE_DATA_DIR is the
+ * programs' to read and pass down as data_root). */
+static char *
+data_root_or_default (const char *data_root)
 {
-  const char *root = g_getenv ("NEUROWIRE_DATA_DIR");
-  if (root != NULL && root[0] != '\0')
-    return g_build_filename (root, "mnist", NULL);
-  return g_build_filename (g_get_user_data_dir (), "neurowire", "mnist", NULL);
+  if (data_root != NULL && data_root[0] != '\0')
+    return g_strdup (data_root);
+  return g_build_filename (g_get_user_data_dir (), "neurowire", NULL);
 }
 
 char *
-nw_data_default_fashion_mnist_dir (void)
+nw_data_default_mnist_dir (const char *data_root)
 {
-  const char *root = g_getenv ("NEUROWIRE_DATA_DIR");
+  g_autofree char *root = data_root_or_default (data_root);
+  return g_build_filename (root, "mnist", NULL);
+}
+
+char *
+nw_data_default_fashion_mnist_dir (const char *data_root)
+{
   char *dir;
-  if (root != NULL && root[0] != '\0')
+  if (data_root != NULL && data_root[0] != '\0')
     {
-      dir = g_build_filename (root, "fashion-mnist", NULL);
+      dir = g_build_filename (data_root, "fashion-mnist", NULL);
       if (g_file_test (dir, G_FILE_TEST_IS_DIR))
         return dir;
       g_free (dir);
@@ -106,6 +114,30 @@ nw_data_default_fashion_mnist_dir (void)
     return dir;
   g_free (dir);
   return g_strdup (NW_FASHION_MNIST_SYSTEM_DIR);
+}
+
+char *
+nw_data_spec_dir (const NwDataSpec *spec, const char *data_root)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+  if (spec->kind != NW_DATA_MNIST && spec->kind != NW_DATA_FASHION_MNIST)
+    return NULL;
+  if (spec->path != NULL && spec->path[0] != '\0')
+    return g_strdup (spec->path);
+  return spec->kind == NW_DATA_MNIST ? nw_data_default_mnist_dir (data_root)
+                                     : nw_data_default_fashion_mnist_dir (data_root);
+}
+
+void
+nw_data_spec_resolve (NwDataSpec *spec, const char *data_root)
+{
+  char *dir;
+  g_return_if_fail (spec != NULL);
+  dir = nw_data_spec_dir (spec, data_root);
+  if (dir == NULL)
+    return;
+  g_free (spec->path);
+  spec->path = dir;
 }
 
 const char *const *
@@ -125,7 +157,7 @@ nw_data_class_names (NwDataKind kind)
 }
 
 NwDataset *
-nw_dataset_new (const NwDataSpec *spec, GError **error)
+nw_dataset_new (const NwDataSpec *spec, const char *data_root, GError **error)
 {
   g_return_val_if_fail (spec != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -153,17 +185,15 @@ nw_dataset_new (const NwDataSpec *spec, GError **error)
 
     case NW_DATA_MNIST:
       {
-        NwDataset *ds;
-        char *dir = spec->path != NULL && spec->path[0] != '\0'
-                    ? g_strdup (spec->path) : nw_data_default_mnist_dir ();
-        ds = nw_dataset_load_idx_dir (dir, spec->train_limit, error);
-        g_free (dir);
-        return ds;
+        g_autofree char *dir = nw_data_spec_dir (spec, data_root);
+        return nw_dataset_load_idx_dir (dir, spec->train_limit, error);
       }
 
     case NW_DATA_FASHION_MNIST:
-      return nw_dataset_load_fashion_mnist (spec->path != NULL && spec->path[0] != '\0'
-                                            ? spec->path : NULL, spec->train_limit, error);
+      {
+        g_autofree char *dir = nw_data_spec_dir (spec, data_root);
+        return nw_dataset_load_fashion_mnist (dir, spec->train_limit, error);
+      }
 
     case NW_N_DATA_KINDS:
     default:

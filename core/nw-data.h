@@ -31,9 +31,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwDataset, nw_dataset_free)
 /* A deep copy (a trainer takes its dataset; a program that builds several keeps one). */
 NwDataset  *nw_dataset_copy           (const NwDataset *ds);
 
-/* Loads or generates what `spec` describes. For MNIST, spec->path NULL means
- * nw_data_default_mnist_dir(). */
-NwDataset  *nw_dataset_new            (const NwDataSpec *spec, GError **error);
+/* Loads or generates what `spec` describes. For MNIST and Fashion-MNIST, spec->path NULL
+ * means the default folder under `data_root` (nw_data_spec_dir). `data_root` is the
+ * program's data folder (NEUROWIRE_DATA_DIR, read by app/), NULL for the default: core
+ * reads no environment variable of its own. */
+NwDataset  *nw_dataset_new            (const NwDataSpec *spec, const char *data_root,
+                                       GError **error);
 
 /* 2D generators. Points lie in [-1, 1]^2 before noise (the boundary view's window is
  * [-1.5, 1.5]^2); labels are 0/1 and targets one column. XOR ignores n/noise/test_ratio and
@@ -51,10 +54,10 @@ gboolean    nw_dataset_save_csv       (const NwDataset *ds, const char *path, GE
  * t10k-labels-idx1-ubyte from `dir` (each may instead be gzipped, NAME.gz), pixels scaled to
  * [0,1], 10 one-hot target columns. `train_limit` > 0 keeps only that many training rows.
  * Every header field is checked against the file's size before anything large is allocated.
- * `dir` NULL: nw_data_default_mnist_dir(). The dataset is named "mnist". */
+ * `dir` NULL: nw_data_default_mnist_dir (NULL). The dataset is named "mnist". */
 NwDataset  *nw_dataset_load_idx_dir   (const char *dir, int train_limit, GError **error);
 /* The same for Fashion-MNIST (same files and format, named "fashion_mnist"); `dir` NULL:
- * nw_data_default_fashion_mnist_dir(). */
+ * nw_data_default_fashion_mnist_dir (NULL). */
 NwDataset  *nw_dataset_load_fashion_mnist (const char *dir, int train_limit, GError **error);
 
 /* Progress of a long load, on the loading thread: `fraction` of the work done so far, in
@@ -77,13 +80,22 @@ gboolean    nw_idx_load_images        (const char *path, int *n, int *rows, int 
 gboolean    nw_idx_load_labels        (const char *path, int *n, guint8 **labels,
                                        GError **error);
 
-/* $NEUROWIRE_DATA_DIR/mnist, else $XDG_DATA_HOME/neurowire/mnist. Newly allocated. */
-char       *nw_data_default_mnist_dir (void);
+/* `data_root`/mnist, or with `data_root` NULL or empty $XDG_DATA_HOME/neurowire/mnist.
+ * Newly allocated. */
+char       *nw_data_default_mnist_dir (const char *data_root);
 /* Where Debian's dataset-fashion-mnist puts its (gzipped) IDX files. */
 #define NW_FASHION_MNIST_SYSTEM_DIR "/usr/share/datasets/fashion-mnist"
-/* The first of $NEUROWIRE_DATA_DIR/fashion-mnist and $XDG_DATA_HOME/neurowire/fashion-mnist
- * that exists, else NW_FASHION_MNIST_SYSTEM_DIR. Newly allocated. */
-char       *nw_data_default_fashion_mnist_dir (void);
+/* The first of `data_root`/fashion-mnist (when `data_root` is given) and
+ * $XDG_DATA_HOME/neurowire/fashion-mnist that exists, else NW_FASHION_MNIST_SYSTEM_DIR.
+ * Newly allocated. */
+char       *nw_data_default_fashion_mnist_dir (const char *data_root);
+/* The folder an MNIST or Fashion-MNIST spec reads: its path, else the default folder under
+ * `data_root` (may be NULL). NULL for other kinds. Newly allocated. */
+char       *nw_data_spec_dir          (const NwDataSpec *spec, const char *data_root);
+/* Fills in the folder of an MNIST or Fashion-MNIST spec without a path (nw_data_spec_dir), so
+ * that code which is not told the data root (a trainer made from the spec alone, a device
+ * calibration) reads the same folder. Other kinds are left as they are. */
+void        nw_data_spec_resolve      (NwDataSpec *spec, const char *data_root);
 
 /* The ten class names of an IDX data kind, for labels in the UI: "0".."9" for MNIST,
  * "T-shirt/top".."Ankle boot" for Fashion-MNIST; NULL for other kinds. Static strings. */

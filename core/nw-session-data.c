@@ -373,8 +373,7 @@ report_load_failure (NwSession *self, Job *job, const GError *error)
   open_task_return (job, error);
   if (nw_data_error_is_missing_mnist (d, error))
     {
-      g_autofree char *dir = d->path != NULL && d->path[0] != '\0' ? g_strdup (d->path)
-                                                                  : nw_data_default_mnist_dir ();
+      g_autofree char *dir = nw_data_spec_dir (d, self->data_root);
       g_autofree char *command = nw_data_mnist_fetch_command (dir);
       g_autofree char *text =
         g_strdup_printf ("MNIST is not on this computer: no files in %s. Get them with\n    %s\n"
@@ -444,7 +443,8 @@ nw_session_data_open (NwSession *self, NwSpec *spec, GFile *file, GTask *task)
   g_autofree char *what = g_strdup_printf ("Loading %s…", data_title (&spec->data));
   job->open_task = task;
   progress (self, nw_data_kind_is_image (spec->data.kind) ? 0 : -1, what);
-  nw_data_load_async (&spec->data, self->jobs, job->cancel, on_load_progress, job, on_loaded, job);
+  nw_data_load_async (&spec->data, self->data_root, self->jobs, job->cancel, on_load_progress, job,
+                      on_loaded, job);
 }
 
 /* ------------------------------------------------------------------------------------------ */

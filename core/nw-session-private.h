@@ -16,6 +16,7 @@ struct _NwSession
 
   GMainContext    *context;         /* where results are reported */
   NwJobs          *jobs;
+  char            *data_root;     /* holds mnist/ and fashion-mnist/; NULL: the default */
   NwSpec          *spec;
   GFile           *file;
   gboolean         modified;

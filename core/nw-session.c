@@ -426,7 +426,7 @@ nw_session_set_graph (NwSession *self, NwSpec *graph, gboolean rebuild,
 static GArray *
 generate_points (const NwSpec *spec, GError **error)
 {
-  g_autoptr (NwDataset) ds = nw_dataset_new (&spec->data, error);
+  g_autoptr (NwDataset) ds = nw_dataset_new (&spec->data, NULL, error);   /* 2D: no folder */
   return ds != NULL ? nw_points_from_dataset (ds) : NULL;
 }
 
@@ -582,7 +582,7 @@ read_network (GFile *file, GError **error)
    * too: the current network stays as it was. */
   if (nw_data_kind_is_2d (spec->data.kind))
     {
-      ds = nw_dataset_new (&spec->data, &local);
+      ds = nw_dataset_new (&spec->data, NULL, &local);   /* 2D: no folder */
       if (ds != NULL)
         probe = nw_trainer_new (spec, g_steal_pointer (&ds), NULL, &local);
     }
@@ -924,6 +924,7 @@ nw_session_finalize (GObject *object)
   g_clear_pointer (&self->invalid_reason, g_free);
   forget_layers (self);
   nw_jobs_unref (self->jobs);
+  g_free (self->data_root);
   g_main_context_unref (self->context);
   G_OBJECT_CLASS (nw_session_parent_class)->finalize (object);
 }
@@ -996,6 +997,7 @@ nw_session_new (const NwSessionOptions *options)
   if (options == NULL)
     options = &defaults;
   self->jobs = options->jobs != NULL ? nw_jobs_ref (options->jobs) : nw_jobs_new ();
+  self->data_root = g_strdup (options->data_root);
   nw_session_data_init (self);
   nw_session_device_init (self, options);
   return self;

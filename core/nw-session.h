@@ -43,6 +43,11 @@ typedef struct {
   NwJobs        *jobs;           /* counts this session's background work (borrowed); NULL:
                                     a counter of its own */
   gboolean       hold_device_choice; /* no choice until nw_session_release_device_choice */
+  /* The folder that holds mnist/ and fashion-mnist/ for data specs without a path (copied):
+   * what the program read from NEUROWIRE_DATA_DIR or its command line; NULL: the default,
+   * $XDG_DATA_HOME/neurowire (nw_data_default_mnist_dir). Messages about missing files name
+   * the folder under it. */
+  const char    *data_root;
 } NwSessionOptions;
 
 /* A layer of the running trainer, in execution order (the views match snapshots to these). */

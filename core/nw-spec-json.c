@@ -7,6 +7,7 @@
  * settings are read and written as its kind's registry entry lists them (nw-node-kind.h). */
 #include "nw-spec.h"
 #include "nw-data.h"
+#include "nw-json-writer.h"
 #include "nw-activation.h"
 #include "nw-node-kind.h"
 
@@ -63,22 +64,6 @@ set_where (Reader *r, const char *format, ...)
   va_start (ap, format);
   r->where = g_strdup_vprintf (format, ap);
   va_end (ap);
-}
-
-/* The shortest "%.Ng" that reads back as exactly `v`, always with a '.' or an exponent. */
-static void
-format_double (char buf[G_ASCII_DTOSTR_BUF_SIZE], double v)
-{
-  for (int digits = 15; digits <= 17; digits++)
-    {
-      char format[8];
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, format, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  if (isfinite (v) && strpbrk (buf, ".eEn") == NULL && strlen (buf) + 3 < G_ASCII_DTOSTR_BUF_SIZE)
-    strcat (buf, ".0");
 }
 
 static const char *
@@ -167,7 +152,7 @@ read_int (Reader *r, JsonObject *obj, const char *name, const char *prefix,
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
       if (!(d == floor (d) && d >= -9.2e18 && d <= 9.2e18))
         {
-          format_double (buf, d);
+          nw_json_format_double (buf, d);
           return fail (r, NW_ERROR_SPEC, "%s must be an integer (got %s)", label, buf);
         }
       v = (gint64) d;
@@ -257,7 +242,7 @@ read_double (Reader *r, JsonObject *obj, const char *name, const char *prefix,
     }
   if (want != NULL)
     {
-      format_double (buf, v);
+      nw_json_format_double (buf, v);
       return fail (r, NW_ERROR_RANGE, "%s must be %s (got %s)", label, want, buf);
     }
   *out = v;
@@ -805,231 +790,105 @@ nw_spec_load (const char *path, GError **error)
 
 /* Writing ------------------------------------------------------------------------------ */
 
-typedef struct {
-  GString *s;
-  int      depth;
-  gboolean first;         /* nothing written yet in the innermost object or array */
-} Writer;
-
+/* Files are pretty-printed (a person reads and diffs them) with the shortest digits that
+ * read back as the same double (0.1 stays 0.1). */
 static void
-w_newline (Writer *w)
+write_node (NwJsonWriter *w, const NwNodeSpec *node)
 {
-  g_string_append_c (w->s, '\n');
-  for (int i = 0; i < w->depth; i++)
-    g_string_append (w->s, "  ");
-}
-
-static void
-w_next (Writer *w)
-{
-  if (!w->first)
-    g_string_append_c (w->s, ',');
-  w->first = FALSE;
-  w_newline (w);
-}
-
-static void
-w_string (Writer *w, const char *text)
-{
-  g_autofree char *valid = NULL;
-
-  if (text == NULL)
+  const NwNodeKindInfo *info = nw_node_kind_info (node->kind);
+  nw_json_begin_object (w, NULL);
+  nw_json_string (w, "id", node->id);
+  nw_json_string (w, "type", nw_node_kind_name (node->kind));
+  for (int f = 0; info != NULL && f < info->n_fields; f++)
     {
-      g_string_append (w->s, "null");
-      return;
-    }
-  valid = g_utf8_make_valid (text, -1);
-  g_string_append_c (w->s, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-      switch (c)
+      const NwField *field = &info->fields[f];
+      double v = nw_field_get (field, node);
+      switch (field->type)
         {
-        case '"':  g_string_append (w->s, "\\\""); break;
-        case '\\': g_string_append (w->s, "\\\\"); break;
-        case '\n': g_string_append (w->s, "\\n"); break;
-        case '\r': g_string_append (w->s, "\\r"); break;
-        case '\t': g_string_append (w->s, "\\t"); break;
-        case '\b': g_string_append (w->s, "\\b"); break;
-        case '\f': g_string_append (w->s, "\\f"); break;
-        default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (w->s, "\\u%04x", c);
-          else
-            g_string_append_c (w->s, (char) c);
+        case NW_FIELD_INT:    nw_json_int (w, field->key, (gint64) v); break;
+        case NW_FIELD_BOOL:   nw_json_bool (w, field->key, v != 0); break;
+        case NW_FIELD_ENUM:   nw_json_string (w, field->key, nw_field_enum_name (field, (int) v)); break;
+        case NW_FIELD_DOUBLE:
+        default:              nw_json_double (w, field->key, v); break;   /* NaN: null, refused on load */
         }
     }
-  g_string_append_c (w->s, '"');
-}
-
-static void
-w_key (Writer *w, const char *key)
-{
-  w_next (w);
-  w_string (w, key);
-  g_string_append (w->s, ": ");
-}
-
-static void
-w_open (Writer *w, char bracket)
-{
-  g_string_append_c (w->s, bracket);
-  w->depth++;
-  w->first = TRUE;
-}
-
-static void
-w_close (Writer *w, char bracket)
-{
-  w->depth--;
-  if (!w->first)
-    w_newline (w);
-  g_string_append_c (w->s, bracket);
-  w->first = FALSE;
-}
-
-static void
-w_str_member (Writer *w, const char *key, const char *value)
-{
-  w_key (w, key);
-  w_string (w, value);
-}
-
-static void
-w_int_member (Writer *w, const char *key, gint64 value)
-{
-  w_key (w, key);
-  g_string_append_printf (w->s, "%" G_GINT64_FORMAT, value);
-}
-
-static void
-w_uint_member (Writer *w, const char *key, guint64 value)
-{
-  w_key (w, key);
-  g_string_append_printf (w->s, "%" G_GUINT64_FORMAT, value);
-}
-
-static void
-w_bool_member (Writer *w, const char *key, gboolean value)
-{
-  w_key (w, key);
-  g_string_append (w->s, value ? "true" : "false");
-}
-
-static void
-w_double_member (Writer *w, const char *key, double value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  w_key (w, key);
-  if (!isfinite (value))
-    {
-      g_string_append (w->s, "null");   /* not representable; loading will say so */
-      return;
-    }
-  format_double (buf, value);
-  g_string_append (w->s, buf);
-}
-
-static void
-write_node (Writer *w, const NwNodeSpec *node)
-{
-  w_next (w);
-  w_open (w, '{');
-  w_str_member (w, "id", node->id);
-  w_str_member (w, "type", nw_node_kind_name (node->kind));
-  {
-    const NwNodeKindInfo *info = nw_node_kind_info (node->kind);
-    for (int f = 0; info != NULL && f < info->n_fields; f++)
-      {
-        const NwField *field = &info->fields[f];
-        double v = nw_field_get (field, node);
-        switch (field->type)
-          {
-          case NW_FIELD_INT:    w_int_member (w, field->key, (gint64) v); break;
-          case NW_FIELD_BOOL:   w_bool_member (w, field->key, v != 0); break;
-          case NW_FIELD_ENUM:   w_str_member (w, field->key, nw_field_enum_name (field, (int) v)); break;
-          case NW_FIELD_DOUBLE:
-          default:              w_double_member (w, field->key, v); break;
-          }
-      }
-  }
-  w_double_member (w, "x", node->x);
-  w_double_member (w, "y", node->y);
-  w_close (w, '}');
+  nw_json_double (w, "x", node->x);
+  nw_json_double (w, "y", node->y);
+  nw_json_end_object (w);
 }
 
 char *
 nw_spec_to_json (const NwSpec *spec)
 {
-  Writer w = { NULL, 0, TRUE };
+  g_autoptr (NwJsonWriter) w = NULL;
   const NwDataSpec *data;
   const NwTrainSpec *train;
+  char *text;
 
   g_return_val_if_fail (spec != NULL, NULL);
 
   data = &spec->data;
   train = &spec->train;
-  w.s = g_string_new (NULL);
-  w_open (&w, '{');
-  w_str_member (&w, "format", NW_SPEC_FORMAT);
-  w_int_member (&w, "version", NW_SPEC_VERSION);
-  w_str_member (&w, "name", spec->name);
-  w_str_member (&w, "description", spec->description);
+  w = nw_json_writer_new (NW_JSON_PRETTY, NW_JSON_DOUBLE_SHORTEST);
+  nw_json_begin_object (w, NULL);
+  nw_json_string (w, "format", NW_SPEC_FORMAT);
+  nw_json_int (w, "version", NW_SPEC_VERSION);
+  nw_json_string (w, "name", spec->name);
+  nw_json_string (w, "description", spec->description);
 
-  w_key (&w, "nodes");
-  w_open (&w, '[');
+  nw_json_begin_array (w, "nodes");
   for (guint i = 0; i < spec->nodes->len; i++)
-    write_node (&w, g_ptr_array_index (spec->nodes, i));
-  w_close (&w, ']');
+    write_node (w, g_ptr_array_index (spec->nodes, i));
+  nw_json_end_array (w);
 
-  w_key (&w, "edges");
-  w_open (&w, '[');
+  nw_json_begin_array (w, "edges");
   for (guint i = 0; i < spec->edges->len; i++)
     {
       const NwEdgeSpec *edge = g_ptr_array_index (spec->edges, i);
-      w_next (&w);
-      w_open (&w, '{');
-      w_str_member (&w, "from", edge->from);
-      w_str_member (&w, "to", edge->to);
-      w_int_member (&w, "port", edge->port);
-      w_close (&w, '}');
+      nw_json_begin_object (w, NULL);
+      nw_json_string (w, "from", edge->from);
+      nw_json_string (w, "to", edge->to);
+      nw_json_int (w, "port", edge->port);
+      nw_json_end_object (w);
     }
-  w_close (&w, ']');
+  nw_json_end_array (w);
 
-  w_key (&w, "data");
-  w_open (&w, '{');
-  w_str_member (&w, "kind", nw_data_kind_name (data->kind));
-  w_int_member (&w, "n", data->n);
-  w_double_member (&w, "noise", data->noise);
-  w_double_member (&w, "test_ratio", data->test_ratio);
-  w_uint_member (&w, "seed", data->seed);
-  w_str_member (&w, "path", data->path);
-  w_int_member (&w, "train_limit", data->train_limit);
-  w_close (&w, '}');
+  nw_json_begin_object (w, "data");
+  nw_json_string (w, "kind", nw_data_kind_name (data->kind));
+  nw_json_int (w, "n", data->n);
+  nw_json_double (w, "noise", data->noise);
+  nw_json_double (w, "test_ratio", data->test_ratio);
+  nw_json_uint (w, "seed", data->seed);
+  nw_json_string (w, "path", data->path);
+  nw_json_int (w, "train_limit", data->train_limit);
+  nw_json_end_object (w);
 
-  w_key (&w, "training");
-  w_open (&w, '{');
-  w_str_member (&w, "optimizer", nw_optimizer_name (train->optimizer));
-  w_double_member (&w, "lr", train->lr);
-  w_double_member (&w, "momentum", train->momentum);
-  w_double_member (&w, "beta1", train->beta1);
-  w_double_member (&w, "beta2", train->beta2);
-  w_double_member (&w, "eps", train->eps);
-  w_double_member (&w, "rho", train->rho);
-  w_double_member (&w, "weight_decay", train->weight_decay);
-  w_double_member (&w, "l1", train->l1);
-  w_double_member (&w, "l2", train->l2);
-  w_int_member (&w, "batch_size", train->batch_size);
-  w_int_member (&w, "steps", train->steps);
-  w_int_member (&w, "epochs", train->epochs);
-  w_uint_member (&w, "seed", train->seed);
-  w_int_member (&w, "log_every", train->log_every);
-  w_close (&w, '}');
+  nw_json_begin_object (w, "training");
+  nw_json_string (w, "optimizer", nw_optimizer_name (train->optimizer));
+  nw_json_double (w, "lr", train->lr);
+  nw_json_double (w, "momentum", train->momentum);
+  nw_json_double (w, "beta1", train->beta1);
+  nw_json_double (w, "beta2", train->beta2);
+  nw_json_double (w, "eps", train->eps);
+  nw_json_double (w, "rho", train->rho);
+  nw_json_double (w, "weight_decay", train->weight_decay);
+  nw_json_double (w, "l1", train->l1);
+  nw_json_double (w, "l2", train->l2);
+  nw_json_int (w, "batch_size", train->batch_size);
+  nw_json_int (w, "steps", train->steps);
+  nw_json_int (w, "epochs", train->epochs);
+  nw_json_uint (w, "seed", train->seed);
+  nw_json_int (w, "log_every", train->log_every);
+  nw_json_end_object (w);
 
-  w_close (&w, '}');
-  g_string_append_c (w.s, '\n');
-  return g_string_free (w.s, FALSE);
+  nw_json_end_object (w);
+  text = nw_json_writer_finish (g_steal_pointer (&w));
+  /* A text file ends with a newline. */
+  {
+    char *file = g_strconcat (text, "\n", NULL);
+    g_free (text);
+    return file;
+  }
 }
 
 gboolean

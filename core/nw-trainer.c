@@ -84,7 +84,7 @@ nw_trainer_new (const NwSpec *spec, NwDataset *data, NwBackend *backend, GError 
 
   if (backend == NULL)
     backend = nw_backend_cpu_new ();
-  if (owned_data == NULL && (owned_data = nw_dataset_new (&spec->data, error)) == NULL)
+  if (owned_data == NULL && (owned_data = nw_dataset_new (&spec->data, NULL, error)) == NULL)
     {
       nw_backend_free (backend);
       return NULL;

@@ -87,8 +87,10 @@ void        nw_snapshot_free        (NwSnapshot *snap);
 const char *nw_snapshot_zero_gradient_layer (const NwSnapshot *snap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwSnapshot, nw_snapshot_free)
 
-/* Takes ownership of `data` (NULL: loaded or generated from spec->data) and of `backend`
- * (NULL: the CPU backend). Validates the spec against the data. */
+/* Takes ownership of `data` (NULL: loaded or generated from spec->data, an MNIST spec without
+ * a path from the default folder, nw_dataset_new (spec, NULL): a caller with a data folder of
+ * its own loads the data or resolves the path first) and of `backend` (NULL: the CPU
+ * backend). Validates the spec against the data. */
 NwTrainer  *nw_trainer_new          (const NwSpec *spec, NwDataset *data, NwBackend *backend,
                                      GError **error);
 void        nw_trainer_free         (NwTrainer *trainer);

@@ -83,6 +83,13 @@ nw_test_source_path (const char *rel)
   return g_build_filename (root != NULL ? root : NW_SOURCE_DIR, rel, NULL);
 }
 
+const char *
+nw_test_data_root (void)
+{
+  const char *root = g_getenv ("NEUROWIRE_DATA_DIR");
+  return root != NULL && root[0] != '\0' ? root : NULL;
+}
+
 void
 nw_test_assert_error (GError **error, GQuark domain, int code, const char *file, int line, ...)
 {

@@ -25,6 +25,9 @@ char       *nw_test_path   (const char *name);
 char       *nw_test_write  (const char *name, const void *bytes, gsize length);
 /* Source tree paths: NW_SOURCE_DIR/rel (free it). */
 char       *nw_test_source_path (const char *rel);
+/* NEUROWIRE_DATA_DIR, the folder that holds mnist/ (NULL: the default one): the test
+ * programs read it as app/'s programs do, once, and pass it to the code they test. */
+const char *nw_test_data_root (void);
 
 /* Asserts that `error` is set, in `domain`/`code` (code -1: any), and its message contains
  * every NULL-terminated substring given; then clears it. */

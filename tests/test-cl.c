@@ -30,6 +30,7 @@
 #include "nw-test.h"
 #include "nw-backend-cl.h"
 #include "nw-blas.h"
+#include "nw-cl-devices.h"
 #include "nw-cl-program.h"
 #include "nw-rng.h"
 #include "nw-runner.h"
@@ -835,7 +836,7 @@ static void
 compare_runs (const char *name, NwSpec *spec, int steps, int every, double rtol)
 {
   GError *error = NULL;
-  NwBackend *b = nw_backend_cl_new (NULL, &error);
+  NwBackend *b = nw_backend_cl_new (NULL, NULL, &error);
   Curve c, d;
   double worst = 0;
   gint64 t0, t1, t2;
@@ -891,7 +892,7 @@ static void
 test_run_mnist (void)
 {
   GError *error = NULL;
-  g_autofree char *dir = nw_data_default_mnist_dir ();
+  g_autofree char *dir = nw_data_default_mnist_dir (nw_test_data_root ());
   g_autofree char *probe = g_build_filename (dir, "train-images-idx3-ubyte", NULL);
   g_autofree char *path = nw_test_source_path ("examples/mnist-mlp.json");
   g_autoptr (NwSpec) spec = NULL;
@@ -902,6 +903,7 @@ test_run_mnist (void)
     }
   spec = nw_spec_load (path, &error);
   NW_ASSERT_NO_ERROR (error);
+  nw_data_spec_resolve (&spec->data, nw_test_data_root ());
   compare_runs ("mnist-mlp", spec, 200, 20, 1e-3);
 }
 
@@ -961,12 +963,13 @@ count_per_step (const char *example, gboolean fusable)
   GError *error = NULL;
   g_autofree char *path = nw_test_source_path (example);
   g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
-  NwBackend *b = nw_backend_cl_new (NULL, &error);
+  NwBackend *b = nw_backend_cl_new (NULL, NULL, &error);
   g_autoptr (NwTrainer) t = NULL;
   NwClCounters before, after;
   int chunk = fusable ? 1000 : 10;
   double launches, syncs;
   NW_ASSERT_NO_ERROR (error);
+  nw_data_spec_resolve (&spec->data, nw_test_data_root ());
   t = nw_trainer_new (spec, NULL, b, &error);
   NW_ASSERT_NO_ERROR (error);
   nw_trainer_step (t, &error);
@@ -994,7 +997,7 @@ count_per_step (const char *example, gboolean fusable)
 static void
 test_launches_per_step (void)
 {
-  g_autofree char *dir = nw_data_default_mnist_dir ();
+  g_autofree char *dir = nw_data_default_mnist_dir (nw_test_data_root ());
   g_autofree char *probe = g_build_filename (dir, "train-images-idx3-ubyte", NULL);
   count_per_step ("examples/xor-deep-sigmoid.json", TRUE);
   if (g_file_test (probe, G_FILE_TEST_EXISTS))
@@ -1015,14 +1018,15 @@ test_launches_per_step (void)
  * differences are printed and stay near 1e-5 or below, while a wrong gradient or batch moves
  * a curve by percents within a hundred steps). */
 
-/* A chunked OpenCL run against the CPU's step-by-step run; `fused` says whether the chain
- * should have run fused (a few launches per step at most) or per operation. */
+/* A chunked OpenCL run, on a backend set up as `options` say (NULL: the defaults), against
+ * the CPU's step-by-step run; `fused` says whether the chain should have run fused (a few
+ * launches per step at most) or per operation. */
 static void
-compare_chunked (const char *name, NwSpec *spec, int steps, int every, double rtol,
-                 gboolean fused)
+compare_chunked_with (const char *name, NwSpec *spec, int steps, int every, double rtol,
+                      gboolean fused, const NwClOptions *options)
 {
   GError *error = NULL;
-  NwBackend *b = nw_backend_cl_new (NULL, &error);
+  NwBackend *b = nw_backend_cl_new (NULL, options, &error);
   Curve c, d;
   double worst = 0;
   NW_ASSERT_NO_ERROR (error);
@@ -1051,6 +1055,13 @@ compare_chunked (const char *name, NwSpec *spec, int steps, int every, double rt
   CU_ASSERT (fused ? d.launches_per_step < 70.0 / every + 1 : d.launches_per_step >= 10);
   g_array_unref (c.loss);
   g_array_unref (d.loss);
+}
+
+static void
+compare_chunked (const char *name, NwSpec *spec, int steps, int every, double rtol,
+                 gboolean fused)
+{
+  compare_chunked_with (name, spec, steps, every, rtol, fused, NULL);
 }
 
 static NwSpec *
@@ -1184,7 +1195,7 @@ test_fused_snapshot (void)
   NW_ASSERT_NO_ERROR (error);
   c = nw_trainer_new (spec, NULL, NULL, &error);
   NW_ASSERT_NO_ERROR (error);
-  d = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  d = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
   NW_ASSERT_NO_ERROR (error);
   for (int round = 0; round < 3; round++)
     {
@@ -1242,7 +1253,7 @@ test_fused_hyper_change (void)
   g_autoptr (NwTrainer) d = NULL;
   double lc, ld, worst = 0;
   NW_ASSERT_NO_ERROR (error);
-  d = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  d = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
   NW_ASSERT_NO_ERROR (error);
   for (int phase = 0; phase < 4; phase++)
     {
@@ -1288,7 +1299,7 @@ test_fused_hyper_change (void)
 
 /* GPUs run chain.cl with 256 work-items (its barriers and tree sums doing real work; on
  * PoCL's CPU device it runs with one). The same kernel at that size, on this device, must
- * give the same curves: NW_CL_CHAIN_WG sets it for backends made while it is set. */
+ * give the same curves: NwClOptions.chain_wg (NW_CL_CHAIN_WG) sets it for a backend. */
 static void
 test_fused_wide_group (void)
 {
@@ -1297,29 +1308,27 @@ test_fused_wide_group (void)
   g_autoptr (NwSpec) xor = nw_spec_load (path, &error);
   g_autoptr (NwSpec) mini = chain_spec ("2 dense:16 tanh dense:16 relu dense:2 softmax_xent",
                                         NW_DATA_XOR_CLOUD, 48, NW_OPT_ADAM, 0.01);
+  const NwClOptions wide = { .chain_wg = "256" };
   NW_ASSERT_NO_ERROR (error);
-  g_setenv ("NW_CL_CHAIN_WG", "256", TRUE);
-  compare_chunked ("256 work-items, xor-deep-sigmoid", xor, 1000, 100, 1e-3, TRUE);
-  compare_chunked ("256 work-items, mini-batch softmax", mini, 300, 30, 1e-3, TRUE);
-  g_unsetenv ("NW_CL_CHAIN_WG");
+  compare_chunked_with ("256 work-items, xor-deep-sigmoid", xor, 1000, 100, 1e-3, TRUE, &wide);
+  compare_chunked_with ("256 work-items, mini-batch softmax", mini, 300, 30, 1e-3, TRUE, &wide);
 }
 
 /* A device that caps train_chain below the work-group it was built for (CL_KERNEL_WORK_GROUP_SIZE
  * under FWG, as a GPU may for a kernel's registers) gets no plan: the run goes per operation,
  * as correct as ever, instead of failing its first launch. PoCL allows the kernel 256
- * work-items, so the cap is simulated (NW_CL_SIMULATE_CHAIN_WG, read with the kernel). */
+ * work-items, so the cap is simulated (NwClOptions.simulate_chain_wg, read with the kernel). */
 static void
 test_fused_kernel_cap (void)
 {
   g_autoptr (NwSpec) mini = chain_spec ("2 dense:16 tanh dense:16 relu dense:2 softmax_xent",
                                         NW_DATA_XOR_CLOUD, 48, NW_OPT_ADAM, 0.01);
-  g_setenv ("NW_CL_CHAIN_WG", "256", TRUE);
-  g_setenv ("NW_CL_SIMULATE_CHAIN_WG", "128", TRUE);
-  compare_chunked ("train_chain capped at 128 of 256 work-items", mini, 300, 30, 1e-3, FALSE);
-  g_setenv ("NW_CL_SIMULATE_CHAIN_WG", "256", TRUE);
-  compare_chunked ("train_chain capped at 256 of 256 work-items", mini, 300, 30, 1e-3, TRUE);
-  g_unsetenv ("NW_CL_SIMULATE_CHAIN_WG");
-  g_unsetenv ("NW_CL_CHAIN_WG");
+  NwClOptions capped = { .chain_wg = "256", .simulate_chain_wg = 128 };
+  compare_chunked_with ("train_chain capped at 128 of 256 work-items", mini, 300, 30, 1e-3, FALSE,
+                        &capped);
+  capped.simulate_chain_wg = 256;
+  compare_chunked_with ("train_chain capped at 256 of 256 work-items", mini, 300, 30, 1e-3, TRUE,
+                        &capped);
 }
 
 /* Divergence inside a fused launch is reported with the step-by-step run's message and step,
@@ -1338,7 +1347,7 @@ check_divergence_like_cpu (const char *json, double lr, int chunk)
   for (int i = 0; i < 100 && want == NULL; i++)
     nw_trainer_step (c, &want);
   CU_ASSERT_PTR_NOT_NULL_FATAL (want);
-  d = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  d = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
   NW_ASSERT_NO_ERROR (error);
   while (error == NULL && nw_trainer_get_step (d) < 100)
     nw_trainer_steps (d, chunk, &done, &error);
@@ -1409,7 +1418,7 @@ test_fused_buffers (void)
   CU_ASSERT_EQUAL (dev->n_buffers, before);
   assert_no_errors ();
 
-  t = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  t = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
   NW_ASSERT_NO_ERROR (error);
   b = nw_net_get_backend (nw_trainer_get_net (t));
   nw_trainer_steps (t, 50, NULL, &error);
@@ -1461,7 +1470,7 @@ test_fused_runner (void)
   double pause_ms;
 
   NW_ASSERT_NO_ERROR (error);
-  t = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, &error), &error);
+  t = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
   NW_ASSERT_NO_ERROR (error);
   r = nw_runner_new (t, &options);
   nw_runner_play (r);
@@ -1516,7 +1525,7 @@ test_broken_kernel (void)
                        "  x[0] = undeclared_thing + WIDTH;\n"
                        "}\n";
   cl_program p = nw_cl_build_program (nw_backend_cl_get_context (dev), d, "broken.cl", source,
-                                      "#define WIDTH 4\n#define OTHER 5\n", NULL, &error);
+                                      "#define WIDTH 4\n#define OTHER 5\n", NULL, TRUE, &error);
   CU_ASSERT_PTR_NULL (p);
   CU_ASSERT_PTR_NOT_NULL_FATAL (error);
   g_print ("  the error reads: %s\n", error->message);
@@ -1525,7 +1534,7 @@ test_broken_kernel (void)
   /* The same source without the fault builds (and then is released). */
   p = nw_cl_build_program (nw_backend_cl_get_context (dev), d, "fixed.cl",
                            "__kernel void fixed (__global float *x) { x[0] = WIDTH; }\n",
-                           "#define WIDTH 4\n", NULL, &error);
+                           "#define WIDTH 4\n", NULL, TRUE, &error);
   NW_ASSERT_NO_ERROR (error);
   CU_ASSERT (NW_CL_CHECK (clReleaseProgram (p), NULL));
 }
@@ -1581,21 +1590,82 @@ test_unknown_device (void)
   NW_ASSERT_NO_ERROR (error);
   CU_ASSERT_FATAL (list->len > 0);
   first = list->pdata[0];
-  CU_ASSERT_PTR_NULL (nw_backend_cl_new ("no-such-device-xyz", &error));
+  CU_ASSERT_PTR_NULL (nw_backend_cl_new ("no-such-device-xyz", NULL, &error));
   NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "no-such-device-xyz", "0: ", first->name);
-  CU_ASSERT_PTR_NULL (nw_cl_pick_device ("99", &error));
+  CU_ASSERT_PTR_NULL (nw_cl_pick_device ("99", NULL, &error));
   NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "\"99\"", first->name);
 
   /* By index, and by a piece of the name in another case. */
-  picked = nw_cl_pick_device ("0", &error);
+  picked = nw_cl_pick_device ("0", NULL, &error);
   NW_ASSERT_NO_ERROR (error);
   CU_ASSERT_STRING_EQUAL (picked->name, first->name);
   nw_cl_device_info_free (picked);
   part = g_ascii_strup (first->name + strlen (first->name) / 3, 5);
-  picked = nw_cl_pick_device (part, &error);
+  picked = nw_cl_pick_device (part, NULL, &error);
   NW_ASSERT_NO_ERROR (error);
   CU_ASSERT_PTR_NOT_NULL (picked);
   nw_cl_device_info_free (picked);
+}
+
+/* The device a program's options name is what every backend and device table takes, and
+ * nothing below app/ reads the environment: NW_CL_DEVICE naming a device that does not exist
+ * changes nothing here, while the same request in NwClOptions is honoured, and a failure names
+ * it and where it came from. */
+static void
+test_device_options (void)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) list = nw_cl_list_devices (&error);
+  g_autofree char *last_index = NULL;
+  NwClOptions options = { .device = "no-such-device-xyz", .device_origin = "NW_CL_DEVICE" };
+  const NwClDeviceInfo *last;
+  NwDevices *devices;
+  NwBackend *b;
+
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_FATAL (list->len > 0);
+  last = list->pdata[list->len - 1];
+
+  g_setenv ("NW_CL_DEVICE", "no-such-device-xyz", TRUE);
+  b = nw_backend_cl_new (NULL, NULL, &error);
+  g_unsetenv ("NW_CL_DEVICE");
+  NW_ASSERT_NO_ERROR (error);
+  nw_backend_free (b);
+
+  CU_ASSERT_PTR_NULL (nw_backend_cl_new (NULL, &options, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "\"no-such-device-xyz\" (NW_CL_DEVICE)");
+  /* A device table keeps its own copy of the options (the caller's may go). */
+  devices = nw_cl_devices_new_full (&options);
+  options.device = NULL;
+  CU_ASSERT_PTR_NULL (nw_devices_open (devices, NULL, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_BACKEND, "no-such-device-xyz");
+  /* A device the call names wins over the options' default. */
+  b = nw_devices_open (devices, "0", &error);
+  NW_ASSERT_NO_ERROR (error);
+  nw_backend_free (b);
+  nw_devices_unref (devices);
+
+  /* By index: the last device, which is the default only when there is one. */
+  last_index = g_strdup_printf ("%u", list->len - 1);
+  options.device = last_index;
+  options.device_origin = NULL;
+  b = nw_backend_cl_new (NULL, &options, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_STRING_EQUAL (nw_backend_cl_get_device (b)->name, last->name);
+  nw_backend_free (b);
+}
+
+/* Malformed tuning options are errors naming the value and the variable they come from. */
+static void
+test_tuning_options (void)
+{
+  GError *error = NULL;
+  NwClOptions bad_gemm = { .gemm_tuning = "3,8,2,4,512" };
+  NwClOptions bad_chain = { .chain_wg = "100" };
+  CU_ASSERT_PTR_NULL (nw_backend_cl_new (NULL, &bad_gemm, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_RANGE, "\"3,8,2,4,512\"", "NW_CL_GEMM_TUNING");
+  CU_ASSERT_PTR_NULL (nw_backend_cl_new (NULL, &bad_chain, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_RANGE, "\"100\"", "NW_CL_CHAIN_WG");
 }
 
 static void
@@ -1663,7 +1733,7 @@ test_no_buffers_left (void)
   GError *error = NULL;
   g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
   g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
-  NwBackend *b = nw_backend_cl_new (NULL, &error);
+  NwBackend *b = nw_backend_cl_new (NULL, NULL, &error);
   NwTrainer *t;
   NwNet *net;
   NW_ASSERT_NO_ERROR (error);
@@ -1778,6 +1848,8 @@ static const NwTestCase bad_cases[] = {
   { "too_large_buffer", test_too_large_buffer },
   { "unknown_device", test_unknown_device },
   { "device_list", test_device_list },
+  { "device_options", test_device_options },
+  { "tuning_options", test_tuning_options },
   { "status_names", test_status_names },
   { "no_buffers_left", test_no_buffers_left },
   { NULL, NULL },
@@ -1810,7 +1882,7 @@ main (int argc, char **argv)
       g_clear_error (&error);
       return 77;
     }
-  dev = nw_backend_cl_new (NULL, &error);
+  dev = nw_backend_cl_new (NULL, NULL, &error);
   if (dev == NULL)
     {
       g_printerr ("the OpenCL backend failed to start: %s\n", error->message);

@@ -87,29 +87,72 @@ test_kind_names (void)
   CU_ASSERT_PTR_NULL (nw_data_kind_name ((NwDataKind) -1));
 }
 
+/* The default folders come from the caller's data root; core reads no environment variable
+ * (NEUROWIRE_DATA_DIR is app/'s to read and pass down). */
 static void
 test_default_mnist_dir (void)
 {
-  char *saved = g_strdup (g_getenv ("NEUROWIRE_DATA_DIR"));
+  g_autofree char *saved = g_strdup (g_getenv ("NEUROWIRE_DATA_DIR"));
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "neurowire", "mnist", NULL);
+  g_autofree char *root = nw_test_path ("data-root");
+  g_autofree char *fashion = g_build_filename (root, "fashion-mnist", NULL);
+  NwDataSpec mnist = { .kind = NW_DATA_MNIST };
+  NwDataSpec fashion_spec = { .kind = NW_DATA_FASHION_MNIST };
+  NwDataSpec xor = { .kind = NW_DATA_XOR };
   char *dir;
 
-  g_setenv ("NEUROWIRE_DATA_DIR", "/some/where", TRUE);
-  dir = nw_data_default_mnist_dir ();
+  dir = nw_data_default_mnist_dir ("/some/where");
   CU_ASSERT_STRING_EQUAL (dir, "/some/where/mnist");
   g_free (dir);
 
-  g_unsetenv ("NEUROWIRE_DATA_DIR");
-  dir = nw_data_default_mnist_dir ();
-  {
-    char *expected = g_build_filename (g_get_user_data_dir (), "neurowire", "mnist", NULL);
-    CU_ASSERT_STRING_EQUAL (dir, expected);
-    g_free (expected);
-  }
+  g_setenv ("NEUROWIRE_DATA_DIR", "/not/read", TRUE);
+  dir = nw_data_default_mnist_dir (NULL);
+  CU_ASSERT_STRING_EQUAL (dir, expected);
   g_free (dir);
-
+  dir = nw_data_default_mnist_dir ("");
+  CU_ASSERT_STRING_EQUAL (dir, expected);
+  g_free (dir);
   if (saved != NULL)
     g_setenv ("NEUROWIRE_DATA_DIR", saved, TRUE);
-  g_free (saved);
+  else
+    g_unsetenv ("NEUROWIRE_DATA_DIR");
+
+  /* Fashion-MNIST under the root only where that folder exists. */
+  dir = nw_data_default_fashion_mnist_dir (root);
+  CU_ASSERT_STRING_NOT_EQUAL (dir, fashion);
+  g_free (dir);
+  g_mkdir_with_parents (fashion, 0700);
+  dir = nw_data_default_fashion_mnist_dir (root);
+  CU_ASSERT_STRING_EQUAL (dir, fashion);
+  g_free (dir);
+
+  /* A spec's own path wins; without one the root's folder is filled in; 2D has none. */
+  dir = nw_data_spec_dir (&mnist, "/some/where");
+  CU_ASSERT_STRING_EQUAL (dir, "/some/where/mnist");
+  g_free (dir);
+  CU_ASSERT_PTR_NULL (nw_data_spec_dir (&xor, "/some/where"));
+  nw_data_spec_resolve (&fashion_spec, root);
+  CU_ASSERT_STRING_EQUAL (fashion_spec.path, fashion);
+  nw_data_spec_resolve (&fashion_spec, "/elsewhere");
+  CU_ASSERT_STRING_EQUAL (fashion_spec.path, fashion);
+  g_free (fashion_spec.path);
+  nw_data_spec_resolve (&xor, root);
+  CU_ASSERT_PTR_NULL (xor.path);
+}
+
+/* An MNIST spec without a path reads the folder under the data root it is given, and the
+ * error for missing files names that folder. */
+static void
+test_data_root_missing_mnist (void)
+{
+  GError *error = NULL;
+  g_autofree char *root = nw_test_path ("empty-root");
+  g_autofree char *folder = g_build_filename (root, "mnist", NULL);
+  NwDataSpec spec = { .kind = NW_DATA_MNIST };
+
+  g_mkdir_with_parents (root, 0700);
+  CU_ASSERT_PTR_NULL (nw_dataset_new (&spec, root, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_IO, folder, "tools/fetch-mnist.sh");
 }
 
 /* ---- 2D generators ---------------------------------------------------------------------- */
@@ -311,7 +354,7 @@ test_dataset_new_dispatch (void)
   GError *error = NULL;
   NwDataSpec spec = { .kind = NW_DATA_SPIRAL, .n = 100, .noise = 0.1, .test_ratio = 0.2,
                       .seed = 9 };
-  NwDataset *a = nw_dataset_new (&spec, &error);
+  NwDataset *a = nw_dataset_new (&spec, NULL, &error);
   NwDataset *b;
   NW_ASSERT_NO_ERROR (error);
   b = make_2d (NW_DATA_SPIRAL, 100, 0.1, 0.2, 9);
@@ -320,18 +363,18 @@ test_dataset_new_dispatch (void)
   nw_dataset_free (b);
 
   spec.kind = NW_DATA_CSV;
-  CU_ASSERT_PTR_NULL (nw_dataset_new (&spec, &error));
+  CU_ASSERT_PTR_NULL (nw_dataset_new (&spec, NULL, &error));
   NW_ASSERT_ERROR (error, NW_ERROR, -1, "csv", "path");
 
   spec.kind = NW_DATA_MNIST;
   spec.path = nw_test_path ("no-mnist-here");
-  CU_ASSERT_PTR_NULL (nw_dataset_new (&spec, &error));
+  CU_ASSERT_PTR_NULL (nw_dataset_new (&spec, NULL, &error));
   NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_IO, "no-mnist-here", "tools/fetch-mnist.sh",
                    "tools/setup.sh");
   g_free (spec.path);
 
   spec.kind = NW_N_DATA_KINDS;
-  CU_ASSERT_PTR_NULL (nw_dataset_new (&spec, &error));
+  CU_ASSERT_PTR_NULL (nw_dataset_new (&spec, NULL, &error));
   NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_RANGE, "kind");
 }
 
@@ -615,7 +658,7 @@ test_csv_via_spec (void)
   NwDataset *ds;
 
   spec.path = write_text ("spec.csv", "1,1,1\n2,2,0\n3,3,1\n4,4,0\n");
-  ds = nw_dataset_new (&spec, &error);
+  ds = nw_dataset_new (&spec, NULL, &error);
   NW_ASSERT_NO_ERROR (error);
   CU_ASSERT_EQUAL (ds->train.n, 2);
   CU_ASSERT_EQUAL (ds->test.n, 2);
@@ -920,7 +963,7 @@ test_idx_dir (void)
   /* Through a spec. */
   {
     NwDataSpec spec = { .kind = NW_DATA_MNIST, .path = dir, .train_limit = 1 };
-    ds = nw_dataset_new (&spec, &error);
+    ds = nw_dataset_new (&spec, NULL, &error);
     NW_ASSERT_NO_ERROR (error);
     CU_ASSERT_EQUAL (ds->train.n, 1);
     nw_dataset_free (ds);
@@ -1046,7 +1089,7 @@ static void
 test_real_mnist (void)
 {
   GError *error = NULL;
-  char *dir = nw_data_default_mnist_dir ();
+  char *dir = nw_data_default_mnist_dir (nw_test_data_root ());
   NwDataset *ds;
   gint64 start;
   double seconds;
@@ -1058,7 +1101,7 @@ test_real_mnist (void)
       return;
     }
   start = g_get_monotonic_time ();
-  ds = nw_dataset_load_idx_dir (NULL, 0, &error);
+  ds = nw_dataset_load_idx_dir (dir, 0, &error);
   seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
   NW_ASSERT_NO_ERROR (error);
   g_print ("\n    (MNIST from %s loaded in %.3f s) ", dir, seconds);
@@ -1097,6 +1140,7 @@ test_real_mnist (void)
 static const NwTestCase names_cases[] = {
   { "kind_names", test_kind_names },
   { "default_mnist_dir", test_default_mnist_dir },
+  { "data_root_missing_mnist", test_data_root_missing_mnist },
   { NULL, NULL },
 };
 

@@ -624,7 +624,10 @@ test_pad_reads_like_mnist (void)
   spec->train.batch_size = 100;
   spec->train.seed = 7;
   spec->data.kind = NW_DATA_MNIST;
-  ds = nw_dataset_load_idx_dir (NULL, 0, &error);
+  {
+    g_autofree char *dir = nw_data_default_mnist_dir (nw_test_data_root ());
+    ds = nw_dataset_load_idx_dir (dir, 0, &error);
+  }
   NW_ASSERT_NO_ERROR (error);
   trainer = nw_trainer_new (spec, ds, NULL, &error);
   NW_ASSERT_NO_ERROR (error);
@@ -879,7 +882,7 @@ main (int argc, char **argv)
 {
   if (argc > 1 && strcmp (argv[1], "digit-mnist") == 0)
     {
-      g_autofree char *dir = nw_data_default_mnist_dir ();
+      g_autofree char *dir = nw_data_default_mnist_dir (nw_test_data_root ());
       g_autofree char *probe = g_build_filename (dir, "t10k-labels-idx1-ubyte", NULL);
       if (!g_file_test (probe, G_FILE_TEST_EXISTS))
         {

@@ -292,11 +292,12 @@ fashion_installed (const char *dir)
   return g_file_test (probe, G_FILE_TEST_EXISTS) || g_file_test (probe_plain, G_FILE_TEST_EXISTS);
 }
 
-/* The real thing, from Debian's package (or $NEUROWIRE_DATA_DIR/fashion-mnist). */
+/* The real thing, from Debian's package (or $NEUROWIRE_DATA_DIR/fashion-mnist, passed as the
+ * data root). */
 static void
 test_real_fashion_mnist (void)
 {
-  g_autofree char *dir = nw_data_default_fashion_mnist_dir ();
+  g_autofree char *dir = nw_data_default_fashion_mnist_dir (nw_test_data_root ());
   NwDataSpec spec = { .kind = NW_DATA_FASHION_MNIST };
   GError *error = NULL;
   NwDataset *ds;
@@ -304,7 +305,7 @@ test_real_fashion_mnist (void)
   guint counts[10] = { 0 };
 
   start = g_get_monotonic_time ();
-  ds = nw_dataset_new (&spec, &error);
+  ds = nw_dataset_new (&spec, nw_test_data_root (), &error);
   NW_ASSERT_NO_ERROR (error);
   g_print ("\n    (Fashion-MNIST from %s loaded in %.3f s) ", dir,
            (g_get_monotonic_time () - start) / 1e6);
@@ -352,7 +353,7 @@ main (int argc, char **argv)
 {
   if (argc > 1 && strcmp (argv[1], "fashion-real") == 0)
     {
-      g_autofree char *dir = nw_data_default_fashion_mnist_dir ();
+      g_autofree char *dir = nw_data_default_fashion_mnist_dir (nw_test_data_root ());
       if (!fashion_installed (dir))
         {
           g_print ("Fashion-MNIST is not in %s (apt-get install dataset-fashion-mnist): skipped\n",

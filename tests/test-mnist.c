@@ -51,7 +51,7 @@ static const NwTestSuite suites[] = {
 int
 main (int argc, char **argv)
 {
-  g_autofree char *dir = nw_data_default_mnist_dir ();
+  g_autofree char *dir = nw_data_default_mnist_dir (nw_test_data_root ());
   g_autofree char *probe = g_build_filename (dir, "t10k-labels-idx1-ubyte", NULL);
   if (!g_file_test (probe, G_FILE_TEST_EXISTS))
     {

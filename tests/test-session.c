@@ -352,6 +352,54 @@ test_open_async_loaded_data (void)
   CU_ASSERT (nw_jobs_wait (jobs, 10000));
 }
 
+static void
+keep_text (gpointer instance, const char *text, gpointer data)
+{
+  g_free (*(char **) data);
+  *(char **) data = g_strdup (text);
+}
+
+/* The data folder is the session's option, not the environment: an MNIST network without a
+ * path looks under options.data_root (NEUROWIRE_DATA_DIR names another folder here, which
+ * must not matter), and the message for missing files names that folder and the command that
+ * fetches into it. */
+static void
+test_data_root (void)
+{
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  g_autofree char *root = nw_test_path ("session-data-root");
+  g_autofree char *folder = g_build_filename (root, "mnist", NULL);
+  g_autofree char *quoted = g_shell_quote (folder);
+  g_autofree char *command = g_strdup_printf ("bash tools/fetch-mnist.sh %s", quoted);
+  g_autofree char *example = nw_test_source_path ("examples/mnist-mlp.json");
+  g_autofree char *saved = g_strdup (g_getenv ("NEUROWIRE_DATA_DIR"));
+  g_autofree char *failed = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (example);
+  NwSessionOptions options = { .backend = NW_BACKEND_CPU, .jobs = jobs, .data_root = root };
+  NwSession *s;
+  GError *error = NULL;
+
+  g_mkdir_with_parents (root, 0700);
+  g_setenv ("NEUROWIRE_DATA_DIR", "/not/read/by/core", TRUE);
+  s = nw_session_new (&options);
+  g_signal_connect (s, "data-failed", G_CALLBACK (keep_text), &failed);
+  nw_session_open_async (s, file, NULL, on_opened, &error);
+  CU_ASSERT (spin_until (10000, set, &error));
+  CU_ASSERT_PTR_NOT_NULL (error);
+  g_clear_error (&error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (failed);
+  g_print ("  missing MNIST: %s\n", failed);
+  CU_ASSERT (strstr (failed, folder) != NULL);
+  CU_ASSERT (strstr (failed, command) != NULL);
+  CU_ASSERT (strstr (failed, "/not/read") == NULL);
+  if (saved != NULL)
+    g_setenv ("NEUROWIRE_DATA_DIR", saved, TRUE);
+  else
+    g_unsetenv ("NEUROWIRE_DATA_DIR");
+  g_object_unref (s);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+}
+
 /* ---- the device choice through a test NwDevices ---------------------------------------- */
 
 /* One "device": CPU backends it made itself, which it names "t0". Counts its calls. */
@@ -546,6 +594,7 @@ static const NwTestCase session_cases[] = {
   { "open and save round trip", test_open_save_round_trip },
   { "a bad file leaves the session", test_bad_file_leaves_session },
   { "loaded data opens in the background", test_open_async_loaded_data },
+  { "the data folder is an option, named when MNIST is missing", test_data_root },
   { "the device choice through NwDevices", test_device_choice },
   { "weights saved from the trainer's thread load back", test_weights_round_trip },
   { NULL, NULL },

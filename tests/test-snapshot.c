@@ -238,7 +238,7 @@ test_train_grid_batchnorm_cl (void)
       g_print ("  no OpenCL device: skipped\n");
       return;
     }
-  cl = nw_backend_cl_new (NULL, &error);
+  cl = nw_backend_cl_new (NULL, NULL, &error);
   NW_ASSERT_NO_ERROR (error);
   train_grid_batchnorm_on (cl, 1e-4);
 }
@@ -375,7 +375,7 @@ test_take_over_cl (void)
       return;
     }
   spec->train.momentum = 0.9;
-  cl = nw_backend_cl_new (NULL, &error);
+  cl = nw_backend_cl_new (NULL, NULL, &error);
   NW_ASSERT_NO_ERROR (error);
   moved = trainer_for (spec, NULL);
   stay = trainer_for (spec, NULL);

@@ -153,8 +153,9 @@ revealed (NwWindow *win, gpointer data)
 static NwDevices *test_devices;
 static NwJobs    *test_jobs;
 
+/* data_root: where MNIST is looked for (NULL: the default folder). */
 static NwWindow *
-window_new (void)
+window_new_full (const char *data_root)
 {
   const char *backend = g_getenv ("NW_BACKEND");
   int kind = nw_backend_kind_from_name (backend);
@@ -165,6 +166,7 @@ window_new (void)
       .backend = kind < 0 ? NW_BACKEND_AUTO : (NwBackendKind) kind,
       .backend_origin = kind > 0 ? origin : NULL,
       .jobs = test_jobs,
+      .data_root = data_root,
     },
   };
   NwWindow *win = nw_window_new_with_options (NULL, &options);
@@ -172,6 +174,12 @@ window_new (void)
   gtk_window_present (GTK_WINDOW (win));
   CU_ASSERT (spin_until (win, 5000, is_mapped, NULL));
   return win;
+}
+
+static NwWindow *
+window_new (void)
+{
+  return window_new_full (NULL);
 }
 
 static void
@@ -660,16 +668,14 @@ test_neuron_maps (void)
 static void
 test_mnist_missing (void)
 {
-  NwWindow *win = window_new ();
   g_autofree char *empty = nw_test_path ("no-data");
+  NwWindow *win = window_new_full (empty);   /* MNIST looked for in an empty folder */
   g_autofree char *example = nw_test_source_path ("examples/mnist-mlp.json");
   g_autoptr (GFile) file = g_file_new_for_path (example);
-  g_autofree char *old = g_strdup (g_getenv ("NEUROWIRE_DATA_DIR"));
   const NwSpec *before = nw_window_get_spec (win);
   const char *status;
 
   g_mkdir_with_parents (empty, 0700);
-  g_setenv ("NEUROWIRE_DATA_DIR", empty, TRUE);
   CU_ASSERT (nw_window_open_file (win, file));
   wait_for_background (10000);
   CU_ASSERT (gtk_widget_get_visible (child (win, "data_status_label")));
@@ -695,10 +701,7 @@ test_mnist_missing (void)
     CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "XOR, deep sigmoid");
     CU_ASSERT_EQUAL (gtk_drop_down_get_selected (dd), xor_pos);
   }
-  if (old != NULL)
-    g_setenv ("NEUROWIRE_DATA_DIR", old, TRUE);
-  else
-    g_unsetenv ("NEUROWIRE_DATA_DIR");
+  CU_ASSERT (strstr (label_text (win, "data_status_label"), "no-data") != NULL);
   window_close (win);
 }
 
