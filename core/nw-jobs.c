@@ -56,3 +56,14 @@ nw_jobs_wait (NwJobs *jobs, int timeout_ms)
   g_main_context_unref (context);
   return nw_jobs_get_n (jobs) == 0;
 }
+
+void
+nw_report_to_context (GMainContext *context, GSourceFunc func, gpointer data)
+{
+  GSource *idle = g_idle_source_new ();
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, func, data, NULL);
+  g_source_set_static_name (idle, "[neurowire] report");
+  g_source_attach (idle, context);
+  g_source_unref (idle);
+}

@@ -73,7 +73,7 @@ void        nw_runner_replace_and_play (NwRunner *runner, NwTrainer *trainer);
  * that point. For work that needs the trainer itself, such as saving its weights. Once called,
  * `func` owns `data`; `destroy` (may be NULL) is called instead, on whichever thread frees the
  * runner, only if the runner closes before `func` ran. `func` must not call GTK: to report
- * back, hand the result to the main loop with an idle source (the UI's nw_ui_report_to_main),
+ * back, hand the result to the main loop with an idle source (nw_report_to_context, core/nw-jobs.h),
  * not g_main_context_invoke, which runs the function at once, on this thread, whenever no
  * one holds the main context. */
 typedef void (*NwRunnerFunc) (NwTrainer *trainer, gpointer data);

@@ -300,7 +300,7 @@ move_on_worker (NwTrainer *running, gpointer data)
     g_clear_pointer (&m->trainer, nw_trainer_free);   /* the old backend's insides */
   context = m->context;
   NW_HANDOFF_RELEASE (m);
-  nw_session_report_to (context, move_report, m);
+  nw_report_to_context (context, move_report, m);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -69,9 +69,6 @@ void        nw_session_install_trainer  (NwSession *self, NwTrainer *trainer, gb
  * NULL: built here). */
 void        nw_session_adopt            (NwSession *self, NwSpec *spec, GFile *file,
                                          GArray *points, NwTrainer *trainer);
-/* Runs `func (data)` once on `context`, from any thread (an idle source: never at once on the
- * calling thread, as g_main_context_invoke would when nobody holds the context). */
-void        nw_session_report_to        (GMainContext *context, GSourceFunc func, gpointer data);
 void        nw_session_notify_busy      (NwSession *self);
 
 /* nw-session-data.c */

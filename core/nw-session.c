@@ -17,17 +17,6 @@ guint nw_session_signals[NW_SESSION_N_SIGNALS];
 /* Helpers shared by the session's files                                                       */
 
 void
-nw_session_report_to (GMainContext *context, GSourceFunc func, gpointer data)
-{
-  GSource *idle = g_idle_source_new ();
-  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
-  g_source_set_callback (idle, func, data, NULL);
-  g_source_set_static_name (idle, "[neurowire] session report");
-  g_source_attach (idle, context);
-  g_source_unref (idle);
-}
-
-void
 nw_session_message (NwSession *self, const char *format, ...)
 {
   g_autofree char *text = NULL;
@@ -830,7 +819,7 @@ save_weights_on_worker (NwTrainer *trainer, gpointer data)
   task = job->task;
   g_free (job);
   NW_HANDOFF_RELEASE (task);
-  nw_session_report_to (g_task_get_context (task), save_weights_report, task);
+  nw_report_to_context (g_task_get_context (task), save_weights_report, task);
 }
 
 /* The runner closed before the save ran. */
@@ -840,7 +829,7 @@ save_weights_dropped (gpointer data)
   SaveWeightsJob *job = data;
   g_task_return_new_error (job->task, NW_ERROR, NW_ERROR_CANCELLED,
                            "training was closed before the weights were saved");
-  nw_session_report_to (g_task_get_context (job->task), save_weights_report, job->task);
+  nw_report_to_context (g_task_get_context (job->task), save_weights_report, job->task);
   g_free (job->path);
   g_free (job);
 }

@@ -1014,7 +1014,7 @@ report_here (gpointer data)
 static gpointer
 report_from_worker (gpointer data)
 {
-  nw_ui_report_to_main (report_here, data);
+  nw_report_to_context (NULL, report_here, data);
   return NULL;
 }
 

@@ -100,7 +100,7 @@ fetch_on_worker (NwTrainer *trainer, gpointer data)
   job->state = nw_net_state_dict (nw_trainer_get_net (trainer));
   job->step = nw_trainer_get_step (trainer);
   job->epoch = nw_trainer_get_epoch (trainer);
-  nw_ui_report_to_main (fetch_report, job);   /* the report frees the job */
+  nw_report_to_context (NULL, fetch_report, job);   /* the report frees the job */
 }
 
 static void

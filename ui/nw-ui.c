@@ -80,17 +80,6 @@ nw_ui_default_spec_json (void)
                                   G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
 }
 
-void
-nw_ui_report_to_main (GSourceFunc report, gpointer data)
-{
-  GSource *source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, report, data, NULL);
-  g_source_set_static_name (source, "[neurowire] report to the main thread");
-  g_source_attach (source, NULL);
-  g_source_unref (source);
-}
-
 typedef struct {
   GtkWidget     *owner;
   NwUiFileChosen done;

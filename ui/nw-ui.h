@@ -18,11 +18,6 @@ GBytes     *nw_ui_default_spec_json (void);
  * "mnist-mlp", "mnist-mlp-dropout", "mnist-batchnorm", and "fashion-mlp", the MLP on
  * Fashion-MNIST), new; NULL and the error for another name. */
 NwSpec     *nw_ui_load_preset       (const char *name, GError **error);
-/* From a worker thread: runs `report (data)` on the main thread, in a later iteration of the
- * default main context, always. (g_main_context_invoke runs it at once on the calling
- * thread whenever no thread holds that context, as between two iterations: GTK calls on a
- * worker, and a window finalized there.) */
-void        nw_ui_report_to_main    (GSourceFunc report, gpointer data);
 
 /* A modal file chooser over `parent` (may be NULL) for files matching `pattern` (named
  * `filter_name`; "All files" beside it), starting with `suggested` as the name (saving; may be
