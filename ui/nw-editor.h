@@ -1,5 +1,7 @@
 /* nw-editor.h: the network editor canvas.
  *
+ * NwEditor shows and edits an NwGraphModel (core/nw-graph-model.h: the spec, its edits,
+ * undo/redo and validation, without a screen) and hands its changes on as its own signals.
  * NwEditor edits an NwSpec's graph (nodes, their settings and canvas positions, edges): a
  * palette of block kinds on the left, a canvas on the right where blocks are placed, moved,
  * wired and clicked to edit their settings. Every edit is one undoable step. The graph is
@@ -21,6 +23,7 @@
 
 #include <gtk/gtk.h>
 
+#include "nw-graph-model.h"
 #include "nw-spec.h"
 #include "nw-trainer.h"
 
@@ -29,16 +32,17 @@ G_BEGIN_DECLS
 #define NW_TYPE_EDITOR (nw_editor_get_type ())
 G_DECLARE_FINAL_TYPE (NwEditor, nw_editor, NW, EDITOR, GtkWidget)
 
-/* What the last edit changed, so a window can keep training through edits that do not
- * change the network (positions) or that the trainer takes live (the on/off switches). */
-typedef enum {
-  NW_EDITOR_EDIT_NONE,        /* nothing yet (or nothing changed) */
-  NW_EDITOR_EDIT_LAYOUT,      /* only block positions */
-  NW_EDITOR_EDIT_TOGGLE,      /* only Dropout/BatchNorm "enabled" flags (and maybe positions) */
-  NW_EDITOR_EDIT_STRUCTURE,   /* anything else: nodes, edges or settings */
-} NwEditorEdit;
+/* What the last edit changed: core's NwGraphEdit (nw-graph-model.h), by its older names. */
+typedef NwGraphEdit NwEditorEdit;
+#define NW_EDITOR_EDIT_NONE      NW_GRAPH_EDIT_NONE
+#define NW_EDITOR_EDIT_LAYOUT    NW_GRAPH_EDIT_LAYOUT
+#define NW_EDITOR_EDIT_TOGGLE    NW_GRAPH_EDIT_TOGGLE
+#define NW_EDITOR_EDIT_STRUCTURE NW_GRAPH_EDIT_STRUCTURE
 
 NwEditor     *nw_editor_new                (void);
+/* The model the editor shows and edits (borrowed; lives as long as the editor). Edits made
+ * on it directly show, and go out as the editor's signals, as the editor's own do. */
+NwGraphModel *nw_editor_get_model          (NwEditor     *self);
 
 /* The spec is copied; the undo history is cleared. A spec whose nodes all sit at (0, 0)
  * (nw_spec_new_chain's, or a file without positions) is laid out automatically. */
