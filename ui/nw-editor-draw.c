@@ -1,5 +1,7 @@
 /* nw-editor-draw.c: where things are on the canvas (canvas units; the view maps them to the
- * widget), what is under the pointer, and drawing it all with Cairo: wires with their shapes,
+ * widget), what is under the pointer, the model's automatic layout given the blocks' drawn
+ * heights and fitted to the canvas's shape, and drawing it all with Cairo (the model's spec,
+ * marks and widths: core/nw-graph-model.h): wires with their shapes,
  * blocks with their titles, parameter counts, ports, switches and neuron thumbnails, the
  * error marks, the wire being drawn and the hovered neuron shown large. */
 #include "nw-editor-private.h"
