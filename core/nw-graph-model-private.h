@@ -1,7 +1,8 @@
 /* nw-graph-model-private.h: NwGraphModel's state, shared by its two files.
  *
- * nw-graph-model.c       the object: history, signals, validation and its marks, inferred
- *                        widths, queries, selection
+ * nw-graph-model.c       the object: history, signals and notifications, queries, selection
+ * nw-graph-model-check.c what is derived after every change: widths, parameter counts,
+ *                        validation and its marks
  * nw-graph-model-edit.c  the edits (pure functions on a copy of the spec, then committed)
  *                        and the automatic layout */
 #pragma once
@@ -49,6 +50,12 @@ void  nw_graph_model_revalidate     (NwGraphModel *self);
 int   nw_graph_spec_node_index      (const NwSpec *spec, const char *id);
 int   nw_graph_spec_edge_into       (const NwSpec *spec, const char *to, int port);
 int   nw_graph_spec_n_fed_ports     (const NwSpec *spec, const char *id);
+/* The node feeding port `port` of node number `node`, or -1. */
+int   nw_graph_spec_source_of       (const NwSpec *spec, int node, int port);
+
+/* nw-graph-model-check.c */
+/* Recomputes widths, the verdict, the reason and the marks; notifies nothing. */
+void  nw_graph_model_check          (NwGraphModel *self);
 
 /* nw-graph-model-edit.c */
 gboolean nw_graph_spec_needs_layout (const NwSpec *spec);
