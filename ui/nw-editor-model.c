@@ -6,8 +6,6 @@
  * "spec-changed" and "node-toggled" and notify its properties. */
 #include "nw-editor-private.h"
 
-#include <string.h>
-
 /* What the model says ---------------------------------------------------------------- */
 
 static void
@@ -17,19 +15,17 @@ model_validated (NwGraphModel *model, NwEditor *self)
     gtk_widget_queue_draw (self->canvas);
 }
 
-/* The model's properties are the editor's, by the same names. */
+/* The model's properties that the editor has too ("valid", "can-undo", "selected", ...) are
+ * the editor's, by the same names; a selected wire only shows. */
 static void
 model_notify (NwGraphModel *model, GParamSpec *pspec, NwEditor *self)
 {
   const char *name = g_param_spec_get_name (pspec);
 
-  if (strcmp (name, "selected-edge") == 0)
-    {
-      if (self->canvas != NULL)
-        gtk_widget_queue_draw (self->canvas);
-      return;
-    }
-  g_object_notify (G_OBJECT (self), name);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (self), name) != NULL)
+    g_object_notify (G_OBJECT (self), name);
+  else if (self->canvas != NULL)
+    gtk_widget_queue_draw (self->canvas);
 }
 
 static void

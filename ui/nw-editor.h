@@ -1,13 +1,15 @@
 /* nw-editor.h: the network editor canvas.
  *
- * NwEditor shows and edits an NwGraphModel (core/nw-graph-model.h: the spec, its edits,
- * undo/redo and validation, without a screen) and hands its changes on as its own signals.
  * NwEditor edits an NwSpec's graph (nodes, their settings and canvas positions, edges): a
  * palette of block kinds on the left, a canvas on the right where blocks are placed, moved,
  * wired and clicked to edit their settings. Every edit is one undoable step. The graph is
  * validated after every edit against the data's shape; an invalid graph is marked where it is
  * wrong (the block or wire named by nw_spec_validate in red, the reason beside it) and the
  * "valid"/"invalid-reason" properties say so, so the window can disable Play.
+ *
+ * The spec, its edits, undo/redo, validation and the selection live in an NwGraphModel
+ * (core/nw-graph-model.h), which works without a screen; the editor draws it, turns the
+ * pointer and keys into its edits, and hands its signals and properties on as the ones below.
  *
  * Properties (read-only, notified on change): "valid", "invalid-reason", "can-undo",
  * "can-redo", "selected".
