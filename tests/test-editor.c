@@ -395,8 +395,8 @@ test_connect_refusals (void)
   CU_ASSERT_TRUE (nw_editor_connect (editor, "dense1", add, -1));
   CU_ASSERT_TRUE (nw_editor_connect (editor, "act1", add, -1));
   CU_ASSERT_TRUE (nw_editor_connect (editor, "act1", add, 5));
-  CU_ASSERT_EQUAL (nw_editor_edge_into (nw_editor_get_spec (editor), add, 0) >= 0, TRUE);
-  CU_ASSERT_EQUAL (nw_editor_edge_into (nw_editor_get_spec (editor), add, 1) >= 0, TRUE);
+  CU_ASSERT_EQUAL (nw_graph_model_edge_into (editor->model, add, 0) >= 0, TRUE);
+  CU_ASSERT_EQUAL (nw_graph_model_edge_into (editor->model, add, 1) >= 0, TRUE);
   /* port 5 with 2..4 empty: marked */
   CU_ASSERT_FALSE (valid (editor));
 }
@@ -420,10 +420,10 @@ test_cycle_marked (void)
   CU_ASSERT_EQUAL (c.valid_notifies, 1);
   CU_ASSERT (reason_contains (editor, "cycle"));
   CU_ASSERT_STRING_EQUAL (nw_editor_get_error_node (editor), "dense1");
-  CU_ASSERT_TRUE (g_hash_table_contains (editor->marked_nodes, "act1"));
-  CU_ASSERT_TRUE (g_hash_table_contains (editor->marked_nodes, "dense1"));
-  CU_ASSERT_FALSE (g_hash_table_contains (editor->marked_nodes, "dense2"));
-  CU_ASSERT_EQUAL (g_hash_table_size (editor->marked_edges), 2);
+  CU_ASSERT_TRUE (nw_graph_model_node_is_marked (editor->model, "act1"));
+  CU_ASSERT_TRUE (nw_graph_model_node_is_marked (editor->model, "dense1"));
+  CU_ASSERT_FALSE (nw_graph_model_node_is_marked (editor->model, "dense2"));
+  CU_ASSERT_EQUAL (nw_graph_model_get_n_marked_edges (editor->model), 2);
   /* on the cycle, widths are still known where a block sets its own */
   CU_ASSERT_EQUAL (nw_editor_get_node_width (editor, "act1"), 4);
 
@@ -432,7 +432,7 @@ test_cycle_marked (void)
   CU_ASSERT_TRUE (valid (editor));
   CU_ASSERT_EQUAL (c.valid_notifies, 2);
   CU_ASSERT_PTR_NULL (nw_editor_get_error_node (editor));
-  CU_ASSERT_EQUAL (g_hash_table_size (editor->marked_nodes), 0);
+  CU_ASSERT_EQUAL (nw_graph_model_get_n_marked_nodes (editor->model), 0);
 
   /* and undo brings the cycle back */
   CU_ASSERT_TRUE (nw_editor_undo (editor));
@@ -554,14 +554,14 @@ test_remove_compacts_ports (void)
   nw_editor_connect (editor, "input", cat, -1);
   nw_editor_connect (editor, d, cat, -1);
   nw_editor_connect (editor, "act1", cat, -1);
-  CU_ASSERT_EQUAL (nw_editor_n_fed_ports (nw_editor_get_spec (editor),
+  CU_ASSERT_EQUAL (nw_graph_model_n_fed_ports (editor->model,
                                           nw_spec_find_node (nw_editor_get_spec (editor), cat)), 3);
   CU_ASSERT_TRUE (nw_editor_remove_node (editor, d));
   s = nw_editor_get_spec (editor);
-  e = nw_editor_edge_into (s, cat, 1);
+  e = nw_graph_model_edge_into (editor->model, cat, 1);
   CU_ASSERT_FATAL (e >= 0);
   CU_ASSERT_STRING_EQUAL (((NwEdgeSpec *) g_ptr_array_index (s->edges, (guint) e))->from, "act1");
-  CU_ASSERT_EQUAL (nw_editor_edge_into (s, cat, 2), -1);
+  CU_ASSERT_EQUAL (nw_graph_model_edge_into (editor->model, cat, 2), -1);
   CU_ASSERT_EQUAL (nw_editor_get_node_width (editor, cat), 2 + 3);
 }
 
@@ -871,7 +871,7 @@ static int
 find_edge (NwEditor *editor, const char *from, const char *to, int port)
 {
   const NwSpec *s = nw_editor_get_spec (editor);
-  int e = nw_editor_edge_into (s, to, port);
+  int e = nw_graph_model_edge_into (editor->model, to, port);
   if (e >= 0 && strcmp (((NwEdgeSpec *) g_ptr_array_index (s->edges, (guint) e))->from, from) != 0)
     return -1;
   return e;
@@ -927,9 +927,9 @@ test_keys (void)
 
   /* a wire selected by a click is deleted the same way */
   nw_editor_select (editor, NULL);
-  editor->selected_edge = nw_editor_edge_into (nw_editor_get_spec (editor), "act2", 0);
+  nw_graph_model_select_edge (editor->model, nw_graph_model_edge_into (editor->model, "act2", 0));
   CU_ASSERT_TRUE (press_key (editor, GDK_KEY_Delete, 0));
-  CU_ASSERT_EQUAL (nw_editor_edge_into (nw_editor_get_spec (editor), "act2", 0), -1);
+  CU_ASSERT_EQUAL (nw_graph_model_edge_into (editor->model, "act2", 0), -1);
   CU_ASSERT_TRUE (press_key (editor, GDK_KEY_z, GDK_CONTROL_MASK));
   {
     g_autofree char *now = editor_json (editor);
@@ -1009,7 +1009,7 @@ test_pointer (void)
   /* wiring: act1's output onto a new Dropout's input port */
   node = nw_spec_find_node (nw_editor_get_spec (editor), "act1");
   drop = nw_editor_add_node (editor, NW_NODE_DROPOUT, node->x, node->y + 160);
-  steps = (int) editor->undo->len;
+  steps = (int) nw_graph_model_get_n_undo (editor->model);
   out_port (editor, "act1", &x0, &y0);
   in_port (editor, drop, 0, &x1, &y1);
   {
@@ -1028,7 +1028,7 @@ test_pointer (void)
     nw_editor_pointer_release (editor, GDK_BUTTON_PRIMARY, x1 + 2 - x0, y1 - 2 - y0);
   }
   CU_ASSERT (find_edge (editor, "act1", drop, 0) >= 0);
-  CU_ASSERT_EQUAL ((int) editor->undo->len, steps + 1);
+  CU_ASSERT_EQUAL ((int) nw_graph_model_get_n_undo (editor->model), steps + 1);
 
   /* picking up the wire into dense2 and dropping it on empty canvas removes it */
   in_port (editor, "dense2", 0, &x0, &y0);
@@ -1072,7 +1072,7 @@ test_pointer (void)
     CU_ASSERT_FATAL (e >= 0);
     /* dense1 was moved down-right: the wire's middle is between the two ports */
     drag (editor, GDK_BUTTON_PRIMARY, (ax + bx) / 2, (ay + by) / 2, (ax + bx) / 2, (ay + by) / 2);
-    CU_ASSERT_EQUAL (editor->selected_edge, e);
+    CU_ASSERT_EQUAL (nw_graph_model_get_selected_edge (editor->model), e);
     CU_ASSERT_PTR_NULL (nw_editor_get_selected (editor));
   }
 

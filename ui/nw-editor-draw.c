@@ -1,5 +1,7 @@
 /* nw-editor-draw.c: where things are on the canvas (canvas units; the view maps them to the
- * widget), what is under the pointer, and drawing it all with Cairo: wires with their shapes,
+ * widget), what is under the pointer, the model's automatic layout given the blocks' drawn
+ * heights and fitted to the canvas's shape, and drawing it all with Cairo (the model's spec,
+ * marks and widths: core/nw-graph-model.h): wires with their shapes,
  * blocks with their titles, parameter counts, ports, switches and neuron thumbnails, the
  * error marks, the wire being drawn and the hovered neuron shown large. */
 #include "nw-editor-private.h"
@@ -40,7 +42,7 @@ nw_editor_to_widget (NwEditor *self, double cx, double cy, double *wx, double *w
 int
 nw_editor_n_input_ports (NwEditor *self, const NwNodeSpec *node)
 {
-  int fed = nw_editor_n_fed_ports (self->spec, node);
+  int fed = nw_graph_model_n_fed_ports (self->model, node);
   switch (node->kind)
     {
     case NW_NODE_INPUT:
@@ -167,10 +169,10 @@ free_line (NwEditor *self, double x0, double y0, double x3, double y3, double be
       gboolean clear = TRUE;
       if (between && (y <= MIN (y0, y3) || y >= MAX (y0, y3)))
         break;
-      for (guint i = 0; clear && i < self->spec->nodes->len; i++)
+      for (guint i = 0; clear && i < nw_editor_spec (self)->nodes->len; i++)
         {
           NwRect r;
-          nw_editor_block_rect (self, g_ptr_array_index (self->spec->nodes, i), &r);
+          nw_editor_block_rect (self, g_ptr_array_index (nw_editor_spec (self)->nodes, i), &r);
           if (r.x - 6 < xb && r.x + r.width + 6 > xa && y > r.y - 8 && y < r.y + r.height + 8)
             clear = FALSE;
         }
@@ -262,8 +264,8 @@ wire_distance (const WireGeom *g, double x, double y)
 static gboolean
 edge_geom (NwEditor *self, const NwEdgeSpec *edge, WireGeom *g)
 {
-  const NwNodeSpec *a = nw_spec_find_node (self->spec, edge->from);
-  const NwNodeSpec *b = nw_spec_find_node (self->spec, edge->to);
+  const NwNodeSpec *a = nw_spec_find_node (nw_editor_spec (self), edge->from);
+  const NwNodeSpec *b = nw_spec_find_node (nw_editor_spec (self), edge->to);
   double x0, y0, x3, y3;
   NwRect ra, rb;
   if (a == NULL || b == NULL || edge->port < 0)
@@ -281,8 +283,8 @@ edge_geom (NwEditor *self, const NwEdgeSpec *edge, WireGeom *g)
 static int
 draw_order (NwEditor *self, guint k)
 {
-  guint n = self->spec->nodes->len;
-  int sel = nw_editor_node_index (self, self->selected);
+  guint n = nw_editor_spec (self)->nodes->len;
+  int sel = nw_editor_node_index (self, nw_graph_model_get_selected (self->model));
   if (sel < 0)
     return (int) k;
   if (k == n - 1)
@@ -294,7 +296,7 @@ NwHit
 nw_editor_hit_test (NwEditor *self, double wx, double wy)
 {
   NwHit hit = { NW_HIT_NONE, -1, -1, -1, -1 };
-  guint n = self->spec->nodes->len;
+  guint n = nw_editor_spec (self)->nodes->len;
   double cx, cy, tol = 9.0 / self->scale;
 
   nw_editor_to_canvas (self, wx, wy, &cx, &cy);
@@ -303,7 +305,7 @@ nw_editor_hit_test (NwEditor *self, double wx, double wy)
   for (guint k = n; k-- > 0;)
     {
       int i = draw_order (self, k);
-      const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, (guint) i);
+      const NwNodeSpec *node = g_ptr_array_index (nw_editor_spec (self)->nodes, (guint) i);
       double px, py;
       int ports = nw_editor_n_input_ports (self, node);
       if (node->kind != NW_NODE_LOSS)
@@ -322,12 +324,12 @@ nw_editor_hit_test (NwEditor *self, double wx, double wy)
   for (guint k = n; k-- > 0;)
     {
       int i = draw_order (self, k);
-      const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, (guint) i);
+      const NwNodeSpec *node = g_ptr_array_index (nw_editor_spec (self)->nodes, (guint) i);
       NwRect r;
       nw_editor_block_rect (self, node, &r);
       if (!in_rect (&r, cx, cy))
         continue;
-      if (nw_editor_node_has_toggle (node))
+      if (nw_graph_model_node_has_toggle (node))
         {
           NwRect t;
           nw_editor_toggle_rect (self, node, &t);
@@ -344,9 +346,9 @@ nw_editor_hit_test (NwEditor *self, double wx, double wy)
         }
       return (NwHit) { NW_HIT_BLOCK, i, -1, -1, -1 };
     }
-  for (guint e = 0; e < self->spec->edges->len; e++)
+  for (guint e = 0; e < nw_editor_spec (self)->edges->len; e++)
     {
-      const NwEdgeSpec *edge = g_ptr_array_index (self->spec->edges, e);
+      const NwEdgeSpec *edge = g_ptr_array_index (nw_editor_spec (self)->edges, e);
       WireGeom g;
       if (edge_geom (self, edge, &g) && wire_distance (&g, cx, cy) <= 6.0 / self->scale)
         {
@@ -446,7 +448,7 @@ block_subtitle (NwEditor *self, int i, const NwNodeSpec *node)
     case NW_NODE_DENSE:
     case NW_NODE_BATCHNORM:
     case NW_NODE_LAYERNORM:
-      params = nw_editor_params_at (self, i);
+      params = nw_graph_model_params_at (self->model, i);
       if (params < 0)
         return g_strdup_printf ("%s · ? params", node->id);
       count = format_count (params);
@@ -478,11 +480,11 @@ static void
 draw_edges (NwEditor *self, cairo_t *cr)
 {
   for (int pass = 0; pass < 2; pass++)
-    for (guint e = 0; e < self->spec->edges->len; e++)
+    for (guint e = 0; e < nw_editor_spec (self)->edges->len; e++)
       {
-        const NwEdgeSpec *edge = g_ptr_array_index (self->spec->edges, e);
+        const NwEdgeSpec *edge = g_ptr_array_index (nw_editor_spec (self)->edges, e);
         gboolean marked = nw_editor_edge_is_marked (self, edge);
-        gboolean selected = (int) e == self->selected_edge;
+        gboolean selected = (int) e == nw_graph_model_get_selected_edge (self->model);
         WireGeom g;
         double mx, my;
         int width;
@@ -501,7 +503,7 @@ draw_edges (NwEditor *self, cairo_t *cr)
             continue;
           }
         wire_midpoint (&g, &mx, &my);
-        width = nw_editor_width_at (self, nw_editor_node_index (self, edge->from));
+        width = nw_graph_model_width_at (self->model, nw_editor_node_index (self, edge->from));
         label = width > 0 ? g_strdup_printf ("×%d", width) : g_strdup ("×?");
         boxed_label (cr, label, mx, my, LABEL_SIZE, 0, marked ? ERROR_COLOR : 0x5e5c64,
                      marked ? ERROR_COLOR : selected ? SELECT_COLOR : 0xc0bfbc, TRUE);
@@ -562,15 +564,15 @@ draw_thumb (cairo_t *cr, cairo_surface_t *surface, int grid_n, const NwRect *r, 
 static void
 draw_block (NwEditor *self, cairo_t *cr, int i)
 {
-  const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, (guint) i);
-  gboolean selected = g_strcmp0 (self->selected, node->id) == 0;
-  gboolean marked = g_hash_table_contains (self->marked_nodes, node->id);
-  gboolean off = nw_editor_node_has_toggle (node) && !node->enabled;
-  gboolean has_toggle = nw_editor_node_has_toggle (node);
-  g_autofree char *title = nw_editor_node_title (self, node);
+  const NwNodeSpec *node = g_ptr_array_index (nw_editor_spec (self)->nodes, (guint) i);
+  gboolean selected = g_strcmp0 (nw_graph_model_get_selected (self->model), node->id) == 0;
+  gboolean marked = nw_graph_model_node_is_marked (self->model, node->id);
+  gboolean off = nw_graph_model_node_has_toggle (node) && !node->enabled;
+  gboolean has_toggle = nw_graph_model_node_has_toggle (node);
+  g_autofree char *title = nw_graph_model_dup_node_title (self->model, node);
   g_autofree char *sub = block_subtitle (self, i, node);
   int ports = nw_editor_n_input_ports (self, node);
-  int fed = nw_editor_n_fed_ports (self->spec, node);
+  int fed = nw_graph_model_n_fed_ports (self->model, node);
   int thumbs = nw_editor_n_thumbs (self, node);
   gboolean has_output = FALSE;
   double rgb[3];
@@ -657,7 +659,7 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
                         && self->wire_target.kind == NW_HIT_INPUT_PORT
                         && self->wire_target.node == i && self->wire_target.port == p;
       nw_editor_input_port_pos (self, node, p, &px, &py);
-      draw_port (cr, px, py, nw_editor_edge_into (self->spec, node->id, p) >= 0, target,
+      draw_port (cr, px, py, nw_graph_model_edge_into (self->model, node->id, p) >= 0, target,
                  p >= fed && (node->kind == NW_NODE_ADD || node->kind == NW_NODE_CONCAT));
     }
   if (node->kind != NW_NODE_LOSS)
@@ -666,8 +668,8 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
       gboolean target = self->drag_mode == NW_DRAG_WIRE && self->wire_from_input
                         && self->wire_target.kind == NW_HIT_OUTPUT_PORT
                         && self->wire_target.node == i;
-      for (guint e = 0; !has_output && e < self->spec->edges->len; e++)
-        has_output = g_strcmp0 (((NwEdgeSpec *) g_ptr_array_index (self->spec->edges, e))->from,
+      for (guint e = 0; !has_output && e < nw_editor_spec (self)->edges->len; e++)
+        has_output = g_strcmp0 (((NwEdgeSpec *) g_ptr_array_index (nw_editor_spec (self)->edges, e))->from,
                                 node->id) == 0;
       nw_editor_output_port_pos (self, node, &px, &py);
       draw_port (cr, px, py, has_output, target, FALSE);
@@ -678,13 +680,17 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
 static gboolean
 draw_reason (NwEditor *self, cairo_t *cr)
 {
+  const char *reason = nw_graph_model_get_invalid_reason (self->model);
+  const char *error_node = nw_graph_model_get_error_node (self->model);
+  const char *error_from = NULL, *error_to = NULL;
   double x, y;
 
-  if (self->valid || self->reason == NULL)
+  if (nw_graph_model_get_valid (self->model) || reason == NULL)
     return TRUE;
-  if (self->error_node != NULL)
+  nw_graph_model_get_error_edge (self->model, &error_from, &error_to);
+  if (error_node != NULL)
     {
-      const NwNodeSpec *node = nw_spec_find_node (self->spec, self->error_node);
+      const NwNodeSpec *node = nw_spec_find_node (nw_editor_spec (self), error_node);
       NwRect r;
       if (node == NULL)
         return FALSE;
@@ -692,24 +698,24 @@ draw_reason (NwEditor *self, cairo_t *cr)
       x = r.x;
       y = r.y + r.height + 8;
       /* below the wires that run back under the block, if any */
-      for (guint e = 0; e < self->spec->edges->len; e++)
+      for (guint e = 0; e < nw_editor_spec (self)->edges->len; e++)
         {
           WireGeom g;
-          if (edge_geom (self, g_ptr_array_index (self->spec->edges, e), &g) && g.back
+          if (edge_geom (self, g_ptr_array_index (nw_editor_spec (self)->edges, e), &g) && g.back
               && g.ymid > r.y + r.height && g.ymid < y + 20
               && MIN (g.x0, g.x3) - WIRE_TURN < r.x + r.width && MAX (g.x0, g.x3) + WIRE_TURN > r.x)
             y = g.ymid + 12;
         }
     }
-  else if (self->error_from != NULL)
+  else if (error_from != NULL)
     {
       const NwEdgeSpec *edge = NULL;
       WireGeom g;
-      for (guint e = 0; edge == NULL && e < self->spec->edges->len; e++)
+      for (guint e = 0; edge == NULL && e < nw_editor_spec (self)->edges->len; e++)
         {
-          const NwEdgeSpec *candidate = g_ptr_array_index (self->spec->edges, e);
-          if (g_strcmp0 (candidate->from, self->error_from) == 0
-              && g_strcmp0 (candidate->to, self->error_to) == 0)
+          const NwEdgeSpec *candidate = g_ptr_array_index (nw_editor_spec (self)->edges, e);
+          if (g_strcmp0 (candidate->from, error_from) == 0
+              && g_strcmp0 (candidate->to, error_to) == 0)
             edge = candidate;
         }
       if (edge == NULL || !edge_geom (self, edge, &g))
@@ -719,14 +725,14 @@ draw_reason (NwEditor *self, cairo_t *cr)
     }
   else
     return FALSE;
-  boxed_label (cr, self->reason, x, y, LABEL_SIZE, 230, ERROR_COLOR, ERROR_COLOR, FALSE);
+  boxed_label (cr, reason, x, y, LABEL_SIZE, 230, ERROR_COLOR, ERROR_COLOR, FALSE);
   return TRUE;
 }
 
 static void
 draw_wire_in_progress (NwEditor *self, cairo_t *cr)
 {
-  const NwNodeSpec *node = g_ptr_array_index (self->spec->nodes, (guint) self->wire_node);
+  const NwNodeSpec *node = g_ptr_array_index (nw_editor_spec (self)->nodes, (guint) self->wire_node);
   double px, py, cx, cy;
   double dash[] = { 6.0, 4.0 };
   WireGeom g;
@@ -761,9 +767,9 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   NwRect r;
 
   if (self->hover.kind != NW_HIT_THUMB || self->drag_mode != NW_DRAG_NONE
-      || self->hover.node < 0 || (guint) self->hover.node >= self->spec->nodes->len)
+      || self->hover.node < 0 || (guint) self->hover.node >= nw_editor_spec (self)->nodes->len)
     return;
-  node = g_ptr_array_index (self->spec->nodes, (guint) self->hover.node);
+  node = g_ptr_array_index (nw_editor_spec (self)->nodes, (guint) self->hover.node);
   images = g_hash_table_lookup (self->neuron_images, node->id);
   if (images == NULL || self->hover.unit >= images->n_units)
     return;
@@ -785,7 +791,7 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   r = (NwRect) { x, y, size, size };
   draw_thumb (cr, images->surfaces[self->hover.unit], images->grid_n, &r, CAIRO_FILTER_BILINEAR);
   {
-    g_autofree char *title = nw_editor_node_title (self, node);
+    g_autofree char *title = nw_graph_model_dup_node_title (self->model, node);
     caption = g_strdup_printf ("%s ‘%s’ · unit %d of %d", title, node->id, self->hover.unit + 1,
                                images->n_units);
   }
@@ -814,10 +820,10 @@ content_bounds (NwEditor *self, double *x0, double *y0, double *x1, double *y1)
 {
   *x0 = *y0 = G_MAXDOUBLE;
   *x1 = *y1 = -G_MAXDOUBLE;
-  for (guint i = 0; i < self->spec->nodes->len; i++)
+  for (guint i = 0; i < nw_editor_spec (self)->nodes->len; i++)
     {
       NwRect r;
-      nw_editor_block_rect (self, g_ptr_array_index (self->spec->nodes, i), &r);
+      nw_editor_block_rect (self, g_ptr_array_index (nw_editor_spec (self)->nodes, i), &r);
       *x0 = MIN (*x0, r.x - 40);           /* ports and turning wires stick out */
       *y0 = MIN (*y0, r.y);
       *x1 = MAX (*x1, r.x + r.width + 40);
@@ -835,11 +841,51 @@ fit_scale (NwEditor *self, int width, int height)
   return MIN (1.0, MIN ((width - 2 * FIT_MARGIN) / (x1 - x0), (height - 2 * FIT_MARGIN) / (y1 - y0)));
 }
 
+void
+nw_editor_kind_color (NwNodeKind kind, double rgb[3])
+{
+  /* GNOME palette, light shades; red is kept for errors. */
+  static const guint32 colors[NW_N_NODE_KINDS] = {
+    0x8ff0a4, /* input: green */
+    0x99c1f1, /* dense: blue */
+    0xf9f06b, /* activation: yellow */
+    0xffbe6f, /* dropout: orange */
+    0xdc8add, /* batchnorm: purple */
+    0xe5c1f0, /* layernorm: light purple */
+    0xdeddda, /* add: light grey */
+    0xcdab8f, /* concat: brown */
+    0x93ddd5, /* loss: teal */
+  };
+  guint32 c = (int) kind >= 0 && kind < NW_N_NODE_KINDS ? colors[kind] : 0xc0bfbc;
+  rgb[0] = ((c >> 16) & 0xff) / 255.0;
+  rgb[1] = ((c >> 8) & 0xff) / 255.0;
+  rgb[2] = (c & 0xff) / 255.0;
+}
+
+/* Layout --------------------------------------------------------------------------------- */
+
+/* Blocks grow with their ports and neuron thumbnails, which only the widget knows: the model
+ * lays them out with the heights they are drawn at. */
+void
+nw_editor_auto_layout (NwEditor *self, int columns)
+{
+  const NwSpec *spec = nw_editor_spec (self);
+  g_autofree double *heights = g_new0 (double, MAX (spec->nodes->len, 1));
+
+  for (guint i = 0; i < spec->nodes->len; i++)
+    {
+      NwRect r;
+      nw_editor_block_rect (self, g_ptr_array_index (spec->nodes, i), &r);
+      heights[i] = r.height;
+    }
+  nw_graph_model_auto_layout (self->model, columns, heights);
+}
+
 /* The number of columns that shows the network largest on this canvas (at 1:1, the most). */
 static void
 adapt_layout (NwEditor *self, int width, int height)
 {
-  int depth = nw_editor_layout_depth (self);
+  int depth = nw_graph_model_get_layout_depth (self->model);
   int best = 1;
   double best_scale = -1;
 
@@ -865,7 +911,7 @@ nw_editor_do_fit_view (NwEditor *self, int width, int height)
 
   if (width <= 0 || height <= 0)
     return;
-  if (self->spec->nodes->len == 0)
+  if (nw_editor_spec (self)->nodes->len == 0)
     {
       self->scale = 1;
       self->tx = self->ty = 0;
@@ -887,7 +933,7 @@ nw_editor_do_fit_view (NwEditor *self, int width, int height)
 void
 nw_editor_draw (NwEditor *self, cairo_t *cr, int width, int height)
 {
-  guint n = self->spec->nodes->len;
+  guint n = nw_editor_spec (self)->nodes->len;
   gboolean reason_drawn;
 
   if (width > 0 && height > 0 && (width != self->view_w || height != self->view_h))
@@ -896,7 +942,7 @@ nw_editor_draw (NwEditor *self, cairo_t *cr, int width, int height)
        * has not moved is fitted again. */
       self->view_w = width;
       self->view_h = height;
-      if (self->layout_fresh)
+      if (nw_graph_model_get_layout_fresh (self->model))
         adapt_layout (self, width, height);
       if (!self->view_touched)
         self->fit_pending = TRUE;
@@ -936,7 +982,7 @@ nw_editor_draw (NwEditor *self, cairo_t *cr, int width, int height)
   reason_drawn = draw_reason (self, cr);
   cairo_restore (cr);
   if (!reason_drawn)
-    draw_banner (cr, self->reason, width);
+    draw_banner (cr, nw_graph_model_get_invalid_reason (self->model), width);
 
   draw_hovered_neuron (self, cr, width, height);
 }
@@ -1043,7 +1089,7 @@ nw_editor_set_neuron_images (NwEditor *self, const char *node_id, const float *v
   {
     gboolean had = g_hash_table_contains (self->neuron_images, node_id);
     g_hash_table_insert (self->neuron_images, g_strdup (node_id), images);
-    if (!had && self->layout_fresh)
+    if (!had && nw_graph_model_get_layout_fresh (self->model))
       self->view_w = self->view_h = 0;   /* blocks grew: lay out and fit again */
   }
   nw_editor_describe_neuron_images (self);

@@ -15,9 +15,9 @@
 static const NwNodeSpec *
 node_at (NwEditor *self, int i)
 {
-  if (i < 0 || (guint) i >= self->spec->nodes->len)
+  if (i < 0 || (guint) i >= nw_editor_spec (self)->nodes->len)
     return NULL;
-  return g_ptr_array_index (self->spec->nodes, (guint) i);
+  return g_ptr_array_index (nw_editor_spec (self)->nodes, (guint) i);
 }
 
 static void
@@ -89,7 +89,7 @@ wire_target_at (NwEditor *self, double wx, double wy)
           /* Dropped on a block's body: its first free input. */
           int port = 0;
           if (node->kind == NW_NODE_ADD || node->kind == NW_NODE_CONCAT)
-            while (nw_editor_edge_into (self->spec, node->id, port) >= 0)
+            while (nw_graph_model_edge_into (self->model, node->id, port) >= 0)
               port++;
           return (NwHit) { NW_HIT_INPUT_PORT, hit.node, port, -1, -1 };
         }
@@ -118,7 +118,7 @@ nw_editor_pointer_press (NwEditor *self, guint button, double x, double y)
   self->drag_hit = hit;
   self->wire_detached = -1;
   self->wire_target = (NwHit) { NW_HIT_NONE, -1, -1, -1, -1 };
-  g_clear_pointer (&self->drag_before, nw_spec_free);
+  nw_graph_model_cancel_move (self->model);   /* a move whose release never came */
 
   if (button != GDK_BUTTON_PRIMARY || hit.kind == NW_HIT_NONE)
     {
@@ -137,12 +137,12 @@ nw_editor_pointer_press (NwEditor *self, guint button, double x, double y)
       break;
     case NW_HIT_INPUT_PORT:
       {
-        int e = nw_editor_edge_into (self->spec, node->id, hit.port);
+        int e = nw_graph_model_edge_into (self->model, node->id, hit.port);
         self->drag_mode = NW_DRAG_WIRE;
         if (e >= 0)
           {
             /* Pick the wire up by its end: it follows the pointer from its source. */
-            const NwEdgeSpec *edge = g_ptr_array_index (self->spec->edges, (guint) e);
+            const NwEdgeSpec *edge = g_ptr_array_index (nw_editor_spec (self)->edges, (guint) e);
             self->wire_node = nw_editor_node_index (self, edge->from);
             self->wire_from_input = FALSE;
             self->wire_detached = e;
@@ -190,16 +190,14 @@ nw_editor_pointer_drag (NwEditor *self, double ox, double oy)
       break;
     case NW_DRAG_MOVE:
       {
-        NwNodeSpec *node = (NwNodeSpec *) node_at (self, self->drag_hit.node);
+        const NwNodeSpec *node = node_at (self, self->drag_hit.node);
         if (node == NULL)
           break;
-        if (self->drag_before == NULL)
-          {
-            self->drag_before = nw_spec_copy (self->spec);
-            nw_editor_popover_hide (self);
-          }
-        node->x = round (self->drag_node_x0 + ox / self->scale);
-        node->y = round (self->drag_node_y0 + oy / self->scale);
+        nw_editor_popover_hide (self);
+        /* one undo step at the release, not one per motion */
+        nw_graph_model_preview_move (self->model, node->id,
+                                     self->drag_node_x0 + ox / self->scale,
+                                     self->drag_node_y0 + oy / self->scale);
       }
       break;
     case NW_DRAG_WIRE:
@@ -223,7 +221,7 @@ click (NwEditor *self, guint button)
 
   /* what was under the press may have gone since (a spec set meanwhile) */
   if ((kind != NW_HIT_EDGE && node == NULL)
-      || (kind == NW_HIT_EDGE && (hit->edge < 0 || (guint) hit->edge >= self->spec->edges->len)))
+      || (kind == NW_HIT_EDGE && (hit->edge < 0 || (guint) hit->edge >= nw_editor_spec (self)->edges->len)))
     kind = NW_HIT_NONE;
 
   switch (kind)
@@ -249,7 +247,7 @@ click (NwEditor *self, guint button)
     case NW_HIT_EDGE:
       nw_editor_select (self, NULL);
       nw_editor_popover_hide (self);
-      self->selected_edge = hit->edge;
+      nw_graph_model_select_edge (self->model, hit->edge);
       gtk_widget_queue_draw (self->canvas);
       break;
     case NW_HIT_NONE:
@@ -271,11 +269,11 @@ nw_editor_pointer_release (NwEditor *self, guint button, double ox, double oy)
 
   if (!dragged)
     {
-      g_clear_pointer (&self->drag_before, nw_spec_free);
+      nw_graph_model_cancel_move (self->model);
       click (self, button);
     }
-  else if (mode == NW_DRAG_MOVE && self->drag_before != NULL)
-    nw_editor_commit_in_place (self, g_steal_pointer (&self->drag_before));
+  else if (mode == NW_DRAG_MOVE)
+    nw_graph_model_end_move (self->model);
   else if (mode == NW_DRAG_WIRE)
     {
       NwHit target = wire_target_at (self, self->drag_x0 + ox, self->drag_y0 + oy);
@@ -285,11 +283,11 @@ nw_editor_pointer_release (NwEditor *self, guint button, double ox, double oy)
       g_autofree char *other_id = other != NULL ? g_strdup (other->id) : NULL;
 
       if (fixed_id != NULL && other_id != NULL && !self->wire_from_input)
-        nw_editor_rewire (self, self->wire_detached, fixed_id, other_id, target.port);
+        nw_graph_model_rewire (self->model, self->wire_detached, fixed_id, other_id, target.port, NULL);
       else if (fixed_id != NULL && other_id != NULL)
-        nw_editor_rewire (self, -1, other_id, fixed_id, self->wire_port);
+        nw_graph_model_rewire (self->model, -1, other_id, fixed_id, self->wire_port, NULL);
       else if (self->wire_detached >= 0)
-        nw_editor_rewire (self, self->wire_detached, NULL, NULL, 0);   /* dropped: removed */
+        nw_graph_model_rewire (self->model, self->wire_detached, NULL, NULL, 0, NULL);   /* dropped: removed */
     }
 
   self->wire_node = -1;
@@ -325,13 +323,7 @@ drag_end (GtkGestureDrag *gesture, double ox, double oy, NwEditor *self)
 static void
 cancel_drag (NwEditor *self)
 {
-  if (self->drag_mode == NW_DRAG_MOVE && self->drag_before != NULL)
-    {
-      nw_spec_free (self->spec);
-      self->spec = g_steal_pointer (&self->drag_before);
-      nw_editor_revalidate (self);
-    }
-  g_clear_pointer (&self->drag_before, nw_spec_free);
+  nw_graph_model_cancel_move (self->model);
   self->drag_mode = NW_DRAG_NONE;
   self->drag_hit.kind = NW_HIT_NONE;
   self->dragged = TRUE;
@@ -478,37 +470,37 @@ key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
     case GDK_KEY_Delete:
     case GDK_KEY_KP_Delete:
     case GDK_KEY_BackSpace:
-      if (self->selected != NULL)
+      if (nw_graph_model_get_selected (self->model) != NULL)
         {
-          g_autofree char *id = g_strdup (self->selected);
+          g_autofree char *id = g_strdup (nw_graph_model_get_selected (self->model));
           return nw_editor_remove_node (self, id);
         }
-      if (self->selected_edge >= 0 && (guint) self->selected_edge < self->spec->edges->len)
+      if (nw_graph_model_get_selected_edge (self->model) >= 0 && (guint) nw_graph_model_get_selected_edge (self->model) < nw_editor_spec (self)->edges->len)
         {
-          const NwEdgeSpec *edge = g_ptr_array_index (self->spec->edges, (guint) self->selected_edge);
+          const NwEdgeSpec *edge = g_ptr_array_index (nw_editor_spec (self)->edges, (guint) nw_graph_model_get_selected_edge (self->model));
           g_autofree char *from = g_strdup (edge->from);
           g_autofree char *to = g_strdup (edge->to);
           return nw_editor_remove_edge (self, from, to, edge->port);
         }
       return FALSE;
     case GDK_KEY_Escape:
-      if (self->selected == NULL && self->selected_edge < 0)
+      if (nw_graph_model_get_selected (self->model) == NULL && nw_graph_model_get_selected_edge (self->model) < 0)
         return FALSE;
       nw_editor_select (self, NULL);
       return TRUE;
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
     case GDK_KEY_space:
-      if (self->selected == NULL || !gtk_widget_has_focus (self->canvas))
+      if (nw_graph_model_get_selected (self->model) == NULL || !gtk_widget_has_focus (self->canvas))
         return FALSE;
-      nw_editor_popup_settings (self, self->selected);
+      nw_editor_popup_settings (self, nw_graph_model_get_selected (self->model));
       return TRUE;
     case GDK_KEY_Left:
     case GDK_KEY_Right:
     case GDK_KEY_Up:
     case GDK_KEY_Down:
       {
-        const NwNodeSpec *node = nw_spec_find_node (self->spec, self->selected);
+        const NwNodeSpec *node = nw_spec_find_node (nw_editor_spec (self), nw_graph_model_get_selected (self->model));
         double step = shift ? 40 : 8;
         g_autofree char *id = NULL;
         if (node == NULL || !gtk_widget_has_focus (self->canvas))

@@ -20,7 +20,7 @@ static const char *const loss_labels[NW_N_LOSSES] = {
 static const NwNodeSpec *
 popover_node (NwEditor *self)
 {
-  return self->popover_node != NULL ? nw_spec_find_node (self->spec, self->popover_node) : NULL;
+  return self->popover_node != NULL ? nw_spec_find_node (nw_editor_spec (self), self->popover_node) : NULL;
 }
 
 static void
@@ -33,7 +33,7 @@ update_title (NwEditor *self)
   if (node == NULL || self->popover == NULL)
     return;
   title = g_object_get_data (G_OBJECT (self->popover), "nw-title");
-  text = nw_editor_node_title (self, node);
+  text = nw_graph_model_dup_node_title (self->model, node);
   if (title != NULL)
     gtk_label_set_text (GTK_LABEL (title), text);
 }
@@ -252,15 +252,15 @@ build_content (NwEditor *self, const NwNodeSpec *node)
       if (strcmp (field->key, "alpha") == 0)
         g_object_set_data (G_OBJECT (self->popover), "nw-alpha", control);
     }
-  if (node->kind == NW_NODE_INPUT && self->input_width > 0)
+  if (node->kind == NW_NODE_INPUT && nw_graph_model_get_input_width (self->model) > 0)
     {
       g_autofree char *text = g_strdup_printf ("Its width comes from the data: %d feature%s.",
-                                               self->input_width, self->input_width == 1 ? "" : "s");
+                                               nw_graph_model_get_input_width (self->model), nw_graph_model_get_input_width (self->model) == 1 ? "" : "s");
       gtk_grid_attach (g, note (text), 0, row++, 2, 1);
     }
   else if (info->n_inputs < 0)
     {
-      int fed = nw_editor_n_fed_ports (self->spec, node);
+      int fed = nw_graph_model_n_fed_ports (self->model, node);
       g_autofree char *text = g_strdup_printf (
         "%d input%s. Wire another output into the free port to add one. %s", fed,
         fed == 1 ? "" : "s", info->note != NULL ? info->note : "");
@@ -314,7 +314,7 @@ rebuild (NwEditor *self, const NwNodeSpec *node)
 void
 nw_editor_popover_show (NwEditor *self, const char *id)
 {
-  const NwNodeSpec *node = nw_spec_find_node (self->spec, id);
+  const NwNodeSpec *node = nw_spec_find_node (nw_editor_spec (self), id);
 
   if (node == NULL)
     return;

@@ -1,23 +1,28 @@
 /* nw-editor-private.h: NwEditor's state and the functions its parts share.
  *
  * nw-editor.c          the widget: children (palette, canvas, popover), properties, signals
- * nw-editor-model.c    edits, undo/redo, validation and its marks, inferred widths, layout
- * nw-editor-draw.c     geometry in canvas units, hit testing, drawing with Cairo
+ * nw-editor-model.c    the widget's side of its NwGraphModel (core/nw-graph-model.h, which
+ *                      holds the spec, edits, undo/redo, validation, widths and selection):
+ *                      the public edit API handed on, and what the widget does when the
+ *                      model changes (redraw, the popover, its own signals)
+ * nw-editor-draw.c     geometry in canvas units, hit testing, layout with the blocks' real
+ *                      heights, drawing with Cairo
  * nw-editor-input.c    pointer, scroll, key and drag-and-drop handling
  * nw-editor-popover.c  the settings popover of a block */
 #pragma once
 
 #include "nw-editor.h"
+#include "nw-graph-model.h"
 
 G_BEGIN_DECLS
 
-#define NW_EDITOR_UNDO_LIMIT   200
+#define NW_EDITOR_UNDO_LIMIT   NW_GRAPH_MODEL_UNDO_LIMIT
 #define NW_EDITOR_MIN_SCALE    0.25
 #define NW_EDITOR_MAX_SCALE    3.0
 
 /* Block geometry, canvas units. */
-#define NW_BLOCK_WIDTH         136.0
-#define NW_BLOCK_HEIGHT        50.0
+#define NW_BLOCK_WIDTH         NW_GRAPH_MODEL_BLOCK_WIDTH
+#define NW_BLOCK_HEIGHT        NW_GRAPH_MODEL_BLOCK_HEIGHT
 #define NW_PORT_SPACING        18.0
 #define NW_PORT_RADIUS         5.0
 #define NW_THUMB_SIZE          20.0
@@ -74,31 +79,13 @@ struct _NwEditor
   char       *popover_node;     /* id whose settings the popover shows */
   gboolean    popover_updating; /* the popover's own edit is being applied */
 
-  /* The model */
-  NwSpec     *spec;
-  GPtrArray  *undo;             /* of NwSpec*, oldest first */
-  GPtrArray  *redo;             /* of NwSpec*, the next redo last */
-  NwEditorEdit last_edit;
-  int         input_width, target_width, n_classes;
-
-  /* Derived from the spec after every change */
-  gboolean    valid;
-  char       *reason;           /* NULL when valid */
-  char       *error_node;       /* the node the error names first */
-  char       *error_from;       /* the edge it names */
-  char       *error_to;
-  GHashTable *marked_nodes;     /* ids drawn in red (a cycle marks every node on it) */
-  GHashTable *marked_edges;     /* "from\nto" keys drawn in red */
-  GArray     *widths;           /* int per node: inferred output width, -1 unknown */
-
-  char       *selected;         /* node id, or NULL */
-  int         selected_edge;    /* index in spec->edges, or -1 */
+  /* The spec, its history, validation, widths and the selection (core/nw-graph-model.h) */
+  NwGraphModel *model;
 
   /* The view: widget = canvas * scale + (tx, ty) */
   double      scale, tx, ty;
   gboolean    fit_pending;
   gboolean    view_touched;     /* panned or zoomed since the spec was set or fitted */
-  gboolean    layout_fresh;     /* laid out by the editor and not edited since */
   int         view_w, view_h;   /* the canvas size the view was last fitted to */
 
   /* Pointer interaction */
@@ -108,7 +95,6 @@ struct _NwEditor
   double      drag_tx0, drag_ty0;   /* view offset then (pan) */
   double      drag_node_x0, drag_node_y0;
   gboolean    dragged;              /* moved past the click threshold */
-  NwSpec     *drag_before;          /* the spec before a move began */
   int         wire_node;            /* the fixed end of the wire being drawn */
   gboolean    wire_from_input;      /* dragging from an input port towards an output */
   int         wire_port;            /* that input port */
@@ -125,35 +111,30 @@ struct _NwEditor
 /* nw-editor-model.c */
 void      nw_editor_model_init           (NwEditor *self);
 void      nw_editor_model_finalize       (NwEditor *self);
-void      nw_editor_revalidate           (NwEditor *self);
-/* Applies an edit made to a copy of the spec: `after` replaces the spec, the old one goes on
- * the undo stack, redo is cleared, everything derived is recomputed and signals go out. */
-void      nw_editor_commit               (NwEditor *self, NwSpec *after);
-/* The same when the spec was changed in place and `before` is a copy from before the change
- * (a drag of a block); takes `before`. */
-void      nw_editor_commit_in_place      (NwEditor *self, NwSpec *before);
-int       nw_editor_node_index           (NwEditor *self, const char *id);
-int       nw_editor_width_at             (NwEditor *self, int node);
-gint64    nw_editor_params_at            (NwEditor *self, int node);
-int       nw_editor_source_of            (const NwSpec *spec, int node, int port);
-int       nw_editor_edge_into            (const NwSpec *spec, const char *to, int port);
-int       nw_editor_n_fed_ports          (const NwSpec *spec, const NwNodeSpec *node);
-char     *nw_editor_node_title           (NwEditor *self, const NwNodeSpec *node);
-gboolean  nw_editor_node_has_toggle      (const NwNodeSpec *node);
-gboolean  nw_editor_edge_is_marked       (NwEditor *self, const NwEdgeSpec *edge);
-void      nw_editor_auto_layout          (NwEditor *self, int columns);
-/* The number of columns of a one-row layout (lays the spec out in one row). */
-int       nw_editor_layout_depth         (NwEditor *self);
-NwEditorEdit nw_editor_compare_specs     (const NwSpec *a, const NwSpec *b);
-const char *nw_editor_kind_label         (NwNodeKind kind);
-void      nw_editor_kind_color           (NwNodeKind kind, double rgb[3]);
-char     *nw_editor_add_node_at_free_spot (NwEditor *self, NwNodeKind kind);
-/* One step: removes edge `detach` (-1: none) and, if `from` is not NULL, wires from -> to
- * on `port` (as nw_editor_connect). FALSE if nothing changed. */
-gboolean  nw_editor_rewire               (NwEditor *self, int detach, const char *from,
-                                          const char *to, int port);
+
+/* The edited spec (borrowed: valid until the next change). */
+static inline const NwSpec *
+nw_editor_spec (NwEditor *self)
+{
+  return nw_graph_model_get_spec (self->model);
+}
+
+static inline int
+nw_editor_node_index (NwEditor *self, const char *id)
+{
+  return nw_graph_model_node_index (self->model, id);
+}
+
+static inline gboolean
+nw_editor_edge_is_marked (NwEditor *self, const NwEdgeSpec *edge)
+{
+  return nw_graph_model_edge_is_marked (self->model, edge->from, edge->to);
+}
 
 /* nw-editor-draw.c */
+void      nw_editor_kind_color           (NwNodeKind kind, double rgb[3]);
+/* The model's automatic layout with each block as tall as it is drawn. */
+void      nw_editor_auto_layout          (NwEditor *self, int columns);
 int       nw_editor_n_input_ports        (NwEditor *self, const NwNodeSpec *node);
 void      nw_editor_block_rect           (NwEditor *self, const NwNodeSpec *node, NwRect *r);
 void      nw_editor_input_port_pos       (NwEditor *self, const NwNodeSpec *node, int port,

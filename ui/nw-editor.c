@@ -1,8 +1,11 @@
 /* nw-editor.c: the NwEditor widget: a palette of block kinds (real buttons: click to add a
  * block, or drag one onto the canvas) beside the canvas (a GtkDrawingArea drawn by
- * nw-editor-draw.c), its properties and signals. The model is in nw-editor-model.c, the
- * pointer and keys in nw-editor-input.c, the settings popover in nw-editor-popover.c. */
+ * nw-editor-draw.c), its properties and signals. The model is core's NwGraphModel
+ * (nw-graph-model.h), which the editor listens to in nw-editor-model.c; the pointer and keys
+ * are in nw-editor-input.c, the settings popover in nw-editor-popover.c. */
 #include "nw-editor-private.h"
+
+#include <math.h>
 
 enum {
   PROP_0,
@@ -47,11 +50,50 @@ draw_swatch (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
   cairo_stroke (cr);
 }
 
+/* A new block goes in the middle of what the canvas shows, moved down and right until it
+ * covers no other block (the canvas's size is the widget's, so this is not the model's). */
+static char *
+add_node_at_free_spot (NwEditor *self, NwNodeKind kind)
+{
+  const NwSpec *spec = nw_editor_spec (self);
+  double w = gtk_widget_get_width (self->canvas);
+  double h = gtk_widget_get_height (self->canvas);
+  double cx, cy;
+
+  if (w <= 0 || h <= 0)
+    cx = 40, cy = 40;
+  else
+    {
+      nw_editor_to_canvas (self, w / 2, h / 2, &cx, &cy);
+      cx -= NW_BLOCK_WIDTH / 2;
+      cy -= NW_BLOCK_HEIGHT / 2;
+    }
+  cx = round (cx / 8) * 8;
+  cy = round (cy / 8) * 8;
+  for (int attempt = 0; attempt < 40; attempt++)
+    {
+      gboolean clear = TRUE;
+      for (guint i = 0; clear && i < spec->nodes->len; i++)
+        {
+          NwRect r;
+          nw_editor_block_rect (self, g_ptr_array_index (spec->nodes, i), &r);
+          if (cx < r.x + r.width + 8 && cx + NW_BLOCK_WIDTH + 8 > r.x
+              && cy < r.y + r.height + 8 && cy + NW_BLOCK_HEIGHT + 8 > r.y)
+            clear = FALSE;
+        }
+      if (clear)
+        break;
+      cx += 24;
+      cy += 24;
+    }
+  return nw_editor_add_node (self, kind, cx, cy);
+}
+
 static void
 palette_clicked (GtkButton *button, NwEditor *self)
 {
   NwNodeKind kind = (NwNodeKind) (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "nw-kind")) - 1);
-  g_autofree char *id = nw_editor_add_node_at_free_spot (self, kind);
+  g_autofree char *id = add_node_at_free_spot (self, kind);
   nw_editor_select (self, id);
 }
 
@@ -75,7 +117,7 @@ palette_drag_begin (GtkDragSource *source, GdkDrag *drag, NwEditor *self)
 static GtkWidget *
 palette_button (NwEditor *self, NwNodeKind kind)
 {
-  const char *label = nw_editor_kind_label (kind);
+  const char *label = nw_graph_model_kind_label (kind);
   g_autofree char *name = g_strdup_printf ("Add %s block", label);
   g_autofree char *tip = g_strdup_printf ("Add a %s block: click, or drag it onto the canvas", label);
   GtkWidget *button = gtk_button_new ();
@@ -219,10 +261,10 @@ nw_editor_get_property (GObject *object, guint prop_id, GValue *value, GParamSpe
   switch (prop_id)
     {
     case PROP_VALID:
-      g_value_set_boolean (value, self->valid);
+      g_value_set_boolean (value, nw_graph_model_get_valid (self->model));
       break;
     case PROP_INVALID_REASON:
-      g_value_set_string (value, self->reason);
+      g_value_set_string (value, nw_graph_model_get_invalid_reason (self->model));
       break;
     case PROP_CAN_UNDO:
       g_value_set_boolean (value, nw_editor_get_can_undo (self));
@@ -231,7 +273,7 @@ nw_editor_get_property (GObject *object, guint prop_id, GValue *value, GParamSpe
       g_value_set_boolean (value, nw_editor_get_can_redo (self));
       break;
     case PROP_SELECTED:
-      g_value_set_string (value, self->selected);
+      g_value_set_string (value, nw_graph_model_get_selected (self->model));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -346,23 +388,16 @@ nw_editor_select (NwEditor *self, const char *id)
 {
   g_return_if_fail (NW_IS_EDITOR (self));
 
-  if (id != NULL && nw_editor_node_index (self, id) < 0)
-    return;
-  self->selected_edge = -1;
-  if (g_strcmp0 (self->selected, id) != 0)
-    {
-      g_free (self->selected);
-      self->selected = g_strdup (id);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
-    }
-  gtk_widget_queue_draw (self->canvas);
+  /* "selected" is notified as the model's is (nw-editor-model.c) */
+  if (nw_graph_model_select (self->model, id))
+    gtk_widget_queue_draw (self->canvas);
 }
 
 const char *
 nw_editor_get_selected (NwEditor *self)
 {
   g_return_val_if_fail (NW_IS_EDITOR (self), NULL);
-  return self->selected;
+  return nw_graph_model_get_selected (self->model);
 }
 
 void

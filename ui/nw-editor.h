@@ -7,6 +7,10 @@
  * wrong (the block or wire named by nw_spec_validate in red, the reason beside it) and the
  * "valid"/"invalid-reason" properties say so, so the window can disable Play.
  *
+ * The spec, its edits, undo/redo, validation and the selection live in an NwGraphModel
+ * (core/nw-graph-model.h), which works without a screen; the editor draws it, turns the
+ * pointer and keys into its edits, and hands its signals and properties on as the ones below.
+ *
  * Properties (read-only, notified on change): "valid", "invalid-reason", "can-undo",
  * "can-redo", "selected".
  * Signals:
@@ -21,6 +25,7 @@
 
 #include <gtk/gtk.h>
 
+#include "nw-graph-model.h"
 #include "nw-spec.h"
 #include "nw-trainer.h"
 
@@ -29,16 +34,17 @@ G_BEGIN_DECLS
 #define NW_TYPE_EDITOR (nw_editor_get_type ())
 G_DECLARE_FINAL_TYPE (NwEditor, nw_editor, NW, EDITOR, GtkWidget)
 
-/* What the last edit changed, so a window can keep training through edits that do not
- * change the network (positions) or that the trainer takes live (the on/off switches). */
-typedef enum {
-  NW_EDITOR_EDIT_NONE,        /* nothing yet (or nothing changed) */
-  NW_EDITOR_EDIT_LAYOUT,      /* only block positions */
-  NW_EDITOR_EDIT_TOGGLE,      /* only Dropout/BatchNorm "enabled" flags (and maybe positions) */
-  NW_EDITOR_EDIT_STRUCTURE,   /* anything else: nodes, edges or settings */
-} NwEditorEdit;
+/* What the last edit changed: core's NwGraphEdit (nw-graph-model.h), by its older names. */
+typedef NwGraphEdit NwEditorEdit;
+#define NW_EDITOR_EDIT_NONE      NW_GRAPH_EDIT_NONE
+#define NW_EDITOR_EDIT_LAYOUT    NW_GRAPH_EDIT_LAYOUT
+#define NW_EDITOR_EDIT_TOGGLE    NW_GRAPH_EDIT_TOGGLE
+#define NW_EDITOR_EDIT_STRUCTURE NW_GRAPH_EDIT_STRUCTURE
 
 NwEditor     *nw_editor_new                (void);
+/* The model the editor shows and edits (borrowed; lives as long as the editor). Edits made
+ * on it directly show, and go out as the editor's signals, as the editor's own do. */
+NwGraphModel *nw_editor_get_model          (NwEditor     *self);
 
 /* The spec is copied; the undo history is cleared. A spec whose nodes all sit at (0, 0)
  * (nw_spec_new_chain's, or a file without positions) is laid out automatically. */
