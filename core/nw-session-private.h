@@ -60,8 +60,6 @@ enum {
 extern guint nw_session_signals[NW_SESSION_N_SIGNALS];
 
 /* nw-session.c */
-/* printf-style; NULL format: dismiss the message shown. */
-void        nw_session_message          (NwSession *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
 void        nw_session_set_valid        (NwSession *self, gboolean valid, const char *reason);
 /* Hands the runner `trainer` (taken); keep_playing: a playing run (or a pending play) goes on. */
 void        nw_session_install_trainer  (NwSession *self, NwTrainer *trainer, gboolean keep_playing);

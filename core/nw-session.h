@@ -92,6 +92,11 @@ void            nw_session_save_async       (NwSession *self, GFile *file,
 gboolean        nw_session_save_finish      (NwSession *self, GAsyncResult *result,
                                              GError **error);
 
+/* A message for whoever shows the session ("message"): printf-style; NULL: the last one no
+ * longer applies. The session's own failures come this way, and so may a view's (a file
+ * that could not be written). */
+void            nw_session_message          (NwSession *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
 /* ---- edits ---- */
 
 /* New training settings: the runner takes the learning rate, optimizer, batch size and

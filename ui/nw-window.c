@@ -1,12 +1,13 @@
 /* nw-window.c: the main window: one session, shown by widgets of their own (training
  * settings, data panel, layer switches, training views, device button, the editor), and what
- * only the window does: the header's controls and counters, messages and alarms, files and
- * the question about unsaved changes. */
+ * only the window does: the header's controls and counters, messages and alarms. Files and
+ * the questions about unsaved changes are nw-file-actions.c's. */
 #include "nw-window.h"
 
 #include "nw-data-panel.h"
 #include "nw-device-button.h"
 #include "nw-editor.h"
+#include "nw-file-actions.h"
 #include "nw-layer-switches.h"
 #include "nw-mnist-feed.h"
 #include "nw-training-settings.h"
@@ -47,8 +48,6 @@ struct _NwWindow
   NwMnistFeed        *mnist_feed;
   gint64              speed_text_us;   /* when the steps/s text last changed */
   gint64              maps_us;         /* when the editor last took neuron maps */
-  char               *pending_preset;  /* waits for the answer about unsaved changes */
-  gboolean            close_after_save;
   gboolean            syncing;         /* the dataset menu is being set from the session */
 };
 
@@ -66,13 +65,6 @@ static const NwSpec *
 spec_of (NwWindow *self)
 {
   return nw_session_get_spec (self->session);
-}
-
-static char *
-display_name (GFile *file)
-{
-  g_autofree char *path = g_file_get_path (file);
-  return path != NULL ? g_filename_display_name (path) : g_file_get_uri (file);
 }
 
 /* ---- messages and alarms ---- */
@@ -322,217 +314,37 @@ on_layer_switched (NwLayerSwitches *switches, const char *id, gboolean enabled, 
 gboolean
 nw_window_open_file (NwWindow *self, GFile *file)
 {
-  g_autoptr (GError) error = NULL;
   g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
-  if (!nw_session_open (self->session, file, &error))
-    {
-      g_autofree char *name = display_name (file);
-      show_message (self, "Could not open “%s”: %s. The network was not changed.", name,
-                    error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-save_to (NwWindow *self, GFile *file)
-{
-  g_autoptr (GError) error = NULL;
-  if (!nw_session_save (self->session, file, &error))
-    {
-      g_autofree char *name = display_name (file);
-      show_message (self, "Could not save “%s”: %s", name, error->message);
-      return FALSE;
-    }
-  dismiss_message (self);
-  return TRUE;
+  return nw_file_actions_open (self->session, file);
 }
 
 gboolean
 nw_window_load_weights (NwWindow *self, GFile *file)
 {
-  g_autoptr (GError) error = NULL;
   g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
-  if (!nw_session_load_weights (self->session, file, &error))
-    {
-      g_autofree char *name = display_name (file);
-      show_message (self, "Could not load weights from “%s”: %s. The network was not changed.",
-                    name, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Saving weights runs on the trainer's thread; the window may close meanwhile. */
-typedef struct {
-  GWeakRef window;
-  char    *name;
-} SaveWeights;
-
-static void
-on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
-{
-  SaveWeights *job = data;
-  g_autoptr (NwWindow) self = g_weak_ref_get (&job->window);
-  g_autoptr (GError) error = NULL;
-  gboolean ok = nw_session_save_weights_finish (NW_SESSION (source), result, &error);
-  if (self != NULL && !ok)
-    show_message (self, "Could not save weights to “%s”: %s", job->name, error->message);
-  else if (self != NULL)
-    dismiss_message (self);
-  g_weak_ref_clear (&job->window);
-  g_free (job->name);
-  g_free (job);
+  return nw_file_actions_load_weights (self->session, file);
 }
 
 void
 nw_window_save_weights (NwWindow *self, GFile *file)
 {
-  SaveWeights *job = g_new0 (SaveWeights, 1);
-  g_weak_ref_init (&job->window, self);
-  job->name = display_name (file);
-  nw_session_save_weights_async (self->session, file, on_weights_saved, job);
+  g_return_if_fail (NW_IS_WINDOW (self));
+  nw_file_actions_save_weights (self->session, file);
 }
 
-static void
-on_file_chosen (GtkWidget *owner, GFile *file, gpointer data)
+static NwSession *
+session_of_window (GtkWidget *window)
 {
-  NwWindow *self = NW_WINDOW (owner);
-  const char *what = data;
-  if (file == NULL)
-    self->close_after_save = FALSE;
-  else if (g_str_equal (what, "open"))
-    nw_window_open_file (self, file);
-  else if (g_str_equal (what, "load-weights"))
-    nw_window_load_weights (self, file);
-  else if (g_str_equal (what, "save-weights"))
-    nw_window_save_weights (self, file);
-  else if (save_to (self, file) && self->close_after_save)
-    gtk_window_destroy (GTK_WINDOW (self));
-  if (file != NULL && g_str_equal (what, "save"))
-    self->close_after_save = FALSE;
-}
-
-/* A name for a new file from the network's name. */
-static char *
-suggested_name (NwWindow *self, const char *extension)
-{
-  const char *name = spec_of (self)->name != NULL && spec_of (self)->name[0]
-                     ? spec_of (self)->name : "network";
-  g_autoptr (GString) s = g_string_new (NULL);
-  for (const char *c = name; *c; c++)
-    g_string_append_c (s, g_ascii_isalnum (*c) ? g_ascii_tolower (*c) : '-');
-  g_string_append (s, extension);
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static void
-action_files (GtkWidget *widget, const char *name, GVariant *param)
-{
-  NwWindow *self = NW_WINDOW (widget);
-  GFile *file = nw_session_get_file (self->session);
-  g_autofree char *json = suggested_name (self, ".json");
-  g_autofree char *weights = suggested_name (self, ".safetensors");
-  if (g_str_equal (name, "win.open"))
-    nw_ui_choose_file (widget, "Open Network", GTK_FILE_CHOOSER_ACTION_OPEN,
-                       "Neurowire networks", "*.json", NULL, on_file_chosen, (gpointer) "open");
-  else if (g_str_equal (name, "win.save") && file != NULL)
-    save_to (self, file);
-  else if (g_str_equal (name, "win.save") || g_str_equal (name, "win.save-as"))
-    nw_ui_choose_file (widget, "Save Network", GTK_FILE_CHOOSER_ACTION_SAVE,
-                       "Neurowire networks", "*.json", json, on_file_chosen, (gpointer) "save");
-  else if (g_str_equal (name, "win.load-weights"))
-    nw_ui_choose_file (widget, "Load Weights", GTK_FILE_CHOOSER_ACTION_OPEN,
-                       "Weights (safetensors)", "*.safetensors", NULL, on_file_chosen,
-                       (gpointer) "load-weights");
-  else if (g_str_equal (name, "win.save-weights"))
-    nw_ui_choose_file (widget, "Save Weights", GTK_FILE_CHOOSER_ACTION_SAVE,
-                       "Weights (safetensors)", "*.safetensors", weights, on_file_chosen,
-                       (gpointer) "save-weights");
-}
-
-/* ---- questions about unsaved changes ---- */
-
-static void
-close_answered (GtkWindow *window, int response, gpointer data)
-{
-  NwWindow *self = NW_WINDOW (window);
-  GFile *file = nw_session_get_file (self->session);
-  if (response == GTK_RESPONSE_REJECT)
-    {
-      nw_session_set_modified (self->session, FALSE);
-      gtk_window_destroy (GTK_WINDOW (self));
-    }
-  else if (response == GTK_RESPONSE_ACCEPT && file != NULL)
-    {
-      if (save_to (self, file))
-        gtk_window_destroy (GTK_WINDOW (self));
-    }
-  else if (response == GTK_RESPONSE_ACCEPT)
-    {
-      self->close_after_save = TRUE;
-      gtk_widget_activate_action (GTK_WIDGET (self), "win.save-as", NULL);
-    }
+  return NW_WINDOW (window)->session;
 }
 
 static gboolean
 nw_window_close_request (GtkWindow *window)
 {
   NwWindow *self = NW_WINDOW (window);
-  g_autofree char *question = NULL;
-  const char *name = spec_of (self)->name;
-  if (!nw_session_get_modified (self->session))
-    return GTK_WINDOW_CLASS (nw_window_parent_class)->close_request (window);
-  question = g_strdup_printf ("Save the changes to “%s” before closing?",
-                              name != NULL && name[0] ? name : "Untitled network");
-  nw_ui_ask (window, question, "The network or its settings were changed since they were "
-             "last saved.", GTK_RESPONSE_ACCEPT, close_answered, NULL, "Close _without Saving", GTK_RESPONSE_REJECT, "_Cancel",
-             GTK_RESPONSE_CANCEL, "_Save", GTK_RESPONSE_ACCEPT, NULL);
-  return TRUE;
-}
-
-/* Presets open like a file without one (Save asks where); MNIST loads in the background and
- * the current network stays until it is there. */
-static void
-open_preset (NwWindow *self, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  NwSpec *spec = nw_ui_load_preset (name, &error);
-  if (spec == NULL)
-    {
-      show_message (self, "Could not open the preset “%s”: %s", name, error->message);
-      return;
-    }
-  nw_session_set_playing (self->session, FALSE);
-  dismiss_message (self);
-  nw_session_set_spec (self->session, spec, NULL);
-}
-
-static void
-preset_answered (GtkWindow *window, int response, gpointer data)
-{
-  NwWindow *self = NW_WINDOW (window);
-  g_autofree char *name = g_steal_pointer (&self->pending_preset);
-  if (response == GTK_RESPONSE_ACCEPT && name != NULL)
-    open_preset (self, name);
-}
-
-static void
-action_preset (GtkWidget *widget, const char *action, GVariant *param)
-{
-  NwWindow *self = NW_WINDOW (widget);
-  const char *name = g_variant_get_string (param, NULL);
-  if (!nw_session_get_modified (self->session))
-    {
-      open_preset (self, name);
-      return;
-    }
-  g_free (self->pending_preset);
-  self->pending_preset = g_strdup (name);
-  nw_ui_ask (GTK_WINDOW (self), "Replace the network with the preset?", "The network or its "
-             "settings were changed since they were last saved; the changes will be lost.",
-             GTK_RESPONSE_CANCEL, preset_answered, NULL, "_Cancel", GTK_RESPONSE_CANCEL,
-             "_Replace", GTK_RESPONSE_ACCEPT, NULL);
+  if (nw_file_actions_ask_to_close (window, self->session))
+    return TRUE;
+  return GTK_WINDOW_CLASS (nw_window_parent_class)->close_request (window);
 }
 
 /* ---- actions ---- */
@@ -628,7 +440,6 @@ nw_window_dispose (GObject *object)
   /* Stops the trainer's worker (mid-step or not) and joins it; work in the background is
    * cancelled and drops its results when it comes back. */
   g_clear_object (&self->session);
-  g_clear_pointer (&self->pending_preset, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), NW_TYPE_WINDOW);
   G_OBJECT_CLASS (nw_window_parent_class)->dispose (object);
 }
@@ -638,8 +449,6 @@ nw_window_class_init (NwWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   static const char *const run[] = { "win.play", "win.step", "win.reset", "win.dismiss-message" };
-  static const char *const files[] = { "win.open", "win.save", "win.save-as", "win.load-weights",
-                                       "win.save-weights" };
 
   G_OBJECT_CLASS (klass)->dispose = nw_window_dispose;
   GTK_WINDOW_CLASS (klass)->close_request = nw_window_close_request;
@@ -670,19 +479,13 @@ nw_window_class_init (NwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_snapshot);
   for (guint i = 0; i < G_N_ELEMENTS (run); i++)
     gtk_widget_class_install_action (widget_class, run[i], NULL, action_run);
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    gtk_widget_class_install_action (widget_class, files[i], NULL, action_files);
-  gtk_widget_class_install_action (widget_class, "win.preset", "s", action_preset);
+  nw_file_actions_install (widget_class, session_of_window);
 
   /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
    * into a block's name) keeps it, everywhere else the key drives training. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0, "win.step", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.reset", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "win.save-as", NULL);
 }
 
 static void
