@@ -138,20 +138,6 @@ tidy_coordinate (double v)
   return round (CLAMP (v, -1e6, 1e6));
 }
 
-static gboolean
-parse_double (const char *text, double *out)
-{
-  char *end = NULL;
-  double v;
-  if (*text == '\0' || g_ascii_isspace (*text))
-    return FALSE;
-  v = g_ascii_strtod (text, &end);
-  if (end == text || *end != '\0' || !isfinite (v))
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
 /* Renames `node` and its wires (in a copy of the spec). */
 static gboolean
 rename_node (NwSpec *spec, NwNodeSpec *node, const char *value, GError **error)
@@ -208,7 +194,7 @@ apply_setting (NwSpec *spec, NwNodeSpec *node, const char *field, const char *va
    * number out of range is still stored: only unparsable text is refused. */
   if (nw_node_spec_set_field (node, field, value, NULL))
     return TRUE;
-  if (f->type == NW_FIELD_DOUBLE && parse_double (value, &d))
+  if (f->type == NW_FIELD_DOUBLE && nw_spec_parse_double (value, &d))
     {
       nw_field_set (f, node, d);
       return TRUE;

@@ -229,8 +229,8 @@ parse_int (const char *text, gint64 min, gint64 max, gint64 *out)
   return text != NULL && g_ascii_string_to_signed (text, 10, min, max, out, NULL);
 }
 
-static gboolean
-parse_double (const char *text, double *out)
+gboolean
+nw_spec_parse_double (const char *text, double *out)
 {
   char *end = NULL;
   double v;
@@ -292,7 +292,7 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
               chain_fail (error, token, "only leaky_relu and elu take a parameter");
               goto out;
             }
-          if (!parse_double (arg, &value))
+          if (!nw_spec_parse_double (arg, &value))
             {
               chain_fail (error, token, "the parameter must be a finite number");
               goto out;
@@ -305,7 +305,7 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
       node = nw_node_spec_new (NW_NODE_DROPOUT, NULL);
       if (arg != NULL)
         {
-          if (!parse_double (arg, &value) || value < 0.0 || value >= 1.0)
+          if (!nw_spec_parse_double (arg, &value) || value < 0.0 || value >= 1.0)
             {
               chain_fail (error, token, "dropout's p must be a number in [0, 1)");
               goto out;

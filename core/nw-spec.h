@@ -103,6 +103,9 @@ NwNodeSpec *nw_spec_add_node       (NwSpec *spec, NwNodeKind kind, const char *i
 void        nw_spec_add_edge       (NwSpec *spec, const char *from, const char *to, int port);
 /* An id is [A-Za-z0-9_.-]+. */
 gboolean    nw_spec_id_is_valid    (const char *id);
+/* A setting typed as text ("0.5"): a finite number, the whole text, no leading space, in the
+ * C locale. FALSE (out untouched) otherwise. */
+gboolean    nw_spec_parse_double   (const char *text, double *out);
 /* Borrowed; NULL if absent. */
 NwNodeSpec *nw_spec_find_node      (const NwSpec *spec, const char *id);
 gboolean    nw_spec_remove_node    (NwSpec *spec, const char *id); /* and its edges */
