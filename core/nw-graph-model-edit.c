@@ -311,7 +311,6 @@ nw_graph_model_remove_edge (NwGraphModel *self, const char *from, const char *to
                             GError **error)
 {
   NwSpec *after;
-  g_autofree char *fed = NULL;
   int e;
 
   g_return_val_if_fail (NW_IS_GRAPH_MODEL (self), FALSE);

@@ -31,6 +31,7 @@ packages=(
   libopenblas-dev
   ocl-icd-opencl-dev opencl-headers clinfo pocl-opencl-icd libclblast-dev
   xvfb xauth dbus-x11 at-spi2-core python3-pyatspi imagemagick
+  clang libclang-rt-14-dev
   python3-numpy python3-torch
   dataset-fashion-mnist
   ca-certificates

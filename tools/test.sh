@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Sets up (system packages, MNIST), builds, and runs every test: the whole CUnit suite in a
-# release-like build, then the whole suite again in an ASan + UBSan build. Ends with the line
-# "N passed, N failed" over both runs; exits non-zero if any test failed or none ran.
+# release-like build, then the whole suite again in an ASan + UBSan build, then each libFuzzer
+# harness (tests/fuzz) for a short time in a clang build, when clang's libFuzzer is there.
+# Ends with the line "N passed, N failed" over all the runs; exits non-zero if any test
+# failed or none ran.
 #
-#   tools/test.sh [--no-setup] [--no-sanitize]
+#   tools/test.sh [--no-setup] [--no-sanitize] [--no-fuzz]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-setup=1 sanitize=1
+setup=1 sanitize=1 fuzz=1
 for a in "$@"; do
   case "$a" in
     --no-setup) setup=0 ;;
     --no-sanitize) sanitize=0 ;;
+    --no-fuzz) fuzz=0 ;;
     *) echo "test.sh: unknown option '$a'" >&2; exit 2 ;;
   esac
 done
@@ -28,12 +31,14 @@ configure() {   # dir, extra meson options...
 }
 
 passed=0 failed=0 skipped=0 status=0
-run_suite() {   # dir, label
+run_suite() {   # dir, label, meson test arguments...; $build_targets: what to build (all)
   local dir=$1 label=$2 rc=0
+  shift 2
   echo "=== $label: building in $dir"
-  ninja -C "$dir"
+  # shellcheck disable=SC2086
+  ninja -C "$dir" ${build_targets:-}
   echo "=== $label: running the tests"
-  meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+  meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" || rc=$?
   [ "$rc" = 0 ] || status=1
   # meson's machine-readable log: one JSON object per test.
   read -r p f s < <(python3 - "$dir/meson-logs/testlog.json" <<'PY'
@@ -60,6 +65,20 @@ if [ "$sanitize" = 1 ]; then
     -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
   run_suite build-sanitize "ASan + UBSan build"
+fi
+
+# The fuzz harnesses need clang's libFuzzer runtime (Debian's clang and libclang-rt-14-dev,
+# which setup.sh installs); without it this stage says so and is skipped.
+if [ "$fuzz" = 1 ]; then
+  if command -v clang >/dev/null && echo 'int LLVMFuzzerTestOneInput(const char *d, long n){return 0;}' |
+       clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
+    CC=clang configure build-fuzz --buildtype=debugoptimized -Dtests=false -Dfuzz=true \
+      -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
+    build_targets="tests/fuzz/fuzz-spec tests/fuzz/fuzz-safetensors tests/fuzz/fuzz-idx tests/fuzz/fuzz-csv" \
+      run_suite build-fuzz "libFuzzer harnesses" --no-rebuild --suite fuzz
+  else
+    echo "=== libFuzzer harnesses: skipped (no clang with -fsanitize=fuzzer)"
+  fi
 fi
 
 if [ $((passed + failed)) = 0 ]; then
