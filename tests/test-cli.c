@@ -781,7 +781,21 @@ test_bad_predict (void)
   g_autoptr (Run) r2 = run_cli ("predict", "--spec", spec, "--input", "1,abc", NULL);
   g_autoptr (Run) r3 = run_cli ("predict", "--spec", spec, "--input-file", csv, NULL);
   g_autoptr (Run) r4 = run_cli ("predict", "--spec", spec, NULL);
+  /* A first row with one number in it is data, not a header: its bad field is refused with
+   * the line and field, never dropped (issue 19). */
+  g_autofree char *nan_first = nw_test_write ("nan-first.csv", "0.1,nan\n1,1\n", (gsize) -1);
+  g_autofree char *word_first = nw_test_write ("word-first.csv", "# c\n\n5,abc\n1,1\n", (gsize) -1);
+  g_autofree char *word_later = nw_test_write ("word-later.csv", "x,y\n1,1\nz,2\n", (gsize) -1);
+  g_autoptr (Run) r5 = run_cli ("predict", "--spec", spec, "--input-file", nan_first, NULL);
+  g_autoptr (Run) r6 = run_cli ("predict", "--spec", spec, "--input-file", word_first, NULL);
+  g_autoptr (Run) r7 = run_cli ("predict", "--spec", spec, "--input-file", word_later, NULL);
 
+  assert_failed (r5, 1, "nan-first.csv", "line 1", "field 2", "'nan'", NULL);
+  assert_failed (r6, 1, "word-first.csv", "line 3", "field 2", "'abc'", NULL);
+  assert_failed (r7, 1, "word-later.csv", "line 3", "field 1", "'z'", NULL);
+  g_unlink (nan_first);
+  g_unlink (word_first);
+  g_unlink (word_later);
   assert_failed (r1, 1, "row 1", "3", NULL);
   assert_failed (r2, 1, "row 0", "abc", NULL);
   assert_failed (r3, 1, "bad-rows.csv", "line 2", "row 1", NULL);
