@@ -256,6 +256,16 @@ nw_cli_common_parse (NwCliCommon *c, const char *summary, const GOptionEntry *en
       *status = nw_cli_usage (c->sub, "%s", missing != NULL ? missing : "--spec FILE is required");
       return FALSE;
     }
+  /* A misspelt --backend is a usage error like any bad option (exit 2, as --help says), found
+   * before the spec is read. NW_BACKEND from the environment is not an option the user typed
+   * here, so a bad one stays a failure of the run (nw_cli_trainer_new). */
+  if (c->backend.backend != NULL && c->backend.backend[0] != '\0'
+      && nw_backend_kind_from_name (c->backend.backend) < 0)
+    {
+      *status = nw_cli_usage (c->sub, "--backend: unknown backend '%s'; choose auto, cpu or cl",
+                              c->backend.backend);
+      return FALSE;
+    }
   return TRUE;
 }
 

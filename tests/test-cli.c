@@ -226,6 +226,10 @@ test_usage_errors (void)
   g_autoptr (Run) both = run_cli ("train", "--spec", spec, "--steps", "10", "--epochs", "1", NULL);
   g_autoptr (Run) optimizer = run_cli ("train", "--spec", spec, "--optimizer", "adamm", NULL);
   g_autoptr (Run) extra = run_cli ("info", "--spec", spec, "surplus", NULL);
+  /* An unknown --backend is a usage error (2) in every subcommand that takes it. */
+  g_autoptr (Run) gpu_train = run_cli ("train", "--spec", spec, "--backend", "gpu", NULL);
+  g_autoptr (Run) gpu_eval = run_cli ("eval", "--spec", spec, "--load", "w.safetensors", "--backend", "gpu", NULL);
+  g_autoptr (Run) gpu_latency = run_cli ("latency", "--spec", spec, "--backend", "gpu", NULL);
 
   assert_failed (unknown, 2, "frobnicate", "--help", NULL);
   assert_failed (none, 2, "subcommand", NULL);
@@ -234,6 +238,9 @@ test_usage_errors (void)
   assert_failed (both, 2, "--steps", "--epochs", NULL);
   assert_failed (optimizer, 2, "adamm", NULL);
   assert_failed (extra, 2, "surplus", NULL);
+  assert_failed (gpu_train, 2, "'gpu'", "auto, cpu or cl", "train --help", NULL);
+  assert_failed (gpu_eval, 2, "'gpu'", "auto, cpu or cl", NULL);
+  assert_failed (gpu_latency, 2, "'gpu'", "auto, cpu or cl", NULL);
 }
 
 /* ---- info ------------------------------------------------------------------------------- */
@@ -309,6 +316,41 @@ test_info_mnist_fallback (void)
   assert_ok (human);
   CU_ASSERT (strstr (human->out, "not found") != NULL);
   g_rmdir (empty);
+}
+
+/* info on a spec whose data is a CSV file: the file is named when there is one, and a spec
+ * that names none is refused naming the spec and saying so. */
+static void
+test_info_csv (void)
+{
+  g_autofree char *csv = nw_test_write ("info-points.csv", "x,y,label\n0,0,0\n1,1,0\n0,1,1\n1,0,1\n",
+                                        (gsize) -1);
+  g_autofree char *base = g_path_get_basename (csv);
+  g_autofree char *with_text = g_strdup (
+    "{\"format\": \"neurowire-spec\", \"version\": 1,\n"
+    " \"nodes\": [{\"id\": \"input\", \"type\": \"input\"},\n"
+    "           {\"id\": \"fc1\", \"type\": \"dense\", \"units\": 1},\n"
+    "           {\"id\": \"act1\", \"type\": \"activation\", \"activation\": \"sigmoid\"},\n"
+    "           {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"bce\"}],\n"
+    " \"data\": {\"kind\": \"csv\"}}\n");
+  g_autofree char *without = nw_test_write ("csv-no-path.json", with_text, (gsize) -1);
+  g_autofree char *with_path_text = g_strdup_printf (
+    "{\"format\": \"neurowire-spec\", \"version\": 1,\n"
+    " \"nodes\": [{\"id\": \"input\", \"type\": \"input\"},\n"
+    "           {\"id\": \"fc1\", \"type\": \"dense\", \"units\": 1},\n"
+    "           {\"id\": \"act1\", \"type\": \"activation\", \"activation\": \"sigmoid\"},\n"
+    "           {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"bce\"}],\n"
+    " \"data\": {\"kind\": \"csv\", \"path\": \"%s\"}}\n", csv);
+  g_autofree char *with = nw_test_write ("csv-with-path.json", with_path_text, (gsize) -1);
+  g_autoptr (Run) r_without = run_cli ("info", "--spec", without, NULL);
+  g_autoptr (Run) r_with = run_cli ("info", "--spec", with, NULL);
+
+  assert_failed (r_without, 1, "csv-no-path.json", "names none", "\"path\"", NULL);
+  assert_ok (r_with);
+  CU_ASSERT (strstr (r_with->out, base) != NULL);
+  g_unlink (without);
+  g_unlink (with);
+  g_unlink (csv);
 }
 
 /* ---- train ------------------------------------------------------------------------------ */
@@ -808,6 +850,7 @@ static const NwTestCase cli_cases[] = {
   { "usage errors", test_usage_errors },
   { "info parameter counts", test_info_params },
   { "info without MNIST files", test_info_mnist_fallback },
+  { "info on CSV data", test_info_csv },
   { "train --json", test_train_json },
   { "train: perceptron stays at ln 2", test_train_perceptron },
   { "train by epochs", test_train_epochs },
