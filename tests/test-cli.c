@@ -808,9 +808,32 @@ test_diverged (void)
     "           {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"mse\"}],\n"
     " \"data\": {\"kind\": \"circle\", \"n\": 200},\n"
     " \"training\": {\"lr\": 10, \"steps\": 200}}\n", (gsize) -1);
-  /* --quiet: the progress lines before the explosion would be on stdout. */
-  const char *a[] = { "--spec", spec, "--quiet", NULL }, *n[] = { "diverged", NULL };
-  assert_train_fails (1, a, n);
+  g_autofree char *save = nw_test_path ("diverged.safetensors");
+  g_autofree char *deep = example ("xor-deep-sigmoid.json");
+  g_autoptr (Run) r = NULL, bce = NULL, nosave = NULL, eval = NULL;
+
+  /* --quiet: the progress lines before the explosion would be on stdout. Exit 3, and --save
+   * writes the last good weights, saying so. */
+  r = run_cli ("train", "--spec", spec, "--quiet", "--save", save, NULL);
+  assert_failed (r, 3, "diverged at step", "saved the last good weights, from step", save, NULL);
+  CU_ASSERT (exists (save));
+  g_unlink (save);
+  /* Sigmoid + BCE: the clamped loss (50) is divergence too; the weights saved give back a
+   * finite loss near the start's ln 2. */
+  bce = run_cli ("train", "--spec", deep, "--lr", "1e6", "--steps", "200", "--save", save,
+                 "--quiet", NULL);
+  assert_failed (bce, 3, "diverged at step", "0 or 1", "last good weights", NULL);
+  CU_ASSERT_FATAL (exists (save));
+  eval = run_cli ("eval", "--spec", deep, "--load", save, "--json", NULL);
+  assert_ok (eval);
+  {
+    g_autoptr (JsonObject) o = single_object (eval, "eval");
+    CU_ASSERT (json_object_get_double_member (o, "train_loss") < 1.0);
+  }
+  g_unlink (save);
+  /* Without --save nothing is written, same exit. */
+  nosave = run_cli ("train", "--spec", deep, "--lr", "1e6", "--steps", "200", "--quiet", NULL);
+  assert_failed (nosave, 3, "diverged at step", NULL);
   g_unlink (spec);
 }
 
