@@ -786,9 +786,13 @@ test_unwritable_save (void)
   g_autofree char *target = g_build_filename (file, "w.safetensors", NULL);
   g_autofree char *before = tmpdir_listing ();
   g_autofree char *after = NULL;
+  g_autofree char *no_dir = nw_test_path ("no-such-folder/w.safetensors");
+  /* Checked before training: a usage error (2), the header and progress never printed. */
   g_autoptr (Run) r = run_cli ("train", "--spec", spec, "--steps", "5", "--save", target, NULL);
+  g_autoptr (Run) r2 = run_cli ("train", "--spec", spec, "--steps", "5", "--save", no_dir, NULL);
 
-  assert_failed (r, 1, target, NULL);
+  assert_failed (r, 2, target, "--save", NULL);
+  assert_failed (r2, 2, no_dir, "no folder", NULL);
   CU_ASSERT (!exists (target));
   CU_ASSERT (g_file_test (file, G_FILE_TEST_IS_REGULAR));
   after = tmpdir_listing ();
