@@ -4,6 +4,8 @@
 #include "nw-backend-choice.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -230,6 +232,21 @@ nw_cli_check_writable (const char *path, GError **error)
                    path, dir);
       return FALSE;
     }
+  /* Permissions, a read-only file system, quotas: only trying tells. A temporary file next
+   * to the target, removed at once, finds out before any work is done. */
+  {
+    g_autofree char *probe = g_build_filename (dir, ".neurowire-write-test-XXXXXX", NULL);
+    int fd = g_mkstemp (probe);
+    if (fd < 0)
+      {
+        int saved = errno;
+        g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write in the folder '%s': %s",
+                     path, dir, g_strerror (saved));
+        return FALSE;
+      }
+    close (fd);
+    g_unlink (probe);
+  }
   return TRUE;
 }
 
@@ -254,6 +271,16 @@ nw_cli_common_parse (NwCliCommon *c, const char *summary, const GOptionEntry *en
   if (!given)
     {
       *status = nw_cli_usage (c->sub, "%s", missing != NULL ? missing : "--spec FILE is required");
+      return FALSE;
+    }
+  /* A misspelt --backend is a usage error like any bad option (exit 2, as --help says), found
+   * before the spec is read. NW_BACKEND from the environment is not an option the user typed
+   * here, so a bad one stays a failure of the run (nw_cli_trainer_new). */
+  if (c->backend.backend != NULL && c->backend.backend[0] != '\0'
+      && nw_backend_kind_from_name (c->backend.backend) < 0)
+    {
+      *status = nw_cli_usage (c->sub, "--backend: unknown backend '%s'; choose auto, cpu or cl",
+                              c->backend.backend);
       return FALSE;
     }
   return TRUE;

@@ -15,6 +15,9 @@ enum {
   NW_CLI_EXIT_OK = 0,
   NW_CLI_EXIT_FAILED = 1,
   NW_CLI_EXIT_USAGE = 2,
+  /* train: the run diverged and stopped; --save wrote the last good weights, if any (the
+   * error line says which step they are from, or that none were written) */
+  NW_CLI_EXIT_DIVERGED = 3,
 };
 
 /* Each subcommand: argv[0] is "neurowire-cli SUB"; `env` is the environment main() read.

@@ -146,6 +146,16 @@ nw_cli_info (const NwAppEnv *env, int argc, char **argv)
   /* Only the shapes matter: one MNIST training row is enough. */
   if (spec->data.kind == NW_DATA_MNIST)
     spec->data.train_limit = 1;
+  /* The data loader's own words ("kind 'csv' needs a path") do not say which file was read:
+   * name the spec, and say that it names no CSV file. */
+  if (spec->data.kind == NW_DATA_CSV && (spec->data.path == NULL || spec->data.path[0] == '\0'))
+    {
+      g_autofree char *base = g_path_get_basename (c.spec_path);
+      g_set_error (&error, NW_ERROR, NW_ERROR_SPEC,
+                   "%s: the data is a CSV file, but the spec names none (give \"path\" in \"data\")",
+                   base);
+      goto out;
+    }
   if ((data = nw_cli_dataset_new (spec, TRUE, &fell_back, &error)) == NULL)
     goto out;
   target_width = nw_cli_spec_loss (spec) == NW_LOSS_SOFTMAX_XENT ? data->n_classes : data->train.k;

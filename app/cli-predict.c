@@ -31,13 +31,13 @@ parse_row (const char *text, int width, float *out, const char *where, GError **
       v = g_ascii_strtod (field, &end);
       if (field[0] == '\0' || end == field || *end != '\0')
         {
-          g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s, feature %d: '%s' is not a number",
+          g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s, field %d: '%s' is not a number",
                        where, i + 1, field);
           return FALSE;
         }
       if (!isfinite (v) || fabs (v) > G_MAXFLOAT)
         {
-          g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "%s, feature %d: %s is not a finite number",
+          g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "%s, field %d: '%s' is not a finite number",
                        where, i + 1, field);
           return FALSE;
         }
@@ -55,13 +55,25 @@ is_blank (const char *s)
   return TRUE;
 }
 
+/* The header rule, the same as the training CSV loader's (core/nw-data-csv.c) and said in
+ * --help: a first line is a header only when none of its fields reads as a number. A guess
+ * from letters would take "5,abc" or "0.1,nan" for a header and silently drop a row of
+ * features; under this rule such a line is a data row and its bad field is reported.
+ * "nan" and "inf" count as numbers here (they parse), so they are reported as not finite. */
 static gboolean
-has_letters (const char *s)
+is_header (const char *line)
 {
-  for (; *s != '\0'; s++)
-    if (g_ascii_isalpha (*s))
-      return TRUE;
-  return FALSE;
+  g_auto (GStrv) fields = g_strsplit (line, ",", -1);
+  for (int i = 0; fields[i] != NULL; i++)
+    {
+      char *field = g_strstrip (fields[i]), *end = NULL;
+      if (field[0] == '\0')
+        continue;
+      (void) g_ascii_strtod (field, &end);
+      if (end != field && *end == '\0')
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* "x1,x2;x1,x2": rows separated by ';' (or new lines). */
@@ -92,8 +104,9 @@ parse_inline (const char *text, int width, GError **error)
   return g_steal_pointer (&rows);
 }
 
-/* A CSV file of feature rows; blank lines and '#' comments are skipped, and a first line that
- * is not all numbers is taken as a header. */
+/* A CSV file of feature rows; blank lines and '#' comments are skipped, and a first line none
+ * of whose fields is a number is taken as a header (is_header). Any other line must be
+ * `width` finite numbers; a bad one is refused with its line and field number. */
 static GArray *
 parse_csv (const char *path, int width, GError **error)
 {
@@ -118,20 +131,15 @@ parse_csv (const char *path, int width, GError **error)
       g_autofree char *where = NULL;
       if (line[0] == '\0' || line[0] == '#')
         continue;
-      where = g_strdup_printf ("%s: line %d (row %d)", base, i + 1, r);
-      if (!parse_row (line, width, row, where, &local))
+      if (first)
         {
-          /* A header names its columns: a first line with words that fails to parse. */
-          if (first && has_letters (line))
-            {
-              first = FALSE;
-              g_clear_error (&local);
-              continue;
-            }
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
+          first = FALSE;
+          if (is_header (line))
+            continue;
         }
-      first = FALSE;
+      where = g_strdup_printf ("%s: line %d (row %d)", base, i + 1, r);
+      if (!parse_row (line, width, row, where, error))
+        return NULL;
       g_array_append_vals (rows, row, width);
       r++;
     }
@@ -200,7 +208,7 @@ nw_cli_predict (const NwAppEnv *env, int argc, char **argv)
     NW_CLI_SPEC_ENTRY (c),
     NW_CLI_LOAD_ENTRY (c, "The weights (safetensors; default: fresh ones from the seed)"),
     { "input", 0, 0, G_OPTION_ARG_STRING, &input, "Rows of features, \"x1,x2;x1,x2\"", "ROWS" },
-    { "input-file", 0, 0, G_OPTION_ARG_FILENAME, &input_file, "A CSV file with one row of features per line", "FILE" },
+    { "input-file", 0, 0, G_OPTION_ARG_FILENAME, &input_file, "A CSV file with one row of features per line (header: see below)", "FILE" },
     { "input-idx", 0, 0, G_OPTION_ARG_FILENAME, &input_idx, "An IDX images file (MNIST format)", "FILE" },
     { "index", 0, 0, G_OPTION_ARG_INT64, &index, "Which image of --input-idx (default 0)", "N" },
     NW_CLI_JSON_ENTRY (c, "Print one JSON object per row"),
@@ -217,7 +225,11 @@ nw_cli_predict (const NwAppEnv *env, int argc, char **argv)
   if (!nw_cli_common_parse (&c,
                             "Prints the network's output probabilities (evaluation mode) for each row of\n"
                             "input features, and the predicted class. Give exactly one of --input,\n"
-                            "--input-file and --input-idx.",
+                            "--input-file and --input-idx.\n\n"
+                            "In --input-file, blank lines and lines starting with '#' are skipped. The\n"
+                            "first line is a header only if none of its fields is a number (\"x,y\");\n"
+                            "any other line must hold one number per input, and a line that does not\n"
+                            "is refused with its line and field number.",
                             entries, argc, argv, NULL, NULL, &status))
     goto out;
   if ((input != NULL) + (input_file != NULL) + (input_idx != NULL) != 1)

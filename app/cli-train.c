@@ -4,8 +4,10 @@
 #include "cli-json.h"
 #include "nw-backend-cl.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #define NOT_GIVEN G_MININT64
 
@@ -385,6 +387,69 @@ run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, 
   return TRUE;
 }
 
+/* Saves to `path`; if that fails after all (the folder went away, the disk filled), the
+ * weights go to a temporary file instead, and the error says where, so that the run is not
+ * lost. FALSE in both failure cases: the file asked for was not written. */
+static gboolean
+save_or_rescue (NwNet *net, const char *path, GError **error)
+{
+  g_autoptr (GError) rescue_error = NULL;
+  g_autofree char *rescue = NULL;
+  int fd;
+
+  if (nw_net_save_weights (net, path, error))
+    return TRUE;
+  fd = g_file_open_tmp ("neurowire-weights-XXXXXX.safetensors", &rescue, &rescue_error);
+  if (fd >= 0)
+    {
+      close (fd);
+      if (!nw_net_save_weights (net, rescue, &rescue_error))
+        g_unlink (rescue);
+    }
+  if (rescue_error != NULL)
+    g_prefix_error (error, "the weights are lost (no temporary file either: %s): ",
+                    rescue_error->message);
+  else
+    {
+      char *message = g_strdup_printf ("%s; the weights were saved to %s instead",
+                                       (*error)->message, rescue);
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
+  return FALSE;
+}
+
+/* After a divergence the weights are ruined: --save writes the last good ones instead (the
+ * trainer's copy from before the run went wrong), and the one error line says so, or says
+ * that nothing was written. Consumes `error`; returns NW_CLI_EXIT_DIVERGED. */
+static int
+diverged (Options *o, NwTrainer *t, GError *error)
+{
+  g_autoptr (GError) save_error = NULL;
+  g_autofree char *note = NULL;
+  gint64 good = nw_trainer_get_last_good_step (t);
+
+  if (o->save_path == NULL)
+    ;
+  else if (good < 0)
+    note = g_strdup_printf ("nothing was saved to %s: there are no good weights (the first "
+                            "step already went wrong)", o->save_path);
+  else if (!nw_trainer_restore_last_good (t, &save_error)
+           || !save_or_rescue (nw_trainer_get_net (t), o->save_path, &save_error))
+    note = g_strdup_printf ("the last good weights could not be saved: %s", save_error->message);
+  else
+    note = g_strdup_printf ("saved the last good weights, from step %" G_GINT64_FORMAT
+                            ", to %s, not the diverged ones", good, o->save_path);
+  if (note != NULL)
+    {
+      char *message = g_strdup_printf ("%s; %s", error->message, note);
+      g_free (error->message);
+      error->message = message;
+    }
+  nw_cli_fail (error);
+  return NW_CLI_EXIT_DIVERGED;
+}
+
 int
 nw_cli_train (const NwAppEnv *env, int argc, char **argv)
 {
@@ -422,7 +487,11 @@ nw_cli_train (const NwAppEnv *env, int argc, char **argv)
                             "Trains the network a spec describes on the spec's data, printing progress\n"
                             "every --log-every steps (and at each epoch's end when counting epochs), then\n"
                             "the loss and accuracy on both splits. Steps per second leave out the time\n"
-                            "spent on progress reports and the final evaluation.",
+                            "spent on progress reports and the final evaluation.\n\n"
+                            "A run that diverges (a loss that is NaN, infinite, a thousandfold its start,\n"
+                            "or for BCE near its clamp; weights that are NaN or infinite) stops with the\n"
+                            "step and what happened, and exits 3. --save then writes the last good weights\n"
+                            "(the error line says from which step), or nothing if there are none.",
                             entries, argc, argv, NULL, NULL, &status))
     goto out;
   if (!nw_cli_common_load_spec (&o.c, &error))
@@ -430,8 +499,14 @@ nw_cli_train (const NwAppEnv *env, int argc, char **argv)
   spec = o.c.spec;
   if (!apply_overrides (&o, spec, &status))
     goto out;
+  /* Found before any step: a target that cannot be written is a mistake on the command line
+   * (exit 2), not hours of training thrown away at the end. */
   if (o.save_path != NULL && !nw_cli_check_writable (o.save_path, &error))
-    goto out;
+    {
+      status = nw_cli_usage ("train", "--save: %s", error->message);
+      g_clear_error (&error);
+      goto out;
+    }
   if (!nw_cli_common_trainer (&o.c, NULL, TRUE, &o.backend_why, &error)
       || !nw_cli_common_load_weights (&o.c, &error))
     goto out;
@@ -455,13 +530,17 @@ nw_cli_train (const NwAppEnv *env, int argc, char **argv)
   if (!o.quiet && !o.c.json)
     print_header (&o, t, total, by_epochs);
   if (!run_training (&o, t, total, by_epochs, &train_us, &counts, &error))
-    goto out;
+    {
+      if (g_error_matches (error, NW_ERROR, NW_ERROR_DIVERGED))
+        status = diverged (&o, t, g_steal_pointer (&error));
+      goto out;
+    }
   if (!nw_trainer_evaluate (t, FALSE, &train_loss, &train_acc, &error))
     goto out;
   if (nw_trainer_get_data (t)->test.n > 0
       && !nw_trainer_evaluate (t, TRUE, &test_loss, &test_acc, &error))
     goto out;
-  if (o.save_path != NULL && !nw_net_save_weights (nw_trainer_get_net (t), o.save_path, &error))
+  if (o.save_path != NULL && !save_or_rescue (nw_trainer_get_net (t), o.save_path, &error))
     goto out;
   print_done (&o, t, nw_trainer_get_step (t), train_us * 1e-6, train_loss, train_acc, test_loss,
               test_acc, &counts);

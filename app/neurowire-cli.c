@@ -46,7 +46,8 @@ print_help (FILE *out)
            "  --version      show the version\n"
            "\n"
            "'neurowire-cli SUBCOMMAND --help' shows a subcommand's options.\n"
-           "Errors print one line on stderr and exit 1; usage errors exit 2.\n");
+           "Errors print one line on stderr and exit 1; usage errors exit 2; a training\n"
+           "run that diverged exits 3.\n");
 }
 
 static const Command *

@@ -116,7 +116,7 @@ nw_trainer_chain_run (NwTrainer *t, int steps, GError **error)
   /* The kernel stops after a step whose loss the check below would call diverged. Its float
    * mean may round either side of the limit, so it stops a little below it: it may stop
    * early (the next run goes on), never late. */
-  double limit = 1000 * MAX (t->first_loss, 1.0) * (1 - 1e-5);
+  double limit = nw_trainer_loss_limit (t) * (1 - 1e-5);
   gboolean ok = TRUE;
   NwChainRun run = {
     .params = nw_net_params_buffer (net), .x = t->train_x, .t = t->train_t, .perm = t->perm,
@@ -132,6 +132,8 @@ nw_trainer_chain_run (NwTrainer *t, int steps, GError **error)
   };
 
   g_return_val_if_fail (t->chain_plan != NULL && steps > 0 && steps <= NW_CHAIN_MAX_STEPS, FALSE);
+  if (!nw_trainer_keep_weights (t, error))
+    return FALSE;
   nw_net_get_optimizer_state (net, &run.s1, &run.s2);
   run.update.t = nw_net_begin_updates (net, hp) + 1;
   b->ops->chain_train (b, t->chain_plan, &run);

@@ -27,6 +27,11 @@ struct _NwTrainer {
   double     first_loss;
   double     last_good_loss;
   gint64     last_good_step;
+  /* Weights kept for after a divergence (nw_trainer_keep_weights). `cand` holds the
+   * parameters as they were before step cand_step + 1, not yet vouched for; once that step's
+   * loss passes the check they become `good`, the weights at step good_step (-1: none). */
+  float     *good_params, *cand_params;
+  gint64     good_step, cand_step;
   /* update ratio of the step after each snapshot */
   gboolean   ratio_pending;
   float     *ratio_before;
@@ -48,6 +53,13 @@ void nw_trainer_new_epoch_order (NwTrainer *t);
  * metrics; FALSE with NW_ERROR_DIVERGED naming t->step when the loss is not finite or has
  * grown a thousandfold from its start. */
 gboolean nw_trainer_check_loss (NwTrainer *t, const double m[NW_METRIC_SIZE], GError **error);
+/* Before a step (or a fused run) at t->step: copies the parameters as the next candidate
+ * for the last good weights when one is due, and refuses (NW_ERROR_DIVERGED) parameters
+ * that hold NaN or Inf. */
+gboolean nw_trainer_keep_weights (NwTrainer *t, GError **error);
+/* The mean loss at which a step counts as diverged: a thousandfold the first loss, or for BCE
+ * a quarter of its clamp (nw-trainer.c says why). The fused path stops there too. */
+double   nw_trainer_loss_limit   (const NwTrainer *t);
 
 /* The fused path (nw-trainer-chain.c). How many of the next `want` steps can run fused
  * now: 0 when the backend has no fused path for this net, when no loss has been seen yet,

@@ -128,6 +128,9 @@ nw_trainer_new (const NwSpec *spec, NwDataset *data, NwBackend *backend, GError 
   t->perm_host = g_new (gint32, t->data->train.n);
   t->ratios = g_new (double, nw_net_n_nodes (t->net));
   t->ratio_before = g_new (float, MAX (nw_net_n_params (t->net), 1));
+  t->good_params = g_new (float, MAX (nw_net_n_params (t->net), 1));
+  t->cand_params = g_new (float, MAX (nw_net_n_params (t->net), 1));
+  t->good_step = t->cand_step = -1;
   t->capacity = MAX (nw_trainer_batch_rows (t), EVAL_CHUNK);
   if (!nw_net_reserve (t->net, t->capacity, error) || !nw_backend_take_error (backend, error))
     {
@@ -161,6 +164,8 @@ nw_trainer_free (NwTrainer *t)
   g_free (t->perm_host);
   g_free (t->ratios);
   g_free (t->ratio_before);
+  g_free (t->good_params);
+  g_free (t->cand_params);
   g_free (t);
 }
 
@@ -192,6 +197,7 @@ nw_trainer_reset (NwTrainer *t, guint64 seed)
   t->first_loss = NAN;
   t->last_good_loss = NAN;
   t->last_good_step = 0;
+  t->good_step = t->cand_step = -1;
   t->ratio_pending = TRUE;
   for (int i = 0; i < nw_net_n_nodes (t->net); i++)
     t->ratios[i] = NAN;
@@ -234,8 +240,83 @@ nw_trainer_fold_metrics (NwTrainer *t, double out[NW_METRIC_SIZE])
     out[i] += m[i];
 }
 
-/* Checks one step's loss: NaN/Inf, or a loss that has grown a thousandfold from its start,
- * stops the run with a message a student can act on. */
+/* BCE's logs are clamped at -100 (PyTorch's BCELoss; core/nw-backend-cpu.c and
+ * resources/kernels/loss.cl), so one output's loss is at most 100 and the mean can never grow
+ * the thousandfold the explosion rule waits for: a diverged sigmoid + BCE run ends on a flat
+ * 50 or 100 and looked fine. A mean of a quarter of the clamp means the outputs sit at 0 or 1
+ * in float, wrong on a large share of the rows: the sigmoid is saturated, its gradient is
+ * gone, and the run cannot come back. A network still learning is far below it (chance is
+ * ln 2 = 0.69). */
+#define NW_BCE_LOG_CLAMP       100.0
+#define NW_BCE_DIVERGED_LOSS   (NW_BCE_LOG_CLAMP / 4)
+
+/* The loss node comes last in execution order. */
+static gboolean
+loss_is_clamped_bce (const NwTrainer *t)
+{
+  int n = nw_net_n_nodes (t->net);
+  return n > 0 && nw_net_node (t->net, n - 1)->spec->loss == NW_LOSS_BCE;
+}
+
+double
+nw_trainer_loss_limit (const NwTrainer *t)
+{
+  double limit = 1000 * MAX (t->first_loss, 1.0);
+  if (loss_is_clamped_bce (t))
+    limit = MIN (limit, NW_BCE_DIVERGED_LOSS);
+  return limit;
+}
+
+/* The last good weights are copied from the device every so many steps, not every step: a
+ * copy is a download of every parameter, free for the small networks of the 2D examples but
+ * about a megabyte for an MNIST MLP, where one copy every step would cost as much as a
+ * small step. One float per 4096 parameters is a step between copies: every step up to 4096
+ * parameters, every 65 steps for 784-256-256-10, at most 100. A diverged run loses at most
+ * that many steps of its progress. */
+static gint64
+keep_every (const NwTrainer *t)
+{
+  return CLAMP ((gint64) (nw_net_n_params (t->net) / 4096), 1, 100);
+}
+
+static gboolean
+all_finite (const float *v, gsize n, gsize *bad)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (v[i]))
+      {
+        *bad = i;
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+nw_trainer_keep_weights (NwTrainer *t, GError **error)
+{
+  gsize n = nw_net_n_params (t->net), bad = 0;
+  if (t->cand_step == t->step)
+    return TRUE;
+  if (t->good_step >= 0 && t->step - t->good_step < keep_every (t))
+    return TRUE;
+  nw_net_get_params (t->net, t->cand_params);
+  if (!all_finite (t->cand_params, n, &bad))
+    {
+      t->cand_step = -1;
+      g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
+                   "training diverged at step %" G_GINT64_FORMAT ": the weights became %s "
+                   "(parameter %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT "); try a smaller "
+                   "learning rate", t->step, isnan (t->cand_params[bad]) ? "NaN" : "infinite",
+                   bad, n);
+      return FALSE;
+    }
+  t->cand_step = t->step;
+  return TRUE;
+}
+
+/* Checks one step's loss: NaN/Inf, a loss that has grown a thousandfold from its start, or a
+ * BCE loss at its clamp stops the run with a message a student can act on. A step that
+ * passes vouches for the weights it started from (the candidate copy, if one was taken). */
 gboolean
 nw_trainer_check_loss (NwTrainer *t, const double m[NW_METRIC_SIZE], GError **error)
 {
@@ -260,7 +341,16 @@ nw_trainer_check_loss (NwTrainer *t, const double m[NW_METRIC_SIZE], GError **er
     }
   if (isnan (t->first_loss))
     t->first_loss = loss;
-  else if (loss > 1000 * MAX (t->first_loss, 1.0))
+  if (loss >= NW_BCE_DIVERGED_LOSS && loss_is_clamped_bce (t))
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
+                   "training diverged at step %" G_GINT64_FORMAT ": the loss reached %.4g "
+                   "(it started at %.4g; BCE counts at most %g for an output): the outputs are "
+                   "stuck at 0 or 1 and wrong, and the saturated sigmoid no longer learns; try "
+                   "a smaller learning rate", t->step, loss, t->first_loss, NW_BCE_LOG_CLAMP);
+      return FALSE;
+    }
+  if (loss > 1000 * MAX (t->first_loss, 1.0))
     {
       g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
                    "training diverged at step %" G_GINT64_FORMAT ": the loss exploded to %.4g "
@@ -270,7 +360,36 @@ nw_trainer_check_loss (NwTrainer *t, const double m[NW_METRIC_SIZE], GError **er
     }
   t->last_good_loss = loss;
   t->last_good_step = t->step;
+  if (t->cand_step >= 0 && t->cand_step == t->step - 1)
+    {
+      float *swap = t->good_params;
+      t->good_params = t->cand_params;
+      t->cand_params = swap;
+      t->good_step = t->cand_step;
+      t->cand_step = -1;
+    }
   return TRUE;
+}
+
+gint64
+nw_trainer_get_last_good_step (NwTrainer *t)
+{
+  g_return_val_if_fail (t != NULL, -1);
+  return t->good_step;
+}
+
+gboolean
+nw_trainer_restore_last_good (NwTrainer *t, GError **error)
+{
+  g_return_val_if_fail (t != NULL, FALSE);
+  if (t->good_step < 0)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
+                   "no good weights to go back to: the run went wrong at its first step");
+      return FALSE;
+    }
+  nw_net_set_params (t->net, t->good_params);
+  return nw_backend_take_error (t->backend, error);
 }
 
 /* The last step's loss, from the device's metrics (read and reset). */
@@ -318,6 +437,8 @@ nw_trainer_step (NwTrainer *t, GError **error)
   int n = t->data->train.n, rows;
   NwNet *net = t->net;
 
+  if (!nw_trainer_keep_weights (t, error))
+    return FALSE;
   if (t->pos >= n)
     {
       if (t->step > 0)

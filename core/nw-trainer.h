@@ -123,6 +123,17 @@ gboolean    nw_trainer_step         (NwTrainer *trainer, GError **error);
 gboolean    nw_trainer_steps        (NwTrainer *trainer, int max_steps, int *done,
                                      GError **error);
 
+/* The last good weights, for after a divergence. The trainer keeps a copy of the parameters
+ * every few steps (every step for small networks; nw-trainer.c says how often) and counts a
+ * copy as good once the step that starts from it passes the divergence check. The step they
+ * are the weights at (after that many steps), or -1 when there are none: not yet copied, or
+ * the run went wrong at once. */
+gint64      nw_trainer_get_last_good_step (NwTrainer *trainer);
+/* Puts the last good weights back into the network (the step count and the optimizer's
+ * state are left as they are; a Reset starts over). FALSE with NW_ERROR_DIVERGED when there
+ * are none. */
+gboolean    nw_trainer_restore_last_good (NwTrainer *trainer, GError **error);
+
 /* New hyperparameters, effective from the next step (no reset): learning rate, optimizer and
  * its settings, penalties, batch size (the epoch restarts its batches). */
 void        nw_trainer_set_hyper    (NwTrainer *trainer, const NwTrainSpec *hp);

@@ -226,6 +226,10 @@ test_usage_errors (void)
   g_autoptr (Run) both = run_cli ("train", "--spec", spec, "--steps", "10", "--epochs", "1", NULL);
   g_autoptr (Run) optimizer = run_cli ("train", "--spec", spec, "--optimizer", "adamm", NULL);
   g_autoptr (Run) extra = run_cli ("info", "--spec", spec, "surplus", NULL);
+  /* An unknown --backend is a usage error (2) in every subcommand that takes it. */
+  g_autoptr (Run) gpu_train = run_cli ("train", "--spec", spec, "--backend", "gpu", NULL);
+  g_autoptr (Run) gpu_eval = run_cli ("eval", "--spec", spec, "--load", "w.safetensors", "--backend", "gpu", NULL);
+  g_autoptr (Run) gpu_latency = run_cli ("latency", "--spec", spec, "--backend", "gpu", NULL);
 
   assert_failed (unknown, 2, "frobnicate", "--help", NULL);
   assert_failed (none, 2, "subcommand", NULL);
@@ -234,6 +238,9 @@ test_usage_errors (void)
   assert_failed (both, 2, "--steps", "--epochs", NULL);
   assert_failed (optimizer, 2, "adamm", NULL);
   assert_failed (extra, 2, "surplus", NULL);
+  assert_failed (gpu_train, 2, "'gpu'", "auto, cpu or cl", "train --help", NULL);
+  assert_failed (gpu_eval, 2, "'gpu'", "auto, cpu or cl", NULL);
+  assert_failed (gpu_latency, 2, "'gpu'", "auto, cpu or cl", NULL);
 }
 
 /* ---- info ------------------------------------------------------------------------------- */
@@ -309,6 +316,41 @@ test_info_mnist_fallback (void)
   assert_ok (human);
   CU_ASSERT (strstr (human->out, "not found") != NULL);
   g_rmdir (empty);
+}
+
+/* info on a spec whose data is a CSV file: the file is named when there is one, and a spec
+ * that names none is refused naming the spec and saying so. */
+static void
+test_info_csv (void)
+{
+  g_autofree char *csv = nw_test_write ("info-points.csv", "x,y,label\n0,0,0\n1,1,0\n0,1,1\n1,0,1\n",
+                                        (gsize) -1);
+  g_autofree char *base = g_path_get_basename (csv);
+  g_autofree char *with_text = g_strdup (
+    "{\"format\": \"neurowire-spec\", \"version\": 1,\n"
+    " \"nodes\": [{\"id\": \"input\", \"type\": \"input\"},\n"
+    "           {\"id\": \"fc1\", \"type\": \"dense\", \"units\": 1},\n"
+    "           {\"id\": \"act1\", \"type\": \"activation\", \"activation\": \"sigmoid\"},\n"
+    "           {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"bce\"}],\n"
+    " \"data\": {\"kind\": \"csv\"}}\n");
+  g_autofree char *without = nw_test_write ("csv-no-path.json", with_text, (gsize) -1);
+  g_autofree char *with_path_text = g_strdup_printf (
+    "{\"format\": \"neurowire-spec\", \"version\": 1,\n"
+    " \"nodes\": [{\"id\": \"input\", \"type\": \"input\"},\n"
+    "           {\"id\": \"fc1\", \"type\": \"dense\", \"units\": 1},\n"
+    "           {\"id\": \"act1\", \"type\": \"activation\", \"activation\": \"sigmoid\"},\n"
+    "           {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"bce\"}],\n"
+    " \"data\": {\"kind\": \"csv\", \"path\": \"%s\"}}\n", csv);
+  g_autofree char *with = nw_test_write ("csv-with-path.json", with_path_text, (gsize) -1);
+  g_autoptr (Run) r_without = run_cli ("info", "--spec", without, NULL);
+  g_autoptr (Run) r_with = run_cli ("info", "--spec", with, NULL);
+
+  assert_failed (r_without, 1, "csv-no-path.json", "names none", "\"path\"", NULL);
+  assert_ok (r_with);
+  CU_ASSERT (strstr (r_with->out, base) != NULL);
+  g_unlink (without);
+  g_unlink (with);
+  g_unlink (csv);
 }
 
 /* ---- train ------------------------------------------------------------------------------ */
@@ -744,9 +786,13 @@ test_unwritable_save (void)
   g_autofree char *target = g_build_filename (file, "w.safetensors", NULL);
   g_autofree char *before = tmpdir_listing ();
   g_autofree char *after = NULL;
+  g_autofree char *no_dir = nw_test_path ("no-such-folder/w.safetensors");
+  /* Checked before training: a usage error (2), the header and progress never printed. */
   g_autoptr (Run) r = run_cli ("train", "--spec", spec, "--steps", "5", "--save", target, NULL);
+  g_autoptr (Run) r2 = run_cli ("train", "--spec", spec, "--steps", "5", "--save", no_dir, NULL);
 
-  assert_failed (r, 1, target, NULL);
+  assert_failed (r, 2, target, "--save", NULL);
+  assert_failed (r2, 2, no_dir, "no folder", NULL);
   CU_ASSERT (!exists (target));
   CU_ASSERT (g_file_test (file, G_FILE_TEST_IS_REGULAR));
   after = tmpdir_listing ();
@@ -766,9 +812,32 @@ test_diverged (void)
     "           {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"mse\"}],\n"
     " \"data\": {\"kind\": \"circle\", \"n\": 200},\n"
     " \"training\": {\"lr\": 10, \"steps\": 200}}\n", (gsize) -1);
-  /* --quiet: the progress lines before the explosion would be on stdout. */
-  const char *a[] = { "--spec", spec, "--quiet", NULL }, *n[] = { "diverged", NULL };
-  assert_train_fails (1, a, n);
+  g_autofree char *save = nw_test_path ("diverged.safetensors");
+  g_autofree char *deep = example ("xor-deep-sigmoid.json");
+  g_autoptr (Run) r = NULL, bce = NULL, nosave = NULL, eval = NULL;
+
+  /* --quiet: the progress lines before the explosion would be on stdout. Exit 3, and --save
+   * writes the last good weights, saying so. */
+  r = run_cli ("train", "--spec", spec, "--quiet", "--save", save, NULL);
+  assert_failed (r, 3, "diverged at step", "saved the last good weights, from step", save, NULL);
+  CU_ASSERT (exists (save));
+  g_unlink (save);
+  /* Sigmoid + BCE: the clamped loss (50) is divergence too; the weights saved give back a
+   * finite loss near the start's ln 2. */
+  bce = run_cli ("train", "--spec", deep, "--lr", "1e6", "--steps", "200", "--save", save,
+                 "--quiet", NULL);
+  assert_failed (bce, 3, "diverged at step", "0 or 1", "last good weights", NULL);
+  CU_ASSERT_FATAL (exists (save));
+  eval = run_cli ("eval", "--spec", deep, "--load", save, "--json", NULL);
+  assert_ok (eval);
+  {
+    g_autoptr (JsonObject) o = single_object (eval, "eval");
+    CU_ASSERT (json_object_get_double_member (o, "train_loss") < 1.0);
+  }
+  g_unlink (save);
+  /* Without --save nothing is written, same exit. */
+  nosave = run_cli ("train", "--spec", deep, "--lr", "1e6", "--steps", "200", "--quiet", NULL);
+  assert_failed (nosave, 3, "diverged at step", NULL);
   g_unlink (spec);
 }
 
@@ -781,7 +850,21 @@ test_bad_predict (void)
   g_autoptr (Run) r2 = run_cli ("predict", "--spec", spec, "--input", "1,abc", NULL);
   g_autoptr (Run) r3 = run_cli ("predict", "--spec", spec, "--input-file", csv, NULL);
   g_autoptr (Run) r4 = run_cli ("predict", "--spec", spec, NULL);
+  /* A first row with one number in it is data, not a header: its bad field is refused with
+   * the line and field, never dropped (issue 19). */
+  g_autofree char *nan_first = nw_test_write ("nan-first.csv", "0.1,nan\n1,1\n", (gsize) -1);
+  g_autofree char *word_first = nw_test_write ("word-first.csv", "# c\n\n5,abc\n1,1\n", (gsize) -1);
+  g_autofree char *word_later = nw_test_write ("word-later.csv", "x,y\n1,1\nz,2\n", (gsize) -1);
+  g_autoptr (Run) r5 = run_cli ("predict", "--spec", spec, "--input-file", nan_first, NULL);
+  g_autoptr (Run) r6 = run_cli ("predict", "--spec", spec, "--input-file", word_first, NULL);
+  g_autoptr (Run) r7 = run_cli ("predict", "--spec", spec, "--input-file", word_later, NULL);
 
+  assert_failed (r5, 1, "nan-first.csv", "line 1", "field 2", "'nan'", NULL);
+  assert_failed (r6, 1, "word-first.csv", "line 3", "field 2", "'abc'", NULL);
+  assert_failed (r7, 1, "word-later.csv", "line 3", "field 1", "'z'", NULL);
+  g_unlink (nan_first);
+  g_unlink (word_first);
+  g_unlink (word_later);
   assert_failed (r1, 1, "row 1", "3", NULL);
   assert_failed (r2, 1, "row 0", "abc", NULL);
   assert_failed (r3, 1, "bad-rows.csv", "line 2", "row 1", NULL);
@@ -794,6 +877,7 @@ static const NwTestCase cli_cases[] = {
   { "usage errors", test_usage_errors },
   { "info parameter counts", test_info_params },
   { "info without MNIST files", test_info_mnist_fallback },
+  { "info on CSV data", test_info_csv },
   { "train --json", test_train_json },
   { "train: perceptron stays at ln 2", test_train_perceptron },
   { "train by epochs", test_train_epochs },

@@ -239,6 +239,71 @@ test_divergence_detected (void)
   NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_DIVERGED, "diverged at step", "learning rate");
 }
 
+/* Sigmoid + BCE at lr 1e6: BCE's clamp holds the loss at 50, far below a thousandfold its
+ * start, yet the run is ruined. It stops, naming the step and the clamp; the last good weights
+ * are the ones before the bad step, finite and giving the starting loss back. */
+static void
+test_divergence_bce_clamp_keeps_last_good (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwTrainer) t = xor_trainer (
+    "2 dense:10 sigmoid dense:10 sigmoid dense:10 sigmoid dense:1 sigmoid bce", 1, 1e6);
+  NwNet *net = nw_trainer_get_net (t);
+  gsize n = nw_net_n_params (net);
+  g_autofree float *start = g_new (float, n);
+  g_autofree float *back = g_new (float, n);
+  double loss0 = NAN, loss = NAN;
+  int i;
+
+  nw_net_get_params (net, start);
+  nw_trainer_evaluate (t, FALSE, &loss0, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL (nw_trainer_get_last_good_step (t), -1);
+  for (i = 0; i < 200 && nw_trainer_step (t, &error); i++)
+    ;
+  CU_ASSERT (i < 200);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_DIVERGED, "diverged at step", "0 or 1", "learning rate");
+  g_clear_error (&error);
+  CU_ASSERT (nw_trainer_get_last_good_step (t) >= 0);
+  /* Every step of a 261-parameter net is copied: the copy taken before the failing step is
+   * unproven, the one before it is the last good. */
+  CU_ASSERT_EQUAL (nw_trainer_get_last_good_step (t), nw_trainer_get_step (t) - 2);
+  CU_ASSERT_FATAL (nw_trainer_restore_last_good (t, &error));
+  NW_ASSERT_NO_ERROR (error);
+  nw_net_get_params (net, back);
+  for (gsize k = 0; k < n; k++)
+    CU_ASSERT_FATAL (isfinite (back[k]));
+  /* Diverged at once: the last good weights are the initial ones, exactly. */
+  if (nw_trainer_get_last_good_step (t) == 0)
+    CU_ASSERT (memcmp (start, back, n * sizeof (float)) == 0);
+  nw_trainer_evaluate (t, FALSE, &loss, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (loss < 1.0);
+}
+
+/* Weights that hold NaN (set from outside, as a bad file could) stop the next step with a
+ * message naming the weights; with no good weights yet, there is nothing to restore. */
+static void
+test_divergence_nan_weights (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwTrainer) t = xor_trainer ("2 dense:2 sigmoid dense:1 sigmoid bce", 1, 1.0);
+  NwNet *net = nw_trainer_get_net (t);
+  gsize n = nw_net_n_params (net);
+  g_autofree float *p = g_new (float, n);
+
+  nw_net_get_params (net, p);
+  p[n - 1] = NAN;
+  nw_net_set_params (net, p);
+  CU_ASSERT_FALSE (nw_trainer_step (t, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_DIVERGED, "step 0", "weights", "NaN");
+  g_clear_error (&error);
+  CU_ASSERT_EQUAL (nw_trainer_get_last_good_step (t), -1);
+  CU_ASSERT_FALSE (nw_trainer_restore_last_good (t, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_DIVERGED, "no good weights");
+  g_clear_error (&error);
+}
+
 /* Hyperparameters change between steps without a reset: the step count goes on and the new
  * learning rate takes effect (lr 0 freezes the weights). */
 static void
@@ -367,6 +432,8 @@ static const NwTestCase trainer_cases[] = {
   { "dropout_train_vs_eval", test_dropout_train_vs_eval },
   { "batchnorm_train_vs_eval", test_batchnorm_train_vs_eval },
   { "divergence_detected", test_divergence_detected },
+  { "divergence_bce_clamp_keeps_last_good", test_divergence_bce_clamp_keeps_last_good },
+  { "divergence_nan_weights", test_divergence_nan_weights },
   { "live_hyperparameters", test_live_hyperparameters },
   { "snapshot_probes", test_snapshot_probes },
   { "snapshot_before_first_step", test_snapshot_before_first_step },
