@@ -6,6 +6,7 @@
  * are read. Writing builds the whole file in memory and hands it to g_file_set_contents(),
  * which writes a temporary file beside the target and renames it over the target. */
 #include "nw-safetensors.h"
+#include "nw-json-depth.h"
 
 #include <errno.h>
 #include <float.h>
@@ -431,6 +432,12 @@ nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_er
   if (!g_utf8_validate_len ((const char *) bytes + 8, (gsize) header_len, NULL))
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: header is not valid UTF-8 text", file);
+      return NULL;
+    }
+  /* Before json-glib: its parser recurses per level and overflows the stack on deep input. */
+  if (!nw_json_check_depth ((const char *) bytes + 8, (gsize) header_len, NW_JSON_MAX_DEPTH, error))
+    {
+      g_prefix_error (error, "%s: header: ", file);
       return NULL;
     }
   parser = json_parser_new_immutable ();

@@ -8,6 +8,7 @@
 #include "nw-spec.h"
 #include "nw-data.h"
 #include "nw-json-writer.h"
+#include "nw-json-depth.h"
 #include "nw-activation.h"
 #include "nw-node-kind.h"
 
@@ -741,8 +742,16 @@ spec_from_data (const char *file, const char *json, gssize length, GError **erro
   g_autoptr (NwSpec) spec = NULL;
   g_autoptr (GError) json_error = NULL;
   Reader r = { file, NULL, error };
+  g_autoptr (GError) depth_error = NULL;
   gboolean ok;
 
+  /* Before json-glib: its parser recurses per level and overflows the stack on deep input. */
+  if (!nw_json_check_depth (json, length < 0 ? strlen (json) : (gsize) length, NW_JSON_MAX_DEPTH,
+                            &depth_error))
+    {
+      fail (&r, NW_ERROR_SPEC, "%s", depth_error->message);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, json, length, &json_error))
     {
       parse_error (&r, json_error);

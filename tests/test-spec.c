@@ -1,5 +1,6 @@
 /* test-spec.c: NwSpec construction, the chain shorthand, JSON load/save and graph validation. */
 #include "nw-test.h"
+#include "nw-json-depth.h"
 #include "nw-spec.h"
 
 #include <glib/gstdio.h>
@@ -600,6 +601,99 @@ check_load_error (int line, const char *json, int code, const char *needle1, con
 #define DATA(fields) HEAD CHAIN_NODES ", \"data\": {" fields "}}"
 #define EDGES(fields) HEAD CHAIN_NODES ", \"edges\": [" fields "]}"
 
+/* Nested JSON: `n` objects ({"a":{"a":...1...}}) or `n` arrays ([[[...]]]), inside the
+ * 'description' of a spec so that only the depth is wrong. New string. */
+static char *
+deep_spec_text (guint n, gboolean objects)
+{
+  GString *s = g_string_new (HEAD CHAIN_NODES ", \"description\": ");
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, objects ? "{\"a\":" : "[");
+  g_string_append (s, objects ? "1" : "");
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (s, objects ? '}' : ']');
+  g_string_append (s, "}");
+  return g_string_free (s, FALSE);
+}
+
+/* json-glib's parser recurses per level: these overflowed the stack (SIGSEGV) before the
+ * depth check; now they are refused with the file's name and the limit. */
+static void
+test_json_errors_deep (void)
+{
+  GError *error = NULL;
+  g_autofree char *objects = deep_spec_text (60000, TRUE);
+  g_autofree char *arrays = deep_spec_text (200000, FALSE);
+  g_autofree char *path = nw_test_write ("deep.json", objects, strlen (objects));
+  g_autofree char *at_limit = deep_spec_text (NW_JSON_MAX_DEPTH - 1, FALSE);
+  g_autofree char *over_limit = deep_spec_text (NW_JSON_MAX_DEPTH, FALSE);
+  NwSpec *spec;
+
+  spec = nw_spec_load (path, &error);
+  CU_ASSERT_PTR_NULL (spec);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC, "deep.json: ", "nesting deeper than 256 levels");
+
+  spec = nw_spec_from_json (arrays, -1, &error);
+  CU_ASSERT_PTR_NULL (spec);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC, "<string>: ", "nesting deeper than 256 levels");
+
+  /* the document's own object is level 1: 255 arrays inside it reach the limit and parse,
+   * to the description's type error; one more is refused before the parser */
+  spec = nw_spec_from_json (at_limit, -1, &error);
+  CU_ASSERT_PTR_NULL (spec);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC, "'description'");
+  spec = nw_spec_from_json (over_limit, -1, &error);
+  CU_ASSERT_PTR_NULL (spec);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC, "nesting deeper than 256 levels");
+}
+
+/* Brackets inside strings are text, not nesting: a description of 100,000 of them (with
+ * escaped quotes and backslashes among them) loads. */
+static void
+test_json_deep_string (void)
+{
+  GError *error = NULL;
+  GString *s = g_string_new (HEAD CHAIN_NODES ", \"description\": \"");
+  g_autofree char *text = NULL;
+  g_autoptr (NwSpec) spec = NULL;
+
+  for (guint i = 0; i < 25000; i++)
+    g_string_append (s, "[{\\\"\\\\");   /* [{\"\\ : an escaped quote, an escaped backslash */
+  for (guint i = 0; i < 50000; i++)
+    g_string_append_c (s, i % 2 ? '[' : '{');
+  g_string_append (s, "\"}");
+  text = g_string_free (s, FALSE);
+
+  spec = nw_spec_from_json (text, -1, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (spec);
+  CU_ASSERT_EQUAL (strlen (spec->description), 25000 * 4 + 50000);
+  CU_ASSERT_EQUAL (spec->description[0], '[');
+  CU_ASSERT_EQUAL (spec->description[2], '"');
+  CU_ASSERT_EQUAL (spec->description[3], '\\');
+}
+
+/* The checker itself: strings with escapes, closers, unbalanced text left to the parser. */
+static void
+test_json_check_depth (void)
+{
+  GError *error = NULL;
+  static const char ok[] = "{\"a\": [[1], {\"b\": \"]]]}}}\\\"[[[[\"}]}";
+
+  CU_ASSERT_TRUE (nw_json_check_depth (ok, strlen (ok), 3, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_FALSE (nw_json_check_depth (ok, strlen (ok), 2, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "nesting deeper than 2 levels at byte ");
+  /* "[[]]]]]][[[" never holds more than 2 open at once if extra closers do not go negative */
+  CU_ASSERT_TRUE (nw_json_check_depth ("[[]]]]]][[", 10, 2, &error));
+  CU_ASSERT_FALSE (nw_json_check_depth ("[[]]]]]][[[", 11, 2, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "at byte 10");
+  /* a string that never ends hides everything after its quote */
+  CU_ASSERT_TRUE (nw_json_check_depth ("[\"[[[[", 6, 1, &error));
+  CU_ASSERT_TRUE (nw_json_check_depth ("", 0, 1, &error));
+  NW_ASSERT_NO_ERROR (error);
+}
+
 static void
 test_json_errors_document (void)
 {
@@ -1197,6 +1291,9 @@ static const NwTestCase json_cases[] = {
   { "doc_example", test_json_doc_example },
   { "defaults", test_json_defaults },
   { "errors_document", test_json_errors_document },
+  { "errors_deep", test_json_errors_deep },
+  { "deep_string", test_json_deep_string },
+  { "check_depth", test_json_check_depth },
   { "errors_nodes", test_json_errors_nodes },
   { "errors_settings", test_json_errors_settings },
   { "save_atomic", test_save_atomic },
