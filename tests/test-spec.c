@@ -694,6 +694,33 @@ test_json_check_depth (void)
   NW_ASSERT_NO_ERROR (error);
 }
 
+/* json-glib ends a string at a \u0000: "fc\u0000../../etc" was read as the id "fc", and the
+ * id's character check never saw the rest. Now refused, naming the node and the field. */
+static void
+test_json_errors_nul (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = NULL;
+
+  LOAD_ERROR (NODE ("{\"id\": \"fc\\u0000../../etc\", \"type\": \"dense\", \"units\": 4}"),
+              NW_ERROR_SPEC, "xor.json: node 1: 'id' holds the character NUL");
+  LOAD_ERROR (NODE ("{\"id\": \"fc\", \"type\": \"dense\\u0000x\", \"units\": 4}"),
+              NW_ERROR_SPEC, "node 1: 'type' holds the character NUL");
+  LOAD_ERROR (HEAD "\"name\": \"xor\\u0000\", " CHAIN_NODES "}", NW_ERROR_SPEC,
+              "xor.json: 'name' holds the character NUL");
+  LOAD_ERROR (NODE ("{\"id\": \"fc\", \"type\": \"activation\", \"activation\": \"relu\\u0000\"}"),
+              NW_ERROR_SPEC, "node 'fc': 'activation' holds the character NUL");
+  LOAD_ERROR (EDGES ("{\"from\": \"input\\u0000\", \"to\": \"fc1\"}"), NW_ERROR_SPEC,
+              "'from' holds the character NUL");
+
+  /* an escaped backslash before u0000 is the six characters \u0000, not a NUL */
+  spec = nw_spec_from_json (HEAD "\"description\": \"a\\\\u0000b \\\"\\\\\\\\u0000\", " CHAIN_NODES "}",
+                            -1, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (spec);
+  CU_ASSERT_STRING_EQUAL (spec->description, "a\\u0000b \"\\\\u0000");
+}
+
 static void
 test_json_errors_document (void)
 {
@@ -1292,6 +1319,7 @@ static const NwTestCase json_cases[] = {
   { "defaults", test_json_defaults },
   { "errors_document", test_json_errors_document },
   { "errors_deep", test_json_errors_deep },
+  { "errors_nul", test_json_errors_nul },
   { "deep_string", test_json_deep_string },
   { "check_depth", test_json_check_depth },
   { "errors_nodes", test_json_errors_nodes },
