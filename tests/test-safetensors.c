@@ -446,6 +446,13 @@ test_bad_json (void)
 
   EXPECT_FORMAT_ERROR ("{\"a\":", NULL, 0, "not valid JSON", NULL);
   EXPECT_FORMAT_ERROR ("{\"a\":{\"dtype\":\"F32\",}", NULL, 0, "not valid JSON", NULL);
+  /* the position is the file's byte (from 0; the header starts at byte 8), not json-glib's
+   * "<data>:1:20" counted in the header alone */
+  EXPECT_FORMAT_ERROR ("{\"a\":{\"dtype\":\"F32\",}", NULL, 0,
+                       "header is not valid JSON at byte 27 of the file (line 1, column 20 of the header): ",
+                       "unexpected character");
+  EXPECT_FORMAT_ERROR ("{\n \"a\":x}", NULL, 0,
+                       "at byte 15 of the file (line 2, column 6 of the header)", "identifier");
   EXPECT_FORMAT_ERROR ("[1,2]", NULL, 0, "not a JSON object", NULL);
   EXPECT_FORMAT_ERROR ("\"text\"", NULL, 0, "not a JSON object", NULL);
   EXPECT_FORMAT_ERROR ("  ", NULL, 0, "header is not", NULL);
