@@ -108,6 +108,28 @@ check_ids (Graph *g, GError **error)
   return TRUE;
 }
 
+/* A kind without the `key` field (an activation) never uses its initializer. */
+static gboolean
+check_init_param (const NwNodeSpec *node, const NwNodeKindInfo *info, const char *key, NwInit init,
+                  double param, GError **error)
+{
+  gboolean has_field = FALSE;
+
+  for (int f = 0; f < info->n_fields; f++)
+    has_field |= strcmp (info->fields[f].key, key) == 0;
+  if (!has_field || param >= 0)
+    return TRUE;
+  if (init == NW_INIT_NORMAL)
+    return fail (error, NW_ERROR_RANGE,
+                 "node '%s': '%s_param' is the normal's standard deviation and must not be "
+                 "negative (got %g)", node->id, key, param);
+  if (init == NW_INIT_UNIFORM)
+    return fail (error, NW_ERROR_RANGE,
+                 "node '%s': '%s_param' is the uniform's bound and must not be negative (got %g)",
+                 node->id, key, param);
+  return TRUE;
+}
+
 /* The settings a file could not hold (the loader checks the same ranges, from the same
  * registry entries); the editor may set anything, and a network must not be built from
  * nonsense. */
@@ -133,6 +155,14 @@ check_settings (const Graph *g, GError **error)
           return fail (error, NW_ERROR_RANGE, "node '%s': %s '%s' must be %s (got %g)",
                        node->id, info->name, field->key, want, v);
         }
+      /* The field alone allows any finite value (a constant may be negative); a normal's
+       * standard deviation or a uniform's bound may not, and nw_init_fill would quietly
+       * use its default of 1 for one. */
+      if (!check_init_param (node, info, "weight_init", node->weight_init, node->weight_init_param,
+                             error)
+          || !check_init_param (node, info, "bias_init", node->bias_init, node->bias_init_param,
+                                error))
+        return FALSE;
     }
   return TRUE;
 }

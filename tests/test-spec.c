@@ -1162,6 +1162,40 @@ test_validate_edges (void)
   INVALID (spec, 2, 1, 2, "edge 'loss' -> 'x': the loss node has no output");
 }
 
+/* A negative standard deviation (or uniform bound) was accepted and nw_init_fill quietly used
+ * 1 instead; a negative constant is a value like any other. */
+static void
+test_validate_init_param (void)
+{
+  GError *error = NULL;
+  NwSpec *spec;
+  NwNodeSpec *n;
+
+  spec = chain ("2 dense:1 bce");
+  n = nw_spec_find_node (spec, "dense1");
+  n->weight_init = NW_INIT_NORMAL;
+  n->weight_init_param = -0.5;
+  check_invalid (__LINE__, spec, 2, 1, 2, NW_ERROR_RANGE,
+                 "node 'dense1': 'weight_init_param' is the normal's standard deviation", "-0.5");
+
+  spec = chain ("2 dense:1 bce");
+  n = nw_spec_find_node (spec, "dense1");
+  n->bias_init = NW_INIT_UNIFORM;
+  n->bias_init_param = -2;
+  check_invalid (__LINE__, spec, 2, 1, 2, NW_ERROR_RANGE,
+                 "node 'dense1': 'bias_init_param' is the uniform's bound", "-2");
+
+  spec = chain ("2 dense:1 bce");
+  n = nw_spec_find_node (spec, "dense1");
+  n->weight_init = NW_INIT_CONSTANT;
+  n->weight_init_param = -0.5;
+  n->bias_init = NW_INIT_NORMAL;
+  n->bias_init_param = 0.25;
+  CU_ASSERT_TRUE (nw_spec_validate (spec, 2, 1, 2, NULL, NULL, &error));
+  NW_ASSERT_NO_ERROR (error);
+  nw_spec_free (spec);
+}
+
 static void
 test_validate_structure (void)
 {
@@ -1333,6 +1367,7 @@ static const NwTestCase validate_cases[] = {
   { "dag", test_validate_dag },
   { "edges", test_validate_edges },
   { "structure", test_validate_structure },
+  { "init_param", test_validate_init_param },
   { "shapes", test_validate_shapes },
   { NULL, NULL },
 };
