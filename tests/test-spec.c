@@ -721,6 +721,30 @@ test_json_errors_nul (void)
   CU_ASSERT_STRING_EQUAL (spec->description, "a\\u0000b \"\\\\u0000");
 }
 
+/* json-glib wraps integers beyond gint64: "steps": 2^63 was read (and reported) as
+ * -9223372036854775808, 99999999999999999999 as -1. Refused as written, naming the field. */
+static void
+test_json_errors_huge_integer (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = NULL;
+
+  LOAD_ERROR2 (TRAIN ("\"steps\": 9223372036854775808"), NW_ERROR_RANGE,
+               "xor.json: line 1: 'steps' is 9223372036854775808, out of range", "9223372036854775807");
+  LOAD_ERROR (TRAIN ("\"epochs\": 99999999999999999999"), NW_ERROR_RANGE,
+              "'epochs' is 99999999999999999999, out of range");
+  LOAD_ERROR (HEAD "\"version\": -9223372036854775809, " CHAIN_NODES "}", NW_ERROR_RANGE,
+              "'version' is -9223372036854775809, out of range");
+  /* the limits themselves reach the reader's own checks; a string or a double is not one */
+  LOAD_ERROR (TRAIN ("\"steps\": -9223372036854775808"), NW_ERROR_RANGE, "(got -9223372036854775808)");
+  spec = nw_spec_from_json (HEAD "\"description\": \"99999999999999999999\", " CHAIN_NODES
+                            ", \"training\": {\"steps\": 9223372036854775807, \"lr\": 99999999999999999999.0}}",
+                            -1, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (spec);
+  CU_ASSERT_EQUAL (spec->train.steps, G_MAXINT64);
+}
+
 static void
 test_json_errors_document (void)
 {
@@ -1354,6 +1378,7 @@ static const NwTestCase json_cases[] = {
   { "errors_document", test_json_errors_document },
   { "errors_deep", test_json_errors_deep },
   { "errors_nul", test_json_errors_nul },
+  { "errors_huge_integer", test_json_errors_huge_integer },
   { "deep_string", test_json_deep_string },
   { "check_depth", test_json_check_depth },
   { "errors_nodes", test_json_errors_nodes },
