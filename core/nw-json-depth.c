@@ -37,7 +37,7 @@ nw_json_check_depth (const char *text, gsize len, guint max_depth, GError **erro
             {
               g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
                            "nesting deeper than %u levels at byte %" G_GSIZE_FORMAT
-                           " (objects and arrays inside one another)",
+                           " of the JSON text (objects and arrays inside one another)",
                            max_depth, i);
               return FALSE;
             }

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 
 /* TRUE when no object or array in text[0..len) is nested deeper than max_depth; brackets
  * inside strings (with their escapes) do not count. Otherwise FALSE and an NW_ERROR_FORMAT
- * error "nesting deeper than N levels at byte B"; the caller adds the file's name. Unbalanced
+ * error "nesting deeper than N levels at byte B of the JSON text" (B counted from `text`, from 0);
+ * the caller adds the file's name. Unbalanced
  * or otherwise invalid text passes: that is the parser's to report. */
 gboolean nw_json_check_depth (const char *text, gsize len, guint max_depth, GError **error);
 

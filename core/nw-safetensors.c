@@ -478,6 +478,7 @@ nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_er
   /* Before json-glib: its parser recurses per level and overflows the stack on deep input. */
   if (!nw_json_check_depth ((const char *) bytes + 8, (gsize) header_len, NW_JSON_MAX_DEPTH, error))
     {
+      /* "header:" says that the byte counts from the header's start (the file's byte 8). */
       g_prefix_error (error, "%s: header: ", file);
       return NULL;
     }

@@ -512,7 +512,8 @@ test_deep_header (void)
   g_byte_array_unref (file);
   tf = nw_safetensors_load (path, &error);
   CU_ASSERT_PTR_NULL (tf);
-  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "deep.safetensors", "nesting deeper than 256 levels");
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "deep.safetensors: header: ",
+                   "nesting deeper than 256 levels at byte 256 of the JSON text");
 
   for (guint i = 0; i < 100000; i++)
     g_string_append (name, i % 3 == 0 ? "[" : i % 3 == 1 ? "{" : "\\\"");
