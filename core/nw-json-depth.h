@@ -21,4 +21,11 @@ G_BEGIN_DECLS
  * or otherwise invalid text passes: that is the parser's to report. */
 gboolean nw_json_check_depth (const char *text, gsize len, guint max_depth, GError **error);
 
+/* TRUE when every integer literal (no fraction or exponent) outside strings fits gint64.
+ * json-glib (1.6) reads the others as other numbers ("steps": 9223372036854775808 as
+ * -9223372036854775808, anything from 2^64 up as -1), so a range check after parsing
+ * reports a number that was never written. Otherwise FALSE and an NW_ERROR_RANGE error naming the line, the member the
+ * number belongs to and the number as written; the caller adds the file's name. */
+gboolean nw_json_check_integers (const char *text, gsize len, GError **error);
+
 G_END_DECLS

@@ -482,6 +482,13 @@ nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_er
       g_prefix_error (error, "%s: header: ", file);
       return NULL;
     }
+  /* json-glib reads an integer beyond gint64 as another one (2^63 as a negative number, one
+   * beyond 2^64 as -1): the later checks would describe a number the file does not hold. */
+  if (!nw_json_check_integers ((const char *) bytes + 8, (gsize) header_len, error))
+    {
+      g_prefix_error (error, "%s: header: ", file);
+      return NULL;
+    }
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, (const char *) bytes + 8, (gssize) header_len, &json_error))
     {

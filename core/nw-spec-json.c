@@ -780,78 +780,6 @@ nul_escapes_to_sentinel (const char *json, gsize len)
   return copy;
 }
 
-/* json-glib reads an integer beyond gint64 with wrapping arithmetic: "steps": 2^63 arrives as
- * -9223372036854775808 and 99999999999999999999 as -1, so the reader's range checks see a
- * different number from the one written. Finds the first integer literal (no fraction, no
- * exponent: those are doubles, read correctly) outside strings that gint64 cannot hold and
- * refuses it as written, with its line and the member it belongs to. One linear pass. */
-static gboolean
-check_integer_literals (Reader *r, const char *json, gsize len)
-{
-  static const char max_digits[] = "9223372036854775807";   /* G_MAXINT64 */
-  static const char min_digits[] = "9223372036854775808";   /* -G_MININT64 */
-  gboolean in_string = FALSE;
-  gsize string_start = 0, key_start = 0, key_len = 0, last_start = 0, last_len = 0;
-  guint line = 1;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = json[i];
-      gsize start, digits, end;
-      gboolean negative;
-      int cmp;
-
-      if (c == '\n')
-        line++;
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            {
-              in_string = FALSE;
-              last_start = string_start;
-              last_len = i - string_start;
-            }
-          continue;
-        }
-      if (c == '"')
-        {
-          in_string = TRUE;
-          string_start = i + 1;
-          continue;
-        }
-      if (c == ':')
-        {
-          key_start = last_start;
-          key_len = last_len;
-          continue;
-        }
-      if (c != '-' && !g_ascii_isdigit (c))
-        continue;
-      start = i;
-      negative = c == '-';
-      end = negative ? i + 1 : i;
-      while (end < len && g_ascii_isdigit (json[end]))
-        end++;
-      i = end - 1;
-      if (end < len && (json[end] == '.' || json[end] == 'e' || json[end] == 'E'))
-        continue;   /* a double: the parser's syntax check covers the rest of the token */
-      digits = end - start - (negative ? 1 : 0);
-      if (digits < sizeof max_digits - 1)
-        continue;
-      /* Equal lengths compare as numbers do, digit by digit. */
-      cmp = digits > sizeof max_digits - 1
-            ? 1 : memcmp (json + end - digits, negative ? min_digits : max_digits, digits);
-      if (cmp > 0)
-        return fail (r, NW_ERROR_RANGE,
-                     "line %u: '%.*s' is %.*s, out of range (a whole number in a spec is between "
-                     "-9223372036854775808 and 9223372036854775807)",
-                     line, (int) key_len, json + key_start, (int) (end - start), json + start);
-    }
-  return TRUE;
-}
-
 static NwSpec *
 spec_from_data (const char *file, const char *json, gssize length, GError **error)
 {
@@ -860,6 +788,7 @@ spec_from_data (const char *file, const char *json, gssize length, GError **erro
   g_autoptr (GError) json_error = NULL;
   Reader r = { file, NULL, error };
   g_autoptr (GError) depth_error = NULL;
+  g_autoptr (GError) int_error = NULL;
   g_autofree char *nul_free = NULL;
   gsize text_len = length < 0 ? strlen (json) : (gsize) length;
   gboolean ok;
@@ -870,8 +799,11 @@ spec_from_data (const char *file, const char *json, gssize length, GError **erro
       fail (&r, NW_ERROR_SPEC, "%s", depth_error->message);
       return NULL;
     }
-  if (!check_integer_literals (&r, json, text_len))
-    return NULL;
+  if (!nw_json_check_integers (json, text_len, &int_error))
+    {
+      fail (&r, NW_ERROR_RANGE, "%s", int_error->message);
+      return NULL;
+    }
   nul_free = nul_escapes_to_sentinel (json, text_len);
   if (!json_parser_load_from_data (parser, nul_free != NULL ? nul_free : json, (gssize) text_len,
                                    &json_error))

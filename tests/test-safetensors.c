@@ -525,6 +525,30 @@ test_deep_header (void)
   nw_tensor_file_free (tf);
 }
 
+/* json-glib reads integers beyond gint64 as other numbers (18446744073709551620 as -1,
+ * 2^63 as a negative one), and the message called them negative. Refused as written. */
+static void
+test_huge_offsets (void)
+{
+  GError *error = NULL;
+  guint8 data[4] = { 0 };
+  NwTensorFile *tf;
+
+  tf = parse_array (make_file ("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],"
+                               "\"data_offsets\":[0,18446744073709551620]}}", TRUE, data, sizeof data),
+                    &error);
+  CU_ASSERT_PTR_NULL (tf);
+  nw_tensor_file_free (tf);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_RANGE, FILE_NAME ": header: line 1: ",
+                   "'data_offsets' is 18446744073709551620, out of range");
+
+  tf = parse_array (make_file ("{\"w\":{\"dtype\":\"F32\",\"shape\":[9223372036854775808],"
+                               "\"data_offsets\":[0,4]}}", TRUE, data, sizeof data), &error);
+  CU_ASSERT_PTR_NULL (tf);
+  nw_tensor_file_free (tf);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_RANGE, "'shape' is 9223372036854775808");
+}
+
 static void
 test_bad_dtype (void)
 {
@@ -786,6 +810,7 @@ static const NwTestCase malformed_cases[] = {
   { "header length", test_bad_header_length },
   { "header JSON", test_bad_json },
   { "deep header", test_deep_header },
+  { "huge offsets", test_huge_offsets },
   { "dtype", test_bad_dtype },
   { "shape", test_bad_shape },
   { "data offsets", test_bad_offsets },
