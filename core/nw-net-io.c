@@ -228,8 +228,9 @@ gboolean
 nw_net_load_weights (NwNet *net, const char *path, GError **error)
 {
   g_autoptr (NwTensorFile) tf = nw_safetensors_load (path, error);
-  g_autofree char *base = g_path_get_basename (path);
   if (tf == NULL)
     return FALSE;
-  return nw_net_load_state_dict (net, tf, base, error);
+  /* The path as given, not its base name: "model.safetensors" alone does not say which of
+   * a student's folders holds the file that lacks a tensor. */
+  return nw_net_load_state_dict (net, tf, path, error);
 }

@@ -6,6 +6,7 @@
  * are read. Writing builds the whole file in memory and hands it to g_file_set_contents(),
  * which writes a temporary file beside the target and renames it over the target. */
 #include "nw-safetensors.h"
+#include "nw-json-depth.h"
 
 #include <errno.h>
 #include <float.h>
@@ -380,6 +381,47 @@ read_values (const char *file, NwTensor *t, const guint8 *p, GError **error)
   return TRUE;
 }
 
+/* json-glib says "<data>:L:C: Parse error: ...", its line and byte column counted in the text
+ * it was given, the header, which starts 8 bytes into the file: "<data>:1:20" is the file's
+ * byte 27. Says where that is in the file (what a hex dump shows) and in the header. */
+static void
+header_json_error (const char *file, const char *header, gsize header_len, const GError *json_error,
+                   GError **error)
+{
+  const char *msg = json_error->message;
+  const char *p = msg;
+  char *end = NULL;
+  guint64 line, column;
+  gsize offset = 0;
+
+  if (!g_str_has_prefix (p, "<data>:"))
+    goto plain;
+  p += strlen ("<data>:");
+  line = g_ascii_strtoull (p, &end, 10);
+  if (end == p || *end != ':' || line == 0)
+    goto plain;
+  p = end + 1;
+  column = g_ascii_strtoull (p, &end, 10);
+  if (end == p || *end != ':' || column == 0)
+    goto plain;
+  p = end + 1;
+  while (*p == ' ')
+    p++;
+  for (guint64 l = 1; l < line && offset < header_len; offset++)
+    if (header[offset] == '\n')
+      l++;
+  if (offset + column - 1 > header_len)
+    goto plain;
+  g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+               "%s: header is not valid JSON at byte %" G_GSIZE_FORMAT " of the file (line %"
+               G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT " of the header): %s",
+               file, (gsize) (8 + offset + column - 1), line, column, p);
+  return;
+
+plain:
+  g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: header is not valid JSON: %s", file, msg);
+}
+
 NwTensorFile *
 nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_errors, GError **error)
 {
@@ -433,11 +475,24 @@ nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_er
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: header is not valid UTF-8 text", file);
       return NULL;
     }
+  /* Before json-glib: its parser recurses per level and overflows the stack on deep input. */
+  if (!nw_json_check_depth ((const char *) bytes + 8, (gsize) header_len, NW_JSON_MAX_DEPTH, error))
+    {
+      /* "header:" says that the byte counts from the header's start (the file's byte 8). */
+      g_prefix_error (error, "%s: header: ", file);
+      return NULL;
+    }
+  /* json-glib reads an integer beyond gint64 as another one (2^63 as a negative number, one
+   * beyond 2^64 as -1): the later checks would describe a number the file does not hold. */
+  if (!nw_json_check_integers ((const char *) bytes + 8, (gsize) header_len, error))
+    {
+      g_prefix_error (error, "%s: header: ", file);
+      return NULL;
+    }
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, (const char *) bytes + 8, (gssize) header_len, &json_error))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: header is not valid JSON: %s", file,
-                   json_error->message);
+      header_json_error (file, (const char *) bytes + 8, (gsize) header_len, json_error, error);
       return NULL;
     }
   root = json_parser_get_root (parser);

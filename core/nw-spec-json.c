@@ -8,6 +8,7 @@
 #include "nw-spec.h"
 #include "nw-data.h"
 #include "nw-json-writer.h"
+#include "nw-json-depth.h"
 #include "nw-activation.h"
 #include "nw-node-kind.h"
 
@@ -263,6 +264,9 @@ read_bool (Reader *r, JsonObject *obj, const char *name, gboolean *out)
 }
 
 /* A string (or, where `nullable`, null: *out becomes NULL). *out is replaced, not freed. */
+/* The UTF-8 of U+FFFF, a noncharacter that no real text holds. */
+#define NUL_SENTINEL "\xEF\xBF\xBF"
+
 static gboolean
 read_string (Reader *r, JsonObject *obj, const char *name, gboolean nullable, const char **out)
 {
@@ -279,6 +283,11 @@ read_string (Reader *r, JsonObject *obj, const char *name, gboolean nullable, co
     return fail (r, NW_ERROR_SPEC, "'%s' must be a string%s, not %s", name,
                  nullable ? " or null" : "", json_type_name (node));
   *out = json_node_get_string (node);
+  /* U+FFFF is what spec_from_data turned each \u0000 into: json-glib would have cut the
+   * string there ("fc\u0000../x" read as "fc"), passing checks the whole text would fail. */
+  if (strstr (*out, NUL_SENTINEL) != NULL)
+    return fail (r, NW_ERROR_SPEC, "'%s' holds the character NUL (\\u0000) or U+FFFF, "
+                 "which no text in a spec may hold", name);
   return TRUE;
 }
 
@@ -734,6 +743,43 @@ parse_error (Reader *r, const GError *json_error)
   fail (r, NW_ERROR_SPEC, "%s", msg);
 }
 
+/* json-glib keeps strings NUL-terminated, so a \u0000 inside one silently ends it. Returns a
+ * copy of json with every \u0000 escape inside a string turned into \uFFFF, which read_string
+ * refuses naming the node and field; NULL when there is none (the common case, no copy).
+ * One pass that follows strings and their escapes, as nw_json_check_depth does. */
+static char *
+nul_escapes_to_sentinel (const char *json, gsize len)
+{
+  char *copy = NULL;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!in_string)
+        {
+          in_string = json[i] == '"';
+          continue;
+        }
+      if (json[i] == '"')
+        in_string = FALSE;
+      else if (json[i] == '\\' && i + 1 < len)
+        {
+          if (json[i + 1] == 'u' && i + 6 <= len && memcmp (json + i + 2, "0000", 4) == 0)
+            {
+              if (copy == NULL)
+                {
+                  copy = g_malloc (len + 1);
+                  memcpy (copy, json, len);
+                  copy[len] = '\0';
+                }
+              memcpy (copy + i + 2, "FFFF", 4);
+            }
+          i++;
+        }
+    }
+  return copy;
+}
+
 static NwSpec *
 spec_from_data (const char *file, const char *json, gssize length, GError **error)
 {
@@ -741,9 +787,26 @@ spec_from_data (const char *file, const char *json, gssize length, GError **erro
   g_autoptr (NwSpec) spec = NULL;
   g_autoptr (GError) json_error = NULL;
   Reader r = { file, NULL, error };
+  g_autoptr (GError) depth_error = NULL;
+  g_autoptr (GError) int_error = NULL;
+  g_autofree char *nul_free = NULL;
+  gsize text_len = length < 0 ? strlen (json) : (gsize) length;
   gboolean ok;
 
-  if (!json_parser_load_from_data (parser, json, length, &json_error))
+  /* Before json-glib: its parser recurses per level and overflows the stack on deep input. */
+  if (!nw_json_check_depth (json, text_len, NW_JSON_MAX_DEPTH, &depth_error))
+    {
+      fail (&r, NW_ERROR_SPEC, "%s", depth_error->message);
+      return NULL;
+    }
+  if (!nw_json_check_integers (json, text_len, &int_error))
+    {
+      fail (&r, NW_ERROR_RANGE, "%s", int_error->message);
+      return NULL;
+    }
+  nul_free = nul_escapes_to_sentinel (json, text_len);
+  if (!json_parser_load_from_data (parser, nul_free != NULL ? nul_free : json, (gssize) text_len,
+                                   &json_error))
     {
       parse_error (&r, json_error);
       return NULL;

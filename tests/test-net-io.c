@@ -125,7 +125,8 @@ expect_load_failure (NwTensorFile *file, const char *name, const char *needle)
   CU_ASSERT (nw_safetensors_save (file, path, &error));
   NW_ASSERT_NO_ERROR (error);
   CU_ASSERT_FALSE (nw_net_load_weights (f.net, path, &error));
-  NW_ASSERT_ERROR (error, NW_ERROR, -1, name, needle);
+  /* the file as given (its full path), not only its base name */
+  NW_ASSERT_ERROR (error, NW_ERROR, -1, path, needle);
   after = params_of (f.net);
   CU_ASSERT (memcmp (before, after, nw_net_n_params (f.net) * sizeof (float)) == 0);
   fixture_free (&f);

@@ -446,6 +446,13 @@ test_bad_json (void)
 
   EXPECT_FORMAT_ERROR ("{\"a\":", NULL, 0, "not valid JSON", NULL);
   EXPECT_FORMAT_ERROR ("{\"a\":{\"dtype\":\"F32\",}", NULL, 0, "not valid JSON", NULL);
+  /* the position is the file's byte (from 0; the header starts at byte 8), not json-glib's
+   * "<data>:1:20" counted in the header alone */
+  EXPECT_FORMAT_ERROR ("{\"a\":{\"dtype\":\"F32\",}", NULL, 0,
+                       "header is not valid JSON at byte 27 of the file (line 1, column 20 of the header): ",
+                       "unexpected character");
+  EXPECT_FORMAT_ERROR ("{\n \"a\":x}", NULL, 0,
+                       "at byte 15 of the file (line 2, column 6 of the header)", "identifier");
   EXPECT_FORMAT_ERROR ("[1,2]", NULL, 0, "not a JSON object", NULL);
   EXPECT_FORMAT_ERROR ("\"text\"", NULL, 0, "not a JSON object", NULL);
   EXPECT_FORMAT_ERROR ("  ", NULL, 0, "header is not", NULL);
@@ -461,6 +468,85 @@ test_bad_json (void)
   EXPECT_FORMAT_ERROR ("{\"__metadata__\":[1]}", NULL, 0, "\"__metadata__\" is not an object", NULL);
   EXPECT_FORMAT_ERROR ("{\"__metadata__\":{\"epoch\":3}}", NULL, 0, "value of 'epoch' is not a string", NULL);
   EXPECT_FORMAT_ERROR ("{\"w\":[0,4]}", NULL, 0, "tensor 'w': entry is not an object", NULL);
+}
+
+/* A header of `n` nested objects ({"a":{"a":...}}) or arrays ([[[...]]]). New string. */
+static char *
+deep_header (guint n, gboolean objects)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, objects ? "{\"a\":" : "[");
+  g_string_append (s, objects ? "1" : "");
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (s, objects ? '}' : ']');
+  return g_string_free (s, FALSE);
+}
+
+/* json-glib's parser recurses per level: these headers overflowed the stack (SIGSEGV) before
+ * the depth check; now they are refused naming the file and the limit, from memory and from
+ * disk. A tensor name full of brackets is text and does not count. */
+static void
+test_deep_header (void)
+{
+  GError *error = NULL;
+  g_autofree char *objects = deep_header (60000, TRUE);
+  g_autofree char *arrays = deep_header (200000, FALSE);
+  g_autofree char *at_limit = deep_header (256, TRUE);
+  g_autofree char *over_limit = deep_header (257, TRUE);
+  GString *name = g_string_new ("{\"");
+  g_autofree char *bracket_json = NULL;
+  GByteArray *file;
+  g_autofree char *path = NULL;
+  NwTensorFile *tf;
+  guint8 data[4] = { 0 };
+
+  EXPECT_FORMAT_ERROR (objects, NULL, 0, "nesting deeper than 256 levels", NULL);
+  EXPECT_FORMAT_ERROR (arrays, NULL, 0, "nesting deeper than 256 levels", NULL);
+  /* 256 levels reach the parser (and fail later, as not a tensor entry); 257 do not */
+  EXPECT_FORMAT_ERROR (at_limit, NULL, 0, "tensor 'a'", NULL);
+  EXPECT_FORMAT_ERROR (over_limit, NULL, 0, "nesting deeper than 256 levels", NULL);
+
+  file = make_file (arrays, TRUE, NULL, 0);
+  path = nw_test_write ("deep.safetensors", file->data, file->len);
+  g_byte_array_unref (file);
+  tf = nw_safetensors_load (path, &error);
+  CU_ASSERT_PTR_NULL (tf);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "deep.safetensors: header: ",
+                   "nesting deeper than 256 levels at byte 256 of the JSON text");
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (name, i % 3 == 0 ? "[" : i % 3 == 1 ? "{" : "\\\"");
+  g_string_append (name, "\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}");
+  bracket_json = g_string_free (name, FALSE);
+  tf = parse_array (make_file (bracket_json, TRUE, data, sizeof data), &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL (tf);
+  nw_tensor_file_free (tf);
+}
+
+/* json-glib reads integers beyond gint64 as other numbers (18446744073709551620 as -1,
+ * 2^63 as a negative one), and the message called them negative. Refused as written. */
+static void
+test_huge_offsets (void)
+{
+  GError *error = NULL;
+  guint8 data[4] = { 0 };
+  NwTensorFile *tf;
+
+  tf = parse_array (make_file ("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],"
+                               "\"data_offsets\":[0,18446744073709551620]}}", TRUE, data, sizeof data),
+                    &error);
+  CU_ASSERT_PTR_NULL (tf);
+  nw_tensor_file_free (tf);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_RANGE, FILE_NAME ": header: line 1: ",
+                   "'data_offsets' is 18446744073709551620, out of range");
+
+  tf = parse_array (make_file ("{\"w\":{\"dtype\":\"F32\",\"shape\":[9223372036854775808],"
+                               "\"data_offsets\":[0,4]}}", TRUE, data, sizeof data), &error);
+  CU_ASSERT_PTR_NULL (tf);
+  nw_tensor_file_free (tf);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_RANGE, "'shape' is 9223372036854775808");
 }
 
 static void
@@ -723,6 +809,8 @@ static const NwTestCase roundtrip_cases[] = {
 static const NwTestCase malformed_cases[] = {
   { "header length", test_bad_header_length },
   { "header JSON", test_bad_json },
+  { "deep header", test_deep_header },
+  { "huge offsets", test_huge_offsets },
   { "dtype", test_bad_dtype },
   { "shape", test_bad_shape },
   { "data offsets", test_bad_offsets },

@@ -1,5 +1,6 @@
 /* test-spec.c: NwSpec construction, the chain shorthand, JSON load/save and graph validation. */
 #include "nw-test.h"
+#include "nw-json-depth.h"
 #include "nw-spec.h"
 
 #include <glib/gstdio.h>
@@ -600,6 +601,150 @@ check_load_error (int line, const char *json, int code, const char *needle1, con
 #define DATA(fields) HEAD CHAIN_NODES ", \"data\": {" fields "}}"
 #define EDGES(fields) HEAD CHAIN_NODES ", \"edges\": [" fields "]}"
 
+/* Nested JSON: `n` objects ({"a":{"a":...1...}}) or `n` arrays ([[[...]]]), inside the
+ * 'description' of a spec so that only the depth is wrong. New string. */
+static char *
+deep_spec_text (guint n, gboolean objects)
+{
+  GString *s = g_string_new (HEAD CHAIN_NODES ", \"description\": ");
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, objects ? "{\"a\":" : "[");
+  g_string_append (s, objects ? "1" : "");
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (s, objects ? '}' : ']');
+  g_string_append (s, "}");
+  return g_string_free (s, FALSE);
+}
+
+/* json-glib's parser recurses per level: these overflowed the stack (SIGSEGV) before the
+ * depth check; now they are refused with the file's name and the limit. */
+static void
+test_json_errors_deep (void)
+{
+  GError *error = NULL;
+  g_autofree char *objects = deep_spec_text (60000, TRUE);
+  g_autofree char *arrays = deep_spec_text (200000, FALSE);
+  g_autofree char *path = nw_test_write ("deep.json", objects, strlen (objects));
+  g_autofree char *at_limit = deep_spec_text (NW_JSON_MAX_DEPTH - 1, FALSE);
+  g_autofree char *over_limit = deep_spec_text (NW_JSON_MAX_DEPTH, FALSE);
+  NwSpec *spec;
+
+  spec = nw_spec_load (path, &error);
+  CU_ASSERT_PTR_NULL (spec);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC, "deep.json: ", "nesting deeper than 256 levels");
+
+  spec = nw_spec_from_json (arrays, -1, &error);
+  CU_ASSERT_PTR_NULL (spec);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC, "<string>: ", "nesting deeper than 256 levels");
+
+  /* the document's own object is level 1: 255 arrays inside it reach the limit and parse,
+   * to the description's type error; one more is refused before the parser */
+  spec = nw_spec_from_json (at_limit, -1, &error);
+  CU_ASSERT_PTR_NULL (spec);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC, "'description'");
+  spec = nw_spec_from_json (over_limit, -1, &error);
+  CU_ASSERT_PTR_NULL (spec);
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC, "nesting deeper than 256 levels");
+}
+
+/* Brackets inside strings are text, not nesting: a description of 100,000 of them (with
+ * escaped quotes and backslashes among them) loads. */
+static void
+test_json_deep_string (void)
+{
+  GError *error = NULL;
+  GString *s = g_string_new (HEAD CHAIN_NODES ", \"description\": \"");
+  g_autofree char *text = NULL;
+  g_autoptr (NwSpec) spec = NULL;
+
+  for (guint i = 0; i < 25000; i++)
+    g_string_append (s, "[{\\\"\\\\");   /* [{\"\\ : an escaped quote, an escaped backslash */
+  for (guint i = 0; i < 50000; i++)
+    g_string_append_c (s, i % 2 ? '[' : '{');
+  g_string_append (s, "\"}");
+  text = g_string_free (s, FALSE);
+
+  spec = nw_spec_from_json (text, -1, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (spec);
+  CU_ASSERT_EQUAL (strlen (spec->description), 25000 * 4 + 50000);
+  CU_ASSERT_EQUAL (spec->description[0], '[');
+  CU_ASSERT_EQUAL (spec->description[2], '"');
+  CU_ASSERT_EQUAL (spec->description[3], '\\');
+}
+
+/* The checker itself: strings with escapes, closers, unbalanced text left to the parser. */
+static void
+test_json_check_depth (void)
+{
+  GError *error = NULL;
+  static const char ok[] = "{\"a\": [[1], {\"b\": \"]]]}}}\\\"[[[[\"}]}";
+
+  CU_ASSERT_TRUE (nw_json_check_depth (ok, strlen (ok), 3, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_FALSE (nw_json_check_depth (ok, strlen (ok), 2, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "nesting deeper than 2 levels at byte ");
+  /* "[[]]]]]][[[" never holds more than 2 open at once if extra closers do not go negative */
+  CU_ASSERT_TRUE (nw_json_check_depth ("[[]]]]]][[", 10, 2, &error));
+  CU_ASSERT_FALSE (nw_json_check_depth ("[[]]]]]][[[", 11, 2, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_FORMAT, "at byte 10");
+  /* a string that never ends hides everything after its quote */
+  CU_ASSERT_TRUE (nw_json_check_depth ("[\"[[[[", 6, 1, &error));
+  CU_ASSERT_TRUE (nw_json_check_depth ("", 0, 1, &error));
+  NW_ASSERT_NO_ERROR (error);
+}
+
+/* json-glib ends a string at a \u0000: "fc\u0000../../etc" was read as the id "fc", and the
+ * id's character check never saw the rest. Now refused, naming the node and the field. */
+static void
+test_json_errors_nul (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = NULL;
+
+  LOAD_ERROR (NODE ("{\"id\": \"fc\\u0000../../etc\", \"type\": \"dense\", \"units\": 4}"),
+              NW_ERROR_SPEC, "xor.json: node 1: 'id' holds the character NUL");
+  LOAD_ERROR (NODE ("{\"id\": \"fc\", \"type\": \"dense\\u0000x\", \"units\": 4}"),
+              NW_ERROR_SPEC, "node 1: 'type' holds the character NUL");
+  LOAD_ERROR (HEAD "\"name\": \"xor\\u0000\", " CHAIN_NODES "}", NW_ERROR_SPEC,
+              "xor.json: 'name' holds the character NUL");
+  LOAD_ERROR (NODE ("{\"id\": \"fc\", \"type\": \"activation\", \"activation\": \"relu\\u0000\"}"),
+              NW_ERROR_SPEC, "node 'fc': 'activation' holds the character NUL");
+  LOAD_ERROR (EDGES ("{\"from\": \"input\\u0000\", \"to\": \"fc1\"}"), NW_ERROR_SPEC,
+              "'from' holds the character NUL");
+
+  /* an escaped backslash before u0000 is the six characters \u0000, not a NUL */
+  spec = nw_spec_from_json (HEAD "\"description\": \"a\\\\u0000b \\\"\\\\\\\\u0000\", " CHAIN_NODES "}",
+                            -1, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (spec);
+  CU_ASSERT_STRING_EQUAL (spec->description, "a\\u0000b \"\\\\u0000");
+}
+
+/* json-glib wraps integers beyond gint64: "steps": 2^63 was read (and reported) as
+ * -9223372036854775808, 99999999999999999999 as -1. Refused as written, naming the field. */
+static void
+test_json_errors_huge_integer (void)
+{
+  GError *error = NULL;
+  g_autoptr (NwSpec) spec = NULL;
+
+  LOAD_ERROR2 (TRAIN ("\"steps\": 9223372036854775808"), NW_ERROR_RANGE,
+               "xor.json: line 1: 'steps' is 9223372036854775808, out of range", "9223372036854775807");
+  LOAD_ERROR (TRAIN ("\"epochs\": 99999999999999999999"), NW_ERROR_RANGE,
+              "'epochs' is 99999999999999999999, out of range");
+  LOAD_ERROR (HEAD "\"version\": -9223372036854775809, " CHAIN_NODES "}", NW_ERROR_RANGE,
+              "'version' is -9223372036854775809, out of range");
+  /* the limits themselves reach the reader's own checks; a string or a double is not one */
+  LOAD_ERROR (TRAIN ("\"steps\": -9223372036854775808"), NW_ERROR_RANGE, "(got -9223372036854775808)");
+  spec = nw_spec_from_json (HEAD "\"description\": \"99999999999999999999\", " CHAIN_NODES
+                            ", \"training\": {\"steps\": 9223372036854775807, \"lr\": 99999999999999999999.0}}",
+                            -1, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (spec);
+  CU_ASSERT_EQUAL (spec->train.steps, G_MAXINT64);
+}
+
 static void
 test_json_errors_document (void)
 {
@@ -1041,6 +1186,77 @@ test_validate_edges (void)
   INVALID (spec, 2, 1, 2, "edge 'loss' -> 'x': the loss node has no output");
 }
 
+/* A negative standard deviation (or uniform bound) was accepted and nw_init_fill quietly used
+ * 1 instead; a negative constant is a value like any other. */
+static void
+test_validate_init_param (void)
+{
+  GError *error = NULL;
+  NwSpec *spec;
+  NwNodeSpec *n;
+
+  spec = chain ("2 dense:1 bce");
+  n = nw_spec_find_node (spec, "dense1");
+  n->weight_init = NW_INIT_NORMAL;
+  n->weight_init_param = -0.5;
+  check_invalid (__LINE__, spec, 2, 1, 2, NW_ERROR_RANGE,
+                 "node 'dense1': 'weight_init_param' is the normal's standard deviation", "-0.5");
+
+  spec = chain ("2 dense:1 bce");
+  n = nw_spec_find_node (spec, "dense1");
+  n->bias_init = NW_INIT_UNIFORM;
+  n->bias_init_param = -2;
+  check_invalid (__LINE__, spec, 2, 1, 2, NW_ERROR_RANGE,
+                 "node 'dense1': 'bias_init_param' is the uniform's bound", "-2");
+
+  spec = chain ("2 dense:1 bce");
+  n = nw_spec_find_node (spec, "dense1");
+  n->weight_init = NW_INIT_CONSTANT;
+  n->weight_init_param = -0.5;
+  n->bias_init = NW_INIT_NORMAL;
+  n->bias_init_param = 0.25;
+  CU_ASSERT_TRUE (nw_spec_validate (spec, 2, 1, 2, NULL, NULL, &error));
+  NW_ASSERT_NO_ERROR (error);
+  nw_spec_free (spec);
+}
+
+/* A chain of 20,003 nodes (input, 10,000 dense + activation pairs, loss) validates and comes
+ * back in chain order. Validation was quadratic in the nodes (1.5 s for 10,003 in
+ * `neurowire-cli info`); this checks the result, the timings are in the commit message. */
+static void
+test_validate_long_chain (void)
+{
+  GError *error = NULL;
+  GString *text = g_string_new ("2");
+  g_autoptr (NwSpec) spec = NULL;
+  g_autoptr (GArray) order = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GArray) widths = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree char *chain_text = NULL;
+  gboolean in_order = TRUE;
+
+  for (int i = 0; i < 10000; i++)
+    g_string_append (text, " dense:3 relu");
+  g_string_append (text, " dense:1 bce");
+  chain_text = g_string_free (text, FALSE);
+  spec = nw_spec_new_chain (chain_text, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL_FATAL (spec->nodes->len, 20003);
+
+  CU_ASSERT_TRUE (nw_spec_validate (spec, 2, 1, 2, order, widths, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL_FATAL (order->len, 20003);
+  for (guint k = 0; k < order->len; k++)
+    in_order &= g_array_index (order, int, k) == (int) k;
+  CU_ASSERT_TRUE (in_order);
+  CU_ASSERT_EQUAL (g_array_index (widths, int, 20001), 1);
+
+  /* the same chain with its last edge doubled: still found, named as before */
+  nw_spec_add_edge (spec, "act10000", "dense10001", 0);
+  CU_ASSERT_FALSE (nw_spec_validate (spec, 2, 1, 2, NULL, NULL, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC,
+                   "node 'dense10001': input port 0 is fed twice ('act10000' and 'act10000')");
+}
+
 static void
 test_validate_structure (void)
 {
@@ -1197,6 +1413,11 @@ static const NwTestCase json_cases[] = {
   { "doc_example", test_json_doc_example },
   { "defaults", test_json_defaults },
   { "errors_document", test_json_errors_document },
+  { "errors_deep", test_json_errors_deep },
+  { "errors_nul", test_json_errors_nul },
+  { "errors_huge_integer", test_json_errors_huge_integer },
+  { "deep_string", test_json_deep_string },
+  { "check_depth", test_json_check_depth },
   { "errors_nodes", test_json_errors_nodes },
   { "errors_settings", test_json_errors_settings },
   { "save_atomic", test_save_atomic },
@@ -1208,6 +1429,8 @@ static const NwTestCase validate_cases[] = {
   { "dag", test_validate_dag },
   { "edges", test_validate_edges },
   { "structure", test_validate_structure },
+  { "init_param", test_validate_init_param },
+  { "long_chain", test_validate_long_chain },
   { "shapes", test_validate_shapes },
   { NULL, NULL },
 };
