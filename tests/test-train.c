@@ -302,6 +302,8 @@ test_divergence_nan_weights (void)
   CU_ASSERT_FALSE (nw_trainer_restore_last_good (t, &error));
   NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_DIVERGED, "no good weights");
   g_clear_error (&error);
+}
+
 /* An empty test split ("test_ratio": 0) is valid: training runs, and evaluating the test split
  * says there are no test figures instead of NaN. Uploading the empty split copied 0 bytes
  * from a NULL pointer in the CPU backend, which the sanitizer build (UBSan, nonnull-attribute)
@@ -310,7 +312,8 @@ static void
 test_empty_test_split (void)
 {
   GError *error = NULL;
-  g_autoptr (NwSpec) spec = nw_spec_new_chain ("2 dense:4 relu dense:1 bce", &error);
+  /* BCE on probabilities: a sigmoid before it (without one the clamped loss is divergence). */
+  g_autoptr (NwSpec) spec = nw_spec_new_chain ("2 dense:4 relu dense:1 sigmoid bce", &error);
   g_autoptr (NwTrainer) t = NULL;
   double loss = NAN, acc = NAN;
 
