@@ -168,7 +168,20 @@ digits (gint64 v)
 typedef struct {
   const Options *o;
   int            step_width, epoch_width;
+  gboolean       no_test;   /* --test, but the test split is empty: said, not printed as nan */
 } Report;
+
+/* The test figures of a report line, or that there are none. */
+static void
+print_test (const Report *r, const NwSnapshot *snap)
+{
+  if (!r->o->test)
+    return;
+  if (r->no_test)
+    printf ("  (no test split)");
+  else
+    printf ("  test loss %9.6f  acc %6.2f%%", snap->test_loss, 100 * snap->test_acc);
+}
 
 static void
 print_progress (const Report *r, const NwSnapshot *snap, double rate)
@@ -194,8 +207,7 @@ print_progress (const Report *r, const NwSnapshot *snap, double rate)
       format_rate (rbuf, sizeof rbuf, rate);
       printf ("step %*" G_GINT64_FORMAT "  epoch %*" G_GINT64_FORMAT "  loss %9.6f  acc %6.2f%%",
               r->step_width, snap->step, r->epoch_width, snap->epoch, snap->train_loss, 100 * snap->train_acc);
-      if (r->o->test)
-        printf ("  test loss %9.6f  acc %6.2f%%", snap->test_loss, 100 * snap->test_acc);
+      print_test (r, snap);
       printf ("  %8s steps/s\n", rbuf);
       fflush (stdout);
     }
@@ -226,8 +238,7 @@ print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc, d
     {
       printf ("epoch %*" G_GINT64_FORMAT " done at step %*" G_GINT64_FORMAT ": loss %9.6f  acc %6.2f%%",
               r->epoch_width, snap->epoch, r->step_width, snap->step, loss, 100 * acc);
-      if (r->o->test)
-        printf ("  test loss %9.6f  acc %6.2f%%", snap->test_loss, 100 * snap->test_acc);
+      print_test (r, snap);
       printf ("\n");
       fflush (stdout);
     }
@@ -296,6 +307,8 @@ print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double
               steps, seconds < 0.01 ? 6 : 3, seconds, rbuf, train_loss, 100 * train_acc);
       if (isfinite (test_loss))
         printf ("; test loss %.6f acc %.2f%%", test_loss, 100 * test_acc);
+      else if (nw_trainer_get_data (t)->test.n == 0)
+        printf ("; no test split");
       printf ("\n");
       fflush (stdout);
     }
@@ -310,7 +323,8 @@ run_training (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs, 
   NwClCounters before = { 0 }, after = { 0 };
   const NwSpec *spec = nw_trainer_get_spec (t);
   Report r = { o, digits (MAX (total, 1)),
-               MAX (digits (total / MAX (nw_trainer_steps_per_epoch (t), 1)), 3) };
+               MAX (digits (total / MAX (nw_trainer_steps_per_epoch (t), 1)), 3),
+               nw_trainer_get_data (t)->test.n == 0 };
   gint64 log_every = MAX (spec->train.log_every, 1);
   gint64 start, probe_us = 0;
   gint64 last_step = 0, last_train_us = 0, epoch = nw_trainer_get_epoch (t);

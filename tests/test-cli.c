@@ -320,6 +320,31 @@ test_info_mnist_fallback (void)
 
 /* info on a spec whose data is a CSV file: the file is named when there is one, and a spec
  * that names none is refused naming the spec and saying so. */
+/* --test with an empty test split ("test_ratio": 0): the reports say there is none, never
+ * "nan"; --json gives null for the test figures. */
+static void
+test_train_empty_test_split (void)
+{
+  static const char spec_text[] =
+    "{\"format\": \"neurowire-spec\", \"version\": 1,\n"
+    " \"nodes\": [{\"id\": \"input\", \"type\": \"input\"},\n"
+    "           {\"id\": \"fc\", \"type\": \"dense\", \"units\": 1},\n"
+    "           {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"bce_logits\"}],\n"
+    " \"data\": {\"kind\": \"gaussians\", \"test_ratio\": 0},\n"
+    " \"training\": {\"steps\": 50, \"log_every\": 25}}\n";
+  g_autofree char *spec = nw_test_write ("no-test.json", spec_text, (gsize) -1);
+  g_autoptr (Run) text = run_cli ("train", "--spec", spec, "--test", NULL);
+  g_autoptr (Run) json = run_cli ("train", "--spec", spec, "--test", "--json", NULL);
+  assert_ok (text);
+  CU_ASSERT (strstr (text->out, "(no test split)") != NULL);
+  CU_ASSERT (strstr (text->out, "no test split\n") != NULL);   /* the closing line too */
+  CU_ASSERT (strstr (text->out, "nan") == NULL);
+  assert_ok (json);
+  CU_ASSERT (strstr (json->out, "\"test_loss\":null") != NULL);
+  CU_ASSERT (strstr (json->out, "nan") == NULL);
+  g_unlink (spec);
+}
+
 static void
 test_info_csv (void)
 {
@@ -878,6 +903,7 @@ static const NwTestCase cli_cases[] = {
   { "info parameter counts", test_info_params },
   { "info without MNIST files", test_info_mnist_fallback },
   { "info on CSV data", test_info_csv },
+  { "train --test without a test split", test_train_empty_test_split },
   { "train --json", test_train_json },
   { "train: perceptron stays at ln 2", test_train_perceptron },
   { "train by epochs", test_train_epochs },
