@@ -787,6 +787,79 @@ nw_session_load_weights_when_ready (NwSession *self, GFile *file)
     }
 }
 
+/* Restoring the last good weights: on the runner's thread, reported on the session's. */
+typedef struct {
+  GWeakRef      session;
+  GMainContext *context;
+  guint         generation;
+  gint64        step;      /* the step they are from; -1: none */
+  GError       *error;
+} RestoreJob;
+
+static void
+restore_job_free (gpointer data)
+{
+  RestoreJob *job = data;
+  NW_HANDOFF_ACQUIRE (job);
+  g_weak_ref_clear (&job->session);
+  g_main_context_unref (job->context);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static gboolean
+restore_report (gpointer data)
+{
+  RestoreJob *job = data;
+  g_autoptr (NwSession) self = NULL;
+  NW_HANDOFF_ACQUIRE (job);
+  self = g_weak_ref_get (&job->session);
+  if (self != NULL && self->generation == job->generation)
+    {
+      if (job->error != NULL)
+        nw_session_message (self, "Could not restore earlier weights: %s", job->error->message);
+      else
+        {
+          nw_session_message (self, "The weights are back as they were at step %" G_GINT64_FORMAT
+                              ", before training diverged. Lower the learning rate before "
+                              "you press Play again.", job->step);
+          if (self->runner != NULL)
+            nw_runner_request_snapshot (self->runner);
+        }
+    }
+  restore_job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restore_on_worker (NwTrainer *trainer, gpointer data)
+{
+  RestoreJob *job = data;
+  GMainContext *context;
+  NW_HANDOFF_ACQUIRE (job);
+  job->step = nw_trainer_get_last_good_step (trainer);
+  nw_trainer_restore_last_good (trainer, &job->error);
+  context = job->context;
+  NW_HANDOFF_RELEASE (job);
+  nw_report_to_context (context, restore_report, job);
+}
+
+void
+nw_session_restore_last_good (NwSession *self)
+{
+  RestoreJob *job;
+  g_return_if_fail (NW_IS_SESSION (self));
+  if (self->runner == NULL)
+    return;
+  nw_session_set_playing (self, FALSE);
+  job = g_new0 (RestoreJob, 1);
+  g_weak_ref_init (&job->session, self);
+  job->context = g_main_context_ref (self->context);
+  job->generation = self->generation;
+  NW_HANDOFF_RELEASE (job);
+  nw_runner_call (self->runner, restore_on_worker, job, restore_job_free);
+}
+
 /* Saving weights: the trainer belongs to the runner's thread, so the save runs there,
  * between two steps (nw_runner_call), and the result comes back on the session's context. */
 typedef struct {

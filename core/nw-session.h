@@ -164,6 +164,11 @@ void            nw_session_rebuild          (NwSession *self);
 gboolean        nw_session_load_weights     (NwSession *self, GFile *file, GError **error);
 /* The same once loaded data is in place (at once when none loads). */
 void            nw_session_load_weights_when_ready (NwSession *self, GFile *file);
+/* After training diverged: the weights of the last step that was fine go back into the
+ * trainer, on its own thread (nw_trainer_restore_last_good); the session then says what it
+ * restored, or that there was nothing to restore, through "message", and the views get a
+ * snapshot of the restored network. Training stays paused. */
+void            nw_session_restore_last_good (NwSession *self);
 /* Saves the running trainer's weights from its own thread, between two steps; the result
  * comes back to `callback` on this thread (nw_session_save_weights_finish). */
 void            nw_session_save_weights_async (NwSession *self, GFile *file,

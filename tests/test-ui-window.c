@@ -476,6 +476,14 @@ test_divergence_alarm (void)
   g_print ("  alarm: %s\n", label_text (win, "alarm_label"));
   CU_ASSERT (strstr (label_text (win, "alarm_label"), "Training stopped") != NULL);
   CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "play_label"))), "Play");
+  /* The weights from before it diverged come back on request, and the alarm goes. */
+  CU_ASSERT (gtk_widget_get_visible (child (win, "restore_button")));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.restore-good", NULL);
+  CU_ASSERT (spin_until (win, 10000, revealed, (gpointer) "message_revealer"));
+  g_print ("  message: %s\n", label_text (win, "message_label"));
+  CU_ASSERT (strstr (label_text (win, "message_label"), "back as they were at step") != NULL);
+  CU_ASSERT_FALSE (revealed (win, "alarm_revealer"));
+  CU_ASSERT_FALSE (gtk_widget_get_visible (child (win, "restore_button")));
   window_close (win);
 }
 
@@ -1049,7 +1057,7 @@ static const NwTestCase window_cases[] = {
   { "dataset and the user's points", test_dataset_and_points },
   { "bad files leave the network", test_bad_files },
   { "load weights", test_load_weights_checks },
-  { "divergence alarm", test_divergence_alarm },
+  { "divergence alarm, and the last good weights back", test_divergence_alarm },
   { "train/eval switch", test_train_mode_switch },
   { "neuron maps in the editor", test_neuron_maps },
   { "missing MNIST says how to get it", test_mnist_missing },

@@ -37,6 +37,7 @@ struct _NwWindow
   GtkLabel           *message_label;
   GtkRevealer        *alarm_revealer;
   GtkLabel           *alarm_label;
+  GtkWidget          *restore_button;  /* shown with a divergence alarm */
   GtkBox             *editor_slot;
   NwTrainingSettings *training_settings;
   NwDataPanel        *data_panel;
@@ -102,6 +103,7 @@ set_alarm (NwWindow *self, const char *text)
   if (text != NULL)
     nw_ui_set_label (self->alarm_label, text);
   gtk_revealer_set_reveal_child (self->alarm_revealer, text != NULL);
+  gtk_widget_set_visible (self->restore_button, FALSE);
 }
 
 /* ---- the header ---- */
@@ -222,6 +224,7 @@ on_snapshot (NwTrainingViews *views, const NwSnapshot *snap, const NwRunnerStatu
                                                "again.", status->error);
       nw_session_set_playing (self->session, FALSE);   /* the runner paused itself */
       set_alarm (self, text);
+      gtk_widget_set_visible (self->restore_button, TRUE);
     }
   if (playing && status->playing && now - self->speed_text_us >= NW_TRAINING_VIEWS_LIVE_TEXT_US)
     {
@@ -365,6 +368,11 @@ action_run (GtkWidget *widget, const char *name, GVariant *param)
     nw_session_reset (self->session);
   else if (g_str_equal (name, "win.dismiss-message"))
     dismiss_message (self);
+  else if (g_str_equal (name, "win.restore-good"))
+    {
+      set_alarm (self, NULL);
+      nw_session_restore_last_good (self->session);
+    }
 }
 
 /* ---- the public API ---- */
@@ -448,7 +456,8 @@ static void
 nw_window_class_init (NwWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const char *const run[] = { "win.play", "win.step", "win.reset", "win.dismiss-message" };
+  static const char *const run[] = { "win.play", "win.step", "win.reset", "win.dismiss-message",
+                                     "win.restore-good" };
 
   G_OBJECT_CLASS (klass)->dispose = nw_window_dispose;
   GTK_WINDOW_CLASS (klass)->close_request = nw_window_close_request;
@@ -468,6 +477,7 @@ nw_window_class_init (NwWindowClass *klass)
   BIND (message_label);
   BIND (alarm_revealer);
   BIND (alarm_label);
+  BIND (restore_button);
   BIND (editor_slot);
   BIND (training_settings);
   BIND (data_panel);
