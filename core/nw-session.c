@@ -517,11 +517,7 @@ nw_session_adopt (NwSession *self, NwSpec *spec, GFile *file, GArray *points, Nw
   if (self->pending_weights != NULL)
     {
       g_autoptr (GFile) weights = g_steal_pointer (&self->pending_weights);
-      g_autoptr (GError) error = NULL;
-      g_autofree char *name = display_name (weights);
-      if (!nw_session_load_weights (self, weights, &error))
-        nw_session_message (self, "Could not load weights from “%s”: %s. The network was not "
-                            "changed.", name, error->message);
+      nw_session_load_weights_when_ready (self, weights);
     }
   if (play_after)
     nw_session_set_playing (self, TRUE);
@@ -752,7 +748,8 @@ nw_session_load_weights (NwSession *self, GFile *file, GError **error)
   path = g_file_get_path (file);
   if (path == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "not a local file");
+      g_autofree char *name = display_name (file);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: not a local file", name);
       return FALSE;
     }
   /* A fresh trainer on this thread takes the weights; only if they load does it replace the
@@ -780,10 +777,10 @@ nw_session_load_weights_when_ready (NwSession *self, GFile *file)
   else
     {
       g_autoptr (GError) error = NULL;
-      g_autofree char *name = display_name (file);
+      /* The error names the file (the loaders' messages all do). */
       if (!nw_session_load_weights (self, file, &error))
-        nw_session_message (self, "Could not load weights from “%s”: %s. The network was not "
-                            "changed.", name, error->message);
+        nw_session_message (self, "Could not load weights: %s. The network was not changed.",
+                            error->message);
     }
 }
 

@@ -59,9 +59,9 @@ nw_file_actions_load_weights (NwSession *session, GFile *file)
   g_autoptr (GError) error = NULL;
   if (!nw_session_load_weights (session, file, &error))
     {
-      g_autofree char *name = display_name (file);
-      nw_session_message (session, "Could not load weights from “%s”: %s. The network was "
-                          "not changed.", name, error->message);
+      /* The error names the file (the loaders' messages all do). */
+      nw_session_message (session, "Could not load weights: %s. The network was not changed.",
+                          error->message);
       return FALSE;
     }
   return TRUE;
