@@ -289,9 +289,24 @@ test_info_params (void)
           sum += json_object_get_int_member (node, "params");
         }
       CU_ASSERT_EQUAL (sum, cases[i].params);
+      /* The memory training needs: 7 floats a parameter (nw-memory.h), and the activations
+       * for at least the batch; BatchNorm adds 8 floats a feature. */
+      {
+        JsonObject *mem = json_object_get_object_member (o, "memory");
+        CU_ASSERT_FATAL (mem != NULL);
+        if (strstr (cases[i].file, "batchnorm") == NULL)
+          CU_ASSERT_EQUAL (json_object_get_int_member (mem, "params_bytes"), cases[i].params * 28);
+        CU_ASSERT (json_object_get_int_member (mem, "activation_rows") >= 1);
+        CU_ASSERT (json_object_get_int_member (mem, "activations_bytes") > 0);
+        CU_ASSERT_EQUAL (json_object_get_int_member (mem, "total_bytes"),
+                         json_object_get_int_member (mem, "params_bytes")
+                         + json_object_get_int_member (mem, "activations_bytes")
+                         + json_object_get_int_member (mem, "data_bytes"));
+      }
 
       assert_ok (human);
       CU_ASSERT (strstr (human->out, total) != NULL);
+      CU_ASSERT (strstr (human->out, "memory to train: about ") != NULL);
     }
 }
 
