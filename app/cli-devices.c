@@ -1,5 +1,6 @@
 /* cli-devices.c: `neurowire-cli devices`: every OpenCL device, its score, and why. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 #include "nw-cl-device.h"
 

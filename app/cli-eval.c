@@ -1,5 +1,6 @@
 /* cli-eval.c: `neurowire-cli eval`: loss and accuracy of saved weights on both splits. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 
 #include <math.h>

@@ -1,6 +1,7 @@
 /* cli-info.c: `neurowire-cli info`: the network's nodes in execution order, with their
  * settings, output shapes and parameter counts. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 #include "nw-node-kind.h"
 

@@ -1,5 +1,6 @@
 /* cli-latency.c: `neurowire-cli latency`: how long one single-row prediction takes. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* cli-predict.c: `neurowire-cli predict`: output probabilities for rows given on the command
  * line, in a CSV file, or one image of an IDX file. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 
 #include <errno.h>

@@ -2,6 +2,7 @@
  * safetensors file, writing the outputs, the loss and every parameter's gradient: the hook
  * that checks the engine against PyTorch. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 
 #include <math.h>

@@ -1,6 +1,7 @@
 /* cli-train.c: `neurowire-cli train`: trains a network from a spec, reports progress, and
  * saves the weights. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 #include "nw-backend-cl.h"
 
