@@ -1,5 +1,6 @@
 /* nw-cl-check.c: OpenCL status codes as names, and the check behind NW_CL_CHECK. */
 #include "nw-cl-check.h"
+#include "nw-i18n.h"
 #include "nw-types.h"
 
 #include <string.h>
@@ -129,7 +130,7 @@ nw_cl_check (cl_int status, const char *expr, const char *site, GError **error)
   call = call_name (expr);
   code = status == CL_MEM_OBJECT_ALLOCATION_FAILURE || status == CL_OUT_OF_HOST_MEMORY
            ? NW_ERROR_NO_MEMORY : NW_ERROR_BACKEND;
-  g_set_error (error, NW_ERROR, code, "%s failed: %s (%d) at %s", call,
+  g_set_error (error, NW_ERROR, code, _("%s failed: %s (%d) at %s"), call,
                nw_cl_status_name (status), (int) status, short_site (site));
   return FALSE;
 }

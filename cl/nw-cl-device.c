@@ -1,7 +1,9 @@
 /* nw-cl-device.c: enumerate, score and pick OpenCL devices. */
 #include "nw-cl-device.h"
+#include "nw-i18n.h"
 #include "nw-types.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,15 +142,15 @@ query_device (cl_platform_id platform, const char *platform_name, cl_device_id d
     return NULL;
   if (!available || !compiler)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "%s", !available ? "the device is not available"
+      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, _("%s"), !available ? "the device is not available"
                    : "the device has no compiler (kernels are built from source)");
       return NULL;
     }
   if (max_wg < 64 || local < 16 * 1024)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_BACKEND,
-                   "work-groups of %" G_GSIZE_FORMAT " items and %" G_GUINT64_FORMAT
-                   " bytes of local memory are too small (64 items and 16 KiB needed)",
+                   _("work-groups of %zu items and %" PRIu64
+                   " bytes of local memory are too small (64 items and 16 KiB needed)"),
                    (gsize) max_wg, (guint64) local);
       return NULL;
     }
@@ -311,7 +313,7 @@ nw_cl_pick_device (const char *request, const NwClOptions *options, GError **err
   if (devices->len == 0)
     {
       g_autofree char *why = g_strjoinv ("; ", skipped);
-      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "no OpenCL device found (%s)", why);
+      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, _("no OpenCL device found (%s)"), why);
       return NULL;
     }
   if (request == NULL)
@@ -336,7 +338,7 @@ nw_cl_pick_device (const char *request, const NwClOptions *options, GError **err
     }
   listing = nw_cl_describe_devices (devices);
   g_set_error (error, NW_ERROR, NW_ERROR_BACKEND,
-               "no OpenCL device matches \"%s\" (%s); the devices are:\n%s", request, source,
+               _("no OpenCL device matches \"%s\" (%s); the devices are:\n%s"), request, source,
                listing);
   return NULL;
 }

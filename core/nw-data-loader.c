@@ -1,6 +1,7 @@
 /* nw-data-loader.c: a GTask per load; progress handed to the caller's main context through
  * one idle source at a time. */
 #include "nw-data-loader.h"
+#include "nw-i18n.h"
 
 #include "nw-handoff.h"
 #include "nw-jobs.h"
@@ -133,7 +134,7 @@ load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   if (ds == NULL && g_error_matches (error, NW_ERROR, NW_ERROR_CANCELLED))
     {
       g_clear_error (&error);
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "loading was cancelled");
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("loading was cancelled"));
     }
   if (ds != NULL && !g_cancellable_is_cancelled (job->cancellable))
     report (1, job);

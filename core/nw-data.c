@@ -2,6 +2,7 @@
  * nw_dataset_new's dispatch to the generators (nw-data-2d.c) and loaders (nw-data-csv.c,
  * nw-data-idx.c). */
 #include "nw-data.h"
+#include "nw-i18n.h"
 #include "nw-data-private.h"
 
 static const char *const kind_names[NW_N_DATA_KINDS] = {
@@ -178,7 +179,7 @@ nw_dataset_new (const NwDataSpec *spec, const char *data_root, GError **error)
       if (spec->path == NULL || spec->path[0] == '\0')
         {
           g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                       "data: kind 'csv' needs a path to the CSV file");
+                       _("data: kind 'csv' needs a path to the CSV file"));
           return NULL;
         }
       return nw_dataset_load_csv (spec->path, spec->test_ratio, spec->seed, error);
@@ -199,7 +200,7 @@ nw_dataset_new (const NwDataSpec *spec, const char *data_root, GError **error)
     default:
       break;
     }
-  g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "data: kind %d is not a known data kind",
+  g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("data: kind %d is not a known data kind"),
                (int) spec->kind);
   return NULL;
 }

@@ -7,6 +7,7 @@
  * and a count in the session's NwJobs (so a closing program and the tests can wait for the
  * worker); its result is dropped when the session is gone or the job was superseded. */
 #include "nw-session-private.h"
+#include "nw-i18n.h"
 
 #include "nw-data-loader.h"
 #include "nw-handoff.h"
@@ -234,7 +235,7 @@ job_free (Job *job)
       /* Superseded (another network was opened, or the load cancelled) before it was in
        * place: open_task_return has not run. */
       g_task_return_new_error (job->open_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               "the network was not opened: its loading was called off");
+                               _("the network was not opened: its loading was called off"));
       g_clear_object (&job->open_task);
     }
   nw_jobs_end (job->jobs);
@@ -314,12 +315,12 @@ on_built (GObject *source, GAsyncResult *result, gpointer data)
       status (self, TRUE, error->message);
       open_task_return (job, error);
       if (job->open)
-        nw_session_message (self, "Could not open “%s”: %s. The network was not changed.",
+        nw_session_message (self, _("Could not open “%s”: %s. The network was not changed."),
                             job->name, error->message);
       else
         {
           nw_session_set_valid (self, FALSE, error->message);
-          nw_session_message (self, "The network cannot train: %s", error->message);
+          nw_session_message (self, _("The network cannot train: %s"), error->message);
         }
       return;
     }
@@ -381,8 +382,8 @@ report_load_failure (NwSession *self, Job *job, const GError *error)
                          "not changed.", dir, command);
       status (self, TRUE, text);
       g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_DATA_FAILED], 0, text);
-      nw_session_message (self, "Could not open “%s”: MNIST is not on this computer (no "
-                          "files in %s). Get it with “%s”; the network was not changed.",
+      nw_session_message (self, _("Could not open “%s”: MNIST is not on this computer (no "
+                            "files in %s). Get it with “%s”; the network was not changed."),
                           job->name, dir, command);
       return;
     }
@@ -393,7 +394,7 @@ report_load_failure (NwSession *self, Job *job, const GError *error)
       status (self, TRUE, text);
       g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_DATA_FAILED], 0, text);
     }
-  nw_session_message (self, "Could not open “%s”: %s. The network was not changed.",
+  nw_session_message (self, _("Could not open “%s”: %s. The network was not changed."),
                       job->name, error->message);
 }
 

@@ -1,9 +1,11 @@
 /* nw-session.c: the network, its file, the runner, and what a person does to them. */
 #include "nw-session-private.h"
+#include "nw-i18n.h"
 
 #include "nw-activation.h"
 #include "nw-handoff.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -287,7 +289,7 @@ nw_session_rebuild (NwSession *self)
   if (!nw_session_data_rebuild (self, &error))
     {
       nw_session_set_valid (self, FALSE, error->message);
-      nw_session_message (self, "The network cannot train: %s", error->message);
+      nw_session_message (self, _("The network cannot train: %s"), error->message);
       return;
     }
   nw_session_message (self, NULL);
@@ -473,7 +475,7 @@ nw_session_set_data (NwSession *self, const NwDataSpec *data)
   points = generate_points (self->spec, &error);
   if (error != NULL)
     {
-      nw_session_message (self, "Could not make the data: %s", error->message);
+      nw_session_message (self, _("Could not make the data: %s"), error->message);
       return;
     }
   set_points (self, points);   /* NULL: data that is not 2D, no points to show */
@@ -537,7 +539,7 @@ nw_session_set_spec (NwSession *self, NwSpec *spec, GFile *file)
     }
   points = generate_points (spec, &error);
   if (error != NULL)
-    nw_session_message (self, "Could not make the data: %s", error->message);
+    nw_session_message (self, _("Could not make the data: %s"), error->message);
   nw_session_adopt (self, spec, file, points, NULL);
 }
 
@@ -554,7 +556,7 @@ read_network (GFile *file, GError **error)
 
   if (path == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "only local files can be opened");
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("only local files can be opened"));
       return NULL;
     }
   spec = nw_spec_load (path, error);
@@ -643,7 +645,7 @@ nw_session_save (NwSession *self, GFile *file, GError **error)
   path = g_file_get_path (file);
   if (path == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "not a local file");
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("not a local file"));
       return FALSE;
     }
   if (!nw_spec_save (self->spec, path, error))
@@ -705,7 +707,7 @@ nw_session_save_async (NwSession *self, GFile *file, GCancellable *cancellable,
   g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
   if (job->path == NULL)
     {
-      g_task_return_new_error (task, NW_ERROR, NW_ERROR_IO, "not a local file");
+      g_task_return_new_error (task, NW_ERROR, NW_ERROR_IO, _("not a local file"));
       return;
     }
   /* Written from a copy: the network may change while the file is written. */
@@ -749,7 +751,7 @@ nw_session_load_weights (NwSession *self, GFile *file, GError **error)
   if (path == NULL)
     {
       g_autofree char *name = display_name (file);
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: not a local file", name);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: not a local file"), name);
       return FALSE;
     }
   /* A fresh trainer on this thread takes the weights; only if they load does it replace the
@@ -779,7 +781,7 @@ nw_session_load_weights_when_ready (NwSession *self, GFile *file)
       g_autoptr (GError) error = NULL;
       /* The error names the file (the loaders' messages all do). */
       if (!nw_session_load_weights (self, file, &error))
-        nw_session_message (self, "Could not load weights: %s. The network was not changed.",
+        nw_session_message (self, _("Could not load weights: %s. The network was not changed."),
                             error->message);
     }
 }
@@ -814,12 +816,12 @@ restore_report (gpointer data)
   if (self != NULL && self->generation == job->generation)
     {
       if (job->error != NULL)
-        nw_session_message (self, "Could not restore earlier weights: %s", job->error->message);
+        nw_session_message (self, _("Could not restore earlier weights: %s"), job->error->message);
       else
         {
-          nw_session_message (self, "The weights are back as they were at step %" G_GINT64_FORMAT
+          nw_session_message (self, _("The weights are back as they were at step %" PRId64
                               ", before training diverged. Lower the learning rate before "
-                              "you press Play again.", job->step);
+                                "you press Play again."), job->step);
           if (self->runner != NULL)
             nw_runner_request_snapshot (self->runner);
         }
@@ -898,7 +900,7 @@ save_weights_dropped (gpointer data)
 {
   SaveWeightsJob *job = data;
   g_task_return_new_error (job->task, NW_ERROR, NW_ERROR_CANCELLED,
-                           "training was closed before the weights were saved");
+                           _("training was closed before the weights were saved"));
   nw_report_to_context (g_task_get_context (job->task), save_weights_report, job->task);
   g_free (job->path);
   g_free (job);
@@ -918,7 +920,7 @@ nw_session_save_weights_async (NwSession *self, GFile *file, GAsyncReadyCallback
   if (path == NULL || self->runner == NULL)
     {
       g_task_return_new_error (task, NW_ERROR, NW_ERROR_IO, path == NULL
-                               ? "not a local file" : "the network cannot train");
+                               ? _("not a local file") : _("the network cannot train"));
       g_object_unref (task);
       return;
     }

@@ -6,6 +6,7 @@
  * input and one loss, unconnected ports, cycles, nodes that do not lead to the loss, node
  * settings (units, p, eps, ...), widths, and finally whether the loss head fits the data. */
 #include "nw-spec.h"
+#include "nw-i18n.h"
 #include "nw-node-kind.h"
 
 #include <math.h>
@@ -95,13 +96,13 @@ check_ids (Graph *g, GError **error)
       int first;
       if (!nw_spec_id_is_valid (node->id))
         return fail (error, NW_ERROR_SPEC,
-                     "node %u: the id '%s' is not valid (letters, digits, '_', '.' or '-')",
+                     _("node %u: the id '%s' is not valid (letters, digits, '_', '.' or '-')"),
                      i, node->id != NULL ? node->id : "");
       if ((int) node->kind < 0 || node->kind >= NW_N_NODE_KINDS)
-        return fail (error, NW_ERROR_SPEC, "node '%s': unknown node type %d", node->id, (int) node->kind);
+        return fail (error, NW_ERROR_SPEC, _("node '%s': unknown node type %d"), node->id, (int) node->kind);
       first = find_index (g, node->id);
       if (first >= 0)
-        return fail (error, NW_ERROR_SPEC, "node '%s': the id is used twice (nodes %d and %u)",
+        return fail (error, NW_ERROR_SPEC, _("node '%s': the id is used twice (nodes %d and %u)"),
                      node->id, first, i);
       g_hash_table_insert (g->index, node->id, GINT_TO_POINTER ((int) i + 1));
     }
@@ -121,11 +122,11 @@ check_init_param (const NwNodeSpec *node, const NwNodeKindInfo *info, const char
     return TRUE;
   if (init == NW_INIT_NORMAL)
     return fail (error, NW_ERROR_RANGE,
-                 "node '%s': '%s_param' is the normal's standard deviation and must not be "
-                 "negative (got %g)", node->id, key, param);
+                 _("node '%s': '%s_param' is the normal's standard deviation and must not be "
+                   "negative (got %g)"), node->id, key, param);
   if (init == NW_INIT_UNIFORM)
     return fail (error, NW_ERROR_RANGE,
-                 "node '%s': '%s_param' is the uniform's bound and must not be negative (got %g)",
+                 _("node '%s': '%s_param' is the uniform's bound and must not be negative (got %g)"),
                  node->id, key, param);
   return TRUE;
 }
@@ -148,11 +149,11 @@ check_settings (const Graph *g, GError **error)
           if (nw_field_check (field, v, &want))
             continue;
           if (field->type == NW_FIELD_ENUM)
-            return fail (error, NW_ERROR_SPEC, "node '%s': unknown %s %d", node->id, field->key, (int) v);
+            return fail (error, NW_ERROR_SPEC, _("node '%s': unknown %s %d"), node->id, field->key, (int) v);
           if (field->type == NW_FIELD_INT)
-            return fail (error, NW_ERROR_RANGE, "node '%s': '%s' must be an integer in %g..%g (got %g)",
+            return fail (error, NW_ERROR_RANGE, _("node '%s': '%s' must be an integer in %g..%g (got %g)"),
                          node->id, field->key, field->min, field->max, v);
-          return fail (error, NW_ERROR_RANGE, "node '%s': %s '%s' must be %s (got %g)",
+          return fail (error, NW_ERROR_RANGE, _("node '%s': %s '%s' must be %s (got %g)"),
                        node->id, info->name, field->key, want, v);
         }
       /* The field alone allows any finite value (a constant may be negative); a normal's
@@ -184,7 +185,7 @@ check_edges (Graph *g, GError **error)
       else if (g->to[e] < 0)
         missing = edge->to;
       if (missing != NULL)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': no node '%s'",
+        return fail (error, NW_ERROR_SPEC, _("edge '%s' -> '%s': no node '%s'"),
                      edge->from ? edge->from : "", edge->to ? edge->to : "", missing);
     }
 
@@ -194,13 +195,13 @@ check_edges (Graph *g, GError **error)
       const NwNodeSpec *to = node_at (g, g->to[e]);
       int max = arity (to->kind);
       if (to->kind == NW_NODE_INPUT)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': the input node has no inputs",
+        return fail (error, NW_ERROR_SPEC, _("edge '%s' -> '%s': the input node has no inputs"),
                      edge->from, edge->to);
       if (edge->port < 0)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': port %d is not valid (ports count from 0)",
+        return fail (error, NW_ERROR_SPEC, _("edge '%s' -> '%s': port %d is not valid (ports count from 0)"),
                      edge->from, edge->to, edge->port);
       if (max >= 0 && edge->port >= max)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': '%s' (%s) has %d input%s, not port %d",
+        return fail (error, NW_ERROR_SPEC, _("edge '%s' -> '%s': '%s' (%s) has %d input%s, not port %d"),
                      edge->from, edge->to, to->id, kind_name (to->kind),
                      max, max == 1 ? "" : "s", edge->port);
     }
@@ -262,14 +263,14 @@ check_feeds (Graph *g, GError **error)
   if (repeat >= 0)
     {
       const NwEdgeSpec *edge = edge_at (g, repeat), *other = edge_at (g, first);
-      return fail (error, NW_ERROR_SPEC, "node '%s': input port %d is fed twice ('%s' and '%s')",
+      return fail (error, NW_ERROR_SPEC, _("node '%s': input port %d is fed twice ('%s' and '%s')"),
                    node_at (g, g->to[repeat])->id, edge->port, other->from, edge->from);
     }
   for (guint e = 0; e < n_edges; e++)
     {
       const NwEdgeSpec *edge = edge_at (g, (int) e);
       if (node_at (g, g->from[e])->kind == NW_NODE_LOSS)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': the loss node has no output",
+        return fail (error, NW_ERROR_SPEC, _("edge '%s' -> '%s': the loss node has no output"),
                      edge->from, edge->to);
     }
 
@@ -297,9 +298,9 @@ check_ports (Graph *g, GError **error)
       n_losses += kind == NW_NODE_LOSS;
     }
   if (n_inputs != 1)
-    return fail (error, NW_ERROR_SPEC, "the network needs exactly one input node (found %d)", n_inputs);
+    return fail (error, NW_ERROR_SPEC, _("the network needs exactly one input node (found %d)"), n_inputs);
   if (n_losses != 1)
-    return fail (error, NW_ERROR_SPEC, "the network needs exactly one loss node (found %d)", n_losses);
+    return fail (error, NW_ERROR_SPEC, _("the network needs exactly one loss node (found %d)"), n_losses);
 
   for (guint i = 0; i < g->n; i++)
     {
@@ -308,12 +309,12 @@ check_ports (Graph *g, GError **error)
       int have = (int) g->feeds[i]->len;
       int ports = want >= 0 ? want : g->n_ports[i];
       if (want < 0 && have < 2)
-        return fail (error, NW_ERROR_SPEC, "node '%s': %s needs at least 2 inputs (has %d)",
+        return fail (error, NW_ERROR_SPEC, _("node '%s': %s needs at least 2 inputs (has %d)"),
                      node->id, kind_name (node->kind), have);
       /* feeds are sorted by port and no port is fed twice: port p is fed iff feeds[p] has it */
       for (int p = 0; p < ports; p++)
         if (p >= have || edge_at (g, GPOINTER_TO_INT (g_ptr_array_index (g->feeds[i], (guint) p)))->port != p)
-          return fail (error, NW_ERROR_SPEC, "node '%s': input port %d is not connected", node->id, p);
+          return fail (error, NW_ERROR_SPEC, _("node '%s': input port %d is not connected"), node->id, p);
     }
   return TRUE;
 }
@@ -444,7 +445,7 @@ sort_nodes (Graph *g, GArray *order, GError **error)
         g_string_append_printf (path, "%s%s", s > 0 ? " -> " : "",
                                 node_at (g, g_array_index (walk, int, k))->id);
       }
-    fail (error, NW_ERROR_SPEC, "node '%s' is on a cycle: %s",
+    fail (error, NW_ERROR_SPEC, _("node '%s' is on a cycle: %s"),
           node_at (g, g_array_index (walk, int, lowest))->id, path->str);
     g_string_free (path, TRUE);
     g_array_unref (walk);
@@ -474,7 +475,7 @@ check_reach (Graph *g, const GArray *order, GError **error)
     }
   for (guint i = 0; i < g->n; i++)
     if (!reaches[i])
-      return fail (error, NW_ERROR_SPEC, "node '%s': its output leads nowhere (not to the loss)",
+      return fail (error, NW_ERROR_SPEC, _("node '%s': its output leads nowhere (not to the loss)"),
                    node_at (g, (int) i)->id);
   return TRUE;
 }
@@ -501,31 +502,31 @@ check_loss (const Graph *g, int i, const int *widths, int target_width, int n_cl
     case NW_LOSS_BCE_LOGITS:
       if (n_classes > 2)
         return fail (error, NW_ERROR_SPEC,
-                     "node '%s': %s is for two classes, but the data has %d (use softmax_xent)",
+                     _("node '%s': %s is for two classes, but the data has %d (use softmax_xent)"),
                      node->id, loss, n_classes);
       G_GNUC_FALLTHROUGH;
     case NW_LOSS_MSE:
       if (w != target_width)
         {
           if (n_classes == 2)
-            return fail (error, NW_ERROR_SPEC, "node '%s': %s needs %d input%s for 2 classes, but '%s' gives %d",
+            return fail (error, NW_ERROR_SPEC, _("node '%s': %s needs %d input%s for 2 classes, but '%s' gives %d"),
                          node->id, loss, target_width, target_width == 1 ? "" : "s", src_id, w);
-          return fail (error, NW_ERROR_SPEC, "node '%s': %s needs %d input%s (one per target), but '%s' gives %d",
+          return fail (error, NW_ERROR_SPEC, _("node '%s': %s needs %d input%s (one per target), but '%s' gives %d"),
                        node->id, loss, target_width, target_width == 1 ? "" : "s", src_id, w);
         }
       break;
     case NW_LOSS_SOFTMAX_XENT:
       if (n_classes < 2)
         return fail (error, NW_ERROR_SPEC,
-                     "node '%s': softmax_xent needs class labels (2 or more classes), but the data has none",
+                     _("node '%s': softmax_xent needs class labels (2 or more classes), but the data has none"),
                      node->id);
       if (w != n_classes)
-        return fail (error, NW_ERROR_SPEC, "node '%s': softmax_xent needs %d inputs (one per class), but '%s' gives %d",
+        return fail (error, NW_ERROR_SPEC, _("node '%s': softmax_xent needs %d inputs (one per class), but '%s' gives %d"),
                      node->id, n_classes, src_id, w);
       break;
     case NW_N_LOSSES:
     default:
-      return fail (error, NW_ERROR_SPEC, "node '%s': unknown loss", node->id);
+      return fail (error, NW_ERROR_SPEC, _("node '%s': unknown loss"), node->id);
     }
   return TRUE;
 }
@@ -538,9 +539,9 @@ check_widths (const Graph *g, const GArray *order, int input_width, int target_w
   int loss = -1;
 
   if (input_width <= 0)
-    return fail (error, NW_ERROR_SPEC, "the data has no features (input width %d)", input_width);
+    return fail (error, NW_ERROR_SPEC, _("the data has no features (input width %d)"), input_width);
   if (target_width <= 0)
-    return fail (error, NW_ERROR_SPEC, "the data has no targets (target width %d)", target_width);
+    return fail (error, NW_ERROR_SPEC, _("the data has no targets (target width %d)"), target_width);
 
   for (guint k = 0; k < order->len; k++)
     {

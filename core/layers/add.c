@@ -10,7 +10,7 @@ add_width (const NwNodeSpec *node, const int *in, const char *const *in_ids, int
     if (in[p] != in[0])
       {
         g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                     "node '%s': inputs have widths %d ('%s') and %d ('%s'); add needs equal widths",
+                     _("node '%s': inputs have widths %d ('%s') and %d ('%s'); add needs equal widths"),
                      node->id, in[0], in_ids[0], in[p], in_ids[p]);
         return FALSE;
       }

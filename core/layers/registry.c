@@ -1,6 +1,7 @@
 /* registry.c: the table of node kinds (nw-node-kind.h) and what every kind's fields share:
  * reading, checking and setting a field by its description. */
 #include "nw-node-kind.h"
+#include "nw-i18n.h"
 #include "nw-activation.h"
 
 #include <math.h>
@@ -192,7 +193,7 @@ nw_node_spec_set_field (NwNodeSpec *node, const char *key, const char *text, GEr
   field = nw_node_kind_field (node->kind, key);
   if (field == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, "node '%s': a %s node has no setting '%s'",
+      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, _("node '%s': a %s node has no setting '%s'"),
                    node->id, nw_node_kind_name (node->kind), key);
       return FALSE;
     }
@@ -224,7 +225,7 @@ nw_node_spec_set_field (NwNodeSpec *node, const char *key, const char *text, GEr
     }
   if (!ok || !nw_field_check (field, value, &want))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "node '%s': '%s' cannot be '%s'%s%s",
+      g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("node '%s': '%s' cannot be '%s'%s%s"),
                    node->id, key, text, want != NULL ? ": it must be " : "",
                    want != NULL ? want : "");
       return FALSE;
