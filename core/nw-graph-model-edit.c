@@ -148,7 +148,8 @@ rename_node (NwSpec *spec, NwNodeSpec *node, const char *value, GError **error)
   if (!nw_spec_id_is_valid (value))
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_INVALID_VALUE,
-                   _("node '%s': '%s' is not a valid id (letters, digits, '_', '.' or '-')"),
+                   _("node '%s': '%s' is not a valid id: ids are ASCII letters, digits, '_', '.' "
+                     "or '-' (Korean or other text belongs in the network's name)"),
                    node->id, value);
       return FALSE;
     }

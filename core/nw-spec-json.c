@@ -495,7 +495,11 @@ read_node (Reader *r, JsonNode *json, guint index)
     return NULL;
   if (!nw_spec_id_is_valid (id))
     {
-      fail (r, NW_ERROR_SPEC, _("'id' must be letters, digits, '_', '.' or '-' (got '%s')"), id);
+      /* Translators: keep 'id', "name" and "description" as they are: they are fields of the
+       * file */
+      fail (r, NW_ERROR_SPEC, _("'id' must be ASCII letters, digits, '_', '.' or '-' (got '%s'); "
+                                "Korean or other text belongs in the network's \"name\" or "
+                                "\"description\""), id);
       return NULL;
     }
 

@@ -243,7 +243,7 @@ build_content (NwEditor *self, const NwNodeSpec *node)
   gtk_grid_set_row_spacing (g, 6);
   gtk_grid_set_column_spacing (g, 12);
   gtk_editable_set_text (GTK_EDITABLE (name), node->id);
-  gtk_widget_set_tooltip_text (name, _("Letters, digits, '_', '.' or '-'; press Enter to rename"));
+  gtk_widget_set_tooltip_text (name, _("ASCII letters, digits, '_', '.' or '-'; press Enter to rename"));
   g_signal_connect (name, "activate", G_CALLBACK (name_activated), self);
   add_row (g, &row, _("Block name"), "id", name);
 
