@@ -86,7 +86,7 @@ nw_cl_status_name (cl_int status)
   for (gsize i = 0; i < G_N_ELEMENTS (status_names); i++)
     if (status_names[i].code == status)
       return status_names[i].name;
-  return "an unknown OpenCL status";
+  return _("an unknown OpenCL status");
 }
 
 /* The first "clXxx" identifier in the checked text, as a new string ("an OpenCL call" if
@@ -105,7 +105,7 @@ call_name (const char *expr)
           return g_strndup (p, end - p);
         }
     }
-  return g_strdup ("an OpenCL call");
+  return g_strdup (_("an OpenCL call"));
 }
 
 /* Sites arrive as the compiler saw them ("../cl/nw-backend-cl.c:123"); the message shows

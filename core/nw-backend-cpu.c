@@ -945,7 +945,7 @@ nw_backend_cpu_new (void)
 {
   CpuBackend *cpu = g_new0 (CpuBackend, 1);
   cpu->parent.ops = &cpu_ops;
-  cpu->parent.description = g_strdup_printf ("CPU (OpenBLAS %s, %d threads)", nw_blas_corename (),
+  cpu->parent.description = g_strdup_printf (_("CPU (OpenBLAS %s, %d threads)"), nw_blas_corename (),
                                              nw_blas_threads ());
   return &cpu->parent;
 }

@@ -20,7 +20,7 @@
 #define IDX_MAX_SIDE       4096
 #define IDX_N_CLASSES      10
 
-#define MNIST_FETCH_HINT "run tools/fetch-mnist.sh (or tools/setup.sh) to get the MNIST files"
+#define MNIST_FETCH_HINT N_("run tools/fetch-mnist.sh (or tools/setup.sh) to get the MNIST files")
 
 static const char *const mnist_files[4] = {
   "train-images-idx3-ubyte",
@@ -227,14 +227,20 @@ check_header (const guint8 *data, gsize length, gsize header, guint32 magic, con
   found = read_be32 (data);
   if (found != magic)
     {
-      const char *hint = "";
+      /* Translators: the file; the magic number found; the one expected; what the file
+       * should hold ("images", "labels") */
       if (found == IDX_IMAGES_MAGIC)
-        hint = " (this is an IDX image file)";
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: wrong magic 0x%08x, expected 0x%08x for IDX %s (this is an IDX image "
+                       "file)"), file, found, magic, what);
       else if (found == IDX_LABELS_MAGIC)
-        hint = " (this is an IDX label file)";
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   _("%s: wrong magic 0x%08x, expected 0x%08x for IDX %s%s"),
-                   file, found, magic, what, hint);
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: wrong magic 0x%08x, expected 0x%08x for IDX %s (this is an IDX label "
+                       "file)"), file, found, magic, what);
+      else
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: wrong magic 0x%08x, expected 0x%08x for IDX %s"), file, found, magic,
+                     what);
       return FALSE;
     }
   return TRUE;
@@ -481,8 +487,9 @@ typedef struct {
 static const IdxSet mnist_set = { "mnist", "MNIST", MNIST_FETCH_HINT };
 static const IdxSet fashion_set = {
   "fashion_mnist", "Fashion-MNIST",
-  "install Debian's dataset-fashion-mnist (tools/setup.sh does), which puts the files in "
-  NW_FASHION_MNIST_SYSTEM_DIR
+  /* The folder is NW_FASHION_MNIST_SYSTEM_DIR, written out: xgettext sees no macros */
+  N_("install Debian's dataset-fashion-mnist (tools/setup.sh does), which puts the files in "
+     "/usr/share/datasets/fashion-mnist")
 };
 
 static NwDataset *
@@ -505,7 +512,7 @@ load_idx_set (const IdxSet *set, const char *dir, int train_limit, NwProgressFun
       char *first = g_build_filename (shown_dir, mnist_files[0], NULL);
       g_set_error (error, NW_ERROR, NW_ERROR_IO,
                    _("%s: %s directory not found (so %s is missing); %s"),
-                   shown_dir, set->title, first, set->hint);
+                   shown_dir, set->title, first, _(set->hint));
       g_free (first);
       goto out;
     }
@@ -519,7 +526,7 @@ load_idx_set (const IdxSet *set, const char *dir, int train_limit, NwProgressFun
         {
           char *shown = g_filename_display_name (path);
           g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: missing %s file (nor %s.gz); %s"),
-                       shown, set->title, mnist_files[i], set->hint);
+                       shown, set->title, mnist_files[i], _(set->hint));
           g_free (shown);
         }
       g_free (gz);

@@ -146,9 +146,11 @@ nw_data_class_names (NwDataKind kind)
 {
   static const char *const digits[10] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
   /* Zalando's labels, in label order (github.com/zalandoresearch/fashion-mnist). */
+  /* N_()-marked: the window translates them where it shows them */
   static const char *const fashion[10] = {
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    /* Translators: the ten classes of Fashion-MNIST, short (they label bars and a matrix) */
+    N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"),
+    N_("Sandal"), N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"),
   };
   if (kind == NW_DATA_MNIST)
     return digits;

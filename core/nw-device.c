@@ -154,8 +154,8 @@ cpu_choose (gpointer impl, const NwSpec *spec, NwBackendKind kind, const char *i
     }
   t = nw_trainer_new (spec, NULL, nw_backend_cpu_new (), error);
   if (t != NULL && why != NULL)
-    *why = g_strdup (kind == NW_BACKEND_CPU ? "the CPU backend, as asked"
-                                            : "the CPU backend: no OpenCL in this program");
+    *why = g_strdup (kind == NW_BACKEND_CPU ? _("the CPU backend, as asked")
+                                            : _("the CPU backend: no OpenCL in this program"));
   return t;
 }
 

@@ -153,18 +153,18 @@ nw_digit_model_new (const NwSpec *spec, const float *params, gsize n_params, GEr
   if (n_params != want)
     {
       const NwNodeInfo *d = first_dense (model->net);
-      g_autofree char *hint = NULL;
       /* Most often the parameters belong to a network for other inputs: say so, with the
        * first layer's name and the input width the count implies. */
       if (d != NULL && d->width > 0 && n_params < want && (want - n_params) % (gsize) d->width == 0
           && (want - n_params) / (gsize) d->width < NW_DIGIT_MODEL_INPUTS)
-        hint = g_strdup_printf ("; node '%s' needs %dx%d weights for 784-pixel digits, and "
-                                "these parameters fit %d inputs", d->spec->id, d->width,
-                                d->in_width,
-                                NW_DIGIT_MODEL_INPUTS - (int) ((want - n_params) / (gsize) d->width));
-      g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                   _("model: %zu parameters given, the network needs %"
-                   "zu%s"), n_params, want, hint != NULL ? hint : "");
+        g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
+                     _("model: %zu parameters given, the network needs %zu; node '%s' needs "
+                       "%dx%d weights for 784-pixel digits, and these parameters fit %d inputs"),
+                     n_params, want, d->spec->id, d->width, d->in_width,
+                     NW_DIGIT_MODEL_INPUTS - (int) ((want - n_params) / (gsize) d->width));
+      else
+        g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
+                     _("model: %zu parameters given, the network needs %zu"), n_params, want);
       nw_digit_model_free (model);
       return NULL;
     }
@@ -448,9 +448,13 @@ nw_digit_model_evaluate (NwDigitModel *model, const NwSplit *split, guint max_mi
 
   if (split->d != NW_DIGIT_MODEL_INPUTS || split->labels == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                   _("test data: %d features per row%s; digits need 784 and labels"),
-                   split->d, split->labels == NULL ? " and no labels" : "");
+      if (split->labels == NULL)
+        g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
+                     _("test data: %d features per row and no labels; digits need 784 and labels"),
+                     split->d);
+      else
+        g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
+                     _("test data: %d features per row; digits need 784 and labels"), split->d);
       return NULL;
     }
   batch = MIN (EVAL_BATCH, MAX (split->n, 1));

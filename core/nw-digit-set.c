@@ -237,11 +237,14 @@ check_file (const guint8 *data, gsize length, const char *file, guint32 *count, 
   expected = HEADER_LEN + (guint64) n * (1 + NW_DIGIT_PIXELS) + CHECKSUM_LEN;
   if (expected != (guint64) length)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   _("%s: %s: the header says %u digits, which needs %" PRIu64
-                   " bytes, the file has %zu"), file,
-                   (guint64) length < expected ? "truncated" : "trailing bytes", n, expected,
-                   length);
+      if ((guint64) length < expected)
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: truncated: the header says %u digits, which needs %" PRIu64
+                       " bytes, the file has %zu"), file, n, expected, length);
+      else
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: trailing bytes: the header says %u digits, which needs %" PRIu64
+                       " bytes, the file has %zu"), file, n, expected, length);
       return FALSE;
     }
   sha256 (data, length - CHECKSUM_LEN, digest);

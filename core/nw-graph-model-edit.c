@@ -58,7 +58,7 @@ spec_connect (NwSpec *spec, const char *from, const char *to, int port, GError *
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_REFUSED,
                    _("edge '%s' -> '%s': %s"), from, to,
-                   a->kind == NW_NODE_LOSS ? "the loss has no output" : "the input has no inputs");
+                   a->kind == NW_NODE_LOSS ? _("the loss has no output") : _("the input has no inputs"));
       return FALSE;
     }
   if (port < 0)

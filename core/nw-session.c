@@ -124,9 +124,10 @@ activation_plural (NwActivation act)
 {
   switch (act)
     {
-    case NW_ACT_SIGMOID: return "sigmoids";
-    case NW_ACT_TANH: return "tanh units";
-    default: return "units";
+    /* Translators: "Most %s in ‘%s’ are saturated" */
+    case NW_ACT_SIGMOID: return _("sigmoids");
+    case NW_ACT_TANH: return _("tanh units");
+    default: return _("units");
     }
 }
 
@@ -147,25 +148,28 @@ nw_session_health_alarm (NwSession *self, const NwSnapshot *snap)
       /* A step passes no gradient at all, by design: the layers before it cannot learn by
        * backpropagation. Said as what it is, not as a vanishing gradient. */
       if (info->gradient_zero)
-        return g_strdup_printf ("‘%s’ is a step function: its gradient is zero everywhere, so "
+        return g_strdup_printf (_("‘%s’ is a step function: its gradient is zero everywhere, so "
                                 "no gradient reaches the layers before it and they do not "
                                 "learn. That is how a step works, not a fault: the perceptron "
                                 "of the course notes learned with the perceptron rule instead. "
-                                "A sigmoid is the smooth step that backpropagation can train.",
+                                "A sigmoid is the smooth step that backpropagation can train."),
                                 id);
       if (self->layers[i].feeds_loss)
         continue;
       if (info->can_die && isfinite (p->dead_units) && p->dead_units > 0.5)
-        return g_strdup_printf ("Most %ss in ‘%s’ are dead: %.0f%% of its units got an input "
+        /* Translators: the activation (ReLU, Leaky ReLU, ...), the layer, the share of its dead
+         * units */
+        return g_strdup_printf (_("Most %ss in ‘%s’ are dead: %.0f%% of its units got an input "
                                 "at or below zero from every example of the last batch, so "
                                 "they pass no gradient and the layers before them learn less. "
                                 "A smaller learning rate or He initialisation helps; press "
-                                "Reset to start again.", info->label, id, 100 * p->dead_units);
+                                "Reset to start again."), info->label, id, 100 * p->dead_units);
       if (info->saturates && isfinite (p->saturated) && p->saturated > 0.5)
-        return g_strdup_printf ("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
+        /* Translators: the units ("sigmoids"), the layer, the share of saturated inputs */
+        return g_strdup_printf (_("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
                                 "the curve is flat, so almost no gradient gets through to the "
                                 "layers before it. Smaller initial weights, BatchNorm or ReLU "
-                                "help.", activation_plural (p->activation), id,
+                                "help."), activation_plural (p->activation), id,
                                 100 * p->saturated);
     }
   return NULL;

@@ -74,18 +74,18 @@ json_type_name (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY:  return "an array";
+    case JSON_NODE_OBJECT: return _("an object");
+    case JSON_NODE_ARRAY:  return _("an array");
     case JSON_NODE_NULL:   return "null";
     case JSON_NODE_VALUE:
     default:
       {
         GType type = json_node_get_value_type (node);
         if (type == G_TYPE_STRING)
-          return "a string";
+          return _("a string");
         if (type == G_TYPE_BOOLEAN)
-          return "a boolean";
-        return "a number";
+          return _("a boolean");
+        return _("a number");
       }
     }
 }
@@ -222,23 +222,23 @@ read_double (Reader *r, JsonObject *obj, const char *name, const char *prefix,
     {
     case RANGE_FINITE:
       if (!isfinite (v))
-        want = "finite";
+        want = _("finite");
       break;
     case RANGE_NONNEG:
       if (!isfinite (v) || v < 0.0)
-        want = "finite and >= 0";
+        want = _("finite and >= 0");
       break;
     case RANGE_POSITIVE:
       if (!isfinite (v) || v <= 0.0)
-        want = "finite and > 0";
+        want = _("finite and > 0");
       break;
     case RANGE_UNIT_OPEN:
       if (!(v >= 0.0 && v < 1.0))
-        want = "in [0, 1)";
+        want = _("in [0, 1)");
       break;
     case RANGE_UNIT_CLOSED:
       if (!(v >= 0.0 && v <= 1.0))
-        want = "in [0, 1]";
+        want = _("in [0, 1]");
       break;
     default:
       g_assert_not_reached ();
@@ -282,8 +282,9 @@ read_string (Reader *r, JsonObject *obj, const char *name, gboolean nullable, co
       return TRUE;
     }
   if (!is_string (node))
-    return fail (r, NW_ERROR_SPEC, _("'%s' must be a string%s, not %s"), name,
-                 nullable ? " or null" : "", json_type_name (node));
+    return fail (r, NW_ERROR_SPEC, nullable ? _("'%s' must be a string or null, not %s")
+                                            : _("'%s' must be a string, not %s"),
+                 name, json_type_name (node));
   *out = json_node_get_string (node);
   /* U+FFFF is what spec_from_data turned each \u0000 into: json-glib would have cut the
    * string there ("fc\u0000../x" read as "fc"), passing checks the whole text would fail. */
@@ -475,7 +476,8 @@ read_node (Reader *r, JsonNode *json, guint index)
   int kind = -1;
   gboolean ok;
 
-  set_where (r, "node %u", index);
+  /* Translators: where in a spec file a problem is: the node's place in "nodes" */
+  set_where (r, _("node %u"), index);
   if (!JSON_NODE_HOLDS_OBJECT (json))
     {
       fail (r, NW_ERROR_SPEC, _("must be an object, not %s"), json_type_name (json));
@@ -503,7 +505,7 @@ read_node (Reader *r, JsonNode *json, guint index)
       return NULL;
     }
 
-  set_where (r, "node '%s'", id);
+  set_where (r, _("node '%s'"), id);
   info = nw_node_kind_info ((NwNodeKind) kind);
   {
     g_autofree const char **allowed = g_new0 (const char *, info->n_fields + 5);
@@ -561,7 +563,7 @@ read_edges (Reader *r, JsonArray *array, NwSpec *spec)
       const char *from = NULL, *to = NULL;
       int port = 0;
 
-      set_where (r, "edge %u", i);
+      set_where (r, _("edge %u"), i);
       if (!JSON_NODE_HOLDS_OBJECT (json))
         return fail (r, NW_ERROR_SPEC, _("must be an object, not %s"), json_type_name (json));
       obj = json_node_get_object (json);
@@ -569,7 +571,7 @@ read_edges (Reader *r, JsonArray *array, NwSpec *spec)
           || !require (r, obj, "from") || !read_string (r, obj, "from", FALSE, &from)
           || !require (r, obj, "to") || !read_string (r, obj, "to", FALSE, &to))
         return FALSE;
-      set_where (r, "edge '%s' -> '%s'", from, to);
+      set_where (r, _("edge '%s' -> '%s'"), from, to);
       if (!read_int32 (r, obj, "port", NULL, 0, NW_MAX_PORT, &port))
         return FALSE;
       nw_spec_add_edge (spec, from, to, port);
@@ -652,7 +654,7 @@ read_container (Reader *r, JsonObject *obj, const char *name, JsonNodeType type,
     return TRUE;
   if (json_node_get_node_type (node) != type)
     return fail (r, NW_ERROR_SPEC, _("'%s' must be %s, not %s"), name,
-                 type == JSON_NODE_OBJECT ? "an object" : "an array", json_type_name (node));
+                 type == JSON_NODE_OBJECT ? _("an object") : _("an array"), json_type_name (node));
   *out = node;
   return TRUE;
 }

@@ -310,7 +310,7 @@ nw_trainer_keep_weights (NwTrainer *t, GError **error)
       g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
                    _("training diverged at step %" PRId64 ": the weights became %s "
                      "(parameter %zu of %zu); try a smaller "
-                     "learning rate"), t->step, isnan (t->cand_params[bad]) ? "NaN" : "infinite",
+                     "learning rate"), t->step, isnan (t->cand_params[bad]) ? "NaN" : _("infinite"),
                    bad, n);
       return FALSE;
     }
@@ -336,11 +336,11 @@ nw_trainer_check_loss (NwTrainer *t, const double m[NW_METRIC_SIZE], GError **er
         g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
                      _("training diverged at step %" PRId64 ": the loss became %s "
                        "(it was %.4g at step %" PRId64 "); try a smaller learning rate"),
-                     t->step, isnan (loss) ? "NaN" : "infinite", t->last_good_loss, t->last_good_step);
+                     t->step, isnan (loss) ? "NaN" : _("infinite"), t->last_good_loss, t->last_good_step);
       else
         g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
                      _("training diverged at step %" PRId64 ": the loss became %s"),
-                     t->step, isnan (loss) ? "NaN" : "infinite");
+                     t->step, isnan (loss) ? "NaN" : _("infinite"));
       return FALSE;
     }
   if (isnan (t->first_loss))

@@ -311,7 +311,8 @@ nw_mnist_panel_set_class_names (NwMnistPanel *self, const char *const *names)
   for (int c = 0; c < N_CLASSES; c++)
     {
       g_free (self->class_names[c]);
-      self->class_names[c] = names != NULL ? g_strdup (names[c]) : NULL;
+      /* core's names are N_()-marked: shown translated */
+      self->class_names[c] = names != NULL ? g_strdup (_(names[c])) : NULL;
     }
   apply_class_names (self);
   read_pad (self);
