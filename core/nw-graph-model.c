@@ -57,7 +57,7 @@ static const char *
 activation_label (NwActivation a)
 {
   const NwActivationInfo *info = nw_activation_info (a);
-  return info != NULL ? _(info->label) : _("Activation");
+  return info != NULL ? g_dpgettext2 (GETTEXT_PACKAGE, "activation", info->label) : _("Activation");
 }
 
 static const char *

@@ -302,8 +302,9 @@ check_edges (Graph *g, GError **error)
                      edge->from, edge->to, _("port %d is not valid (ports count from 0)"), edge->port);
       if (max >= 0 && edge->port >= max)
         return fail_edge (error, NW_ERROR_SPEC,
-                     edge->from, edge->to, _("'%s' (%s) has %d input%s, not port %d"), to->id, kind_name (to->kind),
-                     max, max == 1 ? "" : "s", edge->port);
+                     edge->from, edge->to, g_dngettext (GETTEXT_PACKAGE, "'%s' (%s) has %d input, not port %d",
+                                              "'%s' (%s) has %d inputs, not port %d", (gulong) MAX (max, 0)),
+                     to->id, kind_name (to->kind), max, edge->port);
     }
   return TRUE;
 }
@@ -612,9 +613,15 @@ check_loss (const Graph *g, int i, const int *widths, int target_width, int n_cl
         {
           if (n_classes == 2)
             return fail_node (error, NW_ERROR_SPEC,
-                         node->id, _("%s needs %d input%s for 2 classes, but '%s' gives %d"), loss, target_width, target_width == 1 ? "" : "s", src_id, w);
+                         node->id, g_dngettext (GETTEXT_PACKAGE, "%s needs %d input for 2 classes, but '%s' gives %d",
+                                      "%s needs %d inputs for 2 classes, but '%s' gives %d",
+                                      (gulong) MAX (target_width, 0)),
+                         loss, target_width, src_id, w);
           return fail_node (error, NW_ERROR_SPEC,
-                       node->id, _("%s needs %d input%s (one per target), but '%s' gives %d"), loss, target_width, target_width == 1 ? "" : "s", src_id, w);
+                       node->id, g_dngettext (GETTEXT_PACKAGE, "%s needs %d input (one per target), but '%s' gives %d",
+                                      "%s needs %d inputs (one per target), but '%s' gives %d",
+                                      (gulong) MAX (target_width, 0)),
+                       loss, target_width, src_id, w);
         }
       break;
     case NW_LOSS_SOFTMAX_XENT:

@@ -193,9 +193,10 @@ field_control (NwEditor *self, const NwField *field, const NwNodeSpec *node)
         g_autofree const char **labels = g_new0 (const char *, n + 1);
         GtkWidget *dd;
         for (int i = 0; i < n; i++)
-          labels[i] = _(field->enum_kind == NW_FIELD_ENUM_ACTIVATION
-                          ? nw_activation_info ((NwActivation) i)->label
-                          : field->enum_kind == NW_FIELD_ENUM_LOSS ? loss_labels[i] : init_labels[i]);
+          labels[i] = field->enum_kind == NW_FIELD_ENUM_ACTIVATION
+                        ? g_dpgettext2 (GETTEXT_PACKAGE, "activation",
+                                        nw_activation_info ((NwActivation) i)->label)
+                        : _(field->enum_kind == NW_FIELD_ENUM_LOSS ? loss_labels[i] : init_labels[i]);
         dd = dropdown (self, labels, n, (int) v);
         g_object_set_data (G_OBJECT (dd), "nw-field", (gpointer) field);
         return dd;

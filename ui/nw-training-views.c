@@ -17,13 +17,14 @@
  * at most one snapshot in this many microseconds while training. */
 #define SLOW_VIEWS_US 140000
 
-#define TRAIN_MODE_TIP \
-  _("Draw the boundary as training sees it: dropout drops units (a fresh mask each frame) and " \
-    "BatchNorm normalises with the last training batch's statistics. Off: as evaluation sees " \
-    "it, with dropout off and BatchNorm's running averages.")
-#define TRAIN_MODE_NONE_TIP \
-  _("This network has no Dropout or BatchNorm layer: it behaves the same in training and in " \
-    "evaluation, so there is only one boundary to show.")
+/* The training-mode switch's tooltips (translated where set; xgettext reads no macros) */
+static const char *const train_mode_tip =
+  N_("Draw the boundary as training sees it: dropout drops units (a fresh mask each frame) and "
+     "BatchNorm normalises with the last training batch's statistics. Off: as evaluation sees "
+     "it, with dropout off and BatchNorm's running averages.");
+static const char *const train_mode_none_tip =
+  N_("This network has no Dropout or BatchNorm layer: it behaves the same in training and in "
+     "evaluation, so there is only one boundary to show.");
 
 struct _NwTrainingViews
 {
@@ -149,7 +150,7 @@ sync_train_switch (NwTrainingViews *self)
   const char *tip;
   for (int i = 0; i < n; i++)
     any = any || layers[i].kind == NW_NODE_DROPOUT || layers[i].kind == NW_NODE_BATCHNORM;
-  tip = any ? TRAIN_MODE_TIP : TRAIN_MODE_NONE_TIP;
+  tip = _(any ? train_mode_tip : train_mode_none_tip);
   gtk_widget_set_sensitive (GTK_WIDGET (self->train_mode_switch), any);
   /* On the box too: it stays sensitive, so the reason shows however the pointer comes. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->train_mode_box), tip);
