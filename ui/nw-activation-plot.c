@@ -255,7 +255,14 @@ draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double 
 
   /* Title, and inside the plot's top-left corner (empty for these rising curves) the share
    * of inputs that pass no gradient. */
-  g_snprintf (buf, sizeof buf, "%s · %s", p->name, nw_activation_name (p->activation));
+  {
+    /* The layer's id and its activation's label, in the reader's language ("act1 · Sigmoid",
+     * "act1 · 시그모이드") */
+    const NwActivationInfo *info = nw_activation_info (p->activation);
+    g_snprintf (buf, sizeof buf, "%s · %s", p->name,
+                info != NULL ? g_dpgettext2 (GETTEXT_PACKAGE, "activation", info->label)
+                             : nw_activation_name (p->activation));
+  }
   nw_plot_text (cr, buf, x0, y0 - PANEL_TITLE / 2 - 1, 0, 0.5, 8.5, NW_COLOUR_INK, TRUE);
   if (isfinite (share))
     {
