@@ -199,11 +199,12 @@ check_ids (Graph *g, GError **error)
                        "\"description\")"),
                      i, node->id != NULL ? node->id : "");
       if ((int) node->kind < 0 || node->kind >= NW_N_NODE_KINDS)
-        return fail_node (error, NW_ERROR_SPEC, node->id, _("unknown node type %d"), (int) node->kind);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("unknown node type %d"), (int) node->kind);
       first = find_index (g, node->id);
       if (first >= 0)
-        return fail_node (error, NW_ERROR_SPEC,
-                     node->id, _("the id is used twice (nodes %d and %u)"), first, i);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("the id is used twice (nodes %d and %u)"), first, i);
       g_hash_table_insert (g->index, node->id, GINT_TO_POINTER ((int) i + 1));
     }
   return TRUE;
@@ -222,12 +223,12 @@ check_init_param (const NwNodeSpec *node, const NwNodeKindInfo *info, const char
     return TRUE;
   if (init == NW_INIT_NORMAL)
     return fail_node (error, NW_ERROR_RANGE, node->id,
-                 _("'%s_param' is the normal's standard deviation and must not be "
-                   "negative (got %g)"), key, param);
+                      _("'%s_param' is the normal's standard deviation and must not be "
+                        "negative (got %g)"), key, param);
   if (init == NW_INIT_UNIFORM)
-    return fail_node (error, NW_ERROR_RANGE,
-                 node->id,
-                 _("'%s_param' is the uniform's bound and must not be negative (got %g)"), key, param);
+    return fail_node (error, NW_ERROR_RANGE, node->id,
+                      _("'%s_param' is the uniform's bound and must not be negative (got %g)"),
+                      key, param);
   return TRUE;
 }
 
@@ -249,12 +250,14 @@ check_settings (const Graph *g, GError **error)
           if (nw_field_check (field, v, &want))
             continue;
           if (field->type == NW_FIELD_ENUM)
-            return fail_node (error, NW_ERROR_SPEC, node->id, _("unknown %s %d"), field->key, (int) v);
+            return fail_node (error, NW_ERROR_SPEC, node->id,
+                              _("unknown %s %d"), field->key, (int) v);
           if (field->type == NW_FIELD_INT)
-            return fail_node (error, NW_ERROR_RANGE,
-                         node->id, _("'%s' must be an integer in %g..%g (got %g)"), field->key, field->min, field->max, v);
-          return fail_node (error, NW_ERROR_RANGE,
-                       node->id, _("%s '%s' must be %s (got %g)"), info->name, field->key, want, v);
+            return fail_node (error, NW_ERROR_RANGE, node->id,
+                              _("'%s' must be an integer in %g..%g (got %g)"),
+                              field->key, field->min, field->max, v);
+          return fail_node (error, NW_ERROR_RANGE, node->id,
+                            _("%s '%s' must be %s (got %g)"), info->name, field->key, want, v);
         }
       /* The field alone allows any finite value (a constant may be negative); a normal's
        * standard deviation or a uniform's bound may not, and nw_init_fill would quietly
@@ -285,8 +288,8 @@ check_edges (Graph *g, GError **error)
       else if (g->to[e] < 0)
         missing = edge->to;
       if (missing != NULL)
-        return fail_edge (error, NW_ERROR_SPEC,
-                     edge->from ? edge->from : "", edge->to ? edge->to : "", _("no node '%s'"), missing);
+        return fail_edge (error, NW_ERROR_SPEC, edge->from ? edge->from : "", edge->to ? edge->to : "",
+                          _("no node '%s'"), missing);
     }
 
   for (guint e = 0; e < n_edges; e++)
@@ -295,16 +298,16 @@ check_edges (Graph *g, GError **error)
       const NwNodeSpec *to = node_at (g, g->to[e]);
       int max = arity (to->kind);
       if (to->kind == NW_NODE_INPUT)
-        return fail_edge (error, NW_ERROR_SPEC,
-                     edge->from, edge->to, _("the input node has no inputs"));
+        return fail_edge (error, NW_ERROR_SPEC, edge->from, edge->to,
+                          _("the input node has no inputs"));
       if (edge->port < 0)
-        return fail_edge (error, NW_ERROR_SPEC,
-                     edge->from, edge->to, _("port %d is not valid (ports count from 0)"), edge->port);
+        return fail_edge (error, NW_ERROR_SPEC, edge->from, edge->to,
+                          _("port %d is not valid (ports count from 0)"), edge->port);
       if (max >= 0 && edge->port >= max)
-        return fail_edge (error, NW_ERROR_SPEC,
-                     edge->from, edge->to, g_dngettext (GETTEXT_PACKAGE, "'%s' (%s) has %d input, not port %d",
-                                              "'%s' (%s) has %d inputs, not port %d", (gulong) MAX (max, 0)),
-                     to->id, kind_name (to->kind), max, edge->port);
+        return fail_edge (error, NW_ERROR_SPEC, edge->from, edge->to,
+                          g_dngettext (GETTEXT_PACKAGE, "'%s' (%s) has %d input, not port %d",
+                                       "'%s' (%s) has %d inputs, not port %d", (gulong) MAX (max, 0)),
+                          to->id, kind_name (to->kind), max, edge->port);
     }
   return TRUE;
 }
@@ -364,15 +367,16 @@ check_feeds (Graph *g, GError **error)
   if (repeat >= 0)
     {
       const NwEdgeSpec *edge = edge_at (g, repeat), *other = edge_at (g, first);
-      return fail_node (error, NW_ERROR_SPEC,
-                   node_at (g, g->to[repeat])->id, _("input port %d is fed twice ('%s' and '%s')"), edge->port, other->from, edge->from);
+      return fail_node (error, NW_ERROR_SPEC, node_at (g, g->to[repeat])->id,
+                        _("input port %d is fed twice ('%s' and '%s')"),
+                        edge->port, other->from, edge->from);
     }
   for (guint e = 0; e < n_edges; e++)
     {
       const NwEdgeSpec *edge = edge_at (g, (int) e);
       if (node_at (g, g->from[e])->kind == NW_NODE_LOSS)
-        return fail_edge (error, NW_ERROR_SPEC,
-                     edge->from, edge->to, _("the loss node has no output"));
+        return fail_edge (error, NW_ERROR_SPEC, edge->from, edge->to,
+                          _("the loss node has no output"));
     }
 
   for (guint e = 0; e < n_edges; e++)
@@ -410,8 +414,8 @@ check_ports (Graph *g, GError **error)
       int have = (int) g->feeds[i]->len;
       int ports = want >= 0 ? want : g->n_ports[i];
       if (want < 0 && have < 2)
-        return fail_node (error, NW_ERROR_SPEC,
-                     node->id, _("%s needs at least 2 inputs (has %d)"), kind_name (node->kind), have);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("%s needs at least 2 inputs (has %d)"), kind_name (node->kind), have);
       /* feeds are sorted by port and no port is fed twice: port p is fed iff feeds[p] has it */
       for (int p = 0; p < ports; p++)
         if (p >= have || edge_at (g, GPOINTER_TO_INT (g_ptr_array_index (g->feeds[i], (guint) p)))->port != p)
@@ -578,8 +582,8 @@ check_reach (Graph *g, const GArray *order, GError **error)
     }
   for (guint i = 0; i < g->n; i++)
     if (!reaches[i])
-      return fail_node (error, NW_ERROR_SPEC,
-                   node_at (g, (int) i)->id, _("its output leads nowhere (not to the loss)"));
+      return fail_node (error, NW_ERROR_SPEC, node_at (g, (int) i)->id,
+                        _("its output leads nowhere (not to the loss)"));
   return TRUE;
 }
 
@@ -604,34 +608,34 @@ check_loss (const Graph *g, int i, const int *widths, int target_width, int n_cl
     case NW_LOSS_BCE:
     case NW_LOSS_BCE_LOGITS:
       if (n_classes > 2)
-        return fail_node (error, NW_ERROR_SPEC,
-                     node->id,
-                     _("%s is for two classes, but the data has %d (use softmax_xent)"), loss, n_classes);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("%s is for two classes, but the data has %d (use softmax_xent)"),
+                          loss, n_classes);
       G_GNUC_FALLTHROUGH;
     case NW_LOSS_MSE:
       if (w != target_width)
         {
           if (n_classes == 2)
-            return fail_node (error, NW_ERROR_SPEC,
-                         node->id, g_dngettext (GETTEXT_PACKAGE, "%s needs %d input for 2 classes, but '%s' gives %d",
-                                      "%s needs %d inputs for 2 classes, but '%s' gives %d",
-                                      (gulong) MAX (target_width, 0)),
-                         loss, target_width, src_id, w);
-          return fail_node (error, NW_ERROR_SPEC,
-                       node->id, g_dngettext (GETTEXT_PACKAGE, "%s needs %d input (one per target), but '%s' gives %d",
-                                      "%s needs %d inputs (one per target), but '%s' gives %d",
-                                      (gulong) MAX (target_width, 0)),
-                       loss, target_width, src_id, w);
+            return fail_node (error, NW_ERROR_SPEC, node->id,
+                              g_dngettext (GETTEXT_PACKAGE, "%s needs %d input for 2 classes, but '%s' gives %d",
+                                           "%s needs %d inputs for 2 classes, but '%s' gives %d",
+                                           (gulong) MAX (target_width, 0)),
+                              loss, target_width, src_id, w);
+          return fail_node (error, NW_ERROR_SPEC, node->id,
+                            g_dngettext (GETTEXT_PACKAGE, "%s needs %d input (one per target), but '%s' gives %d",
+                                         "%s needs %d inputs (one per target), but '%s' gives %d",
+                                         (gulong) MAX (target_width, 0)),
+                            loss, target_width, src_id, w);
         }
       break;
     case NW_LOSS_SOFTMAX_XENT:
       if (n_classes < 2)
-        return fail_node (error, NW_ERROR_SPEC,
-                     node->id,
-                     _("softmax_xent needs class labels (2 or more classes), but the data has none"));
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("softmax_xent needs class labels (2 or more classes), but the data has none"));
       if (w != n_classes)
-        return fail_node (error, NW_ERROR_SPEC,
-                     node->id, _("softmax_xent needs %d inputs (one per class), but '%s' gives %d"), n_classes, src_id, w);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("softmax_xent needs %d inputs (one per class), but '%s' gives %d"),
+                          n_classes, src_id, w);
       break;
     case NW_N_LOSSES:
     default:

@@ -11,7 +11,8 @@ add_width (const NwNodeSpec *node, const int *in, const char *const *in_ids, int
       {
         nw_spec_set_node_error (error, NW_ERROR_SPEC, node->id,
                                 _("inputs have widths %d ('%s') and %d ('%s'); add needs "
-                                  "equal widths"), in[0], in_ids[0], in[p], in_ids[p]);
+                                  "equal widths"),
+                                in[0], in_ids[0], in[p], in_ids[p]);
         return FALSE;
       }
   *width = in[0];

@@ -13,8 +13,8 @@ concat_width (const NwNodeSpec *node, const int *in, const char *const *in_ids, 
     sum += in[p];
   if (sum > G_MAXINT)
     {
-      nw_spec_set_node_error (error, NW_ERROR_SPEC, node->id, _("concat is too wide (%" PRId64 ")"),
-                              sum);
+      nw_spec_set_node_error (error, NW_ERROR_SPEC, node->id,
+                              _("concat is too wide (%" PRId64 ")"), sum);
       return FALSE;
     }
   *width = (int) sum;
