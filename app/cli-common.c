@@ -2,6 +2,7 @@
  * subcommands of neurowire-cli. */
 #include "cli-common.h"
 #include "nw-backend-choice.h"
+#include "nw-i18n.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -27,7 +28,7 @@ print_error_line (const char *message)
 int
 nw_cli_fail (GError *error)
 {
-  print_error_line (error != NULL ? error->message : "unknown error");
+  print_error_line (error != NULL ? error->message : _("unknown error"));
   g_clear_error (&error);
   return NW_CLI_EXIT_FAILED;
 }
@@ -50,11 +51,14 @@ nw_cli_usage (const char *sub, const char *format, ...)
   va_list ap;
   g_autofree char *message = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *command = NULL;
   va_start (ap, format);
   message = g_strdup_vprintf (format, ap);
   va_end (ap);
-  line = g_strdup_printf ("%s; see 'neurowire-cli%s%s --help'", message,
-                          sub != NULL ? " " : "", sub != NULL ? sub : "");
+  command = sub != NULL ? g_strdup_printf ("neurowire-cli %s", sub) : g_strdup ("neurowire-cli");
+  /* Translators: what went wrong, then the command whose --help to read ("neurowire-cli
+   * train"); keep "--help" as it is */
+  line = g_strdup_printf (_("%s; see '%s --help'"), message, command);
   print_error_line (line);
   return NW_CLI_EXIT_USAGE;
 }
@@ -72,6 +76,9 @@ nw_cli_parse_options (const char *sub, const char *summary, const GOptionEntry *
 
   /* GOption names the program in its usage line after the program's name. */
   g_set_prgname (prgname);
+  /* The entries' descriptions are N_()-marked; GOption translates them, and its own texts,
+   * in this domain. The summary comes translated. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, NULL);
   /* A copy of the pointers: parsing moves them around. */
@@ -84,7 +91,7 @@ nw_cli_parse_options (const char *sub, const char *summary, const GOptionEntry *
     }
   if (n_args > 1)
     {
-      *status = nw_cli_usage (sub, "unexpected argument '%s'", parsed[1]);
+      *status = nw_cli_usage (sub, _("unexpected argument '%s'"), parsed[1]);
       return FALSE;
     }
   return TRUE;
@@ -193,7 +200,7 @@ nw_cli_trainer_new (const NwAppEnv *env, const NwSpec *spec, const char *spec_pa
     {
       t = nw_trainer_new (spec, data, NULL, error);
       if (t != NULL && why != NULL)
-        *why = g_strdup ("the CPU backend");
+        *why = g_strdup (_("the CPU backend"));
     }
   else
     {
@@ -202,7 +209,7 @@ nw_cli_trainer_new (const NwAppEnv *env, const NwSpec *spec, const char *spec_pa
       if (kind < 0)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "unknown backend '%s': auto, cpu or cl", name);
+                       _("unknown backend '%s': auto, cpu or cl"), name);
           return NULL;
         }
       t = nw_trainer_new_on_backend (spec, kind, backend->device, &env->cl, why, error);
@@ -218,17 +225,17 @@ nw_cli_check_writable (const char *path, GError **error)
   g_autofree char *dir = g_path_get_dirname (path);
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write: it is a folder", path);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot write: it is a folder"), path);
       return FALSE;
     }
   if (!g_file_test (dir, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write: no folder '%s'", path, dir);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot write: no folder '%s'"), path, dir);
       return FALSE;
     }
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write: '%s' is not a folder",
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot write: '%s' is not a folder"),
                    path, dir);
       return FALSE;
     }
@@ -240,7 +247,7 @@ nw_cli_check_writable (const char *path, GError **error)
     if (fd < 0)
       {
         int saved = errno;
-        g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write in the folder '%s': %s",
+        g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot write in the folder '%s': %s"),
                      path, dir, g_strerror (saved));
         return FALSE;
       }
@@ -270,7 +277,7 @@ nw_cli_common_parse (NwCliCommon *c, const char *summary, const GOptionEntry *en
     given = given && *others[i] != NULL;
   if (!given)
     {
-      *status = nw_cli_usage (c->sub, "%s", missing != NULL ? missing : "--spec FILE is required");
+      *status = nw_cli_usage (c->sub, "%s", missing != NULL ? missing : _("--spec FILE is required"));
       return FALSE;
     }
   /* A misspelt --backend is a usage error like any bad option (exit 2, as --help says), found
@@ -279,7 +286,7 @@ nw_cli_common_parse (NwCliCommon *c, const char *summary, const GOptionEntry *en
   if (c->backend.backend != NULL && c->backend.backend[0] != '\0'
       && nw_backend_kind_from_name (c->backend.backend) < 0)
     {
-      *status = nw_cli_usage (c->sub, "--backend: unknown backend '%s'; choose auto, cpu or cl",
+      *status = nw_cli_usage (c->sub, _("--backend: unknown backend '%s'; choose auto, cpu or cl"),
                               c->backend.backend);
       return FALSE;
     }

@@ -8,6 +8,7 @@
 
 #include "nw-app-env.h"
 #include "nw-trainer.h"
+#include "nw-i18n.h"
 
 G_BEGIN_DECLS
 
@@ -64,9 +65,9 @@ typedef struct {
 
 #define NW_CLI_BACKEND_ENTRIES(o) \
   { "backend", 0, 0, G_OPTION_ARG_STRING, &(o).backend, \
-    "auto (default: a GPU, else the faster of OpenCL and CPU), cpu or cl", "KIND" }, \
+    N_("auto (default: a GPU, else the faster of OpenCL and CPU), cpu or cl"), N_("KIND") }, \
   { "device", 0, 0, G_OPTION_ARG_STRING, &(o).device, \
-    "OpenCL device: its index or part of its name (see 'neurowire-cli devices')", "DEVICE" }
+    N_("OpenCL device: its index or part of its name (see 'neurowire-cli devices')"), N_("DEVICE") }
 
 void        nw_cli_backend_options_clear (NwCliBackendOptions *o);
 
@@ -100,12 +101,12 @@ typedef struct {
 #define NW_CLI_COMMON_INIT(env_, sub_) { .env = (env_), .sub = (sub_) }
 
 #define NW_CLI_SPEC_ENTRY(c) \
-  { "spec", 0, 0, G_OPTION_ARG_FILENAME, &(c).spec_path, "The network spec (JSON; required)", "FILE" }
+  { "spec", 0, 0, G_OPTION_ARG_FILENAME, &(c).spec_path, N_("The network spec (JSON; required)"), N_("FILE") }
 #define NW_CLI_LOAD_ENTRY(c, help) \
-  { "load", 0, 0, G_OPTION_ARG_FILENAME, &(c).load_path, help, "FILE" }
+  { "load", 0, 0, G_OPTION_ARG_FILENAME, &(c).load_path, help, N_("FILE") }
 #define NW_CLI_DATA_DIR_ENTRY(c) \
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &(c).data_dir, \
-    "Folder of the MNIST IDX files (MNIST specs)", "DIR" }
+    N_("Folder of the MNIST IDX files (MNIST specs)"), N_("DIR") }
 #define NW_CLI_JSON_ENTRY(c, help) \
   { "json", 0, 0, G_OPTION_ARG_NONE, &(c).json, help, NULL }
 

@@ -1,5 +1,6 @@
 /* cli-eval.c: `neurowire-cli eval`: loss and accuracy of saved weights on both splits. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 
 #include <math.h>
@@ -11,9 +12,9 @@ nw_cli_eval (const NwAppEnv *env, int argc, char **argv)
   NwCliCommon c = NW_CLI_COMMON_INIT (env, "eval");
   const GOptionEntry entries[] = {
     NW_CLI_SPEC_ENTRY (c),
-    NW_CLI_LOAD_ENTRY (c, "The weights (safetensors; required)"),
+    NW_CLI_LOAD_ENTRY (c, N_("The weights (safetensors; required)")),
     NW_CLI_DATA_DIR_ENTRY (c),
-    NW_CLI_JSON_ENTRY (c, "Print one JSON object"),
+    NW_CLI_JSON_ENTRY (c, N_("Print one JSON object")),
     NW_CLI_BACKEND_ENTRIES (c.backend),
     { NULL }
   };
@@ -23,11 +24,11 @@ nw_cli_eval (const NwAppEnv *env, int argc, char **argv)
   NwDataset *data;
 
   if (!nw_cli_common_parse (&c,
-                            "Loads the weights into the network a spec describes and prints the loss and\n"
-                            "accuracy on the spec's training and test splits (evaluation mode: dropout\n"
-                            "off, BatchNorm's running statistics).",
+                            _("Loads the weights into the network a spec describes and prints the loss and\n"
+                              "accuracy on the spec's training and test splits (evaluation mode: dropout\n"
+                              "off, BatchNorm's running statistics)."),
                             entries, argc, argv, (char **[]) { &c.load_path, NULL },
-                            "--spec FILE and --load FILE are required", &status))
+                            _("--spec FILE and --load FILE are required"), &status))
     goto out;
   if (!nw_cli_common_load_spec (&c, &error)
       || !nw_cli_common_trainer (&c, NULL, TRUE, NULL, &error)
@@ -52,11 +53,11 @@ nw_cli_eval (const NwAppEnv *env, int argc, char **argv)
     }
   else
     {
-      printf ("train  loss %9.6f  acc %6.2f%%  (%d rows)\n", loss[0], 100 * acc[0], data->train.n);
+      printf (_("train  loss %9.6f  acc %6.2f%%  (%d rows)\n"), loss[0], 100 * acc[0], data->train.n);
       if (data->test.n > 0)
-        printf ("test   loss %9.6f  acc %6.2f%%  (%d rows)\n", loss[1], 100 * acc[1], data->test.n);
+        printf (_("test   loss %9.6f  acc %6.2f%%  (%d rows)\n"), loss[1], 100 * acc[1], data->test.n);
       else
-        printf ("test   (no test split)\n");
+        printf (_("test   (no test split)\n"));
     }
   goto out;
 

@@ -1,6 +1,7 @@
 /* cli-info.c: `neurowire-cli info`: the network's nodes in execution order, with their
  * settings, output shapes and parameter counts. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 #include "nw-node-kind.h"
 
@@ -97,15 +98,24 @@ print_table (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fel
   int widths[5];
   g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
 
-  printf ("network: %s (%s, %d nodes)\n", spec->name != NULL ? spec->name : "unnamed",
-          nw_net_is_chain (net) ? "a chain" : "a graph", n);
+  /* The table's headings and columns stay as they are: ids, kinds and shapes are the spec's
+   * words, and the columns are aligned by bytes. */
+  if (nw_net_is_chain (net))
+    /* Translators: "neurowire-cli info": the network's name and its number of nodes */
+    printf (g_dngettext (GETTEXT_PACKAGE, "network: %s (a chain, %d node)\n",
+                         "network: %s (a chain, %d nodes)\n", (gulong) n),
+            spec->name != NULL ? spec->name : _("unnamed"), n);
+  else
+    printf (g_dngettext (GETTEXT_PACKAGE, "network: %s (a graph, %d node)\n",
+                         "network: %s (a graph, %d nodes)\n", (gulong) n),
+            spec->name != NULL ? spec->name : _("unnamed"), n);
   if (fell_back)
-    printf ("data:    %s files not found; assuming %d features and %d classes\n", data->name,
+    printf (_("data:    %s files not found; assuming %d features and %d classes\n"), data->name,
             data->train.d, data->n_classes);
   else if (spec->data.kind == NW_DATA_MNIST)
-    printf ("data:    %s, %d features, %d classes\n", data->name, data->train.d, data->n_classes);
+    printf (_("data:    %s, %d features, %d classes\n"), data->name, data->train.d, data->n_classes);
   else
-    printf ("data:    %s, %d features, %d classes, %d training and %d test rows\n", data->name,
+    printf (_("data:    %s, %d features, %d classes, %d training and %d test rows\n"), data->name,
             data->train.d, data->n_classes, data->train.n, data->test.n);
   printf ("\n");
 
@@ -140,13 +150,15 @@ print_table (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fel
       printf ("%*s  %-*s  %-*s  %-*s  %*s  %s\n", widths[0], row[0], widths[1], row[1], widths[2],
               row[2], widths[3], row[3], widths[4], row[4], settings);
     }
-  printf ("\ntotal parameters: %" G_GSIZE_FORMAT "\n", nw_net_n_params (net));
+  printf (_("\ntotal parameters: %zu\n"), nw_net_n_params (net));
   {
     NwMemoryEstimate est;
     g_autofree char *text = NULL, *have = g_format_size (nw_memory_physical ());
     estimate_memory (net, spec, data, batch, &est);
     text = nw_memory_describe (&est);
-    printf ("memory to train: %s, of this computer's %s\n", text, have);
+    /* Translators: the first %s is nw_memory_describe's "about 18.9 MB (...)", the second
+     * the computer's memory ("25.3 GB") */
+    printf (_("memory to train: %s, of this computer's %s\n"), text, have);
   }
 }
 
@@ -157,7 +169,7 @@ nw_cli_info (const NwAppEnv *env, int argc, char **argv)
   const GOptionEntry entries[] = {
     NW_CLI_SPEC_ENTRY (c),
     NW_CLI_DATA_DIR_ENTRY (c),
-    NW_CLI_JSON_ENTRY (c, "Print one JSON object"),
+    NW_CLI_JSON_ENTRY (c, N_("Print one JSON object")),
     { NULL }
   };
   g_autoptr (NwDataset) data = NULL;
@@ -167,9 +179,9 @@ nw_cli_info (const NwAppEnv *env, int argc, char **argv)
   NwSpec *spec;
 
   if (!nw_cli_common_parse (&c,
-                            "Builds the network a spec describes (with the widths of the spec's data) and\n"
-                            "lists its nodes in execution order: settings, output shape [batch, width] and\n"
-                            "parameter count. Without the MNIST files, MNIST's shape is assumed.",
+                            _("Builds the network a spec describes (with the widths of the spec's data) and\n"
+                              "lists its nodes in execution order: settings, output shape [batch, width] and\n"
+                              "parameter count. Without the MNIST files, MNIST's shape is assumed."),
                             entries, argc, argv, NULL, NULL, &status))
     goto out;
   if (!nw_cli_common_load_spec (&c, &error))
@@ -184,7 +196,7 @@ nw_cli_info (const NwAppEnv *env, int argc, char **argv)
     {
       g_autofree char *base = g_path_get_basename (c.spec_path);
       g_set_error (&error, NW_ERROR, NW_ERROR_SPEC,
-                   "%s: the data is a CSV file, but the spec names none (give \"path\" in \"data\")",
+                   _("%s: the data is a CSV file, but the spec names none (give \"path\" in \"data\")"),
                    base);
       goto out;
     }

@@ -1,5 +1,6 @@
 /* cli-latency.c: `neurowire-cli latency`: how long one single-row prediction takes. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 
 #include <stdio.h>
@@ -21,10 +22,10 @@ nw_cli_latency (const NwAppEnv *env, int argc, char **argv)
   gint64 repeat = 20000;
   const GOptionEntry entries[] = {
     NW_CLI_SPEC_ENTRY (c),
-    NW_CLI_LOAD_ENTRY (c, "The weights (safetensors; default: fresh ones from the seed)"),
-    { "repeat", 0, 0, G_OPTION_ARG_INT64, &repeat, "Timed predictions (default 20000)", "N" },
+    NW_CLI_LOAD_ENTRY (c, N_("The weights (safetensors; default: fresh ones from the seed)")),
+    { "repeat", 0, 0, G_OPTION_ARG_INT64, &repeat, N_("Timed predictions (default 20000)"), "N" },
     NW_CLI_DATA_DIR_ENTRY (c),
-    NW_CLI_JSON_ENTRY (c, "Print one JSON object"),
+    NW_CLI_JSON_ENTRY (c, N_("Print one JSON object")),
     NW_CLI_BACKEND_ENTRIES (c.backend),
     { NULL }
   };
@@ -39,15 +40,15 @@ nw_cli_latency (const NwAppEnv *env, int argc, char **argv)
   NwTrainer *t;
 
   if (!nw_cli_common_parse (&c,
-                            "Times nw_trainer_predict on one row (the first of the test split, else of the\n"
-                            "training split) --repeat times after 1000 untimed runs, and reports the median\n"
-                            "and mean time per prediction.",
+                            _("Times nw_trainer_predict on one row (the first of the test split, else of the\n"
+                              "training split) --repeat times after 1000 untimed runs, and reports the median\n"
+                              "and mean time per prediction."),
                             entries, argc, argv, NULL, NULL, &status))
     goto out;
   if (repeat < 1 || repeat > 100000000)
     {
-      status = nw_cli_usage ("latency", "--repeat must be in 1..100000000 (got %" G_GINT64_FORMAT ")",
-                             repeat);
+      status = nw_cli_usage ("latency", _("--repeat must be in 1..100000000 (got %lld)"),
+                             (long long) repeat);
       goto out;
     }
   if (!nw_cli_common_load_spec (&c, &error)
@@ -88,8 +89,9 @@ nw_cli_latency (const NwAppEnv *env, int argc, char **argv)
       nw_cli_json_print (w);
     }
   else
-    printf ("latency: median %.3f us, mean %.3f us, min %.3f us per single-row prediction "
-            "(%" G_GINT64_FORMAT " runs, %s)\n", median, sum / repeat, times[0], repeat,
+    /* Translators: "neurowire-cli latency": microseconds per prediction; the device */
+    printf (_("latency: median %.3f us, mean %.3f us, min %.3f us per single-row prediction "
+              "(%lld runs, %s)\n"), median, sum / repeat, times[0], (long long) repeat,
             backend->description);
   goto out;
 

@@ -1,6 +1,7 @@
 /* cli-predict.c: `neurowire-cli predict`: output probabilities for rows given on the command
  * line, in a CSV file, or one image of an IDX file. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 
 #include <errno.h>
@@ -18,9 +19,13 @@ parse_row (const char *text, int width, float *out, const char *where, GError **
 
   if (n != width)
     {
+      /* Translators: where (a row of --input, a line of a file); the network's input width;
+       * the number of features found */
       g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                   "%s: expected %d feature%s (the network's input width), got %d", where, width,
-                   width == 1 ? "" : "s", n);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s: expected %d feature (the network's input width), got %d",
+                                "%s: expected %d features (the network's input width), got %d",
+                                (gulong) width), where, width, n);
       return FALSE;
     }
   for (int i = 0; i < n; i++)
@@ -31,13 +36,13 @@ parse_row (const char *text, int width, float *out, const char *where, GError **
       v = g_ascii_strtod (field, &end);
       if (field[0] == '\0' || end == field || *end != '\0')
         {
-          g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s, field %d: '%s' is not a number",
+          g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s, field %d: '%s' is not a number"),
                        where, i + 1, field);
           return FALSE;
         }
       if (!isfinite (v) || fabs (v) > G_MAXFLOAT)
         {
-          g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "%s, field %d: '%s' is not a finite number",
+          g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("%s, field %d: '%s' is not a finite number"),
                        where, i + 1, field);
           return FALSE;
         }
@@ -90,7 +95,7 @@ parse_inline (const char *text, int width, GError **error)
       g_autofree char *where = NULL;
       if (is_blank (parts[i]))
         continue;
-      where = g_strdup_printf ("--input: row %d", r);
+      where = g_strdup_printf (_("--input: row %d"), r);
       if (!parse_row (parts[i], width, row, where, error))
         return NULL;
       g_array_append_vals (rows, row, width);
@@ -98,7 +103,7 @@ parse_inline (const char *text, int width, GError **error)
     }
   if (r == 0)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "--input: no rows (give them as \"x1,x2;x1,x2\")");
+      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("--input: no rows (give them as \"x1,x2;x1,x2\")"));
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -121,7 +126,7 @@ parse_csv (const char *path, int width, GError **error)
 
   if (!g_file_get_contents (path, &contents, NULL, &local))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot read: %s", path, local->message);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot read: %s"), path, local->message);
       return NULL;
     }
   lines = g_strsplit (contents, "\n", -1);
@@ -137,7 +142,7 @@ parse_csv (const char *path, int width, GError **error)
           if (is_header (line))
             continue;
         }
-      where = g_strdup_printf ("%s: line %d (row %d)", base, i + 1, r);
+      where = g_strdup_printf (_("%s: line %d (row %d)"), base, i + 1, r);
       if (!parse_row (line, width, row, where, error))
         return NULL;
       g_array_append_vals (rows, row, width);
@@ -145,7 +150,7 @@ parse_csv (const char *path, int width, GError **error)
     }
   if (r == 0)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: no rows of features", base);
+      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: no rows of features"), base);
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -162,14 +167,15 @@ read_idx_image (const char *path, gint64 index, int width, GError **error)
     return NULL;
   if (index < 0 || index >= n)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "%s: --index %" G_GINT64_FORMAT
-                   " is out of range (the file has %d images)", path, index, n);
+      g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
+                   _("%s: --index %lld is out of range (the file has %d images)"), path,
+                   (long long) index, n);
       return NULL;
     }
   if ((gint64) h * w != width)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, "%s: images of %dx%d = %d pixels, but the "
-                   "network takes %d inputs", path, h, w, h * w, width);
+      g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, _("%s: images of %dx%d = %d pixels, but the "
+                     "network takes %d inputs"), path, h, w, h * w, width);
       return NULL;
     }
   rows = g_array_new (FALSE, FALSE, sizeof (float));
@@ -190,11 +196,11 @@ print_row (gboolean json, int r, const float *p, int width, int cls)
       nw_cli_json_print (w);
       return;
     }
-  printf ("row %3d: ", r);
+  printf (_("row %3d: "), r);
   for (int c = 0; c < width; c++)
     printf ("%s%.6f", c > 0 ? " " : "", p[c]);
   if (cls >= 0)
-    printf ("  class %d", cls);
+    printf (_("  class %d"), cls);
   printf ("\n");
 }
 
@@ -206,12 +212,12 @@ nw_cli_predict (const NwAppEnv *env, int argc, char **argv)
   gint64 index = 0;
   const GOptionEntry entries[] = {
     NW_CLI_SPEC_ENTRY (c),
-    NW_CLI_LOAD_ENTRY (c, "The weights (safetensors; default: fresh ones from the seed)"),
-    { "input", 0, 0, G_OPTION_ARG_STRING, &input, "Rows of features, \"x1,x2;x1,x2\"", "ROWS" },
-    { "input-file", 0, 0, G_OPTION_ARG_FILENAME, &input_file, "A CSV file with one row of features per line (header: see below)", "FILE" },
-    { "input-idx", 0, 0, G_OPTION_ARG_FILENAME, &input_idx, "An IDX images file (MNIST format)", "FILE" },
-    { "index", 0, 0, G_OPTION_ARG_INT64, &index, "Which image of --input-idx (default 0)", "N" },
-    NW_CLI_JSON_ENTRY (c, "Print one JSON object per row"),
+    NW_CLI_LOAD_ENTRY (c, N_("The weights (safetensors; default: fresh ones from the seed)")),
+    { "input", 0, 0, G_OPTION_ARG_STRING, &input, N_("Rows of features, \"x1,x2;x1,x2\""), N_("ROWS") },
+    { "input-file", 0, 0, G_OPTION_ARG_FILENAME, &input_file, N_("A CSV file with one row of features per line (header: see below)"), N_("FILE") },
+    { "input-idx", 0, 0, G_OPTION_ARG_FILENAME, &input_idx, N_("An IDX images file (MNIST format)"), N_("FILE") },
+    { "index", 0, 0, G_OPTION_ARG_INT64, &index, N_("Which image of --input-idx (default 0)"), "N" },
+    NW_CLI_JSON_ENTRY (c, N_("Print one JSON object per row")),
     { NULL }
   };
   g_autoptr (GArray) rows = NULL;
@@ -223,18 +229,18 @@ nw_cli_predict (const NwAppEnv *env, int argc, char **argv)
   NwTrainer *t;
 
   if (!nw_cli_common_parse (&c,
-                            "Prints the network's output probabilities (evaluation mode) for each row of\n"
-                            "input features, and the predicted class. Give exactly one of --input,\n"
-                            "--input-file and --input-idx.\n\n"
-                            "In --input-file, blank lines and lines starting with '#' are skipped. The\n"
-                            "first line is a header only if none of its fields is a number (\"x,y\");\n"
-                            "any other line must hold one number per input, and a line that does not\n"
-                            "is refused with its line and field number.",
+                            _("Prints the network's output probabilities (evaluation mode) for each row of\n"
+                              "input features, and the predicted class. Give exactly one of --input,\n"
+                              "--input-file and --input-idx.\n\n"
+                              "In --input-file, blank lines and lines starting with '#' are skipped. The\n"
+                              "first line is a header only if none of its fields is a number (\"x,y\");\n"
+                              "any other line must hold one number per input, and a line that does not\n"
+                              "is refused with its line and field number."),
                             entries, argc, argv, NULL, NULL, &status))
     goto out;
   if ((input != NULL) + (input_file != NULL) + (input_idx != NULL) != 1)
     {
-      status = nw_cli_usage ("predict", "give exactly one of --input, --input-file and --input-idx");
+      status = nw_cli_usage ("predict", _("give exactly one of --input, --input-file and --input-idx"));
       goto out;
     }
   if (!nw_cli_common_load_spec (&c, &error))

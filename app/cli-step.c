@@ -2,6 +2,7 @@
  * safetensors file, writing the outputs, the loss and every parameter's gradient: the hook
  * that checks the engine against PyTorch. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 
 #include <math.h>
@@ -23,8 +24,8 @@ batch_tensors (const NwTensorFile *tf, const char *file, const NwTensor **x, con
                GError **error)
 {
   const char *names[2] = { "x", "y" };
-  const char *shapes[2] = { "[rows, features]", "[rows, targets]" };
-  const char *what[2] = { "the inputs", "the targets" };
+  const char *shapes[2] = { _("[rows, features]"), _("[rows, targets]") };
+  const char *what[2] = { _("the inputs"), _("the targets") };
   const NwTensor *t[2];
 
   for (int i = 0; i < 2; i++)
@@ -32,7 +33,7 @@ batch_tensors (const NwTensorFile *tf, const char *file, const NwTensor **x, con
       t[i] = nw_tensor_file_get (tf, names[i]);
       if (t[i] == NULL)
         {
-          g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, "%s: no tensor '%s' (%s, %s)", file,
+          g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, _("%s: no tensor '%s' (%s, %s)"), file,
                        names[i], what[i], shapes[i]);
           return FALSE;
         }
@@ -40,8 +41,8 @@ batch_tensors (const NwTensorFile *tf, const char *file, const NwTensor **x, con
           || t[i]->shape[0] > (1 << 24) || t[i]->shape[1] > (1 << 24))
         {
           g_autofree char *shape = shape_string (t[i]);
-          g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, "%s: tensor '%s' has shape %s, but %s "
-                       "must be %s", file, names[i], shape, what[i], shapes[i]);
+          g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, _("%s: tensor '%s' has shape %s, but %s "
+                         "must be %s"), file, names[i], shape, what[i], shapes[i]);
           return FALSE;
         }
     }
@@ -50,7 +51,7 @@ batch_tensors (const NwTensorFile *tf, const char *file, const NwTensor **x, con
       g_autofree char *xs = shape_string (t[0]);
       g_autofree char *ys = shape_string (t[1]);
       g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                   "%s: tensor 'y' has shape %s, but tensor 'x' has shape %s (rows differ)", file,
+                   _("%s: tensor 'y' has shape %s, but tensor 'x' has shape %s (rows differ)"), file,
                    ys, xs);
       return FALSE;
     }
@@ -169,13 +170,13 @@ nw_cli_step (const NwAppEnv *env, int argc, char **argv)
   const GOptionEntry entries[] = {
     NW_CLI_SPEC_ENTRY (o.c),
     { "batch", 0, 0, G_OPTION_ARG_FILENAME, &o.batch_path,
-      "Safetensors with 'x' [rows, features] and 'y' [rows, targets] (required)", "FILE" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out_path, "Where to write the results (required)", "FILE" },
-    NW_CLI_LOAD_ENTRY (o.c, "Weights to start from (default: fresh ones from the seed)"),
-    { "update", 0, 0, G_OPTION_ARG_NONE, &o.update, "Also take one optimizer step", NULL },
-    { "train-mode", 0, 0, G_OPTION_ARG_NONE, &o.train_mode, "Dropout on, batch statistics (the default)", NULL },
-    { "eval-mode", 0, 0, G_OPTION_ARG_NONE, &o.eval_mode, "Dropout off, BatchNorm's running statistics", NULL },
-    NW_CLI_JSON_ENTRY (o.c, "Print the summary as JSON"),
+      N_("Safetensors with 'x' [rows, features] and 'y' [rows, targets] (required)"), N_("FILE") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out_path, N_("Where to write the results (required)"), N_("FILE") },
+    NW_CLI_LOAD_ENTRY (o.c, N_("Weights to start from (default: fresh ones from the seed)")),
+    { "update", 0, 0, G_OPTION_ARG_NONE, &o.update, N_("Also take one optimizer step"), NULL },
+    { "train-mode", 0, 0, G_OPTION_ARG_NONE, &o.train_mode, N_("Dropout on, batch statistics (the default)"), NULL },
+    { "eval-mode", 0, 0, G_OPTION_ARG_NONE, &o.eval_mode, N_("Dropout off, BatchNorm's running statistics"), NULL },
+    NW_CLI_JSON_ENTRY (o.c, N_("Print the summary as JSON")),
     { NULL }
   };
   g_autoptr (NwTensorFile) batch = NULL;
@@ -188,18 +189,18 @@ nw_cli_step (const NwAppEnv *env, int argc, char **argv)
   NwSpec *spec;
 
   if (!nw_cli_common_parse (&o.c,
-                            "Runs one forward and backward pass of the network over the batch in --batch\n"
-                            "(as one full batch) and writes to --out: 'output' [rows, outputs] (what the\n"
-                            "loss consumed), 'probs' (probabilities), 'loss' (a scalar, the batch mean),\n"
-                            "'grad.NAME' for every parameter NAME of the state_dict, and the state_dict\n"
-                            "itself after the pass (after the optimizer step with --update).",
+                            _("Runs one forward and backward pass of the network over the batch in --batch\n"
+                              "(as one full batch) and writes to --out: 'output' [rows, outputs] (what the\n"
+                              "loss consumed), 'probs' (probabilities), 'loss' (a scalar, the batch mean),\n"
+                              "'grad.NAME' for every parameter NAME of the state_dict, and the state_dict\n"
+                              "itself after the pass (after the optimizer step with --update)."),
                             entries, argc, argv,
                             (char **[]) { &o.batch_path, &o.out_path, NULL },
-                            "--spec FILE, --batch FILE and --out FILE are required", &status))
+                            _("--spec FILE, --batch FILE and --out FILE are required"), &status))
     goto out;
   if (o.train_mode && o.eval_mode)
     {
-      status = nw_cli_usage ("step", "give --train-mode or --eval-mode, not both");
+      status = nw_cli_usage ("step", _("give --train-mode or --eval-mode, not both"));
       goto out;
     }
   if (!nw_cli_common_load_spec (&o.c, &error)
@@ -216,8 +217,8 @@ nw_cli_step (const NwAppEnv *env, int argc, char **argv)
     {
       if (k < 2)
         {
-          status = nw_cli_failf ("%s: tensor 'y' has 1 column, but softmax_xent needs one-hot "
-                                 "targets, one column per class", batch_base);
+          status = nw_cli_failf (_("%s: tensor 'y' has 1 column, but softmax_xent needs one-hot "
+                                   "targets, one column per class"), batch_base);
           goto out;
         }
       n_classes = k;
@@ -228,9 +229,11 @@ nw_cli_step (const NwAppEnv *env, int argc, char **argv)
   if (!nw_cli_common_net (&o.c, (int) x->shape[1], k, n_classes, &error))
     {
       char *message;
-      message = g_strdup_printf ("%s (with %s's x [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
-                                 "] and y [%" G_GINT64_FORMAT ", %d])", error->message, batch_base,
-                                 x->shape[0], x->shape[1], y->shape[0], k);
+      /* Translators: why the network cannot be built, then the batch file and the shapes of
+       * its tensors x and y */
+      message = g_strdup_printf (_("%s (with %s's x [%lld, %lld] and y [%lld, %d])"),
+                                 error->message, batch_base, (long long) x->shape[0],
+                                 (long long) x->shape[1], (long long) y->shape[0], k);
       g_free (error->message);
       error->message = message;
       goto out;
@@ -255,9 +258,16 @@ nw_cli_step (const NwAppEnv *env, int argc, char **argv)
       nw_cli_json_print (w);
     }
   else
-    printf ("step: %" G_GINT64_FORMAT " rows, %s mode, loss %.6f%s; wrote %u tensors to %s\n",
-            x->shape[0], o.eval_mode ? "eval" : "train", loss, o.update ? ", updated" : "",
-            out->tensors->len, o.out_path);
+    {
+      /* Translators: "neurowire-cli step": one line each for the four cases (evaluation or
+       * training mode, with or without an optimizer step): rows, loss, tensors, file */
+      const char *line = o.eval_mode
+        ? (o.update ? _("step: %lld rows, eval mode, loss %.6f, updated; wrote %u tensors to %s\n")
+                    : _("step: %lld rows, eval mode, loss %.6f; wrote %u tensors to %s\n"))
+        : (o.update ? _("step: %lld rows, train mode, loss %.6f, updated; wrote %u tensors to %s\n")
+                    : _("step: %lld rows, train mode, loss %.6f; wrote %u tensors to %s\n"));
+      printf (line, (long long) x->shape[0], loss, out->tensors->len, o.out_path);
+    }
   goto out;
 
 out:

@@ -1,6 +1,7 @@
 /* cli-train.c: `neurowire-cli train`: trains a network from a spec, reports progress, and
  * saves the weights. */
 #include "cli-common.h"
+#include "nw-i18n.h"
 #include "cli-json.h"
 #include "nw-backend-cl.h"
 
@@ -79,42 +80,43 @@ apply_overrides (const Options *o, NwSpec *spec, int *status)
   NwTrainSpec *train = &spec->train;
 
   if (o->steps != NOT_GIVEN && o->epochs != NOT_GIVEN)
-    return (*status = nw_cli_usage ("train", "give --steps or --epochs, not both")), FALSE;
+    return (*status = nw_cli_usage ("train", _("give --steps or --epochs, not both"))), FALSE;
   if (o->steps != NOT_GIVEN)
     {
       if (o->steps < 1)
-        return (*status = nw_cli_usage ("train", "--steps must be at least 1 (got %" G_GINT64_FORMAT ")",
-                                        o->steps)), FALSE;
+        return (*status = nw_cli_usage ("train", _("--steps must be at least 1 (got %lld)"),
+                                        (long long) o->steps)), FALSE;
       train->steps = o->steps;
       train->epochs = 0;
     }
   if (o->epochs != NOT_GIVEN)
     {
       if (o->epochs < 1)
-        return (*status = nw_cli_usage ("train", "--epochs must be at least 1 (got %" G_GINT64_FORMAT ")",
-                                        o->epochs)), FALSE;
+        return (*status = nw_cli_usage ("train", _("--epochs must be at least 1 (got %lld)"),
+                                        (long long) o->epochs)), FALSE;
       train->steps = 0;
       train->epochs = o->epochs;
     }
   if (o->seed != NOT_GIVEN)
     {
       if (o->seed < 0)
-        return (*status = nw_cli_usage ("train", "--seed must be in 0..2^63-1 (got %" G_GINT64_FORMAT ")",
-                                        o->seed)), FALSE;
+        return (*status = nw_cli_usage ("train", _("--seed must be in 0..2^63-1 (got %lld)"),
+                                        (long long) o->seed)), FALSE;
       train->seed = (guint64) o->seed;
     }
   if (o->batch_size != NOT_GIVEN)
     {
       if (o->batch_size < 0 || o->batch_size > G_MAXINT)
-        return (*status = nw_cli_usage ("train", "--batch-size must be in 0..%d (0: the full training set; got %"
-                                        G_GINT64_FORMAT ")", G_MAXINT, o->batch_size)), FALSE;
+        return (*status = nw_cli_usage ("train", _("--batch-size must be in 0..%d (0: the full training "
+                                                          "set; got %lld)"),
+                                        G_MAXINT, (long long) o->batch_size)), FALSE;
       train->batch_size = (int) o->batch_size;
     }
   if (o->log_every != NOT_GIVEN)
     {
       if (o->log_every < 1 || o->log_every > G_MAXINT)
-        return (*status = nw_cli_usage ("train", "--log-every must be in 1..%d (got %" G_GINT64_FORMAT ")",
-                                        G_MAXINT, o->log_every)), FALSE;
+        return (*status = nw_cli_usage ("train", _("--log-every must be in 1..%d (got %lld)"),
+                                        G_MAXINT, (long long) o->log_every)), FALSE;
       train->log_every = (int) o->log_every;
     }
   if (o->lr != NULL)
@@ -122,9 +124,9 @@ apply_overrides (const Options *o, NwSpec *spec, int *status)
       char *end = NULL;
       double lr = g_ascii_strtod (o->lr, &end);
       if (end == o->lr || *end != '\0')
-        return (*status = nw_cli_usage ("train", "--lr: '%s' is not a number", o->lr)), FALSE;
+        return (*status = nw_cli_usage ("train", _("--lr: '%s' is not a number"), o->lr)), FALSE;
       if (!isfinite (lr) || lr < 0)
-        return (*status = nw_cli_usage ("train", "--lr must be finite and >= 0 (got %s)", o->lr)), FALSE;
+        return (*status = nw_cli_usage ("train", _("--lr must be finite and >= 0 (got %s)"), o->lr)), FALSE;
       train->lr = lr;
     }
   if (o->optimizer != NULL)
@@ -133,7 +135,7 @@ apply_overrides (const Options *o, NwSpec *spec, int *status)
       if (kind < 0)
         {
           g_autofree char *known = optimizer_list ();
-          *status = nw_cli_usage ("train", "--optimizer: unknown optimizer '%s' (known: %s)",
+          *status = nw_cli_usage ("train", _("--optimizer: unknown optimizer '%s' (known: %s)"),
                                   o->optimizer, known);
           return FALSE;
         }
@@ -178,9 +180,12 @@ print_test (const Report *r, const NwSnapshot *snap)
   if (!r->o->test)
     return;
   if (r->no_test)
-    printf ("  (no test split)");
+    /* Translators: a column of a progress line of "neurowire-cli train --test" */
+    fputs (_("  (no test split)"), stdout);
   else
-    printf ("  test loss %9.6f  acc %6.2f%%", snap->test_loss, 100 * snap->test_acc);
+    /* Translators: a column of a progress line of "neurowire-cli train --test": the loss and
+     * the accuracy in percent on the test split; keep the widths (%9.6f, %6.2f) */
+    printf (_("  test loss %9.6f  acc %6.2f%%"), snap->test_loss, 100 * snap->test_acc);
 }
 
 static void
@@ -205,10 +210,14 @@ print_progress (const Report *r, const NwSnapshot *snap, double rate)
     {
       char rbuf[64];
       format_rate (rbuf, sizeof rbuf, rate);
-      printf ("step %*" G_GINT64_FORMAT "  epoch %*" G_GINT64_FORMAT "  loss %9.6f  acc %6.2f%%",
-              r->step_width, snap->step, r->epoch_width, snap->epoch, snap->train_loss, 100 * snap->train_acc);
+      /* Translators: the start of a progress line of "neurowire-cli train": step, epoch,
+       * loss and accuracy in percent; keep the widths (%*lld, %9.6f, %6.2f) */
+      printf (_("step %*lld  epoch %*lld  loss %9.6f  acc %6.2f%%"),
+              r->step_width, (long long) snap->step, r->epoch_width, (long long) snap->epoch,
+              snap->train_loss, 100 * snap->train_acc);
       print_test (r, snap);
-      printf ("  %8s steps/s\n", rbuf);
+      /* Translators: the end of a progress line of "neurowire-cli train": the speed */
+      printf (_("  %8s steps/s\n"), rbuf);
       fflush (stdout);
     }
 }
@@ -236,8 +245,11 @@ print_epoch (const Report *r, const NwSnapshot *snap, double loss, double acc, d
     }
   else
     {
-      printf ("epoch %*" G_GINT64_FORMAT " done at step %*" G_GINT64_FORMAT ": loss %9.6f  acc %6.2f%%",
-              r->epoch_width, snap->epoch, r->step_width, snap->step, loss, 100 * acc);
+      /* Translators: a line of "neurowire-cli train --epochs": an epoch ended at a step, with
+       * the loss and accuracy (percent) over its steps; keep the widths */
+      printf (_("epoch %*lld done at step %*lld: loss %9.6f  acc %6.2f%%"),
+              r->epoch_width, (long long) snap->epoch, r->step_width, (long long) snap->step,
+              loss, 100 * acc);
       print_test (r, snap);
       printf ("\n");
       fflush (stdout);
@@ -253,16 +265,34 @@ print_header (const Options *o, NwTrainer *t, gint64 total, gboolean by_epochs)
   NwBackend *backend = nw_net_get_backend (nw_trainer_get_net (t));
   int batch = tr->batch_size <= 0 || tr->batch_size > data->train.n ? data->train.n : tr->batch_size;
 
-  printf ("train: %s on '%s' (%d training rows, %d test rows)\n",
-          spec->name != NULL ? spec->name : "unnamed network", data->name, data->train.n,
+  g_autofree char *steps = NULL;
+  g_autofree char *batch_text = NULL;
+
+  /* Translators: the first line of "neurowire-cli train": the network's name, the data set's
+   * name, the rows of its two splits */
+  printf (_("train: %s on '%s' (%d training rows, %d test rows)\n"),
+          spec->name != NULL ? spec->name : _("unnamed network"), data->name, data->train.n,
           data->test.n);
-  printf ("       %" G_GINT64_FORMAT " steps", total);
   if (by_epochs)
-    printf (" (%" G_GINT64_FORMAT " epochs of %d)", tr->epochs, nw_trainer_steps_per_epoch (t));
-  printf (", batch %d%s, %s lr %g, seed %" G_GUINT64_FORMAT ", %zu parameters, %s\n",
-          batch, batch == data->train.n ? " (full)" : "", nw_optimizer_name (tr->optimizer), tr->lr,
-          tr->seed, nw_net_n_params (nw_trainer_get_net (t)), backend->description);
-  printf ("       backend: %s\n", o->backend_why);
+    /* Translators: "neurowire-cli train": the steps to run, as epochs of a number of steps */
+    steps = g_strdup_printf (_("%lld steps (%lld epochs of %d)"), (long long) total,
+                             (long long) tr->epochs, nw_trainer_steps_per_epoch (t));
+  else
+    steps = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld step", "%lld steps",
+                                          (gulong) MIN (total, G_MAXLONG)), (long long) total);
+  if (batch == data->train.n)
+    /* Translators: "neurowire-cli train": the batch is the whole training set */
+    batch_text = g_strdup_printf (_("batch %d (full)"), batch);
+  else
+    batch_text = g_strdup_printf (_("batch %d"), batch);
+  /* Translators: the second line of "neurowire-cli train": the steps, the batch, the
+   * optimizer, the learning rate, the seed, the number of parameters, the device */
+  printf (_("       %s, %s, %s lr %g, seed %llu, %zu parameters, %s\n"),
+          steps, batch_text, nw_optimizer_name (tr->optimizer), tr->lr,
+          (unsigned long long) tr->seed, nw_net_n_params (nw_trainer_get_net (t)),
+          backend->description);
+  /* Translators: the third line of "neurowire-cli train": why this device trains */
+  printf (_("       backend: %s\n"), o->backend_why);
   fflush (stdout);
 }
 
@@ -303,12 +333,17 @@ print_done (const Options *o, NwTrainer *t, gint64 steps, double seconds, double
     {
       char rbuf[64];
       format_rate (rbuf, sizeof rbuf, rate);
-      printf ("done: %" G_GINT64_FORMAT " steps in %.*f s (%s steps/s); train loss %.6f acc %.2f%%",
-              steps, seconds < 0.01 ? 6 : 3, seconds, rbuf, train_loss, 100 * train_acc);
+      /* Translators: the last line of "neurowire-cli train": steps, seconds, speed, and the
+       * loss and accuracy (percent) on the training split; the test split's may follow */
+      printf (_("done: %lld steps in %.*f s (%s steps/s); train loss %.6f acc %.2f%%"),
+              (long long) steps, seconds < 0.01 ? 6 : 3, seconds, rbuf, train_loss,
+              100 * train_acc);
       if (isfinite (test_loss))
-        printf ("; test loss %.6f acc %.2f%%", test_loss, 100 * test_acc);
+        /* Translators: follows "done: ... train loss ... acc ...%" */
+        printf (_("; test loss %.6f acc %.2f%%"), test_loss, 100 * test_acc);
       else if (nw_trainer_get_data (t)->test.n == 0)
-        printf ("; no test split");
+        /* Translators: follows "done: ... train loss ... acc ...%" */
+        fputs (_("; no test split"), stdout);
       printf ("\n");
       fflush (stdout);
     }
@@ -421,11 +456,14 @@ save_or_rescue (NwNet *net, const char *path, GError **error)
         g_unlink (rescue);
     }
   if (rescue_error != NULL)
-    g_prefix_error (error, "the weights are lost (no temporary file either: %s): ",
+    /* Translators: why no temporary file could be written, then (after the colon) why the
+     * file asked for could not */
+    g_prefix_error (error, _("the weights are lost (no temporary file either: %s): "),
                     rescue_error->message);
   else
     {
-      char *message = g_strdup_printf ("%s; the weights were saved to %s instead",
+      /* Translators: why the file asked for could not be written; the temporary file */
+      char *message = g_strdup_printf (_("%s; the weights were saved to %s instead"),
                                        (*error)->message, rescue);
       g_free ((*error)->message);
       (*error)->message = message;
@@ -446,17 +484,18 @@ diverged (Options *o, NwTrainer *t, GError *error)
   if (o->save_path == NULL)
     ;
   else if (good < 0)
-    note = g_strdup_printf ("nothing was saved to %s: there are no good weights (the first "
-                            "step already went wrong)", o->save_path);
+    note = g_strdup_printf (_("nothing was saved to %s: there are no good weights (the first "
+                              "step already went wrong)"), o->save_path);
   else if (!nw_trainer_restore_last_good (t, &save_error)
            || !save_or_rescue (nw_trainer_get_net (t), o->save_path, &save_error))
-    note = g_strdup_printf ("the last good weights could not be saved: %s", save_error->message);
+    note = g_strdup_printf (_("the last good weights could not be saved: %s"), save_error->message);
   else
-    note = g_strdup_printf ("saved the last good weights, from step %" G_GINT64_FORMAT
-                            ", to %s, not the diverged ones", good, o->save_path);
+    note = g_strdup_printf (_("saved the last good weights, from step %lld, to %s, not the "
+                              "diverged ones"), (long long) good, o->save_path);
   if (note != NULL)
     {
-      char *message = g_strdup_printf ("%s; %s", error->message, note);
+      /* Translators: how training diverged; what --save did about it */
+      char *message = g_strdup_printf (_("%s; %s"), error->message, note);
       g_free (error->message);
       error->message = message;
     }
@@ -471,20 +510,20 @@ nw_cli_train (const NwAppEnv *env, int argc, char **argv)
                 .seed = NOT_GIVEN, .batch_size = NOT_GIVEN, .log_every = NOT_GIVEN };
   const GOptionEntry entries[] = {
     NW_CLI_SPEC_ENTRY (o.c),
-    { "steps", 0, 0, G_OPTION_ARG_INT64, &o.steps, "Train this many steps (overrides the spec)", "N" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT64, &o.epochs, "Train this many epochs (overrides the spec)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Seed of initialisation, shuffling and dropout", "N" },
-    { "batch-size", 0, 0, G_OPTION_ARG_INT64, &o.batch_size, "Rows per step (0: the full training set)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_STRING, &o.lr, "Learning rate", "X" },
+    { "steps", 0, 0, G_OPTION_ARG_INT64, &o.steps, N_("Train this many steps (overrides the spec)"), "N" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT64, &o.epochs, N_("Train this many epochs (overrides the spec)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, N_("Seed of initialisation, shuffling and dropout"), "N" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT64, &o.batch_size, N_("Rows per step (0: the full training set)"), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &o.lr, N_("Learning rate"), "X" },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o.optimizer,
-      "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw", "NAME" },
-    { "log-every", 0, 0, G_OPTION_ARG_INT64, &o.log_every, "Steps between progress lines", "N" },
-    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o.save_path, "Save the trained weights (safetensors)", "FILE" },
-    NW_CLI_LOAD_ENTRY (o.c, "Start from these weights (safetensors)"),
+      N_("sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw"), N_("NAME") },
+    { "log-every", 0, 0, G_OPTION_ARG_INT64, &o.log_every, N_("Steps between progress lines"), "N" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o.save_path, N_("Save the trained weights (safetensors)"), N_("FILE") },
+    NW_CLI_LOAD_ENTRY (o.c, N_("Start from these weights (safetensors)")),
     NW_CLI_DATA_DIR_ENTRY (o.c),
-    { "test", 0, 0, G_OPTION_ARG_NONE, &o.test, "Also evaluate the test split at every report", NULL },
-    NW_CLI_JSON_ENTRY (o.c, "Print one JSON object per line"),
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "Print only the final line", NULL },
+    { "test", 0, 0, G_OPTION_ARG_NONE, &o.test, N_("Also evaluate the test split at every report"), NULL },
+    NW_CLI_JSON_ENTRY (o.c, N_("Print one JSON object per line")),
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, N_("Print only the final line"), NULL },
     NW_CLI_BACKEND_ENTRIES (o.c.backend),
     { NULL }
   };
@@ -498,14 +537,14 @@ nw_cli_train (const NwAppEnv *env, int argc, char **argv)
   LoopCounts counts = { 0 };
 
   if (!nw_cli_common_parse (&o.c,
-                            "Trains the network a spec describes on the spec's data, printing progress\n"
-                            "every --log-every steps (and at each epoch's end when counting epochs), then\n"
-                            "the loss and accuracy on both splits. Steps per second leave out the time\n"
-                            "spent on progress reports and the final evaluation.\n\n"
-                            "A run that diverges (a loss that is NaN, infinite, a thousandfold its start,\n"
-                            "or for BCE near its clamp; weights that are NaN or infinite) stops with the\n"
-                            "step and what happened, and exits 3. --save then writes the last good weights\n"
-                            "(the error line says from which step), or nothing if there are none.",
+                            _("Trains the network a spec describes on the spec's data, printing progress\n"
+                              "every --log-every steps (and at each epoch's end when counting epochs), then\n"
+                              "the loss and accuracy on both splits. Steps per second leave out the time\n"
+                              "spent on progress reports and the final evaluation.\n\n"
+                              "A run that diverges (a loss that is NaN, infinite, a thousandfold its start,\n"
+                              "or for BCE near its clamp; weights that are NaN or infinite) stops with the\n"
+                              "step and what happened, and exits 3. --save then writes the last good weights\n"
+                              "(the error line says from which step), or nothing if there are none."),
                             entries, argc, argv, NULL, NULL, &status))
     goto out;
   if (!nw_cli_common_load_spec (&o.c, &error))
@@ -517,7 +556,7 @@ nw_cli_train (const NwAppEnv *env, int argc, char **argv)
    * (exit 2), not hours of training thrown away at the end. */
   if (o.save_path != NULL && !nw_cli_check_writable (o.save_path, &error))
     {
-      status = nw_cli_usage ("train", "--save: %s", error->message);
+      status = nw_cli_usage ("train", _("--save: %s"), error->message);
       g_clear_error (&error);
       goto out;
     }
@@ -534,8 +573,8 @@ nw_cli_train (const NwAppEnv *env, int argc, char **argv)
       int spe = nw_trainer_steps_per_epoch (t);
       if (spec->train.epochs > G_MAXINT64 / MAX (spe, 1))
         {
-          status = nw_cli_failf ("%" G_GINT64_FORMAT " epochs of %d steps are too many steps",
-                                 spec->train.epochs, spe);
+          status = nw_cli_failf (_("%lld epochs of %d steps are too many steps"),
+                                 (long long) spec->train.epochs, spe);
           goto out;
         }
       total = spec->train.epochs * spe;

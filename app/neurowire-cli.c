@@ -2,6 +2,7 @@
  * rest of the command line. Each subcommand lives in its own cli-SUB.c. */
 #include "nw-blas.h"
 #include "cli-common.h"
+#include "nw-i18n.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -17,37 +18,40 @@ typedef struct {
   int       (*run) (const NwAppEnv *env, int argc, char **argv);
 } Command;
 
+/* The summaries are translated where the help shows them. */
 static const Command commands[] = {
-  { "train",   "train a network from a spec, report progress, save its weights", nw_cli_train },
-  { "eval",    "loss and accuracy of saved weights on the training and test splits", nw_cli_eval },
-  { "predict", "the network's output probabilities for given inputs", nw_cli_predict },
-  { "step",    "one forward/backward pass on a batch file; writes outputs and gradients", nw_cli_step },
-  { "info",    "the network's nodes, output shapes and parameter counts", nw_cli_info },
-  { "latency", "time single-row inference", nw_cli_latency },
-  { "devices", "list the OpenCL devices and which one would train", nw_cli_devices },
+  { "train",   N_("train a network from a spec, report progress, save its weights"), nw_cli_train },
+  { "eval",    N_("loss and accuracy of saved weights on the training and test splits"), nw_cli_eval },
+  { "predict", N_("the network's output probabilities for given inputs"), nw_cli_predict },
+  { "step",    N_("one forward/backward pass on a batch file; writes outputs and gradients"), nw_cli_step },
+  { "info",    N_("the network's nodes, output shapes and parameter counts"), nw_cli_info },
+  { "latency", N_("time single-row inference"), nw_cli_latency },
+  { "devices", N_("list the OpenCL devices and which one would train"), nw_cli_devices },
 };
 
 static void
 print_help (FILE *out)
 {
-  fprintf (out,
-           "Usage:\n"
+  /* Translators: the first part of "neurowire-cli --help"; keep the command and the words
+   * in capitals as they are (they are typed) */
+  fputs (_("Usage:\n"
            "  neurowire-cli SUBCOMMAND [OPTION...]\n"
            "\n"
            "Train, evaluate and inspect Neurowire networks without the desktop program.\n"
            "\n"
-           "Subcommands:\n");
+           "Subcommands:\n"), out);
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out,
-           "\n"
+    fprintf (out, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
+  /* Translators: the end of "neurowire-cli --help"; keep the options, "SUBCOMMAND" and the
+   * exit codes as they are */
+  fputs (_("\n"
            "Options:\n"
            "  -h, --help     show this help\n"
            "  --version      show the version\n"
            "\n"
            "'neurowire-cli SUBCOMMAND --help' shows a subcommand's options.\n"
            "Errors print one line on stderr and exit 1; usage errors exit 2; a training\n"
-           "run that diverged exits 3.\n");
+           "run that diverged exits 3.\n"), out);
 }
 
 static const Command *
@@ -86,13 +90,13 @@ main (int argc, char **argv)
    * it does not know it chose slow generic ones (see core/nw-blas.h). */
   nw_blas_reexec_if_needed (argv);
 
-  /* The user's language and character set for GLib's messages; numbers stay "C" (a point
-   * for the decimal separator), whatever the locale. */
-  setlocale (LC_ALL, "");
+  /* The user's language (LANG, LANGUAGE) for our messages and GLib's, and the character set;
+   * numbers stay "C" (a point for the decimal separator), whatever the locale. */
+  nw_app_env_init_i18n ();
   setlocale (LC_NUMERIC, "C");
   g_set_prgname ("neurowire-cli");
   if (argc < 2)
-    return nw_cli_usage (NULL, "no subcommand given");
+    return nw_cli_usage (NULL, _("no subcommand given"));
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
       || strcmp (argv[1], "help") == 0)
     {
@@ -101,7 +105,7 @@ main (int argc, char **argv)
         {
           char *help_args[] = { argv[0], (char *) "--help", NULL };
           if ((cmd = find_command (argv[2])) == NULL)
-            return nw_cli_usage (NULL, "unknown subcommand '%s'", argv[2]);
+            return nw_cli_usage (NULL, _("unknown subcommand '%s'"), argv[2]);
           return run_command (cmd, 2, help_args);
         }
       print_help (stdout);
@@ -113,8 +117,8 @@ main (int argc, char **argv)
       return NW_CLI_EXIT_OK;
     }
   if (argv[1][0] == '-')
-    return nw_cli_usage (NULL, "expected a subcommand before '%s'", argv[1]);
+    return nw_cli_usage (NULL, _("expected a subcommand before '%s'"), argv[1]);
   if ((cmd = find_command (argv[1])) == NULL)
-    return nw_cli_usage (NULL, "unknown subcommand '%s'", argv[1]);
+    return nw_cli_usage (NULL, _("unknown subcommand '%s'"), argv[1]);
   return run_command (cmd, argc - 1, argv + 1);
 }

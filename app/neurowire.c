@@ -6,6 +6,7 @@
 #include "nw-cl-devices.h"
 #include "nw-ui.h"
 #include "nw-window.h"
+#include "nw-i18n.h"
 
 #include <locale.h>
 
@@ -41,7 +42,7 @@ program_read_environment (Program *p)
   kind = nw_backend_kind_from_name (backend);
   if (kind < 0)
     {
-      g_printerr ("neurowire: NW_BACKEND=%s is not one of auto, cpu, cl; using auto\n", backend);
+      g_printerr (_("neurowire: NW_BACKEND=%s is not one of auto, cpu, cl; using auto\n"), backend);
       kind = NW_BACKEND_AUTO;
     }
   if (kind != NW_BACKEND_AUTO)
@@ -94,14 +95,14 @@ static void
 action_about (GSimpleAction *action, GVariant *param, gpointer data)
 {
   GtkApplication *app = data;
-  static const char *authors[] = { "The Neurowire authors", NULL };
+  const char *authors[] = { _("The Neurowire authors"), NULL };
   gtk_show_about_dialog (gtk_application_get_active_window (app),
                          "program-name", "Neurowire",
                          "version", NW_VERSION,
                          "logo-icon-name", APP_ID,
-                         "comments", "Wire a neural network, train it live and watch it learn: "
-                                     "decision boundaries, activations and the gradient "
-                                     "reaching every layer.",
+                         "comments", _("Wire a neural network, train it live and watch it "
+                                       "learn: decision boundaries, activations and the "
+                                       "gradient reaching every layer."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "authors", authors,
                          NULL);
@@ -147,7 +148,7 @@ on_shutdown (GApplication *app, gpointer data)
 {
   Program *p = data;
   if (!nw_jobs_wait (p->jobs, 60000))
-    g_printerr ("neurowire: background work did not finish within a minute\n");
+    g_printerr (_("neurowire: background work did not finish within a minute\n"));
 }
 
 static void
@@ -195,6 +196,8 @@ main (int argc, char **argv)
 
   /* Before anything else: OpenBLAS chose its kernels when it was loaded (see nw-blas.h). */
   nw_blas_reexec_if_needed (argv);
+  /* The user's language (LANG, LANGUAGE) and Neurowire's translations, before any text. */
+  nw_app_env_init_i18n ();
   /* Every view is drawn with Cairo. GTK's GL renderer would upload each one as a texture per
    * frame, and on a machine without GPU acceleration (a VM, a classroom PC, Xvfb) it falls back
    * to software GL: 6-12 frames/s against 60 with the cairo renderer while training XOR
@@ -205,15 +208,15 @@ main (int argc, char **argv)
   program_read_environment (&program);
   app = gtk_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
   g_application_add_main_option (G_APPLICATION (app), "play", 0, G_OPTION_FLAG_NONE,
-                                 G_OPTION_ARG_NONE, "Start training at once", NULL);
+                                 G_OPTION_ARG_NONE, N_("Start training at once"), NULL);
   g_application_add_main_option (G_APPLICATION (app), "weights", 0, G_OPTION_FLAG_NONE,
-                                 G_OPTION_ARG_FILENAME, "Load these weights (safetensors) into "
-                                 "the network opened", "FILE");
+                                 G_OPTION_ARG_FILENAME, N_("Load these weights (safetensors) into "
+                                    "the network opened"), N_("FILE"));
   g_application_add_main_option (G_APPLICATION (app), "version", 0, G_OPTION_FLAG_NONE,
-                                 G_OPTION_ARG_NONE, "Show the version", NULL);
+                                 G_OPTION_ARG_NONE, N_("Show the version"), NULL);
   g_application_set_option_context_parameter_string (G_APPLICATION (app), "[NETWORK.json]");
   g_application_set_option_context_summary (G_APPLICATION (app),
-    "Wire a neural network, train it live and watch it learn.");
+    _("Wire a neural network, train it live and watch it learn."));
   g_signal_connect (app, "handle-local-options", G_CALLBACK (on_handle_local_options), &program);
   g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);
   g_signal_connect (app, "shutdown", G_CALLBACK (on_shutdown), &program);

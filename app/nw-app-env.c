@@ -1,5 +1,13 @@
 /* nw-app-env.c: the programs' environment variables, read once. */
 #include "nw-app-env.h"
+#include "nw-i18n.h"
+
+#include <locale.h>
+#include <string.h>
+
+#ifndef LOCALEDIR
+#error "LOCALEDIR must be defined (app/meson.build)"
+#endif
 
 /* A copy of a variable's value; NULL when unset or empty (an empty value means "not set" for
  * every variable here, as `VAR= program` is how a shell unsets one for a command). */
@@ -41,4 +49,44 @@ nw_app_env_clear (NwAppEnv *env)
   g_free ((char *) env->cl.gemm_tuning);
   g_free ((char *) env->cl.chain_wg);
   *env = (NwAppEnv) { 0 };
+}
+
+/* Whether this program is the one the build tree made: its executable lies in the folder that
+ * meson built it in (NW_BUILD_APP_DIR). An installed copy lies elsewhere and uses LOCALEDIR,
+ * even while the build tree still exists. */
+static gboolean
+running_from_build_tree (void)
+{
+#ifdef NW_BUILD_APP_DIR
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *built = g_canonicalize_filename (NW_BUILD_APP_DIR, NULL);
+  return dir != NULL && strcmp (dir, built) == 0;
+#else
+  return FALSE;
+#endif
+}
+
+const char *
+nw_app_env_init_i18n (void)
+{
+  static char *bound;
+
+  if (bound != NULL)
+    return bound;
+  /* LANGUAGE (a list such as "ko:en") only counts once the locale is not "C": it is read by
+   * gettext at each lookup, after this. */
+  setlocale (LC_ALL, "");
+  bound = dup_env ("NEUROWIRE_LOCALEDIR");
+#ifdef NW_BUILD_LOCALEDIR
+  if (bound == NULL && running_from_build_tree ()
+      && g_file_test (NW_BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
+    bound = g_strdup (NW_BUILD_LOCALEDIR);
+#endif
+  if (bound == NULL)
+    bound = g_strdup (LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, bound);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  return bound;
 }

@@ -6,7 +6,10 @@
  *   NEUROWIRE_DATA_DIR  the folder that holds mnist/ and fashion-mnist/
  *   NW_DEBUG_FPS        frame and epoch times on stderr (the desktop program; bench/)
  *   NW_CL_DEVICE, NW_CL_CACHE, NW_CL_GEMM_TUNING, NW_CL_CHAIN_WG, NW_CL_SIMULATE_CHAIN_WG,
- *   NW_CL_PROFILE       the OpenCL backend's settings (cl/nw-cl-options.h) */
+ *   NW_CL_PROFILE       the OpenCL backend's settings (cl/nw-cl-options.h)
+ *   NEUROWIRE_LOCALEDIR the folder of the compiled translations (<lang>/LC_MESSAGES/neurowire.mo)
+ *                       instead of the installed one; read by nw_app_env_init_i18n
+ *   LANGUAGE, LANG, LC_* the language, as for every program (setlocale, gettext) */
 #pragma once
 
 #include "nw-cl-options.h"
@@ -23,5 +26,12 @@ typedef struct {
 /* Fills `env` from the process environment. */
 void nw_app_env_read  (NwAppEnv *env);
 void nw_app_env_clear (NwAppEnv *env);
+
+/* The user's locale (setlocale (LC_ALL, "")) and Neurowire's translations: binds the gettext
+ * domain to NEUROWIRE_LOCALEDIR when set, else to the build tree's po/ when this program runs
+ * from the build tree (build/app/neurowire, as the README starts it), else to the installed
+ * locale folder. Call first thing in main, before any string is translated. Returns the
+ * folder bound (owned by the function, never NULL). */
+const char *nw_app_env_init_i18n (void);
 
 G_END_DECLS

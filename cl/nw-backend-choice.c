@@ -1,5 +1,6 @@
 /* nw-backend-choice.c: forced choices, GPU preference, and the PoCL-vs-CPU calibration. */
 #include "nw-backend-choice.h"
+#include "nw-i18n.h"
 #include "nw-backend-cl.h"
 #include "nw-cl-device.h"
 
@@ -123,7 +124,7 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
     {
       t = nw_trainer_new (spec, NULL, nw_backend_cpu_new (), error);
       if (t != NULL && why != NULL)
-        *why = g_strdup ("the CPU backend, as asked");
+        *why = g_strdup (_("the CPU backend, as asked"));
       return t;
     }
   if (kind == NW_BACKEND_CL)
@@ -134,7 +135,7 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
         return NULL;
       t = nw_trainer_new (spec, NULL, backend, error);
       if (t != NULL && why != NULL)
-        *why = g_strdup ("OpenCL, as asked");
+        *why = g_strdup (_("OpenCL, as asked"));
       return t;
     }
 
@@ -144,8 +145,8 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
     {
       if (why != NULL)
         *why = local != NULL
-          ? g_strdup_printf ("the CPU backend: no OpenCL device (%s)", local->message)
-          : g_strdup ("the CPU backend: no OpenCL device");
+          ? g_strdup_printf (_("the CPU backend: no OpenCL device (%s)"), local->message)
+          : g_strdup (_("the CPU backend: no OpenCL device"));
       g_clear_error (&local);
       return nw_trainer_new (spec, NULL, nw_backend_cpu_new (), error);
     }
@@ -158,7 +159,7 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
           return NULL;
         }
       if (why != NULL)
-        *why = g_strdup_printf ("the CPU backend: %s", local->message);
+        *why = g_strdup_printf (_("the CPU backend: %s"), local->message);
       g_clear_error (&local);
       return nw_trainer_new (spec, NULL, nw_backend_cpu_new (), error);
     }
@@ -170,11 +171,11 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
         {
           t = nw_trainer_new (spec, NULL, backend, error);
           if (t != NULL && why != NULL)
-            *why = g_strdup_printf ("OpenCL on the GPU %s", dev->name);
+            *why = g_strdup_printf (_("OpenCL on the GPU %s"), dev->name);
           return t;
         }
       if (why != NULL)
-        *why = g_strdup_printf ("the CPU backend: the GPU %s failed (%s)", dev->name, local->message);
+        *why = g_strdup_printf (_("the CPU backend: the GPU %s failed (%s)"), dev->name, local->message);
       g_clear_error (&local);
       return nw_trainer_new (spec, NULL, nw_backend_cpu_new (), error);
     }
@@ -211,19 +212,26 @@ nw_trainer_new_on_backend (const NwSpec *spec, NwBackendKind kind, const char *d
         if (backend != NULL)
           {
             if (why != NULL)
-              *why = g_strdup_printf ("OpenCL on %s: %s %.0f steps/s against the CPU backend's %.0f",
-                                      dev->name, cached ? "calibrated earlier at" : "calibrated at",
-                                      cl_rate, cpu_rate);
+              /* Translators: why OpenCL trains: the device, its speed and the CPU backend's,
+               * measured now or on an earlier run */
+              *why = g_strdup_printf (cached ? _("OpenCL on %s: calibrated earlier at %.0f steps/s "
+                                                 "against the CPU backend's %.0f")
+                                             : _("OpenCL on %s: calibrated at %.0f steps/s against "
+                                                 "the CPU backend's %.0f"),
+                                      dev->name, cl_rate, cpu_rate);
             return nw_trainer_new (spec, g_steal_pointer (&data), backend, error);
           }
         g_clear_error (&local);
       }
     if (why != NULL)
       *why = cl_rate < 0
-        ? g_strdup_printf ("the CPU backend: OpenCL on %s did not work for this network", dev->name)
-        : g_strdup_printf ("the CPU backend: %s %.0f steps/s against OpenCL's %.0f on %s",
-                           cached ? "calibrated earlier at" : "calibrated at", cpu_rate, cl_rate,
-                           dev->name);
+        ? g_strdup_printf (_("the CPU backend: OpenCL on %s did not work for this network"), dev->name)
+        /* Translators: why the CPU trains: its speed, OpenCL's, the device */
+        : g_strdup_printf (cached ? _("the CPU backend: calibrated earlier at %.0f steps/s against "
+                                      "OpenCL's %.0f on %s")
+                                  : _("the CPU backend: calibrated at %.0f steps/s against OpenCL's "
+                                      "%.0f on %s"),
+                           cpu_rate, cl_rate, dev->name);
     return nw_trainer_new (spec, g_steal_pointer (&data), nw_backend_cpu_new (), error);
   }
 }

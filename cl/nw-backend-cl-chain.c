@@ -12,6 +12,7 @@
  * launch; Adam's per-step constants are computed on the host as cl_update computes them and
  * written once per run. */
 #include "nw-backend-cl-private.h"
+#include "nw-i18n.h"
 #include "nw-activation.h"
 
 #include <math.h>
@@ -153,9 +154,9 @@ cl_chain_train (NwBackend *self, NwChainPlan *plan, const NwChainRun *run)
       || a->kind < 0 || a->kind >= NW_N_OPTIMIZERS)
     {
       nw_backend_set_error (self, g_error_new (NW_ERROR, NW_ERROR_BACKEND,
-                                               "OpenCL: a fused run of %d steps of %d rows from "
-                                               "row %d (stride %d) of %d does not fit its plan "
-                                               "(at most %d steps of %d rows) or its buffers",
+                                               _("OpenCL: a fused run of %d steps of %d rows from "
+                                                 "row %d (stride %d) of %d does not fit its plan "
+                                                 "(at most %d steps of %d rows) or its buffers"),
                                                run->steps, run->batch, run->pos, run->stride,
                                                run->n_rows, NW_CHAIN_MAX_STEPS, plan->max_rows));
       return;

@@ -3,6 +3,7 @@
  * backend's meaning (core/nw-backend-cpu.c), NULL arguments included. Nothing here waits for
  * the device. */
 #include "nw-backend-cl-private.h"
+#include "nw-i18n.h"
 
 #include <math.h>
 
@@ -311,7 +312,7 @@ cl_update (NwBackend *self, const NwUpdateArgs *a, gboolean penalize, gsize n, N
     case NW_N_OPTIMIZERS:
     default:
       nw_backend_set_error (self, g_error_new (NW_ERROR, NW_ERROR_BACKEND,
-                                               "OpenCL: unknown optimizer %d", (int) a->kind));
+                                               _("OpenCL: unknown optimizer %d"), (int) a->kind));
       break;
     }
 }

@@ -2,6 +2,7 @@
  * kernels, tuning), its memory operations and the launch helpers. The compute operations are
  * in nw-backend-cl-ops.c and nw-backend-cl-gemm.c. */
 #include "nw-backend-cl-private.h"
+#include "nw-i18n.h"
 #include "nw-activation.h"
 
 #include <stdio.h>
@@ -128,7 +129,7 @@ failed:
   {
     ClProgramId program;
     g_autofree char *name = kernel_name (k, &program);
-    g_prefix_error (&error, "OpenCL kernel %s (%s): ", name, program_files[program]);
+    g_prefix_error (&error, _("OpenCL kernel %s (%s): "), name, program_files[program]);
     nw_backend_set_error (&cl->parent, error);
   }
 }
@@ -174,9 +175,9 @@ cl_buffer_new (NwBackend *self, gsize bytes)
       g_autofree char *want = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
       g_autofree char *most = g_format_size_full (cl->device->max_alloc, G_FORMAT_SIZE_IEC_UNITS);
       nw_backend_set_error (self, g_error_new (NW_ERROR, NW_ERROR_NO_MEMORY,
-                                               "OpenCL: cannot allocate %" G_GSIZE_FORMAT " bytes (%s) "
-                                               "on %s: its largest buffer is %s "
-                                               "(CL_DEVICE_MAX_MEM_ALLOC_SIZE)",
+                                               _("OpenCL: cannot allocate %zu bytes (%s) "
+                                                 "on %s: its largest buffer is %s "
+                                                 "(CL_DEVICE_MAX_MEM_ALLOC_SIZE)"),
                                                bytes, want, cl->device->name, most));
       return NULL;
     }
@@ -217,9 +218,9 @@ in_range (ClBackend *cl, NwBuffer *buffer, gsize byte_off, gsize bytes, const ch
   if (b == NULL || byte_off > b->bytes || bytes > b->bytes - byte_off)
     {
       nw_backend_set_error (&cl->parent, g_error_new (NW_ERROR, NW_ERROR_BACKEND,
-                                                      "OpenCL: %s of %" G_GSIZE_FORMAT " bytes at %"
-                                                      G_GSIZE_FORMAT " is outside the buffer (%"
-                                                      G_GSIZE_FORMAT " bytes)",
+                                                      _("OpenCL: %s of %zu bytes at %"
+                                                      "zu is outside the buffer (%"
+                                                      "zu bytes)"),
                                                       what, bytes, byte_off, b != NULL ? b->bytes : 0));
       return FALSE;
     }
@@ -385,8 +386,8 @@ choose_tuning (ClBackend *cl, const NwClOptions *opts, GError **error)
       else
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "gemm tuning \"%s\" (NW_CL_GEMM_TUNING) is not VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]] with "
-                       "VW in 2, 4, 8, 16 and KC, RTSM x WPTM multiples of VW", env);
+                       _("gemm tuning \"%s\" (NW_CL_GEMM_TUNING) is not VW,WPTM,RTSN,RTSM,KC[,KEEP_ACC[,WPTN]] with "
+                         "VW in 2, 4, 8, 16 and KC, RTSM x WPTM multiples of VW"), env);
           return FALSE;
         }
     }
@@ -416,7 +417,7 @@ choose_tuning (ClBackend *cl, const NwClOptions *opts, GError **error)
       if (wg < 1 || wg > 1024 || (wg & (wg - 1)) != 0)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "chain work-group size \"%s\" (NW_CL_CHAIN_WG) is not a power of two in 1..1024", env);
+                       _("chain work-group size \"%s\" (NW_CL_CHAIN_WG) is not a power of two in 1..1024"), env);
           return FALSE;
         }
       t->fwg = wg;
@@ -509,7 +510,7 @@ query_chain_kernel (ClBackend *cl, const NwClOptions *opts, GError **error)
       || !NW_CL_CHECK (clGetKernelWorkGroupInfo (k, id, CL_KERNEL_LOCAL_MEM_SIZE, sizeof local,
                                                  &local, NULL), error))
     {
-      g_prefix_error (error, "OpenCL kernel train_chain (chain.cl): ");
+      g_prefix_error (error, _("OpenCL kernel train_chain (chain.cl): "));
       return FALSE;
     }
   if (opts->simulate_chain_wg > 0)
@@ -555,7 +556,7 @@ build_programs (ClBackend *cl, const NwClOptions *opts, GError **error)
       cl_int st = CL_SUCCESS;
       if (!NW_CL_CHECK ((cl->kernels[k] = clCreateKernel (cl->programs[p], name, &st), st), error))
         {
-          g_prefix_error (error, "OpenCL kernel %s (%s): ", name, program_files[p]);
+          g_prefix_error (error, _("OpenCL kernel %s (%s): "), name, program_files[p]);
           return FALSE;
         }
     }

@@ -1,5 +1,6 @@
 /* nw-cl-check.c: OpenCL status codes as names, and the check behind NW_CL_CHECK. */
 #include "nw-cl-check.h"
+#include "nw-i18n.h"
 #include "nw-types.h"
 
 #include <string.h>
@@ -85,7 +86,7 @@ nw_cl_status_name (cl_int status)
   for (gsize i = 0; i < G_N_ELEMENTS (status_names); i++)
     if (status_names[i].code == status)
       return status_names[i].name;
-  return "an unknown OpenCL status";
+  return _("an unknown OpenCL status");
 }
 
 /* The first "clXxx" identifier in the checked text, as a new string ("an OpenCL call" if
@@ -104,7 +105,7 @@ call_name (const char *expr)
           return g_strndup (p, end - p);
         }
     }
-  return g_strdup ("an OpenCL call");
+  return g_strdup (_("an OpenCL call"));
 }
 
 /* Sites arrive as the compiler saw them ("../cl/nw-backend-cl.c:123"); the message shows
@@ -129,7 +130,7 @@ nw_cl_check (cl_int status, const char *expr, const char *site, GError **error)
   call = call_name (expr);
   code = status == CL_MEM_OBJECT_ALLOCATION_FAILURE || status == CL_OUT_OF_HOST_MEMORY
            ? NW_ERROR_NO_MEMORY : NW_ERROR_BACKEND;
-  g_set_error (error, NW_ERROR, code, "%s failed: %s (%d) at %s", call,
+  g_set_error (error, NW_ERROR, code, _("%s failed: %s (%d) at %s"), call,
                nw_cl_status_name (status), (int) status, short_site (site));
   return FALSE;
 }

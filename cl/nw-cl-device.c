@@ -1,7 +1,9 @@
 /* nw-cl-device.c: enumerate, score and pick OpenCL devices. */
 #include "nw-cl-device.h"
+#include "nw-i18n.h"
 #include "nw-types.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,15 +142,15 @@ query_device (cl_platform_id platform, const char *platform_name, cl_device_id d
     return NULL;
   if (!available || !compiler)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "%s", !available ? "the device is not available"
-                   : "the device has no compiler (kernels are built from source)");
+      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "%s", !available ? _("the device is not available")
+                   : _("the device has no compiler (kernels are built from source)"));
       return NULL;
     }
   if (max_wg < 64 || local < 16 * 1024)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_BACKEND,
-                   "work-groups of %" G_GSIZE_FORMAT " items and %" G_GUINT64_FORMAT
-                   " bytes of local memory are too small (64 items and 16 KiB needed)",
+                   _("work-groups of %zu items and %" PRIu64
+                   " bytes of local memory are too small (64 items and 16 KiB needed)"),
                    (gsize) max_wg, (guint64) local);
       return NULL;
     }
@@ -165,7 +167,7 @@ query_device (cl_platform_id platform, const char *platform_name, cl_device_id d
   info->score = type_weight (type) * 1e12 + (double) units * clock * 1e3
                 + MIN (global / (1024.0 * 1024 * 1024), 999.0);
   mem = format_memory (global);
-  info->why = g_strdup_printf ("%s, %u CUs x %u MHz, %s", info->type, units, clock, mem);
+  info->why = g_strdup_printf (_("%s, %u CUs x %u MHz, %s"), info->type, units, clock, mem);
   return g_steal_pointer (&info);
 }
 
@@ -187,14 +189,14 @@ list_platform (cl_platform_id platform, GPtrArray *devices, GPtrArray *skipped)
 
   if (pname == NULL)
     {
-      g_ptr_array_add (skipped, g_strdup_printf ("a platform: %s", error->message));
+      g_ptr_array_add (skipped, g_strdup_printf (_("a platform: %s"), error->message));
       g_error_free (error);
       return;
     }
   status = clGetDeviceIDs (platform, CL_DEVICE_TYPE_ALL, 0, NULL, &n);
   if (status == CL_DEVICE_NOT_FOUND || (status == CL_SUCCESS && n == 0))
     {
-      g_ptr_array_add (skipped, g_strdup_printf ("platform %s: it has no devices", pname));
+      g_ptr_array_add (skipped, g_strdup_printf (_("platform %s: it has no devices"), pname));
       return;
     }
   ids = g_new0 (cl_device_id, MAX (n, 1));
@@ -202,7 +204,7 @@ list_platform (cl_platform_id platform, GPtrArray *devices, GPtrArray *skipped)
   if (!nw_cl_check (status, "clGetDeviceIDs", G_STRLOC, &error)
       || !NW_CL_CHECK (clGetDeviceIDs (platform, CL_DEVICE_TYPE_ALL, n, ids, NULL), &error))
     {
-      g_ptr_array_add (skipped, g_strdup_printf ("platform %s: %s", pname, error->message));
+      g_ptr_array_add (skipped, g_strdup_printf (_("platform %s: %s"), pname, error->message));
       g_error_free (error);
       return;
     }
@@ -213,7 +215,7 @@ list_platform (cl_platform_id platform, GPtrArray *devices, GPtrArray *skipped)
         g_ptr_array_add (devices, info);
       else
         {
-          g_ptr_array_add (skipped, g_strdup_printf ("device %u of platform %s: %s", d, pname,
+          g_ptr_array_add (skipped, g_strdup_printf (_("device %u of platform %s: %s"), d, pname,
                                                      error->message));
           g_clear_error (&error);
         }
@@ -232,7 +234,7 @@ nw_cl_list_devices_full (GStrv *skipped_out, GError **error)
   /* No ICD installed: the loader says CL_PLATFORM_NOT_FOUND_KHR (ocl-icd) or reports zero
    * platforms. Neither is an error: there is simply no OpenCL here. */
   if (status == CL_PLATFORM_NOT_FOUND_KHR || (status == CL_SUCCESS && n == 0))
-    g_ptr_array_add (skipped, g_strdup ("no OpenCL platform is installed (no ICD found)"));
+    g_ptr_array_add (skipped, g_strdup (_("no OpenCL platform is installed (no ICD found)")));
   else
     {
       if (!nw_cl_check (status, "clGetPlatformIDs", G_STRLOC, error))
@@ -301,7 +303,7 @@ nw_cl_pick_device (const char *request, const NwClOptions *options, GError **err
   if (request == NULL && options != NULL)
     {
       request = options->device;
-      source = options->device_origin != NULL ? options->device_origin : "the options";
+      source = options->device_origin != NULL ? options->device_origin : _("the options");
       if (request != NULL && *request == '\0')
         request = NULL;
     }
@@ -311,7 +313,7 @@ nw_cl_pick_device (const char *request, const NwClOptions *options, GError **err
   if (devices->len == 0)
     {
       g_autofree char *why = g_strjoinv ("; ", skipped);
-      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "no OpenCL device found (%s)", why);
+      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, _("no OpenCL device found (%s)"), why);
       return NULL;
     }
   if (request == NULL)
@@ -336,7 +338,7 @@ nw_cl_pick_device (const char *request, const NwClOptions *options, GError **err
     }
   listing = nw_cl_describe_devices (devices);
   g_set_error (error, NW_ERROR, NW_ERROR_BACKEND,
-               "no OpenCL device matches \"%s\" (%s); the devices are:\n%s", request, source,
+               _("no OpenCL device matches \"%s\" (%s); the devices are:\n%s"), request, source,
                listing);
   return NULL;
 }

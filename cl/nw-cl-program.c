@@ -1,5 +1,6 @@
 /* nw-cl-program.c: kernel sources from GResources, program builds, and the binary cache. */
 #include "nw-cl-program.h"
+#include "nw-i18n.h"
 #include "nw-kernels-resources.h"
 #include "nw-types.h"
 
@@ -19,7 +20,7 @@ nw_cl_kernel_source (const char *file_name, GError **error)
                                           G_RESOURCE_LOOKUP_FLAGS_NONE, &local);
   if (bytes == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "kernel source %s is not in the program: %s",
+      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, _("kernel source %s is not in the program: %s"),
                    file_name, local->message);
       g_error_free (local);
     }
@@ -240,7 +241,7 @@ nw_cl_build_program_with_prelude (cl_context context, const NwClDeviceInfo *devi
       };
       g_autofree char *log = prelude != NULL ? log_in_pieces (raw, pieces, 2)
                                              : log_in_pieces (raw, &pieces[1], 1);
-      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, "building %s for %s failed (%s):\n%s",
+      g_set_error (error, NW_ERROR, NW_ERROR_BACKEND, _("building %s for %s failed (%s):\n%s"),
                    file_name, device->name, local->message, log);
       g_error_free (local);
       NW_CL_CHECK (clReleaseProgram (program), NULL);

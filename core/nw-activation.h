@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 typedef struct {
   NwActivation id;
   const char  *name;          /* in files and on the command line: "leaky_relu" */
-  const char  *label;         /* English, N_()-marked: "Leaky ReLU" */
+  const char  *label;         /* English, NC_("activation", ...)-marked: "Leaky ReLU"; shown
+                               * through g_dpgettext2 (GETTEXT_PACKAGE, "activation", label) */
   const char  *formula;       /* plain text for `neurowire-cli info`: "max(0, x)" */
   gboolean     has_alpha;     /* the node's `alpha` setting means something */
   double       default_alpha; /* what a new node stores (0 where it has none) */

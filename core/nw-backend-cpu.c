@@ -3,6 +3,7 @@
  * Written for clarity first: plain loops, reductions in double, matrix products through CBLAS
  * (OpenBLAS) because that is where nearly all the time goes. */
 #include "nw-backend.h"
+#include "nw-i18n.h"
 #include "nw-blas.h"
 #include "nw-rng.h"
 #include "layers/act-math.h"
@@ -90,7 +91,7 @@ cpu_buffer_new (NwBackend *self, gsize bytes)
     {
       g_free (buf);
       nw_backend_set_error (self, g_error_new (NW_ERROR, NW_ERROR_NO_MEMORY,
-                                               "CPU: cannot allocate %" G_GSIZE_FORMAT " bytes", bytes));
+                                               _("CPU: cannot allocate %zu bytes"), bytes));
       return NULL;
     }
   memset (buf->data, 0, bytes);
@@ -116,8 +117,8 @@ in_range (NwBackend *self, NwBuffer *buf, gsize byte_off, gsize bytes, const cha
   if (b == NULL || byte_off > b->bytes || bytes > b->bytes - byte_off)
     {
       nw_backend_set_error (self, g_error_new (NW_ERROR, NW_ERROR_BACKEND,
-                                               "CPU: %s of %" G_GSIZE_FORMAT " bytes at %" G_GSIZE_FORMAT
-                                               " is outside the buffer (%" G_GSIZE_FORMAT " bytes)",
+                                               _("CPU: %s of %zu bytes at %zu"
+                                               " is outside the buffer (%zu bytes)"),
                                                what, bytes, byte_off, b != NULL ? b->bytes : 0));
       return FALSE;
     }
@@ -944,7 +945,7 @@ nw_backend_cpu_new (void)
 {
   CpuBackend *cpu = g_new0 (CpuBackend, 1);
   cpu->parent.ops = &cpu_ops;
-  cpu->parent.description = g_strdup_printf ("CPU (OpenBLAS %s, %d threads)", nw_blas_corename (),
+  cpu->parent.description = g_strdup_printf (_("CPU (OpenBLAS %s, %d threads)"), nw_blas_corename (),
                                              nw_blas_threads ());
   return &cpu->parent;
 }

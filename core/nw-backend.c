@@ -1,5 +1,6 @@
 /* nw-backend.c: what every backend shares: the sticky error and typed transfer helpers. */
 #include "nw-backend.h"
+#include "nw-i18n.h"
 
 void
 nw_backend_free (NwBackend *backend)
@@ -48,7 +49,7 @@ nw_backend_alloc (NwBackend *b, gsize n_reals)
   if (n_reals > G_MAXSIZE / sizeof (nw_real))
     {
       nw_backend_set_error (b, g_error_new (NW_ERROR, NW_ERROR_NO_MEMORY,
-                                            "buffer of %" G_GSIZE_FORMAT " values is too large", n_reals));
+                                            _("buffer of %zu values is too large"), n_reals));
       return NULL;
     }
   return b->ops->buffer_new (b, MAX (n_reals, 1) * sizeof (nw_real));

@@ -6,6 +6,7 @@
  * then one shuffle with the seed that puts the first n - round(n * test_ratio) points in the
  * training split and the rest in the test split. One NwRng seeded with `seed` draws it all. */
 #include "nw-data.h"
+#include "nw-i18n.h"
 #include "nw-data-private.h"
 #include "nw-rng.h"
 
@@ -166,29 +167,29 @@ nw_dataset_new_2d (NwDataKind kind, int n, double noise, double test_ratio, guin
       const char *name = nw_data_kind_name (kind);
       if (name != NULL)
         g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                     "kind: '%s' is not a 2D generator", name);
+                     _("kind: '%s' is not a 2D generator"), name);
       else
         g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                     "kind: %d is not a known data kind", (int) kind);
+                     _("kind: %d is not a known data kind"), (int) kind);
       return NULL;
     }
   if (n < 4 || n > NW_DATA_2D_MAX_POINTS)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                   "n: must be between 4 and %d points, got %d", NW_DATA_2D_MAX_POINTS, n);
+                   _("n: must be between 4 and %d points, got %d"), NW_DATA_2D_MAX_POINTS, n);
       return NULL;
     }
   if (!isfinite (noise) || noise < 0.0 || noise > NW_DATA_2D_MAX_NOISE)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                   "noise: must be finite and between 0 and %g, got %g",
+                   _("noise: must be finite and between 0 and %g, got %g"),
                    NW_DATA_2D_MAX_NOISE, noise);
       return NULL;
     }
   if (!(test_ratio >= 0.0 && test_ratio < 1.0))
     {
       g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                   "test_ratio: must be in [0, 1), got %g", test_ratio);
+                   _("test_ratio: must be in [0, 1), got %g"), test_ratio);
       return NULL;
     }
 

@@ -6,6 +6,7 @@
  * through g_file_set_contents (a temporary file renamed over the target), so a failed save
  * never leaves half a file under the real name. */
 #include "nw-data.h"
+#include "nw-i18n.h"
 #include "nw-data-private.h"
 #include "nw-rng.h"
 
@@ -51,7 +52,7 @@ parse_row (char **fields, int n_fields, const char *file, int line, double out[3
   if (n_fields != 3)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s:%d: expected 3 fields (x,y,label), found %d", file, line, n_fields);
+                   _("%s:%d: expected 3 fields (x,y,label), found %d"), file, line, n_fields);
       return FALSE;
     }
   for (int f = 0; f < 3; f++)
@@ -59,14 +60,14 @@ parse_row (char **fields, int n_fields, const char *file, int line, double out[3
       if (fields[f][0] == '\0')
         {
           g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                       "%s:%d: field %d (%s) is empty", file, line, f + 1, field_names[f]);
+                       _("%s:%d: field %d (%s) is empty"), file, line, f + 1, field_names[f]);
           return FALSE;
         }
       if (!parse_number (fields[f], &out[f]))
         {
           char *q = quote_field (fields[f]);
           g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                       "%s:%d: field %d (%s) is not a number: '%s'",
+                       _("%s:%d: field %d (%s) is not a number: '%s'"),
                        file, line, f + 1, field_names[f], q);
           g_free (q);
           return FALSE;
@@ -75,7 +76,7 @@ parse_row (char **fields, int n_fields, const char *file, int line, double out[3
         {
           char *q = quote_field (fields[f]);
           g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                       "%s:%d: field %d (%s) is not finite: '%s'",
+                       _("%s:%d: field %d (%s) is not finite: '%s'"),
                        file, line, f + 1, field_names[f], q);
           g_free (q);
           return FALSE;
@@ -85,14 +86,14 @@ parse_row (char **fields, int n_fields, const char *file, int line, double out[3
     {
       char *q = quote_field (fields[2]);
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s:%d: label must be 0 or 1, got '%s'", file, line, q);
+                   _("%s:%d: label must be 0 or 1, got '%s'"), file, line, q);
       g_free (q);
       return FALSE;
     }
   if (fabs (out[0]) > G_MAXFLOAT || fabs (out[1]) > G_MAXFLOAT)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s:%d: coordinate out of the range of a float", file, line);
+                   _("%s:%d: coordinate out of the range of a float"), file, line);
       return FALSE;
     }
   return TRUE;
@@ -168,7 +169,7 @@ parse_contents (const char *contents, gsize length, const char *file, GArray *xy
       if (labels->len >= NW_CSV_MAX_POINTS)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "%s:%d: too many points (at most %d)", file, line, NW_CSV_MAX_POINTS);
+                       _("%s:%d: too many points (at most %d)"), file, line, NW_CSV_MAX_POINTS);
           return FALSE;
         }
       {
@@ -201,17 +202,17 @@ nw_dataset_load_csv (const char *path, double test_ratio, guint64 seed, GError *
   if (!(test_ratio >= 0.0 && test_ratio < 1.0))
     {
       g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                   "%s: test_ratio must be in [0, 1), got %g", file, test_ratio);
+                   _("%s: test_ratio must be in [0, 1), got %g"), file, test_ratio);
       goto out;
     }
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: no such file", file);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: no such file"), file);
       goto out;
     }
   if (!g_file_get_contents (path, &contents, &length, &local))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot read the CSV file: %s",
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot read the CSV file: %s"),
                    file, local->message);
       g_clear_error (&local);
       goto out;
@@ -226,7 +227,7 @@ nw_dataset_load_csv (const char *path, double test_ratio, guint64 seed, GError *
   if (n < 2)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: needs at least 2 points (x,y,label rows), found %d", file, n);
+                   _("%s: needs at least 2 points (x,y,label rows), found %d"), file, n);
       goto out;
     }
 
@@ -270,14 +271,14 @@ append_split (GString *out, const NwSplit *split, const char *which, const char 
   if (split->d != 2 || split->x == NULL)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                   "%s: cannot save as CSV: the %s split has %d features per row, CSV holds 2",
+                   _("%s: cannot save as CSV: the %s split has %d features per row, CSV holds 2"),
                    file, which, split->d);
       return FALSE;
     }
   if (split->labels == NULL)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: cannot save as CSV: the %s split has no class labels", file, which);
+                   _("%s: cannot save as CSV: the %s split has no class labels"), file, which);
       return FALSE;
     }
   for (int i = 0; i < split->n; i++)
@@ -285,7 +286,7 @@ append_split (GString *out, const NwSplit *split, const char *which, const char 
       if (split->labels[i] > 1)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "%s: cannot save as CSV: %s row %d has label %d, CSV holds 0 or 1",
+                       _("%s: cannot save as CSV: %s row %d has label %d, CSV holds 0 or 1"),
                        file, which, i, split->labels[i]);
           return FALSE;
         }
@@ -316,7 +317,7 @@ nw_dataset_save_csv (const NwDataset *ds, const char *path, GError **error)
     goto done;
   if (!g_file_set_contents (path, out->str, (gssize) out->len, &local))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write the CSV file: %s",
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot write the CSV file: %s"),
                    file, local->message);
       g_clear_error (&local);
       goto done;

@@ -7,7 +7,9 @@
  * allocated, so a header claiming a billion images in a 28-byte file fails cleanly instead of
  * asking for gigabytes. */
 #include "nw-data-private.h"
+#include "nw-i18n.h"
 
+#include <inttypes.h>
 #include <gio/gio.h>
 #include <string.h>
 
@@ -18,7 +20,7 @@
 #define IDX_MAX_SIDE       4096
 #define IDX_N_CLASSES      10
 
-#define MNIST_FETCH_HINT "run tools/fetch-mnist.sh (or tools/setup.sh) to get the MNIST files"
+#define MNIST_FETCH_HINT N_("run tools/fetch-mnist.sh (or tools/setup.sh) to get the MNIST files")
 
 static const char *const mnist_files[4] = {
   "train-images-idx3-ubyte",
@@ -52,7 +54,7 @@ progress_report (Progress *p, gsize done, gsize total, const char *file, GError 
     p->stopped = TRUE;
   if (p->stopped)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_CANCELLED, "%s: loading was stopped", file);
+      g_set_error (error, NW_ERROR, NW_ERROR_CANCELLED, _("%s: loading was stopped"), file);
       return FALSE;
     }
   return TRUE;
@@ -103,7 +105,7 @@ nw_gunzip (const guint8 *data, gsize length, gsize first_size, const char *file,
   if (out == NULL)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
-                   "%s: cannot allocate %" G_GSIZE_FORMAT " bytes to inflate it", file, cap);
+                   _("%s: cannot allocate %zu bytes to inflate it"), file, cap);
       return NULL;
     }
   for (;;)
@@ -120,14 +122,14 @@ nw_gunzip (const guint8 *data, gsize length, gsize first_size, const char *file,
             {
               g_free (out);
               g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                           "%s: inflates to more than %" G_GSIZE_FORMAT " bytes", file, cap);
+                           _("%s: inflates to more than %zu bytes"), file, cap);
               return NULL;
             }
           if ((grown = g_try_realloc (out, grown_cap)) == NULL)
             {
               g_free (out);
               g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
-                           "%s: cannot allocate %" G_GSIZE_FORMAT " bytes to inflate it", file,
+                           _("%s: cannot allocate %zu bytes to inflate it"), file,
                            grown_cap);
               return NULL;
             }
@@ -142,9 +144,9 @@ nw_gunzip (const guint8 *data, gsize length, gsize first_size, const char *file,
           g_free (out);
           if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
             g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                         "%s: truncated gzip data (the file ends before its stream does)", file);
+                         _("%s: truncated gzip data (the file ends before its stream does)"), file);
           else
-            g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: damaged gzip data: %s", file,
+            g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: damaged gzip data: %s"), file,
                          local->message);
           return NULL;
         }
@@ -157,7 +159,7 @@ nw_gunzip (const guint8 *data, gsize length, gsize first_size, const char *file,
           /* No progress with room to write: the input ended (a converter that does not say
            * PARTIAL_INPUT). */
           g_free (out);
-          g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: truncated gzip data", file);
+          g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: truncated gzip data"), file);
           return NULL;
         }
     }
@@ -181,20 +183,20 @@ read_idx_bytes (const char *path, const char *file, GError **error)
       gz = g_strconcat (path, ".gz", NULL);
       if (!g_file_test (gz, G_FILE_TEST_EXISTS))
         {
-          g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: no such file", file);
+          g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: no such file"), file);
           return NULL;
         }
       path = gz;
     }
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: is a directory, not an IDX file", file);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: is a directory, not an IDX file"), file);
       return NULL;
     }
   mapped = g_mapped_file_new (path, FALSE, &local);
   if (mapped == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s%s: cannot read the IDX file: %s",
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s%s: cannot read the IDX file: %s"),
                    file, gz != NULL ? ".gz" : "", local->message);
       return NULL;
     }
@@ -218,21 +220,27 @@ check_header (const guint8 *data, gsize length, gsize header, guint32 magic, con
   if (length < header)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: truncated: header needs %" G_GSIZE_FORMAT " bytes, file has %"
-                   G_GSIZE_FORMAT, file, header, length);
+                   _("%s: truncated: header needs %zu bytes, file has %zu"),
+                   file, header, length);
       return FALSE;
     }
   found = read_be32 (data);
   if (found != magic)
     {
-      const char *hint = "";
+      /* Translators: the file; the magic number found; the one expected; what the file
+       * should hold ("images", "labels") */
       if (found == IDX_IMAGES_MAGIC)
-        hint = " (this is an IDX image file)";
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: wrong magic 0x%08x, expected 0x%08x for IDX %s (this is an IDX image "
+                       "file)"), file, found, magic, what);
       else if (found == IDX_LABELS_MAGIC)
-        hint = " (this is an IDX label file)";
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: wrong magic 0x%08x, expected 0x%08x for IDX %s%s",
-                   file, found, magic, what, hint);
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: wrong magic 0x%08x, expected 0x%08x for IDX %s (this is an IDX label "
+                       "file)"), file, found, magic, what);
+      else
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: wrong magic 0x%08x, expected 0x%08x for IDX %s"), file, found, magic,
+                     what);
       return FALSE;
     }
   return TRUE;
@@ -269,13 +277,13 @@ load_images (const char *path, int *n, int *rows, int *cols, float **pixels, Pro
   if (count == 0 || count > (guint32) G_MAXINT)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: image count %u out of range (1..%d)", file, count, G_MAXINT);
+                   _("%s: image count %u out of range (1..%d)"), file, count, G_MAXINT);
       goto out;
     }
   if (r == 0 || r > IDX_MAX_SIDE || c == 0 || c > IDX_MAX_SIDE)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: image size %ux%u out of range (rows and cols 1..%d)",
+                   _("%s: image size %ux%u out of range (rows and cols 1..%d)"),
                    file, r, c, IDX_MAX_SIDE);
       goto out;
     }
@@ -283,15 +291,15 @@ load_images (const char *path, int *n, int *rows, int *cols, float **pixels, Pro
       || !g_uint64_checked_add (&expected, total, IDX_IMAGES_HEADER))
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: header claims %u images of %ux%u, more than can be addressed",
+                   _("%s: header claims %u images of %ux%u, more than can be addressed"),
                    file, count, r, c);
       goto out;
     }
   if (expected != (guint64) length)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: size mismatch: header says %u images of %ux%u, which needs %"
-                   G_GUINT64_FORMAT " bytes, file has %" G_GSIZE_FORMAT " bytes",
+                   _("%s: size mismatch: header says %u images of %ux%u, which needs %"
+                   PRIu64 " bytes, file has %zu bytes"),
                    file, count, r, c, expected, length);
       goto out;
     }
@@ -300,7 +308,7 @@ load_images (const char *path, int *n, int *rows, int *cols, float **pixels, Pro
       || (out = g_try_malloc ((gsize) bytes)) == NULL)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
-                   "%s: cannot allocate %" G_GUINT64_FORMAT " floats for %u images",
+                   _("%s: cannot allocate %" PRIu64 " floats for %u images"),
                    file, total, count);
       goto out;
     }
@@ -370,22 +378,22 @@ nw_idx_load_labels (const char *path, int *n, guint8 **labels, GError **error)
   if (count == 0 || count > (guint32) G_MAXINT)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: label count %u out of range (1..%d)", file, count, G_MAXINT);
+                   _("%s: label count %u out of range (1..%d)"), file, count, G_MAXINT);
       goto out;
     }
   expected = (guint64) count + IDX_LABELS_HEADER;
   if (expected != (guint64) length)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: size mismatch: header says %u labels, which needs %" G_GUINT64_FORMAT
-                   " bytes, file has %" G_GSIZE_FORMAT " bytes", file, count, expected, length);
+                   _("%s: size mismatch: header says %u labels, which needs %" PRIu64
+                   " bytes, file has %zu bytes"), file, count, expected, length);
       goto out;
     }
   for (guint32 i = 0; i < count; i++)
     if (data[IDX_LABELS_HEADER + i] >= IDX_N_CLASSES)
       {
         g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                     "%s: label %u at index %u is out of range (0..%d)",
+                     _("%s: label %u at index %u is out of range (0..%d)"),
                      file, data[IDX_LABELS_HEADER + i], i, IDX_N_CLASSES - 1);
         goto out;
       }
@@ -394,7 +402,7 @@ nw_idx_load_labels (const char *path, int *n, guint8 **labels, GError **error)
   if (*labels == NULL)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
-                   "%s: cannot allocate %u labels", file, count);
+                   _("%s: cannot allocate %u labels"), file, count);
       goto out;
     }
   memcpy (*labels, data + IDX_LABELS_HEADER, count);
@@ -428,7 +436,7 @@ load_split (const char *dir, const char *images_name, const char *labels_name, i
       char *a = g_filename_display_name (images_path);
       char *b = g_filename_display_name (labels_path);
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s has %d images but %s has %d labels", a, n_images, b, n_labels);
+                   _("%s has %d images but %s has %d labels"), a, n_images, b, n_labels);
       g_free (a);
       g_free (b);
       goto out;
@@ -446,7 +454,7 @@ load_split (const char *dir, const char *images_name, const char *labels_name, i
     {
       char *a = g_filename_display_name (labels_path);
       g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
-                   "%s: cannot allocate one-hot targets for %d labels", a, n);
+                   _("%s: cannot allocate one-hot targets for %d labels"), a, n);
       g_free (a);
       goto out;
     }
@@ -479,8 +487,9 @@ typedef struct {
 static const IdxSet mnist_set = { "mnist", "MNIST", MNIST_FETCH_HINT };
 static const IdxSet fashion_set = {
   "fashion_mnist", "Fashion-MNIST",
-  "install Debian's dataset-fashion-mnist (tools/setup.sh does), which puts the files in "
-  NW_FASHION_MNIST_SYSTEM_DIR
+  /* The folder is NW_FASHION_MNIST_SYSTEM_DIR, written out: xgettext sees no macros */
+  N_("install Debian's dataset-fashion-mnist (tools/setup.sh does), which puts the files in "
+     "/usr/share/datasets/fashion-mnist")
 };
 
 static NwDataset *
@@ -495,15 +504,15 @@ load_idx_set (const IdxSet *set, const char *dir, int train_limit, NwProgressFun
   if (train_limit < 0)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                   "train_limit: must be 0 (all) or a positive row count, got %d", train_limit);
+                   _("train_limit: must be 0 (all) or a positive row count, got %d"), train_limit);
       goto out;
     }
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       char *first = g_build_filename (shown_dir, mnist_files[0], NULL);
       g_set_error (error, NW_ERROR, NW_ERROR_IO,
-                   "%s: %s directory not found (so %s is missing); %s",
-                   shown_dir, set->title, first, set->hint);
+                   _("%s: %s directory not found (so %s is missing); %s"),
+                   shown_dir, set->title, first, _(set->hint));
       g_free (first);
       goto out;
     }
@@ -516,8 +525,8 @@ load_idx_set (const IdxSet *set, const char *dir, int train_limit, NwProgressFun
       if (!present)
         {
           char *shown = g_filename_display_name (path);
-          g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: missing %s file (nor %s.gz); %s",
-                       shown, set->title, mnist_files[i], set->hint);
+          g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: missing %s file (nor %s.gz); %s"),
+                       shown, set->title, mnist_files[i], _(set->hint));
           g_free (shown);
         }
       g_free (gz);
@@ -543,7 +552,7 @@ load_idx_set (const IdxSet *set, const char *dir, int train_limit, NwProgressFun
       char *a = g_build_filename (shown_dir, mnist_files[0], NULL);
       char *b = g_build_filename (shown_dir, mnist_files[2], NULL);
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s has %dx%d images but %s has %dx%d images",
+                   _("%s has %dx%d images but %s has %dx%d images"),
                    a, train_rows, train_cols, b, test_rows, test_cols);
       g_free (a);
       g_free (b);

@@ -1,6 +1,7 @@
 /* nw-data-loader.c: a GTask per load; progress handed to the caller's main context through
  * one idle source at a time. */
 #include "nw-data-loader.h"
+#include "nw-i18n.h"
 
 #include "nw-handoff.h"
 #include "nw-jobs.h"
@@ -133,7 +134,7 @@ load_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   if (ds == NULL && g_error_matches (error, NW_ERROR, NW_ERROR_CANCELLED))
     {
       g_clear_error (&error);
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "loading was cancelled");
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("loading was cancelled"));
     }
   if (ds != NULL && !g_cancellable_is_cancelled (job->cancellable))
     report (1, job);
@@ -237,9 +238,31 @@ nw_data_mnist_fetch_command (const char *dir)
   return g_strdup_printf ("bash tools/fetch-mnist.sh %s", quoted);
 }
 
+/* Whether `message` holds the text `format` makes: its pieces between the %s, in order. The
+ * formats are the loader's, translated as the loader translated them, so this works in any
+ * language (the English words "not found" do not appear in a Korean message). */
+static gboolean
+made_by_format (const char *message, const char *format)
+{
+  g_auto (GStrv) pieces = g_strsplit (format, "%s", -1);
+  const char *p = message;
+  for (int i = 0; pieces[i] != NULL; i++)
+    {
+      if (pieces[i][0] == '\0')
+        continue;
+      p = strstr (p, pieces[i]);
+      if (p == NULL)
+        return FALSE;
+      p += strlen (pieces[i]);
+    }
+  return TRUE;
+}
+
 gboolean
 nw_data_error_is_missing_mnist (const NwDataSpec *spec, const GError *error)
 {
+  /* The two messages of nw-data-idx.c's load_idx_set for files that are not there */
   return spec->kind == NW_DATA_MNIST && g_error_matches (error, NW_ERROR, NW_ERROR_IO)
-         && (strstr (error->message, "not found") != NULL || strstr (error->message, "missing") != NULL);
+         && (made_by_format (error->message, _("%s: %s directory not found (so %s is missing); %s"))
+             || made_by_format (error->message, _("%s: missing %s file (nor %s.gz); %s")));
 }

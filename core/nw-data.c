@@ -2,6 +2,7 @@
  * nw_dataset_new's dispatch to the generators (nw-data-2d.c) and loaders (nw-data-csv.c,
  * nw-data-idx.c). */
 #include "nw-data.h"
+#include "nw-i18n.h"
 #include "nw-data-private.h"
 
 static const char *const kind_names[NW_N_DATA_KINDS] = {
@@ -145,9 +146,11 @@ nw_data_class_names (NwDataKind kind)
 {
   static const char *const digits[10] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
   /* Zalando's labels, in label order (github.com/zalandoresearch/fashion-mnist). */
+  /* N_()-marked: the window translates them where it shows them */
   static const char *const fashion[10] = {
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    /* Translators: the ten classes of Fashion-MNIST, short (they label bars and a matrix) */
+    N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"),
+    N_("Sandal"), N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"),
   };
   if (kind == NW_DATA_MNIST)
     return digits;
@@ -178,7 +181,7 @@ nw_dataset_new (const NwDataSpec *spec, const char *data_root, GError **error)
       if (spec->path == NULL || spec->path[0] == '\0')
         {
           g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                       "data: kind 'csv' needs a path to the CSV file");
+                       _("data: kind 'csv' needs a path to the CSV file"));
           return NULL;
         }
       return nw_dataset_load_csv (spec->path, spec->test_ratio, spec->seed, error);
@@ -199,7 +202,7 @@ nw_dataset_new (const NwDataSpec *spec, const char *data_root, GError **error)
     default:
       break;
     }
-  g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "data: kind %d is not a known data kind",
+  g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("data: kind %d is not a known data kind"),
                (int) spec->kind);
   return NULL;
 }

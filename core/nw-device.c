@@ -1,5 +1,6 @@
 /* nw-device.c: the device table's lock and reference count, and the CPU-only table. */
 #include "nw-device.h"
+#include "nw-i18n.h"
 
 struct _NwDeviceInfo {
   char *id, *name, *kind, *why;
@@ -137,7 +138,7 @@ static NwBackend *
 cpu_open (gpointer impl, const char *id, GError **error)
 {
   g_set_error (error, NW_ERROR, NW_ERROR_BACKEND,
-               "no device “%s”: this program was built without OpenCL", id != NULL ? id : "");
+               _("no device “%s”: this program was built without OpenCL"), id != NULL ? id : "");
   return NULL;
 }
 
@@ -153,8 +154,8 @@ cpu_choose (gpointer impl, const NwSpec *spec, NwBackendKind kind, const char *i
     }
   t = nw_trainer_new (spec, NULL, nw_backend_cpu_new (), error);
   if (t != NULL && why != NULL)
-    *why = g_strdup (kind == NW_BACKEND_CPU ? "the CPU backend, as asked"
-                                            : "the CPU backend: no OpenCL in this program");
+    *why = g_strdup (kind == NW_BACKEND_CPU ? _("the CPU backend, as asked")
+                                            : _("the CPU backend: no OpenCL in this program"));
   return t;
 }
 

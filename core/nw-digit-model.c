@@ -1,5 +1,6 @@
 /* nw-digit-model.c: a 784 -> 10 classifier on its own CPU backend, for reading drawn digits. */
 #include "nw-digit-model.h"
+#include "nw-i18n.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -92,11 +93,11 @@ model_build (const NwSpec *spec, GError **error)
     {
       if (spec->name != NULL && spec->name[0] != '\0')
         g_set_error (error, NW_ERROR, local->code,
-                     "network '%s' does not fit digits (784 inputs, 10 classes): %s",
+                     _("network '%s' does not fit digits (784 inputs, 10 classes): %s"),
                      spec->name, local->message);
       else
         g_set_error (error, NW_ERROR, local->code,
-                     "the network does not fit digits (784 inputs, 10 classes): %s",
+                     _("the network does not fit digits (784 inputs, 10 classes): %s"),
                      local->message);
       nw_digit_model_free (model);
       return NULL;
@@ -105,7 +106,7 @@ model_build (const NwSpec *spec, GError **error)
     {
       const NwNodeInfo *loss = nw_net_node (model->net, nw_net_n_nodes (model->net) - 1);
       g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                   "model: node '%s' gives %d outputs, digits need %d",
+                   _("model: node '%s' gives %d outputs, digits need %d"),
                    nw_net_node (model->net, loss->inputs[0])->spec->id,
                    nw_net_output_width (model->net), NW_DIGIT_MODEL_CLASSES);
       nw_digit_model_free (model);
@@ -152,18 +153,18 @@ nw_digit_model_new (const NwSpec *spec, const float *params, gsize n_params, GEr
   if (n_params != want)
     {
       const NwNodeInfo *d = first_dense (model->net);
-      g_autofree char *hint = NULL;
       /* Most often the parameters belong to a network for other inputs: say so, with the
        * first layer's name and the input width the count implies. */
       if (d != NULL && d->width > 0 && n_params < want && (want - n_params) % (gsize) d->width == 0
           && (want - n_params) / (gsize) d->width < NW_DIGIT_MODEL_INPUTS)
-        hint = g_strdup_printf ("; node '%s' needs %dx%d weights for 784-pixel digits, and "
-                                "these parameters fit %d inputs", d->spec->id, d->width,
-                                d->in_width,
-                                NW_DIGIT_MODEL_INPUTS - (int) ((want - n_params) / (gsize) d->width));
-      g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                   "model: %" G_GSIZE_FORMAT " parameters given, the network needs %"
-                   G_GSIZE_FORMAT "%s", n_params, want, hint != NULL ? hint : "");
+        g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
+                     _("model: %zu parameters given, the network needs %zu; node '%s' needs "
+                       "%dx%d weights for 784-pixel digits, and these parameters fit %d inputs"),
+                     n_params, want, d->spec->id, d->width, d->in_width,
+                     NW_DIGIT_MODEL_INPUTS - (int) ((want - n_params) / (gsize) d->width));
+      else
+        g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
+                     _("model: %zu parameters given, the network needs %zu"), n_params, want);
       nw_digit_model_free (model);
       return NULL;
     }
@@ -171,7 +172,7 @@ nw_digit_model_new (const NwSpec *spec, const float *params, gsize n_params, GEr
     if (!isfinite (params[i]))
       {
         g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                     "model: parameter %" G_GSIZE_FORMAT " is not a finite number", i);
+                     _("model: parameter %zu is not a finite number"), i);
         nw_digit_model_free (model);
         return NULL;
       }
@@ -268,7 +269,7 @@ nw_digit_model_load (const char *spec_path, const char *weights_path, GError **e
     {
       /* Say which spec the weights were checked against. */
       g_autofree char *spec_base = g_path_get_basename (spec_path);
-      g_set_error (error, local->domain, local->code, "%s (with network %s)", local->message,
+      g_set_error (error, local->domain, local->code, _("%s (with network %s)"), local->message,
                    spec_base);
     }
   return model;
@@ -447,9 +448,13 @@ nw_digit_model_evaluate (NwDigitModel *model, const NwSplit *split, guint max_mi
 
   if (split->d != NW_DIGIT_MODEL_INPUTS || split->labels == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                   "test data: %d features per row%s; digits need 784 and labels",
-                   split->d, split->labels == NULL ? " and no labels" : "");
+      if (split->labels == NULL)
+        g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
+                     _("test data: %d features per row and no labels; digits need 784 and labels"),
+                     split->d);
+      else
+        g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
+                     _("test data: %d features per row; digits need 784 and labels"), split->d);
       return NULL;
     }
   batch = MIN (EVAL_BATCH, MAX (split->n, 1));

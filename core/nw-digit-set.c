@@ -1,7 +1,9 @@
 /* nw-digit-set.c: the user's labelled digits, their file (format in nw-digit-set.h) and how
  * they join a dataset's training split. */
 #include "nw-digit-set.h"
+#include "nw-i18n.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -179,7 +181,7 @@ nw_digit_set_save (const NwDigitSet *set, const char *path, GError **error)
   if (!g_file_set_contents (path, (const char *) bytes, (gssize) length, &local))
     {
       g_autofree char *shown = g_filename_display_name (path);
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot save the digit set: %s", shown,
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot save the digit set: %s"), shown,
                    local->message);
       return FALSE;
     }
@@ -197,14 +199,14 @@ check_file (const guint8 *data, gsize length, const char *file, guint32 *count, 
   if (length < HEADER_LEN)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: truncated: a digit set's header needs %d bytes, the file has %"
-                   G_GSIZE_FORMAT, file, HEADER_LEN, length);
+                   _("%s: truncated: a digit set's header needs %d bytes, the file has %zu"),
+                   file, HEADER_LEN, length);
       return FALSE;
     }
   if (memcmp (data, MAGIC, MAGIC_LEN) != 0)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: not a Neurowire digit set (it does not start with \"" MAGIC "\")", file);
+                   _("%s: not a Neurowire digit set (it does not start with \"%s\")"), file, MAGIC);
       return FALSE;
     }
   version = get_le32 (data + 8);
@@ -214,46 +216,49 @@ check_file (const guint8 *data, gsize length, const char *file, guint32 *count, 
   if (version != NW_DIGIT_SET_VERSION)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: digit set version %u, this program reads version %d", file, version,
+                   _("%s: digit set version %u, this program reads version %d"), file, version,
                    NW_DIGIT_SET_VERSION);
       return FALSE;
     }
   if (rows != NW_DIGIT_SIDE || cols != NW_DIGIT_SIDE)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: digits of %ux%u pixels, expected %dx%d", file, rows, cols,
+                   _("%s: digits of %ux%u pixels, expected %dx%d"), file, rows, cols,
                    NW_DIGIT_SIDE, NW_DIGIT_SIDE);
       return FALSE;
     }
   if (n > NW_DIGIT_SET_MAX)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: header claims %u digits, more than the %d a set may hold", file, n,
+                   _("%s: header claims %u digits, more than the %d a set may hold"), file, n,
                    NW_DIGIT_SET_MAX);
       return FALSE;
     }
   expected = HEADER_LEN + (guint64) n * (1 + NW_DIGIT_PIXELS) + CHECKSUM_LEN;
   if (expected != (guint64) length)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: %s: the header says %u digits, which needs %" G_GUINT64_FORMAT
-                   " bytes, the file has %" G_GSIZE_FORMAT, file,
-                   (guint64) length < expected ? "truncated" : "trailing bytes", n, expected,
-                   length);
+      if ((guint64) length < expected)
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: truncated: the header says %u digits, which needs %" PRIu64
+                       " bytes, the file has %zu"), file, n, expected, length);
+      else
+        g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
+                     _("%s: trailing bytes: the header says %u digits, which needs %" PRIu64
+                       " bytes, the file has %zu"), file, n, expected, length);
       return FALSE;
     }
   sha256 (data, length - CHECKSUM_LEN, digest);
   if (memcmp (digest, data + length - CHECKSUM_LEN, CHECKSUM_LEN) != 0)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: checksum mismatch: the file is damaged", file);
+                   _("%s: checksum mismatch: the file is damaged"), file);
       return FALSE;
     }
   for (guint32 i = 0; i < n; i++)
     if (data[HEADER_LEN + i] >= N_CLASSES)
       {
         g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                     "%s: digit %u has label %u, labels are 0-9", file, i, data[HEADER_LEN + i]);
+                     _("%s: digit %u has label %u, labels are 0-9"), file, i, data[HEADER_LEN + i]);
         return FALSE;
       }
   *count = n;
@@ -276,13 +281,13 @@ nw_digit_set_load (NwDigitSet *set, const char *path, GError **error)
   shown = g_filename_display_name (path);
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: is a directory, not a digit set", shown);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: is a directory, not a digit set"), shown);
       return FALSE;
     }
   mapped = g_mapped_file_new (path, FALSE, &local);
   if (mapped == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot read the digit set: %s", shown,
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot read the digit set: %s"), shown,
                    local->message);
       return FALSE;
     }
@@ -316,15 +321,15 @@ nw_dataset_append_digits (NwDataset *ds, const NwDigitSet *set, int repeat, GErr
   if (repeat < 1)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                   "user digits: repeat must be at least 1, got %d", repeat);
+                   _("user digits: repeat must be at least 1, got %d"), repeat);
       return FALSE;
     }
   if (tr->d != NW_DIGIT_PIXELS || tr->k != N_CLASSES || ds->n_classes != N_CLASSES
       || tr->labels == NULL)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                   "user digits: data set '%s' has %d features and %d classes; drawn digits "
-                   "need %d features and %d classes (MNIST's shape)", ds->name ? ds->name : "?",
+                   _("user digits: data set '%s' has %d features and %d classes; drawn digits "
+                     "need %d features and %d classes (MNIST's shape)"), ds->name ? ds->name : "?",
                    tr->d, ds->n_classes, NW_DIGIT_PIXELS, N_CLASSES);
       return FALSE;
     }
@@ -335,7 +340,7 @@ nw_dataset_append_digits (NwDataset *ds, const NwDigitSet *set, int repeat, GErr
   if (total > G_MAXINT)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                   "user digits: %" G_GSIZE_FORMAT " training rows would be too many", total);
+                   _("user digits: %zu training rows would be too many"), total);
       return FALSE;
     }
   /* Grow all three first; a refusal leaves n as it was, so the split stays consistent. */
@@ -369,6 +374,6 @@ nw_dataset_append_digits (NwDataset *ds, const NwDigitSet *set, int repeat, GErr
 
 no_memory:
   g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
-               "user digits: cannot grow the training split to %" G_GSIZE_FORMAT " rows", total);
+               _("user digits: cannot grow the training split to %zu rows"), total);
   return FALSE;
 }

@@ -3,6 +3,7 @@
  * against the data's shape (nw_spec_validate) with the node or edge its message names and
  * everything that marks (a cycle's nodes and wires). */
 #include "nw-graph-model-private.h"
+#include "nw-i18n.h"
 #include "nw-node-kind.h"
 
 #include <string.h>
@@ -124,70 +125,38 @@ nw_graph_model_params_at (NwGraphModel *self, int i)
 
 /* Validation and its marks --------------------------------------------------------------- */
 
-/* The text between quotes at `p` (which points just past the opening quote). */
-static char *
-quoted (const char *p, const char **end)
-{
-  const char *q = strchr (p, '\'');
-  if (q == NULL)
-    return NULL;
-  if (end != NULL)
-    *end = q + 1;
-  return g_strndup (p, (gsize) (q - p));
-}
-
 static void
 mark_edge (NwGraphModel *self, const char *from, const char *to)
 {
   g_hash_table_add (self->marked_edges, g_strconcat (from, "\n", to, NULL));
 }
 
-/* nw_spec_validate's message names the node ("node 'ID'") or the edge ("edge 'A' -> 'B'")
- * at fault, whichever comes first; a cycle ("node 'a' is on a cycle: a -> b -> a") marks its
+/* nw_spec_validate's message names the node ("node 'ID': ...") or the edge ("edge 'A' ->
+ * 'B': ...") at fault, in the user's language (nw_spec_error_location reads it back through
+ * the same translated formats); a cycle ("node 'a' is on a cycle: a -> b -> a") marks its
  * path. */
 static void
 parse_error (NwGraphModel *self, const char *message)
 {
-  const char *n = strstr (message, "node '");
-  const char *e = strstr (message, "edge '");
+  char *node = NULL, *from = NULL, *to = NULL;
+  g_auto (GStrv) path = NULL;
 
-  if (e != NULL && (n == NULL || e < n))
+  if (!nw_spec_error_location (message, &node, &from, &to, &path))
+    return;
+  if (from != NULL && to != NULL)
     {
-      const char *rest = NULL;
-      char *from = quoted (e + strlen ("edge '"), &rest);
-      if (from != NULL && g_str_has_prefix (rest, " -> '"))
-        {
-          char *to = quoted (rest + strlen (" -> '"), NULL);
-          if (to != NULL)
-            {
-              self->error_from = from;
-              self->error_to = to;
-              mark_edge (self, from, to);
-              return;
-            }
-        }
-      g_free (from);
+      self->error_from = from;
+      self->error_to = to;
+      mark_edge (self, from, to);
+      return;
     }
-  else if (n != NULL)
+  self->error_node = node;
+  g_hash_table_add (self->marked_nodes, g_strdup (node));
+  for (int k = 0; path != NULL && path[k] != NULL; k++)
     {
-      const char *rest = NULL;
-      char *id = quoted (n + strlen ("node '"), &rest);
-      const char *cycle;
-      if (id == NULL)
-        return;
-      self->error_node = id;
-      g_hash_table_add (self->marked_nodes, g_strdup (id));
-      cycle = strstr (rest, " is on a cycle: ");
-      if (cycle != NULL)
-        {
-          g_auto (GStrv) path = g_strsplit (cycle + strlen (" is on a cycle: "), " -> ", -1);
-          for (int k = 0; path[k] != NULL; k++)
-            {
-              g_hash_table_add (self->marked_nodes, g_strdup (path[k]));
-              if (path[k + 1] != NULL)
-                mark_edge (self, path[k], path[k + 1]);
-            }
-        }
+      g_hash_table_add (self->marked_nodes, g_strdup (path[k]));
+      if (path[k + 1] != NULL)
+        mark_edge (self, path[k], path[k + 1]);
     }
 }
 
@@ -210,7 +179,7 @@ nw_graph_model_check (NwGraphModel *self)
                                   self->n_classes, NULL, NULL, &error);
   if (!self->valid)
     {
-      self->reason = g_strdup (error != NULL ? error->message : "the network is not valid");
+      self->reason = g_strdup (error != NULL ? error->message : _("the network is not valid"));
       parse_error (self, self->reason);
     }
 }

@@ -2,6 +2,7 @@
  * nw_graph_model_commit then makes one undoable step, with errors that name the node, edge
  * or field refused; and the automatic layout, in canvas units. */
 #include "nw-graph-model-private.h"
+#include "nw-i18n.h"
 #include "nw-node-kind.h"
 
 #include <math.h>
@@ -44,20 +45,20 @@ spec_connect (NwSpec *spec, const char *from, const char *to, int port, GError *
   if (a == NULL || b == NULL)
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_UNKNOWN_NODE,
-                   "node '%s': no such node", a == NULL ? from : to);
+                   _("node '%s': no such node"), a == NULL ? from : to);
       return FALSE;
     }
   if (a == b)
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_REFUSED,
-                   "edge '%s' -> '%s': a block cannot feed itself", from, to);
+                   _("edge '%s' -> '%s': a block cannot feed itself"), from, to);
       return FALSE;
     }
   if (a->kind == NW_NODE_LOSS || b->kind == NW_NODE_INPUT)
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_REFUSED,
-                   "edge '%s' -> '%s': %s", from, to,
-                   a->kind == NW_NODE_LOSS ? "the loss has no output" : "the input has no inputs");
+                   _("edge '%s' -> '%s': %s"), from, to,
+                   a->kind == NW_NODE_LOSS ? _("the loss has no output") : _("the input has no inputs"));
       return FALSE;
     }
   if (port < 0)
@@ -71,7 +72,7 @@ spec_connect (NwSpec *spec, const char *from, const char *to, int port, GError *
   if ((!is_multi_input (b->kind) && port != 0) || port > 4096)
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_REFUSED,
-                   "edge '%s' -> '%s': node '%s' has no input port %d", from, to, to, port);
+                   _("edge '%s' -> '%s': node '%s' has no input port %d"), from, to, to, port);
       return FALSE;
     }
 
@@ -82,7 +83,7 @@ spec_connect (NwSpec *spec, const char *from, const char *to, int port, GError *
       if (g_strcmp0 (old->from, from) == 0)
         {
           g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_NO_CHANGE,
-                       "edge '%s' -> '%s' is already there", from, to);
+                       _("edge '%s' -> '%s' is already there"), from, to);
           return FALSE;
         }
       g_free (old->from);
@@ -147,7 +148,8 @@ rename_node (NwSpec *spec, NwNodeSpec *node, const char *value, GError **error)
   if (!nw_spec_id_is_valid (value))
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_INVALID_VALUE,
-                   "node '%s': '%s' is not a valid id (letters, digits, '_', '.' or '-')",
+                   _("node '%s': '%s' is not a valid id: ids are ASCII letters, digits, '_', '.' "
+                     "or '-' (Korean or other text belongs in the network's name)"),
                    node->id, value);
       return FALSE;
     }
@@ -156,7 +158,7 @@ rename_node (NwSpec *spec, NwNodeSpec *node, const char *value, GError **error)
   if (nw_spec_find_node (spec, value) != NULL)
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_INVALID_VALUE,
-                   "node '%s': id '%s' is taken by another node", node->id, value);
+                   _("node '%s': id '%s' is taken by another node"), node->id, value);
       return FALSE;
     }
   old = node->id;
@@ -185,7 +187,7 @@ apply_setting (NwSpec *spec, NwNodeSpec *node, const char *field, const char *va
   if (f == NULL)
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_UNKNOWN_FIELD,
-                   "node '%s': a %s block has no setting '%s'", node->id,
+                   _("node '%s': a %s block has no setting '%s'"), node->id,
                    nw_graph_model_kind_label (node->kind), field);
       return FALSE;
     }
@@ -200,7 +202,7 @@ apply_setting (NwSpec *spec, NwNodeSpec *node, const char *field, const char *va
       return TRUE;
     }
   g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_INVALID_VALUE,
-               "node '%s': '%s' is not a value for '%s'", node->id, value, field);
+               _("node '%s': '%s' is not a value for '%s'"), node->id, value, field);
   return FALSE;
 }
 
@@ -208,7 +210,7 @@ static gboolean
 unknown_node (const char *id, GError **error)
 {
   g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_UNKNOWN_NODE,
-               "node '%s': no such node", id != NULL ? id : "(null)");
+               _("node '%s': no such node"), id != NULL ? id : "(null)");
   return FALSE;
 }
 
@@ -257,7 +259,7 @@ nw_graph_model_rewire (NwGraphModel *self, int detach, const char *from, const c
         {
           nw_spec_free (after);
           g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_NO_CHANGE,
-                       "edge '%s' -> '%s' is already there", from, to);
+                       _("edge '%s' -> '%s' is already there"), from, to);
           return FALSE;
         }
       detached_to = g_strdup (edge->to);
@@ -275,7 +277,7 @@ nw_graph_model_rewire (NwGraphModel *self, int detach, const char *from, const c
         g_propagate_error (error, g_steal_pointer (&connect_error));
       else
         g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_NO_CHANGE,
-                     "no wire to remove or make");
+                     _("no wire to remove or make"));
       return FALSE;
     }
   /* A wire picked up and dropped where it cannot go is removed: that is still one step. */
@@ -318,7 +320,7 @@ nw_graph_model_remove_edge (NwGraphModel *self, const char *from, const char *to
   if (e < 0 || g_strcmp0 (((NwEdgeSpec *) g_ptr_array_index (self->spec->edges, (guint) e))->from, from) != 0)
     {
       g_set_error (error, NW_GRAPH_MODEL_ERROR, NW_GRAPH_MODEL_ERROR_UNKNOWN_EDGE,
-                   "edge '%s' -> '%s': no such wire into port %d", from != NULL ? from : "(null)",
+                   _("edge '%s' -> '%s': no such wire into port %d"), from != NULL ? from : "(null)",
                    to != NULL ? to : "(null)", port);
       return FALSE;
     }

@@ -5,6 +5,7 @@
  * change goes out as a signal or a property notification (nw-graph-model.h); this file calls
  * no view. */
 #include "nw-graph-model-private.h"
+#include "nw-i18n.h"
 #include "nw-node-kind.h"
 #include "nw-activation.h"
 
@@ -43,7 +44,7 @@ const char *
 nw_graph_model_kind_label (NwNodeKind kind)
 {
   const NwNodeKindInfo *info = nw_node_kind_info (kind);
-  return info != NULL ? info->label : "Block";
+  return info != NULL ? _(info->label) : _("Block");
 }
 
 gboolean
@@ -56,16 +57,18 @@ static const char *
 activation_label (NwActivation a)
 {
   const NwActivationInfo *info = nw_activation_info (a);
-  return info != NULL ? info->label : "Activation";
+  return info != NULL ? g_dpgettext2 (GETTEXT_PACKAGE, "activation", info->label) : _("Activation");
 }
 
 static const char *
 loss_label (NwLoss l)
 {
+  /* Translators: the titles of loss blocks in the editor; BCE, CE and MSE are the losses'
+   * short names */
   static const char *const labels[NW_N_LOSSES] = {
-    "Loss: BCE", "Loss: BCE logits", "Loss: softmax CE", "Loss: MSE",
+    N_("Loss: BCE"), N_("Loss: BCE logits"), N_("Loss: softmax CE"), N_("Loss: MSE"),
   };
-  return (int) l >= 0 && l < NW_N_LOSSES ? labels[l] : "Loss";
+  return (int) l >= 0 && l < NW_N_LOSSES ? _(labels[l]) : _("Loss");
 }
 
 char *
@@ -79,17 +82,20 @@ nw_graph_model_dup_node_title (NwGraphModel *self, const NwNodeSpec *node)
   switch (node->kind)
     {
     case NW_NODE_INPUT:
-      return self->input_width > 0 ? g_strdup_printf ("Input %d", self->input_width)
-                                   : g_strdup ("Input");
+      /* Translators: the title of the input block in the editor, with its width */
+      return self->input_width > 0 ? g_strdup_printf (_("Input %d"), self->input_width)
+                                   : g_strdup (_("Input"));
     case NW_NODE_DENSE:
-      return node->units > 0 ? g_strdup_printf ("Dense %d", node->units) : g_strdup ("Dense ?");
+      /* Translators: the title of a dense (fully connected) block, with its units */
+      return node->units > 0 ? g_strdup_printf (_("Dense %d"), node->units) : g_strdup (_("Dense ?"));
     case NW_NODE_ACTIVATION:
       if (nw_activation_info (node->activation) != NULL && nw_activation_info (node->activation)->has_alpha)
         return g_strdup_printf ("%s %s", activation_label (node->activation),
                                 g_ascii_formatd (buf, sizeof buf, "%g", node->alpha));
       return g_strdup (activation_label (node->activation));
     case NW_NODE_DROPOUT:
-      return g_strdup_printf ("Dropout %s", g_ascii_formatd (buf, sizeof buf, "%g", node->p));
+      /* Translators: the title of a dropout block, with its probability */
+      return g_strdup_printf (_("Dropout %s"), g_ascii_formatd (buf, sizeof buf, "%g", node->p));
     case NW_NODE_LOSS:
       return g_strdup (loss_label (node->loss));
     case NW_NODE_BATCHNORM:

@@ -1,6 +1,7 @@
 /* nw-json-depth.c: checks on JSON text before json-glib parses it: nesting depth (its parser
  * recurses) and integers beyond gint64 (it wraps them). */
 #include "nw-json-depth.h"
+#include "nw-i18n.h"
 
 #include "nw-types.h"
 
@@ -37,8 +38,8 @@ nw_json_check_depth (const char *text, gsize len, guint max_depth, GError **erro
           if (++depth > max_depth)
             {
               g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                           "nesting deeper than %u levels at byte %" G_GSIZE_FORMAT
-                           " of the JSON text (objects and arrays inside one another)",
+                           _("nesting deeper than %u levels at byte %zu of the JSON text (objects "
+                             "and arrays inside one another)"),
                            max_depth, i);
               return FALSE;
             }
@@ -122,8 +123,8 @@ nw_json_check_integers (const char *json, gsize len, GError **error)
       if (cmp > 0)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "line %u: '%.*s' is %.*s, out of range (a whole number here is between "
-                       "-9223372036854775808 and 9223372036854775807)",
+                       _("line %u: '%.*s' is %.*s, out of range (a whole number here is between "
+                         "-9223372036854775808 and 9223372036854775807)"),
                        line, (int) key_len, json + key_start, (int) (end - start), json + start);
           return FALSE;
         }

@@ -1,6 +1,7 @@
 /* nw-memory.c: the memory a network needs to train, before it is allocated (nw-memory.h). */
 #include "nw-memory.h"
 #include "nw-node-kind.h"
+#include "nw-i18n.h"
 
 #include <unistd.h>
 
@@ -111,14 +112,19 @@ nw_memory_describe (const NwMemoryEstimate *est)
   g_autofree char *total = g_format_size (est->total);
   g_autofree char *params = g_format_size (est->params);
   g_autofree char *acts = g_format_size (est->activations);
+  g_autofree char *rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "activations for %d row %s",
+                                                        "activations for %d rows %s", est->rows),
+                                           est->rows, acts);
   if (est->data > 0)
     {
       g_autofree char *data = g_format_size (est->data);
-      return g_strdup_printf ("about %s (parameters and optimizer state %s, activations for "
-                              "%d rows %s, data %s)", total, params, est->rows, acts, data);
+      /* Translators: "about 56.3 kB (parameters and optimizer state 252 bytes, activations
+       * for 1000 rows 56.0 kB, data 96 bytes)" */
+      return g_strdup_printf (_("about %s (parameters and optimizer state %s, %s, data %s)"),
+                              total, params, rows, data);
     }
-  return g_strdup_printf ("about %s (parameters and optimizer state %s, activations for %d "
-                          "rows %s)", total, params, est->rows, acts);
+  return g_strdup_printf (_("about %s (parameters and optimizer state %s, %s)"), total, params,
+                          rows);
 }
 
 gboolean
@@ -134,9 +140,16 @@ nw_memory_check (const NwSpec *spec, const NwMemoryEstimate *est, guint64 limit,
   total = g_format_size (est->total);
   mine = g_format_size (est->largest_bytes);
   have = g_format_size (limit);
+  /* Translators: node 'dense2': training this network with batches of 32 rows needs about
+   * 30.8 TB, 30.8 TB of it for this layer, more than this computer's 25.3 GB of memory */
   g_set_error (error, NW_ERROR, NW_ERROR_NO_MEMORY,
-               "node '%s': training this network with batches of %d rows needs about %s, %s of "
-               "it for this layer, more than this computer's %s of memory; make the layer "
-               "or the batch smaller", node->id, est->rows, total, mine, have);
+               g_dngettext (GETTEXT_PACKAGE,
+                            "node '%s': training this network with batches of %d row needs about "
+                            "%s, %s of it for this layer, more than this computer's %s of memory; "
+                            "make the layer or the batch smaller",
+                            "node '%s': training this network with batches of %d rows needs about "
+                            "%s, %s of it for this layer, more than this computer's %s of memory; "
+                            "make the layer or the batch smaller", est->rows),
+               node->id, est->rows, total, mine, have);
   return FALSE;
 }

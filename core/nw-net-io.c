@@ -5,6 +5,7 @@
  * "i.weight", "i.bias"), so `model.load_state_dict(load_file(path))` works in PyTorch and a
  * PyTorch model's saved state loads here. Other graphs use the node id as the prefix. */
 #include "nw-net-private.h"
+#include "nw-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -160,7 +161,7 @@ nw_net_load_state_dict (NwNet *net, const NwTensorFile *tf, const char *file_nam
           if (slot->role == T_BATCHES)
             continue;   /* optional: older PyTorch files and hand-made ones lack it */
           g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                       "%s: tensor '%s' is missing (node '%s' needs it)", fname, slot->name,
+                       _("%s: tensor '%s' is missing (node '%s' needs it)"), fname, slot->name,
                        net->nodes[slot->node].info.spec->id);
           return FALSE;
         }
@@ -174,7 +175,7 @@ nw_net_load_state_dict (NwNet *net, const NwTensorFile *tf, const char *file_nam
           g_autofree char *want = shape_string (slot->rank, slot->shape);
           g_autofree char *got = shape_string (t->rank, t->shape);
           g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                       "%s: tensor '%s' has shape %s, but node '%s' needs %s", fname, slot->name,
+                       _("%s: tensor '%s' has shape %s, but node '%s' needs %s"), fname, slot->name,
                        got, net->nodes[slot->node].info.spec->id, want);
           return FALSE;
         }
@@ -194,7 +195,7 @@ nw_net_load_state_dict (NwNet *net, const NwTensorFile *tf, const char *file_nam
         if (!known)
           {
             g_set_error (error, NW_ERROR, NW_ERROR_SHAPE,
-                         "%s: unexpected tensor '%s' (this network has no such parameter)", fname,
+                         _("%s: unexpected tensor '%s' (this network has no such parameter)"), fname,
                          t->name);
             return FALSE;
           }

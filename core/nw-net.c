@@ -4,6 +4,7 @@
  * nw-node-kind.h); this file builds the network, lays out its buffers and runs the passes in
  * order. The arithmetic lives in the backends. */
 #include "nw-net-private.h"
+#include "nw-i18n.h"
 #include "nw-node-kind.h"
 #include "nw-init.h"
 #include "nw-rng.h"
@@ -172,7 +173,7 @@ nw_net_new (const NwSpec *spec, int input_width, int target_width, int n_classes
       }
   if (!nw_backend_take_error (backend, error))
     {
-      g_prefix_error (error, "network '%s': ", spec->name != NULL ? spec->name : "unnamed");
+      g_prefix_error (error, _("network '%s': "), spec->name != NULL ? spec->name : "unnamed");
       nw_net_free (net);
       return NULL;
     }
@@ -352,7 +353,7 @@ nw_net_reserve (NwNet *net, int rows, GError **error)
     return TRUE;
   if (rows <= 0 || rows > (1 << 24))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "batch of %d rows is out of range", rows);
+      g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("batch of %d rows is out of range"), rows);
       return FALSE;
     }
   release_activations (net);
@@ -378,7 +379,7 @@ nw_net_reserve (NwNet *net, int rows, GError **error)
   if (!nw_backend_take_error (b, error))
     {
       release_activations (net);
-      g_prefix_error (error, "batch of %d rows: ", rows);
+      g_prefix_error (error, _("batch of %d rows: "), rows);
       return FALSE;
     }
   net->capacity = rows;
@@ -572,7 +573,7 @@ nw_net_set_enabled (NwNet *net, const char *id, gboolean enabled, GError **error
   NwNodeSpec *s;
   if (i < 0)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, "no node '%s'", id);
+      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, _("no node '%s'"), id);
       return FALSE;
     }
   /* The node specs are the net's own copy, so this changes nothing the caller holds. */
@@ -580,7 +581,7 @@ nw_net_set_enabled (NwNet *net, const char *id, gboolean enabled, GError **error
   if (s->kind != NW_NODE_DROPOUT && s->kind != NW_NODE_BATCHNORM)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                   "node '%s': only dropout and batchnorm nodes can be switched on and off", id);
+                   _("node '%s': only dropout and batchnorm nodes can be switched on and off"), id);
       return FALSE;
     }
   s->enabled = enabled;

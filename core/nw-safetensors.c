@@ -6,8 +6,10 @@
  * are read. Writing builds the whole file in memory and hands it to g_file_set_contents(),
  * which writes a temporary file beside the target and renames it over the target. */
 #include "nw-safetensors.h"
+#include "nw-i18n.h"
 #include "nw-json-depth.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <float.h>
 #include <fcntl.h>
@@ -175,7 +177,7 @@ parse_dtype (const char *file, const char *name, JsonObject *obj, NwDtype *dtype
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: tensor '%s': \"dtype\" is missing or not a string",
+      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: tensor '%s': \"dtype\" is missing or not a string"),
                    file, name);
       return FALSE;
     }
@@ -187,7 +189,7 @@ parse_dtype (const char *file, const char *name, JsonObject *obj, NwDtype *dtype
         return TRUE;
       }
   g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-               "%s: tensor '%s': unsupported dtype '%s' (Neurowire reads F32, F64, I64)", file, name, s);
+               _("%s: tensor '%s': unsupported dtype '%s' (Neurowire reads F32, F64, I64)"), file, name, s);
   return FALSE;
 }
 
@@ -201,7 +203,7 @@ parse_shape (const char *file, const char *name, JsonObject *obj, int *rank, gin
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: tensor '%s': \"shape\" is missing or not an array",
+      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: tensor '%s': \"shape\" is missing or not an array"),
                    file, name);
       return FALSE;
     }
@@ -210,7 +212,7 @@ parse_shape (const char *file, const char *name, JsonObject *obj, int *rank, gin
   if (len > NW_SAFETENSORS_MAX_RANK)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: tensor '%s': rank %u is more than Neurowire handles (%d)",
+                   _("%s: tensor '%s': rank %u is more than Neurowire handles (%d)"),
                    file, name, len, NW_SAFETENSORS_MAX_RANK);
       return FALSE;
     }
@@ -218,7 +220,7 @@ parse_shape (const char *file, const char *name, JsonObject *obj, int *rank, gin
     if (!node_get_int (json_array_get_element (arr, i), &shape[i]) || shape[i] < 0)
       {
         g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                     "%s: tensor '%s': shape entry %u is not a non-negative integer", file, name, i);
+                     _("%s: tensor '%s': shape entry %u is not a non-negative integer"), file, name, i);
         return FALSE;
       }
   *rank = (int) len;
@@ -240,7 +242,7 @@ parse_offsets (const char *file, const char *name, JsonObject *obj, guint64 *beg
       || b < 0 || e < 0)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: tensor '%s': \"data_offsets\" is not a pair of non-negative integers", file, name);
+                   _("%s: tensor '%s': \"data_offsets\" is not a pair of non-negative integers"), file, name);
       return FALSE;
     }
   *begin = (guint64) b;
@@ -257,7 +259,7 @@ parse_metadata (const char *file, JsonNode *node, GHashTable *metadata, GError *
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: \"__metadata__\" is not an object", file);
+      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: \"__metadata__\" is not an object"), file);
       return FALSE;
     }
   json_object_iter_init (&iter, json_node_get_object (node));
@@ -266,7 +268,7 @@ parse_metadata (const char *file, JsonNode *node, GHashTable *metadata, GError *
       if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                       "%s: \"__metadata__\": value of '%s' is not a string", file, key);
+                       _("%s: \"__metadata__\": value of '%s' is not a string"), file, key);
           return FALSE;
         }
       g_hash_table_replace (metadata, g_strdup (key), g_strdup (json_node_get_string (value)));
@@ -288,7 +290,7 @@ parse_entry (const char *file, const char *name, JsonNode *node, guint64 data_si
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: tensor '%s': entry is not an object", file, name);
+      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: tensor '%s': entry is not an object"), file, name);
       return FALSE;
     }
   obj = json_node_get_object (node);
@@ -299,23 +301,23 @@ parse_entry (const char *file, const char *name, JsonNode *node, guint64 data_si
 
   if (!shape_numel (rank, shape, &numel) || !g_size_checked_mul (&nbytes, numel, dtype_info[dtype].itemsize))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: tensor '%s': shape's size overflows", file, name);
+      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: tensor '%s': shape's size overflows"), file, name);
       return FALSE;
     }
   if (begin > end || end > data_size)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: tensor '%s': data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                   "] are out of range (the data section has %" G_GUINT64_FORMAT " bytes)",
+                   _("%s: tensor '%s': data_offsets [%" PRIu64 ", %" PRIu64
+                   "] are out of range (the data section has %" PRIu64 " bytes)"),
                    file, name, begin, end, data_size);
       return FALSE;
     }
   if (end - begin != (guint64) nbytes)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: tensor '%s': data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                   "] hold %" G_GUINT64_FORMAT " bytes but the shape needs %" G_GSIZE_FORMAT
-                   " (%" G_GSIZE_FORMAT " x %s)",
+                   _("%s: tensor '%s': data_offsets [%" PRIu64 ", %" PRIu64
+                   "] hold %" PRIu64 " bytes but the shape needs %zu"
+                   " (%zu x %s)"),
                    file, name, begin, end, end - begin, nbytes, numel, dtype_info[dtype].name);
       return FALSE;
     }
@@ -365,14 +367,14 @@ read_values (const char *file, NwTensor *t, const guint8 *p, GError **error)
       if (!isfinite (v))
         {
           g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                       "%s: tensor '%s': value at index %" G_GSIZE_FORMAT " is %s", file, t->name, i,
+                       _("%s: tensor '%s': value at index %zu is %s"), file, t->name, i,
                        isnan (v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf"));
           return FALSE;
         }
       if (fabs (v) > FLT_MAX)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                       "%s: tensor '%s': value at index %" G_GSIZE_FORMAT " (%g) is outside float's range",
+                       _("%s: tensor '%s': value at index %zu (%g) is outside float's range"),
                        file, t->name, i, v);
           return FALSE;
         }
@@ -413,13 +415,13 @@ header_json_error (const char *file, const char *header, gsize header_len, const
   if (offset + column - 1 > header_len)
     goto plain;
   g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-               "%s: header is not valid JSON at byte %" G_GSIZE_FORMAT " of the file (line %"
-               G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT " of the header): %s",
+               _("%s: header is not valid JSON at byte %zu of the file (line %"
+               PRIu64 ", column %" PRIu64 " of the header): %s"),
                file, (gsize) (8 + offset + column - 1), line, column, p);
   return;
 
 plain:
-  g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: header is not valid JSON: %s", file, msg);
+  g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: header is not valid JSON: %s"), file, msg);
 }
 
 NwTensorFile *
@@ -446,7 +448,7 @@ nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_er
   if (length < 8)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: file is too short (%" G_GSIZE_FORMAT " bytes) to hold the 8-byte header length",
+                   _("%s: file is too short (%zu bytes) to hold the 8-byte header length"),
                    file, length);
       return NULL;
     }
@@ -455,14 +457,14 @@ nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_er
   if (header_len < 2)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: header length %" G_GUINT64_FORMAT " is too small (at least 2, for \"{}\")",
+                   _("%s: header length %" PRIu64 " is too small (at least 2, for \"{}\")"),
                    file, header_len);
       return NULL;
     }
   if (header_len > (guint64) length - 8)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                   "%s: header length %" G_GUINT64_FORMAT " exceeds the file (%" G_GSIZE_FORMAT " bytes)",
+                   _("%s: header length %" PRIu64 " exceeds the file (%zu bytes)"),
                    file, header_len, length);
       return NULL;
     }
@@ -472,21 +474,21 @@ nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_er
   /* g_utf8_validate_len() also refuses NUL bytes, which JSON text cannot hold. */
   if (!g_utf8_validate_len ((const char *) bytes + 8, (gsize) header_len, NULL))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: header is not valid UTF-8 text", file);
+      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: header is not valid UTF-8 text"), file);
       return NULL;
     }
   /* Before json-glib: its parser recurses per level and overflows the stack on deep input. */
   if (!nw_json_check_depth ((const char *) bytes + 8, (gsize) header_len, NW_JSON_MAX_DEPTH, error))
     {
       /* "header:" says that the byte counts from the header's start (the file's byte 8). */
-      g_prefix_error (error, "%s: header: ", file);
+      g_prefix_error (error, _("%s: header: "), file);
       return NULL;
     }
   /* json-glib reads an integer beyond gint64 as another one (2^63 as a negative number, one
    * beyond 2^64 as -1): the later checks would describe a number the file does not hold. */
   if (!nw_json_check_integers ((const char *) bytes + 8, (gsize) header_len, error))
     {
-      g_prefix_error (error, "%s: header: ", file);
+      g_prefix_error (error, _("%s: header: "), file);
       return NULL;
     }
   parser = json_parser_new_immutable ();
@@ -498,7 +500,7 @@ nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_er
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, "%s: header is not a JSON object", file);
+      g_set_error (error, NW_ERROR, NW_ERROR_FORMAT, _("%s: header is not a JSON object"), file);
       return NULL;
     }
 
@@ -531,8 +533,8 @@ nw_safetensors_parse (const guint8 *bytes, gsize length, const char *name_for_er
       if (max_end_name != NULL && e->begin < max_end)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_FORMAT,
-                       "%s: tensor '%s': data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                       "] overlap those of tensor '%s' (which end at %" G_GUINT64_FORMAT ")",
+                       _("%s: tensor '%s': data_offsets [%" PRIu64 ", %" PRIu64
+                       "] overlap those of tensor '%s' (which end at %" PRIu64 ")"),
                        file, e->tensor->name, e->begin, e->end, max_end_name, max_end);
           return NULL;
         }
@@ -571,12 +573,12 @@ nw_safetensors_load (const char *path, GError **error)
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot open: %s", path, g_strerror (saved));
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot open: %s"), path, g_strerror (saved));
       return NULL;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot read: not a regular file", path);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot read: not a regular file"), path);
       close (fd);
       return NULL;
     }
@@ -584,7 +586,7 @@ nw_safetensors_load (const char *path, GError **error)
   close (fd);
   if (mapped == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot read: %s", path, local->message);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot read: %s"), path, local->message);
       return NULL;
     }
   bytes = (const guint8 *) g_mapped_file_get_contents (mapped);
@@ -610,7 +612,7 @@ append_values (GByteArray *out, const NwTensor *t, const char *path, GError **er
       if (!isfinite (f))
         {
           g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                       "%s: tensor '%s': value at index %" G_GSIZE_FORMAT " is %s; not saved",
+                       _("%s: tensor '%s': value at index %zu is %s; not saved"),
                        path, t->name, i, isnan (f) ? "NaN" : (f > 0 ? "+Inf" : "-Inf"));
           return FALSE;
         }
@@ -642,7 +644,7 @@ append_values (GByteArray *out, const NwTensor *t, const char *path, GError **er
             if (r < -9223372036854775808.0 || r >= 9223372036854775808.0)
               {
                 g_set_error (error, NW_ERROR, NW_ERROR_RANGE,
-                             "%s: tensor '%s': value at index %" G_GSIZE_FORMAT " (%g) does not fit in I64",
+                             _("%s: tensor '%s': value at index %zu (%g) does not fit in I64"),
                              path, t->name, i, r);
                 return FALSE;
               }
@@ -751,7 +753,7 @@ nw_safetensors_save (const NwTensorFile *tf, const char *path, GError **error)
 
   if (!g_file_set_contents (path, (const char *) file->data, (gssize) file->len, &local))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: cannot write: %s", path, local->message);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: cannot write: %s"), path, local->message);
       return FALSE;
     }
   return TRUE;

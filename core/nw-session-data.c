@@ -7,6 +7,7 @@
  * and a count in the session's NwJobs (so a closing program and the tests can wait for the
  * worker); its result is dropped when the session is gone or the job was superseded. */
 #include "nw-session-private.h"
+#include "nw-i18n.h"
 
 #include "nw-data-loader.h"
 #include "nw-handoff.h"
@@ -152,9 +153,10 @@ status (NwSession *self, gboolean error, const char *text)
 static const char *
 data_title (const NwDataSpec *spec)
 {
+  /* Translators: what is loading, in "Loading %s…" and "Could not load %s: …" */
   return spec->kind == NW_DATA_MNIST ? "MNIST"
          : spec->kind == NW_DATA_FASHION_MNIST ? "Fashion-MNIST"
-         : spec->kind == NW_DATA_CSV ? "the CSV file" : "the data";
+         : spec->kind == NW_DATA_CSV ? _("the CSV file") : _("the data");
 }
 
 /* What the trainer learns from: the loaded data, and the user's digits mixed in. */
@@ -162,11 +164,17 @@ static void
 show_loaded_status (NwSession *self, const NwDataset *ds, const NwDigitSet *digits)
 {
   guint n_mixed = digits != NULL ? nw_digit_set_get_n (digits) : 0;
-  g_autofree char *mixed = n_mixed > 0
-    ? g_strdup_printf (" (and %u of your digits, each %d times)", n_mixed, NW_SESSION_MIX_REPEAT)
-    : g_strdup ("");
-  g_autofree char *text = g_strdup_printf ("%s: %d training%s and %d test examples of %d values",
-                                           ds->name, ds->train.n, mixed, ds->test.n, ds->train.d);
+  g_autofree char *text = NULL;
+  if (n_mixed > 0)
+    /* Translators: the data set; its training rows; the user's digits mixed in, and how
+     * often each; its test rows; the values of a row */
+    text = g_strdup_printf (_("%s: %d training (and %u of your digits, each %d times) and %d "
+                              "test examples of %d values"), ds->name, ds->train.n, n_mixed,
+                            NW_SESSION_MIX_REPEAT, ds->test.n, ds->train.d);
+  else
+    /* Translators: the data set; its training rows; its test rows; the values of a row */
+    text = g_strdup_printf (_("%s: %d training and %d test examples of %d values"), ds->name,
+                            ds->train.n, ds->test.n, ds->train.d);
   status (self, FALSE, text);
 }
 
@@ -209,7 +217,7 @@ job_new (NwSession *self, NwSpec *spec, GFile *file, gboolean open)
       job->name = path != NULL ? g_filename_display_name (path) : g_file_get_uri (file);
     }
   else
-    job->name = g_strdup (spec->name != NULL ? spec->name : "the network");
+    job->name = g_strdup (spec->name != NULL ? spec->name : _("the network"));
   job->generation = self->generation;
   job->open = open;
   if (!was_busy)
@@ -234,7 +242,7 @@ job_free (Job *job)
       /* Superseded (another network was opened, or the load cancelled) before it was in
        * place: open_task_return has not run. */
       g_task_return_new_error (job->open_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               "the network was not opened: its loading was called off");
+                               _("the network was not opened: its loading was called off"));
       g_clear_object (&job->open_task);
     }
   nw_jobs_end (job->jobs);
@@ -314,12 +322,12 @@ on_built (GObject *source, GAsyncResult *result, gpointer data)
       status (self, TRUE, error->message);
       open_task_return (job, error);
       if (job->open)
-        nw_session_message (self, "Could not open “%s”: %s. The network was not changed.",
+        nw_session_message (self, _("Could not open “%s”: %s. The network was not changed."),
                             job->name, error->message);
       else
         {
           nw_session_set_valid (self, FALSE, error->message);
-          nw_session_message (self, "The network cannot train: %s", error->message);
+          nw_session_message (self, _("The network cannot train: %s"), error->message);
         }
       return;
     }
@@ -348,7 +356,7 @@ start_build (NwSession *self, Job *job)
   g_autoptr (GTask) task = g_task_new (NULL, job->cancel, on_built, NULL);
   g_task_set_name (task, "[neurowire] build trainer");
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  progress (self, -1, "Preparing the data for training…");
+  progress (self, -1, _("Preparing the data for training…"));
   NW_HANDOFF_RELEASE (job);
   g_task_run_in_thread (task, build_in_thread);
 }
@@ -360,7 +368,7 @@ on_load_progress (double fraction, gpointer data)
   g_autoptr (NwSession) self = job_session (job);
   if (self != NULL)
     {
-      g_autofree char *what = g_strdup_printf ("Loading %s…", data_title (&job->spec->data));
+      g_autofree char *what = g_strdup_printf (_("Loading %s…"), data_title (&job->spec->data));
       progress (self, fraction, what);
     }
 }
@@ -376,24 +384,24 @@ report_load_failure (NwSession *self, Job *job, const GError *error)
       g_autofree char *dir = nw_data_spec_dir (d, self->data_root);
       g_autofree char *command = nw_data_mnist_fetch_command (dir);
       g_autofree char *text =
-        g_strdup_printf ("MNIST is not on this computer: no files in %s. Get them with\n    %s\n"
-                         "(or bash tools/setup.sh, which sets up everything). The network was "
-                         "not changed.", dir, command);
+        g_strdup_printf (_("MNIST is not on this computer: no files in %s. Get them with\n    %s\n"
+                           "(or bash tools/setup.sh, which sets up everything). The network was "
+                           "not changed."), dir, command);
       status (self, TRUE, text);
       g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_DATA_FAILED], 0, text);
-      nw_session_message (self, "Could not open “%s”: MNIST is not on this computer (no "
-                          "files in %s). Get it with “%s”; the network was not changed.",
+      nw_session_message (self, _("Could not open “%s”: MNIST is not on this computer (no "
+                            "files in %s). Get it with “%s”; the network was not changed."),
                           job->name, dir, command);
       return;
     }
   else
     {
-      g_autofree char *text = g_strdup_printf ("Could not load %s: %s. The network was not "
-                                               "changed.", data_title (d), error->message);
+      g_autofree char *text = g_strdup_printf (_("Could not load %s: %s. The network was not "
+                                                 "changed."), data_title (d), error->message);
       status (self, TRUE, text);
       g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_DATA_FAILED], 0, text);
     }
-  nw_session_message (self, "Could not open “%s”: %s. The network was not changed.",
+  nw_session_message (self, _("Could not open “%s”: %s. The network was not changed."),
                       job->name, error->message);
 }
 
@@ -423,7 +431,7 @@ on_loaded (GObject *source, GAsyncResult *result, gpointer data)
   points = nw_points_from_dataset (ds);
   if (points != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("%s: %u points", job->name, points->len);
+      g_autofree char *text = g_strdup_printf (_("%s: %u points"), job->name, points->len);
       nw_dataset_free (ds);
       job_done (self, job);
       status (self, FALSE, text);
@@ -440,7 +448,7 @@ void
 nw_session_data_open (NwSession *self, NwSpec *spec, GFile *file, GTask *task)
 {
   Job *job = job_new (self, spec, file, TRUE);
-  g_autofree char *what = g_strdup_printf ("Loading %s…", data_title (&spec->data));
+  g_autofree char *what = g_strdup_printf (_("Loading %s…"), data_title (&spec->data));
   job->open_task = task;
   progress (self, nw_data_kind_is_image (spec->data.kind) ? 0 : -1, what);
   nw_data_load_async (&spec->data, self->data_root, self->jobs, job->cancel, on_load_progress, job,
@@ -560,7 +568,7 @@ nw_session_cancel_load (NwSession *self)
   g_cancellable_cancel (self->data->cancel);
   g_clear_object (&self->data->cancel);
   nw_session_notify_busy (self);
-  status (self, FALSE, "Loading was cancelled; the network was not changed.");
+  status (self, FALSE, _("Loading was cancelled; the network was not changed."));
 }
 
 void

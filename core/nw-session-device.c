@@ -12,6 +12,7 @@
  * without one, the CPU alone. Results come back on the session's context, to a weak
  * reference of the session. */
 #include "nw-session-private.h"
+#include "nw-i18n.h"
 
 #include "nw-handoff.h"
 
@@ -161,7 +162,7 @@ choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
     {
       c->trainer = trainer_for_session (c, nw_backend_cpu_new (), &error);
       if (c->why == NULL)
-        c->why = g_strdup ("the CPU backend, as chosen");
+        c->why = g_strdup (_("the CPU backend, as chosen"));
       c->chosen_kind = NW_BACKEND_CPU;
     }
   else if (c->kind == NW_BACKEND_CL && c->device != NULL)
@@ -171,7 +172,7 @@ choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
       if (backend != NULL)
         {
           if (c->why == NULL)
-            c->why = g_strdup_printf ("OpenCL on %s, as chosen", backend->description);
+            c->why = g_strdup_printf (_("OpenCL on %s, as chosen"), backend->description);
           c->trainer = trainer_for_session (c, backend, &error);
           c->chosen_kind = NW_BACKEND_CL;
           c->chosen_device = g_strdup (c->device);
@@ -273,7 +274,7 @@ move_report (gpointer data)
         ;   /* failed, and no longer wanted: nothing waits for the next reset */
       else
         {
-          g_autofree char *state = g_strdup_printf ("moves at the next Reset (%s)", m->error->message);
+          g_autofree char *state = g_strdup_printf (_("moves at the next Reset (%s)"), m->error->message);
           nw_trainer_free (b->pending);
           b->pending = g_steal_pointer (&m->trainer);
           b->pending_generation = m->generation;
@@ -375,7 +376,7 @@ start_choice (NwSession *self, gboolean list_only)
         c->key = g_strdup (b->shape_key);
       cancel_work (b);
       b->cancel = g_cancellable_new ();
-      set_state (self, "choosing a device");
+      set_state (self, _("choosing a device"));
       task = g_task_new (NULL, b->cancel, on_chosen, NULL);
     }
   g_task_set_name (task, "[neurowire] choose device");
@@ -417,7 +418,7 @@ on_chosen (GObject *source, GAsyncResult *result, gpointer data)
     return;   /* another trainer came meanwhile: its own choice runs */
   if (!ok)
     {
-      g_autofree char *why = g_strdup_printf ("the CPU backend: %s", error->message);
+      g_autofree char *why = g_strdup_printf (_("the CPU backend: %s"), error->message);
       set_why (b, why);
       set_state (self, NULL);
       return;
@@ -443,7 +444,7 @@ on_chosen (GObject *source, GAsyncResult *result, gpointer data)
   {
     Move *m = g_new0 (Move, 1);
     NwBackend *nb = nw_net_get_backend (nw_trainer_get_net (c->trainer));
-    g_autofree char *state = g_strdup_printf ("moving to %s", nb->description);
+    g_autofree char *state = g_strdup_printf (_("moving to %s"), nb->description);
     g_weak_ref_init (&m->session, self);
     m->context = g_main_context_ref (self->context);
     m->jobs = nw_jobs_ref (self->jobs);
@@ -473,14 +474,14 @@ nw_session_device_trainer_installed (NwSession *self, NwTrainer *trainer)
   NwSessionDevice *b = self->device;
   NwBackend *backend = nw_net_get_backend (nw_trainer_get_net (trainer));
   g_autofree char *cpu_why = b->origin != NULL
-    ? g_strdup_printf ("the CPU backend (%s)", b->origin) : g_strdup ("the CPU backend, as chosen");
+    ? g_strdup_printf (_("the CPU backend (%s)"), b->origin) : g_strdup (_("the CPU backend, as chosen"));
 
   g_clear_pointer (&b->pending, nw_trainer_free);
   cancel_work (b);
   g_free (b->shape_key);
   b->shape_key = shape_key (trainer);
   set_in_use (self, backend, b->kind != NW_BACKEND_CPU
-              ? "built at once on the CPU; the device is chosen in the background" : cpu_why);
+              ? _("built at once on the CPU; the device is chosen in the background") : cpu_why);
   /* Already where the choice wants it. */
   b->deferred = FALSE;
   if ((b->kind == NW_BACKEND_CPU) == !b->on_device)
@@ -555,7 +556,7 @@ nw_session_set_device (NwSession *self, NwBackendKind kind, const char *id)
     }
   if (b->kind == NW_BACKEND_CPU && !b->on_device)
     {
-      set_why (b, "the CPU backend, as chosen");
+      set_why (b, _("the CPU backend, as chosen"));
       /* Also a move to a device already queued on the runner: it must not run now. */
       cancel_work (b);
       set_state (self, NULL);

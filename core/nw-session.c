@@ -1,9 +1,11 @@
 /* nw-session.c: the network, its file, the runner, and what a person does to them. */
 #include "nw-session-private.h"
+#include "nw-i18n.h"
 
 #include "nw-activation.h"
 #include "nw-handoff.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -122,9 +124,10 @@ activation_plural (NwActivation act)
 {
   switch (act)
     {
-    case NW_ACT_SIGMOID: return "sigmoids";
-    case NW_ACT_TANH: return "tanh units";
-    default: return "units";
+    /* Translators: "Most %s in ‘%s’ are saturated" */
+    case NW_ACT_SIGMOID: return _("sigmoids");
+    case NW_ACT_TANH: return _("tanh units");
+    default: return _("units");
     }
 }
 
@@ -145,25 +148,28 @@ nw_session_health_alarm (NwSession *self, const NwSnapshot *snap)
       /* A step passes no gradient at all, by design: the layers before it cannot learn by
        * backpropagation. Said as what it is, not as a vanishing gradient. */
       if (info->gradient_zero)
-        return g_strdup_printf ("‘%s’ is a step function: its gradient is zero everywhere, so "
+        return g_strdup_printf (_("‘%s’ is a step function: its gradient is zero everywhere, so "
                                 "no gradient reaches the layers before it and they do not "
                                 "learn. That is how a step works, not a fault: the perceptron "
                                 "of the course notes learned with the perceptron rule instead. "
-                                "A sigmoid is the smooth step that backpropagation can train.",
+                                "A sigmoid is the smooth step that backpropagation can train."),
                                 id);
       if (self->layers[i].feeds_loss)
         continue;
       if (info->can_die && isfinite (p->dead_units) && p->dead_units > 0.5)
-        return g_strdup_printf ("Most %ss in ‘%s’ are dead: %.0f%% of its units got an input "
+        /* Translators: the activation (ReLU, Leaky ReLU, ...), the layer, the share of its dead
+         * units */
+        return g_strdup_printf (_("Most %ss in ‘%s’ are dead: %.0f%% of its units got an input "
                                 "at or below zero from every example of the last batch, so "
                                 "they pass no gradient and the layers before them learn less. "
                                 "A smaller learning rate or He initialisation helps; press "
-                                "Reset to start again.", info->label, id, 100 * p->dead_units);
+                                "Reset to start again."), info->label, id, 100 * p->dead_units);
       if (info->saturates && isfinite (p->saturated) && p->saturated > 0.5)
-        return g_strdup_printf ("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
+        /* Translators: the units ("sigmoids"), the layer, the share of saturated inputs */
+        return g_strdup_printf (_("Most %s in ‘%s’ are saturated: %.0f%% of their inputs sit where "
                                 "the curve is flat, so almost no gradient gets through to the "
                                 "layers before it. Smaller initial weights, BatchNorm or ReLU "
-                                "help.", activation_plural (p->activation), id,
+                                "help."), activation_plural (p->activation), id,
                                 100 * p->saturated);
     }
   return NULL;
@@ -287,7 +293,7 @@ nw_session_rebuild (NwSession *self)
   if (!nw_session_data_rebuild (self, &error))
     {
       nw_session_set_valid (self, FALSE, error->message);
-      nw_session_message (self, "The network cannot train: %s", error->message);
+      nw_session_message (self, _("The network cannot train: %s"), error->message);
       return;
     }
   nw_session_message (self, NULL);
@@ -473,7 +479,7 @@ nw_session_set_data (NwSession *self, const NwDataSpec *data)
   points = generate_points (self->spec, &error);
   if (error != NULL)
     {
-      nw_session_message (self, "Could not make the data: %s", error->message);
+      nw_session_message (self, _("Could not make the data: %s"), error->message);
       return;
     }
   set_points (self, points);   /* NULL: data that is not 2D, no points to show */
@@ -537,7 +543,7 @@ nw_session_set_spec (NwSession *self, NwSpec *spec, GFile *file)
     }
   points = generate_points (spec, &error);
   if (error != NULL)
-    nw_session_message (self, "Could not make the data: %s", error->message);
+    nw_session_message (self, _("Could not make the data: %s"), error->message);
   nw_session_adopt (self, spec, file, points, NULL);
 }
 
@@ -554,7 +560,7 @@ read_network (GFile *file, GError **error)
 
   if (path == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "only local files can be opened");
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("only local files can be opened"));
       return NULL;
     }
   spec = nw_spec_load (path, error);
@@ -643,7 +649,7 @@ nw_session_save (NwSession *self, GFile *file, GError **error)
   path = g_file_get_path (file);
   if (path == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "not a local file");
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("not a local file"));
       return FALSE;
     }
   if (!nw_spec_save (self->spec, path, error))
@@ -705,7 +711,7 @@ nw_session_save_async (NwSession *self, GFile *file, GCancellable *cancellable,
   g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
   if (job->path == NULL)
     {
-      g_task_return_new_error (task, NW_ERROR, NW_ERROR_IO, "not a local file");
+      g_task_return_new_error (task, NW_ERROR, NW_ERROR_IO, _("not a local file"));
       return;
     }
   /* Written from a copy: the network may change while the file is written. */
@@ -749,7 +755,7 @@ nw_session_load_weights (NwSession *self, GFile *file, GError **error)
   if (path == NULL)
     {
       g_autofree char *name = display_name (file);
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "%s: not a local file", name);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("%s: not a local file"), name);
       return FALSE;
     }
   /* A fresh trainer on this thread takes the weights; only if they load does it replace the
@@ -779,7 +785,7 @@ nw_session_load_weights_when_ready (NwSession *self, GFile *file)
       g_autoptr (GError) error = NULL;
       /* The error names the file (the loaders' messages all do). */
       if (!nw_session_load_weights (self, file, &error))
-        nw_session_message (self, "Could not load weights: %s. The network was not changed.",
+        nw_session_message (self, _("Could not load weights: %s. The network was not changed."),
                             error->message);
     }
 }
@@ -814,12 +820,12 @@ restore_report (gpointer data)
   if (self != NULL && self->generation == job->generation)
     {
       if (job->error != NULL)
-        nw_session_message (self, "Could not restore earlier weights: %s", job->error->message);
+        nw_session_message (self, _("Could not restore earlier weights: %s"), job->error->message);
       else
         {
-          nw_session_message (self, "The weights are back as they were at step %" G_GINT64_FORMAT
+          nw_session_message (self, _("The weights are back as they were at step %" PRId64
                               ", before training diverged. Lower the learning rate before "
-                              "you press Play again.", job->step);
+                                "you press Play again."), job->step);
           if (self->runner != NULL)
             nw_runner_request_snapshot (self->runner);
         }
@@ -898,7 +904,7 @@ save_weights_dropped (gpointer data)
 {
   SaveWeightsJob *job = data;
   g_task_return_new_error (job->task, NW_ERROR, NW_ERROR_CANCELLED,
-                           "training was closed before the weights were saved");
+                           _("training was closed before the weights were saved"));
   nw_report_to_context (g_task_get_context (job->task), save_weights_report, job->task);
   g_free (job->path);
   g_free (job);
@@ -918,7 +924,7 @@ nw_session_save_weights_async (NwSession *self, GFile *file, GAsyncReadyCallback
   if (path == NULL || self->runner == NULL)
     {
       g_task_return_new_error (task, NW_ERROR, NW_ERROR_IO, path == NULL
-                               ? "not a local file" : "the network cannot train");
+                               ? _("not a local file") : _("the network cannot train"));
       g_object_unref (task);
       return;
     }

@@ -6,12 +6,14 @@
  * exact form ("0.1", not "0.10000000000000001"); they still read back bit for bit. A node's
  * settings are read and written as its kind's registry entry lists them (nw-node-kind.h). */
 #include "nw-spec.h"
+#include "nw-i18n.h"
 #include "nw-data.h"
 #include "nw-json-writer.h"
 #include "nw-json-depth.h"
 #include "nw-activation.h"
 #include "nw-node-kind.h"
 
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -47,9 +49,9 @@ fail (Reader *r, int code, const char *format, ...)
   message = g_strdup_vprintf (format, ap);
   va_end (ap);
   if (r->where != NULL)
-    g_set_error (r->error, NW_ERROR, code, "%s: %s: %s", r->file, r->where, message);
+    g_set_error (r->error, NW_ERROR, code, _("%s: %s: %s"), r->file, r->where, message);
   else
-    g_set_error (r->error, NW_ERROR, code, "%s: %s", r->file, message);
+    g_set_error (r->error, NW_ERROR, code, _("%s: %s"), r->file, message);
   g_free (message);
   return FALSE;
 }
@@ -72,18 +74,18 @@ json_type_name (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY:  return "an array";
+    case JSON_NODE_OBJECT: return _("an object");
+    case JSON_NODE_ARRAY:  return _("an array");
     case JSON_NODE_NULL:   return "null";
     case JSON_NODE_VALUE:
     default:
       {
         GType type = json_node_get_value_type (node);
         if (type == G_TYPE_STRING)
-          return "a string";
+          return _("a string");
         if (type == G_TYPE_BOOLEAN)
-          return "a boolean";
-        return "a number";
+          return _("a boolean");
+        return _("a number");
       }
     }
 }
@@ -125,7 +127,7 @@ check_fields (Reader *r, JsonObject *obj, const char *const *allowed)
       for (int i = 0; !known && allowed[i] != NULL; i++)
         known = strcmp (allowed[i], name) == 0;
       if (!known)
-        ok = fail (r, NW_ERROR_SPEC, "unknown field '%s'", name);
+        ok = fail (r, NW_ERROR_SPEC, _("unknown field '%s'"), name);
     }
   g_list_free (members);
   return ok;
@@ -146,7 +148,7 @@ read_int (Reader *r, JsonObject *obj, const char *name, const char *prefix,
     return TRUE;
   label = label_of (prefix, name);
   if (!is_number (node))
-    return fail (r, NW_ERROR_SPEC, "%s must be an integer, not %s", label, json_type_name (node));
+    return fail (r, NW_ERROR_SPEC, _("%s must be an integer, not %s"), label, json_type_name (node));
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
     {
       double d = json_node_get_double (node);
@@ -154,7 +156,7 @@ read_int (Reader *r, JsonObject *obj, const char *name, const char *prefix,
       if (!(d == floor (d) && d >= -9.2e18 && d <= 9.2e18))
         {
           nw_json_format_double (buf, d);
-          return fail (r, NW_ERROR_SPEC, "%s must be an integer (got %s)", label, buf);
+          return fail (r, NW_ERROR_SPEC, _("%s must be an integer (got %s)"), label, buf);
         }
       v = (gint64) d;
     }
@@ -164,13 +166,13 @@ read_int (Reader *r, JsonObject *obj, const char *name, const char *prefix,
   if (v < min)
     {
       if (min == 1)
-        return fail (r, NW_ERROR_RANGE, "%s must be a positive integer (got %" G_GINT64_FORMAT ")",
+        return fail (r, NW_ERROR_RANGE, _("%s must be a positive integer (got %" PRId64 ")"),
                      label, v);
-      return fail (r, NW_ERROR_RANGE, "%s must be an integer >= %" G_GINT64_FORMAT
-                   " (got %" G_GINT64_FORMAT ")", label, min, v);
+      return fail (r, NW_ERROR_RANGE, _("%s must be an integer >= %" PRId64
+                   " (got %" PRId64 ")"), label, min, v);
     }
   if (v > max)
-    return fail (r, NW_ERROR_RANGE, "%s must be at most %" G_GINT64_FORMAT " (got %" G_GINT64_FORMAT ")",
+    return fail (r, NW_ERROR_RANGE, _("%s must be at most %" PRId64 " (got %" PRId64 ")"),
                  label, max, v);
   *out = v;
   return TRUE;
@@ -213,30 +215,30 @@ read_double (Reader *r, JsonObject *obj, const char *name, const char *prefix,
     return TRUE;
   label = label_of (prefix, name);
   if (!is_number (node))
-    return fail (r, NW_ERROR_SPEC, "%s must be a number, not %s", label, json_type_name (node));
+    return fail (r, NW_ERROR_SPEC, _("%s must be a number, not %s"), label, json_type_name (node));
   v = json_node_get_double (node);
 
   switch (range)
     {
     case RANGE_FINITE:
       if (!isfinite (v))
-        want = "finite";
+        want = _("finite");
       break;
     case RANGE_NONNEG:
       if (!isfinite (v) || v < 0.0)
-        want = "finite and >= 0";
+        want = _("finite and >= 0");
       break;
     case RANGE_POSITIVE:
       if (!isfinite (v) || v <= 0.0)
-        want = "finite and > 0";
+        want = _("finite and > 0");
       break;
     case RANGE_UNIT_OPEN:
       if (!(v >= 0.0 && v < 1.0))
-        want = "in [0, 1)";
+        want = _("in [0, 1)");
       break;
     case RANGE_UNIT_CLOSED:
       if (!(v >= 0.0 && v <= 1.0))
-        want = "in [0, 1]";
+        want = _("in [0, 1]");
       break;
     default:
       g_assert_not_reached ();
@@ -244,7 +246,7 @@ read_double (Reader *r, JsonObject *obj, const char *name, const char *prefix,
   if (want != NULL)
     {
       nw_json_format_double (buf, v);
-      return fail (r, NW_ERROR_RANGE, "%s must be %s (got %s)", label, want, buf);
+      return fail (r, NW_ERROR_RANGE, _("%s must be %s (got %s)"), label, want, buf);
     }
   *out = v;
   return TRUE;
@@ -258,7 +260,7 @@ read_bool (Reader *r, JsonObject *obj, const char *name, gboolean *out)
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return fail (r, NW_ERROR_SPEC, "'%s' must be true or false, not %s", name, json_type_name (node));
+    return fail (r, NW_ERROR_SPEC, _("'%s' must be true or false, not %s"), name, json_type_name (node));
   *out = json_node_get_boolean (node) ? TRUE : FALSE;
   return TRUE;
 }
@@ -280,14 +282,15 @@ read_string (Reader *r, JsonObject *obj, const char *name, gboolean nullable, co
       return TRUE;
     }
   if (!is_string (node))
-    return fail (r, NW_ERROR_SPEC, "'%s' must be a string%s, not %s", name,
-                 nullable ? " or null" : "", json_type_name (node));
+    return fail (r, NW_ERROR_SPEC, nullable ? _("'%s' must be a string or null, not %s")
+                                            : _("'%s' must be a string, not %s"),
+                 name, json_type_name (node));
   *out = json_node_get_string (node);
   /* U+FFFF is what spec_from_data turned each \u0000 into: json-glib would have cut the
    * string there ("fc\u0000../x" read as "fc"), passing checks the whole text would fail. */
   if (strstr (*out, NUL_SENTINEL) != NULL)
-    return fail (r, NW_ERROR_SPEC, "'%s' holds the character NUL (\\u0000) or U+FFFF, "
-                 "which no text in a spec may hold", name);
+    return fail (r, NW_ERROR_SPEC, _("'%s' holds the character NUL (\\u0000) or U+FFFF, "
+                   "which no text in a spec may hold"), name);
   return TRUE;
 }
 
@@ -370,7 +373,7 @@ read_enum (Reader *r, JsonObject *obj, const char *name, EnumKind kind, const ch
       if (choice != NULL)
         g_string_append_printf (choices, "%s%s", choices->len > 0 ? ", " : "", choice);
     }
-  fail (r, NW_ERROR_SPEC, "unknown %s '%s' (one of: %s)", what, text, choices->str);
+  fail (r, NW_ERROR_SPEC, _("unknown %s '%s' (one of: %s)"), what, text, choices->str);
   g_string_free (choices, TRUE);
   return FALSE;
 }
@@ -380,7 +383,7 @@ require (Reader *r, JsonObject *obj, const char *name)
 {
   if (json_object_get_member (obj, name) != NULL)
     return TRUE;
-  return fail (r, NW_ERROR_SPEC, "'%s' is missing", name);
+  return fail (r, NW_ERROR_SPEC, _("'%s' is missing"), name);
 }
 
 
@@ -473,10 +476,11 @@ read_node (Reader *r, JsonNode *json, guint index)
   int kind = -1;
   gboolean ok;
 
-  set_where (r, "node %u", index);
+  /* Translators: where in a spec file a problem is: the node's place in "nodes" */
+  set_where (r, _("node %u"), index);
   if (!JSON_NODE_HOLDS_OBJECT (json))
     {
-      fail (r, NW_ERROR_SPEC, "must be an object, not %s", json_type_name (json));
+      fail (r, NW_ERROR_SPEC, _("must be an object, not %s"), json_type_name (json));
       return NULL;
     }
   obj = json_node_get_object (json);
@@ -486,18 +490,22 @@ read_node (Reader *r, JsonNode *json, guint index)
   kind = nw_node_kind_from_name (type);
   if (kind < 0)
     {
-      fail (r, NW_ERROR_SPEC, "unknown type '%s'", type);
+      fail (r, NW_ERROR_SPEC, _("unknown type '%s'"), type);
       return NULL;
     }
   if (!require (r, obj, "id") || !read_string (r, obj, "id", FALSE, &id))
     return NULL;
   if (!nw_spec_id_is_valid (id))
     {
-      fail (r, NW_ERROR_SPEC, "'id' must be letters, digits, '_', '.' or '-' (got '%s')", id);
+      /* Translators: keep 'id', "name" and "description" as they are: they are fields of the
+       * file */
+      fail (r, NW_ERROR_SPEC, _("'id' must be ASCII letters, digits, '_', '.' or '-' (got '%s'); "
+                                "Korean or other text belongs in the network's \"name\" or "
+                                "\"description\""), id);
       return NULL;
     }
 
-  set_where (r, "node '%s'", id);
+  set_where (r, _("node '%s'"), id);
   info = nw_node_kind_info ((NwNodeKind) kind);
   {
     g_autofree const char **allowed = g_new0 (const char *, info->n_fields + 5);
@@ -536,7 +544,7 @@ read_nodes (Reader *r, JsonArray *array, NwSpec *spec)
         return FALSE;
       g_ptr_array_add (spec->nodes, node);
       if (g_hash_table_lookup_extended (seen, node->id, NULL, &first))
-        return fail (r, NW_ERROR_SPEC, "the id '%s' is used twice (nodes %u and %u)",
+        return fail (r, NW_ERROR_SPEC, _("the id '%s' is used twice (nodes %u and %u)"),
                      node->id, GPOINTER_TO_UINT (first), i);
       g_hash_table_insert (seen, node->id, GUINT_TO_POINTER (i));
     }
@@ -555,15 +563,15 @@ read_edges (Reader *r, JsonArray *array, NwSpec *spec)
       const char *from = NULL, *to = NULL;
       int port = 0;
 
-      set_where (r, "edge %u", i);
+      set_where (r, _("edge %u"), i);
       if (!JSON_NODE_HOLDS_OBJECT (json))
-        return fail (r, NW_ERROR_SPEC, "must be an object, not %s", json_type_name (json));
+        return fail (r, NW_ERROR_SPEC, _("must be an object, not %s"), json_type_name (json));
       obj = json_node_get_object (json);
       if (!check_fields (r, obj, edge_fields)
           || !require (r, obj, "from") || !read_string (r, obj, "from", FALSE, &from)
           || !require (r, obj, "to") || !read_string (r, obj, "to", FALSE, &to))
         return FALSE;
-      set_where (r, "edge '%s' -> '%s'", from, to);
+      set_where (r, _("edge '%s' -> '%s'"), from, to);
       if (!read_int32 (r, obj, "port", NULL, 0, NW_MAX_PORT, &port))
         return FALSE;
       nw_spec_add_edge (spec, from, to, port);
@@ -645,8 +653,8 @@ read_container (Reader *r, JsonObject *obj, const char *name, JsonNodeType type,
   if (node == NULL)
     return TRUE;
   if (json_node_get_node_type (node) != type)
-    return fail (r, NW_ERROR_SPEC, "'%s' must be %s, not %s", name,
-                 type == JSON_NODE_OBJECT ? "an object" : "an array", json_type_name (node));
+    return fail (r, NW_ERROR_SPEC, _("'%s' must be %s, not %s"), name,
+                 type == JSON_NODE_OBJECT ? _("an object") : _("an array"), json_type_name (node));
   *out = node;
   return TRUE;
 }
@@ -663,20 +671,20 @@ read_document (Reader *r, JsonNode *root, NwSpec *spec)
   gint64 version = 0;
 
   if (root == NULL)
-    return fail (r, NW_ERROR_SPEC, "the document is empty");
+    return fail (r, NW_ERROR_SPEC, _("the document is empty"));
   if (!JSON_NODE_HOLDS_OBJECT (root))
-    return fail (r, NW_ERROR_SPEC, "the document must be a JSON object, not %s", json_type_name (root));
+    return fail (r, NW_ERROR_SPEC, _("the document must be a JSON object, not %s"), json_type_name (root));
   obj = json_node_get_object (root);
 
   if (!require (r, obj, "format") || !read_string (r, obj, "format", FALSE, &format))
     return FALSE;
   if (strcmp (format, NW_SPEC_FORMAT) != 0)
-    return fail (r, NW_ERROR_SPEC, "'format' is not '" NW_SPEC_FORMAT "' (got '%s')", format);
+    return fail (r, NW_ERROR_SPEC, _("'format' is not '%s' (got '%s')"), NW_SPEC_FORMAT, format);
   if (!require (r, obj, "version") || !read_int (r, obj, "version", NULL, G_MININT64, G_MAXINT64, &version))
     return FALSE;
   if (version != NW_SPEC_VERSION)
-    return fail (r, NW_ERROR_SPEC, "unsupported version %" G_GINT64_FORMAT
-                 " (this program reads version %d)", version, NW_SPEC_VERSION);
+    return fail (r, NW_ERROR_SPEC, _("unsupported version %" PRId64
+                 " (this program reads version %d)"), version, NW_SPEC_VERSION);
   if (!check_fields (r, obj, top_fields)
       || !read_string (r, obj, "name", TRUE, &name)
       || !read_string (r, obj, "description", TRUE, &description)
@@ -735,12 +743,12 @@ parse_error (Reader *r, const GError *json_error)
               p = end + 1;
               while (*p == ' ')
                 p++;
-              fail (r, NW_ERROR_SPEC, "line %" G_GUINT64_FORMAT ": %s", line, p);
+              fail (r, NW_ERROR_SPEC, _("line %" PRIu64 ": %s"), line, p);
               return;
             }
         }
     }
-  fail (r, NW_ERROR_SPEC, "%s", msg);
+  fail (r, NW_ERROR_SPEC, _("%s"), msg);
 }
 
 /* json-glib keeps strings NUL-terminated, so a \u0000 inside one silently ends it. Returns a
@@ -796,12 +804,12 @@ spec_from_data (const char *file, const char *json, gssize length, GError **erro
   /* Before json-glib: its parser recurses per level and overflows the stack on deep input. */
   if (!nw_json_check_depth (json, text_len, NW_JSON_MAX_DEPTH, &depth_error))
     {
-      fail (&r, NW_ERROR_SPEC, "%s", depth_error->message);
+      fail (&r, NW_ERROR_SPEC, _("%s"), depth_error->message);
       return NULL;
     }
   if (!nw_json_check_integers (json, text_len, &int_error))
     {
-      fail (&r, NW_ERROR_RANGE, "%s", int_error->message);
+      fail (&r, NW_ERROR_RANGE, _("%s"), int_error->message);
       return NULL;
     }
   nul_free = nul_escapes_to_sentinel (json, text_len);
@@ -839,12 +847,12 @@ nw_spec_load (const char *path, GError **error)
 
   if (!g_file_get_contents (path, &contents, &length, &io_error))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "cannot read '%s': %s", path, io_error->message);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("cannot read '%s': %s"), path, io_error->message);
       return NULL;
     }
   if (length > G_MAXSSIZE)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "cannot read '%s': the file is too large", path);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("cannot read '%s': the file is too large"), path);
       return NULL;
     }
   base = g_path_get_basename (path);
@@ -968,7 +976,7 @@ nw_spec_save (const NwSpec *spec, const char *path, GError **error)
    * on failure the old file, if any, is left as it was. */
   if (!g_file_set_contents (path, json, -1, &io_error))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_IO, "cannot save '%s': %s", path, io_error->message);
+      g_set_error (error, NW_ERROR, NW_ERROR_IO, _("cannot save '%s': %s"), path, io_error->message);
       return FALSE;
     }
   return TRUE;

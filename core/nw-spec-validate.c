@@ -7,6 +7,7 @@
  * settings (units, p, eps, ...), widths, whether the loss head fits the data, and finally
  * whether training it fits in memory (nw-memory.h). */
 #include "nw-spec.h"
+#include "nw-i18n.h"
 #include "nw-node-kind.h"
 #include "nw-memory.h"
 
@@ -37,6 +38,103 @@ fail (GError **error, int code, const char *format, ...)
   g_free (message);
   return FALSE;
 }
+
+gboolean
+nw_spec_set_node_error (GError **error, int code, const char *id, const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *what = NULL;
+
+  va_start (ap, format);
+  what = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  /* Translators: a node's id, then what is wrong with it. The editor finds the node in the
+   * message through this text: keep the quotes around the id */
+  g_set_error (error, NW_ERROR, code, _("node '%s': %s"), id, what);
+  return FALSE;
+}
+
+gboolean
+nw_spec_set_edge_error (GError **error, int code, const char *from, const char *to,
+                        const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *what = NULL;
+
+  va_start (ap, format);
+  what = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  /* Translators: a wire between two nodes, then what is wrong with it. The editor finds the
+   * wire in the message through this text: keep the quotes around the ids */
+  g_set_error (error, NW_ERROR, code, _("edge '%s' -> '%s': %s"), from, to, what);
+  return FALSE;
+}
+
+/* The text of `message` between where format's piece k-1 ends and piece k starts, for a
+ * format whose pieces (the text between its %s) are `pieces`: only the captures that the
+ * caller wants (the ids), each up to the first occurrence of the next piece. */
+static gboolean
+match_format (const char *message, const char *format, int n_wanted, char **out)
+{
+  g_auto (GStrv) pieces = g_strsplit (format, "%s", -1);
+  const char *p = message;
+  int n = (int) g_strv_length (pieces);
+
+  if (n < n_wanted + 1 || !g_str_has_prefix (p, pieces[0]))
+    return FALSE;
+  p += strlen (pieces[0]);
+  for (int k = 0; k < n_wanted; k++)
+    {
+      const char *end = pieces[k + 1][0] != '\0' ? strstr (p, pieces[k + 1]) : NULL;
+      if (end == NULL)
+        {
+          for (int j = 0; j < k; j++)
+            g_clear_pointer (&out[j], g_free);
+          return FALSE;
+        }
+      out[k] = g_strndup (p, (gsize) (end - p));
+      p = end + strlen (pieces[k + 1]);
+    }
+  if (n_wanted == 1 && n == 3)   /* the cycle: the path after the last piece */
+    out[1] = g_strdup (p);
+  return TRUE;
+}
+
+gboolean
+nw_spec_error_location (const char *message, char **node, char **from, char **to, char ***cycle)
+{
+  char *got[2] = { NULL, NULL };
+
+  *node = *from = *to = NULL;
+  *cycle = NULL;
+  if (message == NULL)
+    return FALSE;
+  if (match_format (message, _("edge '%s' -> '%s': %s"), 2, got))
+    {
+      *from = got[0];
+      *to = got[1];
+      return TRUE;
+    }
+  if (match_format (message, _("node '%s' is on a cycle: %s"), 1, got))
+    {
+      *node = got[0];
+      *cycle = g_strsplit (got[1], " -> ", -1);
+      g_free (got[1]);
+      return TRUE;
+    }
+  got[1] = NULL;
+  if (match_format (message, _("node '%s': %s"), 1, got))
+    {
+      g_free (got[1]);
+      *node = got[0];
+      return TRUE;
+    }
+  g_free (got[1]);
+  return FALSE;
+}
+
+#define fail_node nw_spec_set_node_error
+#define fail_edge nw_spec_set_edge_error
 
 static const NwNodeSpec *
 node_at (const Graph *g, int i)
@@ -97,14 +195,18 @@ check_ids (Graph *g, GError **error)
       int first;
       if (!nw_spec_id_is_valid (node->id))
         return fail (error, NW_ERROR_SPEC,
-                     "node %u: the id '%s' is not valid (letters, digits, '_', '.' or '-')",
+                     /* Translators: keep "name" and "description" as they are: they are fields of the file */
+                     _("node %u: the id '%s' is not valid: ids are ASCII letters, digits, '_', "
+                       "'.' or '-' (Korean or other text belongs in the network's \"name\" or "
+                       "\"description\")"),
                      i, node->id != NULL ? node->id : "");
       if ((int) node->kind < 0 || node->kind >= NW_N_NODE_KINDS)
-        return fail (error, NW_ERROR_SPEC, "node '%s': unknown node type %d", node->id, (int) node->kind);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("unknown node type %d"), (int) node->kind);
       first = find_index (g, node->id);
       if (first >= 0)
-        return fail (error, NW_ERROR_SPEC, "node '%s': the id is used twice (nodes %d and %u)",
-                     node->id, first, i);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("the id is used twice (nodes %d and %u)"), first, i);
       g_hash_table_insert (g->index, node->id, GINT_TO_POINTER ((int) i + 1));
     }
   return TRUE;
@@ -122,13 +224,13 @@ check_init_param (const NwNodeSpec *node, const NwNodeKindInfo *info, const char
   if (!has_field || param >= 0)
     return TRUE;
   if (init == NW_INIT_NORMAL)
-    return fail (error, NW_ERROR_RANGE,
-                 "node '%s': '%s_param' is the normal's standard deviation and must not be "
-                 "negative (got %g)", node->id, key, param);
+    return fail_node (error, NW_ERROR_RANGE, node->id,
+                      _("'%s_param' is the normal's standard deviation and must not be "
+                        "negative (got %g)"), key, param);
   if (init == NW_INIT_UNIFORM)
-    return fail (error, NW_ERROR_RANGE,
-                 "node '%s': '%s_param' is the uniform's bound and must not be negative (got %g)",
-                 node->id, key, param);
+    return fail_node (error, NW_ERROR_RANGE, node->id,
+                      _("'%s_param' is the uniform's bound and must not be negative (got %g)"),
+                      key, param);
   return TRUE;
 }
 
@@ -150,12 +252,14 @@ check_settings (const Graph *g, GError **error)
           if (nw_field_check (field, v, &want))
             continue;
           if (field->type == NW_FIELD_ENUM)
-            return fail (error, NW_ERROR_SPEC, "node '%s': unknown %s %d", node->id, field->key, (int) v);
+            return fail_node (error, NW_ERROR_SPEC, node->id,
+                              _("unknown %s %d"), field->key, (int) v);
           if (field->type == NW_FIELD_INT)
-            return fail (error, NW_ERROR_RANGE, "node '%s': '%s' must be an integer in %g..%g (got %g)",
-                         node->id, field->key, field->min, field->max, v);
-          return fail (error, NW_ERROR_RANGE, "node '%s': %s '%s' must be %s (got %g)",
-                       node->id, info->name, field->key, want, v);
+            return fail_node (error, NW_ERROR_RANGE, node->id,
+                              _("'%s' must be an integer in %g..%g (got %g)"),
+                              field->key, field->min, field->max, v);
+          return fail_node (error, NW_ERROR_RANGE, node->id,
+                            _("%s '%s' must be %s (got %g)"), info->name, field->key, want, v);
         }
       /* The field alone allows any finite value (a constant may be negative); a normal's
        * standard deviation or a uniform's bound may not, and nw_init_fill would quietly
@@ -186,8 +290,8 @@ check_edges (Graph *g, GError **error)
       else if (g->to[e] < 0)
         missing = edge->to;
       if (missing != NULL)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': no node '%s'",
-                     edge->from ? edge->from : "", edge->to ? edge->to : "", missing);
+        return fail_edge (error, NW_ERROR_SPEC, edge->from ? edge->from : "", edge->to ? edge->to : "",
+                          _("no node '%s'"), missing);
     }
 
   for (guint e = 0; e < n_edges; e++)
@@ -196,15 +300,16 @@ check_edges (Graph *g, GError **error)
       const NwNodeSpec *to = node_at (g, g->to[e]);
       int max = arity (to->kind);
       if (to->kind == NW_NODE_INPUT)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': the input node has no inputs",
-                     edge->from, edge->to);
+        return fail_edge (error, NW_ERROR_SPEC, edge->from, edge->to,
+                          _("the input node has no inputs"));
       if (edge->port < 0)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': port %d is not valid (ports count from 0)",
-                     edge->from, edge->to, edge->port);
+        return fail_edge (error, NW_ERROR_SPEC, edge->from, edge->to,
+                          _("port %d is not valid (ports count from 0)"), edge->port);
       if (max >= 0 && edge->port >= max)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': '%s' (%s) has %d input%s, not port %d",
-                     edge->from, edge->to, to->id, kind_name (to->kind),
-                     max, max == 1 ? "" : "s", edge->port);
+        return fail_edge (error, NW_ERROR_SPEC, edge->from, edge->to,
+                          g_dngettext (GETTEXT_PACKAGE, "'%s' (%s) has %d input, not port %d",
+                                       "'%s' (%s) has %d inputs, not port %d", (gulong) MAX (max, 0)),
+                          to->id, kind_name (to->kind), max, edge->port);
     }
   return TRUE;
 }
@@ -264,15 +369,16 @@ check_feeds (Graph *g, GError **error)
   if (repeat >= 0)
     {
       const NwEdgeSpec *edge = edge_at (g, repeat), *other = edge_at (g, first);
-      return fail (error, NW_ERROR_SPEC, "node '%s': input port %d is fed twice ('%s' and '%s')",
-                   node_at (g, g->to[repeat])->id, edge->port, other->from, edge->from);
+      return fail_node (error, NW_ERROR_SPEC, node_at (g, g->to[repeat])->id,
+                        _("input port %d is fed twice ('%s' and '%s')"),
+                        edge->port, other->from, edge->from);
     }
   for (guint e = 0; e < n_edges; e++)
     {
       const NwEdgeSpec *edge = edge_at (g, (int) e);
       if (node_at (g, g->from[e])->kind == NW_NODE_LOSS)
-        return fail (error, NW_ERROR_SPEC, "edge '%s' -> '%s': the loss node has no output",
-                     edge->from, edge->to);
+        return fail_edge (error, NW_ERROR_SPEC, edge->from, edge->to,
+                          _("the loss node has no output"));
     }
 
   for (guint e = 0; e < n_edges; e++)
@@ -299,9 +405,9 @@ check_ports (Graph *g, GError **error)
       n_losses += kind == NW_NODE_LOSS;
     }
   if (n_inputs != 1)
-    return fail (error, NW_ERROR_SPEC, "the network needs exactly one input node (found %d)", n_inputs);
+    return fail (error, NW_ERROR_SPEC, _("the network needs exactly one input node (found %d)"), n_inputs);
   if (n_losses != 1)
-    return fail (error, NW_ERROR_SPEC, "the network needs exactly one loss node (found %d)", n_losses);
+    return fail (error, NW_ERROR_SPEC, _("the network needs exactly one loss node (found %d)"), n_losses);
 
   for (guint i = 0; i < g->n; i++)
     {
@@ -310,12 +416,12 @@ check_ports (Graph *g, GError **error)
       int have = (int) g->feeds[i]->len;
       int ports = want >= 0 ? want : g->n_ports[i];
       if (want < 0 && have < 2)
-        return fail (error, NW_ERROR_SPEC, "node '%s': %s needs at least 2 inputs (has %d)",
-                     node->id, kind_name (node->kind), have);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("%s needs at least 2 inputs (has %d)"), kind_name (node->kind), have);
       /* feeds are sorted by port and no port is fed twice: port p is fed iff feeds[p] has it */
       for (int p = 0; p < ports; p++)
         if (p >= have || edge_at (g, GPOINTER_TO_INT (g_ptr_array_index (g->feeds[i], (guint) p)))->port != p)
-          return fail (error, NW_ERROR_SPEC, "node '%s': input port %d is not connected", node->id, p);
+          return fail_node (error, NW_ERROR_SPEC, node->id, _("input port %d is not connected"), p);
     }
   return TRUE;
 }
@@ -446,7 +552,9 @@ sort_nodes (Graph *g, GArray *order, GError **error)
         g_string_append_printf (path, "%s%s", s > 0 ? " -> " : "",
                                 node_at (g, g_array_index (walk, int, k))->id);
       }
-    fail (error, NW_ERROR_SPEC, "node '%s' is on a cycle: %s",
+    /* Translators: a node's id, then the cycle it is on ("a -> b -> a"). The editor finds
+     * the node in the message through this text: keep the quotes around the id */
+    fail (error, NW_ERROR_SPEC, _("node '%s' is on a cycle: %s"),
           node_at (g, g_array_index (walk, int, lowest))->id, path->str);
     g_string_free (path, TRUE);
     g_array_unref (walk);
@@ -476,8 +584,8 @@ check_reach (Graph *g, const GArray *order, GError **error)
     }
   for (guint i = 0; i < g->n; i++)
     if (!reaches[i])
-      return fail (error, NW_ERROR_SPEC, "node '%s': its output leads nowhere (not to the loss)",
-                   node_at (g, (int) i)->id);
+      return fail_node (error, NW_ERROR_SPEC, node_at (g, (int) i)->id,
+                        _("its output leads nowhere (not to the loss)"));
   return TRUE;
 }
 
@@ -502,32 +610,38 @@ check_loss (const Graph *g, int i, const int *widths, int target_width, int n_cl
     case NW_LOSS_BCE:
     case NW_LOSS_BCE_LOGITS:
       if (n_classes > 2)
-        return fail (error, NW_ERROR_SPEC,
-                     "node '%s': %s is for two classes, but the data has %d (use softmax_xent)",
-                     node->id, loss, n_classes);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("%s is for two classes, but the data has %d (use softmax_xent)"),
+                          loss, n_classes);
       G_GNUC_FALLTHROUGH;
     case NW_LOSS_MSE:
       if (w != target_width)
         {
           if (n_classes == 2)
-            return fail (error, NW_ERROR_SPEC, "node '%s': %s needs %d input%s for 2 classes, but '%s' gives %d",
-                         node->id, loss, target_width, target_width == 1 ? "" : "s", src_id, w);
-          return fail (error, NW_ERROR_SPEC, "node '%s': %s needs %d input%s (one per target), but '%s' gives %d",
-                       node->id, loss, target_width, target_width == 1 ? "" : "s", src_id, w);
+            return fail_node (error, NW_ERROR_SPEC, node->id,
+                              g_dngettext (GETTEXT_PACKAGE, "%s needs %d input for 2 classes, but '%s' gives %d",
+                                           "%s needs %d inputs for 2 classes, but '%s' gives %d",
+                                           (gulong) MAX (target_width, 0)),
+                              loss, target_width, src_id, w);
+          return fail_node (error, NW_ERROR_SPEC, node->id,
+                            g_dngettext (GETTEXT_PACKAGE, "%s needs %d input (one per target), but '%s' gives %d",
+                                         "%s needs %d inputs (one per target), but '%s' gives %d",
+                                         (gulong) MAX (target_width, 0)),
+                            loss, target_width, src_id, w);
         }
       break;
     case NW_LOSS_SOFTMAX_XENT:
       if (n_classes < 2)
-        return fail (error, NW_ERROR_SPEC,
-                     "node '%s': softmax_xent needs class labels (2 or more classes), but the data has none",
-                     node->id);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("softmax_xent needs class labels (2 or more classes), but the data has none"));
       if (w != n_classes)
-        return fail (error, NW_ERROR_SPEC, "node '%s': softmax_xent needs %d inputs (one per class), but '%s' gives %d",
-                     node->id, n_classes, src_id, w);
+        return fail_node (error, NW_ERROR_SPEC, node->id,
+                          _("softmax_xent needs %d inputs (one per class), but '%s' gives %d"),
+                          n_classes, src_id, w);
       break;
     case NW_N_LOSSES:
     default:
-      return fail (error, NW_ERROR_SPEC, "node '%s': unknown loss", node->id);
+      return fail_node (error, NW_ERROR_SPEC, node->id, _("unknown loss"));
     }
   return TRUE;
 }
@@ -540,9 +654,9 @@ check_widths (const Graph *g, const GArray *order, int input_width, int target_w
   int loss = -1;
 
   if (input_width <= 0)
-    return fail (error, NW_ERROR_SPEC, "the data has no features (input width %d)", input_width);
+    return fail (error, NW_ERROR_SPEC, _("the data has no features (input width %d)"), input_width);
   if (target_width <= 0)
-    return fail (error, NW_ERROR_SPEC, "the data has no targets (target width %d)", target_width);
+    return fail (error, NW_ERROR_SPEC, _("the data has no targets (target width %d)"), target_width);
 
   for (guint k = 0; k < order->len; k++)
     {

@@ -2,6 +2,7 @@
  *
  * JSON lives in nw-spec-json.c and graph validation in nw-spec-validate.c. */
 #include "nw-spec.h"
+#include "nw-i18n.h"
 #include "nw-activation.h"
 #include "nw-node-kind.h"
 
@@ -247,7 +248,7 @@ nw_spec_parse_double (const char *text, double *out)
 static gboolean
 chain_fail (GError **error, const char *token, const char *why)
 {
-  g_set_error (error, NW_ERROR, NW_ERROR_SPEC, "chain token '%s': %s", token, why);
+  g_set_error (error, NW_ERROR, NW_ERROR_SPEC, _("chain token '%s': %s"), token, why);
   return FALSE;
 }
 
@@ -274,7 +275,7 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
     {
       if (!parse_int (arg, 1, NW_MAX_UNITS, &units))
         {
-          chain_fail (error, token, "dense needs its units, an integer in 1..1048576 (dense:N)");
+          chain_fail (error, token, _("dense needs its units, an integer in 1..1048576 (dense:N)"));
           goto out;
         }
       node = nw_node_spec_new (NW_NODE_DENSE, NULL);
@@ -289,12 +290,12 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
         {
           if (!nw_activation_info ((NwActivation) activation)->has_alpha)
             {
-              chain_fail (error, token, "only leaky_relu and elu take a parameter");
+              chain_fail (error, token, _("only leaky_relu and elu take a parameter"));
               goto out;
             }
           if (!nw_spec_parse_double (arg, &value))
             {
-              chain_fail (error, token, "the parameter must be a finite number");
+              chain_fail (error, token, _("the parameter must be a finite number"));
               goto out;
             }
           node->alpha = value;
@@ -307,7 +308,7 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
         {
           if (!nw_spec_parse_double (arg, &value) || value < 0.0 || value >= 1.0)
             {
-              chain_fail (error, token, "dropout's p must be a number in [0, 1)");
+              chain_fail (error, token, _("dropout's p must be a number in [0, 1)"));
               goto out;
             }
           node->p = value;
@@ -317,7 +318,7 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
     {
       if (arg != NULL)
         {
-          chain_fail (error, token, "takes no parameter");
+          chain_fail (error, token, _("takes no parameter"));
           goto out;
         }
       node = nw_node_spec_new (g_ascii_strcasecmp (head, "batchnorm") == 0
@@ -327,12 +328,12 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
     {
       if (arg != NULL)
         {
-          chain_fail (error, token, "a loss takes no parameter");
+          chain_fail (error, token, _("a loss takes no parameter"));
           goto out;
         }
       if (!last)
         {
-          chain_fail (error, token, "the loss must be the last token");
+          chain_fail (error, token, _("the loss must be the last token"));
           goto out;
         }
       node = nw_node_spec_new (NW_NODE_LOSS, "loss");
@@ -341,8 +342,8 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
   else
     {
       chain_fail (error, token,
-                  "unknown layer (dense:N, an activation name, dropout:P, batchnorm, "
-                  "layernorm, or a loss last)");
+                  _("unknown layer (dense:N, an activation name, dropout:P, batchnorm, "
+                    "layernorm, or a loss last)"));
       goto out;
     }
 
@@ -351,7 +352,7 @@ chain_token (NwSpec *spec, const char *token, gboolean last, int counts[NW_N_NOD
       if (last)
         {
           chain_fail (error, token,
-                      "the chain must end with a loss (bce, bce_logits, softmax_xent, mse)");
+                      _("the chain must end with a loss (bce, bce_logits, softmax_xent, mse)"));
           goto out;
         }
       g_free (node->id);
@@ -391,21 +392,21 @@ nw_spec_new_chain (const char *description, GError **error)
 
   if (words->len == 0)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, "chain '%s': empty description", description);
+      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, _("chain '%s': empty description"), description);
       g_ptr_array_unref (words);
       return NULL;
     }
   if (!parse_int (g_ptr_array_index (words, 0), 1, G_MAXINT, &width))
     {
       chain_fail (error, g_ptr_array_index (words, 0),
-                  "the first token must be the input width, a positive integer");
+                  _("the first token must be the input width, a positive integer"));
       g_ptr_array_unref (words);
       return NULL;
     }
   if (words->len == 1)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                   "chain '%s': the chain must end with a loss (bce, bce_logits, softmax_xent, mse)",
+                   _("chain '%s': the chain must end with a loss (bce, bce_logits, softmax_xent, mse)"),
                    description);
       g_ptr_array_unref (words);
       return NULL;

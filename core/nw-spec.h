@@ -122,6 +122,30 @@ gboolean    nw_spec_save           (const NwSpec *spec, const char *path, GError
  * `input_width` features and `target_width` targets (`n_classes` > 0 for class labels).
  * On success fills `order` (node indices in topological order, may be NULL) and `widths`
  * (each node's output width, indexed like spec->nodes, may be NULL). */
+/* The error of one node or one edge, as nw_spec_validate and the node kinds' width checks
+ * give it: "node 'ID': what" and "edge 'A' -> 'B': what", composed through one translatable
+ * format each (so the editor finds the node or edge in the message in any language:
+ * nw_spec_error_location). Return FALSE, for `return nw_spec_set_node_error (...)`. */
+gboolean    nw_spec_set_node_error (GError    **error,
+                                    int         code,
+                                    const char *id,
+                                    const char *format,
+                                    ...) G_GNUC_PRINTF (4, 5);
+gboolean    nw_spec_set_edge_error (GError    **error,
+                                    int         code,
+                                    const char *from,
+                                    const char *to,
+                                    const char *format,
+                                    ...) G_GNUC_PRINTF (5, 6);
+/* The node (`*node`), or the edge (`*from`, `*to`), that such a message names, and for a
+ * cycle ("node 'a' is on a cycle: a -> b -> a") its path (`*cycle`, NULL-terminated ids);
+ * each out value newly allocated or NULL. FALSE when the message names neither. */
+gboolean    nw_spec_error_location (const char  *message,
+                                    char       **node,
+                                    char       **from,
+                                    char       **to,
+                                    char      ***cycle);
+
 gboolean    nw_spec_validate       (const NwSpec *spec,
                                     int           input_width,
                                     int           target_width,

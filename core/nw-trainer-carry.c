@@ -1,6 +1,7 @@
 /* nw-trainer-carry.c: moving a run from one backend to another between two steps (the
  * desktop program starts on the CPU and moves to the device it chose in the background). */
 #include "nw-trainer-private.h"
+#include "nw-i18n.h"
 #include "nw-net-private.h"
 
 #include <string.h>
@@ -16,8 +17,8 @@ same_run (NwTrainer *a, NwTrainer *b, GError **error)
   if (na->n_nodes != nb->n_nodes || na->n_params != nb->n_params || na->n_state != nb->n_state)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                   "cannot carry the run over: the networks differ (%d against %d nodes, "
-                   "%" G_GSIZE_FORMAT " against %" G_GSIZE_FORMAT " parameters)",
+                   _("cannot carry the run over: the networks differ (%d against %d nodes, "
+                     "%zu against %zu parameters)"),
                    na->n_nodes, nb->n_nodes, na->n_params, nb->n_params);
       return FALSE;
     }
@@ -28,8 +29,8 @@ same_run (NwTrainer *a, NwTrainer *b, GError **error)
           || x->width != y->width || x->spec->activation != y->spec->activation)
         {
           g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                       "cannot carry the run over: node %d is '%s' in one network and '%s' in "
-                       "the other", i, x->spec->id, y->spec->id);
+                       _("cannot carry the run over: node %d is '%s' in one network and '%s' in "
+                         "the other"), i, x->spec->id, y->spec->id);
           return FALSE;
         }
     }
@@ -39,7 +40,7 @@ same_run (NwTrainer *a, NwTrainer *b, GError **error)
       || memcmp (da->y, db->y, sizeof (float) * (gsize) da->n * da->k) != 0)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                   "cannot carry the run over: data '%s' and '%s' differ", a->data->name,
+                   _("cannot carry the run over: data '%s' and '%s' differ"), a->data->name,
                    b->data->name);
       return FALSE;
     }
@@ -126,7 +127,7 @@ nw_trainer_take_over (NwTrainer *running, NwTrainer *fresh, GError **error)
   if (!nw_backend_take_error (running->backend, error)
       || !nw_backend_take_error (fresh->backend, error))
     {
-      g_prefix_error (error, "cannot carry the run over: ");
+      g_prefix_error (error, _("cannot carry the run over: "));
       return FALSE;
     }
   /* The owner's pointer goes on with the run, now on the new backend. */

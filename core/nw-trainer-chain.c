@@ -6,6 +6,7 @@
  * checks it. Everything else (the last step of a chunk, steps after a snapshot, networks the
  * backend cannot fuse) takes nw_trainer_step. */
 #include "nw-trainer-private.h"
+#include "nw-i18n.h"
 #include "nw-activation.h"
 
 #include <math.h>
@@ -145,7 +146,7 @@ nw_trainer_chain_run (NwTrainer *t, int steps, GError **error)
     {
       /* The kernel always runs its first step: none means it did not run at all. */
       g_set_error (error, NW_ERROR, NW_ERROR_BACKEND,
-                   "%s: a fused run of %d steps took none", b->description, steps);
+                   _("%s: a fused run of %d steps took none"), b->description, steps);
       return FALSE;
     }
   nw_net_count_updates (net, ran);

@@ -3,7 +3,9 @@
  * The data is copied to the backend once; each step gathers its batch there through an index
  * buffer uploaded once per epoch, so a step moves no data between host and device. */
 #include "nw-trainer-private.h"
+#include "nw-i18n.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -117,7 +119,7 @@ nw_trainer_new (const NwSpec *spec, NwDataset *data, NwBackend *backend, GError 
     }
   if (owned_data->train.n <= 0)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, "data '%s': the training split is empty",
+      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, _("data '%s': the training split is empty"),
                    owned_data->name);
       nw_backend_free (backend);
       return NULL;
@@ -125,7 +127,7 @@ nw_trainer_new (const NwSpec *spec, NwDataset *data, NwBackend *backend, GError 
   if (loss == NW_LOSS_SOFTMAX_XENT && owned_data->train.labels == NULL)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                   "softmax_xent needs class labels, but data '%s' has none", owned_data->name);
+                   _("softmax_xent needs class labels, but data '%s' has none"), owned_data->name);
       nw_backend_free (backend);
       return NULL;
     }
@@ -164,7 +166,7 @@ nw_trainer_new (const NwSpec *spec, NwDataset *data, NwBackend *backend, GError 
   t->good_step = t->cand_step = -1;
   if (!nw_net_reserve (t->net, t->capacity, error) || !nw_backend_take_error (backend, error))
     {
-      g_prefix_error (error, "data '%s': ", t->data->name);
+      g_prefix_error (error, _("data '%s': "), t->data->name);
       nw_trainer_free (t);
       return NULL;
     }
@@ -339,9 +341,9 @@ nw_trainer_keep_weights (NwTrainer *t, GError **error)
     {
       t->cand_step = -1;
       g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
-                   "training diverged at step %" G_GINT64_FORMAT ": the weights became %s "
-                   "(parameter %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT "); try a smaller "
-                   "learning rate", t->step, isnan (t->cand_params[bad]) ? "NaN" : "infinite",
+                   _("training diverged at step %" PRId64 ": the weights became %s "
+                     "(parameter %zu of %zu); try a smaller "
+                     "learning rate"), t->step, isnan (t->cand_params[bad]) ? "NaN" : _("infinite"),
                    bad, n);
       return FALSE;
     }
@@ -365,13 +367,13 @@ nw_trainer_check_loss (NwTrainer *t, const double m[NW_METRIC_SIZE], GError **er
     {
       if (isfinite (t->last_good_loss))
         g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
-                     "training diverged at step %" G_GINT64_FORMAT ": the loss became %s "
-                     "(it was %.4g at step %" G_GINT64_FORMAT "); try a smaller learning rate",
-                     t->step, isnan (loss) ? "NaN" : "infinite", t->last_good_loss, t->last_good_step);
+                     _("training diverged at step %" PRId64 ": the loss became %s "
+                       "(it was %.4g at step %" PRId64 "); try a smaller learning rate"),
+                     t->step, isnan (loss) ? "NaN" : _("infinite"), t->last_good_loss, t->last_good_step);
       else
         g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
-                     "training diverged at step %" G_GINT64_FORMAT ": the loss became %s",
-                     t->step, isnan (loss) ? "NaN" : "infinite");
+                     _("training diverged at step %" PRId64 ": the loss became %s"),
+                     t->step, isnan (loss) ? "NaN" : _("infinite"));
       return FALSE;
     }
   if (isnan (t->first_loss))
@@ -379,17 +381,17 @@ nw_trainer_check_loss (NwTrainer *t, const double m[NW_METRIC_SIZE], GError **er
   if (loss >= NW_BCE_DIVERGED_LOSS && loss_is_clamped_bce (t))
     {
       g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
-                   "training diverged at step %" G_GINT64_FORMAT ": the loss reached %.4g "
-                   "(it started at %.4g; BCE counts at most %g for an output): the outputs are "
-                   "stuck at 0 or 1 and wrong, and the saturated sigmoid no longer learns; try "
-                   "a smaller learning rate", t->step, loss, t->first_loss, NW_BCE_LOG_CLAMP);
+                   _("training diverged at step %" PRId64 ": the loss reached %.4g "
+                     "(it started at %.4g; BCE counts at most %g for an output): the outputs are "
+                     "stuck at 0 or 1 and wrong, and the saturated sigmoid no longer learns; try "
+                     "a smaller learning rate"), t->step, loss, t->first_loss, NW_BCE_LOG_CLAMP);
       return FALSE;
     }
   if (loss > 1000 * MAX (t->first_loss, 1.0))
     {
       g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
-                   "training diverged at step %" G_GINT64_FORMAT ": the loss exploded to %.4g "
-                   "(it started at %.4g); try a smaller learning rate",
+                   _("training diverged at step %" PRId64 ": the loss exploded to %.4g "
+                     "(it started at %.4g); try a smaller learning rate"),
                    t->step, loss, t->first_loss);
       return FALSE;
     }
@@ -420,7 +422,7 @@ nw_trainer_restore_last_good (NwTrainer *t, GError **error)
   if (t->good_step < 0)
     {
       g_set_error (error, NW_ERROR, NW_ERROR_DIVERGED,
-                   "no good weights to go back to: the run went wrong at its first step");
+                   _("no good weights to go back to: the run went wrong at its first step"));
       return FALSE;
     }
   nw_net_set_params (t->net, t->good_params);
@@ -572,7 +574,7 @@ nw_trainer_evaluate_outputs (NwTrainer *t, gboolean test_split, double *loss, do
   double l, a;
   if (split->n == 0)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "data '%s': the %s split is empty",
+      g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("data '%s': the %s split is empty"),
                    t->data->name, test_split ? "test" : "training");
       return FALSE;
     }

@@ -1359,6 +1359,52 @@ test_validate_structure (void)
   INVALID (spec, 2, 1, 2, "'bad id' is not valid");
 }
 
+/* A network's name and description may be Korean (any UTF-8) and survive a save and a load;
+ * ids stay ASCII, and the errors for a Korean id say so and where Korean text goes (issue 18). */
+static void
+test_validate_korean_names (void)
+{
+  GError *error = NULL;
+  NwSpec *spec;
+  g_autoptr (NwSpec) loaded = NULL;
+  g_autoptr (NwSpec) back = NULL;
+  g_autofree char *json = NULL;
+
+  loaded = nw_spec_from_json (
+    "{\"format\": \"neurowire-spec\", \"version\": 1,"
+    " \"name\": \"XOR \xed\x95\x99\xec\x8a\xb5 (\xec\x8b\x9c\xea\xb7\xb8\xeb\xaa\xa8\xec\x9d\xb4\xeb\x93\x9c)\","
+    " \"description\": \"\xec\x9d\x80\xeb\x8b\x89\xec\xb8\xb5 \xeb\x91\x90 \xea\xb0\x9c\","
+    " \"nodes\": [{\"id\": \"input\", \"type\": \"input\"},"
+    "  {\"id\": \"fc1\", \"type\": \"dense\", \"units\": 1},"
+    "  {\"id\": \"act1\", \"type\": \"activation\", \"activation\": \"sigmoid\"},"
+    "  {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"bce\"}],"
+    " \"data\": {\"kind\": \"xor\"}}", -1, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_STRING_EQUAL (loaded->name, "XOR \xed\x95\x99\xec\x8a\xb5 (\xec\x8b\x9c\xea\xb7\xb8\xeb\xaa\xa8\xec\x9d\xb4\xeb\x93\x9c)");
+  CU_ASSERT_TRUE (nw_spec_validate (loaded, 2, 1, 2, NULL, NULL, &error));
+  NW_ASSERT_NO_ERROR (error);
+  json = nw_spec_to_json (loaded);
+  /* Written as UTF-8, not escaped */
+  CU_ASSERT_PTR_NOT_NULL (strstr (json, "\"name\": \"XOR \xed\x95\x99\xec\x8a\xb5"));
+  back = nw_spec_from_json (json, -1, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_STRING_EQUAL (back->name, loaded->name);
+  CU_ASSERT_STRING_EQUAL (back->description, loaded->description);
+
+  /* An id in Hangul ("\xec\x9d\x80\xeb\x8b\x89" 1), in a file and in a spec built in code */
+  CU_ASSERT_PTR_NULL (nw_spec_from_json (
+    "{\"format\": \"neurowire-spec\", \"version\": 1,"
+    " \"nodes\": [{\"id\": \"input\", \"type\": \"input\"},"
+    "  {\"id\": \"\xec\x9d\x80\xeb\x8b\x89" "1\", \"type\": \"dense\", \"units\": 1},"
+    "  {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"mse\"}],"
+    " \"data\": {\"kind\": \"xor\"}}", -1, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SPEC, "'id' must be ASCII letters", "\"name\"");
+  spec = chain ("2 dense:3 dense:1 bce");
+  g_free (node (spec, 1)->id);
+  node (spec, 1)->id = g_strdup ("\xec\x9d\x80\xeb\x8b\x89" "1");
+  check_invalid (__LINE__, spec, 2, 1, 2, NW_ERROR_SPEC, "ids are ASCII letters", "\"name\"");
+}
+
 static void
 test_validate_shapes (void)
 {
@@ -1487,6 +1533,7 @@ static const NwTestCase validate_cases[] = {
   { "long_chain", test_validate_long_chain },
   { "shapes", test_validate_shapes },
   { "memory", test_validate_memory },
+  { "korean_names", test_validate_korean_names },
   { NULL, NULL },
 };
 

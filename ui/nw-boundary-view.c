@@ -1,5 +1,6 @@
 /* nw-boundary-view.c: the decision boundary as a colour field, with the data on it. */
 #include "nw-boundary-view.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 #include "nw-trainer.h"
@@ -63,11 +64,15 @@ update_description (NwBoundaryView *self)
 {
   g_autofree char *text = NULL;
   if (self->grid_n <= 0 || self->message != NULL)
-    text = g_strdup (self->message != NULL ? self->message : "No boundary yet");
+    text = g_strdup (self->message != NULL ? self->message : _("No boundary yet"));
+  else if (self->caption != NULL)
+    /* Translators: the boundary view's description: its caption (such as "training mode:
+     * dropout on, batch statistics"), then the share of the plane the network calls class 1 */
+    text = g_strdup_printf (_("%s; %.0f%% of the field is orange (class 1)"), self->caption,
+                            100 * self->class1_share);
   else
-    text = g_strdup_printf ("%s%s%.0f%% of the field is orange (class 1)",
-                            self->caption != NULL ? self->caption : "",
-                            self->caption != NULL ? "; " : "", 100 * self->class1_share);
+    text = g_strdup_printf (_("%.0f%% of the field is orange (class 1)"),
+                            100 * self->class1_share);
   if (g_strcmp0 (text, self->description) == 0)
     return;
   g_free (self->description);
@@ -329,7 +334,7 @@ nw_boundary_view_draw (NwBoundaryView *self, cairo_t *cr, int width, int height)
     nw_plot_text (cr, self->message, x0 + side / 2, y0 + side / 2, 0.5, 0.5, 10,
                   NW_COLOUR_MUTED, FALSE);
   else if (self->field == NULL)
-    nw_plot_text (cr, "The boundary appears with the first snapshot", x0 + side / 2,
+    nw_plot_text (cr, _("The boundary appears with the first snapshot"), x0 + side / 2,
                   y0 + side / 2, 0.5, 0.5, 9.5, NW_COLOUR_MUTED, FALSE);
 }
 
@@ -474,7 +479,7 @@ nw_boundary_view_init (NwBoundaryView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_widget_set_focusable (GTK_WIDGET (self), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Decision boundary", -1);
+                                  _("Decision boundary"), -1);
 }
 
 GtkWidget *

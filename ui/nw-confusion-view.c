@@ -1,5 +1,6 @@
 /* nw-confusion-view.c: the confusion matrix, coloured by row share, with hover and click. */
 #include "nw-confusion-view.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 
@@ -82,12 +83,16 @@ nw_confusion_view_describe_cell (NwConfusionView *self, int t, int p)
   count = self->counts[t * self->n + p];
   share = self->row_total[t] > 0 ? (double) count / self->row_total[t] : 0.0;
   if (t == p)
-    return g_strdup_printf ("True %s, read as %s: %u of %" G_GUINT64_FORMAT " (%.1f%%) right",
+    /* Translators: a cell of the confusion matrix on the diagonal: the true class, the class
+     * read, how many of that class's test digits were read right */
+    return g_strdup_printf (_("True %s, read as %s: %u of %llu (%.1f%%) right"),
                             name_of (self, t, a, sizeof a), name_of (self, p, b, sizeof b), count,
-                            self->row_total[t], 100 * share);
-  return g_strdup_printf ("True %s, predicted %s: %u of %" G_GUINT64_FORMAT " (%.1f%%)",
+                            (unsigned long long) self->row_total[t], 100 * share);
+  /* Translators: a cell of the confusion matrix off the diagonal: the true class, the class
+   * predicted, how many of that class's test digits were read so */
+  return g_strdup_printf (_("True %s, predicted %s: %u of %llu (%.1f%%)"),
                           name_of (self, t, a, sizeof a), name_of (self, p, b, sizeof b), count,
-                          self->row_total[t], 100 * share);
+                          (unsigned long long) self->row_total[t], 100 * share);
 }
 
 static void
@@ -119,18 +124,18 @@ nw_confusion_view_draw (NwConfusionView *self, cairo_t *cr, int width, int heigh
   if (self->message != NULL || n == 0)
     {
       nw_plot_empty_message (cr, width, height,
-                             self->message != NULL ? self->message : "No confusion matrix yet");
+                             self->message != NULL ? self->message : _("No confusion matrix yet"));
       return;
     }
   grid_rect (self, width, height, &x0, &y0, &cell);
   text_pt = CLAMP (cell * 0.30, 5.5, 9.5);
 
   /* Axis titles and class labels. */
-  nw_plot_text (cr, "predicted", x0 + cell * n / 2, 2, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+  nw_plot_text (cr, _("predicted"), x0 + cell * n / 2, 2, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
   cairo_save (cr);
   cairo_translate (cr, 8, y0 + cell * n / 2);
   cairo_rotate (cr, -G_PI / 2);
-  nw_plot_text (cr, "true", 0, -6, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+  nw_plot_text (cr, _("true"), 0, -6, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
   cairo_restore (cr);
   for (int c = 0; c < n; c++)
     {
@@ -174,7 +179,7 @@ nw_confusion_view_draw (NwConfusionView *self, cairo_t *cr, int width, int heigh
   cairo_stroke (cr);
 
   /* Recall per class, at the right. */
-  nw_plot_text (cr, "right", x0 + cell * n + 6, y0 - 3, 0.0, 1.0, 7.5, NW_COLOUR_MUTED, FALSE);
+  nw_plot_text (cr, _("right"), x0 + cell * n + 6, y0 - 3, 0.0, 1.0, 7.5, NW_COLOUR_MUTED, FALSE);
   for (int t = 0; t < n; t++)
     {
       double recall = self->row_total[t] > 0 ? (double) self->counts[t * n + t] / self->row_total[t] : 0;
@@ -211,7 +216,7 @@ update_accessible (NwConfusionView *self)
   int wt = -1, wp = -1;
   if (self->message != NULL || self->n == 0 || self->total == 0)
     {
-      g_strlcpy (text, self->message != NULL ? self->message : "Empty", sizeof text);
+      g_strlcpy (text, self->message != NULL ? self->message : _("Empty"), sizeof text);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
       return;
@@ -230,11 +235,11 @@ update_accessible (NwConfusionView *self)
           }
       }
   if (wt >= 0)
-    g_snprintf (text, sizeof text, "%.1f%% right; most confused: %s read as %s, %u times",
+    g_snprintf (text, sizeof text, _("%.1f%% right; most confused: %s read as %s, %u times"),
                 100.0 * right / self->total, name_of (self, wt, a, sizeof a),
                 name_of (self, wp, b, sizeof b), worst);
   else
-    g_snprintf (text, sizeof text, "%.1f%% right", 100.0 * right / self->total);
+    g_snprintf (text, sizeof text, _("%.1f%% right"), 100.0 * right / self->total);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   text, -1);
 }
@@ -447,7 +452,7 @@ nw_confusion_view_init (NwConfusionView *self)
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Confusion matrix", -1);
+                                  _("Confusion matrix"), -1);
   update_accessible (self);
 }
 

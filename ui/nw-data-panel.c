@@ -1,6 +1,7 @@
 /* nw-data-panel.c: the data panel. Its actions ("data.regenerate", "data.cancel-load") are
  * the widget's own, so a window of several sessions can have a panel per session. */
 #include "nw-data-panel.h"
+#include "nw-i18n.h"
 
 #include "nw-ui.h"
 
@@ -238,7 +239,7 @@ static void
 nw_data_panel_init (NwDataPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  nw_ui_name_value (GTK_WIDGET (self->data_status_label), "Data status");
+  nw_ui_name_value (GTK_WIDGET (self->data_status_label), _("Data status"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel-load", FALSE);
 }
 

@@ -1,5 +1,6 @@
 /* nw-device-button.c: the device label and menu. */
 #include "nw-device-button.h"
+#include "nw-i18n.h"
 
 #include "nw-ui.h"
 
@@ -27,10 +28,20 @@ show_device (NwSession *session, NwDeviceButton *self)
   const char *state = nw_session_get_device_state (session);
   g_autofree char *label = NULL, *tip = NULL;
   label = state != NULL ? g_strdup_printf ("%s · %s", description, state) : g_strdup (description);
-  tip = g_strdup_printf ("Training on %s%s%s.%s%s%s\nThe menu beside it chooses the device.",
-                         description, why != NULL ? ": " : "", why != NULL ? why : "",
-                         state != NULL ? " Now: " : "", state != NULL ? state : "",
-                         state != NULL ? "." : "");
+  /* Translators: the device button's tooltip: the device, why it was chosen, what it is
+   * doing now (each case a whole text) */
+  if (why != NULL && state != NULL)
+    tip = g_strdup_printf (_("Training on %s: %s. Now: %s.\nThe menu beside it chooses the device."),
+                           description, why, state);
+  else if (why != NULL)
+    tip = g_strdup_printf (_("Training on %s: %s.\nThe menu beside it chooses the device."),
+                           description, why);
+  else if (state != NULL)
+    tip = g_strdup_printf (_("Training on %s. Now: %s.\nThe menu beside it chooses the device."),
+                           description, state);
+  else
+    tip = g_strdup_printf (_("Training on %s.\nThe menu beside it chooses the device."),
+                           description);
   nw_ui_set_label (self->backend_label, label);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_label), tip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->backend_label),
@@ -43,11 +54,11 @@ rebuild_menu (NwSession *session, NwDeviceButton *self)
   GPtrArray *devices = session != NULL ? nw_session_get_devices (session) : NULL;
   g_menu_remove_all (self->devices_section);
   if (session != NULL && nw_session_get_listing_devices (session))
-    g_menu_append (self->devices_section, "Looking for OpenCL devices…", NULL);
+    g_menu_append (self->devices_section, _("Looking for OpenCL devices…"), NULL);
   else if (devices == NULL)
-    g_menu_append (self->devices_section, "Look for OpenCL Devices", "backend.list-devices");
+    g_menu_append (self->devices_section, _("Look for OpenCL Devices"), "backend.list-devices");
   else if (devices->len == 0)
-    g_menu_append (self->devices_section, "No OpenCL device", NULL);
+    g_menu_append (self->devices_section, _("No OpenCL device"), NULL);
   else
     for (guint i = 0; i < devices->len; i++)
       {
@@ -137,7 +148,7 @@ nw_device_button_init (NwDeviceButton *self)
   g_autoptr (GMenu) top = g_menu_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  nw_ui_name_value (GTK_WIDGET (self->backend_label), "Backend");
+  nw_ui_name_value (GTK_WIDGET (self->backend_label), _("Backend"));
   self->actions = g_simple_action_group_new ();
   self->device_action = g_simple_action_new_stateful ("device", G_VARIANT_TYPE_STRING,
                                                       g_variant_new_string ("auto"));
@@ -149,12 +160,12 @@ nw_device_button_init (NwDeviceButton *self)
   gtk_widget_insert_action_group (GTK_WIDGET (self), "backend", G_ACTION_GROUP (self->actions));
 
   self->menu = g_menu_new ();
-  g_menu_append (top, "Automatic: a GPU, else the faster of OpenCL and the CPU",
+  g_menu_append (top, _("Automatic: a GPU, else the faster of OpenCL and the CPU"),
                  "backend.device::auto");
   g_menu_append (top, "CPU", "backend.device::cpu");
-  g_menu_append_section (self->menu, "Train on", G_MENU_MODEL (top));
+  g_menu_append_section (self->menu, _("Train on"), G_MENU_MODEL (top));
   self->devices_section = g_menu_new ();
-  g_menu_append_section (self->menu, "OpenCL devices", G_MENU_MODEL (self->devices_section));
+  g_menu_append_section (self->menu, _("OpenCL devices"), G_MENU_MODEL (self->devices_section));
   rebuild_menu (NULL, self);
   gtk_menu_button_set_menu_model (self->device_button, G_MENU_MODEL (self->menu));
 }

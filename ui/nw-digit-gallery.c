@@ -1,5 +1,6 @@
 /* nw-digit-gallery.c: a grid of digits with their true and predicted labels. */
 #include "nw-digit-gallery.h"
+#include "nw-i18n.h"
 
 #include "nw-digit.h"
 #include "nw-plot.h"
@@ -45,7 +46,7 @@ static guint signals[N_SIGNALS];
 #define PADDING   4.0
 #define TILE_W    (IMG + 2 * PADDING)
 #define TILE_H    (IMG + CAPTION + 2 * PADDING)
-#define DEFAULT_MESSAGE "No misclassified digits"
+#define DEFAULT_MESSAGE _("No misclassified digits")
 
 static int
 columns_for (int width)
@@ -254,12 +255,12 @@ update_accessible (NwDigitGallery *self)
   if (self->n == 0)
     g_strlcpy (text, self->message != NULL ? self->message : DEFAULT_MESSAGE, sizeof text);
   else if (self->selected < 0)
-    g_snprintf (text, sizeof text, "%u digits; none selected", self->n);
+    g_snprintf (text, sizeof text, _("%u digits; none selected"), self->n);
   else
     {
       guint i = (guint) self->selected;
       double p = self->probs != NULL ? self->probs[i * self->n_classes + self->predicted[i]] : NAN;
-      g_snprintf (text, sizeof text, "Digit %u of %u: a %u read as %u", i + 1, self->n,
+      g_snprintf (text, sizeof text, _("Digit %u of %u: a %u read as %u"), i + 1, self->n,
                   self->true_labels[i], self->predicted[i]);
       if (isfinite (p))
         g_snprintf (text + strlen (text), sizeof text - strlen (text), " (%.0f%%)", 100 * p);
@@ -596,7 +597,7 @@ nw_digit_gallery_init (NwDigitGallery *self)
   gtk_widget_add_controller (GTK_WIDGET (self), key);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Misclassified digits", -1);
+                                  _("Misclassified digits"), -1);
   update_accessible (self);
 }
 

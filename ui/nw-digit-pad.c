@@ -2,6 +2,7 @@
  * point for pen pressure); the ink canvas grows by one segment per motion event and is
  * rebuilt from the points only when a stroke is undone. */
 #include "nw-digit-pad.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 
@@ -163,9 +164,10 @@ update_accessible (NwDigitPad *self)
   char text[96];
   guint n = self->strokes->len;
   if (n == 0)
-    g_strlcpy (text, "Empty. Draw a digit with the mouse, a finger or a pen.", sizeof text);
+    g_strlcpy (text, _("Empty. Draw a digit with the mouse, a finger or a pen."), sizeof text);
   else
-    g_snprintf (text, sizeof text, "%u stroke%s drawn", n, n == 1 ? "" : "s");
+    g_snprintf (text, sizeof text, g_dngettext (GETTEXT_PACKAGE, "%u stroke drawn",
+                                                "%u strokes drawn", n), n);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   text, -1);
 }
@@ -432,9 +434,9 @@ nw_digit_pad_draw (NwDigitPad *self, cairo_t *cr, int width, int height)
 
   if (self->strokes->len == 0)
     {
-      nw_plot_text (cr, "Draw a digit here", x0 + side / 2, y0 + side / 2 - 14, 0.5, 0.5, 12,
+      nw_plot_text (cr, _("Draw a digit here"), x0 + side / 2, y0 + side / 2 - 14, 0.5, 0.5, 12,
                     NW_COLOUR_MUTED, FALSE);
-      nw_plot_text (cr, "mouse, finger or pen", x0 + side / 2, y0 + side / 2 + 8, 0.5, 0.5, 9,
+      nw_plot_text (cr, _("mouse, finger or pen"), x0 + side / 2, y0 + side / 2 + 8, 0.5, 0.5, 9,
                     NW_COLOUR_MUTED, FALSE);
       return;
     }
@@ -677,7 +679,7 @@ nw_digit_pad_init (NwDigitPad *self)
 
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Digit pad", -1);
+                                  _("Digit pad"), -1);
   update_accessible (self);
 }
 

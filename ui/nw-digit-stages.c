@@ -1,5 +1,6 @@
 /* nw-digit-stages.c: three tiles: ink box, 20x20 fit, 28x28 input. */
 #include "nw-digit-stages.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 
@@ -125,9 +126,9 @@ nw_digit_stages_view_draw (NwDigitStagesView *self, cairo_t *cr, int width, int 
                        round (st->box_h * scale) - 1);
       cairo_stroke (cr);
       cairo_restore (cr);
-      g_snprintf (detail, sizeof detail, "%d\u00d7%d px", st->box_w, st->box_h);
+      g_snprintf (detail, sizeof detail, _("%d\u00d7%d px"), st->box_w, st->box_h);
     }
-  caption (cr, x, y, side, "Ink box", ready ? detail : "\u2013");
+  caption (cr, x, y, side, _("Ink box"), ready ? detail : "\u2013");
 
   /* 2. The fit, in the 20x20 box, pixels as squares. */
   x += side + GAP;
@@ -150,7 +151,7 @@ nw_digit_stages_view_draw (NwDigitStagesView *self, cairo_t *cr, int width, int 
       cairo_surface_destroy (s);
       g_snprintf (detail, sizeof detail, "%d\u00d7%d", st->fit_w, st->fit_h);
     }
-  caption (cr, x, y, side, "Fit 20\u00d720", ready ? detail : "\u2013");
+  caption (cr, x, y, side, _("Fit 20\u00d720"), ready ? detail : "\u2013");
 
   /* 3. The 28x28 input with the centre of mass on the field's centre. */
   x += side + GAP;
@@ -176,9 +177,9 @@ nw_digit_stages_view_draw (NwDigitStagesView *self, cairo_t *cr, int width, int 
       nw_plot_rgb (cr, ACCENT, 1.0);
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
-      g_snprintf (detail, sizeof detail, "mass at %.1f, %.1f", st->com_x, st->com_y);
+      g_snprintf (detail, sizeof detail, _("mass at %.1f, %.1f"), st->com_x, st->com_y);
     }
-  caption (cr, x, y, side, "Network input 28\u00d728", ready ? detail : "\u2013");
+  caption (cr, x, y, side, _("Network input 28\u00d728"), ready ? detail : "\u2013");
 }
 
 static void
@@ -187,10 +188,10 @@ update_accessible (NwDigitStagesView *self)
   const NwDigitStages *st = self->stages;
   char text[160];
   if (st == NULL || st->status != NW_DIGIT_READABLE)
-    g_strlcpy (text, "No digit", sizeof text);
+    g_strlcpy (text, _("No digit"), sizeof text);
   else
     g_snprintf (text, sizeof text,
-                "Ink box %dx%d px, fitted to %dx%d, centre of mass at %.1f, %.1f",
+                _("Ink box %dx%d px, fitted to %dx%d, centre of mass at %.1f, %.1f"),
                 st->box_w, st->box_h, st->fit_w, st->fit_h, st->com_x, st->com_y);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   text, -1);
@@ -289,7 +290,7 @@ static void
 nw_digit_stages_view_init (NwDigitStagesView *self)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Preprocessing stages", -1);
+                                  _("Preprocessing stages"), -1);
   update_accessible (self);
 }
 

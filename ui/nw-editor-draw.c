@@ -5,6 +5,7 @@
  * blocks with their titles, parameter counts, ports, switches and neuron thumbnails, the
  * error marks, the wire being drawn and the hovered neuron shown large. */
 #include "nw-editor-private.h"
+#include "nw-i18n.h"
 #include "nw-plot.h"
 
 #include <math.h>
@@ -450,11 +451,17 @@ block_subtitle (NwEditor *self, int i, const NwNodeSpec *node)
     case NW_NODE_LAYERNORM:
       params = nw_graph_model_params_at (self->model, i);
       if (params < 0)
-        return g_strdup_printf ("%s · ? params", node->id);
+        /* Translators: a block's subtitle: its id and its number of parameters, not known
+         * yet */
+        return g_strdup_printf (_("%s · ? params"), node->id);
       count = format_count (params);
-      return g_strdup_printf ("%s · %s param%s", node->id, count, params == 1 ? "" : "s");
+      /* Translators: a block's subtitle: its id and its number of parameters ("1.2k") */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s param", "%s · %s params",
+                                           (gulong) MIN (params, G_MAXLONG)),
+                              node->id, count);
     default:
-      return g_strdup_printf ("%s · 0 params", node->id);
+      /* Translators: a block's subtitle: its id, and that it has no parameters */
+      return g_strdup_printf (_("%s · 0 params"), node->id);
     }
 }
 
@@ -792,7 +799,7 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   draw_thumb (cr, images->surfaces[self->hover.unit], images->grid_n, &r, CAIRO_FILTER_BILINEAR);
   {
     g_autofree char *title = nw_graph_model_dup_node_title (self->model, node);
-    caption = g_strdup_printf ("%s ‘%s’ · unit %d of %d", title, node->id, self->hover.unit + 1,
+    caption = g_strdup_printf (_("%s ‘%s’ · unit %d of %d"), title, node->id, self->hover.unit + 1,
                                images->n_units);
   }
   nw_plot_rgb (cr, TEXT_COLOR, 1.0);
@@ -802,7 +809,7 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
     g_autofree char *range = NULL;
     nw_plot_format (images->lo, lo, sizeof lo);
     nw_plot_format (images->hi, hi, sizeof hi);
-    range = g_strdup_printf ("blue %s · orange %s", lo, hi);
+    range = g_strdup_printf (_("blue %s · orange %s"), lo, hi);
     nw_plot_rgb (cr, TEXT_COLOR, 0.7);
     show_text (cr, range, x, y + size + 19, 9, FALSE, size);
   }
@@ -957,9 +964,9 @@ nw_editor_draw (NwEditor *self, cairo_t *cr, int width, int height)
 
   if (n == 0)
     {
-      PangoLayout *layout = make_layout (cr, "Drag blocks here from the palette, or click one "
-                                             "to add it.\nWire a block's output (right) to "
-                                             "another's input (left).", 13, FALSE);
+      PangoLayout *layout = make_layout (cr, _("Drag blocks here from the palette, or click one "
+                                               "to add it.\nWire a block's output (right) to "
+                                               "another's input (left)."), 13, FALSE);
       int lw, lh;
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
       pango_layout_get_pixel_size (layout, &lw, &lh);
@@ -1031,12 +1038,17 @@ nw_editor_describe_neuron_images (NwEditor *self)
 
   g_hash_table_iter_init (&iter, self->neuron_images);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    g_ptr_array_add (parts, g_strdup_printf ("%s (%d units)", (const char *) key,
-                                             ((NwNeuronImages *) value)->n_units));
+    {
+      int n = ((NwNeuronImages *) value)->n_units;
+      /* Translators: a layer with neuron maps in the editor's description: its id, its units */
+      g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%d unit)",
+                                                            "%s (%d units)", (gulong) n),
+                                               (const char *) key, n));
+    }
   g_ptr_array_sort (parts, compare_strings);
   g_ptr_array_add (parts, NULL);
   list = g_strjoinv (", ", (char **) parts->pdata);
-  text = parts->len > 1 ? g_strdup_printf ("Each unit's output over the data plane, in %s", list)
+  text = parts->len > 1 ? g_strdup_printf (_("Each unit's output over the data plane, in %s"), list)
                         : g_strdup ("");
   if (g_strcmp0 (text, self->maps_description) == 0)
     return;

@@ -3,18 +3,24 @@
  * and an accessible label ("Units", "Dropout probability", ...); a change is one edit,
  * applied through nw_editor_set_node_setting like any other. */
 #include "nw-editor-private.h"
+#include "nw-i18n.h"
 #include "nw-node-kind.h"
 #include "nw-activation.h"
 
 #include <math.h>
 #include <string.h>
 
+/* Translated where the dropdown is built. */
 static const char *const init_labels[NW_N_INITS] = {
-  "PyTorch default", "Zeros", "Constant", "Normal", "Uniform",
-  "Xavier uniform", "Xavier normal", "He uniform", "He normal", "LeCun normal",
+  /* Translators: the weight initializers of the block settings; "PyTorch default": what
+   * PyTorch's nn.Linear does */
+  N_("PyTorch default"), N_("Zeros"), N_("Constant"), N_("Normal"), N_("Uniform"),
+  N_("Xavier uniform"), N_("Xavier normal"), N_("He uniform"), N_("He normal"),
+  N_("LeCun normal"),
 };
 static const char *const loss_labels[NW_N_LOSSES] = {
-  "Binary cross-entropy", "BCE on logits", "Softmax cross-entropy", "Mean squared error",
+  N_("Binary cross-entropy"), N_("BCE on logits"), N_("Softmax cross-entropy"),
+  N_("Mean squared error"),
 };
 
 static const NwNodeSpec *
@@ -188,8 +194,9 @@ field_control (NwEditor *self, const NwField *field, const NwNodeSpec *node)
         GtkWidget *dd;
         for (int i = 0; i < n; i++)
           labels[i] = field->enum_kind == NW_FIELD_ENUM_ACTIVATION
-                        ? nw_activation_info ((NwActivation) i)->label
-                        : field->enum_kind == NW_FIELD_ENUM_LOSS ? loss_labels[i] : init_labels[i];
+                        ? g_dpgettext2 (GETTEXT_PACKAGE, "activation",
+                                        nw_activation_info ((NwActivation) i)->label)
+                        : _(field->enum_kind == NW_FIELD_ENUM_LOSS ? loss_labels[i] : init_labels[i]);
         dd = dropdown (self, labels, n, (int) v);
         g_object_set_data (G_OBJECT (dd), "nw-field", (gpointer) field);
         return dd;
@@ -219,7 +226,7 @@ build_content (NwEditor *self, const NwNodeSpec *node)
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *grid = gtk_grid_new ();
   GtkWidget *name = gtk_entry_new ();
-  GtkWidget *remove = gtk_button_new_with_label ("Delete block");
+  GtkWidget *remove = gtk_button_new_with_label (_("Delete block"));
   GtkGrid *g = GTK_GRID (grid);
   const NwNodeKindInfo *info = nw_node_kind_info (node->kind);
   int row = 0;
@@ -237,37 +244,44 @@ build_content (NwEditor *self, const NwNodeSpec *node)
   gtk_grid_set_row_spacing (g, 6);
   gtk_grid_set_column_spacing (g, 12);
   gtk_editable_set_text (GTK_EDITABLE (name), node->id);
-  gtk_widget_set_tooltip_text (name, "Letters, digits, '_', '.' or '-'; press Enter to rename");
+  gtk_widget_set_tooltip_text (name, _("ASCII letters, digits, '_', '.' or '-'; press Enter to rename"));
   g_signal_connect (name, "activate", G_CALLBACK (name_activated), self);
-  add_row (g, &row, "Block name", "id", name);
+  add_row (g, &row, _("Block name"), "id", name);
 
   /* One row per setting of the kind, as core's registry describes it. */
   for (int f = 0; f < info->n_fields; f++)
     {
       const NwField *field = &info->fields[f];
       GtkWidget *control = field_control (self, field, node);
-      add_row (g, &row, field->label, field->key, control);
+      add_row (g, &row, _(field->label), field->key, control);
       if (field->tooltip != NULL)
-        gtk_widget_set_tooltip_text (control, field->tooltip);
+        gtk_widget_set_tooltip_text (control, _(field->tooltip));
       if (strcmp (field->key, "alpha") == 0)
         g_object_set_data (G_OBJECT (self->popover), "nw-alpha", control);
     }
   if (node->kind == NW_NODE_INPUT && nw_graph_model_get_input_width (self->model) > 0)
     {
-      g_autofree char *text = g_strdup_printf ("Its width comes from the data: %d feature%s.",
-                                               nw_graph_model_get_input_width (self->model), nw_graph_model_get_input_width (self->model) == 1 ? "" : "s");
+      int width = nw_graph_model_get_input_width (self->model);
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "Its width comes from the data: %d feature.",
+                                                            "Its width comes from the data: %d features.",
+                                                            (gulong) width), width);
       gtk_grid_attach (g, note (text), 0, row++, 2, 1);
     }
   else if (info->n_inputs < 0)
     {
       int fed = nw_graph_model_n_fed_ports (self->model, node);
+      /* Translators: under the settings of an Add or Concat block: how many inputs it has;
+       * the block's own note follows (%s, maybe empty) */
       g_autofree char *text = g_strdup_printf (
-        "%d input%s. Wire another output into the free port to add one. %s", fed,
-        fed == 1 ? "" : "s", info->note != NULL ? info->note : "");
+        g_dngettext (GETTEXT_PACKAGE,
+                     "%d input. Wire another output into the free port to add one. %s",
+                     "%d inputs. Wire another output into the free port to add one. %s",
+                     (gulong) fed), fed, info->note != NULL ? _(info->note) : "");
       gtk_grid_attach (g, note (text), 0, row++, 2, 1);
     }
   else if (info->note != NULL)
-    gtk_grid_attach (g, note (info->note), 0, row++, 2, 1);
+    gtk_grid_attach (g, note (_(info->note)), 0, row++, 2, 1);
   gtk_box_append (GTK_BOX (box), grid);
 
   gtk_widget_add_css_class (remove, "destructive-action");
@@ -323,7 +337,7 @@ nw_editor_popover_show (NwEditor *self, const char *id)
       self->popover = gtk_popover_new ();
       gtk_popover_set_position (GTK_POPOVER (self->popover), GTK_POS_BOTTOM);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->popover), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      "Block settings", -1);
+                                      _("Block settings"), -1);
       gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
       g_signal_connect (self->popover, "closed", G_CALLBACK (popover_closed), self);
     }

@@ -4,6 +4,7 @@
  * (nw-graph-model.h), which the editor listens to in nw-editor-model.c; the pointer and keys
  * are in nw-editor-input.c, the settings popover in nw-editor-popover.c. */
 #include "nw-editor-private.h"
+#include "nw-i18n.h"
 
 #include <math.h>
 
@@ -118,8 +119,8 @@ static GtkWidget *
 palette_button (NwEditor *self, NwNodeKind kind)
 {
   const char *label = nw_graph_model_kind_label (kind);
-  g_autofree char *name = g_strdup_printf ("Add %s block", label);
-  g_autofree char *tip = g_strdup_printf ("Add a %s block: click, or drag it onto the canvas", label);
+  g_autofree char *name = g_strdup_printf (_("Add %s block"), label);
+  g_autofree char *tip = g_strdup_printf (_("Add a %s block: click, or drag it onto the canvas"), label);
   GtkWidget *button = gtk_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *swatch = g_object_new (GTK_TYPE_DRAWING_AREA,
@@ -163,7 +164,7 @@ build_palette (NwEditor *self)
 {
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *heading = gtk_label_new ("Blocks");
+  GtkWidget *heading = gtk_label_new (_("Blocks"));
   GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *fit;
 
@@ -180,11 +181,11 @@ build_palette (NwEditor *self)
   for (int k = 0; k < NW_N_NODE_KINDS; k++)
     gtk_box_append (GTK_BOX (box), palette_button (self, (NwNodeKind) k));
 
-  self->undo_button = tool_button ("edit-undo-symbolic", "Undo", "Undo (Ctrl+Z)",
+  self->undo_button = tool_button ("edit-undo-symbolic", _("Undo"), _("Undo (Ctrl+Z)"),
                                    G_CALLBACK (nw_editor_undo), self);
-  self->redo_button = tool_button ("edit-redo-symbolic", "Redo", "Redo (Ctrl+Shift+Z)",
+  self->redo_button = tool_button ("edit-redo-symbolic", _("Redo"), _("Redo (Ctrl+Shift+Z)"),
                                    G_CALLBACK (nw_editor_redo), self);
-  fit = tool_button ("zoom-fit-best-symbolic", "Fit network in view", "Fit in view (Ctrl+0)",
+  fit = tool_button ("zoom-fit-best-symbolic", _("Fit network in view"), _("Fit in view (Ctrl+0)"),
                      G_CALLBACK (nw_editor_fit_view), self);
   g_object_bind_property (self, "can-undo", self->undo_button, "sensitive", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "can-redo", self->redo_button, "sensitive", G_BINDING_SYNC_CREATE);
@@ -200,7 +201,7 @@ build_palette (NwEditor *self)
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
   gtk_accessible_update_property (GTK_ACCESSIBLE (scroller), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Block palette", -1);
+                                  _("Block palette"), -1);
   return scroller;
 }
 
@@ -363,14 +364,14 @@ nw_editor_init (NwEditor *self)
   gtk_widget_set_hexpand (self->canvas, TRUE);
   gtk_widget_set_vexpand (self->canvas, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Network canvas", -1);
+                                  _("Network canvas"), -1);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->canvas), draw_canvas, self, NULL);
   gtk_widget_set_parent (self->canvas, GTK_WIDGET (self));
 
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Network editor", -1);
+                                  _("Network editor"), -1);
 
   nw_editor_input_init (self);
 }

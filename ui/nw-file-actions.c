@@ -2,6 +2,7 @@
  * keeps no state for them: what waits for an answer (the preset asked about, a close that
  * waits for Save As) is kept on the window object under the keys below. */
 #include "nw-file-actions.h"
+#include "nw-i18n.h"
 
 #include "nw-ui.h"
 
@@ -32,7 +33,7 @@ nw_file_actions_open (NwSession *session, GFile *file)
   if (!nw_session_open (session, file, &error))
     {
       g_autofree char *name = display_name (file);
-      nw_session_message (session, "Could not open “%s”: %s. The network was not changed.",
+      nw_session_message (session, _("Could not open “%s”: %s. The network was not changed."),
                           name, error->message);
       return FALSE;
     }
@@ -66,7 +67,7 @@ offer_save_as (GtkWidget *window, const char *question, const char *detail, cons
   retry->action = action;
   retry->close_after = close_after;
   nw_ui_ask (GTK_WINDOW (window), question, detail, GTK_RESPONSE_ACCEPT, retry_answered, retry,
-             "_Cancel", GTK_RESPONSE_CANCEL, "Save _As…", GTK_RESPONSE_ACCEPT, NULL);
+             _("_Cancel"), GTK_RESPONSE_CANCEL, _("Save _As…"), GTK_RESPONSE_ACCEPT, NULL);
 }
 
 static gboolean
@@ -76,10 +77,10 @@ save_to (GtkWidget *window, NwSession *session, GFile *file, gboolean close_afte
   if (!nw_session_save (session, file, &error))
     {
       g_autofree char *name = display_name (file);
-      g_autofree char *question = g_strdup_printf ("Could not save “%s”", name);
-      g_autofree char *detail = g_strdup_printf ("%s. The network is still open, unchanged; "
-                                                 "save it somewhere else?", error->message);
-      nw_session_message (session, "Could not save “%s”: %s", name, error->message);
+      g_autofree char *question = g_strdup_printf (_("Could not save “%s”"), name);
+      g_autofree char *detail = g_strdup_printf (_("%s. The network is still open, unchanged; "
+                                                   "save it somewhere else?"), error->message);
+      nw_session_message (session, _("Could not save “%s”: %s"), name, error->message);
       offer_save_as (window, question, detail, "win.save-as", close_after);
       return FALSE;
     }
@@ -94,7 +95,7 @@ nw_file_actions_load_weights (NwSession *session, GFile *file)
   if (!nw_session_load_weights (session, file, &error))
     {
       /* The error names the file (the loaders' messages all do). */
-      nw_session_message (session, "Could not load weights: %s. The network was not changed.",
+      nw_session_message (session, _("Could not load weights: %s. The network was not changed."),
                           error->message);
       return FALSE;
     }
@@ -115,13 +116,14 @@ on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
   NwSession *session = NW_SESSION (source);
   if (!nw_session_save_weights_finish (session, result, &error))
     {
-      nw_session_message (session, "Could not save weights to “%s”: %s", job->name, error->message);
+      nw_session_message (session, _("Could not save weights to “%s”: %s"), job->name,
+                          error->message);
       if (window != NULL)
         {
-          g_autofree char *question = g_strdup_printf ("Could not save the weights to “%s”",
+          g_autofree char *question = g_strdup_printf (_("Could not save the weights to “%s”"),
                                                        job->name);
-          g_autofree char *detail = g_strdup_printf ("%s. The trained weights are still in the "
-                                                     "network; save them somewhere else?",
+          g_autofree char *detail = g_strdup_printf (_("%s. The trained weights are still in "
+                                                       "the network; save them somewhere else?"),
                                                      error->message);
           offer_save_as (window, question, detail, "win.save-weights", FALSE);
         }
@@ -182,20 +184,20 @@ action_files (GtkWidget *window, const char *name, GVariant *param)
   g_autofree char *json = suggested_name (session, ".json");
   g_autofree char *weights = suggested_name (session, ".safetensors");
   if (g_str_equal (name, "win.open"))
-    nw_ui_choose_file (window, "Open Network", GTK_FILE_CHOOSER_ACTION_OPEN,
-                       "Neurowire networks", "*.json", NULL, on_file_chosen, (gpointer) "open");
+    nw_ui_choose_file (window, _("Open Network"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                       _("Neurowire networks"), "*.json", NULL, on_file_chosen, (gpointer) "open");
   else if (g_str_equal (name, "win.save") && file != NULL)
     save_to (window, session, file, FALSE);
   else if (g_str_equal (name, "win.save") || g_str_equal (name, "win.save-as"))
-    nw_ui_choose_file (window, "Save Network", GTK_FILE_CHOOSER_ACTION_SAVE,
-                       "Neurowire networks", "*.json", json, on_file_chosen, (gpointer) "save");
+    nw_ui_choose_file (window, _("Save Network"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                       _("Neurowire networks"), "*.json", json, on_file_chosen, (gpointer) "save");
   else if (g_str_equal (name, "win.load-weights"))
-    nw_ui_choose_file (window, "Load Weights", GTK_FILE_CHOOSER_ACTION_OPEN,
-                       "Weights (safetensors)", "*.safetensors", NULL, on_file_chosen,
+    nw_ui_choose_file (window, _("Load Weights"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                       _("Weights (safetensors)"), "*.safetensors", NULL, on_file_chosen,
                        (gpointer) "load-weights");
   else if (g_str_equal (name, "win.save-weights"))
-    nw_ui_choose_file (window, "Save Weights", GTK_FILE_CHOOSER_ACTION_SAVE,
-                       "Weights (safetensors)", "*.safetensors", weights, on_file_chosen,
+    nw_ui_choose_file (window, _("Save Weights"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                       _("Weights (safetensors)"), "*.safetensors", weights, on_file_chosen,
                        (gpointer) "save-weights");
 }
 
@@ -230,11 +232,11 @@ nw_file_actions_ask_to_close (GtkWindow *window, NwSession *session)
   g_autofree char *question = NULL;
   if (!nw_session_get_modified (session))
     return FALSE;
-  question = g_strdup_printf ("Save the changes to “%s” before closing?",
-                              name != NULL && name[0] ? name : "Untitled network");
-  nw_ui_ask (window, question, "The network or its settings were changed since they were "
-             "last saved.", GTK_RESPONSE_ACCEPT, close_answered, NULL, "Close _without Saving",
-             GTK_RESPONSE_REJECT, "_Cancel", GTK_RESPONSE_CANCEL, "_Save", GTK_RESPONSE_ACCEPT,
+  question = g_strdup_printf (_("Save the changes to “%s” before closing?"),
+                              name != NULL && name[0] ? name : _("Untitled network"));
+  nw_ui_ask (window, question, _("The network or its settings were changed since they were "
+               "last saved."), GTK_RESPONSE_ACCEPT, close_answered, NULL, _("Close _without Saving"),
+             GTK_RESPONSE_REJECT, _("_Cancel"), GTK_RESPONSE_CANCEL, _("_Save"), GTK_RESPONSE_ACCEPT,
              NULL);
   return TRUE;
 }
@@ -248,7 +250,7 @@ open_preset (NwSession *session, const char *name)
   NwSpec *spec = nw_ui_load_preset (name, &error);
   if (spec == NULL)
     {
-      nw_session_message (session, "Could not open the preset “%s”: %s", name, error->message);
+      nw_session_message (session, _("Could not open the preset “%s”: %s"), name, error->message);
       return;
     }
   nw_session_set_playing (session, FALSE);
@@ -274,10 +276,10 @@ action_preset (GtkWidget *window, const char *action, GVariant *param)
       open_preset (session, name);
       return;
     }
-  nw_ui_ask (GTK_WINDOW (window), "Replace the network with the preset?", "The network or its "
-             "settings were changed since they were last saved; the changes will be lost.",
-             GTK_RESPONSE_CANCEL, preset_answered, g_strdup (name), "_Cancel",
-             GTK_RESPONSE_CANCEL, "_Replace", GTK_RESPONSE_ACCEPT, NULL);
+  nw_ui_ask (GTK_WINDOW (window), _("Replace the network with the preset?"), _("The network or its "
+               "settings were changed since they were last saved; the changes will be lost."),
+             GTK_RESPONSE_CANCEL, preset_answered, g_strdup (name), _("_Cancel"),
+             GTK_RESPONSE_CANCEL, _("_Replace"), GTK_RESPONSE_ACCEPT, NULL);
 }
 
 void

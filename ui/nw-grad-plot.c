@@ -1,5 +1,6 @@
 /* nw-grad-plot.c: gradient norms per layer, now and over time. */
 #include "nw-grad-plot.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 
@@ -223,13 +224,13 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
   axis (cr, &l, l.bars_x, l.bars_w, lo, hi, TRUE);
   axis (cr, &l, l.line_x, l.line_w, lo, hi, FALSE);
 
-  nw_plot_text (cr, "now, per layer", l.bars_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
+  nw_plot_text (cr, _("now, per layer"), l.bars_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
   {
     double ratio_w = 0;
     if (self->zero_by != NULL)
       {
         /* Not a vanishing gradient: a step passes none, by design. */
-        g_autofree char *text = g_strdup_printf ("gradient 0 before '%s' by design (step)",
+        g_autofree char *text = g_strdup_printf (_("gradient 0 before '%s' by design (step)"),
                                                  self->zero_by);
         ratio_w = nw_plot_text (cr, text, l.line_x + l.line_w, M_TOP / 2 - 1, 1.0, 0.5, 9,
                                 NW_COLOUR_MUTED, FALSE);
@@ -238,28 +239,28 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
       {
         g_autofree char *text = NULL;
         nw_plot_format (self->ratio, buf, sizeof buf);
-        text = g_strdup_printf ("first ÷ last layer  %s", buf);
+        text = g_strdup_printf (_("first ÷ last layer  %s"), buf);
         ratio_w = nw_plot_text (cr, text, l.line_x + l.line_w, M_TOP / 2 - 1, 1.0, 0.5, 9,
                                 nw_grad_plot_get_alarm (self) ? NW_COLOUR_ALARM : NW_COLOUR_INK,
                                 TRUE);
       }
     /* The caption only where it does not run into the ratio. */
-    if (nw_plot_text_width (cr, "over the steps", 8, FALSE) + ratio_w + 12 < l.line_w)
-      nw_plot_text (cr, "over the steps", l.line_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED,
+    if (nw_plot_text_width (cr, _("over the steps"), 8, FALSE) + ratio_w + 12 < l.line_w)
+      nw_plot_text (cr, _("over the steps"), l.line_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED,
                     FALSE);
   }
 
   if (n > 0 && self->step <= 0)
     {
-      nw_plot_text (cr, "No gradient before the first step", l.bars_x + l.bars_w / 2,
+      nw_plot_text (cr, _("No gradient before the first step"), l.bars_x + l.bars_w / 2,
                     l.y0 + l.h / 2, 0.5, 0.5, 8, NW_COLOUR_MUTED, FALSE);
-      nw_plot_text (cr, "Press Play or Step", l.line_x + l.line_w / 2, l.y0 + l.h / 2, 0.5, 0.5,
+      nw_plot_text (cr, _("Press Play or Step"), l.line_x + l.line_w / 2, l.y0 + l.h / 2, 0.5, 0.5,
                     8.5, NW_COLOUR_MUTED, FALSE);
       return;
     }
   if (n == 0)
     {
-      nw_plot_text (cr, "No layer with weights yet", l.bars_x + l.bars_w / 2, l.y0 + l.h / 2,
+      nw_plot_text (cr, _("No layer with weights yet"), l.bars_x + l.bars_w / 2, l.y0 + l.h / 2,
                     0.5, 0.5, 8.5, NW_COLOUR_MUTED, FALSE);
       return;
     }
@@ -356,7 +357,7 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
         }
     }
   else
-    nw_plot_text (cr, "Press Play or Step", l.line_x + l.line_w / 2, l.y0 + l.h / 2, 0.5, 0.5,
+    nw_plot_text (cr, _("Press Play or Step"), l.line_x + l.line_w / 2, l.y0 + l.h / 2, 0.5, 0.5,
                   8.5, NW_COLOUR_MUTED, FALSE);
 }
 
@@ -407,7 +408,7 @@ nw_grad_plot_init (NwGradPlot *self)
   self->ratio = NAN;
   self->step = -1;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Gradient magnitude per layer", -1);
+                                  _("Gradient magnitude per layer"), -1);
 }
 
 GtkWidget *

@@ -1,5 +1,6 @@
 /* nw-layer-strip.c: hidden-layer activations as strips of coloured cells. */
 #include "nw-layer-strip.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 
@@ -88,7 +89,7 @@ nw_layer_strip_draw (NwLayerStrip *self, cairo_t *cr, int width, int height)
 
   if (self->message != NULL || self->layers->len == 0)
     {
-      nw_plot_text (cr, self->message != NULL ? self->message : "No hidden layers", width / 2.0,
+      nw_plot_text (cr, self->message != NULL ? self->message : _("No hidden layers"), width / 2.0,
                     height / 2.0, 0.5, 0.5, 9, NW_COLOUR_MUTED, FALSE);
       return;
     }
@@ -104,10 +105,11 @@ nw_layer_strip_draw (NwLayerStrip *self, cairo_t *cr, int width, int height)
         y += LAYER_GAP;
       nw_plot_text (cr, l->name, 0, y + 1, 0, 0, 8.5, NW_COLOUR_INK, TRUE);
       if (self->has_values)
-        g_snprintf (detail, sizeof detail, "%d units \u00b7 %.0f%% active \u00b7 max %.2g",
+        g_snprintf (detail, sizeof detail, _("%d units \u00b7 %.0f%% active \u00b7 max %.2g"),
                     l->width, 100.0 * l->active / MAX (l->width, 1), l->scale);
       else
-        g_snprintf (detail, sizeof detail, "%d units", l->width);
+        g_snprintf (detail, sizeof detail, g_dngettext (GETTEXT_PACKAGE, "%d unit", "%d units",
+                                                        (gulong) l->width), l->width);
       nw_plot_text (cr, detail, width, y + 2, 1.0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
       y += CAPTION_H;
 
@@ -163,9 +165,17 @@ update_accessible (NwLayerStrip *self)
   for (guint i = 0; self->message == NULL && i < self->layers->len; i++)
     {
       const Layer *l = &g_array_index (self->layers, Layer, i);
-      g_string_append_printf (s, "%s%s: %d units", i > 0 ? "; " : "", l->name, l->width);
+      if (i > 0)
+        g_string_append (s, "; ");
       if (self->has_values)
-        g_string_append_printf (s, ", %.0f%% active", 100.0 * l->active / MAX (l->width, 1));
+        /* Translators: a hidden layer in the layer strip's description: its name, its units,
+         * the share of them active for the digit on the pad */
+        g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%s: %d unit, %.0f%% active",
+                                                "%s: %d units, %.0f%% active", (gulong) l->width),
+                                l->name, l->width, 100.0 * l->active / MAX (l->width, 1));
+      else
+        g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%s: %d unit", "%s: %d units",
+                                                (gulong) l->width), l->name, l->width);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   s->str, -1);
@@ -303,7 +313,7 @@ nw_layer_strip_init (NwLayerStrip *self)
   self->layers = g_array_new (FALSE, TRUE, sizeof (Layer));
   g_array_set_clear_func (self->layers, (GDestroyNotify) layer_clear);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Hidden layer activations", -1);
+                                  _("Hidden layer activations"), -1);
   update_accessible (self);
 }
 

@@ -1,5 +1,6 @@
 /* nw-layer-switches.c: the Dropout and BatchNorm switches. */
 #include "nw-layer-switches.h"
+#include "nw-i18n.h"
 
 struct _NwLayerSwitches
 {
@@ -32,15 +33,17 @@ switch_row (NwLayerSwitches *self, const NwNodeSpec *node)
   GtkWidget *row, *labels, *label, *sw;
   if (node->kind == NW_NODE_DROPOUT)
     {
-      title = g_strdup_printf ("Dropout ‘%s’", node->id);
-      detail = g_strdup_printf ("drops %.0f%% of its inputs while training", 100 * node->p);
+      title = g_strdup_printf (_("Dropout ‘%s’"), node->id);
+      detail = g_strdup_printf (_("drops %.0f%% of its inputs while training"), 100 * node->p);
     }
   else
     {
-      title = g_strdup_printf ("BatchNorm ‘%s’", node->id);
-      detail = g_strdup ("normalises each feature over the batch");
+      title = g_strdup_printf (_("BatchNorm ‘%s’"), node->id);
+      detail = g_strdup (_("normalises each feature over the batch"));
     }
-  a11y = g_strdup_printf ("%s %s", node->kind == NW_NODE_DROPOUT ? "Dropout" : "BatchNorm",
+  /* Translators: the accessible name of a layer's on/off switch: the kind and the layer's id
+   * (the first is also the title of a dropout block in the editor, with its probability) */
+  a11y = g_strdup_printf (node->kind == NW_NODE_DROPOUT ? _("Dropout %s") : _("BatchNorm %s"),
                           node->id);
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_add_css_class (row, "switch-row");
@@ -58,7 +61,7 @@ switch_row (NwLayerSwitches *self, const NwNodeSpec *node)
   gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
   gtk_switch_set_active (GTK_SWITCH (sw), node->enabled);
   gtk_widget_set_name (sw, node->id);
-  gtk_widget_set_tooltip_text (sw, "Switch the layer on or off; takes effect on the next step");
+  gtk_widget_set_tooltip_text (sw, _("Switch the layer on or off; takes effect on the next step"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
   g_object_set_data_full (G_OBJECT (sw), "node-id", g_strdup (node->id), g_free);
   g_signal_connect (sw, "notify::active", G_CALLBACK (on_switch_active), self);

@@ -1,5 +1,6 @@
 /* nw-loss-plot.c: loss and accuracy curves. */
 #include "nw-loss-plot.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 
@@ -312,14 +313,14 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
 
   /* Legend. */
   lx = f.x0;
-  legend_item (cr, &lx, M_TOP / 2 - 1, "train loss", NW_COLOUR_TRAIN, FALSE);
-  legend_item (cr, &lx, M_TOP / 2 - 1, "test loss", NW_COLOUR_TEST, FALSE);
-  legend_item (cr, &lx, M_TOP / 2 - 1, "train acc.", NW_COLOUR_TRAIN, TRUE);
-  legend_item (cr, &lx, M_TOP / 2 - 1, "test acc.", NW_COLOUR_TEST, TRUE);
+  legend_item (cr, &lx, M_TOP / 2 - 1, _("train loss"), NW_COLOUR_TRAIN, FALSE);
+  legend_item (cr, &lx, M_TOP / 2 - 1, _("test loss"), NW_COLOUR_TEST, FALSE);
+  legend_item (cr, &lx, M_TOP / 2 - 1, _("train acc."), NW_COLOUR_TRAIN, TRUE);
+  legend_item (cr, &lx, M_TOP / 2 - 1, _("test acc."), NW_COLOUR_TEST, TRUE);
 
   if (h->n == 0)
     {
-      nw_plot_text (cr, "Press Play to start training", f.x0 + f.w / 2, f.y0 + f.h / 2, 0.5,
+      nw_plot_text (cr, _("Press Play to start training"), f.x0 + f.w / 2, f.y0 + f.h / 2, 0.5,
                     0.5, 9.5, NW_COLOUR_MUTED, FALSE);
       return;
     }
@@ -347,14 +348,14 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
       cairo_move_to (cr, x, f.y0);
       cairo_line_to (cr, x, f.y0 + f.h);
       cairo_stroke (cr);
-      g_snprintf (lines[0], sizeof lines[0], "step %.0f", row[COL_STEP]);
-      g_snprintf (lines[1], sizeof lines[1], "train loss %.4g", row[COL_TRAIN_LOSS]);
-      g_snprintf (lines[2], sizeof lines[2], isfinite (row[COL_TEST_LOSS]) ? "test loss %.4g"
-                  : "test loss –", row[COL_TEST_LOSS]);
-      g_snprintf (lines[3], sizeof lines[3], "accuracy %.1f%% / %s", 100 * row[COL_TRAIN_ACC],
+      g_snprintf (lines[0], sizeof lines[0], _("step %.0f"), row[COL_STEP]);
+      g_snprintf (lines[1], sizeof lines[1], _("train loss %.4g"), row[COL_TRAIN_LOSS]);
+      g_snprintf (lines[2], sizeof lines[2], isfinite (row[COL_TEST_LOSS]) ? _("test loss %.4g")
+                  : _("test loss –"), row[COL_TEST_LOSS]);
+      g_snprintf (lines[3], sizeof lines[3], _("accuracy %.1f%% / %s"), 100 * row[COL_TRAIN_ACC],
                   isfinite (row[COL_TEST_ACC]) ? "" : "–");
       if (isfinite (row[COL_TEST_ACC]))
-        g_snprintf (lines[3], sizeof lines[3], "accuracy %.1f%% / %.1f%%",
+        g_snprintf (lines[3], sizeof lines[3], _("accuracy %.1f%% / %.1f%%"),
                     100 * row[COL_TRAIN_ACC], 100 * row[COL_TEST_ACC]);
       bw = 0;
       for (int k = 0; k < 4; k++)
@@ -471,7 +472,7 @@ nw_loss_plot_init (NwLossPlot *self)
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Loss and accuracy plot", -1);
+                                  _("Loss and accuracy plot"), -1);
 }
 
 GtkWidget *

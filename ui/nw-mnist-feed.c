@@ -1,5 +1,6 @@
 /* nw-mnist-feed.c: the digit view fed from a session's run. */
 #include "nw-mnist-feed.h"
+#include "nw-i18n.h"
 
 #include "nw-digit-model.h"
 #include "nw-ui.h"
@@ -74,8 +75,8 @@ fetch_report (gpointer data)
             }
           else if (g_strcmp0 (self->last_error, error->message) != 0)
             {
-              g_autofree char *text = g_strdup_printf ("The digit view cannot read with this "
-                                                       "network: %s", error->message);
+              g_autofree char *text = g_strdup_printf (_("The digit view cannot read with this "
+                                                         "network: %s"), error->message);
               g_free (self->last_error);
               self->last_error = g_strdup (error->message);
               g_signal_emit (self, signals[MESSAGE], 0, text);

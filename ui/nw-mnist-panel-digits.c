@@ -1,6 +1,7 @@
 /* nw-mnist-panel-digits.c: the MNIST panel's user digit set: adding the drawing with a label,
  * the count, and saving and loading through file choosers. API: nw-mnist-panel.h. */
 #include "nw-mnist-panel-private.h"
+#include "nw-i18n.h"
 #include "nw-ui.h"
 
 #include <string.h>
@@ -25,13 +26,13 @@ nw_mnist_panel_digit_set_changed (NwMnistPanel *self)
   n = nw_digit_set_get_n (self->digits);
   nw_digit_set_count_labels (self->digits, counts);
   if (n == 0)
-    g_strlcpy (text, "none yet", sizeof text);
+    g_strlcpy (text, _("none yet"), sizeof text);
   else
-    g_snprintf (text, sizeof text, "%u digit%s", n, n == 1 ? "" : "s");
+    g_snprintf (text, sizeof text, g_dngettext (GETTEXT_PACKAGE, "%u digit", "%u digits", n), n);
   gtk_label_set_text (self->user_count_label, text);
   if (n > 0)
     {
-      GString *tip = g_string_new ("By label:");
+      GString *tip = g_string_new (_("By label:"));
       for (int c = 0; c < N_CLASSES; c++)
         g_string_append_printf (tip, " %s\u00d7%u", nw_mnist_panel_class_name (self, c), counts[c]);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_count_label), tip->str);
@@ -60,7 +61,7 @@ nw_mnist_panel_add_drawing (NwMnistPanel *self, int label)
   if (self->stages->status != NW_DIGIT_READABLE)
     return FALSE;
   nw_digit_set_add (self->digits, self->stages->image, label);
-  g_snprintf (text, sizeof text, "Added a %s.", nw_mnist_panel_class_name (self, label));
+  g_snprintf (text, sizeof text, _("Added a %s."), nw_mnist_panel_class_name (self, label));
   set_status (self, text, FALSE);
   nw_digit_pad_clear (self->pad);
   nw_mnist_panel_digit_set_changed (self);
@@ -106,7 +107,7 @@ static void
 choose_path (NwMnistPanel *self, const char *title, GtkFileChooserAction action,
              const char *suggested, PathChosen done)
 {
-  nw_ui_choose_file (GTK_WIDGET (self), title, action, "Digit sets (*.nwdigits)", "*.nwdigits",
+  nw_ui_choose_file (GTK_WIDGET (self), title, action, _("Digit sets (*.nwdigits)"), "*.nwdigits",
                      suggested, on_file_chosen, (gpointer) done);
 }
 
@@ -120,7 +121,7 @@ save_chosen (NwMnistPanel *self, const char *path)
     set_status (self, error->message, TRUE);
   else
     {
-      g_snprintf (text, sizeof text, "Saved %u digits to %s.", nw_digit_set_get_n (self->digits), base);
+      g_snprintf (text, sizeof text, _("Saved %u digits to %s."), nw_digit_set_get_n (self->digits), base);
       set_status (self, text, FALSE);
     }
 }
@@ -135,7 +136,7 @@ load_chosen (NwMnistPanel *self, const char *path)
     set_status (self, error->message, TRUE);
   else
     {
-      g_snprintf (text, sizeof text, "Loaded %u digits from %s.", nw_digit_set_get_n (self->digits), base);
+      g_snprintf (text, sizeof text, _("Loaded %u digits from %s."), nw_digit_set_get_n (self->digits), base);
       set_status (self, text, FALSE);
     }
 }
@@ -144,8 +145,8 @@ void
 nw_mnist_panel_choose_digit_set_file (NwMnistPanel *self, gboolean save)
 {
   if (save)
-    choose_path (self, "Save Digit Set", GTK_FILE_CHOOSER_ACTION_SAVE, "my-digits.nwdigits",
+    choose_path (self, _("Save Digit Set"), GTK_FILE_CHOOSER_ACTION_SAVE, "my-digits.nwdigits",
                  save_chosen);
   else
-    choose_path (self, "Load Digit Set", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, load_chosen);
+    choose_path (self, _("Load Digit Set"), GTK_FILE_CHOOSER_ACTION_OPEN, NULL, load_chosen);
 }

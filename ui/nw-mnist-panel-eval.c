@@ -2,6 +2,7 @@
  * test split through its own copy of the model; the result fills the confusion matrix and the
  * gallery of misclassified digits, and a click on either shows more. API: nw-mnist-panel.h. */
 #include "nw-mnist-panel-private.h"
+#include "nw-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -84,9 +85,9 @@ nw_mnist_panel_show_gallery (NwMnistPanel *self)
   char text[128];
 
   g_clear_pointer (&self->gallery_index, g_free);
-  nw_prob_bars_set_nothing (self->gallery_bars, "No digit selected");
+  nw_prob_bars_set_nothing (self->gallery_bars, _("No digit selected"));
   nw_prob_bars_set_true_class (self->gallery_bars, -1);
-  gtk_label_set_text (self->selected_label, "Click a digit to see what the network thought");
+  gtk_label_set_text (self->selected_label, _("Click a digit to see what the network thought"));
   if (self->eval == NULL || self->test == NULL)
     {
       nw_digit_gallery_set_digits (self->gallery, 0, NULL, NULL, NULL, NULL, 0);
@@ -115,15 +116,18 @@ nw_mnist_panel_show_gallery (NwMnistPanel *self)
   nw_digit_gallery_set_digits (self->gallery, n, images, truth, guess, probs, N_CLASSES);
   if (self->filter_true >= 0)
     {
-      g_snprintf (text, sizeof text, "%s read as %s: %u digit%s", nw_mnist_panel_class_name (self, self->filter_true),
-                  nw_mnist_panel_class_name (self, self->filter_pred), n, n == 1 ? "" : "s");
-      nw_digit_gallery_set_message (self->gallery, "None in this cell among the most confident mistakes");
+      /* Translators: the misclassified digits shown: the true class, the class read */
+      g_snprintf (text, sizeof text, g_dngettext (GETTEXT_PACKAGE, "%s read as %s: %u digit",
+                                                  "%s read as %s: %u digits", n),
+                  nw_mnist_panel_class_name (self, self->filter_true),
+                  nw_mnist_panel_class_name (self, self->filter_pred), n);
+      nw_digit_gallery_set_message (self->gallery, _("None in this cell among the most confident mistakes"));
     }
   else if (self->eval->n_mistakes > m->len)
-    g_snprintf (text, sizeof text, "the %u most confident of %u mistakes", m->len,
+    g_snprintf (text, sizeof text, _("the %u most confident of %u mistakes"), m->len,
                 self->eval->n_mistakes);
   else
-    g_snprintf (text, sizeof text, "%u mistakes, most confident first", m->len);
+    g_snprintf (text, sizeof text, _("%u mistakes, most confident first"), m->len);
   gtk_label_set_text (self->gallery_label, text);
   gtk_widget_set_visible (self->gallery_all_button, self->filter_true >= 0);
 }
@@ -137,7 +141,7 @@ show_evaluation (NwMnistPanel *self, NwDigitEvaluation *eval)
   self->eval = eval;
   self->filter_true = self->filter_pred = -1;
   nw_confusion_view_set_counts (self->confusion_view, N_CLASSES, eval->counts);
-  g_snprintf (text, sizeof text, "%.2f%% of %u test digits right",
+  g_snprintf (text, sizeof text, _("%.2f%% of %u test digits right"),
               eval->n > 0 ? 100.0 * eval->correct / eval->n : 0.0, eval->n);
   gtk_label_set_text (self->eval_label, text);
   nw_mnist_panel_show_gallery (self);
@@ -178,7 +182,7 @@ on_eval_done (GObject *source, GAsyncResult *result, gpointer data)
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           nw_confusion_view_set_message (self->confusion_view, error->message);
-          gtk_label_set_text (self->eval_label, "evaluation failed");
+          gtk_label_set_text (self->eval_label, _("evaluation failed"));
         }
       return;
     }
@@ -222,14 +226,14 @@ nw_mnist_panel_evaluate (NwMnistPanel *self)
   if (self->data_message != NULL || self->test == NULL || self->model == NULL || self->external_eval)
     {
       const char *why = self->data_message != NULL ? self->data_message
-                        : self->test == NULL ? "No test data"
-                        : self->model == NULL ? "No model yet"
-                        : "The test set is read at the end of each epoch";
+                        : self->test == NULL ? _("No test data")
+                        : self->model == NULL ? _("No model yet")
+                        : _("The test set is read at the end of each epoch");
       set_evaluating (self, FALSE);
       nw_confusion_view_set_message (self->confusion_view, why);
       nw_digit_gallery_set_message (self->gallery, why);
-      gtk_label_set_text (self->eval_label, "test set");
-      gtk_label_set_text (self->gallery_label, "most confident mistakes first");
+      gtk_label_set_text (self->eval_label, _("test set"));
+      gtk_label_set_text (self->gallery_label, _("most confident mistakes first"));
       nw_mnist_panel_show_gallery (self);
       return;
     }
@@ -250,9 +254,9 @@ nw_mnist_panel_evaluate (NwMnistPanel *self)
   g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
   g_task_run_in_thread (task, eval_thread);
   set_evaluating (self, TRUE);
-  nw_confusion_view_set_message (self->confusion_view, "Reading the test set…");
-  nw_digit_gallery_set_message (self->gallery, "Reading the test set…");
-  gtk_label_set_text (self->eval_label, "evaluating…");
+  nw_confusion_view_set_message (self->confusion_view, _("Reading the test set…"));
+  nw_digit_gallery_set_message (self->gallery, _("Reading the test set…"));
+  gtk_label_set_text (self->eval_label, _("evaluating…"));
   nw_mnist_panel_show_gallery (self);
 }
 
@@ -277,13 +281,13 @@ on_gallery_selected (NwDigitGallery *gallery, GParamSpec *pspec, NwMnistPanel *s
   char text[160];
   if (i < 0 || (p = nw_digit_gallery_get_probabilities (gallery, (guint) i)) == NULL)
     {
-      nw_prob_bars_set_nothing (self->gallery_bars, "No digit selected");
+      nw_prob_bars_set_nothing (self->gallery_bars, _("No digit selected"));
       nw_prob_bars_set_true_class (self->gallery_bars, -1);
       return;
     }
   nw_prob_bars_set_probabilities (self->gallery_bars, p, N_CLASSES);
   nw_prob_bars_set_true_class (self->gallery_bars, nw_digit_gallery_get_true_label (gallery, (guint) i));
-  g_snprintf (text, sizeof text, "Test digit #%u: a %s, read as %s (%.0f%%)",
+  g_snprintf (text, sizeof text, _("Test digit #%u: a %s, read as %s (%.0f%%)"),
               self->gallery_index != NULL ? self->gallery_index[i] : (guint) i,
               nw_mnist_panel_class_name (self, nw_digit_gallery_get_true_label (gallery, (guint) i)),
               nw_mnist_panel_class_name (self, nw_digit_gallery_get_predicted (gallery, (guint) i)),

@@ -3,6 +3,7 @@
  * in nw-mnist-panel-eval.c, the user's digits in nw-mnist-panel-digits.c. API and threading:
  * nw-mnist-panel.h. */
 #include "nw-mnist-panel-private.h"
+#include "nw-i18n.h"
 #include "nw-ui.h"
 
 #include <math.h>
@@ -63,14 +64,14 @@ show_layers (NwMnistPanel *self, gboolean with_values)
   NwLayerStripLayer *layers;
   if (self->model == NULL)
     {
-      nw_layer_strip_set_message (self->layer_strip, "Train or load a model to see its hidden layers");
+      nw_layer_strip_set_message (self->layer_strip, _("Train or load a model to see its hidden layers"));
       return;
     }
   n = nw_digit_model_n_hidden (self->model);
   if (n == 0)
     {
       nw_layer_strip_set_message (self->layer_strip,
-                                  "This model has no hidden layer: the pixels go straight to the ten outputs");
+                                  _("This model has no hidden layer: the pixels go straight to the ten outputs"));
       return;
     }
   nw_layer_strip_set_message (self->layer_strip, NULL);
@@ -115,8 +116,8 @@ read_pad (NwMnistPanel *self)
 
   if (status == NW_DIGIT_NOTHING || self->model == NULL)
     {
-      const char *message = self->model == NULL ? "No model yet"
-                            : empty ? "Draw a digit" : "Nothing to read";
+      const char *message = self->model == NULL ? _("No model yet")
+                            : empty ? _("Draw a digit") : _("Nothing to read");
       nw_prob_bars_set_nothing (self->prob_bars, message);
       nw_ui_set_label (self->prediction_label, message);
       if (self->model != NULL)
@@ -127,7 +128,7 @@ read_pad (NwMnistPanel *self)
   if (!nw_digit_model_predict (self->model, self->stages->image, self->probs, self->hidden, &error))
     {
       /* The CPU backend does not fail on a built network; say so if it ever does. */
-      nw_prob_bars_set_nothing (self->prob_bars, "The model failed");
+      nw_prob_bars_set_nothing (self->prob_bars, _("The model failed"));
       nw_ui_set_label (self->prediction_label, error->message);
       set_prediction (self, -1);
       return;
@@ -139,8 +140,11 @@ read_pad (NwMnistPanel *self)
    * and so the window's layout, changes only when the reading does, not on every stroke. */
   {
     float p = self->probs[self->prediction];
-    g_snprintf (text, sizeof text, "%s \u00b7 %s", nw_mnist_panel_class_name (self, self->prediction),
-                p >= 0.9f ? "sure" : p >= 0.6f ? "likely" : "unsure");
+    /* Translators: the digit pad's reading: the class, and how sure the network is
+     * (probability at least 0.9, at least 0.6, below) */
+    g_snprintf (text, sizeof text,
+                p >= 0.9f ? _("%s \u00b7 sure") : p >= 0.6f ? _("%s \u00b7 likely") : _("%s \u00b7 unsure"),
+                nw_mnist_panel_class_name (self, self->prediction));
   }
   nw_ui_set_label (self->prediction_label, text);
 }
@@ -258,7 +262,7 @@ nw_mnist_panel_clear_model (NwMnistPanel *self)
     }
   g_clear_pointer (&self->model, nw_digit_model_free);
   g_clear_pointer (&self->hidden, g_free);
-  nw_ui_set_label (self->model_label, "Train or load a model to read digits");
+  nw_ui_set_label (self->model_label, _("Train or load a model to read digits"));
   show_layers (self, FALSE);
   read_pad (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MODEL]);
@@ -307,7 +311,8 @@ nw_mnist_panel_set_class_names (NwMnistPanel *self, const char *const *names)
   for (int c = 0; c < N_CLASSES; c++)
     {
       g_free (self->class_names[c]);
-      self->class_names[c] = names != NULL ? g_strdup (names[c]) : NULL;
+      /* core's names are N_()-marked: shown translated */
+      self->class_names[c] = names != NULL ? g_strdup (_(names[c])) : NULL;
     }
   apply_class_names (self);
   read_pad (self);
@@ -405,9 +410,10 @@ nw_mnist_panel_set_progress (NwMnistPanel *self, int epoch, double fraction,
   g_return_if_fail (NW_IS_MNIST_PANEL (self));
   fraction = isfinite (fraction) ? CLAMP (fraction, 0.0, 1.0) : 0.0;
   gtk_progress_bar_set_fraction (self->epoch_progress, fraction);
-  g_snprintf (text, sizeof text, "epoch %d \u00b7 %.0f%%", epoch + 1, 100 * fraction);
+  g_snprintf (text, sizeof text, _("epoch %d \u00b7 %.0f%%"), epoch + 1, 100 * fraction);
   nw_ui_set_value (self->epoch_progress_text, text);
-  g_snprintf (text, sizeof text, "%d epoch%s done", epoch, epoch == 1 ? "" : "s");
+  g_snprintf (text, sizeof text, g_dngettext (GETTEXT_PACKAGE, "%d epoch done",
+                                              "%d epochs done", (gulong) MAX (epoch, 0)), epoch);
   gtk_label_set_text (self->epoch_label, text);
   nw_mnist_panel_list_accuracy (self, epoch, test_accuracy);
 }
@@ -420,7 +426,7 @@ nw_mnist_panel_list_accuracy (NwMnistPanel *self, int epoch, double test_accurac
   g_return_if_fail (NW_IS_MNIST_PANEL (self));
   if (!isfinite (test_accuracy) || epoch <= self->last_listed_epoch)
     return;
-  g_snprintf (text, sizeof text, "Epoch %d: %.2f%%", epoch, 100 * test_accuracy);
+  g_snprintf (text, sizeof text, _("Epoch %d: %.2f%%"), epoch, 100 * test_accuracy);
   label = gtk_label_new (text);
   gtk_widget_add_css_class (label, "numeric");
   gtk_widget_add_css_class (label, "accuracy-chip");
@@ -439,7 +445,7 @@ nw_mnist_panel_reset_progress (NwMnistPanel *self)
   self->accuracy_follows = TRUE;
   gtk_progress_bar_set_fraction (self->epoch_progress, 0);
   nw_ui_set_value (self->epoch_progress_text, "\u2013");
-  gtk_label_set_text (self->epoch_label, "not started");
+  gtk_label_set_text (self->epoch_label, _("not started"));
 }
 
 /* ---- accessors ----------------------------------------------------------------------------- */
@@ -720,10 +726,10 @@ nw_mnist_panel_init (NwMnistPanel *self)
   nw_digit_pad_set_stroke_width (self->pad, gtk_range_get_value (GTK_RANGE (self->width_scale)));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "MNIST digit reader", -1);
-  nw_ui_name_value (GTK_WIDGET (self->prediction_label), "Prediction");
-  nw_ui_name_value (GTK_WIDGET (self->model_label), "Model");
-  nw_ui_name_value (GTK_WIDGET (self->epoch_progress_text), "Epoch progress text");
+                                  _("MNIST digit reader"), -1);
+  nw_ui_name_value (GTK_WIDGET (self->prediction_label), _("Prediction"));
+  nw_ui_name_value (GTK_WIDGET (self->model_label), _("Model"));
+  nw_ui_name_value (GTK_WIDGET (self->epoch_progress_text), _("Epoch progress text"));
   apply_class_names (self);
   nw_mnist_panel_digit_set_changed (self);
   show_layers (self, FALSE);

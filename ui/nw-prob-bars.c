@@ -1,5 +1,6 @@
 /* nw-prob-bars.c: the top guess and one bar per class. */
 #include "nw-prob-bars.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 
@@ -24,7 +25,7 @@ G_DEFINE_FINAL_TYPE (NwProbBars, nw_prob_bars, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_TOP_CLASS, PROP_TRUE_CLASS, PROP_MESSAGE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-#define DEFAULT_MESSAGE "Nothing to read"
+#define DEFAULT_MESSAGE _("Nothing to read")
 #define BAR_COLOUR      NW_COLOUR_TRAIN
 #define BAR_MUTED       0x9a9996
 #define PAD             6.0
@@ -50,7 +51,7 @@ update_accessible (NwProbBars *self)
       for (int c = 0; c < self->n; c++)
         if (c != self->top && (second < 0 || self->probs[c] > self->probs[second]))
           second = c;
-      g_snprintf (text, sizeof text, "Reads %s at %.0f%%; next %s at %.0f%%",
+      g_snprintf (text, sizeof text, _("Reads %s at %.0f%%; next %s at %.0f%%"),
                   class_name (self, self->top, a, sizeof a), 100.0 * self->probs[self->top],
                   class_name (self, second, b, sizeof b), 100.0 * self->probs[second]);
     }
@@ -360,7 +361,7 @@ nw_prob_bars_init (NwProbBars *self)
   self->true_class = -1;
   self->message = g_strdup (DEFAULT_MESSAGE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Class probabilities", -1);
+                                  _("Class probabilities"), -1);
   update_accessible (self);
 }
 

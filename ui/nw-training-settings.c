@@ -1,9 +1,11 @@
 /* nw-training-settings.c: the training settings widget. */
 #include "nw-training-settings.h"
+#include "nw-i18n.h"
 
 #include "nw-ui.h"
 
 #include <math.h>
+#include <string.h>
 
 struct _NwTrainingSettings
 {
@@ -137,7 +139,9 @@ on_batch_output (GtkSpinButton *spin, NwTrainingSettings *self)
 {
   if (gtk_spin_button_get_value_as_int (spin) != 0)
     return FALSE;
-  gtk_editable_set_text (GTK_EDITABLE (spin), "full batch");
+  /* Translators: the batch size spin button's text for 0 (the whole training set); typing it,
+   * or "full", sets 0 */
+  gtk_editable_set_text (GTK_EDITABLE (spin), _("full batch"));
   return TRUE;
 }
 
@@ -145,7 +149,7 @@ static int
 on_batch_input (GtkSpinButton *spin, double *value, NwTrainingSettings *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
-  if (g_str_has_prefix (text, "full"))
+  if (g_str_has_prefix (text, "full") || strcmp (text, _("full batch")) == 0)
     {
       *value = 0;
       return TRUE;
@@ -204,7 +208,7 @@ static void
 nw_training_settings_init (NwTrainingSettings *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  nw_ui_name_value (GTK_WIDGET (self->lr_value_label), "Learning rate value");
+  nw_ui_name_value (GTK_WIDGET (self->lr_value_label), _("Learning rate value"));
 }
 
 GtkWidget *

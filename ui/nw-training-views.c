@@ -1,5 +1,6 @@
 /* nw-training-views.c: the training views, and taking the runner's snapshots for them. */
 #include "nw-training-views.h"
+#include "nw-i18n.h"
 
 #include "nw-activation-plot.h"
 #include "nw-boundary-view.h"
@@ -16,13 +17,14 @@
  * at most one snapshot in this many microseconds while training. */
 #define SLOW_VIEWS_US 140000
 
-#define TRAIN_MODE_TIP \
-  "Draw the boundary as training sees it: dropout drops units (a fresh mask each frame) and " \
-  "BatchNorm normalises with the last training batch's statistics. Off: as evaluation sees " \
-  "it, with dropout off and BatchNorm's running averages."
-#define TRAIN_MODE_NONE_TIP \
-  "This network has no Dropout or BatchNorm layer: it behaves the same in training and in " \
-  "evaluation, so there is only one boundary to show."
+/* The training-mode switch's tooltips (translated where set; xgettext reads no macros) */
+static const char *const train_mode_tip =
+  N_("Draw the boundary as training sees it: dropout drops units (a fresh mask each frame) and "
+     "BatchNorm normalises with the last training batch's statistics. Off: as evaluation sees "
+     "it, with dropout off and BatchNorm's running averages.");
+static const char *const train_mode_none_tip =
+  N_("This network has no Dropout or BatchNorm layer: it behaves the same in training and in "
+     "evaluation, so there is only one boundary to show.");
 
 struct _NwTrainingViews
 {
@@ -106,7 +108,7 @@ show_boundary (NwTrainingViews *self)
                    && gtk_widget_get_sensitive (GTK_WIDGET (self->train_mode_switch));
   const float *grid = train && self->grid_train != NULL ? self->grid_train : self->grid_eval;
   nw_boundary_view_set_caption (self->boundary_view, train && self->grid_train != NULL
-                                ? "training mode: dropout on, batch statistics" : NULL);
+                                ? _("training mode: dropout on, batch statistics") : NULL);
   if (self->session == NULL || nw_session_get_points (self->session) == NULL || grid == NULL)
     nw_boundary_view_set_grid (self->boundary_view, 0, NULL);
   else
@@ -148,7 +150,7 @@ sync_train_switch (NwTrainingViews *self)
   const char *tip;
   for (int i = 0; i < n; i++)
     any = any || layers[i].kind == NW_NODE_DROPOUT || layers[i].kind == NW_NODE_BATCHNORM;
-  tip = any ? TRAIN_MODE_TIP : TRAIN_MODE_NONE_TIP;
+  tip = _(any ? train_mode_tip : train_mode_none_tip);
   gtk_widget_set_sensitive (GTK_WIDGET (self->train_mode_switch), any);
   /* On the box too: it stays sensitive, so the reason shows however the pointer comes. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->train_mode_box), tip);
@@ -165,7 +167,7 @@ show_points (NwTrainingViews *self)
   guint n_test = 0;
   g_autofree char *text = NULL;
   nw_boundary_view_set_message (self->boundary_view, points == NULL
-                                ? "This data is not 2D: there is no boundary to draw" : NULL);
+                                ? _("This data is not 2D: there is no boundary to draw") : NULL);
   if (points == NULL)
     {
       nw_boundary_view_set_points (self->boundary_view, NULL, 0);
@@ -175,7 +177,7 @@ show_points (NwTrainingViews *self)
   for (guint i = 0; i < points->len; i++)
     n_test += g_array_index (points, NwPoint, i).test != 0;
   nw_boundary_view_set_points (self->boundary_view, (const NwPoint *) points->data, points->len);
-  text = g_strdup_printf ("%u training · %u test points", points->len - n_test, n_test);
+  text = g_strdup_printf (_("%u training · %u test points"), points->len - n_test, n_test);
   nw_ui_set_label (self->points_label, text);
 }
 
@@ -239,18 +241,18 @@ show_loss_text (NwTrainingViews *self, const NwSnapshot *snap)
     {
       g_snprintf (buf, sizeof buf, snap->train_loss >= 0.001 ? "%.4f" : "%.2e", snap->train_loss);
       nw_ui_set_value (self->loss_label, buf);
-      g_snprintf (buf, sizeof buf, "accuracy %.1f%%", 100 * snap->train_acc);
+      g_snprintf (buf, sizeof buf, _("accuracy %.1f%%"), 100 * snap->train_acc);
       nw_ui_set_value (self->accuracy_label, buf);
     }
   if (isfinite (snap->test_loss) && isfinite (snap->train_acc))
     {
-      g_snprintf (buf, sizeof buf, "accuracy %.1f%% · test loss %.4f, accuracy %.1f%%",
+      g_snprintf (buf, sizeof buf, _("accuracy %.1f%% · test loss %.4f, accuracy %.1f%%"),
                   100 * snap->train_acc, snap->test_loss, 100 * snap->test_acc);
       nw_ui_set_value (self->accuracy_label, buf);
     }
   else if (isfinite (snap->test_loss))
     {
-      g_snprintf (buf, sizeof buf, "test loss %.4f, accuracy %.1f%%", snap->test_loss,
+      g_snprintf (buf, sizeof buf, _("test loss %.4f, accuracy %.1f%%"), snap->test_loss,
                   100 * snap->test_acc);
       nw_ui_set_value (self->accuracy_label, buf);
     }
@@ -598,15 +600,15 @@ static void
 nw_training_views_init (NwTrainingViews *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  nw_ui_name_value (GTK_WIDGET (self->points_label), "Points");
-  nw_ui_name_value (GTK_WIDGET (self->loss_label), "Loss");
-  nw_ui_name_value (GTK_WIDGET (self->accuracy_label), "Accuracy");
+  nw_ui_name_value (GTK_WIDGET (self->points_label), _("Points"));
+  nw_ui_name_value (GTK_WIDGET (self->loss_label), _("Loss"));
+  nw_ui_name_value (GTK_WIDGET (self->accuracy_label), _("Accuracy"));
   g_object_bind_property (self->show_test_check, "active", self->boundary_view, "show-test",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->log_toggle, "active", self->loss_plot, "log-scale",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->mnist_panel),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Digit view", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Digit view"), -1);
 }
 
 GtkWidget *

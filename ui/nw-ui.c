@@ -1,5 +1,6 @@
 /* nw-ui.c: resource registration, the style sheet, and helpers the widgets share. */
 #include "nw-ui.h"
+#include "nw-i18n.h"
 
 #include "nw-activation-plot.h"
 #include "nw-boundary-view.h"
@@ -118,7 +119,7 @@ nw_ui_choose_file (GtkWidget *owner, const char *title, GtkFileChooserAction act
     gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                  action, NULL, NULL);
   g_autoptr (GtkFileFilter) filter = filter_new (filter_name, pattern);
-  g_autoptr (GtkFileFilter) all = filter_new ("All files", "*");
+  g_autoptr (GtkFileFilter) all = filter_new (_("All files"), "*");
   Chooser *c = g_new0 (Chooser, 1);
   c->owner = g_object_ref (owner);
   c->done = done;

@@ -1,5 +1,6 @@
 /* nw-weight-hist.c: weight histograms over time, stacked. */
 #include "nw-weight-hist.h"
+#include "nw-i18n.h"
 
 #include "nw-plot.h"
 
@@ -206,7 +207,7 @@ draw_layer (cairo_t *cr, const Layer *l, double x0, double y0, double w, double 
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, x0 + 0.5, y0 + 0.5, w - 1, h - 1);
   cairo_stroke (cr);
-  g_snprintf (buf, sizeof buf, "step %.0f", nw_history_row (hist, n - 1)[COL_STEP]);
+  g_snprintf (buf, sizeof buf, _("step %.0f"), nw_history_row (hist, n - 1)[COL_STEP]);
   nw_plot_text (cr, buf, x0 + w, y0 - TITLE / 2 - 1, 1, 0.5, 7.5, NW_COLOUR_MUTED, FALSE);
 }
 
@@ -218,7 +219,7 @@ nw_weight_hist_draw (NwWeightHist *self, cairo_t *cr, int width, int height)
   double pw, ph;
   if (n == 0)
     {
-      nw_plot_empty_message (cr, width, height, "No layer with weights");
+      nw_plot_empty_message (cr, width, height, _("No layer with weights"));
       return;
     }
   cols = (int) MIN (n, 4);
@@ -277,7 +278,7 @@ nw_weight_hist_init (NwWeightHist *self)
   g_array_set_clear_func (self->layers, layer_clear);
   self->step = -1;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Weight histograms", -1);
+                                  _("Weight histograms"), -1);
 }
 
 GtkWidget *

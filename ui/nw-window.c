@@ -3,6 +3,7 @@
  * only the window does: the header's controls and counters, messages and alarms. Files and
  * the questions about unsaved changes are nw-file-actions.c's. */
 #include "nw-window.h"
+#include "nw-i18n.h"
 
 #include "nw-data-panel.h"
 #include "nw-device-button.h"
@@ -113,7 +114,7 @@ update_play_button (NwWindow *self)
 {
   gboolean playing = nw_session_get_playing (self->session);
   gboolean valid = nw_session_get_valid (self->session);
-  const char *name = playing ? "Pause" : "Play";
+  const char *name = playing ? _("Pause") : _("Play");
   gtk_image_set_from_icon_name (self->play_icon, playing ? "media-playback-pause-symbolic"
                                                          : "media-playback-start-symbolic");
   gtk_label_set_text (self->play_label, name);  /* the button carries the name */
@@ -122,16 +123,16 @@ update_play_button (NwWindow *self)
   if (!valid)
     {
       const char *reason = nw_session_get_invalid_reason (self->session);
-      g_autofree char *tip = g_strdup_printf ("The network cannot train: %s", reason ? reason : "");
+      g_autofree char *tip = g_strdup_printf (_("The network cannot train: %s"), reason ? reason : "");
       gtk_widget_set_tooltip_text (self->play_button, tip);
     }
   else
-    gtk_widget_set_tooltip_text (self->play_button, playing ? "Pause (Space)" : "Play (Space)");
+    gtk_widget_set_tooltip_text (self->play_button, playing ? _("Pause (Space)") : _("Play (Space)"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", valid);
   if (!playing)
-    nw_ui_set_value (self->speed_label, valid ? "paused" : "cannot train");
+    nw_ui_set_value (self->speed_label, valid ? _("paused") : _("cannot train"));
 }
 
 static void
@@ -142,7 +143,7 @@ update_title (NwWindow *self)
   const char *dot = nw_session_get_modified (self->session) ? "• " : "";
   g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
   const char *name = spec != NULL && spec->name != NULL && spec->name[0]
-    ? spec->name : "Untitled network";
+    ? spec->name : _("Untitled network");
   g_autofree char *subtitle = base != NULL ? g_strdup_printf ("%s%s — %s", dot, name, base)
                                            : g_strdup_printf ("%s%s", dot, name);
   g_autofree char *title = g_strdup_printf ("%s%s — Neurowire", dot, name);
@@ -183,8 +184,8 @@ on_dataset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
                                 i == DATASET_MNIST ? "mnist-mlp" : "fashion-mlp");
   else if (nw_data_kind_is_image (d.kind))
     /* A 2D set for a network of 784 inputs does not fit: open a 2D network instead. */
-    show_message (self, "This network reads 784 pixels: open a network for 2D data (Open "
-                  "Network…) to train on 2D points.");
+    show_message (self, _("This network reads 784 pixels: open a network for 2D data (Open "
+                    "Network…) to train on 2D points."));
   else if (i < N_2D_KINDS)
     {
       d.kind = (NwDataKind) i;
@@ -220,8 +221,8 @@ on_snapshot (NwTrainingViews *views, const NwSnapshot *snap, const NwRunnerStatu
     }
   if (status->error != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Training stopped: %s. Press Reset to start "
-                                               "again.", status->error);
+      g_autofree char *text = g_strdup_printf (_("Training stopped: %s. Press Reset to start "
+                                                 "again."), status->error);
       nw_session_set_playing (self->session, FALSE);   /* the runner paused itself */
       set_alarm (self, text);
       gtk_widget_set_visible (self->restore_button, TRUE);
@@ -230,9 +231,9 @@ on_snapshot (NwTrainingViews *views, const NwSnapshot *snap, const NwRunnerStatu
     {
       self->speed_text_us = now;
       if (status->steps_per_s >= 10000)
-        g_snprintf (buf, sizeof buf, "%.0fk steps/s", status->steps_per_s / 1000);
+        g_snprintf (buf, sizeof buf, _("%.0fk steps/s"), status->steps_per_s / 1000);
       else
-        g_snprintf (buf, sizeof buf, "%.0f steps/s", status->steps_per_s);
+        g_snprintf (buf, sizeof buf, _("%.0f steps/s"), status->steps_per_s);
       nw_ui_set_value (self->speed_label, buf);
     }
 }
@@ -502,15 +503,15 @@ static void
 nw_window_init (NwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  nw_ui_name_value (GTK_WIDGET (self->subtitle_label), "Network");
-  nw_ui_name_value (GTK_WIDGET (self->speed_label), "Steps per second");
-  nw_ui_name_value (GTK_WIDGET (self->step_label), "Step counter");
-  nw_ui_name_value (GTK_WIDGET (self->epoch_label), "Epoch counter");
-  nw_ui_name_value (GTK_WIDGET (self->message_label), "Message");
-  nw_ui_name_value (GTK_WIDGET (self->alarm_label), "Alarm");
+  nw_ui_name_value (GTK_WIDGET (self->subtitle_label), _("Network"));
+  nw_ui_name_value (GTK_WIDGET (self->speed_label), _("Steps per second"));
+  nw_ui_name_value (GTK_WIDGET (self->step_label), _("Step counter"));
+  nw_ui_name_value (GTK_WIDGET (self->epoch_label), _("Epoch counter"));
+  nw_ui_name_value (GTK_WIDGET (self->message_label), _("Message"));
+  nw_ui_name_value (GTK_WIDGET (self->alarm_label), _("Alarm"));
   self->editor = nw_editor_new ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Network editor", -1);
+                                  _("Network editor"), -1);
   g_signal_connect (self->editor, "spec-changed", G_CALLBACK (on_editor_spec_changed), self);
   g_signal_connect (self->editor, "node-toggled", G_CALLBACK (on_editor_node_toggled), self);
   gtk_widget_set_vexpand (GTK_WIDGET (self->editor), TRUE);

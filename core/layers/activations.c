@@ -31,45 +31,45 @@ NW_ACT_ELEMENTWISE (TABLE_FUNCTIONS)
 
 static const NwActivationInfo table[NW_N_ACTIVATIONS] = {
   [NW_ACT_LINEAR] = {
-    NW_ACT_LINEAR, "linear", N_("Linear"), "x",
+    NW_ACT_LINEAR, "linear", NC_("activation", "Linear"), "x",
     .elementwise = TRUE, .out_lo = -INFINITY, .out_hi = INFINITY, FUNCTIONS (linear),
   },
   [NW_ACT_SIGMOID] = {
-    NW_ACT_SIGMOID, "sigmoid", N_("Sigmoid"), "1 / (1 + e^-x)",
+    NW_ACT_SIGMOID, "sigmoid", NC_("activation", "Sigmoid"), "1 / (1 + e^-x)",
     .elementwise = TRUE, .out_lo = 0, .out_hi = 1, .saturates = TRUE, FUNCTIONS (sigmoid),
   },
   [NW_ACT_TANH] = {
-    NW_ACT_TANH, "tanh", N_("Tanh"), "tanh(x)",
+    NW_ACT_TANH, "tanh", NC_("activation", "Tanh"), "tanh(x)",
     .elementwise = TRUE, .out_lo = -1, .out_hi = 1, .saturates = TRUE, FUNCTIONS (tanh),
   },
   [NW_ACT_RELU] = {
-    NW_ACT_RELU, "relu", N_("ReLU"), "max(0, x)",
+    NW_ACT_RELU, "relu", NC_("activation", "ReLU"), "max(0, x)",
     .elementwise = TRUE, .out_lo = 0, .out_hi = INFINITY, .can_die = TRUE, FUNCTIONS (relu),
   },
   [NW_ACT_LEAKY_RELU] = {
-    NW_ACT_LEAKY_RELU, "leaky_relu", N_("Leaky ReLU"), "x > 0 ? x : alpha x",
+    NW_ACT_LEAKY_RELU, "leaky_relu", NC_("activation", "Leaky ReLU"), "x > 0 ? x : alpha x",
     .has_alpha = TRUE, .default_alpha = 0.01, .alpha_label = N_("Slope below zero"),
     .elementwise = TRUE, .out_lo = -INFINITY, .out_hi = INFINITY, FUNCTIONS (leaky_relu),
   },
   [NW_ACT_ELU] = {
-    NW_ACT_ELU, "elu", N_("ELU"), "x > 0 ? x : alpha (e^x - 1)",
+    NW_ACT_ELU, "elu", NC_("activation", "ELU"), "x > 0 ? x : alpha (e^x - 1)",
     .has_alpha = TRUE, .default_alpha = 1.0, .alpha_label = N_("Scale below zero"),
     .elementwise = TRUE, .out_lo = -1, .out_hi = INFINITY, FUNCTIONS (elu),
   },
   [NW_ACT_GELU] = {
-    NW_ACT_GELU, "gelu", N_("GELU"), "x Phi(x)",
+    NW_ACT_GELU, "gelu", NC_("activation", "GELU"), "x Phi(x)",
     .elementwise = TRUE, .out_lo = -0.17, .out_hi = INFINITY, FUNCTIONS (gelu),
   },
   [NW_ACT_SOFTMAX] = {
-    NW_ACT_SOFTMAX, "softmax", N_("Softmax"), "e^x_i / sum_j e^x_j (along each row)",
+    NW_ACT_SOFTMAX, "softmax", NC_("activation", "Softmax"), "e^x_i / sum_j e^x_j (along each row)",
     .elementwise = FALSE, .out_lo = 0, .out_hi = 1, FUNCTIONS (softmax),
   },
   [NW_ACT_SELU] = {
-    NW_ACT_SELU, "selu", N_("SELU"), "1.0507 (x > 0 ? x : 1.6733 (e^x - 1))",
+    NW_ACT_SELU, "selu", NC_("activation", "SELU"), "1.0507 (x > 0 ? x : 1.6733 (e^x - 1))",
     .elementwise = TRUE, .out_lo = -NW_SELU_NEG, .out_hi = INFINITY, FUNCTIONS (selu),
   },
   [NW_ACT_STEP] = {
-    NW_ACT_STEP, "step", N_("Step"), "x > 0 ? 1 : 0",
+    NW_ACT_STEP, "step", NC_("activation", "Step"), "x > 0 ? 1 : 0",
     .elementwise = TRUE, .gradient_zero = TRUE, .out_lo = 0, .out_hi = 1, FUNCTIONS (step),
   },
 };

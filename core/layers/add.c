@@ -9,9 +9,10 @@ add_width (const NwNodeSpec *node, const int *in, const char *const *in_ids, int
   for (int p = 1; p < n_in; p++)
     if (in[p] != in[0])
       {
-        g_set_error (error, NW_ERROR, NW_ERROR_SPEC,
-                     "node '%s': inputs have widths %d ('%s') and %d ('%s'); add needs equal widths",
-                     node->id, in[0], in_ids[0], in[p], in_ids[p]);
+        nw_spec_set_node_error (error, NW_ERROR_SPEC, node->id,
+                                _("inputs have widths %d ('%s') and %d ('%s'); add needs "
+                                  "equal widths"),
+                                in[0], in_ids[0], in[p], in_ids[p]);
         return FALSE;
       }
   *width = in[0];

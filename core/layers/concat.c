@@ -1,6 +1,8 @@
 /* concat.c: two or more inputs side by side, in port order. */
 #include "layer-private.h"
 
+#include <inttypes.h>
+
 static gboolean
 concat_width (const NwNodeSpec *node, const int *in, const char *const *in_ids, int n_in,
                 int input_width, int *width,
@@ -11,8 +13,8 @@ concat_width (const NwNodeSpec *node, const int *in, const char *const *in_ids, 
     sum += in[p];
   if (sum > G_MAXINT)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, "node '%s': concat is too wide (%" G_GINT64_FORMAT ")",
-                   node->id, sum);
+      nw_spec_set_node_error (error, NW_ERROR_SPEC, node->id,
+                              _("concat is too wide (%" PRId64 ")"), sum);
       return FALSE;
     }
   *width = (int) sum;

@@ -1,6 +1,7 @@
 /* registry.c: the table of node kinds (nw-node-kind.h) and what every kind's fields share:
  * reading, checking and setting a field by its description. */
 #include "nw-node-kind.h"
+#include "nw-i18n.h"
 #include "nw-activation.h"
 
 #include <math.h>
@@ -100,7 +101,7 @@ nw_field_check (const NwField *field, double value, const char **want)
       break;
     case NW_FIELD_ENUM:
       if (!(value >= 0 && value < nw_field_enum_count (field)))
-        w = "one of its names";
+        w = _("one of its names");
       break;
     case NW_FIELD_INT:
     case NW_FIELD_DOUBLE:
@@ -109,15 +110,15 @@ nw_field_check (const NwField *field, double value, const char **want)
           || (field->max_open ? value >= field->max : value > field->max))
         {
           if (field->type == NW_FIELD_INT)
-            w = "an integer in its range";
+            w = _("an integer in its range");
           else if (field->min == 0 && !field->min_open && field->max == 1)
-            w = field->max_open ? "in [0, 1)" : "in [0, 1]";
+            w = field->max_open ? _("in [0, 1)") : _("in [0, 1]");
           else if (field->min == 0 && field->min_open)
-            w = "finite and > 0";
+            w = _("finite and > 0");
           else if (field->min == 0)
-            w = "finite and >= 0";
+            w = _("finite and >= 0");
           else
-            w = "finite";
+            w = _("finite");
         }
       break;
     }
@@ -192,7 +193,7 @@ nw_node_spec_set_field (NwNodeSpec *node, const char *key, const char *text, GEr
   field = nw_node_kind_field (node->kind, key);
   if (field == NULL)
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, "node '%s': a %s node has no setting '%s'",
+      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, _("node '%s': a %s node has no setting '%s'"),
                    node->id, nw_node_kind_name (node->kind), key);
       return FALSE;
     }
@@ -224,9 +225,14 @@ nw_node_spec_set_field (NwNodeSpec *node, const char *key, const char *text, GEr
     }
   if (!ok || !nw_field_check (field, value, &want))
     {
-      g_set_error (error, NW_ERROR, NW_ERROR_RANGE, "node '%s': '%s' cannot be '%s'%s%s",
-                   node->id, key, text, want != NULL ? ": it must be " : "",
-                   want != NULL ? want : "");
+      if (want != NULL)
+        /* Translators: the node; its setting; the value given; what the value must be ("finite
+         * and > 0") */
+        g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("node '%s': '%s' cannot be '%s': it must be %s"),
+                     node->id, key, text, want);
+      else
+        g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("node '%s': '%s' cannot be '%s'"),
+                     node->id, key, text);
       return FALSE;
     }
   /* A new activation brings its own alpha (leaky ReLU's slope, ELU's scale). */

@@ -1,5 +1,11 @@
 """What the end-to-end tests share: running checks, waiting, and finding the program's
-controls over AT-SPI by their accessible names (test_gui.py, test_mnist.py)."""
+controls over AT-SPI by their accessible names (test_gui.py, test_mnist.py).
+
+The names and texts are the program's English msgids; with NW_E2E_LANGUAGE set (run-gui-tests.sh
+sets "ko" for the Korean run, with LANGUAGE=ko) T() and friends translate them through the build
+tree's compiled catalogue (BUILD/po/<lang>/LC_MESSAGES/neurowire.mo), as the program does."""
+import gettext
+import os
 import re
 import time
 import traceback
@@ -7,6 +13,46 @@ import traceback
 import pyatspi
 
 results = []
+
+LANGUAGE = os.environ.get("NW_E2E_LANGUAGE") or None
+_catalog = gettext.NullTranslations()
+
+
+def use_catalog(build):
+    """Reads the catalogue of NW_E2E_LANGUAGE from the build tree (English without it)."""
+    global _catalog
+    if LANGUAGE:
+        _catalog = gettext.translation("neurowire", os.path.join(build, "po"), languages=[LANGUAGE])
+    print(f"language: {LANGUAGE or 'en (C)'}", flush=True)
+
+
+def T(msgid, context=None):
+    """A text of the program as it shows it in this run's language."""
+    return _catalog.pgettext(context, msgid) if context else _catalog.gettext(msgid)
+
+
+def TN(singular, plural, n):
+    return _catalog.ngettext(singular, plural, n)
+
+
+def format_regex(fmt):
+    """A printf format of the program (already translated) as a regular expression that
+    matches the texts it makes: %s anything, numbers as numbers."""
+    out = []
+    for part in re.split(r"(%(?:\d+\$)?[-+ #0]*\*?\d*(?:\.\*|\.\d+)?(?:ll|l|z)?[sdufgx%])", fmt):
+        if not part:
+            continue
+        if part.startswith("%") and len(part) > 1:
+            conv = part[-1]
+            out.append("%" if conv == "%" else ".*?" if conv == "s" else r"[-+0-9.e,kx]+")
+        else:
+            out.append(re.escape(part))
+    return "".join(out)
+
+
+def matches_format(text, msgid):
+    """Whether `text` is what the format `msgid` makes, in this run's language."""
+    return re.fullmatch(format_regex(T(msgid)), text, re.S) is not None
 
 
 def check(name, fn):

@@ -26,13 +26,22 @@ import time
 
 import pyatspi
 
-from atspi_e2e import (check, control, find, find_app, is_checked, label_number, need, press,
-                       summary_exit_code, value, wait_for)
+from atspi_e2e import (T, TN, check, control, find, find_app, is_checked, label_number,
+                       matches_format, need, press, summary_exit_code, use_catalog, value,
+                       wait_for)
 
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
 SOURCE = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".")
 APP = os.path.join(BUILD, "app", "neurowire")
 SHOTS = os.environ.get("NW_SCREENSHOT_DIR")
+# The names and texts below are the program's English msgids; T() gives them in the language of
+# this run (NW_E2E_LANGUAGE=ko for the Korean run of run-gui-tests.sh).
+use_catalog(BUILD)
+NO_TRAIN_MODE_TIP = ("This network has no Dropout or BatchNorm layer: it behaves the same in "
+                     "training and in evaluation, so there is only one boundary to show.")
+NOT_OPENED = "Could not open “%s”: %s. The network was not changed."
+NO_MNIST = ("MNIST is not on this computer: no files in %s. Get them with\n    %s\n(or bash "
+            "tools/setup.sh, which sets up everything). The network was not changed.")
 
 def grab(path):
     """The whole screen into `path` (for comparing two states)."""
@@ -79,7 +88,7 @@ state = {}
 def test_startup():
     app = wait_for(find_app, 20, what="the neurowire application on the accessibility bus")
     state["app"] = app
-    play = control(app, "Play", timeout=20)
+    play = control(app, T("Play"), timeout=20)
     state["startup_s"] = time.monotonic() - t_launch
     print(f"  usable window after {state['startup_s']:.2f} s (including AT-SPI discovery)")
     for name in ("Step", "Reset", "Dataset", "Learning rate", "Batch size", "Optimizer",
@@ -87,73 +96,74 @@ def test_startup():
                  "Data size", "Test ratio", "Regenerate", "Decision boundary",
                  "Gradient magnitude per layer", "Activations", "Weight histograms",
                  "Loss and accuracy plot", "Main menu"):
-        need(app, name, timeout=5)
-    subtitle = value(app, "Network")
+        need(app, T(name), timeout=5)
+    subtitle = value(app, T("Network"))
     assert "XOR, deep sigmoid" in subtitle, subtitle
     assert play.getState().contains(pyatspi.STATE_SENSITIVE)
-    need(app, "Device", timeout=5)
-    backend = value(app, "Backend")
+    need(app, T("Device"), timeout=5)
+    backend = value(app, T("Backend"))
     assert backend.startswith("CPU"), backend      # NW_BACKEND=cpu in the tests
     # No Dropout or BatchNorm in this network: one boundary only, and the switch says why.
-    sw = need(app, "Show training mode", timeout=5)
+    sw = need(app, T("Show training mode"), timeout=5)
     assert not sw.getState().contains(pyatspi.STATE_SENSITIVE), "the switch should be off"
-    assert "no Dropout or BatchNorm" in sw.description, sw.description
+    assert sw.description == T(NO_TRAIN_MODE_TIP), sw.description
 
 
 def test_step_once():
     app = state["app"]
-    before = label_number(app, "Step counter")
-    press(control(app, "Step"))
-    wait_for(lambda: label_number(app, "Step counter") == before + 1, 10,
+    before = label_number(app, T("Step counter"))
+    press(control(app, T("Step")))
+    wait_for(lambda: label_number(app, T("Step counter")) == before + 1, 10,
              what="the step counter to advance by one")
-    wait_for(lambda: re.search(r"\d", value(app, "Loss")), 10, what="a loss value")
-    state["loss0"] = label_number(app, "Loss")
+    wait_for(lambda: re.search(r"\d", value(app, T("Loss"))), 10, what="a loss value")
+    state["loss0"] = label_number(app, T("Loss"))
     print(f"  after one step: loss {state['loss0']}")
     assert 0.5 < state["loss0"] < 1.0, state["loss0"]
 
 
 def test_play_trains():
     app = state["app"]
-    play = control(app, "Play")
+    play = control(app, T("Play"))
     press(play)
-    wait_for(lambda: play.name == "Pause", 5, what="the button to say Pause")
-    s1 = wait_for(lambda: label_number(app, "Step counter") > 100 and label_number(app, "Step counter"),
+    wait_for(lambda: play.name == T("Pause"), 5, what="the button to say Pause")
+    s1 = wait_for(lambda: label_number(app, T("Step counter")) > 100 and label_number(app, T("Step counter")),
                   10, what="training to start")
     time.sleep(1.0)
-    s2 = label_number(app, "Step counter")
+    s2 = label_number(app, T("Step counter"))
     assert s2 > s1, f"the step counter did not advance: {s1} -> {s2}"
     # The deep sigmoid net sits on its plateau for a while; then the loss falls.
     loss = wait_for(lambda: (lambda l: [l] if l < state["loss0"] * 0.5 else None)(
-                        label_number(app, "Loss")),
+                        label_number(app, T("Loss"))),
                     60, interval=0.5, what="the loss to fall below half its first value")[0]
     print(f"  steps {s1:.0f} -> {s2:.0f}; loss {state['loss0']} -> {loss}")
-    speed = value(app, "Steps per second")
+    speed = value(app, T("Steps per second"))
     print(f"  speed label: {speed!r}")
-    assert "steps/s" in speed, speed
+    assert T("%.0f steps/s").replace("%.0f", "").strip() in speed, speed
     screenshot("training-xor-deep-sigmoid")
 
 
 def test_neuron_maps():
     app = state["app"]
-    editor = control(app, "Network editor")
+    editor = control(app, T("Network editor"))
     # The deep sigmoid net: three hidden layers of 10 units; the output has no map.
-    desc = wait_for(lambda: "act1 (10 units)" in editor.description and editor.description,
+    units = TN("%s (%d unit)", "%s (%d units)", 10)
+    desc = wait_for(lambda: units % ("act1", 10) in editor.description and editor.description,
                     10, what="neuron maps in the editor")
     print(f"  editor: {desc!r}")
-    for layer in ("act2 (10 units)", "act3 (10 units)"):
-        assert layer in desc, desc
+    for layer in ("act2", "act3"):
+        assert units % (layer, 10) in desc, desc
     assert "act4" not in desc, desc
 
 
 def test_pause_stops():
     app = state["app"]
-    play = control(app, "Play")
+    play = control(app, T("Play"))
     press(play)
-    wait_for(lambda: play.name == "Play", 5, what="the button to say Play")
+    wait_for(lambda: play.name == T("Play"), 5, what="the button to say Play")
     time.sleep(0.5)
-    s1 = label_number(app, "Step counter")
+    s1 = label_number(app, T("Step counter"))
     time.sleep(1.0)
-    s2 = label_number(app, "Step counter")
+    s2 = label_number(app, T("Step counter"))
     assert s1 == s2, f"still training after Pause: {s1} -> {s2}"
 
 
@@ -179,13 +189,13 @@ def test_open_dropout_and_toggle():
 """)
     # A second invocation hands the file to the running program.
     subprocess.run([APP, path], env=env, timeout=30, check=True)
-    wait_for(lambda: "Spiral with dropout" in value(app, "Network"), 10,
+    wait_for(lambda: "Spiral with dropout" in value(app, T("Network")), 10,
              what="the dropout network to open")
-    sw = need(app, "Dropout drop1", timeout=10)
+    sw = need(app, T("Dropout %s") % "drop1", timeout=10)
     assert is_checked(sw), "the dropout switch should start on"
-    play = control(app, "Play")
+    play = control(app, T("Play"))
     press(play)
-    wait_for(lambda: label_number(app, "Step counter") > 200, 20, what="training to start")
+    wait_for(lambda: label_number(app, T("Step counter")) > 200, 20, what="training to start")
     time.sleep(2)
     screenshot("training-spiral-dropout")
     press(sw)
@@ -193,15 +203,15 @@ def test_open_dropout_and_toggle():
              what="the dropout switch to turn off")
     # Switched while training: no reset (the counter keeps counting) and the network is
     # marked as changed.
-    s1 = label_number(app, "Step counter")
+    s1 = label_number(app, T("Step counter"))
     time.sleep(1.0)
-    s2 = label_number(app, "Step counter")
+    s2 = label_number(app, T("Step counter"))
     assert s2 > s1 > 200, f"training did not go on through the switch: {s1} -> {s2}"
-    wait_for(lambda: value(app, "Network").startswith("•"), 5,
+    wait_for(lambda: value(app, T("Network")).startswith("•"), 5,
              what="the network to be marked as changed")
     press(play)
-    wait_for(lambda: play.name == "Play", 5, what="the button to say Play")
-    state["name"] = value(app, "Network")
+    wait_for(lambda: play.name == T("Play"), 5, what="the button to say Play")
+    state["name"] = value(app, T("Network"))
 
 
 def test_train_mode_switch():
@@ -225,22 +235,23 @@ def test_train_mode_switch():
 }
 """)
     subprocess.run([APP, path], env=env, timeout=30, check=True)
-    wait_for(lambda: "Circle with dropout" in value(app, "Network"), 10,
+    wait_for(lambda: "Circle with dropout" in value(app, T("Network")), 10,
              what="the dropout network to open")
-    sw = need(app, "Show training mode", timeout=10)
+    sw = need(app, T("Show training mode"), timeout=10)
     wait_for(lambda: sw.getState().contains(pyatspi.STATE_SENSITIVE), 5,
              what="the train/eval switch to turn sensitive")
-    view = control(app, "Decision boundary")
-    play = control(app, "Play")
+    view = control(app, T("Decision boundary"))
+    play = control(app, T("Play"))
     press(play)
-    wait_for(lambda: label_number(app, "Step counter") > 300, 20, what="training to start")
+    wait_for(lambda: label_number(app, T("Step counter")) > 300, 20, what="training to start")
     press(play)
-    wait_for(lambda: play.name == "Play", 5, what="the button to say Play")
+    wait_for(lambda: play.name == T("Play"), 5, what="the button to say Play")
     time.sleep(0.5)
     eval_desc = view.description
     a = grab(os.path.join(tmp, "eval.png"))
     press(sw)
-    wait_for(lambda: "training mode" in view.description, 5,
+    training_mode = T("training mode: dropout on, batch statistics")
+    wait_for(lambda: training_mode in view.description, 5,
              what="the boundary to show training mode")
     time.sleep(0.5)
     b = grab(os.path.join(tmp, "train.png"))
@@ -249,23 +260,23 @@ def test_train_mode_switch():
     assert apart > 5000, f"the boundary hardly changed: {apart} pixels"
     screenshot("training-mode-dropout")
     press(sw)
-    wait_for(lambda: "training mode" not in view.description, 5,
+    wait_for(lambda: training_mode not in view.description, 5,
              what="the boundary to show evaluation mode")
 
 
 def test_missing_mnist():
     app = state["app"]
-    before = value(app, "Network")
+    before = value(app, T("Network"))
     example = os.path.join(SOURCE, "examples", "mnist-mlp.json")
     subprocess.run([APP, example], env=env, timeout=30, check=True)
-    status = wait_for(lambda: (lambda t: "fetch-mnist.sh" in t and t)(value(app, "Data status")),
+    status = wait_for(lambda: (lambda t: "fetch-mnist.sh" in t and t)(value(app, T("Data status"))),
                       15, what="the data panel to say how to get MNIST")
     print(f"  data status: {status!r}")
     assert "bash tools/fetch-mnist.sh" in status, status
-    assert "not changed" in status, status
-    assert value(app, "Network") == before, "the network changed"
+    assert matches_format(status, NO_MNIST), status
+    assert value(app, T("Network")) == before, "the network changed"
     screenshot("missing-mnist")
-    press(control(app, "Dismiss message"))
+    press(control(app, T("Dismiss message")))
 
 
 def open_bad(filename, content, expect):
@@ -273,21 +284,22 @@ def open_bad(filename, content, expect):
     path = os.path.join(tmp, filename)
     with open(path, "w") as f:
         f.write(content)
-    before = value(app, "Network")
+    before = value(app, T("Network"))
     subprocess.run([APP, path], env=env, timeout=30, check=True)
-    msg = wait_for(lambda: (lambda t: filename in t and t)(value(app, "Message")), 10,
+    msg = wait_for(lambda: (lambda t: filename in t and t)(value(app, T("Message"))), 10,
                    what=f"a message naming {filename}")
     print(f"  message: {msg!r}")
+    assert matches_format(msg, NOT_OPENED), msg
     for word in expect:
         assert word in msg, f"{word!r} not in {msg!r}"
-    assert value(app, "Network") == before, "the network changed"
-    assert find(app, "Dropout drop1") is not None, "the dropout network is gone"
+    assert value(app, T("Network")) == before, "the network changed"
+    assert find(app, T("Dropout %s") % "drop1") is not None, "the dropout network is gone"
     return msg
 
 
 def test_corrupt_file():
     open_bad("corrupt.json", '{"format": "neurowire-spec", "version": 1, "nodes": [ {"id": ',
-             ["corrupt.json", "not changed"])
+             ["corrupt.json"])
     screenshot("bad-file-message")
 
 
@@ -307,15 +319,15 @@ def test_broken_graph():
 
 def test_dismiss_and_still_trains():
     app = state["app"]
-    press(control(app, "Dismiss message"))
-    press(control(app, "Play"))
+    press(control(app, T("Dismiss message")))
+    press(control(app, T("Play")))
     # The counter must go up between two readings; a trainer still being rebuilt after the
     # bad files may restart it from 0 once (so "later > first" alone would be flaky), and an
     # accessible text read mid-update may be empty: both are retried.
     seen = []
 
     def went_up():
-        seen.append(label_number(app, "Step counter"))
+        seen.append(label_number(app, T("Step counter")))
         return len(seen) >= 2 and seen[-1] > seen[-2]
 
     wait_for(went_up, 10, interval=0.5, what=f"the step counter to go up (read {seen})")
