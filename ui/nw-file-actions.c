@@ -5,6 +5,8 @@
 
 #include "nw-ui.h"
 
+#include <glib/gi18n.h>
+
 #define SESSION_FUNC_KEY  "nw-file-actions-session"
 #define CLOSE_AFTER_SAVE  "nw-file-actions-close-after-save"
 
@@ -67,23 +69,53 @@ nw_file_actions_load_weights (NwSession *session, GFile *file)
   return TRUE;
 }
 
+/* "Saved …" over the window, naming the file by its base name. */
+static void
+toast_saved (GtkWidget *window, const char *format, GFile *file)
+{
+  g_autofree char *base = g_file_get_basename (file);
+  g_autofree char *name = base != NULL ? g_filename_display_name (base) : display_name (file);
+  g_autofree char *text = g_strdup_printf (format, name);
+  if (window != NULL)
+    nw_ui_toast (window, text);
+}
+
+typedef struct {
+  char    *name;     /* the file, as messages name it */
+  GFile   *file;
+  GWeakRef window;   /* where to say it worked, if it is still there */
+} WeightsSave;
+
 static void
 on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autofree char *name = data;
+  WeightsSave *w = data;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GtkWidget) window = g_weak_ref_get (&w->window);
   NwSession *session = NW_SESSION (source);
   if (!nw_session_save_weights_finish (session, result, &error))
-    nw_session_message (session, "Could not save weights to “%s”: %s", name, error->message);
+    nw_session_message (session, "Could not save weights to “%s”: %s", w->name, error->message);
   else
-    nw_session_message (session, NULL);
+    {
+      nw_session_message (session, NULL);
+      /* Translators: the weights file's name */
+      toast_saved (window, _("Weights saved to “%s”"), w->file);
+    }
+  g_free (w->name);
+  g_object_unref (w->file);
+  g_weak_ref_clear (&w->window);
+  g_free (w);
 }
 
 /* Runs on the trainer's thread, between two steps; the task holds the session. */
 void
-nw_file_actions_save_weights (NwSession *session, GFile *file)
+nw_file_actions_save_weights (NwSession *session, GFile *file, GtkWidget *window)
 {
-  nw_session_save_weights_async (session, file, on_weights_saved, display_name (file));
+  WeightsSave *w = g_new0 (WeightsSave, 1);
+  w->name = display_name (file);
+  w->file = g_object_ref (file);
+  g_weak_ref_init (&w->window, window);
+  nw_session_save_weights_async (session, file, on_weights_saved, w);
 }
 
 static void
@@ -99,9 +131,14 @@ on_file_chosen (GtkWidget *window, GFile *file, gpointer data)
   else if (g_str_equal (what, "load-weights"))
     nw_file_actions_load_weights (session, file);
   else if (g_str_equal (what, "save-weights"))
-    nw_file_actions_save_weights (session, file);
-  else if (save_to (session, file) && close_after)
+    nw_file_actions_save_weights (session, file, window);
+  else if (!save_to (session, file))
+    return;   /* said in the window */
+  else if (close_after)
     gtk_window_destroy (GTK_WINDOW (window));
+  else
+    /* Translators: the network file's name */
+    toast_saved (window, _("Saved “%s”"), file);
 }
 
 /* A name for a new file from the network's name. */
@@ -127,7 +164,10 @@ action_files (GtkWidget *window, const char *name, GVariant *param)
     nw_ui_choose_file (window, "Open Network", GTK_FILE_CHOOSER_ACTION_OPEN,
                        "Neurowire networks", "*.json", NULL, on_file_chosen, (gpointer) "open");
   else if (g_str_equal (name, "win.save") && file != NULL)
-    save_to (session, file);
+    {
+      if (save_to (session, file))
+        toast_saved (window, _("Saved “%s”"), file);
+    }
   else if (g_str_equal (name, "win.save") || g_str_equal (name, "win.save-as"))
     nw_ui_choose_file (window, "Save Network", GTK_FILE_CHOOSER_ACTION_SAVE,
                        "Neurowire networks", "*.json", json, on_file_chosen, (gpointer) "save");
