@@ -1,4 +1,5 @@
-/* nw-app-settings.c: the program's GSettings, found, and the language applied. */
+/* nw-app-settings.c: the program's GSettings, found, and the language applied. Its messages
+ * come before the locale is set (see main), so they are in plain ASCII. */
 #include "nw-app-settings.h"
 
 #include "nw-device.h"
@@ -58,7 +59,7 @@ nw_app_settings_new (void)
   for (guint i = 0; nw_settings_keys[i] != NULL; i++)
     if (!g_settings_schema_has_key (schema, nw_settings_keys[i]))
       {
-        g_printerr ("neurowire: the settings schema %s has no key “%s” (an older copy?): "
+        g_printerr ("neurowire: the settings schema %s has no key '%s' (an older copy?): "
                     "nothing is remembered\n", NW_SETTINGS_SCHEMA_ID, nw_settings_keys[i]);
         return NULL;
       }
