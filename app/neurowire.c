@@ -43,7 +43,6 @@ program_read_environment (Program *p)
 {
   const char *backend;
   int kind;
-
   NwBackendKind saved = NW_BACKEND_AUTO;
 
   nw_app_env_read (&p->env);
