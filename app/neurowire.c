@@ -1,13 +1,18 @@
-/* neurowire.c: the desktop program: a GtkApplication whose windows (NwWindow) wire, train and
+/* neurowire.c: the desktop program: an AdwApplication whose windows (NwWindow) wire, train and
  * show networks. `neurowire [FILE.json...]` opens networks; a second invocation hands its
- * files to the running instance (over D-Bus), which opens each in its window. */
+ * files to the running instance (over D-Bus), which opens each in its window. Without a file
+ * it reopens the network shown last (the settings' "last-network"). */
 #include "nw-app-env.h"
+#include "nw-app-settings.h"
 #include "nw-blas.h"
 #include "nw-cl-devices.h"
+#include "nw-preferences.h"
+#include "nw-settings.h"
 #include "nw-ui.h"
 #include "nw-window.h"
 #include "nw-i18n.h"
 
+#include <adwaita.h>
 #include <locale.h>
 
 #ifndef NW_VERSION
@@ -26,6 +31,8 @@ typedef struct {
   char            *backend_origin;
   NwDevices       *devices;
   NwJobs          *jobs;             /* every window's background work */
+  GSettings       *settings;         /* NULL: no schema, nothing remembered */
+  char            *saved_device;     /* the OpenCL device chosen last time, by id */
 } Program;
 
 /* NW_BACKEND=cpu|cl|auto chooses the first device (cpu: OpenCL is never touched, as the tests
@@ -36,6 +43,7 @@ program_read_environment (Program *p)
 {
   const char *backend;
   int kind;
+  NwBackendKind saved = NW_BACKEND_AUTO;
 
   nw_app_env_read (&p->env);
   backend = p->env.backend;
@@ -47,11 +55,16 @@ program_read_environment (Program *p)
     }
   if (kind != NW_BACKEND_AUTO)
     p->backend_origin = g_strdup_printf ("NW_BACKEND=%s", backend);
+  /* Without NW_BACKEND and NW_CL_DEVICE, the device chosen in the menu last time. */
+  else if (backend == NULL && p->env.cl.device == NULL
+           && nw_app_settings_get_device (p->settings, &saved, &p->saved_device))
+    kind = saved;
   p->devices = nw_cl_devices_new_full (&p->env.cl);
   p->jobs = nw_jobs_new ();
   p->window.session.devices = p->devices;
   p->window.session.backend = (NwBackendKind) kind;
-  p->window.session.device = p->env.cl.device;
+  p->window.session.device = p->env.cl.device != NULL ? p->env.cl.device : p->saved_device;
+  p->window.settings = p->settings;
   p->window.session.backend_origin = p->backend_origin;
   p->window.session.jobs = p->jobs;
   p->window.session.data_root = p->env.data_root;
@@ -66,6 +79,8 @@ program_clear (Program *p)
   g_free (p->backend_origin);
   nw_devices_unref (p->devices);
   nw_jobs_unref (p->jobs);
+  g_clear_object (&p->settings);
+  g_free (p->saved_device);
 }
 
 static void
@@ -95,17 +110,33 @@ static void
 action_about (GSimpleAction *action, GVariant *param, gpointer data)
 {
   GtkApplication *app = data;
-  const char *authors[] = { _("The Neurowire authors"), NULL };
-  gtk_show_about_dialog (gtk_application_get_active_window (app),
-                         "program-name", "Neurowire",
-                         "version", NW_VERSION,
-                         "logo-icon-name", APP_ID,
-                         "comments", _("Wire a neural network, train it live and watch it "
-                                       "learn: decision boundaries, activations and the "
-                                       "gradient reaching every layer."),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         NULL);
+  const char *developers[] = { _("The Neurowire authors"), NULL };
+  GtkWidget *about = adw_about_window_new ();
+  g_object_set (about,
+                "transient-for", gtk_application_get_active_window (app),
+                "application-name", "Neurowire",
+                "application-icon", APP_ID,
+                "version", NW_VERSION,
+                "developer-name", _("The Neurowire authors"),
+                "comments", _("Wire a neural network, train it live and watch it learn: "
+                              "decision boundaries, activations and the gradient reaching "
+                              "every layer."),
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "developers", developers,
+                /* Translators: your names, one per line ("Name <email>"); shown in About */
+                "translator-credits", _("translator-credits"),
+                NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+action_preferences (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  Program *p = data;
+  GtkApplication *app = GTK_APPLICATION (g_application_get_default ());
+  if (p->settings != NULL)
+    gtk_window_present (GTK_WINDOW (nw_preferences_new (p->settings,
+                                                        gtk_application_get_active_window (app))));
 }
 
 static void
@@ -127,15 +158,26 @@ static const GActionEntry app_actions[] = {
 static void
 on_startup (GApplication *app, gpointer data)
 {
+  Program *p = data;
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const GActionEntry preferences = { .name = "preferences", .activate = action_preferences };
   /* Numbers in files and labels use a point, whatever the locale. */
   setlocale (LC_NUMERIC, "C");
-  nw_ui_load_css (gdk_display_get_default ());
+  /* AdwApplication has loaded style.css (and style-dark.css) from the resources. */
+  nw_settings_follow_color_scheme (p->settings);
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/org/neurowire/Neurowire/icons");
   gtk_window_set_default_icon_name (APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), &preferences, 1, p);
+  /* Without the schema there is nothing to set. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app),
+                                                                             "preferences")),
+                               p->settings != NULL);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
                                          help_accels);
@@ -151,13 +193,41 @@ on_shutdown (GApplication *app, gpointer data)
     g_printerr (_("neurowire: background work did not finish within a minute\n"));
 }
 
+/* The network shown last, in a new window started without a file: when it still exists. */
+static void
+reopen_last_network (Program *p, NwWindow *window)
+{
+  g_autofree char *uri = p->settings != NULL
+    ? g_settings_get_string (p->settings, NW_SETTINGS_LAST_NETWORK) : NULL;
+  g_autoptr (GFile) file = uri != NULL && uri[0] != '\0' ? g_file_new_for_uri (uri) : NULL;
+  g_autofree char *name = NULL;
+  if (file == NULL)
+    return;
+  if (!g_file_query_exists (file, NULL))
+    {
+      g_settings_set_string (p->settings, NW_SETTINGS_LAST_NETWORK, "");
+      return;
+    }
+  name = g_file_get_basename (file);
+  if (nw_window_open_file (window, file))
+    {
+      g_autofree char *shown = g_filename_display_name (name);
+      /* Translators: the network file's name; said when the program starts */
+      g_autofree char *text = g_strdup_printf (_("Opened “%s”, the network from last time"), shown);
+      nw_window_add_toast (window, text);
+    }
+}
+
 static void
 on_activate (GApplication *app, gpointer data)
 {
   Program *p = data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (nw_window_new_with_options (GTK_APPLICATION (app), &p->window));
+    {
+      window = GTK_WINDOW (nw_window_new_with_options (GTK_APPLICATION (app), &p->window));
+      reopen_last_network (p, NW_WINDOW (window));
+    }
   gtk_window_present (window);
   maybe_play (p, window);
 }
@@ -196,7 +266,11 @@ main (int argc, char **argv)
 
   /* Before anything else: OpenBLAS chose its kernels when it was loaded (see nw-blas.h). */
   nw_blas_reexec_if_needed (argv);
-  /* The user's language (LANG, LANGUAGE) and Neurowire's translations, before any text. */
+  /* The settings, and the language chosen in Preferences: before the locale is read. */
+  program.settings = nw_app_settings_new ();
+  nw_app_settings_apply_language (program.settings);
+  /* Then the user's language (LANG, LANGUAGE, or the one just applied) and Neurowire's
+   * translations, before any text. */
   nw_app_env_init_i18n ();
   /* Every view is drawn with Cairo. GTK's GL renderer would upload each one as a texture per
    * frame, and on a machine without GPU acceleration (a VM, a classroom PC, Xvfb) it falls back
@@ -206,7 +280,7 @@ main (int argc, char **argv)
   g_set_application_name ("Neurowire");
   nw_ui_init ();
   program_read_environment (&program);
-  app = gtk_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
+  app = GTK_APPLICATION (adw_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN));
   g_application_add_main_option (G_APPLICATION (app), "play", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE, N_("Start training at once"), NULL);
   g_application_add_main_option (G_APPLICATION (app), "weights", 0, G_OPTION_FLAG_NONE,
@@ -218,7 +292,7 @@ main (int argc, char **argv)
   g_application_set_option_context_summary (G_APPLICATION (app),
     _("Wire a neural network, train it live and watch it learn."));
   g_signal_connect (app, "handle-local-options", G_CALLBACK (on_handle_local_options), &program);
-  g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);
+  g_signal_connect (app, "startup", G_CALLBACK (on_startup), &program);
   g_signal_connect (app, "shutdown", G_CALLBACK (on_shutdown), &program);
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), &program);
   g_signal_connect (app, "open", G_CALLBACK (on_open), &program);

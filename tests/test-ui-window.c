@@ -1,6 +1,7 @@
 /* test-ui-window.c: the main window with its trainer thread, driven through its actions and
  * template children: a step, play and pause, live settings, edited data, bad files that leave
- * the network as it was, divergence reported in plain words, and closing while training.
+ * the network as it was, divergence reported in plain words, closing while training, and what
+ * the program's settings remember (window size, last network, device) and the preferences.
  * Runs under Xvfb (tests/meson.build); exits 77 (skipped) when there is no display. */
 #include "nw-test.h"
 
@@ -17,6 +18,10 @@
 #include <gtk/gtk.h>
 #include <math.h>
 #include "nw-mnist-panel.h"
+#include "nw-preferences.h"
+#include "nw-settings.h"
+
+#include <adwaita.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -122,7 +127,7 @@ file_exists (NwWindow *win, gpointer data)
   return g_file_test (data, G_FILE_TEST_EXISTS);
 }
 
-/* The question dialog over the window, or NULL. */
+/* The question dialog over the window (nw_ui_ask), or NULL. */
 static GtkWidget *
 question_dialog (void)
 {
@@ -130,10 +135,32 @@ question_dialog (void)
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
-      if (GTK_IS_MESSAGE_DIALOG (w))
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
         return GTK_WIDGET (w);
     }
   return NULL;
+}
+
+/* The button of `widget` (or a descendant) labelled `label`, or NULL. */
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  GtkWidget *found = NULL;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); found == NULL && c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    found = find_button (c, label);
+  return found;
+}
+
+/* Answers the question as a user does: a click on the button labelled `label`. */
+static void
+answer_question (GtkWidget *dialog, const char *label)
+{
+  GtkWidget *button = find_button (dialog, label);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (button);
+  g_signal_emit_by_name (button, "clicked");
 }
 
 static gboolean
@@ -147,7 +174,7 @@ static char *
 message_text (GtkWidget *dialog)
 {
   g_autofree char *head = NULL, *detail = NULL;
-  g_object_get (dialog, "text", &head, "secondary-text", &detail, NULL);
+  g_object_get (dialog, "heading", &head, "body", &detail, NULL);
   return g_strdup_printf ("%s\n%s", head != NULL ? head : "", detail != NULL ? detail : "");
 }
 
@@ -342,8 +369,11 @@ test_live_learning_rate (void)
     CU_ASSERT_FALSE_FATAL (window_gone);
     dialog = question_dialog ();
     CU_ASSERT_PTR_NOT_NULL_FATAL (dialog);
-    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_REJECT);
+    CU_ASSERT_STRING_EQUAL (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)),
+                            "accept");
+    answer_question (dialog, "Close _without Saving");
     CU_ASSERT (spin_until (NULL, 5000, flag_set, &window_gone));
+    CU_ASSERT (question_dialog () == NULL);
   }
 }
 
@@ -428,7 +458,7 @@ test_bad_files (void)
     CU_ASSERT_PTR_NOT_NULL_FATAL (dialog);
     text = message_text (dialog);
     CU_ASSERT (strstr (text, "saved.json") != NULL && strstr (text, "still open") != NULL);
-    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+    answer_question (dialog, "_Cancel");
     CU_ASSERT (nw_window_get_modified (win));
     CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "good.json");
     nw_session_set_modified (nw_window_get_session (win), FALSE);
@@ -514,7 +544,7 @@ test_load_weights_checks (void)
         old_cwd = g_get_current_dir ();
         CU_ASSERT_FATAL (g_chdir (dir) == 0);
       }
-      gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+      answer_question (dialog, "Save _As…");
       CU_ASSERT (spin_until (NULL, 5000, chooser_shown, NULL));
       chooser = file_chooser_dialog ();
       CU_ASSERT_PTR_NOT_NULL_FATAL (chooser);
@@ -1139,6 +1169,98 @@ test_report_to_main (void)
   CU_ASSERT_PTR_EQUAL (r.ran_on, g_thread_self ());
 }
 
+/* The program's settings: the window takes its size from them and writes it back as it
+ * closes, the file it shows is the one to reopen, the device chosen in its menu is kept, the
+ * zoom is read; the preferences window and the colour scheme follow the keys. The settings
+ * live in memory (GSETTINGS_BACKEND=memory), with the build tree's schema. */
+static void
+test_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = source != NULL
+    ? g_settings_schema_source_lookup (source, NW_SETTINGS_SCHEMA_ID, TRUE) : NULL;
+  g_autoptr (GSettings) settings = NULL;
+  g_autofree char *path = NULL, *uri = NULL, *last = NULL, *device = NULL, *scheme = NULL;
+  g_autofree char *language = NULL;
+  g_autoptr (GFile) file = NULL;
+  NwWindowOptions options = {
+    .session = { .devices = test_devices, .backend = NW_BACKEND_CPU, .jobs = test_jobs },
+  };
+  NwWindow *win;
+  GtkWidget *prefs;
+  int width = 0, height = 0;
+  gboolean gone = FALSE;
+
+  if (schema == NULL)
+    {
+      g_print ("  no %s schema (GSETTINGS_SCHEMA_DIR): skipped\n", NW_SETTINGS_SCHEMA_ID);
+      return;
+    }
+  settings = g_settings_new_full (schema, NULL, NULL);
+  g_settings_set_int (settings, NW_SETTINGS_WINDOW_WIDTH, 1100);
+  g_settings_set_int (settings, NW_SETTINGS_WINDOW_HEIGHT, 700);
+  g_settings_set_boolean (settings, NW_SETTINGS_WINDOW_MAXIMIZED, FALSE);
+  g_settings_set_double (settings, NW_SETTINGS_ZOOM, 1.25);
+  options.settings = settings;
+  win = nw_window_new_with_options (NULL, &options);
+  gtk_window_get_default_size (GTK_WINDOW (win), &width, &height);
+  CU_ASSERT_EQUAL (width, 1100);
+  CU_ASSERT_EQUAL (height, 700);
+  NW_ASSERT_CLOSE (nw_window_get_zoom (win), 1.25, 1e-12, 0);
+  gtk_window_present (GTK_WINDOW (win));
+  CU_ASSERT (spin_until (win, 5000, is_mapped, NULL));
+
+  /* The file shown, as a URI. */
+  path = write_spec ("remembered.json", "2 dense:4 tanh dense:1 sigmoid bce", NW_DATA_XOR, 0.1);
+  file = g_file_new_for_path (path);
+  CU_ASSERT_FATAL (nw_window_open_file (win, file));
+  uri = g_file_get_uri (file);
+  last = g_settings_get_string (settings, NW_SETTINGS_LAST_NETWORK);
+  CU_ASSERT_STRING_EQUAL (last, uri);
+
+  /* The device chosen in the menu. */
+  gtk_widget_activate_action (child (win, "device_button"), "backend.device", "s", "cpu");
+  device = g_settings_get_string (settings, NW_SETTINGS_DEVICE);
+  CU_ASSERT_STRING_EQUAL (device, "cpu");
+
+  /* The preferences window writes the keys, and shows what they say. */
+  prefs = nw_preferences_new (settings, GTK_WINDOW (win));
+  {
+    AdwComboRow *style = ADW_COMBO_ROW (gtk_widget_get_template_child (prefs, NW_TYPE_PREFERENCES,
+                                                                       "style_row"));
+    AdwComboRow *lang = ADW_COMBO_ROW (gtk_widget_get_template_child (prefs, NW_TYPE_PREFERENCES,
+                                                                      "language_row"));
+    CU_ASSERT_EQUAL (adw_combo_row_get_selected (style), 0);   /* "default" */
+    CU_ASSERT_EQUAL (adw_combo_row_get_selected (lang), 0);    /* the system's */
+    nw_settings_follow_color_scheme (settings);
+    adw_combo_row_set_selected (style, 2);
+    scheme = g_settings_get_string (settings, NW_SETTINGS_COLOR_SCHEME);
+    CU_ASSERT_STRING_EQUAL (scheme, "dark");
+    CU_ASSERT_EQUAL (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()),
+                     ADW_COLOR_SCHEME_FORCE_DARK);
+    g_settings_set_string (settings, NW_SETTINGS_COLOR_SCHEME, "light");
+    CU_ASSERT_EQUAL (adw_combo_row_get_selected (style), 1);
+    CU_ASSERT_EQUAL (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()),
+                     ADW_COLOR_SCHEME_FORCE_LIGHT);
+    adw_combo_row_set_selected (lang, 1);
+    language = g_settings_get_string (settings, NW_SETTINGS_LANGUAGE);
+    CU_ASSERT_STRING_EQUAL (language, "ko");
+    g_settings_reset (settings, NW_SETTINGS_COLOR_SCHEME);
+    g_settings_reset (settings, NW_SETTINGS_LANGUAGE);
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
+
+  /* Closing writes the size back (the network is saved: no question). */
+  gtk_window_set_default_size (GTK_WINDOW (win), 1000, 750);
+  g_object_weak_ref (G_OBJECT (win), on_flag_gone, &gone);
+  gtk_window_close (GTK_WINDOW (win));
+  CU_ASSERT (spin_until (NULL, 5000, flag_set, &gone));
+  CU_ASSERT_EQUAL (g_settings_get_int (settings, NW_SETTINGS_WINDOW_WIDTH), 1000);
+  CU_ASSERT_EQUAL (g_settings_get_int (settings, NW_SETTINGS_WINDOW_HEIGHT), 750);
+  CU_ASSERT_FALSE (g_settings_get_boolean (settings, NW_SETTINGS_WINDOW_MAXIMIZED));
+  g_remove (path);
+}
+
 static const NwTestCase window_cases[] = {
   { "NW_BACKEND=cpu stays on the CPU", test_backend_env_cpu },
   { "step, play, pause, reset", test_step_play_pause },
@@ -1156,6 +1278,7 @@ static const NwTestCase window_cases[] = {
   { "a step layer's zero gradient is said as such", test_step_alarm },
   { "device menu moves the run", test_backend_switch },
   { "reports from workers run on the main thread", test_report_to_main },
+  { "settings remembered, preferences", test_settings },
   { NULL, NULL },
 };
 

@@ -28,6 +28,7 @@ say() { printf '[setup] %s\n' "$*"; }
 packages=(
   build-essential pkg-config meson ninja-build
   libglib2.0-dev libjson-glib-dev libgtk-4-dev libcunit1-dev
+  libadwaita-1-dev desktop-file-utils appstream shared-mime-info
   libopenblas-dev
   ocl-icd-opencl-dev opencl-headers clinfo pocl-opencl-icd libclblast-dev
   xvfb xauth dbus-x11 at-spi2-core python3-pyatspi imagemagick

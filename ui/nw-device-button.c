@@ -2,6 +2,7 @@
 #include "nw-device-button.h"
 #include "nw-i18n.h"
 
+#include "nw-settings.h"
 #include "nw-ui.h"
 
 struct _NwDeviceButton
@@ -12,6 +13,7 @@ struct _NwDeviceButton
   GtkMenuButton      *device_button;
 
   NwSession          *session;
+  GSettings          *settings;   /* where the choice is remembered; NULL: nowhere */
   GSimpleActionGroup *actions;
   GSimpleAction      *device_action;
   GMenu              *menu;
@@ -77,6 +79,8 @@ on_device_chosen (GSimpleAction *action, GVariant *value, gpointer data)
   NwDeviceButton *self = data;
   const char *choice = g_variant_get_string (value, NULL);
   g_simple_action_set_state (action, value);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, NW_SETTINGS_DEVICE, choice);
   if (self->session == NULL)
     return;
   if (g_str_equal (choice, "cpu"))
@@ -115,6 +119,13 @@ nw_device_button_set_session (NwDeviceButton *self, NwSession *session)
   show_device (session, self);
 }
 
+void
+nw_device_button_set_settings (NwDeviceButton *self, GSettings *settings)
+{
+  g_return_if_fail (NW_IS_DEVICE_BUTTON (self));
+  g_set_object (&self->settings, settings);
+}
+
 static void
 nw_device_button_dispose (GObject *object)
 {
@@ -122,6 +133,7 @@ nw_device_button_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
   g_clear_object (&self->device_action);
   g_clear_object (&self->actions);
   g_clear_object (&self->menu);

@@ -20,5 +20,8 @@ G_DECLARE_FINAL_TYPE (NwDeviceButton, nw_device_button, NW, DEVICE_BUTTON, GtkBo
 GtkWidget  *nw_device_button_new         (void);
 /* Shows and chooses `session`'s device (a reference is kept; NULL: none). */
 void        nw_device_button_set_session (NwDeviceButton *self, NwSession *session);
+/* The program's settings (kept; may be NULL): a device chosen in the menu is written to their
+ * "device" key ("auto", "cpu", "cl:ID"), the one the program starts with next time. */
+void        nw_device_button_set_settings (NwDeviceButton *self, GSettings *settings);
 
 G_END_DECLS

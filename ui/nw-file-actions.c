@@ -6,6 +6,7 @@
 
 #include "nw-ui.h"
 
+
 #define SESSION_FUNC_KEY  "nw-file-actions-session"
 #define CLOSE_AFTER_SAVE  "nw-file-actions-close-after-save"
 
@@ -102,9 +103,21 @@ nw_file_actions_load_weights (NwSession *session, GFile *file)
   return TRUE;
 }
 
+/* "Saved …" over the window, naming the file by its base name. */
+static void
+toast_saved (GtkWidget *window, const char *format, GFile *file)
+{
+  g_autofree char *base = g_file_get_basename (file);
+  g_autofree char *name = base != NULL ? g_filename_display_name (base) : display_name (file);
+  g_autofree char *text = g_strdup_printf (format, name);
+  if (window != NULL)
+    nw_ui_toast (window, text);
+}
+
 typedef struct {
-  GWeakRef window;           /* to offer Save As on, if it is still open */
-  char    *name;
+  char    *name;     /* the file, as messages name it */
+  GFile   *file;
+  GWeakRef window;   /* where to say it worked, or offer Save As, if it is still open */
 } WeightsSave;
 
 static void
@@ -129,8 +142,13 @@ on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
         }
     }
   else
-    nw_session_message (session, NULL);
+    {
+      nw_session_message (session, NULL);
+      /* Translators: the weights file's name */
+      toast_saved (window, _("Weights saved to “%s”"), job->file);
+    }
   g_weak_ref_clear (&job->window);
+  g_object_unref (job->file);
   g_free (job->name);
   g_free (job);
 }
@@ -143,6 +161,7 @@ nw_file_actions_save_weights (GtkWidget *window, NwSession *session, GFile *file
   WeightsSave *job = g_new0 (WeightsSave, 1);
   g_weak_ref_init (&job->window, window);
   job->name = display_name (file);
+  job->file = g_object_ref (file);
   nw_session_save_weights_async (session, file, on_weights_saved, job);
 }
 
@@ -160,8 +179,13 @@ on_file_chosen (GtkWidget *window, GFile *file, gpointer data)
     nw_file_actions_load_weights (session, file);
   else if (g_str_equal (what, "save-weights"))
     nw_file_actions_save_weights (window, session, file);
-  else if (save_to (window, session, file, close_after) && close_after)
+  else if (!save_to (window, session, file, close_after))
+    return;   /* said in the window, which offers Save As */
+  else if (close_after)
     gtk_window_destroy (GTK_WINDOW (window));
+  else
+    /* Translators: the network file's name */
+    toast_saved (window, _("Saved “%s”"), file);
 }
 
 /* A name for a new file from the network's name. */
@@ -187,7 +211,10 @@ action_files (GtkWidget *window, const char *name, GVariant *param)
     nw_ui_choose_file (window, _("Open Network"), GTK_FILE_CHOOSER_ACTION_OPEN,
                        _("Neurowire networks"), "*.json", NULL, on_file_chosen, (gpointer) "open");
   else if (g_str_equal (name, "win.save") && file != NULL)
-    save_to (window, session, file, FALSE);
+    {
+      if (save_to (window, session, file, FALSE))
+        toast_saved (window, _("Saved “%s”"), file);
+    }
   else if (g_str_equal (name, "win.save") || g_str_equal (name, "win.save-as"))
     nw_ui_choose_file (window, _("Save Network"), GTK_FILE_CHOOSER_ACTION_SAVE,
                        _("Neurowire networks"), "*.json", json, on_file_chosen, (gpointer) "save");

@@ -19,7 +19,8 @@ void      nw_file_actions_install       (GtkWidgetClass *window_class, NwFileAct
 /* For the window's close-request: FALSE when it may close now; TRUE when it asked about
  * unsaved changes first (the answer closes it, or saves then closes, or not). */
 gboolean  nw_file_actions_ask_to_close  (GtkWindow *window, NwSession *session);
-/* Opens, loads weights, saves weights (from the trainer's thread): FALSE (said) on failure. */
+/* Opens, loads weights, saves weights (from the trainer's thread): FALSE (said) on failure.
+ * A save that worked says so in a toast over `window` (may be NULL; nw_ui_toast). */
 gboolean  nw_file_actions_open          (NwSession *session, GFile *file);
 gboolean  nw_file_actions_load_weights  (NwSession *session, GFile *file);
 void      nw_file_actions_save_weights  (GtkWidget *window, NwSession *session, GFile *file);

@@ -15,6 +15,8 @@
 #include "nw-weight-hist.h"
 #include "nw-ui-resources.h"
 
+#include <adwaita.h>
+
 void
 nw_ui_init (void)
 {
@@ -139,43 +141,85 @@ typedef struct {
   gpointer     data;
 } Question;
 
+/* The dialog's response ids for GTK's response numbers: "accept", "reject", "cancel", or the
+ * number. */
+static char *
+response_id (int response)
+{
+  switch (response)
+    {
+    case GTK_RESPONSE_ACCEPT: return g_strdup ("accept");
+    case GTK_RESPONSE_REJECT: return g_strdup ("reject");
+    case GTK_RESPONSE_CANCEL: return g_strdup ("cancel");
+    default:                  return g_strdup_printf ("%d", response);
+    }
+}
+
+static int
+response_number (const char *id)
+{
+  if (g_str_equal (id, "accept"))
+    return GTK_RESPONSE_ACCEPT;
+  if (g_str_equal (id, "reject"))
+    return GTK_RESPONSE_REJECT;
+  if (g_str_equal (id, "cancel"))
+    return GTK_RESPONSE_CANCEL;
+  return (int) g_ascii_strtoll (id, NULL, 10);
+}
+
 static void
-on_question_response (GtkDialog *dialog, int response, gpointer data)
+on_question_response (AdwMessageDialog *dialog, const char *response, gpointer data)
 {
   Question *q = data;
-  /* Unparent the dialog first: it is finalised only after this handler returns, and would
-   * then disconnect from a window that may already be gone. */
+  /* The dialog closes itself after this signal; the answer may destroy the window under it,
+   * so the dialog lets go of that window first. */
   gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  q->answered (q->parent, response, q->data);
+  q->answered (q->parent, response_number (response), q->data);
   g_object_unref (q->parent);
   g_free (q);
 }
 
-/* GtkAlertDialog is GTK 4.10; GtkMessageDialog does the same here. */
 void
 nw_ui_ask (GtkWindow *parent, const char *question, const char *detail, int default_response,
            NwUiAnswered answered, gpointer data, ...)
 {
-  GtkWidget *dialog = gtk_message_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                              GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
+  GtkWidget *dialog;
   Question *q = g_new0 (Question, 1);
+  g_autofree char *default_id = response_id (default_response);
   va_list args;
   const char *label;
+
+  adw_init ();
+  dialog = adw_message_dialog_new (parent, question, detail);
   q->parent = g_object_ref (parent);
   q->answered = answered;
   q->data = data;
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
   va_start (args, data);
   while ((label = va_arg (args, const char *)) != NULL)
     {
       int response = va_arg (args, int);
-      gtk_dialog_add_button (GTK_DIALOG (dialog), label, response);
+      g_autofree char *id = response_id (response);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), id, label);
+      /* Losing work is red; the default, when it is not cancelling, is the suggested one. */
+      if (response == GTK_RESPONSE_REJECT)
+        adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), id,
+                                                    ADW_RESPONSE_DESTRUCTIVE);
+      else if (response == default_response && response != GTK_RESPONSE_CANCEL)
+        adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), id,
+                                                    ADW_RESPONSE_SUGGESTED);
     }
   va_end (args);
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), default_response);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), default_id);
+  /* Escape answers "cancel" (every question here has a _Cancel button). */
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (on_question_response), q);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+nw_ui_toast (GtkWidget *widget, const char *text)
+{
+  gtk_widget_activate_action (widget, "win.toast", "s", text);
 }
 
 #define A11Y_NAME_KEY "nw-a11y-name"

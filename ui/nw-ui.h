@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 /* Registers the UI resources (templates, CSS, the default network) and the widget types that
  * templates name. Idempotent; call before building any window (tests too). */
 void        nw_ui_init              (void);
-/* The program's style sheet on `display` (once per display). */
+/* The program's style sheet on `display` (once per display), for a program that is not an
+ * AdwApplication (the tests): AdwApplication loads style.css, and style-dark.css in the dark
+ * style, from the resources itself. */
 void        nw_ui_load_css          (GdkDisplay *display);
 /* The default network (examples/xor-deep-sigmoid.json), as compiled into the program. */
 GBytes     *nw_ui_default_spec_json (void);
@@ -29,13 +31,21 @@ void        nw_ui_choose_file       (GtkWidget *owner, const char *title,
                                      const char *pattern, const char *suggested,
                                      NwUiFileChosen done, gpointer data);
 
-/* A modal question over `parent` with buttons given as NULL-terminated label/response pairs,
- * `default_response` the default: `answered (parent, response, data)` once it is answered. */
+/* A modal question (an AdwMessageDialog) over `parent` with buttons given as NULL-terminated
+ * label/response pairs, `default_response` the default: `answered (parent, response, data)`
+ * once it is answered. GTK_RESPONSE_REJECT's button is red (it loses work), the default's is
+ * the suggested one unless it is GTK_RESPONSE_CANCEL, which Escape answers. The dialog's
+ * response ids are "accept", "reject", "cancel", or the number (tests answer with
+ * adw_message_dialog_response). */
 typedef void (*NwUiAnswered) (GtkWindow *parent, int response, gpointer data);
 void        nw_ui_ask               (GtkWindow *parent, const char *question,
                                      const char *detail, int default_response,
                                      NwUiAnswered answered, gpointer data,
                                      ...) G_GNUC_NULL_TERMINATED;
+
+/* A passing message at the foot of the window `widget` is in (its "win.toast" action): a save
+ * that worked, the network reopened at start. Errors stay in the window's message bar. */
+void        nw_ui_toast             (GtkWidget *widget, const char *text);
 
 /* Labels and inscriptions that show a changing value under a fixed accessible name ("Step
  * counter", "Prediction"): GTK names them after their text on every change, so screen

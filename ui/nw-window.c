@@ -11,10 +11,12 @@
 #include "nw-file-actions.h"
 #include "nw-layer-switches.h"
 #include "nw-mnist-feed.h"
+#include "nw-settings.h"
 #include "nw-training-settings.h"
 #include "nw-training-views.h"
 #include "nw-ui.h"
 
+#include <adwaita.h>
 #include <math.h>
 
 struct _NwWindow
@@ -44,8 +46,12 @@ struct _NwWindow
   NwDataPanel        *data_panel;
   NwLayerSwitches    *layer_switches;
   NwTrainingViews    *training_views;
+  /* The window's child: not bound, as gtk_widget_dispose_template would unparent it behind
+   * GtkWindow's back (a Gtk-CRITICAL as the window goes). */
+  AdwToastOverlay    *toast_overlay;
 
   NwEditor           *editor;
+  GSettings          *settings;        /* the program's (nw-settings.h); NULL: none */
   NwSession          *session;
   NwMnistFeed        *mnist_feed;
   gint64              speed_text_us;   /* when the steps/s text last changed */
@@ -105,6 +111,56 @@ set_alarm (NwWindow *self, const char *text)
     nw_ui_set_label (self->alarm_label, text);
   gtk_revealer_set_reveal_child (self->alarm_revealer, text != NULL);
   gtk_widget_set_visible (self->restore_button, FALSE);
+}
+
+static void
+show_toast (NwWindow *self, const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* ---- what the settings remember ---- */
+
+static void
+restore_window_state (NwWindow *self)
+{
+  if (self->settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, NW_SETTINGS_WINDOW_WIDTH),
+                               g_settings_get_int (self->settings, NW_SETTINGS_WINDOW_HEIGHT));
+  if (g_settings_get_boolean (self->settings, NW_SETTINGS_WINDOW_MAXIMIZED))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+/* The size is the unmaximized one (GTK keeps the default size while maximized). */
+static void
+save_window_state (NwWindow *self)
+{
+  int width = 0, height = 0;
+  if (self->settings == NULL)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width >= 200 && width <= 32767 && height >= 200 && height <= 32767)
+    {
+      g_settings_set_int (self->settings, NW_SETTINGS_WINDOW_WIDTH, width);
+      g_settings_set_int (self->settings, NW_SETTINGS_WINDOW_HEIGHT, height);
+    }
+  g_settings_set_boolean (self->settings, NW_SETTINGS_WINDOW_MAXIMIZED,
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+/* The file shown is the one to reopen at the next start (a preset, which has none, leaves the
+ * last file as it was). */
+static void
+remember_file (NwWindow *self)
+{
+  GFile *file = nw_session_get_file (self->session);
+  g_autofree char *uri = file != NULL ? g_file_get_uri (file) : NULL;
+  if (self->settings != NULL && uri != NULL)
+    g_settings_set_string (self->settings, NW_SETTINGS_LAST_NETWORK, uri);
 }
 
 /* ---- the header ---- */
@@ -277,6 +333,13 @@ on_title_changed (NwSession *session, GParamSpec *pspec, NwWindow *self)
 }
 
 static void
+on_file_changed (NwSession *session, GParamSpec *pspec, NwWindow *self)
+{
+  update_title (self);
+  remember_file (self);
+}
+
+static void
 on_play_state_changed (NwSession *session, GParamSpec *pspec, NwWindow *self)
 {
   if (!nw_session_get_valid (session))
@@ -346,6 +409,7 @@ static gboolean
 nw_window_close_request (GtkWindow *window)
 {
   NwWindow *self = NW_WINDOW (window);
+  save_window_state (self);
   if (nw_file_actions_ask_to_close (window, self->session))
     return TRUE;
   return GTK_WINDOW_CLASS (nw_window_parent_class)->close_request (window);
@@ -374,6 +438,8 @@ action_run (GtkWidget *widget, const char *name, GVariant *param)
       set_alarm (self, NULL);
       nw_session_restore_last_good (self->session);
     }
+  else if (g_str_equal (name, "win.toast"))
+    show_toast (self, g_variant_get_string (param, NULL));
 }
 
 /* ---- the public API ---- */
@@ -404,6 +470,27 @@ nw_window_get_session (NwWindow *self)
 {
   g_return_val_if_fail (NW_IS_WINDOW (self), NULL);
   return self->session;
+}
+
+GSettings *
+nw_window_get_settings (NwWindow *self)
+{
+  g_return_val_if_fail (NW_IS_WINDOW (self), NULL);
+  return self->settings;
+}
+
+double
+nw_window_get_zoom (NwWindow *self)
+{
+  g_return_val_if_fail (NW_IS_WINDOW (self), 1.0);
+  return nw_settings_get_zoom (self->settings);
+}
+
+void
+nw_window_add_toast (NwWindow *self, const char *text)
+{
+  g_return_if_fail (NW_IS_WINDOW (self) && text != NULL);
+  show_toast (self, text);
 }
 
 void
@@ -449,6 +536,7 @@ nw_window_dispose (GObject *object)
   /* Stops the trainer's worker (mid-step or not) and joins it; work in the background is
    * cancelled and drops its results when it comes back. */
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), NW_TYPE_WINDOW);
   G_OBJECT_CLASS (nw_window_parent_class)->dispose (object);
 }
@@ -463,6 +551,9 @@ nw_window_class_init (NwWindowClass *klass)
   G_OBJECT_CLASS (klass)->dispose = nw_window_dispose;
   GTK_WINDOW_CLASS (klass)->close_request = nw_window_close_request;
   nw_ui_init ();
+  /* The template has libadwaita's widgets; AdwApplication has done this already, a test that
+   * makes a window without one has not. */
+  adw_init ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/neurowire/Neurowire/nw-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, NwWindow, name)
   BIND (play_icon);
@@ -490,6 +581,7 @@ nw_window_class_init (NwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_snapshot);
   for (guint i = 0; i < G_N_ELEMENTS (run); i++)
     gtk_widget_class_install_action (widget_class, run[i], NULL, action_run);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", action_run);
   nw_file_actions_install (widget_class, session_of_window);
 
   /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
@@ -503,6 +595,7 @@ static void
 nw_window_init (NwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->toast_overlay = ADW_TOAST_OVERLAY (gtk_window_get_child (GTK_WINDOW (self)));
   nw_ui_name_value (GTK_WIDGET (self->subtitle_label), _("Network"));
   nw_ui_name_value (GTK_WIDGET (self->speed_label), _("Steps per second"));
   nw_ui_name_value (GTK_WIDGET (self->step_label), _("Step counter"));
@@ -530,11 +623,13 @@ start (NwWindow *self, const NwWindowOptions *options)
 
   /* Not before the window is on screen: its first frames come first. */
   session_options.hold_device_choice = TRUE;
+  self->settings = options->settings != NULL ? g_object_ref (options->settings) : NULL;
+  restore_window_state (self);
   self->session = nw_session_new (&session_options);
   g_signal_connect (self->session, "spec-changed", G_CALLBACK (on_spec_changed), self);
   g_signal_connect_swapped (self->session, "data-changed", G_CALLBACK (sync_dataset), self);
   g_signal_connect (self->session, "notify::modified", G_CALLBACK (on_title_changed), self);
-  g_signal_connect (self->session, "notify::file", G_CALLBACK (on_title_changed), self);
+  g_signal_connect (self->session, "notify::file", G_CALLBACK (on_file_changed), self);
   g_signal_connect (self->session, "notify::playing", G_CALLBACK (on_play_state_changed), self);
   g_signal_connect (self->session, "notify::valid", G_CALLBACK (on_play_state_changed), self);
   g_signal_connect (self->session, "trainer-installed", G_CALLBACK (on_new_run), self);
@@ -546,6 +641,7 @@ start (NwWindow *self, const NwWindowOptions *options)
   nw_training_views_set_session (self->training_views, self->session);
   nw_training_views_set_debug_fps (self->training_views, options->debug_fps);
   nw_device_button_set_session (self->device_chooser, self->session);
+  nw_device_button_set_settings (self->device_chooser, self->settings);
   self->mnist_feed = nw_mnist_feed_new (self->session, self->training_views);
   g_signal_connect (self->mnist_feed, "message", G_CALLBACK (on_message), self);
 

@@ -18,6 +18,10 @@ G_DECLARE_FINAL_TYPE (NwWindow, nw_window, NW, WINDOW, GtkApplicationWindow)
 typedef struct {
   NwSessionOptions session;   /* devices, the first device choice, the jobs counter */
   gboolean         debug_fps; /* frames and snapshots per second on stderr (bench/) */
+  /* The program's settings (nw-settings.h; kept): the window takes its size from them and
+   * writes there its size when it closes, the file it shows and the device chosen in its
+   * menu. NULL: nothing is read or remembered (the tests). */
+  GSettings       *settings;
 } NwWindowOptions;
 
 /* A window with the default network (examples/xor-deep-sigmoid.json). */
@@ -42,6 +46,14 @@ void        nw_window_play_when_ready (NwWindow *self);
 /* Saves the running trainer's weights (safetensors) from its own thread, between two steps;
  * a failure is reported in the window. Returns at once. */
 void        nw_window_save_weights  (NwWindow *self, GFile *file);
+/* The program's settings (borrowed), or NULL. */
+GSettings  *nw_window_get_settings  (NwWindow *self);
+/* The zoom factor the user chose (the settings' "zoom", 1.0 without settings). Stored and
+ * restored only: nothing applies it yet. */
+double      nw_window_get_zoom      (NwWindow *self);
+/* A passing message at the foot of the window (the "win.toast" action, nw_ui_toast, does the
+ * same from any widget in it). */
+void        nw_window_add_toast     (NwWindow *self, const char *text);
 /* Shows `spec` (taken) as the current network; `file` (may be NULL) is where it came from. */
 void        nw_window_set_spec      (NwWindow *self, NwSpec *spec, GFile *file);
 /* The current network (borrowed). */
