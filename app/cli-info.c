@@ -32,9 +32,25 @@ node_params (const NwNodeInfo *info)
   return info->w_n + info->b_n;
 }
 
+/* What the trainer will need (nw_trainer_new checks the same against this computer's memory):
+ * the batch or an evaluation chunk, whichever is larger, and the data, where its rows are
+ * known (not for MNIST, whose shape info reads from one row). */
+static void
+estimate_memory (NwNet *net, const NwSpec *spec, const NwDataset *data, int batch,
+                 NwMemoryEstimate *est)
+{
+  guint64 data_bytes = 0;
+  nw_net_memory_estimate (net, 1, 0, est);
+  if (spec->data.kind != NW_DATA_MNIST)
+    data_bytes = ((guint64) data->train.n + (guint64) data->test.n)
+                 * ((guint64) data->train.d + (guint64) data->train.k) * sizeof (float);
+  nw_net_memory_estimate (net, MAX (batch, nw_memory_eval_rows (est->per_row)), data_bytes, est);
+}
+
 static void
 print_json (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fell_back, int batch)
 {
+  NwMemoryEstimate est;
   NwJsonWriter *w = nw_cli_json_new ("info");
   nw_json_string (w, "name", spec->name);
   nw_json_string (w, "data", data->name);
@@ -62,6 +78,15 @@ print_json (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fell
     }
   nw_json_end_array (w);
   nw_json_int (w, "params", (gint64) nw_net_n_params (net));
+  estimate_memory (net, spec, data, batch, &est);
+  nw_json_begin_object (w, "memory");
+  nw_json_int (w, "total_bytes", (gint64) est.total);
+  nw_json_int (w, "params_bytes", (gint64) est.params);
+  nw_json_int (w, "activation_rows", est.rows);
+  nw_json_int (w, "activations_bytes", (gint64) est.activations);
+  nw_json_int (w, "data_bytes", (gint64) est.data);
+  nw_json_int (w, "physical_bytes", (gint64) MIN (nw_memory_physical (), (guint64) G_MAXINT64));
+  nw_json_end_object (w);
   nw_cli_json_print (w);
 }
 
@@ -126,6 +151,15 @@ print_table (NwNet *net, const NwSpec *spec, const NwDataset *data, gboolean fel
               row[2], widths[3], row[3], widths[4], row[4], settings);
     }
   printf (_("\ntotal parameters: %zu\n"), nw_net_n_params (net));
+  {
+    NwMemoryEstimate est;
+    g_autofree char *text = NULL, *have = g_format_size (nw_memory_physical ());
+    estimate_memory (net, spec, data, batch, &est);
+    text = nw_memory_describe (&est);
+    /* Translators: the first %s is nw_memory_describe's "about 18.9 MB (...)", the second
+     * the computer's memory ("25.3 GB") */
+    printf (_("memory to train: %s, of this computer's %s\n"), text, have);
+  }
 }
 
 int

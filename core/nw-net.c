@@ -325,6 +325,25 @@ nw_net_init_params (NwNet *net, guint64 seed)
   net->dropout_counter = 0;
 }
 
+void
+nw_net_memory_estimate (NwNet *net, int rows, guint64 data_bytes, NwMemoryEstimate *out)
+{
+  guint n = net->spec->nodes->len;
+  g_autofree int *widths = g_new0 (int, MAX (n, 1));
+  g_autofree int *in_widths = g_new0 (int, MAX (n, 1));
+  g_autoptr (GHashTable) index_of = g_hash_table_new (NULL, NULL);
+
+  for (guint si = 0; si < n; si++)
+    g_hash_table_insert (index_of, g_ptr_array_index (net->spec->nodes, si), GUINT_TO_POINTER (si));
+  for (int i = 0; i < net->n_nodes; i++)
+    {
+      guint si = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, net->nodes[i].info.spec));
+      widths[si] = net->nodes[i].info.width;
+      in_widths[si] = net->nodes[i].info.in_width;
+    }
+  nw_memory_estimate (net->spec, widths, in_widths, rows, data_bytes, out);
+}
+
 gboolean
 nw_net_reserve (NwNet *net, int rows, GError **error)
 {

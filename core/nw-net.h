@@ -9,6 +9,7 @@
 
 #include "nw-backend.h"
 #include "nw-spec.h"
+#include "nw-memory.h"
 #include "nw-safetensors.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,9 @@ void        nw_net_init_params    (NwNet *net, guint64 seed);
 
 /* Makes room for batches of up to `rows` rows. */
 gboolean    nw_net_reserve        (NwNet *net, int rows, GError **error);
+/* The memory training needs at `rows` rows a batch, plus `data_bytes` (nw-memory.h) */
+void        nw_net_memory_estimate (NwNet *net, int rows, guint64 data_bytes,
+                                    NwMemoryEstimate *out);
 /* Where the next batch's inputs (rows x input width) and targets (rows x target width) go. */
 NwBuffer   *nw_net_input          (NwNet *net);
 NwBuffer   *nw_net_targets        (NwNet *net);

@@ -4,9 +4,11 @@
  * ("node 'fc2': ...") or the edge ("edge 'a' -> 'b': ...") so the editor can mark it:
  * ids, edge endpoints, ports, doubly-fed ports, edges out of the loss or into the input, one
  * input and one loss, unconnected ports, cycles, nodes that do not lead to the loss, node
- * settings (units, p, eps, ...), widths, and finally whether the loss head fits the data. */
+ * settings (units, p, eps, ...), widths, whether the loss head fits the data, and finally
+ * whether training it fits in memory (nw-memory.h). */
 #include "nw-spec.h"
 #include "nw-node-kind.h"
+#include "nw-memory.h"
 
 #include <math.h>
 #include <string.h>
@@ -566,6 +568,20 @@ check_widths (const Graph *g, const GArray *order, int input_width, int target_w
   return check_loss (g, loss, widths, target_width, n_classes, error);
 }
 
+/* Last: whether training it could fit in this computer's memory at the spec's batch size (a
+ * full batch counts one row here; the trainer checks again with the data's rows). */
+static gboolean
+check_memory (const Graph *g, const int *widths, GError **error)
+{
+  g_autofree int *in_widths = g_new0 (int, MAX (g->n, 1));
+  NwMemoryEstimate est;
+
+  for (guint i = 0; i < g->n; i++)
+    in_widths[i] = g->feeds[i]->len > 0 ? widths[input_of (g, (int) i, 0)] : 0;
+  nw_memory_estimate (g->spec, widths, in_widths, MAX (g->spec->train.batch_size, 1), 0, &est);
+  return nw_memory_check (g->spec, &est, nw_memory_physical (), error);
+}
+
 gboolean
 nw_spec_validate (const NwSpec *spec, int input_width, int target_width, int n_classes,
                   GArray *order, GArray *widths, GError **error)
@@ -601,7 +617,8 @@ nw_spec_validate (const NwSpec *spec, int input_width, int target_width, int n_c
        && sort_nodes (&g, sorted, error)
        && check_reach (&g, sorted, error)
        && check_settings (&g, error)
-       && check_widths (&g, sorted, input_width, target_width, n_classes, w, error);
+       && check_widths (&g, sorted, input_width, target_width, n_classes, w, error)
+       && check_memory (&g, w, error);
   graph_clear (&g);
   if (!ok)
     return FALSE;

@@ -5,8 +5,6 @@
 #include "nw-trainer.h"
 #include "nw-rng.h"
 
-#define EVAL_CHUNK 1000
-
 struct _NwTrainer {
   NwSpec    *spec;          /* own copy; spec->train holds the live hyperparameters */
   NwDataset *data;
@@ -19,7 +17,8 @@ struct _NwTrainer {
   NwRng      shuffle_rng;
   gint64     step, epoch;
   int        pos;           /* next row of the permutation */
-  int        capacity;
+  int        capacity;      /* rows the net's buffers hold: MAX (batch, eval_rows) */
+  int        eval_rows;     /* rows an evaluation pass takes at a time (nw_trainer_new) */
   /* training metrics since the last snapshot, folded in from the device after each step
    * (the device's sums are reset on every read, so they never grow large in float) */
   double     pending[NW_METRIC_SIZE];

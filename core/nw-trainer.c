@@ -48,6 +48,32 @@ upload_floats (NwBackend *b, const float *src, gsize n)
   return buf;
 }
 
+static guint64
+data_bytes (const NwTrainer *t)
+{
+  guint64 per_row = (guint64) t->data->train.d + (guint64) t->target_width;
+  return ((guint64) t->data->train.n + (guint64) t->data->test.n) * per_row * sizeof (float);
+}
+
+/* Evaluation runs in chunks of up to NW_MEMORY_EVAL_ROWS rows, fewer when the network is so
+ * wide that a chunk would take more than NW_MEMORY_EVAL_BUDGET; then the whole (batch, chunk and data)
+ * must fit in this computer's memory, or the error names the layer that needs the most. */
+static gboolean
+size_for_memory (NwTrainer *t, GError **error)
+{
+  NwMemoryEstimate est;
+  nw_net_memory_estimate (t->net, 1, 0, &est);
+  t->eval_rows = nw_memory_eval_rows (est.per_row);
+  t->capacity = MAX (nw_trainer_batch_rows (t), t->eval_rows);
+  nw_net_memory_estimate (t->net, t->capacity, data_bytes (t), &est);
+  if (!nw_memory_check (t->spec, &est, nw_memory_physical (), error))
+    {
+      g_prefix_error (error, "data '%s': ", t->data->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 nw_trainer_batch_rows (const NwTrainer *t)
 {
@@ -116,6 +142,11 @@ nw_trainer_new (const NwSpec *spec, NwDataset *data, NwBackend *backend, GError 
       nw_trainer_free (t);
       return NULL;
     }
+  if (!size_for_memory (t, error))
+    {
+      nw_trainer_free (t);
+      return NULL;
+    }
   {
     g_autofree float *tt = make_targets (&t->data->train, target_width);
     g_autofree float *vt = make_targets (&t->data->test, target_width);
@@ -131,7 +162,6 @@ nw_trainer_new (const NwSpec *spec, NwDataset *data, NwBackend *backend, GError 
   t->good_params = g_new (float, MAX (nw_net_n_params (t->net), 1));
   t->cand_params = g_new (float, MAX (nw_net_n_params (t->net), 1));
   t->good_step = t->cand_step = -1;
-  t->capacity = MAX (nw_trainer_batch_rows (t), EVAL_CHUNK);
   if (!nw_net_reserve (t->net, t->capacity, error) || !nw_backend_take_error (backend, error))
     {
       g_prefix_error (error, "data '%s': ", t->data->name);
@@ -216,7 +246,10 @@ nw_trainer_set_hyper (NwTrainer *t, const NwTrainSpec *hp)
       GError *error = NULL;
       if (nw_trainer_batch_rows (t) > t->capacity)
         {
-          if (nw_net_reserve (t->net, nw_trainer_batch_rows (t), &error))
+          NwMemoryEstimate est;
+          nw_net_memory_estimate (t->net, nw_trainer_batch_rows (t), data_bytes (t), &est);
+          if (nw_memory_check (t->spec, &est, nw_memory_physical (), &error)
+              && nw_net_reserve (t->net, nw_trainer_batch_rows (t), &error))
             t->capacity = nw_trainer_batch_rows (t);
           else
             {
@@ -506,9 +539,9 @@ evaluate_split (NwTrainer *t, const NwSplit *split, NwBuffer *x, NwBuffer *tg, d
 
   /* Training metrics not yet folded stay training metrics. */
   nw_trainer_fold_metrics (t, t->pending);
-  for (int start = 0; start < split->n; start += EVAL_CHUNK)
+  for (int start = 0; start < split->n; start += t->eval_rows)
     {
-      int rows = MIN (EVAL_CHUNK, split->n - start);
+      int rows = MIN (t->eval_rows, split->n - start);
       b->ops->copy (b, x, (gsize) start * split->d, nw_net_input (net), 0, (gsize) rows * split->d, FALSE);
       b->ops->copy (b, tg, (gsize) start * t->target_width, nw_net_targets (net), 0,
                     (gsize) rows * t->target_width, FALSE);

@@ -1,6 +1,7 @@
 /* test-spec.c: NwSpec construction, the chain shorthand, JSON load/save and graph validation. */
 #include "nw-test.h"
 #include "nw-json-depth.h"
+#include "nw-memory.h"
 #include "nw-spec.h"
 
 #include <glib/gstdio.h>
@@ -1408,6 +1409,59 @@ static const NwTestCase construct_cases[] = {
   { NULL, NULL },
 };
 
+
+/* Validation estimates the memory training needs and refuses what cannot fit in this
+ * computer, naming the layer that needs the most (a 2^20 x 2^20 Dense layer: 4 TiB of
+ * weights, 28 TiB with gradients, optimizer state and copies, beyond any machine this runs
+ * on). A single 2^20-unit layer on XOR (117 MB) is accepted. */
+static void
+test_validate_memory (void)
+{
+  NwMemoryEstimate est;
+  GError *error = NULL;
+  g_autoptr (NwSpec) wide = chain ("2 dense:1048576 relu dense:1 sigmoid bce");
+  /* input, dense1 (2 -> 2), act (sigmoid), dense2 (2 -> 1), act, loss; indexed like nodes */
+  const int widths[] = { 2, 2, 2, 1, 1, 1 }, in_widths[] = { 0, 2, 2, 2, 1, 1 };
+  g_autoptr (NwSpec) small = chain ("2 dense:2 sigmoid dense:1 sigmoid bce");
+  NwSpec *spec;
+
+  check_invalid (__LINE__, chain ("2 dense:1048576 relu dense:1048576 relu dense:1 sigmoid bce"),
+                 2, 1, 2, NW_ERROR_NO_MEMORY, "node 'dense2': training this network",
+                 "make the layer or the batch smaller");
+  /* The batch counts too: 2^24 rows of a 2^16-wide layer is 8 TiB of activations. */
+  spec = chain ("2 dense:65536 relu dense:1 sigmoid bce");
+  spec->train.batch_size = 1 << 24;
+  check_invalid (__LINE__, spec, 2, 1, 2, NW_ERROR_NO_MEMORY, "with batches of 16777216 rows",
+                 NULL);
+
+  CU_ASSERT_TRUE (nw_spec_validate (wide, 2, 1, 2, NULL, NULL, &error));
+  NW_ASSERT_NO_ERROR (error);
+
+  /* The figures, by hand: 9 parameters x 7 floats; per row 2 (input) + 2x2 (dense1 and its
+   * gradient) + 2x2 (sigmoid) + 2x1 + 2x1, no loss activations = 14 floats. */
+  CU_ASSERT_EQUAL_FATAL (small->nodes->len, G_N_ELEMENTS (widths));
+  nw_memory_estimate (small, widths, in_widths, 4, 96, &est);
+  CU_ASSERT_EQUAL (est.params, 9 * 7 * 4);
+  CU_ASSERT_EQUAL (est.per_row, 14 * 4);
+  CU_ASSERT_EQUAL (est.activations, 4 * 14 * 4);
+  CU_ASSERT_EQUAL (est.total, 9 * 7 * 4 + 4 * 14 * 4 + 96);
+  CU_ASSERT_EQUAL (est.largest, 1);        /* dense1: 6 parameters and 4 floats a row */
+  /* An evaluation chunk shrinks for wide networks, never below a row. */
+  CU_ASSERT_EQUAL (nw_memory_eval_rows (14 * 4), NW_MEMORY_EVAL_ROWS);
+  CU_ASSERT_EQUAL (nw_memory_eval_rows ((guint64) 1 << 24), 16);
+  CU_ASSERT_EQUAL (nw_memory_eval_rows ((guint64) 1 << 40), 1);
+  /* Sizes far past 2^64 bytes saturate instead of wrapping round to something that fits. */
+  {
+    const int huge_w[] = { 2, 2147483647, 2147483647, 2147483647, 2147483647, 1 };
+    const int huge_in[] = { 0, 2, 2147483647, 2147483647, 2147483647, 2147483647 };
+    g_autoptr (NwSpec) four = chain ("2 dense:8 dense:8 dense:8 dense:8 mse");
+    nw_memory_estimate (four, huge_w, huge_in, 1 << 24, 0, &est);
+    CU_ASSERT_EQUAL (est.total, G_MAXUINT64);
+    CU_ASSERT_FALSE (nw_memory_check (four, &est, nw_memory_physical (), &error));
+    NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_NO_MEMORY, "node 'dense", NULL);
+  }
+}
+
 static const NwTestCase json_cases[] = {
   { "roundtrip", test_json_roundtrip },
   { "doc_example", test_json_doc_example },
@@ -1432,6 +1486,7 @@ static const NwTestCase validate_cases[] = {
   { "init_param", test_validate_init_param },
   { "long_chain", test_validate_long_chain },
   { "shapes", test_validate_shapes },
+  { "memory", test_validate_memory },
   { NULL, NULL },
 };
 

@@ -142,6 +142,44 @@ dialog_shown (NwWindow *win, gpointer data)
   return question_dialog () != NULL;
 }
 
+/* A question's text: its headline and its detail (free it). */
+static char *
+message_text (GtkWidget *dialog)
+{
+  g_autofree char *head = NULL, *detail = NULL;
+  g_object_get (dialog, "text", &head, "secondary-text", &detail, NULL);
+  return g_strdup_printf ("%s\n%s", head != NULL ? head : "", detail != NULL ? detail : "");
+}
+
+/* The file chooser a GtkFileChooserNative shows without a portal, or NULL. */
+static GtkWidget *
+file_chooser_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+/* The chooser names the file in the folder it was sent to once it has loaded that folder. */
+static gboolean
+chooser_names (NwWindow *win, gpointer data)
+{
+  GtkWidget *chooser = file_chooser_dialog ();
+  g_autoptr (GFile) file = chooser != NULL ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser)) : NULL;
+  return file != NULL && g_strcmp0 (g_file_peek_path (file), data) == 0;
+}
+
+static gboolean
+chooser_shown (NwWindow *win, gpointer data)
+{
+  return file_chooser_dialog () != NULL;
+}
+
 static gboolean
 revealed (NwWindow *win, gpointer data)
 {
@@ -375,6 +413,26 @@ test_bad_files (void)
   CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "good.json");
   CU_ASSERT_FALSE (revealed (win, "message_revealer"));
   CU_ASSERT_FALSE (nw_window_get_modified (win));
+
+  /* A save that fails (its folder went away) keeps the network and offers Save As. */
+  {
+    g_autoptr (NwSpec) changed = nw_spec_copy (nw_window_get_spec (win));
+    g_autoptr (GFile) gone = g_file_new_for_path ("/nonexistent/saved.json");
+    g_autofree char *text = NULL;
+    GtkWidget *dialog;
+    nw_window_set_spec (win, g_steal_pointer (&changed), gone);
+    nw_session_set_modified (nw_window_get_session (win), TRUE);
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.save", NULL);
+    CU_ASSERT (spin_until (NULL, 5000, dialog_shown, NULL));
+    dialog = question_dialog ();
+    CU_ASSERT_PTR_NOT_NULL_FATAL (dialog);
+    text = message_text (dialog);
+    CU_ASSERT (strstr (text, "saved.json") != NULL && strstr (text, "still open") != NULL);
+    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+    CU_ASSERT (nw_window_get_modified (win));
+    CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "good.json");
+    nw_session_set_modified (nw_window_get_session (win), FALSE);
+  }
   window_close (win);
 }
 
@@ -437,6 +495,37 @@ test_load_weights_checks (void)
     nw_window_save_weights (win, g);
     CU_ASSERT (spin_until (win, 5000, revealed, (gpointer) "message_revealer"));
     CU_ASSERT (strstr (label_text (win, "message_label"), "w.safetensors") != NULL);
+    /* ... and the weights are not lost: the window offers Save As, and the file chooser it
+     * opens saves them where the user says. */
+    CU_ASSERT (spin_until (NULL, 5000, dialog_shown, NULL));
+    {
+      GtkWidget *dialog = question_dialog ();
+      g_autofree char *rescued = nw_test_path ("rescued.safetensors");
+      g_autofree char *text = NULL, *old_cwd = NULL;
+      GtkWidget *chooser;
+      CU_ASSERT_PTR_NOT_NULL_FATAL (dialog);
+      text = message_text (dialog);
+      CU_ASSERT (strstr (text, "w.safetensors") != NULL && strstr (text, "still in") != NULL);
+      g_remove (rescued);
+      /* GtkFileChooserNative's own dialog (no portal here) answers with the name in the
+       * working directory it was opened in, whatever folder the dialog is sent to later. */
+      {
+        g_autofree char *dir = g_path_get_dirname (rescued);
+        old_cwd = g_get_current_dir ();
+        CU_ASSERT_FATAL (g_chdir (dir) == 0);
+      }
+      gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+      CU_ASSERT (spin_until (NULL, 5000, chooser_shown, NULL));
+      chooser = file_chooser_dialog ();
+      CU_ASSERT_PTR_NOT_NULL_FATAL (chooser);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "rescued.safetensors");
+      CU_ASSERT (spin_until (win, 5000, chooser_names, rescued));
+      gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+      CU_ASSERT (g_chdir (old_cwd) == 0);
+      CU_ASSERT (spin_until (win, 5000, file_exists, rescued));
+      CU_ASSERT (nw_net_load_weights (nw_trainer_get_net (t), rescued, &error));
+      NW_ASSERT_NO_ERROR (error);
+    }
   }
   window_close (win);
 }

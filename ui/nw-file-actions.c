@@ -40,14 +40,48 @@ nw_file_actions_open (NwSession *session, GFile *file)
   return TRUE;
 }
 
+/* After a failed save the work is still there (the network in the session, the weights in
+ * the running trainer): the window says so and offers to save it somewhere else. A close
+ * that waited for the save still closes after that Save As. */
+typedef struct {
+  const char *action;        /* "win.save-as" or "win.save-weights" */
+  gboolean    close_after;
+} Retry;
+
+static void
+retry_answered (GtkWindow *window, int response, gpointer data)
+{
+  g_autofree Retry *retry = data;
+  if (response != GTK_RESPONSE_ACCEPT)
+    return;
+  if (retry->close_after)
+    g_object_set_data (G_OBJECT (window), CLOSE_AFTER_SAVE, GINT_TO_POINTER (TRUE));
+  gtk_widget_activate_action (GTK_WIDGET (window), retry->action, NULL);
+}
+
+static void
+offer_save_as (GtkWidget *window, const char *question, const char *detail, const char *action,
+               gboolean close_after)
+{
+  Retry *retry = g_new0 (Retry, 1);
+  retry->action = action;
+  retry->close_after = close_after;
+  nw_ui_ask (GTK_WINDOW (window), question, detail, GTK_RESPONSE_ACCEPT, retry_answered, retry,
+             _("_Cancel"), GTK_RESPONSE_CANCEL, _("Save _As…"), GTK_RESPONSE_ACCEPT, NULL);
+}
+
 static gboolean
-save_to (NwSession *session, GFile *file)
+save_to (GtkWidget *window, NwSession *session, GFile *file, gboolean close_after)
 {
   g_autoptr (GError) error = NULL;
   if (!nw_session_save (session, file, &error))
     {
       g_autofree char *name = display_name (file);
+      g_autofree char *question = g_strdup_printf (_("Could not save “%s”"), name);
+      g_autofree char *detail = g_strdup_printf (_("%s. The network is still open, unchanged; "
+                                                   "save it somewhere else?"), error->message);
       nw_session_message (session, _("Could not save “%s”: %s"), name, error->message);
+      offer_save_as (window, question, detail, "win.save-as", close_after);
       return FALSE;
     }
   nw_session_message (session, NULL);
@@ -68,23 +102,48 @@ nw_file_actions_load_weights (NwSession *session, GFile *file)
   return TRUE;
 }
 
+typedef struct {
+  GWeakRef window;           /* to offer Save As on, if it is still open */
+  char    *name;
+} WeightsSave;
+
 static void
 on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autofree char *name = data;
+  WeightsSave *job = data;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GtkWidget) window = g_weak_ref_get (&job->window);
   NwSession *session = NW_SESSION (source);
   if (!nw_session_save_weights_finish (session, result, &error))
-    nw_session_message (session, _("Could not save weights to “%s”: %s"), name, error->message);
+    {
+      nw_session_message (session, _("Could not save weights to “%s”: %s"), job->name,
+                          error->message);
+      if (window != NULL)
+        {
+          g_autofree char *question = g_strdup_printf (_("Could not save the weights to “%s”"),
+                                                       job->name);
+          g_autofree char *detail = g_strdup_printf (_("%s. The trained weights are still in "
+                                                       "the network; save them somewhere else?"),
+                                                     error->message);
+          offer_save_as (window, question, detail, "win.save-weights", FALSE);
+        }
+    }
   else
     nw_session_message (session, NULL);
+  g_weak_ref_clear (&job->window);
+  g_free (job->name);
+  g_free (job);
 }
 
-/* Runs on the trainer's thread, between two steps; the task holds the session. */
+/* Runs on the trainer's thread, between two steps; the task holds the session. A window
+ * (may be NULL) is offered Save As if the file cannot be written. */
 void
-nw_file_actions_save_weights (NwSession *session, GFile *file)
+nw_file_actions_save_weights (GtkWidget *window, NwSession *session, GFile *file)
 {
-  nw_session_save_weights_async (session, file, on_weights_saved, display_name (file));
+  WeightsSave *job = g_new0 (WeightsSave, 1);
+  g_weak_ref_init (&job->window, window);
+  job->name = display_name (file);
+  nw_session_save_weights_async (session, file, on_weights_saved, job);
 }
 
 static void
@@ -100,8 +159,8 @@ on_file_chosen (GtkWidget *window, GFile *file, gpointer data)
   else if (g_str_equal (what, "load-weights"))
     nw_file_actions_load_weights (session, file);
   else if (g_str_equal (what, "save-weights"))
-    nw_file_actions_save_weights (session, file);
-  else if (save_to (session, file) && close_after)
+    nw_file_actions_save_weights (window, session, file);
+  else if (save_to (window, session, file, close_after) && close_after)
     gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -128,7 +187,7 @@ action_files (GtkWidget *window, const char *name, GVariant *param)
     nw_ui_choose_file (window, _("Open Network"), GTK_FILE_CHOOSER_ACTION_OPEN,
                        _("Neurowire networks"), "*.json", NULL, on_file_chosen, (gpointer) "open");
   else if (g_str_equal (name, "win.save") && file != NULL)
-    save_to (session, file);
+    save_to (window, session, file, FALSE);
   else if (g_str_equal (name, "win.save") || g_str_equal (name, "win.save-as"))
     nw_ui_choose_file (window, _("Save Network"), GTK_FILE_CHOOSER_ACTION_SAVE,
                        _("Neurowire networks"), "*.json", json, on_file_chosen, (gpointer) "save");
@@ -156,7 +215,7 @@ close_answered (GtkWindow *window, int response, gpointer data)
     }
   else if (response == GTK_RESPONSE_ACCEPT && file != NULL)
     {
-      if (save_to (session, file))
+      if (save_to (GTK_WIDGET (window), session, file, TRUE))
         gtk_window_destroy (window);
     }
   else if (response == GTK_RESPONSE_ACCEPT)

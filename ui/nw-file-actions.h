@@ -22,6 +22,6 @@ gboolean  nw_file_actions_ask_to_close  (GtkWindow *window, NwSession *session);
 /* Opens, loads weights, saves weights (from the trainer's thread): FALSE (said) on failure. */
 gboolean  nw_file_actions_open          (NwSession *session, GFile *file);
 gboolean  nw_file_actions_load_weights  (NwSession *session, GFile *file);
-void      nw_file_actions_save_weights  (NwSession *session, GFile *file);
+void      nw_file_actions_save_weights  (GtkWidget *window, NwSession *session, GFile *file);
 
 G_END_DECLS

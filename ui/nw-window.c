@@ -333,7 +333,7 @@ void
 nw_window_save_weights (NwWindow *self, GFile *file)
 {
   g_return_if_fail (NW_IS_WINDOW (self));
-  nw_file_actions_save_weights (self->session, file);
+  nw_file_actions_save_weights (GTK_WIDGET (self), self->session, file);
 }
 
 static NwSession *
