@@ -105,7 +105,7 @@ test_boundary_halves (void)
   img = nw_test_render_png (view, draw_boundary, W, H, "boundary-halves");
 
   /* The field's data -> pixel map: (0, 0) is the centre of the square. */
-  CU_ASSERT (nw_boundary_view_to_data (W, H, W / 2.0 + 11, (H - 22 + 8) / 2.0, &x, &y));
+  CU_ASSERT (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, W / 2.0 + 11, (H - 22 + 8) / 2.0, &x, &y));
   CU_ASSERT (fabs (x) < 0.05 && fabs (y) < 0.05);
 
   /* Mean colours of the left and right quarter bands (avoiding points and the edge). */
@@ -113,19 +113,19 @@ test_boundary_halves (void)
     double fx0 = 0, fy0 = 0, side = 0;
     /* Find the square from the mapping: data -1.4 and +1.4 in pixels. */
     for (px = 0; px < W; px++)
-      if (nw_boundary_view_to_data (W, H, px, H / 2.0, &x, &y))
+      if (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, px, H / 2.0, &x, &y))
         {
           fx0 = px;
           break;
         }
     for (py = 0; py < H; py++)
-      if (nw_boundary_view_to_data (W, H, W / 2.0, py, &x, &y))
+      if (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, W / 2.0, py, &x, &y))
         {
           fy0 = py;
           break;
         }
     for (px = W - 1; px > 0; px--)
-      if (nw_boundary_view_to_data (W, H, px, H / 2.0, &x, &y))
+      if (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, px, H / 2.0, &x, &y))
         break;
     side = px - fx0;
     CU_ASSERT (side > 300);
