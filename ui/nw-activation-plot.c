@@ -107,7 +107,7 @@ panel_metrics (cairo_t *cr, PanelMetrics *m)
   double em = nw_plot_font_px (cr);
   m->title = ceil (nw_plot_line_height (cr, NW_TEXT_NORMAL)) + 3;
   m->axis = ceil (nw_plot_line_height (cr, NW_TEXT_SMALL)) + 3;
-  m->min_plot_h = ceil (4.5 * em);
+  m->min_plot_h = ceil (3.5 * em);
   m->min_w = ceil (10 * em);
 }
 

@@ -205,7 +205,10 @@ static void
 axis (cairo_t *cr, const Layout *l, double x, double w, double lo, double hi, gboolean labels)
 {
   char buf[16];
-  int every = hi - lo > 8 ? 2 : 1;
+  /* A label every so many decades that the labels never meet. */
+  double per_decade = l->h / MAX (hi - lo, 1);
+  int every = MAX (hi - lo > 8 ? 2 : 1,
+                   (int) ceil ((nw_plot_line_height (cr, NW_TEXT_SMALL) + 1) / MAX (per_decade, 1)));
   nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
   cairo_rectangle (cr, x, l->y0, w, l->h);
   cairo_fill (cr);
@@ -264,9 +267,12 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
   axis (cr, &l, l.line_x, l.line_w, lo, hi, FALSE);
 
   cap_y = l.top / 2 - 1;
-  nw_plot_text_fit (cr, _("now, per layer"), l.bars_x, cap_y, 0, 0.5, NW_TEXT_SMALL,
-                    NW_COLOUR_MUTED, FALSE, l.bars_w + GAP);
   {
+    /* The ratio, right-aligned over the timeline, may reach back over the bars as far as
+     * their caption leaves room: it is the number the plot is about. */
+    double caption_w = nw_plot_text_fit (cr, _("now, per layer"), l.bars_x, cap_y, 0, 0.5,
+                                         NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE, l.bars_w + GAP);
+    double ratio_room = l.line_x + l.line_w - (l.bars_x + caption_w + 12);
     double ratio_w = 0;
     if (self->zero_by != NULL)
       {
@@ -274,7 +280,7 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
         g_autofree char *text = g_strdup_printf (_("gradient 0 before '%s' by design (step)"),
                                                  self->zero_by);
         ratio_w = nw_plot_text_fit (cr, text, l.line_x + l.line_w, cap_y, 1.0, 0.5,
-                                    NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE, l.line_w);
+                                    NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE, ratio_room);
       }
     else if (isfinite (self->ratio) && self->ratio > 0)
       {
@@ -284,7 +290,7 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
         ratio_w = nw_plot_text_fit (cr, text, l.line_x + l.line_w, cap_y, 1.0, 0.5,
                                     NW_TEXT_NORMAL,
                                     nw_grad_plot_get_alarm (self) ? NW_COLOUR_ALARM : NW_COLOUR_INK,
-                                    TRUE, l.line_w);
+                                    TRUE, ratio_room);
       }
     /* The caption only where it does not run into the ratio. */
     if (nw_plot_text_width (cr, _("over the steps"), NW_TEXT_SMALL, FALSE) + ratio_w + 12 < l.line_w)
@@ -416,7 +422,7 @@ nw_grad_plot_measure (GtkWidget *widget, GtkOrientation orientation, int for_siz
 {
   /* In ems: the captions, names and ticks grow with the font (the zoom, Large Text). */
   double em = nw_plot_widget_font_px (widget);
-  *minimum = (int) ceil (orientation == GTK_ORIENTATION_HORIZONTAL ? 20 * em : 10 * em);
+  *minimum = (int) ceil (orientation == GTK_ORIENTATION_HORIZONTAL ? 20 * em : 9.5 * em);
   *natural = (int) ceil (orientation == GTK_ORIENTATION_HORIZONTAL ? 39 * em : 15 * em);
 }
 

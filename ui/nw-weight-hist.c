@@ -279,8 +279,8 @@ nw_weight_hist_measure (GtkWidget *widget, GtkOrientation orientation, int for_s
   else
     {
       int cols, rows;
-      /* title + axis (about 1.4 em each) and a plot of 4 em */
-      double panel = 6.8 * em;
+      /* title + axis (about 1.4 em each) and a plot of 3.2 em */
+      double panel = 6 * em;
       panel_grid (MAX (self->layers->len, 1), for_size > 0 ? for_size : (int) (9 * em + 8),
                   9 * em, &cols, &rows);
       *minimum = (int) ceil (rows * panel + (rows - 1) * GAP);

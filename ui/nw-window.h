@@ -47,5 +47,11 @@ void        nw_window_set_spec      (NwWindow *self, NwSpec *spec, GFile *file);
 /* The current network (borrowed). */
 const NwSpec *nw_window_get_spec    (NwWindow *self);
 gboolean    nw_window_get_modified  (NwWindow *self);
+/* Whether the side panel (the editor and the settings) shows: F9 and the header's toggle, or
+ * folded away by the window when the plots would not have room beside it. */
+gboolean    nw_window_get_side_panel_visible (NwWindow *self);
+/* A step or epoch counter as the header shows it, in at most seven characters (exact up to
+ * 9,999,999, then "12.35M"). */
+void        nw_window_format_counter (gint64 value, char *buf, gsize size);
 
 G_END_DECLS
