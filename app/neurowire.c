@@ -4,6 +4,7 @@
 #include "nw-app-env.h"
 #include "nw-blas.h"
 #include "nw-cl-devices.h"
+#include "nw-renderer.h"
 #include "nw-ui.h"
 #include "nw-window.h"
 #include "nw-i18n.h"
@@ -26,7 +27,11 @@ typedef struct {
   char            *backend_origin;
   NwDevices       *devices;
   NwJobs          *jobs;             /* every window's background work */
+  NwRendererChoice renderer;         /* GTK's renderer for the windows, and why */
 } Program;
+
+/* The About dialog's system information (nw_renderer_describe), set once in main. */
+static char *about_renderer;
 
 /* NW_BACKEND=cpu|cl|auto chooses the first device (cpu: OpenCL is never touched, as the tests
  * want); the NW_CL_* settings go to every window's devices (NW_CL_DEVICE names the OpenCL
@@ -66,6 +71,31 @@ program_clear (Program *p)
   g_free (p->backend_origin);
   nw_devices_unref (p->devices);
   nw_jobs_unref (p->jobs);
+  nw_renderer_choice_clear (&p->renderer);
+}
+
+/* GTK's renderer, chosen before the first window (GTK reads GSK_RENDERER when it makes the
+ * first one): the user's GSK_RENDERER stands; otherwise Cairo where OpenGL is software (a VM,
+ * Xvfb) or missing, GTK's GL renderer on a graphics card (ui/nw-renderer.h). The choice and
+ * its reason go to the log (G_MESSAGES_DEBUG=all), to stderr with NW_DEBUG_FPS, and to
+ * the About dialog. */
+static void
+program_choose_renderer (Program *p)
+{
+  GdkDisplay *display;
+  /* No display (neurowire --help on a console): nothing to draw, nothing to choose. */
+  if (!gtk_init_check ())
+    return;
+  display = gdk_display_get_default ();
+  nw_renderer_choose (display, p->env.gsk_renderer, &p->renderer);
+  if (!p->renderer.user && p->renderer.renderer != NULL)
+    g_setenv ("GSK_RENDERER", p->renderer.renderer, TRUE);
+  about_renderer = nw_renderer_describe (&p->renderer);
+  g_info ("%s (asked in %.0f ms)", about_renderer, p->renderer.probe_ms);
+  if (p->env.debug_fps)
+    g_printerr ("neurowire: renderer %s: %s (asked in %.0f ms)\n",
+                p->renderer.renderer != NULL ? p->renderer.renderer : "default",
+                p->renderer.reason, p->renderer.probe_ms);
 }
 
 static void
@@ -88,6 +118,10 @@ on_handle_local_options (GApplication *app, GVariantDict *options, gpointer data
     }
   p->play_at_start = g_variant_dict_contains (options, "play");
   g_variant_dict_lookup (options, "weights", "^ay", &p->weights_at_start);
+  /* Here, not earlier: --version and --help need no display; and not later: this is before
+   * the application registers on D-Bus (and starts the thread that does), and before any
+   * window, as g_setenv wants. */
+  program_choose_renderer (p);
   return -1;
 }
 
@@ -105,6 +139,7 @@ action_about (GSimpleAction *action, GVariant *param, gpointer data)
                                        "gradient reaching every layer."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "authors", authors,
+                         "system-information", about_renderer,
                          NULL);
 }
 
@@ -198,13 +233,12 @@ main (int argc, char **argv)
   nw_blas_reexec_if_needed (argv);
   /* The user's language (LANG, LANGUAGE) and Neurowire's translations, before any text. */
   nw_app_env_init_i18n ();
-  /* Every view is drawn with Cairo. GTK's GL renderer would upload each one as a texture per
-   * frame, and on a machine without GPU acceleration (a VM, a classroom PC, Xvfb) it falls back
-   * to software GL: 6-12 frames/s against 60 with the cairo renderer while training XOR
-   * (bench/gui_fps.sh). GSK_RENDERER set by the user still wins. */
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_set_application_name ("Neurowire");
   nw_ui_init ();
+  /* Every view is drawn with Cairo. On software OpenGL (a VM, a classroom PC, Xvfb) GTK's GL
+   * renderer drew the training window at ~5 frames/s against ~54 with its Cairo renderer
+   * (bench/gui_fps.sh; decision 0028): Cairo there, GL on a graphics card, GSK_RENDERER set
+   * by the user wins (program_choose_renderer, from on_handle_local_options). */
   program_read_environment (&program);
   app = gtk_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
   g_application_add_main_option (G_APPLICATION (app), "play", 0, G_OPTION_FLAG_NONE,
@@ -225,5 +259,6 @@ main (int argc, char **argv)
   status = g_application_run (G_APPLICATION (app), argc, argv);
   g_clear_object (&app);
   program_clear (&program);
+  g_clear_pointer (&about_renderer, g_free);
   return status;
 }
