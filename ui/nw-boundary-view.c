@@ -42,9 +42,11 @@ field_rect (cairo_t *cr, int width, int height, double *x0, double *y0, double *
 {
   double left = ceil (nw_plot_text_width (cr, "-1.5", NW_TEXT_SMALL, FALSE)) + 10;
   double bottom = ceil (nw_plot_line_height (cr, NW_TEXT_SMALL)) + 8;
-  double s = MIN (width - left - MARGIN_OTHER, height - bottom - MARGIN_OTHER);
+  /* The last tick's label is centred under the right edge: half of it sticks out. */
+  double right = MAX (MARGIN_OTHER, ceil (nw_plot_text_width (cr, "1.5", NW_TEXT_SMALL, FALSE) / 2) + 2);
+  double s = MIN (width - left - right, height - bottom - MARGIN_OTHER);
   *side = MAX (s, 10);
-  *x0 = left + floor ((width - left - MARGIN_OTHER - *side) / 2);
+  *x0 = left + floor ((width - left - right - *side) / 2);
   *y0 = MARGIN_OTHER + floor ((height - bottom - MARGIN_OTHER - *side) / 2);
 }
 

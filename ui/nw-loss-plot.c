@@ -222,7 +222,7 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
   double lo = INFINITY, hi = -INFINITY, ticks[16], lx = 0, left = 0, right, lh, top;
   const char *legend[4] = { _("train loss"), _("test loss"), _("train acc."), _("test acc.") };
   char labels[16][32];
-  int n_ticks, legend_break = 4;
+  int n_ticks, legend_break = 4, every;
   char buf[32];
 
   nw_plot_begin (cr, GTK_WIDGET (self));
@@ -302,6 +302,10 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
   cairo_rectangle (cr, f.x0, f.y0, f.w, f.h);
   cairo_fill (cr);
   cairo_set_line_width (cr, 1.0);
+  /* On a log axis of many decades, a label every so many that they never meet. */
+  every = 1;
+  if (f.log && n_ticks > 1)
+    every = MAX (1, (int) ceil ((lh + 1) / MAX (f.h / (f.l_hi - f.l_lo), 1)));
   for (int i = 0; i < n_ticks; i++)
     {
       double y = f.log ? f.y0 + f.h - (ticks[i] - f.l_lo) / (f.l_hi - f.l_lo) * f.h
@@ -311,7 +315,8 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
       cairo_move_to (cr, f.x0, y);
       cairo_line_to (cr, f.x0 + f.w, y);
       cairo_stroke (cr);
-      nw_plot_text (cr, labels[i], f.x0 - 5, y, 1.0, 0.5, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
+      if (i % every == 0)
+        nw_plot_text (cr, labels[i], f.x0 - 5, y, 1.0, 0.5, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
     }
   /* Accuracy ticks (right). */
   for (int p = 0; p <= 100; p += 50)
