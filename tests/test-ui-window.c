@@ -426,6 +426,31 @@ test_counters_zoom_side_panel (void)
                                      "win.zoom-reset");
   CU_ASSERT_PTR_NOT_NULL_FATAL (reset_button);
   CU_ASSERT_STRING_EQUAL (gtk_button_get_label (GTK_BUTTON (reset_button)), "100%");
+  /* Named for screen readers (and AT-SPI), the level in the reset button's description. */
+  {
+    GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (child (win, "menu_button"))));
+    static const char *const names[][2] = { { "win.zoom-in", "Zoom in" }, { "win.zoom-out", "Zoom out" },
+                                            { "win.zoom-reset", "Reset zoom" } };
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *wrong = gtk_test_accessible_check_property (
+          GTK_ACCESSIBLE (find_action_button (popover, names[i][0])), GTK_ACCESSIBLE_PROPERTY_LABEL,
+          names[i][1]);
+        if (wrong != NULL)
+          g_print ("\n    %s: %s ", names[i][0], wrong);
+        CU_ASSERT_PTR_NULL (wrong);
+      }
+    {
+      g_autofree char *wrong = gtk_test_accessible_check_property (
+        GTK_ACCESSIBLE (reset_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "100%");
+      CU_ASSERT_PTR_NULL (wrong);
+    }
+    {
+      g_autofree char *wrong = gtk_test_accessible_check_property (
+        GTK_ACCESSIBLE (child (win, "side_panel_button")), GTK_ACCESSIBLE_PROPERTY_LABEL, "Side panel");
+      CU_ASSERT_PTR_NULL (wrong);
+    }
+  }
   gtk_widget_activate_action (GTK_WIDGET (win), "win.zoom-in", NULL);
   CU_ASSERT_DOUBLE_EQUAL (nw_zoom_get_level (zoom), 1.1, 1e-9);
   CU_ASSERT_STRING_EQUAL (gtk_button_get_label (GTK_BUTTON (reset_button)), "110%");

@@ -427,7 +427,9 @@ sync_zoom (NwWindow *self)
 {
   g_autofree char *label = nw_zoom_dup_label (self->zoom);
   gtk_button_set_label (GTK_BUTTON (self->zoom_label), label);
+  /* A button names itself after its label: the name stays, the level is its description. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reset zoom"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, label, -1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-in", nw_zoom_can_step (self->zoom, +1));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-out", nw_zoom_can_step (self->zoom, -1));
