@@ -670,13 +670,25 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
   /* title and subtitle: grown up to what the block holds above its thumbnails when the view
    * is zoomed out, the subtitle right under the title */
   {
-    double title_h;
+    double title_h, sub_y, sub_size = text_size (self, SUB_SIZE, 14), room, sub_h;
     nw_plot_rgb (cr, TEXT_COLOR, off ? 0.55 : 1.0);
     title_h = show_text (self, cr, title, r.x + 10, r.y + 6, text_size (self, TITLE_SIZE, 15.5),
                          TRUE, r.width - (has_toggle ? 48 : 20));
+    /* The subtitle between the title and the thumbnails (or the block's foot): smaller when
+     * a font with tall lines (Hangul) would reach them. */
+    sub_y = r.y + 6 + MAX (title_h, 18);
+    room = (thumbs > 0 ? r.y + THUMBS_TOP - 1 : r.y + r.height - 3) - sub_y;
+    {
+      PangoLayout *probe = make_layout (self, sub, sub_size, FALSE);
+      int w, h;
+      pango_layout_get_pixel_size (probe, &w, &h);
+      g_object_unref (probe);
+      sub_h = h;
+    }
+    if (sub_h > room && room > 4)
+      sub_size = MAX (SUB_SIZE * 0.8, sub_size * room / sub_h);
     nw_plot_rgb (cr, TEXT_COLOR, off ? 0.45 : 0.72);
-    show_text (self, cr, sub, r.x + 10, r.y + 6 + MAX (title_h, 18), text_size (self, SUB_SIZE, 12),
-               FALSE, r.width - 20);
+    show_text (self, cr, sub, r.x + 10, sub_y, sub_size, FALSE, r.width - 20);
   }
 
   if (has_toggle)

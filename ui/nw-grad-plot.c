@@ -268,30 +268,36 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
 
   cap_y = l.top / 2 - 1;
   {
-    /* The ratio, right-aligned over the timeline, may reach back over the bars as far as
-     * their caption leaves room: it is the number the plot is about. */
-    double caption_w = nw_plot_text_fit (cr, _("now, per layer"), l.bars_x, cap_y, 0, 0.5,
-                                         NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE, l.bars_w + GAP);
-    double ratio_room = l.line_x + l.line_w - (l.bars_x + caption_w + 12);
-    double ratio_w = 0;
+    /* The ratio, right-aligned over the timeline, is the number the plot is about: it may
+     * reach back over the bars' caption, which then goes, and is drawn smaller before it is
+     * ever cut. */
+    g_autofree char *ratio = NULL;
+    guint32 ratio_rgb = NW_COLOUR_MUTED;
+    double ratio_scale = NW_TEXT_SMALL, ratio_w = 0;
+    gboolean ratio_bold = FALSE;
+    double caption_w = nw_plot_text_width (cr, _("now, per layer"), NW_TEXT_SMALL, FALSE);
+    double all = l.line_x + l.line_w - l.bars_x;
     if (self->zero_by != NULL)
-      {
-        /* Not a vanishing gradient: a step passes none, by design. */
-        g_autofree char *text = g_strdup_printf (_("gradient 0 before '%s' by design (step)"),
-                                                 self->zero_by);
-        ratio_w = nw_plot_text_fit (cr, text, l.line_x + l.line_w, cap_y, 1.0, 0.5,
-                                    NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE, ratio_room);
-      }
+      /* Not a vanishing gradient: a step passes none, by design. */
+      ratio = g_strdup_printf (_("gradient 0 before '%s' by design (step)"), self->zero_by);
     else if (isfinite (self->ratio) && self->ratio > 0)
       {
-        g_autofree char *text = NULL;
         nw_plot_format (self->ratio, buf, sizeof buf);
-        text = g_strdup_printf (_("first ÷ last layer  %s"), buf);
-        ratio_w = nw_plot_text_fit (cr, text, l.line_x + l.line_w, cap_y, 1.0, 0.5,
-                                    NW_TEXT_NORMAL,
-                                    nw_grad_plot_get_alarm (self) ? NW_COLOUR_ALARM : NW_COLOUR_INK,
-                                    TRUE, ratio_room);
+        ratio = g_strdup_printf (_("first ÷ last layer  %s"), buf);
+        ratio_rgb = nw_grad_plot_get_alarm (self) ? NW_COLOUR_ALARM : NW_COLOUR_INK;
+        ratio_scale = NW_TEXT_NORMAL;
+        ratio_bold = TRUE;
+        if (nw_plot_text_width (cr, ratio, ratio_scale, TRUE) > all)
+          ratio_scale = NW_TEXT_SMALL;
       }
+    if (ratio != NULL)
+      ratio_w = nw_plot_text_width (cr, ratio, ratio_scale, ratio_bold);
+    if (caption_w + 12 + ratio_w <= all)
+      nw_plot_text_fit (cr, _("now, per layer"), l.bars_x, cap_y, 0, 0.5, NW_TEXT_SMALL,
+                        NW_COLOUR_MUTED, FALSE, l.bars_w + GAP);
+    if (ratio != NULL)
+      ratio_w = nw_plot_text_fit (cr, ratio, l.line_x + l.line_w, cap_y, 1.0, 0.5, ratio_scale,
+                                  ratio_rgb, ratio_bold, all);
     /* The caption only where it does not run into the ratio. */
     if (nw_plot_text_width (cr, _("over the steps"), NW_TEXT_SMALL, FALSE) + ratio_w + 12 < l.line_w)
       nw_plot_text (cr, _("over the steps"), l.line_x, cap_y, 0, 0.5, NW_TEXT_SMALL,

@@ -66,6 +66,8 @@ struct _NwWindow
   gboolean            fold_auto;       /* the window folded the side panel (not the user) */
   gboolean            fold_setting;    /* the window is showing or hiding it */
   guint               fold_idle;
+  double              side_width_1;    /* the side panel's width at 100% (it zooms too) */
+  gboolean            side_zooming;    /* the window is setting its width */
 };
 
 G_DEFINE_FINAL_TYPE (NwWindow, nw_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -436,9 +438,22 @@ sync_zoom (NwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", nw_zoom_can_step (self->zoom, 0));
 }
 
+/* The side panel's width follows the zoom, as its text does: the editor's canvas would
+ * otherwise shrink as its palette grows. A width the user drags it to counts at 100%. */
+static void
+on_side_width_changed (GtkPaned *paned, GParamSpec *pspec, NwWindow *self)
+{
+  if (!self->side_zooming)
+    self->side_width_1 = gtk_paned_get_position (paned) / nw_zoom_get_level (self->zoom);
+}
+
 static void
 on_zoom_changed (NwZoom *zoom, GParamSpec *pspec, NwWindow *self)
 {
+  self->side_zooming = TRUE;
+  gtk_paned_set_position (self->main_paned,
+                          (int) lround (self->side_width_1 * nw_zoom_get_level (zoom)));
+  self->side_zooming = FALSE;
   sync_zoom (self);
   /* The plots want more room: the side panel may no longer fit beside them. */
   self->fold_width = -1;
@@ -713,6 +728,11 @@ nw_window_init (NwWindow *self)
                               zoom_row_new (self), "zoom");
   sync_zoom (self);
   add_zoom_keys (self);
+  /* The template's width is the width at 100%. */
+  self->side_width_1 = gtk_paned_get_position (self->main_paned);
+  if (nw_zoom_get_level (self->zoom) != NW_ZOOM_DEFAULT)
+    on_zoom_changed (self->zoom, NULL, self);
+  g_signal_connect (self->main_paned, "notify::position", G_CALLBACK (on_side_width_changed), self);
   self->fold_fits = TRUE;
   self->fold_width = -1;
   g_signal_connect (self->side_panel_button, "toggled", G_CALLBACK (on_side_panel_toggled), self);
