@@ -8,6 +8,7 @@
 #include "nw-cl-devices.h"
 #include "nw-preferences.h"
 #include "nw-settings.h"
+#include "nw-renderer.h"
 #include "nw-ui.h"
 #include "nw-window.h"
 #include "nw-i18n.h"
@@ -33,6 +34,8 @@ typedef struct {
   NwJobs          *jobs;             /* every window's background work */
   GSettings       *settings;         /* NULL: no schema, nothing remembered */
   char            *saved_device;     /* the OpenCL device chosen last time, by id */
+  NwRendererChoice renderer;         /* GTK's renderer for the windows, and why */
+  char            *about_renderer;   /* the About window's debug information */
 } Program;
 
 /* NW_BACKEND=cpu|cl|auto chooses the first device (cpu: OpenCL is never touched, as the tests
@@ -81,6 +84,32 @@ program_clear (Program *p)
   nw_jobs_unref (p->jobs);
   g_clear_object (&p->settings);
   g_free (p->saved_device);
+  nw_renderer_choice_clear (&p->renderer);
+  g_free (p->about_renderer);
+}
+
+/* GTK's renderer, chosen before the first window (GTK reads GSK_RENDERER when it makes the
+ * first one): the user's GSK_RENDERER stands; otherwise Cairo where OpenGL is software (a VM,
+ * Xvfb) or missing, GTK's GL renderer on a graphics card (ui/nw-renderer.h). The choice and
+ * its reason go to the log (G_MESSAGES_DEBUG=all), to stderr with NW_DEBUG_FPS, and to
+ * the About dialog. */
+static void
+program_choose_renderer (Program *p)
+{
+  GdkDisplay *display;
+  /* No display (neurowire --help on a console): nothing to draw, nothing to choose. */
+  if (!gtk_init_check ())
+    return;
+  display = gdk_display_get_default ();
+  nw_renderer_choose (display, p->env.gsk_renderer, &p->renderer);
+  if (!p->renderer.user && p->renderer.renderer != NULL)
+    g_setenv ("GSK_RENDERER", p->renderer.renderer, TRUE);
+  p->about_renderer = nw_renderer_describe (&p->renderer);
+  g_info ("%s (asked in %.0f ms)", p->about_renderer, p->renderer.probe_ms);
+  if (p->env.debug_fps)
+    g_printerr ("neurowire: renderer %s: %s (asked in %.0f ms)\n",
+                p->renderer.renderer != NULL ? p->renderer.renderer : "default",
+                p->renderer.reason, p->renderer.probe_ms);
 }
 
 static void
@@ -103,13 +132,18 @@ on_handle_local_options (GApplication *app, GVariantDict *options, gpointer data
     }
   p->play_at_start = g_variant_dict_contains (options, "play");
   g_variant_dict_lookup (options, "weights", "^ay", &p->weights_at_start);
+  /* Here, not earlier: --version and --help need no display; and not later: this is before
+   * the application registers on D-Bus (and starts the thread that does), and before any
+   * window, as g_setenv wants. */
+  program_choose_renderer (p);
   return -1;
 }
 
 static void
 action_about (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  GtkApplication *app = data;
+  Program *p = data;
+  GtkApplication *app = GTK_APPLICATION (g_application_get_default ());
   const char *developers[] = { _("The Neurowire authors"), NULL };
   GtkWidget *about = adw_about_window_new ();
   g_object_set (about,
@@ -125,6 +159,7 @@ action_about (GSimpleAction *action, GVariant *param, gpointer data)
                 "developers", developers,
                 /* Translators: your names, one per line ("Name <email>"); shown in About */
                 "translator-credits", _("translator-credits"),
+                "debug-info", p->about_renderer != NULL ? p->about_renderer : "",
                 NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
@@ -151,8 +186,12 @@ action_quit (GSimpleAction *action, GVariant *param, gpointer data)
 }
 
 static const GActionEntry app_actions[] = {
-  { .name = "about", .activate = action_about },
   { .name = "quit", .activate = action_quit },
+};
+/* Those that read the program's state */
+static const GActionEntry program_actions[] = {
+  { .name = "about", .activate = action_about },
+  { .name = "preferences", .activate = action_preferences },
 };
 
 static void
@@ -162,7 +201,6 @@ on_startup (GApplication *app, gpointer data)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
-  static const GActionEntry preferences = { .name = "preferences", .activate = action_preferences };
   /* Numbers in files and labels use a point, whatever the locale. */
   setlocale (LC_NUMERIC, "C");
   /* AdwApplication has loaded style.css (and style-dark.css) from the resources. */
@@ -171,7 +209,8 @@ on_startup (GApplication *app, gpointer data)
                                     "/org/neurowire/Neurowire/icons");
   gtk_window_set_default_icon_name (APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
-  g_action_map_add_action_entries (G_ACTION_MAP (app), &preferences, 1, p);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), program_actions,
+                                   G_N_ELEMENTS (program_actions), p);
   /* Without the schema there is nothing to set. */
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app),
                                                                              "preferences")),
@@ -272,13 +311,12 @@ main (int argc, char **argv)
   /* Then the user's language (LANG, LANGUAGE, or the one just applied) and Neurowire's
    * translations, before any text. */
   nw_app_env_init_i18n ();
-  /* Every view is drawn with Cairo. GTK's GL renderer would upload each one as a texture per
-   * frame, and on a machine without GPU acceleration (a VM, a classroom PC, Xvfb) it falls back
-   * to software GL: 6-12 frames/s against 60 with the cairo renderer while training XOR
-   * (bench/gui_fps.sh). GSK_RENDERER set by the user still wins. */
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_set_application_name ("Neurowire");
   nw_ui_init ();
+  /* Every view is drawn with Cairo. On software OpenGL (a VM, a classroom PC, Xvfb) GTK's GL
+   * renderer drew the training window at ~5 frames/s against ~54 with its Cairo renderer
+   * (bench/gui_fps.sh; decision 0028): Cairo there, GL on a graphics card, GSK_RENDERER set
+   * by the user wins (program_choose_renderer, from on_handle_local_options). */
   program_read_environment (&program);
   app = GTK_APPLICATION (adw_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN));
   g_application_add_main_option (G_APPLICATION (app), "play", 0, G_OPTION_FLAG_NONE,

@@ -28,6 +28,7 @@ nw_app_env_read (NwAppEnv *env)
   env->backend = dup_env ("NW_BACKEND");
   env->data_root = dup_env ("NEUROWIRE_DATA_DIR");
   env->debug_fps = g_getenv ("NW_DEBUG_FPS") != NULL;
+  env->gsk_renderer = dup_env ("GSK_RENDERER");
   env->cl.device = dup_env ("NW_CL_DEVICE");
   env->cl.device_origin = env->cl.device != NULL ? g_strdup ("NW_CL_DEVICE") : NULL;
   env->cl.no_cache = g_strcmp0 (cache, "0") == 0;
@@ -44,6 +45,7 @@ nw_app_env_clear (NwAppEnv *env)
 {
   g_free (env->backend);
   g_free (env->data_root);
+  g_free (env->gsk_renderer);
   g_free ((char *) env->cl.device);
   g_free ((char *) env->cl.device_origin);
   g_free ((char *) env->cl.gemm_tuning);

@@ -7,6 +7,8 @@
  *   NW_DEBUG_FPS        frame and epoch times on stderr (the desktop program; bench/)
  *   NW_CL_DEVICE, NW_CL_CACHE, NW_CL_GEMM_TUNING, NW_CL_CHAIN_WG, NW_CL_SIMULATE_CHAIN_WG,
  *   NW_CL_PROFILE       the OpenCL backend's settings (cl/nw-cl-options.h)
+ *   GSK_RENDERER        GTK's renderer, when the user chose one: the desktop program then
+ *                       leaves it (else it takes Cairo on software OpenGL: ui/nw-renderer.h)
  *   NEUROWIRE_LOCALEDIR the folder of the compiled translations (<lang>/LC_MESSAGES/neurowire.mo)
  *                       instead of the installed one; read by nw_app_env_init_i18n
  *   LANGUAGE, LANG, LC_* the language, as for every program (setlocale, gettext) */
@@ -20,6 +22,7 @@ typedef struct {
   char        *backend;    /* NW_BACKEND; NULL when unset or empty */
   char        *data_root;  /* NEUROWIRE_DATA_DIR; NULL when unset or empty (the default) */
   gboolean     debug_fps;  /* NW_DEBUG_FPS set */
+  char        *gsk_renderer; /* GSK_RENDERER as the user set it; NULL when unset or empty */
   NwClOptions  cl;         /* its strings owned here */
 } NwAppEnv;
 

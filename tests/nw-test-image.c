@@ -1,6 +1,7 @@
 /* nw-test-image.c: PNG round trips and pixel statistics for the widget tests. */
 #include "nw-test-image.h"
 #include "nw-test.h"
+#include "nw-plot.h"
 
 #include <math.h>
 
@@ -84,7 +85,9 @@ nw_test_mean_rgb (cairo_surface_t *s, int x0, int y0, int w, int h)
 double
 nw_test_distance_to (NwRgb c, guint32 rgb)
 {
-  double r = ((rgb >> 16) & 0xff) / 255.0, g = ((rgb >> 8) & 0xff) / 255.0, b = (rgb & 0xff) / 255.0;
+  /* A colour role (NW_COLOUR_INK, _MUTED, ...): the light theme's, which the tests draw in. */
+  guint32 v = nw_plot_resolve_rgb (NULL, rgb);
+  double r = ((v >> 16) & 0xff) / 255.0, g = ((v >> 8) & 0xff) / 255.0, b = (v & 0xff) / 255.0;
   return sqrt ((c.r - r) * (c.r - r) + (c.g - g) * (c.g - g) + (c.b - b) * (c.b - b));
 }
 

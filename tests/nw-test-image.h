@@ -21,7 +21,8 @@ cairo_surface_t *nw_test_render_node_png (GskRenderNode *node, int width, int he
 
 NwRgb   nw_test_pixel        (cairo_surface_t *s, int x, int y);
 NwRgb   nw_test_mean_rgb     (cairo_surface_t *s, int x0, int y0, int w, int h);
-/* Euclidean distance in [0,1]^3 between a pixel and 0xRRGGBB. */
+/* Euclidean distance in [0,1]^3 between a pixel and 0xRRGGBB (or a colour role of
+ * nw-plot.h, as the light theme has it). */
 double  nw_test_distance_to  (NwRgb c, guint32 rgb);
 /* Pixels of a rectangle within `tol` of a colour. */
 int     nw_test_count_colour (cairo_surface_t *s, int x0, int y0, int w, int h, guint32 rgb,

@@ -1149,6 +1149,68 @@ test_render_marks_only_invalid (void)
   g_object_unref (editor);
 }
 
+
+/* The reason beside a marked block stays on the canvas, even when the block is at its right
+ * edge or near the bottom (it was drawn from the block's left to 230 canvas units on, past
+ * the edge). */
+static void
+test_reason_inside_canvas (void)
+{
+  NwEditor *editor = new_editor (NULL);
+  g_autoptr (NwSpec) spec = chain ("2 dense:4 tanh dense:1 sigmoid bce");
+  g_autofree char *id = NULL;
+  g_autoptr (GArray) rects = nw_plot_text_rects_new ();
+  GtkWidget *window = show_in_window (editor, 560, 360);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int w, h;
+  gboolean reason_seen = FALSE;
+
+  nw_editor_set_spec (editor, spec);
+  id = nw_editor_add_node (editor, NW_NODE_DENSE, 1000, 420);   /* far right, not wired */
+  CU_ASSERT_FALSE (valid (editor));
+  settle ();
+  w = gtk_widget_get_width (editor->canvas);
+  h = gtk_widget_get_height (editor->canvas);
+  /* The view at 1:1 with the block against the canvas's right edge and low down, as a user
+   * may pan it. */
+  {
+    const NwNodeSpec *node = nw_spec_find_node (nw_editor_get_spec (editor), id);
+    NwRect r;
+    nw_editor_block_rect (editor, node, &r);
+    editor->scale = 1.0;
+    editor->tx = w - 8 - (r.x + r.width);
+    editor->ty = h - 40 - (r.y + r.height);
+    editor->view_touched = TRUE;
+    editor->fit_pending = FALSE;
+  }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (surface);
+  nw_plot_record_text (cr, rects);
+  nw_editor_draw (editor, cr, w, h);
+  cairo_destroy (cr);
+  save_png (surface, "editor-reason-edge.png");
+  cairo_surface_destroy (surface);
+  for (guint i = 0; i < rects->len; i++)
+    {
+      const NwPlotTextRect *r = &g_array_index (rects, NwPlotTextRect, i);
+      gboolean inside = r->x >= -0.5 && r->y >= -0.5 && r->x + r->width <= w + 0.5
+                        && r->y + r->height <= h + 0.5;
+      /* The reason (not the block's subtitle, "dense3 · ? params"); the other blocks are
+       * panned out of sight on purpose. */
+      if (strstr (r->text, id) == NULL || strstr (r->text, "·") != NULL)
+        continue;
+      reason_seen = TRUE;
+      if (!inside)
+        g_print ("\n    '%s' at (%.0f, %.0f, %.0f x %.0f) is outside the %dx%d canvas", r->text,
+                 r->x, r->y, r->width, r->height, w, h);
+      CU_ASSERT (inside);
+    }
+  CU_ASSERT (reason_seen);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (editor);
+}
+
 static void
 test_render_add_and_neurons (void)
 {
@@ -1251,6 +1313,7 @@ static const NwTestCase widget_cases[] = {
   { "pointer", test_pointer },
   { "keys", test_keys },
   { "render_marks_only_invalid", test_render_marks_only_invalid },
+  { "reason_inside_canvas", test_reason_inside_canvas },
   { "render_add_and_neurons", test_render_add_and_neurons },
   { NULL, NULL },
 };

@@ -15,6 +15,7 @@
 #include "nw-points.h"
 #include "nw-ui.h"
 #include "nw-weight-hist.h"
+#include "nw-zoom.h"
 
 #include <gtk/gtk.h>
 #include <math.h>
@@ -77,6 +78,16 @@ sink (GtkWidget *widget)
   return g_object_ref_sink (widget);
 }
 
+static void
+spin_iterations (int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Decision boundary                                                                            */
 
@@ -105,7 +116,7 @@ test_boundary_halves (void)
   img = nw_test_render_png (view, draw_boundary, W, H, "boundary-halves");
 
   /* The field's data -> pixel map: (0, 0) is the centre of the square. */
-  CU_ASSERT (nw_boundary_view_to_data (W, H, W / 2.0 + 11, (H - 22 + 8) / 2.0, &x, &y));
+  CU_ASSERT (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, W / 2.0 + 11, (H - 22 + 8) / 2.0, &x, &y));
   CU_ASSERT (fabs (x) < 0.05 && fabs (y) < 0.05);
 
   /* Mean colours of the left and right quarter bands (avoiding points and the edge). */
@@ -113,19 +124,19 @@ test_boundary_halves (void)
     double fx0 = 0, fy0 = 0, side = 0;
     /* Find the square from the mapping: data -1.4 and +1.4 in pixels. */
     for (px = 0; px < W; px++)
-      if (nw_boundary_view_to_data (W, H, px, H / 2.0, &x, &y))
+      if (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, px, H / 2.0, &x, &y))
         {
           fx0 = px;
           break;
         }
     for (py = 0; py < H; py++)
-      if (nw_boundary_view_to_data (W, H, W / 2.0, py, &x, &y))
+      if (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, W / 2.0, py, &x, &y))
         {
           fy0 = py;
           break;
         }
     for (px = W - 1; px > 0; px--)
-      if (nw_boundary_view_to_data (W, H, px, H / 2.0, &x, &y))
+      if (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, px, H / 2.0, &x, &y))
         break;
     side = px - fx0;
     CU_ASSERT (side > 300);
@@ -571,6 +582,267 @@ test_weight_hist_stack (void)
   }
 }
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* Text that reads: inside the plot, clear of other text, in the widget's font and colours     */
+
+/* Draws `plot` at w x h, recording every text it draws (nw_plot_record_text); returns them. */
+static GArray *
+record_texts (GtkWidget *plot, NwTestDrawFunc draw, int w, int h)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
+  GArray *rects = nw_plot_text_rects_new ();
+  nw_plot_record_text (cr, rects);
+  draw (plot, cr, w, h);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return rects;
+}
+
+/* Every text lies inside w x h and no two overlap (by more than half a pixel either way);
+ * returns how many texts were drawn. Prints what is wrong. */
+static guint
+assert_texts_fit (GtkWidget *plot, NwTestDrawFunc draw, int w, int h, const char *what)
+{
+  g_autoptr (GArray) rects = record_texts (plot, draw, w, h);
+  for (guint i = 0; i < rects->len; i++)
+    {
+      const NwPlotTextRect *a = &g_array_index (rects, NwPlotTextRect, i);
+      gboolean inside = a->x >= -0.5 && a->y >= -0.5 && a->x + a->width <= w + 0.5
+                        && a->y + a->height <= h + 0.5;
+      if (!inside)
+        g_print ("\n    %s %dx%d: '%s' at (%.0f, %.0f, %.0f x %.0f) is cut off", what, w, h,
+                 a->text, a->x, a->y, a->width, a->height);
+      CU_ASSERT (inside);
+      for (guint j = i + 1; j < rects->len; j++)
+        {
+          const NwPlotTextRect *b = &g_array_index (rects, NwPlotTextRect, j);
+          double ox = MIN (a->x + a->width, b->x + b->width) - MAX (a->x, b->x);
+          double oy = MIN (a->y + a->height, b->y + b->height) - MAX (a->y, b->y);
+          if (ox > 0.5 && oy > 0.5)
+            g_print ("\n    %s %dx%d: '%s' and '%s' overlap", what, w, h, a->text, b->text);
+          CU_ASSERT (!(ox > 0.5 && oy > 0.5));
+        }
+    }
+  return rects->len;
+}
+
+/* The tallest text a plot drew, in pixels. */
+static double
+tallest_text (GtkWidget *plot, NwTestDrawFunc draw, int w, int h)
+{
+  g_autoptr (GArray) rects = record_texts (plot, draw, w, h);
+  double most = 0;
+  for (guint i = 0; i < rects->len; i++)
+    most = MAX (most, g_array_index (rects, NwPlotTextRect, i).height);
+  return most;
+}
+
+/* Four layers of Dense with long names, and four activations: a deep network's plots. */
+static NwSnapshot *
+deep_snapshot (gint64 step, const char *const *dense_ids)
+{
+  NwSnapshot *snap = snapshot_new (10, step);
+  snap->layers[0].kind = NW_NODE_INPUT;
+  snap->layers[0].id = g_strdup ("input");
+  for (int k = 0; k < 4; k++)
+    {
+      NwLayerProbe *d = &snap->layers[1 + 2 * k], *a = &snap->layers[2 + 2 * k];
+      d->kind = NW_NODE_DENSE;
+      d->id = g_strdup (dense_ids[k]);
+      d->grad_norm = pow (10, -7 + k * 0.4);
+      d->weight_norm = 1;
+      d->whist_lo = -2.5f;
+      d->whist_hi = 2.5f;
+      for (int b = 0; b < NW_STATS_BINS; b++)
+        d->whist[b] = (float) exp (-0.5 * pow ((b - 15.5) / 5.0, 2));
+      a->kind = NW_NODE_ACTIVATION;
+      a->id = g_strdup_printf ("act%d", k + 1);
+      a->activation = k == 3 ? NW_ACT_RELU : NW_ACT_SIGMOID;
+      a->hist_lo = -6;
+      a->hist_hi = 6;
+      for (int b = 0; b < NW_STATS_BINS; b++)
+        a->hist[b] = 1 + b % 3;
+      a->saturated = 0.1 * k;
+      a->dead = 0.45;
+      a->dead_units = 0.25;
+    }
+  snap->layers[9].kind = NW_NODE_LOSS;
+  snap->layers[9].id = g_strdup ("loss");
+  snap->first_last_ratio = 0.21;
+  return snap;
+}
+
+/* The sizes the panes have in a 1280x720 window (measured on the screenshots, side panel
+ * shown), a roomier one, and a narrow one: no text is cut off or runs into another. Without
+ * the fixes of issue 18: the loss plot's y ticks cut (".5e+12"), the layer names running
+ * together ("fc1dense1fc2"), "No gradient before the first step" over "Press Play or Step",
+ * the ratio over "now, per layer", the activation captions cut by the panel. */
+static void
+test_texts_fit (void)
+{
+  static const char *const long_ids[4] = { "fc1", "dense1", "fc2", "dense_out" };
+  static const int grad_sizes[][2] = { { 330, 150 }, { 520, 220 }, { 260, 130 } };
+  static const int act_sizes[][2] = { { 330, 190 }, { 680, 170 }, { 200, 330 } };
+  g_autoptr (GtkWidget) grad = sink (nw_grad_plot_new ());
+  g_autoptr (GtkWidget) loss = sink (nw_loss_plot_new ());
+  g_autoptr (GtkWidget) act = sink (nw_activation_plot_new ());
+  g_autoptr (GtkWidget) weights = sink (nw_weight_hist_new ());
+  g_autoptr (GtkWidget) boundary = sink (nw_boundary_view_new ());
+
+  /* The gradient plot before the first step: two hints side by side. */
+  {
+    g_autoptr (NwSnapshot) snap = deep_snapshot (0, long_ids);
+    nw_grad_plot_push_snapshot (NW_GRAD_PLOT (grad), snap, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (grad_sizes); i++)
+      CU_ASSERT (assert_texts_fit (grad, draw_grad, grad_sizes[i][0], grad_sizes[i][1],
+                                   "gradient, step 0") >= 3);
+  }
+  /* ...and training, with long layer names under narrow bars. */
+  for (int s = 1; s <= 30; s++)
+    {
+      g_autoptr (NwSnapshot) snap = deep_snapshot (s * 40000, long_ids);
+      nw_grad_plot_push_snapshot (NW_GRAD_PLOT (grad), snap, NULL);
+      nw_activation_plot_push_snapshot (NW_ACTIVATION_PLOT (act), snap, NULL);
+      nw_weight_hist_push_snapshot (NW_WEIGHT_HIST (weights), snap, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (grad_sizes); i++)
+    CU_ASSERT (assert_texts_fit (grad, draw_grad, grad_sizes[i][0], grad_sizes[i][1],
+                                 "gradient") >= 5);
+  for (guint i = 0; i < G_N_ELEMENTS (act_sizes); i++)
+    {
+      CU_ASSERT (assert_texts_fit (act, draw_activation, act_sizes[i][0], act_sizes[i][1],
+                                   "activations") >= 12);
+      CU_ASSERT (assert_texts_fit (weights, draw_weights, act_sizes[i][0], act_sizes[i][1],
+                                   "weights") >= 8);
+    }
+
+  /* A loss that diverges to 1.5e12, over a million steps. */
+  for (int s = 0; s <= 60; s++)
+    nw_loss_plot_add (NW_LOSS_PLOT (loss), s * 20000, s < 40 ? 0.7 : 1.5e12 * (s - 39) / 21.0,
+                      0.5, NAN, NAN);
+  CU_ASSERT (assert_texts_fit (loss, draw_loss, 470, 150, "loss") >= 8);
+  CU_ASSERT (assert_texts_fit (loss, draw_loss, 300, 170, "loss") >= 8);
+  nw_loss_plot_set_log_scale (NW_LOSS_PLOT (loss), TRUE);
+  CU_ASSERT (assert_texts_fit (loss, draw_loss, 470, 150, "loss, log") >= 8);
+  nw_loss_plot_set_hover_x (NW_LOSS_PLOT (loss), 440);
+  assert_texts_fit (loss, draw_loss, 470, 150, "loss, hover");
+
+  /* The boundary with its caption, empty, and with a message. */
+  {
+    float grid[4] = { 1, 0, 1, 0 };
+    nw_boundary_view_set_caption (NW_BOUNDARY_VIEW (boundary),
+                                  "training mode: dropout on, batch statistics");
+    CU_ASSERT (assert_texts_fit (boundary, draw_boundary, 300, 290, "boundary, empty") >= 13);
+    nw_boundary_view_set_grid (NW_BOUNDARY_VIEW (boundary), 2, grid);
+    CU_ASSERT (assert_texts_fit (boundary, draw_boundary, 300, 290, "boundary") >= 13);
+    nw_boundary_view_set_message (NW_BOUNDARY_VIEW (boundary),
+                                  "This data is not 2D: there is no boundary to draw");
+    CU_ASSERT (assert_texts_fit (boundary, draw_boundary, 300, 290, "boundary, message") >= 13);
+  }
+}
+
+static gboolean
+font_px_above (GtkWidget *widget, double px)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (nw_plot_widget_font_px (widget) <= px && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  return nw_plot_widget_font_px (widget) > px;
+}
+
+/* The zoom scales a plot's text through the window's CSS: 150% makes its text half as tall
+ * again, and the plot asks for more room; its text still fits. No text is drawn under
+ * NW_TEXT_MIN_PX, even at 80%. */
+static void
+test_zoom_scales_text (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *plot = nw_grad_plot_new ();
+  g_autoptr (NwZoom) zoom = nw_zoom_new (gtk_widget_get_display (window));
+  static const char *const ids[4] = { "fc1", "fc2", "fc3", "fc4" };
+  double px0, h0, h1;
+  int min0, min1, nat;
+
+  gtk_widget_add_css_class (window, "neurowire");
+  gtk_window_set_child (GTK_WINDOW (window), plot);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 200);
+  gtk_window_present (GTK_WINDOW (window));
+  for (int s = 1; s <= 10; s++)
+    {
+      g_autoptr (NwSnapshot) snap = deep_snapshot (s * 100, ids);
+      nw_grad_plot_push_snapshot (NW_GRAD_PLOT (plot), snap, NULL);
+    }
+  spin_iterations (20);
+  px0 = nw_plot_widget_font_px (plot);
+  h0 = tallest_text (plot, draw_grad, 520, 220);
+  gtk_widget_measure (plot, GTK_ORIENTATION_VERTICAL, -1, &min0, &nat, NULL, NULL);
+
+  nw_zoom_set_level (zoom, 1.5);
+  CU_ASSERT_FATAL (font_px_above (plot, px0 * 1.4));
+  NW_ASSERT_CLOSE (nw_plot_widget_font_px (plot), px0 * 1.5, 0.02, 0.5);
+  h1 = tallest_text (plot, draw_grad, 520, 220);
+  gtk_widget_measure (plot, GTK_ORIENTATION_VERTICAL, -1, &min1, &nat, NULL, NULL);
+  g_print ("  font %.1f px -> %.1f px; tallest text %.0f -> %.0f px; least height %d -> %d ",
+           px0, nw_plot_widget_font_px (plot), h0, h1, min0, min1);
+  CU_ASSERT (h1 > h0 * 1.3);
+  CU_ASSERT (min1 > min0 * 1.3);
+  assert_texts_fit (plot, draw_grad, 520, 220, "gradient at 150%");
+
+  /* 80%: smaller, but no text under the least readable size. */
+  nw_zoom_set_level (zoom, 0.8);
+  spin_iterations (20);
+  {
+    g_autoptr (GArray) rects = record_texts (plot, draw_grad, 520, 220);
+    cairo_t *cr = nw_plot_measure_context (plot);
+    CU_ASSERT (nw_plot_text_px (cr, NW_TEXT_SMALL) >= NW_TEXT_MIN_PX);
+    CU_ASSERT (nw_plot_text_px (cr, 0.1) >= NW_TEXT_MIN_PX);
+    cairo_destroy (cr);
+    CU_ASSERT (rects->len > 0);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* With the dark style the plot draws on the theme's dark view colour in light ink (it drew
+ * white paper and dark ink whatever the theme). */
+static void
+test_dark_style (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *plot = nw_grad_plot_new ();
+  static const char *const ids[4] = { "fc1", "fc2", "fc3", "fc4" };
+  cairo_surface_t *light, *dark;
+  NwRgb paper_light, paper_dark;
+  int w = 420, h = 200;
+
+  gtk_window_set_child (GTK_WINDOW (window), plot);
+  gtk_window_present (GTK_WINDOW (window));
+  for (int s = 1; s <= 10; s++)
+    {
+      g_autoptr (NwSnapshot) snap = deep_snapshot (s * 100, ids);
+      nw_grad_plot_push_snapshot (NW_GRAD_PLOT (plot), snap, NULL);
+    }
+  spin_iterations (20);
+  light = nw_test_render_png (plot, draw_grad, w, h, "grad-light");
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  spin_iterations (40);
+  dark = nw_test_render_png (plot, draw_grad, w, h, "grad-dark");
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  /* Inside the timeline's axes, above the lines: paper. */
+  paper_light = nw_test_mean_rgb (light, w - 60, 30, 20, 8);
+  paper_dark = nw_test_mean_rgb (dark, w - 60, 30, 20, 8);
+  g_print ("  paper: light %.2f, dark %.2f ", paper_light.g, paper_dark.g);
+  CU_ASSERT (paper_light.g > 0.9);
+  CU_ASSERT (paper_dark.g < 0.35);
+  /* Light ink on it: bright pixels among the labels left of the bars. */
+  CU_ASSERT (nw_test_count_dark (dark, 0, 20, 40, h - 40, 0.5) < 40 * (h - 40) - 20);
+  cairo_surface_destroy (light);
+  cairo_surface_destroy (dark);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                      */
 
@@ -700,6 +972,9 @@ static const NwTestCase plot_cases[] = {
   { "activation functions and derivatives", test_activation_functions },
   { "a step's panel: gradient zero by design", test_activation_step_panel },
   { "weight histograms stack", test_weight_hist_stack },
+  { "every text inside its plot, none over another", test_texts_fit },
+  { "the zoom scales a plot's text", test_zoom_scales_text },
+  { "dark style: dark paper, light ink", test_dark_style },
   { NULL, NULL },
 };
 

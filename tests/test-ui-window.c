@@ -10,8 +10,10 @@
 #include "nw-confusion-view.h"
 #include "nw-editor.h"
 #include "nw-trainer.h"
+#include "nw-plot.h"
 #include "nw-ui.h"
 #include "nw-window.h"
+#include "nw-zoom.h"
 
 #include <glib/gstdio.h>
 
@@ -341,6 +343,180 @@ static void
 on_window_gone (gpointer data, GObject *where)
 {
   window_gone = TRUE;
+}
+
+
+/* The button in `widget`'s tree whose action is `action`, or NULL. */
+static GtkWidget *
+find_action_button (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_button (c, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The window's zoom keys: a shortcut controller in the capture phase (so that the editor's
+ * canvas, which has the focus, does not take them); the shortcut for `trigger` or NULL. */
+static GtkShortcut *
+zoom_shortcut (NwWindow *win, const char *trigger)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (win));
+  GtkShortcut *found = NULL;
+  for (guint i = 0; found == NULL && i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c) || g_strcmp0 (gtk_event_controller_get_name (c), "nw-zoom-keys") != 0)
+        continue;
+      CU_ASSERT_EQUAL (gtk_event_controller_get_propagation_phase (c), GTK_PHASE_CAPTURE);
+      for (guint k = 0; found == NULL && k < g_list_model_get_n_items (G_LIST_MODEL (c)); k++)
+        {
+          g_autoptr (GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), k);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (sc));
+          if (g_strcmp0 (text, trigger) == 0)
+            found = sc;
+        }
+    }
+  g_object_unref (controllers);
+  return found;
+}
+
+static gboolean
+zoom_level_is (NwWindow *win, gpointer data)
+{
+  return fabs (nw_zoom_get_level (nw_zoom_get_default ()) - *(double *) data) < 1e-6;
+}
+
+static gboolean
+font_px_above (NwWindow *win, gpointer data)
+{
+  return nw_plot_widget_font_px (child (win, "grad_plot")) > *(double *) data;
+}
+
+static gboolean
+side_panel_is (NwWindow *win, gpointer data)
+{
+  return nw_window_get_side_panel_visible (win) == GPOINTER_TO_INT (data);
+}
+
+/* Issue 18: the header's counters show seven digits whole (the epoch counter showed
+ * "119074" at step 1190744), and larger counts in seven characters; Ctrl+plus, Ctrl+minus
+ * and Ctrl+0 zoom the window (the main menu's Zoom row says how much), its plots' text with
+ * it; the side panel folds away when the zoom leaves the plots no room, comes back when it
+ * does, and F9 shows and hides it. */
+static void
+test_counters_zoom_side_panel (void)
+{
+  NwWindow *win;
+  NwZoom *zoom = nw_zoom_get_default ();
+  GtkWidget *reset_button;
+  GtkShortcut *shortcut;
+  double px0, want;
+  char buf[32];
+
+  nw_ui_load_css (gdk_display_get_default ());
+  win = window_new ();
+  CU_ASSERT_FATAL (spin_until (win, 5000, is_mapped, NULL));
+
+  nw_window_format_counter (1190744, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL (buf, "1190744");
+  nw_window_format_counter (9999999, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL (buf, "9999999");
+  nw_window_format_counter (12345678, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL (buf, "12.35M");
+  nw_window_format_counter (123456789, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL (buf, "123.5M");
+  nw_window_format_counter (1234567890, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL (buf, "1.235G");
+  for (int k = 0; k < 2; k++)
+    {
+      GtkWidget *counter = child (win, k == 0 ? "step_label" : "epoch_label");
+      g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (counter, "1190744");
+      int text_w, text_h, min, nat;
+      pango_layout_get_pixel_size (layout, &text_w, &text_h);
+      gtk_widget_measure (counter, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      g_print ("\n    %s: 1190744 is %d px wide; the counter at least %d px ",
+               k == 0 ? "step" : "epoch", text_w, min);
+      CU_ASSERT (min >= text_w);
+    }
+
+  /* The zoom, through the window's actions and its keys. */
+  CU_ASSERT_DOUBLE_EQUAL (nw_zoom_get_level (zoom), 1.0, 1e-9);
+  px0 = nw_plot_widget_font_px (child (win, "grad_plot"));
+  reset_button = find_action_button (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (child (win, "menu_button")))),
+                                     "win.zoom-reset");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (reset_button);
+  CU_ASSERT_STRING_EQUAL (gtk_button_get_label (GTK_BUTTON (reset_button)), "100%");
+  /* Named for screen readers (and AT-SPI), the level in the reset button's description. */
+  {
+    GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (child (win, "menu_button"))));
+    static const char *const names[][2] = { { "win.zoom-in", "Zoom in" }, { "win.zoom-out", "Zoom out" },
+                                            { "win.zoom-reset", "Reset zoom" } };
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *wrong = gtk_test_accessible_check_property (
+          GTK_ACCESSIBLE (find_action_button (popover, names[i][0])), GTK_ACCESSIBLE_PROPERTY_LABEL,
+          names[i][1]);
+        if (wrong != NULL)
+          g_print ("\n    %s: %s ", names[i][0], wrong);
+        CU_ASSERT_PTR_NULL (wrong);
+      }
+    {
+      g_autofree char *wrong = gtk_test_accessible_check_property (
+        GTK_ACCESSIBLE (reset_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "100%");
+      CU_ASSERT_PTR_NULL (wrong);
+    }
+    {
+      g_autofree char *wrong = gtk_test_accessible_check_property (
+        GTK_ACCESSIBLE (child (win, "side_panel_button")), GTK_ACCESSIBLE_PROPERTY_LABEL, "Side panel");
+      CU_ASSERT_PTR_NULL (wrong);
+    }
+  }
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.zoom-in", NULL);
+  CU_ASSERT_DOUBLE_EQUAL (nw_zoom_get_level (zoom), 1.1, 1e-9);
+  CU_ASSERT_STRING_EQUAL (gtk_button_get_label (GTK_BUTTON (reset_button)), "110%");
+  shortcut = zoom_shortcut (win, "<Control>minus");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (shortcut);
+  CU_ASSERT (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (win), NULL));
+  CU_ASSERT_DOUBLE_EQUAL (nw_zoom_get_level (zoom), 1.0, 1e-9);
+  for (int i = 0; i < 2; i++)
+    {
+      shortcut = zoom_shortcut (win, "<Control>plus");
+      CU_ASSERT_PTR_NOT_NULL_FATAL (shortcut);
+      CU_ASSERT (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (win), NULL));
+    }
+  CU_ASSERT_PTR_NOT_NULL (zoom_shortcut (win, "<Control>equal"));
+  CU_ASSERT_DOUBLE_EQUAL (nw_zoom_get_level (zoom), 1.25, 1e-9);
+  want = px0 * 1.2;
+  CU_ASSERT (spin_until (win, 5000, font_px_above, &want));
+  g_print ("\n    grad plot's font: %.1f px at 100%%, %.1f px at 125%% ", px0,
+           nw_plot_widget_font_px (child (win, "grad_plot")));
+  shortcut = zoom_shortcut (win, "<Control>0");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (shortcut);
+  CU_ASSERT (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (win), NULL));
+  CU_ASSERT_DOUBLE_EQUAL (nw_zoom_get_level (zoom), 1.0, 1e-9);
+  CU_ASSERT_STRING_EQUAL (gtk_button_get_label (GTK_BUTTON (reset_button)), "100%");
+
+  /* The side panel: F9's action, then folded by a zoom that leaves the plots no room. */
+  CU_ASSERT_TRUE (nw_window_get_side_panel_visible (win));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-side-panel", NULL);
+  CU_ASSERT_FALSE (nw_window_get_side_panel_visible (win));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-side-panel", NULL);
+  CU_ASSERT_TRUE (nw_window_get_side_panel_visible (win));
+  spin_for (200);
+  nw_zoom_set_level (zoom, 2.0);
+  CU_ASSERT (spin_until (win, 5000, side_panel_is, GINT_TO_POINTER (FALSE)));
+  nw_zoom_set_level (zoom, 1.0);
+  want = 1.0;
+  CU_ASSERT (spin_until (win, 5000, zoom_level_is, &want));
+  CU_ASSERT (spin_until (win, 5000, side_panel_is, GINT_TO_POINTER (TRUE)));
+  window_close (win);
 }
 
 /* The learning rate changes while training, without a reset; the network is then modified. */
@@ -1207,6 +1383,12 @@ test_settings (void)
   CU_ASSERT_EQUAL (width, 1100);
   CU_ASSERT_EQUAL (height, 700);
   NW_ASSERT_CLOSE (nw_window_get_zoom (win), 1.25, 1e-12, 0);
+  /* ... and a zoom the user makes is written back (then 100% again for the tests after). */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.zoom-reset", NULL);
+  NW_ASSERT_CLOSE (g_settings_get_double (settings, NW_SETTINGS_ZOOM), 1.0, 1e-12, 0);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.zoom-in", NULL);
+  CU_ASSERT (g_settings_get_double (settings, NW_SETTINGS_ZOOM) > 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.zoom-reset", NULL);
   gtk_window_present (GTK_WINDOW (win));
   CU_ASSERT (spin_until (win, 5000, is_mapped, NULL));
 
@@ -1264,6 +1446,7 @@ test_settings (void)
 static const NwTestCase window_cases[] = {
   { "NW_BACKEND=cpu stays on the CPU", test_backend_env_cpu },
   { "step, play, pause, reset", test_step_play_pause },
+  { "counters, zoom, side panel", test_counters_zoom_side_panel },
   { "learning rate while training", test_live_learning_rate },
   { "dataset and the user's points", test_dataset_and_points },
   { "bad files leave the network", test_bad_files },

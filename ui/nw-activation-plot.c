@@ -34,6 +34,8 @@ void
 nw_activation_plot_clear (NwActivationPlot *self)
 {
   g_return_if_fail (NW_IS_ACTIVATION_PLOT (self));
+  if (self->panels->len > 0)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
   g_array_set_size (self->panels, 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -42,8 +44,10 @@ void
 nw_activation_plot_push_snapshot (NwActivationPlot *self, const NwSnapshot *snap,
                                   const char *const *ids)
 {
+  guint n_before;
   g_return_if_fail (NW_IS_ACTIVATION_PLOT (self));
   g_return_if_fail (snap != NULL);
+  n_before = self->panels->len;
   g_array_set_size (self->panels, 0);
   for (int i = 0; i < snap->n_layers; i++)
     {
@@ -68,6 +72,9 @@ nw_activation_plot_push_snapshot (NwActivationPlot *self, const NwSnapshot *snap
       p.std = probe->act_std;
       g_array_append_val (self->panels, p);
     }
+  /* More or fewer panels want another height; the same number, only a redraw. */
+  if (self->panels->len != n_before)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -87,37 +94,63 @@ nw_activation_plot_get_n_panels (NwActivationPlot *self)
 }
 
 #define PANEL_GAP   12.0
-#define PANEL_TITLE 18.0
-#define PANEL_AXIS  16.0
+
+/* A panel's parts in pixels, from the widget's text: the title above, the axis labels below,
+ * and the least height and width a plot area reads at. */
+typedef struct {
+  double title, axis, min_plot_h, min_w;
+} PanelMetrics;
 
 static void
-grid_shape (guint n, int width, int *cols, int *rows)
+panel_metrics (cairo_t *cr, PanelMetrics *m)
+{
+  double em = nw_plot_font_px (cr);
+  m->title = ceil (nw_plot_line_height (cr, NW_TEXT_NORMAL)) + 3;
+  m->axis = ceil (nw_plot_line_height (cr, NW_TEXT_SMALL)) + 3;
+  m->min_plot_h = ceil (3.5 * em);
+  m->min_w = ceil (10 * em);
+}
+
+static void
+grid_shape (guint n, int width, double min_w, int *cols, int *rows)
 {
   int c = (int) MIN (n, 4);
-  /* Wide enough panels: never narrower than 130 px. */
-  while (c > 1 && (width - (c - 1) * PANEL_GAP) / c < 130)
+  /* Wide enough panels: never narrower than min_w. */
+  while (c > 1 && (width - (c - 1) * PANEL_GAP) / c < min_w)
     c--;
   *cols = MAX (c, 1);
   *rows = MAX (((int) n + *cols - 1) / *cols, 1);
+}
+
+static void
+panel_area (NwActivationPlot *self, const PanelMetrics *m, int width, int height, int i,
+            double *x, double *y, double *w, double *h)
+{
+  int cols, rows;
+  double pw, ph;
+  grid_shape (self->panels->len, width, m->min_w, &cols, &rows);
+  pw = (width - 8 - (cols - 1) * PANEL_GAP) / cols;
+  ph = (height - (rows - 1) * PANEL_GAP) / rows;
+  *x = 4 + (i % cols) * (pw + PANEL_GAP);
+  *y = (i / cols) * (ph + PANEL_GAP) + m->title;
+  *w = pw;
+  *h = MAX (ph - m->title - m->axis, 10);
 }
 
 void
 nw_activation_plot_panel_area (NwActivationPlot *self, int width, int height, int i,
                                double *x, double *y, double *w, double *h)
 {
-  int cols, rows;
-  double pw, ph;
-  grid_shape (self->panels->len, width, &cols, &rows);
-  pw = (width - 8 - (cols - 1) * PANEL_GAP) / cols;
-  ph = (height - (rows - 1) * PANEL_GAP) / rows;
-  *x = 4 + (i % cols) * (pw + PANEL_GAP);
-  *y = (i / cols) * (ph + PANEL_GAP) + PANEL_TITLE;
-  *w = pw;
-  *h = MAX (ph - PANEL_TITLE - PANEL_AXIS, 10);
+  cairo_t *cr = nw_plot_measure_context (GTK_WIDGET (self));
+  PanelMetrics m;
+  panel_metrics (cr, &m);
+  panel_area (self, &m, width, height, i, x, y, w, h);
+  cairo_destroy (cr);
 }
 
 static void
-draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double h)
+draw_panel (cairo_t *cr, const PanelMetrics *m, const Panel *p, double x0, double y0, double w,
+            double h)
 {
   double f_lo = INFINITY, f_hi = -INFINITY, d_max = 0, hmax = 0;
   const int samples = 160;
@@ -245,16 +278,21 @@ draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double 
   cairo_rectangle (cr, x0 + 0.5, y0 + 0.5, w - 1, h - 1);
   cairo_stroke (cr);
 
-  /* Axis: lo, 0, hi. */
-  g_snprintf (buf, sizeof buf, "%g", p->lo);
-  nw_plot_text (cr, buf, x0, y0 + h + 2, 0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
-  g_snprintf (buf, sizeof buf, "%g", p->hi);
-  nw_plot_text (cr, buf, x0 + w, y0 + h + 2, 1, 0, 7.5, NW_COLOUR_MUTED, FALSE);
-  if (p->lo < 0 && p->hi > 0)
-    nw_plot_text (cr, "0", PX (0), y0 + h + 2, 0.5, 0, 7.5, NW_COLOUR_MUTED, FALSE);
+  /* Axis: lo, 0, hi (the 0 where it clears the two ends). */
+  {
+    double lo_w, hi_w, zero_w = nw_plot_text_width (cr, "0", NW_TEXT_SMALL, FALSE);
+    g_snprintf (buf, sizeof buf, "%g", p->lo);
+    lo_w = nw_plot_text (cr, buf, x0, y0 + h + 2, 0, 0, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
+    g_snprintf (buf, sizeof buf, "%g", p->hi);
+    hi_w = nw_plot_text (cr, buf, x0 + w, y0 + h + 2, 1, 0, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
+    if (p->lo < 0 && p->hi > 0 && PX (0) - zero_w / 2 > x0 + lo_w + 4
+        && PX (0) + zero_w / 2 < x0 + w - hi_w - 4)
+      nw_plot_text (cr, "0", PX (0), y0 + h + 2, 0.5, 0, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
+  }
 
   /* Title, and inside the plot's top-left corner (empty for these rising curves) the share
-   * of inputs that pass no gradient. */
+   * of inputs that pass no gradient, on a veil so the dots and the curve do not cross it.
+   * Cut short with an ellipsis when the panel is narrow; ReLU's second figure goes first. */
   {
     /* The layer's id and its activation's label, in the reader's language ("act1 · Sigmoid",
      * "act1 · 시그모이드") */
@@ -263,21 +301,36 @@ draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double 
                 info != NULL ? g_dpgettext2 (GETTEXT_PACKAGE, "activation", info->label)
                              : nw_activation_name (p->activation));
   }
-  nw_plot_text (cr, buf, x0, y0 - PANEL_TITLE / 2 - 1, 0, 0.5, 8.5, NW_COLOUR_INK, TRUE);
+  nw_plot_text_fit (cr, buf, x0, y0 - m->title / 2 - 1, 0, 0.5, NW_TEXT_NORMAL, NW_COLOUR_INK,
+                    TRUE, w);
+  buf[0] = '\0';
   if (isfinite (share))
     {
       if (relu_like)
-        g_snprintf (buf, sizeof buf, _("dead units %.0f%% · inputs \u2264 0: %.0f%%"), 100 * share,
-                    100 * p->dead);
+        {
+          g_snprintf (buf, sizeof buf, _("dead units %.0f%% · inputs \u2264 0: %.0f%%"), 100 * share,
+                      100 * p->dead);
+          if (nw_plot_text_width (cr, buf, NW_TEXT_SMALL, share > 0.5) > w - 8)
+            g_snprintf (buf, sizeof buf, _("dead units %.0f%%"), 100 * share);
+        }
       else
         g_snprintf (buf, sizeof buf, _("saturated %.0f%%"), 100 * share);
-      nw_plot_text (cr, buf, x0 + 4, y0 + 3, 0, 0, 7.5,
-                    share > 0.5 ? NW_COLOUR_ALARM : NW_COLOUR_MUTED, share > 0.5);
     }
   else if (zero_by_design)
-    nw_plot_text (cr, _("gradient 0 by design"), x0 + 4, y0 + 3, 0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
+    g_strlcpy (buf, _("gradient 0 by design"), sizeof buf);
   else if (!elementwise)
-    nw_plot_text (cr, _("along each row"), x0 + 4, y0 + 3, 0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
+    g_strlcpy (buf, _("along each row"), sizeof buf);
+  if (buf[0] != '\0')
+    {
+      gboolean alarm = isfinite (share) && share > 0.5;
+      double tw = MIN (nw_plot_text_width (cr, buf, NW_TEXT_SMALL, alarm), w - 8);
+      double th = nw_plot_line_height (cr, NW_TEXT_SMALL);
+      nw_plot_rgb (cr, NW_COLOUR_PAPER, 0.8);
+      cairo_rectangle (cr, x0 + 1, y0 + 1, tw + 6, th + 3);
+      cairo_fill (cr);
+      nw_plot_text_fit (cr, buf, x0 + 4, y0 + 2, 0, 0, NW_TEXT_SMALL,
+                        alarm ? NW_COLOUR_ALARM : NW_COLOUR_MUTED, alarm, w - 8);
+    }
 #undef PX
 #undef PY
 #undef DY
@@ -286,16 +339,19 @@ draw_panel (cairo_t *cr, const Panel *p, double x0, double y0, double w, double 
 void
 nw_activation_plot_draw (NwActivationPlot *self, cairo_t *cr, int width, int height)
 {
+  PanelMetrics m;
+  nw_plot_begin (cr, GTK_WIDGET (self));
   if (self->panels->len == 0)
     {
       nw_plot_empty_message (cr, width, height, _("No activation layer"));
       return;
     }
+  panel_metrics (cr, &m);
   for (guint i = 0; i < self->panels->len; i++)
     {
       double x, y, w, h;
-      nw_activation_plot_panel_area (self, width, height, i, &x, &y, &w, &h);
-      draw_panel (cr, &g_array_index (self->panels, Panel, i), x, y, w, h);
+      panel_area (self, &m, width, height, i, &x, &y, &w, &h);
+      draw_panel (cr, &m, &g_array_index (self->panels, Panel, i), x, y, w, h);
     }
 }
 
@@ -308,13 +364,37 @@ nw_activation_plot_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_destroy (cr);
 }
 
+/* Height for width: as many rows of panels as the width leaves, each tall enough to read. */
 static void
 nw_activation_plot_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
                             int *minimum, int *natural, int *minimum_baseline,
                             int *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 110;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 520 : 170;
+  NwActivationPlot *self = NW_ACTIVATION_PLOT (widget);
+  cairo_t *cr = nw_plot_measure_context (widget);
+  PanelMetrics m;
+  panel_metrics (cr, &m);
+  cairo_destroy (cr);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = (int) ceil (m.min_w + 8);
+      *natural = (int) ceil (MAX (self->panels->len, 1) * (m.min_w * 1.3 + PANEL_GAP) + 8);
+    }
+  else
+    {
+      int cols, rows;
+      double panel = m.title + m.axis + m.min_plot_h;
+      grid_shape (MAX (self->panels->len, 1), for_size > 0 ? for_size : (int) (m.min_w + 8),
+                  m.min_w, &cols, &rows);
+      *minimum = (int) ceil (rows * panel + (rows - 1) * PANEL_GAP);
+      *natural = (int) ceil (rows * (panel + m.min_plot_h * 0.5) + (rows - 1) * PANEL_GAP);
+    }
+}
+
+static GtkSizeRequestMode
+nw_activation_plot_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -333,6 +413,7 @@ nw_activation_plot_class_init (NwActivationPlotClass *klass)
   object_class->finalize = nw_activation_plot_finalize;
   widget_class->snapshot = nw_activation_plot_snapshot;
   widget_class->measure = nw_activation_plot_measure;
+  widget_class->get_request_mode = nw_activation_plot_get_request_mode;
   gtk_widget_class_set_css_name (widget_class, "activationplot");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }

@@ -32,26 +32,39 @@ static GParamSpec *properties[N_PROPS];
 enum { SIGNAL_POINT_ADDED, SIGNAL_POINT_REMOVED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-#define MARGIN_LEFT   30.0
-#define MARGIN_BOTTOM 22.0
 #define MARGIN_OTHER   8.0
 #define REMOVE_RADIUS_PX 14.0
 
-/* The square the field occupies in a width x height view. */
+/* The square the field occupies in a width x height view, with room on the left and below
+ * for the tick labels in the widget's font (bound to `cr`). */
 static void
-field_rect (int width, int height, double *x0, double *y0, double *side)
+field_rect (cairo_t *cr, int width, int height, double *x0, double *y0, double *side)
 {
-  double s = MIN (width - MARGIN_LEFT - MARGIN_OTHER, height - MARGIN_BOTTOM - MARGIN_OTHER);
+  double left = ceil (nw_plot_text_width (cr, "-1.5", NW_TEXT_SMALL, FALSE)) + 10;
+  double bottom = ceil (nw_plot_line_height (cr, NW_TEXT_SMALL)) + 8;
+  /* The last tick's label is centred under the right edge: half of it sticks out. */
+  double right = MAX (MARGIN_OTHER, ceil (nw_plot_text_width (cr, "1.5", NW_TEXT_SMALL, FALSE) / 2) + 2);
+  double s = MIN (width - left - right, height - bottom - MARGIN_OTHER);
   *side = MAX (s, 10);
-  *x0 = MARGIN_LEFT + floor ((width - MARGIN_LEFT - MARGIN_OTHER - *side) / 2);
-  *y0 = MARGIN_OTHER + floor ((height - MARGIN_BOTTOM - MARGIN_OTHER - *side) / 2);
+  *x0 = left + floor ((width - left - right - *side) / 2);
+  *y0 = MARGIN_OTHER + floor ((height - bottom - MARGIN_OTHER - *side) / 2);
+}
+
+static void
+field_rect_of (NwBoundaryView *self, int width, int height, double *x0, double *y0, double *side)
+{
+  cairo_t *cr = nw_plot_measure_context (GTK_WIDGET (self));
+  field_rect (cr, width, height, x0, y0, side);
+  cairo_destroy (cr);
 }
 
 gboolean
-nw_boundary_view_to_data (int width, int height, double px, double py, double *x, double *y)
+nw_boundary_view_to_data (NwBoundaryView *self, int width, int height, double px, double py,
+                          double *x, double *y)
 {
   double x0, y0, side;
-  field_rect (width, height, &x0, &y0, &side);
+  g_return_val_if_fail (NW_IS_BOUNDARY_VIEW (self), FALSE);
+  field_rect_of (self, width, height, &x0, &y0, &side);
   *x = -NW_GRID_EXTENT + (px - x0) / side * 2 * NW_GRID_EXTENT;
   *y = NW_GRID_EXTENT - (py - y0) / side * 2 * NW_GRID_EXTENT;
   return px >= x0 && px <= x0 + side && py >= y0 && py <= y0 + side;
@@ -216,9 +229,10 @@ draw_point (cairo_t *cr, double x, double y, const NwPoint *p, double radius)
   guint32 colour = p->label ? NW_COLOUR_CLASS1 : NW_COLOUR_CLASS0;
   cairo_new_path (cr);
   cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
+  /* White, not the paper: the points lie on the field's own light colours in any theme. */
   if (p->test)
     {
-      nw_plot_rgb (cr, NW_COLOUR_PAPER, 0.85);
+      nw_plot_rgb (cr, 0xffffff, 0.85);
       cairo_fill_preserve (cr);
       nw_plot_rgb (cr, colour, 1.0);
       cairo_set_line_width (cr, 2.0);
@@ -228,7 +242,7 @@ draw_point (cairo_t *cr, double x, double y, const NwPoint *p, double radius)
     {
       nw_plot_rgb (cr, colour, 1.0);
       cairo_fill_preserve (cr);
-      nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
+      nw_plot_rgb (cr, 0xffffff, 1.0);
       cairo_set_line_width (cr, 1.2);
       cairo_stroke (cr);
     }
@@ -241,7 +255,8 @@ nw_boundary_view_draw (NwBoundaryView *self, cairo_t *cr, int width, int height)
   double ticks[16];
   int n_ticks;
 
-  field_rect (width, height, &x0, &y0, &side);
+  nw_plot_begin (cr, GTK_WIDGET (self));
+  field_rect (cr, width, height, &x0, &y0, &side);
 
   /* The field, or an empty frame. */
   cairo_save (cr);
@@ -263,7 +278,7 @@ nw_boundary_view_draw (NwBoundaryView *self, cairo_t *cr, int width, int height)
     }
   else
     {
-      nw_plot_rgb (cr, 0xf6f5f4, 1.0);
+      nw_plot_rgb (cr, NW_COLOUR_EMPTY, 1.0);
       cairo_paint (cr);
     }
   cairo_restore (cr);
@@ -283,8 +298,8 @@ nw_boundary_view_draw (NwBoundaryView *self, cairo_t *cr, int width, int height)
       cairo_move_to (cr, x0 - 4, round (py) + 0.5);
       cairo_line_to (cr, x0, round (py) + 0.5);
       cairo_stroke (cr);
-      nw_plot_text (cr, buf, px, y0 + side + 5, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
-      nw_plot_text (cr, buf, x0 - 6, py, 1.0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
+      nw_plot_text (cr, buf, px, y0 + side + 5, 0.5, 0, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
+      nw_plot_text (cr, buf, x0 - 6, py, 1.0, 0.5, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
     }
   /* Faint axes through the origin. */
   if (self->field != NULL && self->message == NULL)
@@ -324,18 +339,20 @@ nw_boundary_view_draw (NwBoundaryView *self, cairo_t *cr, int width, int height)
 
   if (self->caption != NULL && self->field != NULL && self->message == NULL)
     {
-      double tw = nw_plot_text_width (cr, self->caption, 8.5, TRUE);
-      nw_plot_round_rect (cr, x0 + 6, y0 + 6, tw + 12, 18, 4);
+      double tw = MIN (nw_plot_text_width (cr, self->caption, NW_TEXT_SMALL, TRUE), side - 24);
+      double th = ceil (nw_plot_line_height (cr, NW_TEXT_SMALL));
+      nw_plot_round_rect (cr, x0 + 6, y0 + 6, tw + 12, th + 4, 4);
       nw_plot_rgb (cr, NW_COLOUR_PAPER, 0.85);
       cairo_fill (cr);
-      nw_plot_text (cr, self->caption, x0 + 12, y0 + 15, 0, 0.5, 8.5, NW_COLOUR_INK, TRUE);
+      nw_plot_text_fit (cr, self->caption, x0 + 12, y0 + 8 + th / 2, 0, 0.5, NW_TEXT_SMALL,
+                        NW_COLOUR_INK, TRUE, side - 24);
     }
   if (self->message != NULL)
-    nw_plot_text (cr, self->message, x0 + side / 2, y0 + side / 2, 0.5, 0.5, 10,
-                  NW_COLOUR_MUTED, FALSE);
+    nw_plot_text_wrapped (cr, self->message, x0 + side / 2, y0 + side / 2, side - 16,
+                          NW_TEXT_NORMAL, NW_COLOUR_MUTED);
   else if (self->field == NULL)
-    nw_plot_text (cr, _("The boundary appears with the first snapshot"), x0 + side / 2,
-                  y0 + side / 2, 0.5, 0.5, 9.5, NW_COLOUR_MUTED, FALSE);
+    nw_plot_text_wrapped (cr, _("The boundary appears with the first snapshot"), x0 + side / 2,
+                          y0 + side / 2, side - 16, NW_TEXT_NORMAL, NW_COLOUR_MUTED);
 }
 
 static void
@@ -352,8 +369,9 @@ nw_boundary_view_measure (GtkWidget *widget, GtkOrientation orientation, int for
                           int *minimum, int *natural, int *minimum_baseline,
                           int *natural_baseline)
 {
-  *minimum = 160;
-  *natural = 420;
+  double em = nw_plot_widget_font_px (widget);
+  *minimum = (int) ceil (12 * em);
+  *natural = (int) ceil (31 * em);
 }
 
 static void
@@ -365,7 +383,7 @@ on_pressed (GtkGestureClick *gesture, int n_press, double px, double py, NwBound
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   double x, y;
 
-  if (self->message != NULL || !nw_boundary_view_to_data (width, height, px, py, &x, &y))
+  if (self->message != NULL || !nw_boundary_view_to_data (self, width, height, px, py, &x, &y))
     return;
   if (button == GDK_BUTTON_PRIMARY)
     {
@@ -377,7 +395,7 @@ on_pressed (GtkGestureClick *gesture, int n_press, double px, double py, NwBound
     {
       double x0, y0, side;
       int i;
-      field_rect (width, height, &x0, &y0, &side);
+      field_rect_of (self, width, height, &x0, &y0, &side);
       i = nw_points_nearest ((const NwPoint *) self->points->data, self->points->len, x, y,
                              REMOVE_RADIUS_PX / side * 2 * NW_GRID_EXTENT);
       if (i >= 0)

@@ -36,7 +36,7 @@ void        nw_boundary_view_draw           (NwBoundaryView *self, cairo_t *cr, 
                                              int height);
 /* Where a widget point falls in data coordinates for a width x height view; FALSE outside
  * the field. */
-gboolean    nw_boundary_view_to_data        (int width, int height, double px, double py,
-                                             double *x, double *y);
+gboolean    nw_boundary_view_to_data        (NwBoundaryView *self, int width, int height,
+                                             double px, double py, double *x, double *y);
 
 G_END_DECLS

@@ -26,9 +26,6 @@ static GParamSpec *properties[N_PROPS];
 enum { SIGNAL_CELL_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-#define LEFT    34.0
-#define TOP     30.0
-#define RIGHT   44.0
 #define BOTTOM   4.0
 #define RIGHT_COLOUR  NW_COLOUR_TRAIN
 #define WRONG_COLOUR  NW_COLOUR_TEST
@@ -42,14 +39,31 @@ name_of (NwConfusionView *self, int c, char *buf, gsize size)
   return buf;
 }
 
+/* The matrix's square, with room for the axis titles and class labels (left, top) and the
+ * recall column (right) in the widget's font, bound to `cr`. */
+static void
+grid_rect_in (cairo_t *cr, NwConfusionView *self, int width, int height, double *x0, double *y0,
+              double *cell)
+{
+  int n = MAX (self->n, 1);
+  double lh = ceil (nw_plot_line_height (cr, NW_TEXT_SMALL));
+  double label = nw_plot_text_width (cr, "Wm", NW_TEXT_SMALL, TRUE);
+  double left = lh + 4 + label + 6;
+  double top = lh + 4 + lh + 4;
+  double right = 6 + MAX (nw_plot_text_width (cr, "100.0%", NW_TEXT_SMALL, FALSE),
+                          nw_plot_text_width (cr, _("right"), NW_TEXT_SMALL, FALSE)) + 2;
+  double side = MIN (width - left - right, height - top - BOTTOM);
+  *cell = MAX (floor (side / n), 4);
+  *x0 = left + floor ((width - left - right - *cell * n) / 2);
+  *y0 = top;
+}
+
 static void
 grid_rect (NwConfusionView *self, int width, int height, double *x0, double *y0, double *cell)
 {
-  int n = MAX (self->n, 1);
-  double side = MIN (width - LEFT - RIGHT, height - TOP - BOTTOM);
-  *cell = MAX (floor (side / n), 4);
-  *x0 = LEFT + floor ((width - LEFT - RIGHT - *cell * n) / 2);
-  *y0 = TOP;
+  cairo_t *cr = nw_plot_measure_context (GTK_WIDGET (self));
+  grid_rect_in (cr, self, width, height, x0, y0, cell);
+  cairo_destroy (cr);
 }
 
 gboolean
@@ -117,25 +131,27 @@ short_count (guint count, char *buf, gsize size)
 void
 nw_confusion_view_draw (NwConfusionView *self, cairo_t *cr, int width, int height)
 {
-  double x0, y0, cell, text_pt;
+  double x0, y0, cell, lh;
   int n = self->n;
   char buf[32];
 
+  nw_plot_begin (cr, GTK_WIDGET (self));
   if (self->message != NULL || n == 0)
     {
       nw_plot_empty_message (cr, width, height,
                              self->message != NULL ? self->message : _("No confusion matrix yet"));
       return;
     }
-  grid_rect (self, width, height, &x0, &y0, &cell);
-  text_pt = CLAMP (cell * 0.30, 5.5, 9.5);
+  grid_rect_in (cr, self, width, height, &x0, &y0, &cell);
+  lh = ceil (nw_plot_line_height (cr, NW_TEXT_SMALL));
 
   /* Axis titles and class labels. */
-  nw_plot_text (cr, _("predicted"), x0 + cell * n / 2, 2, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+  nw_plot_text_fit (cr, _("predicted"), x0 + cell * n / 2, 2, 0.5, 0, NW_TEXT_SMALL,
+                    NW_COLOUR_MUTED, FALSE, cell * n);
   cairo_save (cr);
-  cairo_translate (cr, 8, y0 + cell * n / 2);
+  cairo_translate (cr, 2, y0 + cell * n / 2);
   cairo_rotate (cr, -G_PI / 2);
-  nw_plot_text (cr, _("true"), 0, -6, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+  nw_plot_text_fit (cr, _("true"), 0, 0, 0.5, 0, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE, cell * n);
   cairo_restore (cr);
   for (int c = 0; c < n; c++)
     {
@@ -143,8 +159,10 @@ nw_confusion_view_draw (NwConfusionView *self, cairo_t *cr, int width, int heigh
       char shortname[16];
       /* Long (Fashion-MNIST) names do not fit a cell: their first letters, full on hover. */
       g_utf8_strncpy (shortname, name, strlen (name) > 2 ? 2 : 3);
-      nw_plot_text (cr, shortname, x0 + (c + 0.5) * cell, y0 - 3, 0.5, 1.0, 8, NW_COLOUR_INK, TRUE);
-      nw_plot_text (cr, shortname, x0 - 5, y0 + (c + 0.5) * cell, 1.0, 0.5, 8, NW_COLOUR_INK, TRUE);
+      nw_plot_text (cr, shortname, x0 + (c + 0.5) * cell, y0 - 3, 0.5, 1.0, NW_TEXT_SMALL,
+                    NW_COLOUR_INK, TRUE);
+      nw_plot_text (cr, shortname, x0 - 5, y0 + (c + 0.5) * cell, 1.0, 0.5, NW_TEXT_SMALL,
+                    NW_COLOUR_INK, TRUE);
     }
 
   for (int t = 0; t < n; t++)
@@ -157,19 +175,24 @@ nw_confusion_view_draw (NwConfusionView *self, cairo_t *cr, int width, int heigh
         cairo_set_source_rgb (cr, r, g, b);
         cairo_rectangle (cr, cx, cy, cell - 1, cell - 1);
         cairo_fill (cr);
-        if (count > 0 && cell >= 14)
+        if (count > 0 && cell >= lh)
           {
-            double pt = text_pt, tw;
+            double scale = NW_TEXT_SMALL;
             gboolean bold;
             short_count (count, buf, sizeof buf);
             /* Four digits (MNIST's 1135 ones) must fit the cell too: regular weight, then
-             * smaller if need be. */
+             * smaller down to the least readable size; a count that still does not fit is
+             * left to the cell's colour and its hover text. On the cell's own colour: white
+             * on a dark cell, near-black on a light one, in any theme. */
             bold = t == p && strlen (buf) < 4;
-            tw = nw_plot_text_width (cr, buf, pt, bold);
-            if (tw > cell - 2)
-              pt = MAX (5.0, pt * (cell - 2) / tw);
-            nw_plot_text (cr, buf, cx + (cell - 1) / 2, cy + (cell - 1) / 2, 0.5, 0.5, pt,
-                          k > 0.55 ? NW_COLOUR_PAPER : NW_COLOUR_INK, bold);
+            if (nw_plot_text_width (cr, buf, scale, bold) > cell - 2)
+              bold = FALSE;
+            while (nw_plot_text_width (cr, buf, scale, bold) > cell - 2
+                   && nw_plot_text_px (cr, scale) > NW_TEXT_MIN_PX)
+              scale *= 0.9;
+            if (nw_plot_text_width (cr, buf, scale, bold) <= cell - 2)
+              nw_plot_text (cr, buf, cx + (cell - 1) / 2, cy + (cell - 1) / 2, 0.5, 0.5, scale,
+                            k > 0.55 ? 0xffffff : 0x241f31, bold);
           }
       }
   /* Grid frame. */
@@ -179,7 +202,8 @@ nw_confusion_view_draw (NwConfusionView *self, cairo_t *cr, int width, int heigh
   cairo_stroke (cr);
 
   /* Recall per class, at the right. */
-  nw_plot_text (cr, _("right"), x0 + cell * n + 6, y0 - 3, 0.0, 1.0, 7.5, NW_COLOUR_MUTED, FALSE);
+  nw_plot_text (cr, _("right"), x0 + cell * n + 6, y0 - 3, 0.0, 1.0, NW_TEXT_SMALL,
+                NW_COLOUR_MUTED, FALSE);
   for (int t = 0; t < n; t++)
     {
       double recall = self->row_total[t] > 0 ? (double) self->counts[t * n + t] / self->row_total[t] : 0;
@@ -187,8 +211,9 @@ nw_confusion_view_draw (NwConfusionView *self, cairo_t *cr, int width, int heigh
         g_strlcpy (buf, "\u2013", sizeof buf);
       else
         g_snprintf (buf, sizeof buf, "%.1f%%", 100 * recall);
-      nw_plot_text (cr, buf, x0 + cell * n + 6, y0 + (t + 0.5) * cell, 0.0, 0.5, 7.5,
-                    NW_COLOUR_MUTED, FALSE);
+      if (cell >= lh - 2 || t % 2 == 0)
+        nw_plot_text (cr, buf, x0 + cell * n + 6, y0 + (t + 0.5) * cell, 0.0, 0.5, NW_TEXT_SMALL,
+                      NW_COLOUR_MUTED, FALSE);
     }
 
   /* The hovered cell: a frame round it and its row and column labels in the accent. */
@@ -376,15 +401,16 @@ nw_confusion_view_measure (GtkWidget *widget, GtkOrientation orientation, int fo
                            int *minimum, int *natural, int *minimum_baseline,
                            int *natural_baseline)
 {
+  double em = nw_plot_widget_font_px (widget);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = 200;
-      *natural = 380;
+      *minimum = (int) ceil (15 * em);
+      *natural = (int) ceil (28.5 * em);
     }
   else
     {
-      *minimum = 180;
-      *natural = 340;
+      *minimum = (int) ceil (13.5 * em);
+      *natural = (int) ceil (25.5 * em);
     }
 }
 

@@ -41,12 +41,35 @@ static guint signals[N_SIGNALS];
 
 #define SCALE     2.0                       /* screen pixels per MNIST pixel */
 #define IMG       (NW_DIGIT_SIDE * SCALE)   /* 56 */
-#define CAPTION   15.0
+/* The caption's height: a line of the widget's small text (the zoom, Large Text), at least
+ * what it was drawn at before. */
+#define CAPTION   caption_height (GTK_WIDGET (self))
 #define GAP       6.0
 #define PADDING   4.0
 #define TILE_W    (IMG + 2 * PADDING)
 #define TILE_H    (IMG + CAPTION + 2 * PADDING)
 #define DEFAULT_MESSAGE _("No misclassified digits")
+
+/* Measured once per font size: every tile's position asks for it. */
+static double
+caption_height (GtkWidget *widget)
+{
+  double px = nw_plot_widget_font_px (widget);
+  double *cached = g_object_get_data (G_OBJECT (widget), "nw-caption-height");
+  if (cached == NULL || cached[0] != px)
+    {
+      cairo_t *cr = nw_plot_measure_context (widget);
+      if (cached == NULL)
+        {
+          cached = g_new0 (double, 2);
+          g_object_set_data_full (G_OBJECT (widget), "nw-caption-height", cached, g_free);
+        }
+      cached[0] = px;
+      cached[1] = MAX (ceil (nw_plot_line_height (cr, NW_TEXT_SMALL)) + 1, 15.0);
+      cairo_destroy (cr);
+    }
+  return cached[1];
+}
 
 static int
 columns_for (int width)
@@ -198,6 +221,7 @@ nw_digit_gallery_draw (NwDigitGallery *self, cairo_t *cr, int width, int height)
   char buf[32];
   double clip_y0, clip_y1, cx0, cx1;
 
+  nw_plot_begin (cr, GTK_WIDGET (self));
   if (self->n == 0)
     {
       nw_plot_empty_message (cr, width, MIN (height, 60),
@@ -218,7 +242,9 @@ nw_digit_gallery_draw (NwDigitGallery *self, cairo_t *cr, int width, int height)
       if (y > clip_y1 || y + TILE_H < clip_y0)
         continue;
       nw_plot_round_rect (cr, x + 0.5, y + 0.5, TILE_W - 1, TILE_H - 1, 5);
-      nw_plot_rgb (cr, sel ? 0xe8f0fb : NW_COLOUR_PAPER, 1.0);
+      nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
+      cairo_fill_preserve (cr);
+      nw_plot_rgb (cr, NW_COLOUR_TRAIN, sel ? 0.12 : 0.0);
       cairo_fill_preserve (cr);
       nw_plot_rgb (cr, sel ? NW_COLOUR_TRAIN : NW_COLOUR_INK, sel ? 1.0 : 0.15);
       cairo_set_line_width (cr, sel ? 2.0 : 1.0);
@@ -234,15 +260,15 @@ nw_digit_gallery_draw (NwDigitGallery *self, cairo_t *cr, int width, int height)
 
       /* "4 → 9": the truth in ink, the guess in red when wrong. */
       g_snprintf (buf, sizeof buf, "%u \u2192 ", self->true_labels[i]);
-      w = nw_plot_text_width (cr, buf, 8.5, TRUE);
+      w = nw_plot_text_width (cr, buf, NW_TEXT_SMALL, TRUE);
       {
         char guess[8];
         double gw, tx;
         g_snprintf (guess, sizeof guess, "%u", self->predicted[i]);
-        gw = nw_plot_text_width (cr, guess, 8.5, TRUE);
+        gw = nw_plot_text_width (cr, guess, NW_TEXT_SMALL, TRUE);
         tx = x + (TILE_W - w - gw) / 2;
-        nw_plot_text (cr, buf, tx, y + PADDING + IMG + 1, 0, 0, 8.5, NW_COLOUR_INK, TRUE);
-        nw_plot_text (cr, guess, tx + w, y + PADDING + IMG + 1, 0, 0, 8.5,
+        nw_plot_text (cr, buf, tx, y + PADDING + IMG + 1, 0, 0, NW_TEXT_SMALL, NW_COLOUR_INK, TRUE);
+        nw_plot_text (cr, guess, tx + w, y + PADDING + IMG + 1, 0, 0, NW_TEXT_SMALL,
                       wrong ? NW_COLOUR_ALARM : NW_COLOUR_INK, TRUE);
       }
     }

@@ -406,12 +406,14 @@ nw_digit_pad_draw (NwDigitPad *self, cairo_t *cr, int width, int height)
 {
   double x0, y0, side, s;
 
+  nw_plot_begin (cr, GTK_WIDGET (self));
   square_rect (width, height, &x0, &y0, &side);
   s = side / self->size;
 
   /* Paper with a soft frame. */
   nw_plot_round_rect (cr, x0 + 0.5, y0 + 0.5, side - 1, side - 1, FRAME_RADIUS);
-  nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
+  /* White in any theme: the pad is paper, the ink dark, as the digits were written. */
+  nw_plot_rgb (cr, 0xffffff, 1.0);
   cairo_fill_preserve (cr);
   nw_plot_rgb (cr, NW_COLOUR_INK, 0.25);
   cairo_set_line_width (cr, 1.0);
@@ -419,7 +421,7 @@ nw_digit_pad_draw (NwDigitPad *self, cairo_t *cr, int width, int height)
 
   /* A faint guide: the centre cross, where a digit's centre of mass will go. */
   cairo_save (cr);
-  nw_plot_rgb (cr, NW_COLOUR_GRID, 1.0);
+  nw_plot_rgb (cr, 0xdeddda, 1.0);
   cairo_set_line_width (cr, 1.0);
   {
     double dash[] = { 4, 4 }, cx = x0 + side / 2, cy = y0 + side / 2;
@@ -434,10 +436,11 @@ nw_digit_pad_draw (NwDigitPad *self, cairo_t *cr, int width, int height)
 
   if (self->strokes->len == 0)
     {
-      nw_plot_text (cr, _("Draw a digit here"), x0 + side / 2, y0 + side / 2 - 14, 0.5, 0.5, 12,
-                    NW_COLOUR_MUTED, FALSE);
-      nw_plot_text (cr, _("mouse, finger or pen"), x0 + side / 2, y0 + side / 2 + 8, 0.5, 0.5, 9,
-                    NW_COLOUR_MUTED, FALSE);
+      double lh = nw_plot_line_height (cr, 1.3);
+      nw_plot_text_fit (cr, _("Draw a digit here"), x0 + side / 2, y0 + side / 2 - 2, 0.5, 1.0,
+                        1.3, 0x77767b, FALSE, side - 12);
+      nw_plot_text_fit (cr, _("mouse, finger or pen"), x0 + side / 2, y0 + side / 2 + lh * 0.1,
+                        0.5, 0.0, NW_TEXT_SMALL, 0x77767b, FALSE, side - 12);
       return;
     }
 

@@ -16,7 +16,8 @@ struct _NwDigitStagesView
 G_DEFINE_FINAL_TYPE (NwDigitStagesView, nw_digit_stages_view, GTK_TYPE_WIDGET)
 
 #define GAP        10.0
-#define CAPTION_H  30.0
+/* Two caption lines (title, detail) in the widget's text, and gaps. */
+#define CAPTION_H  (ceil (nw_plot_widget_font_px (GTK_WIDGET (self)) * 2.45) + 6)
 #define INK_RGB    0x1a1c1e
 #define ACCENT     NW_COLOUR_TEST
 
@@ -67,7 +68,8 @@ static void
 tile_frame (cairo_t *cr, double x, double y, double side)
 {
   nw_plot_round_rect (cr, x + 0.5, y + 0.5, side - 1, side - 1, 4);
-  nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
+  /* White in any theme: the images are ink on paper. */
+  nw_plot_rgb (cr, 0xffffff, 1.0);
   cairo_fill_preserve (cr);
   nw_plot_rgb (cr, NW_COLOUR_INK, 0.22);
   cairo_set_line_width (cr, 1.0);
@@ -77,9 +79,13 @@ tile_frame (cairo_t *cr, double x, double y, double side)
 static void
 caption (cairo_t *cr, double x, double y, double side, const char *title, const char *detail)
 {
-  nw_plot_text (cr, title, x + side / 2, y + side + 4, 0.5, 0.0, 8.5, NW_COLOUR_INK, TRUE);
+  double lh = nw_plot_line_height (cr, NW_TEXT_SMALL);
+  /* Each line no wider than its tile and the gaps beside it. */
+  nw_plot_text_fit (cr, title, x + side / 2, y + side + 4, 0.5, 0.0, NW_TEXT_SMALL, NW_COLOUR_INK,
+                    TRUE, side + GAP);
   if (detail != NULL)
-    nw_plot_text (cr, detail, x + side / 2, y + side + 17, 0.5, 0.0, 7.5, NW_COLOUR_MUTED, FALSE);
+    nw_plot_text_fit (cr, detail, x + side / 2, y + side + 5 + lh, 0.5, 0.0, NW_TEXT_SMALL,
+                      NW_COLOUR_MUTED, FALSE, side + GAP);
 }
 
 void
@@ -91,6 +97,7 @@ nw_digit_stages_view_draw (NwDigitStagesView *self, cairo_t *cr, int width, int 
   double total = 3 * side + 2 * GAP, x = floor ((width - total) / 2), y = 0;
   char detail[64];
 
+  nw_plot_begin (cr, GTK_WIDGET (self));
   if (side < 20)
     return;
 
@@ -253,6 +260,7 @@ nw_digit_stages_view_measure (GtkWidget *widget, GtkOrientation orientation, int
                               int *minimum, int *natural, int *minimum_baseline,
                               int *natural_baseline)
 {
+  NwDigitStagesView *self = NW_DIGIT_STAGES_VIEW (widget);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 3 * 56 + 2 * (int) GAP;

@@ -11,14 +11,19 @@
 #include <math.h>
 #include <string.h>
 
+/* On the blocks' own light colours, in any theme. */
 #define TEXT_COLOR       0x241f31
-#define WIRE_COLOR       0x77767b
+/* The canvas, the wires and the labels on them follow the theme (nw-plot.h's roles). */
+#define WIRE_COLOR       NW_COLOUR_MUTED
 #define SELECT_COLOR     0x3584e4
 #define ERROR_COLOR      0xe01b24
 #define TARGET_COLOR     0x2ec27e
-#define BACKGROUND_COLOR 0xfafafa
-#define GRID_COLOR       0xdeddda
+#define BACKGROUND_COLOR NW_COLOUR_EMPTY
+#define GRID_COLOR       NW_COLOUR_GRID
 
+/* Text on the canvas, in canvas units at a view scale of 1 with GTK's default font (the
+ * editor's font grows the view instead: nw_editor_text_factor); on screen never under
+ * NW_TEXT_MIN_PX where the block has the room (text_size). */
 #define TITLE_SIZE       12.0
 #define SUB_SIZE         9.5
 #define LABEL_SIZE       9.5
@@ -363,42 +368,70 @@ nw_editor_hit_test (NwEditor *self, double wx, double wy)
 
 /* Text ----------------------------------------------------------------------------------- */
 
-static PangoLayout *
-make_layout (cairo_t *cr, const char *text, double size, gboolean bold)
+/* How much bigger than GTK's default the canvas's font is (the theme's font size, Large Text,
+ * the window's zoom): the view's largest scale, so that blocks and their text grow
+ * together and the layout in canvas units stays as it is. */
+double
+nw_editor_text_factor (NwEditor *self)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans");
+  return CLAMP (nw_plot_widget_font_px (self->canvas) / NW_TEXT_DEFAULT_PX, 0.5, 4.0);
+}
+
+/* A size in canvas units, grown (up to `most`) so that it is at least NW_TEXT_MIN_PX on
+ * screen at the view's scale, where a zoomed-out view would shrink it below. */
+static double
+text_size (NwEditor *self, double size, double most)
+{
+  return CLAMP (NW_TEXT_MIN_PX / MAX (self->scale, 0.05), size, MAX (size, most));
+}
+
+/* The canvas's own font (family, features, language: Hangul through its fallback) at `size`
+ * canvas units. */
+static PangoLayout *
+make_layout (NwEditor *self, const char *text, double size, gboolean bold)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (self->canvas, text);
+  const PangoFontDescription *base =
+    pango_context_get_font_description (gtk_widget_get_pango_context (self->canvas));
+  PangoFontDescription *font = base != NULL ? pango_font_description_copy (base)
+                                            : pango_font_description_new ();
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
-  pango_layout_set_text (layout, text, -1);
   return layout;
 }
 
-static void
-show_text (cairo_t *cr, const char *text, double x, double y, double size, gboolean bold,
-           double max_width)
+/* Shows `text` at (x, y); returns its logical height. */
+static double
+show_text (NwEditor *self, cairo_t *cr, const char *text, double x, double y, double size,
+           gboolean bold, double max_width)
 {
-  PangoLayout *layout = make_layout (cr, text, size, bold);
+  PangoLayout *layout = make_layout (self, text, size, bold);
+  int w, h;
   if (max_width > 0)
     {
       pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
     }
+  pango_layout_get_pixel_size (layout, &w, &h);
   cairo_move_to (cr, x, y);
+  nw_plot_record_layout (cr, layout);
   pango_cairo_show_layout (cr, layout);
   cairo_new_path (cr);
   g_object_unref (layout);
+  return h;
 }
 
-/* A label in a rounded box: the shape on a wire, the reason beside a marked block. */
+/* A label in a rounded box: the shape on a wire, the reason beside a marked block. With
+ * bounds (> 0), the box is moved to lie inside (0, 0, bounds_w, bounds_h), in the units of
+ * `cr`. */
 static void
-boxed_label (cairo_t *cr, const char *text, double x, double y, double size, double wrap,
-             guint32 fg, guint32 border, gboolean center)
+boxed_label (NwEditor *self, cairo_t *cr, const char *text, double x, double y, double size,
+             double wrap, guint32 fg, guint32 border, gboolean center, double bounds_w,
+             double bounds_h)
 {
-  PangoLayout *layout = make_layout (cr, text, size, FALSE);
+  PangoLayout *layout = make_layout (self, text, size, FALSE);
   PangoRectangle ink, logical;
   double w, h, pad = size * 0.35;
 
@@ -415,14 +448,21 @@ boxed_label (cairo_t *cr, const char *text, double x, double y, double size, dou
       x -= w / 2;
       y -= h / 2;
     }
+  if (bounds_w > 0 && bounds_h > 0)
+    {
+      x = MAX (MIN (x, bounds_w - 4 - w), 4);
+      if (y + h > bounds_h - 4)
+        y = MAX (bounds_h - 4 - h, 4);
+    }
   nw_plot_round_rect (cr, x, y, w, h, MIN (h / 2, 6));
-  nw_plot_rgb (cr, 0xffffff, 0.94);
+  nw_plot_rgb (cr, NW_COLOUR_PAPER, 0.94);
   cairo_fill_preserve (cr);
   nw_plot_rgb (cr, border, 1.0);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
   nw_plot_rgb (cr, fg, 1.0);
   cairo_move_to (cr, x + pad - logical.x, y + pad / 2 - logical.y);
+  nw_plot_record_layout (cr, layout);
   pango_cairo_show_layout (cr, layout);
   cairo_new_path (cr);
   g_object_unref (layout);
@@ -512,8 +552,9 @@ draw_edges (NwEditor *self, cairo_t *cr)
         wire_midpoint (&g, &mx, &my);
         width = nw_graph_model_width_at (self->model, nw_editor_node_index (self, edge->from));
         label = width > 0 ? g_strdup_printf ("×%d", width) : g_strdup ("×?");
-        boxed_label (cr, label, mx, my, LABEL_SIZE, 0, marked ? ERROR_COLOR : 0x5e5c64,
-                     marked ? ERROR_COLOR : selected ? SELECT_COLOR : 0xc0bfbc, TRUE);
+        boxed_label (self, cr, label, mx, my, text_size (self, LABEL_SIZE, 13), 0,
+                     marked ? ERROR_COLOR : NW_COLOUR_INK,
+                     marked ? ERROR_COLOR : selected ? SELECT_COLOR : NW_COLOUR_GRID, TRUE, 0, 0);
       }
 }
 
@@ -626,11 +667,29 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 
-  /* title and subtitle */
-  nw_plot_rgb (cr, TEXT_COLOR, off ? 0.55 : 1.0);
-  show_text (cr, title, r.x + 10, r.y + 7, TITLE_SIZE, TRUE, r.width - (has_toggle ? 48 : 20));
-  nw_plot_rgb (cr, TEXT_COLOR, off ? 0.45 : 0.72);
-  show_text (cr, sub, r.x + 10, r.y + 25, SUB_SIZE, FALSE, r.width - 20);
+  /* title and subtitle: grown up to what the block holds above its thumbnails when the view
+   * is zoomed out, the subtitle right under the title */
+  {
+    double title_h, sub_y, sub_size = text_size (self, SUB_SIZE, 14), room, sub_h;
+    nw_plot_rgb (cr, TEXT_COLOR, off ? 0.55 : 1.0);
+    title_h = show_text (self, cr, title, r.x + 10, r.y + 6, text_size (self, TITLE_SIZE, 15.5),
+                         TRUE, r.width - (has_toggle ? 48 : 20));
+    /* The subtitle between the title and the thumbnails (or the block's foot): smaller when
+     * a font with tall lines (Hangul) would reach them. */
+    sub_y = r.y + 6 + MAX (title_h, 18);
+    room = (thumbs > 0 ? r.y + THUMBS_TOP - 1 : r.y + r.height - 3) - sub_y;
+    {
+      PangoLayout *probe = make_layout (self, sub, sub_size, FALSE);
+      int w, h;
+      pango_layout_get_pixel_size (probe, &w, &h);
+      g_object_unref (probe);
+      sub_h = h;
+    }
+    if (sub_h > room && room > 4)
+      sub_size = MAX (SUB_SIZE * 0.8, sub_size * room / sub_h);
+    nw_plot_rgb (cr, TEXT_COLOR, off ? 0.45 : 0.72);
+    show_text (self, cr, sub, r.x + 10, sub_y, sub_size, FALSE, r.width - 20);
+  }
 
   if (has_toggle)
     draw_toggle (self, cr, node);
@@ -654,7 +713,7 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
         {
           g_autofree char *more = g_strdup_printf ("+%d", images->n_units - thumbs);
           nw_plot_rgb (cr, TEXT_COLOR, 0.7);
-          show_text (cr, more, r.x + r.width - 30, r.y + r.height - 14, SUB_SIZE, FALSE, 0);
+          show_text (self, cr, more, r.x + r.width - 30, r.y + r.height - 14, SUB_SIZE, FALSE, 0);
         }
     }
 
@@ -683,9 +742,11 @@ draw_block (NwEditor *self, cairo_t *cr, int i)
     }
 }
 
-/* The reason beside what it marks. FALSE if it names nothing on the canvas. */
+/* The reason beside what it marks, drawn on the widget (not scaled with the view) and kept
+ * inside the canvas: a marked block at its edge would push the box out of sight. FALSE if it
+ * names nothing on the canvas. */
 static gboolean
-draw_reason (NwEditor *self, cairo_t *cr)
+draw_reason (NwEditor *self, cairo_t *cr, int width, int height)
 {
   const char *reason = nw_graph_model_get_invalid_reason (self->model);
   const char *error_node = nw_graph_model_get_error_node (self->model);
@@ -732,7 +793,12 @@ draw_reason (NwEditor *self, cairo_t *cr)
     }
   else
     return FALSE;
-  boxed_label (cr, reason, x, y, LABEL_SIZE, 230, ERROR_COLOR, ERROR_COLOR, FALSE);
+  nw_editor_to_widget (self, x, y, &x, &y);
+  {
+    double size = nw_plot_text_px (cr, NW_TEXT_SMALL);
+    boxed_label (self, cr, reason, x, y, size, MIN (width - 24, 24 * size), ERROR_COLOR,
+                 ERROR_COLOR, FALSE, width, height);
+  }
   return TRUE;
 }
 
@@ -770,7 +836,7 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   const NwNodeSpec *node;
   const NwNeuronImages *images;
   g_autofree char *caption = NULL;
-  double size = 168, x, y;
+  double size = 168, x, y, line;
   NwRect r;
 
   if (self->hover.kind != NW_HIT_THUMB || self->drag_mode != NW_DRAG_NONE
@@ -790,9 +856,9 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
   y = MAX (y, 4);
 
   nw_plot_round_rect (cr, x - 6, y - 6, size + 12, size + 44, 8);
-  nw_plot_rgb (cr, 0xffffff, 0.97);
+  nw_plot_rgb (cr, NW_COLOUR_PAPER, 0.97);
   cairo_fill_preserve (cr);
-  nw_plot_rgb (cr, 0x3d3846, 0.6);
+  nw_plot_rgb (cr, NW_COLOUR_INK, 0.4);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);
   r = (NwRect) { x, y, size, size };
@@ -802,23 +868,26 @@ draw_hovered_neuron (NwEditor *self, cairo_t *cr, int width, int height)
     caption = g_strdup_printf (_("%s ‘%s’ · unit %d of %d"), title, node->id, self->hover.unit + 1,
                                images->n_units);
   }
-  nw_plot_rgb (cr, TEXT_COLOR, 1.0);
-  show_text (cr, caption, x, y + size + 4, 11, FALSE, size);
+  nw_plot_rgb (cr, NW_COLOUR_INK, 1.0);
+  line = show_text (self, cr, caption, x, y + size + 4, nw_plot_text_px (cr, NW_TEXT_SMALL), FALSE,
+                    size);
   {
     char lo[32], hi[32];
     g_autofree char *range = NULL;
     nw_plot_format (images->lo, lo, sizeof lo);
     nw_plot_format (images->hi, hi, sizeof hi);
     range = g_strdup_printf (_("blue %s · orange %s"), lo, hi);
-    nw_plot_rgb (cr, TEXT_COLOR, 0.7);
-    show_text (cr, range, x, y + size + 19, 9, FALSE, size);
+    nw_plot_rgb (cr, NW_COLOUR_MUTED, 1.0);
+    show_text (self, cr, range, x, y + size + 4 + line, nw_plot_text_px (cr, NW_TEXT_SMALL), FALSE,
+               size);
   }
 }
 
 static void
-draw_banner (cairo_t *cr, const char *text, int width)
+draw_banner (NwEditor *self, cairo_t *cr, const char *text, int width, int height)
 {
-  boxed_label (cr, text, 12, 12, 12, MAX (width - 40, 100), ERROR_COLOR, ERROR_COLOR, FALSE);
+  boxed_label (self, cr, text, 12, 12, nw_plot_text_px (cr, NW_TEXT_NORMAL), MAX (width - 40, 60),
+               ERROR_COLOR, ERROR_COLOR, FALSE, width, height);
 }
 
 /* The box every block (and the wires turning round them) lies in. */
@@ -845,7 +914,8 @@ fit_scale (NwEditor *self, int width, int height)
 {
   double x0, y0, x1, y1;
   content_bounds (self, &x0, &y0, &x1, &y1);
-  return MIN (1.0, MIN ((width - 2 * FIT_MARGIN) / (x1 - x0), (height - 2 * FIT_MARGIN) / (y1 - y0)));
+  return MIN (nw_editor_text_factor (self),
+              MIN ((width - 2 * FIT_MARGIN) / (x1 - x0), (height - 2 * FIT_MARGIN) / (y1 - y0)));
 }
 
 void
@@ -926,7 +996,7 @@ nw_editor_do_fit_view (NwEditor *self, int width, int height)
     }
   content_bounds (self, &x0, &y0, &x1, &y1);
   s = MIN ((width - 2 * margin) / (x1 - x0), (height - 2 * margin) / (y1 - y0));
-  s = CLAMP (s, NW_EDITOR_MIN_SCALE, 1.0);
+  s = CLAMP (s, NW_EDITOR_MIN_SCALE, nw_editor_text_factor (self));
   self->scale = s;
   self->tx = (width - (x1 - x0) * s) / 2 - x0 * s;
   self->ty = (height - (y1 - y0) * s) / 2 - y0 * s;
@@ -943,12 +1013,16 @@ nw_editor_draw (NwEditor *self, cairo_t *cr, int width, int height)
   guint n = nw_editor_spec (self)->nodes->len;
   gboolean reason_drawn;
 
-  if (width > 0 && height > 0 && (width != self->view_w || height != self->view_h))
+  nw_plot_begin (cr, self->canvas);
+  if (width > 0 && height > 0
+      && (width != self->view_w || height != self->view_h
+          || nw_editor_text_factor (self) != self->view_text_factor))
     {
-      /* A new size: a layout the editor made takes the canvas's shape, and a view the user
-       * has not moved is fitted again. */
+      /* A new size or font (the zoom): a layout the editor made takes the canvas's shape,
+       * and a view the user has not moved is fitted again. */
       self->view_w = width;
       self->view_h = height;
+      self->view_text_factor = nw_editor_text_factor (self);
       if (nw_graph_model_get_layout_fresh (self->model))
         adapt_layout (self, width, height);
       if (!self->view_touched)
@@ -964,17 +1038,10 @@ nw_editor_draw (NwEditor *self, cairo_t *cr, int width, int height)
 
   if (n == 0)
     {
-      PangoLayout *layout = make_layout (cr, _("Drag blocks here from the palette, or click one "
-                                               "to add it.\nWire a block's output (right) to "
-                                               "another's input (left)."), 13, FALSE);
-      int lw, lh;
-      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      nw_plot_rgb (cr, 0x77767b, 1.0);
-      cairo_move_to (cr, (width - lw) / 2.0, (height - lh) / 2.0);
-      pango_cairo_show_layout (cr, layout);
-      cairo_new_path (cr);
-      g_object_unref (layout);
+      nw_plot_empty_message (cr, width, height,
+                             _("Drag blocks here from the palette, or click one "
+                               "to add it.\nWire a block's output (right) to "
+                               "another's input (left)."));
       return;
     }
 
@@ -986,10 +1053,10 @@ nw_editor_draw (NwEditor *self, cairo_t *cr, int width, int height)
     draw_block (self, cr, draw_order (self, k));
   if (self->drag_mode == NW_DRAG_WIRE && self->wire_node >= 0 && (guint) self->wire_node < n)
     draw_wire_in_progress (self, cr);
-  reason_drawn = draw_reason (self, cr);
   cairo_restore (cr);
+  reason_drawn = draw_reason (self, cr, width, height);
   if (!reason_drawn)
-    draw_banner (cr, nw_graph_model_get_invalid_reason (self->model), width);
+    draw_banner (self, cr, nw_graph_model_get_invalid_reason (self->model), width, height);
 
   draw_hovered_neuron (self, cr, width, height);
 }

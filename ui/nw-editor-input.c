@@ -446,6 +446,8 @@ key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
       case GDK_KEY_Y:
         nw_editor_redo (self);
         return TRUE;
+      /* The canvas's own zoom. In NwWindow the window's zoom takes these three keys first
+       * (its capture-phase shortcuts): there the canvas zooms with Ctrl+scroll. */
       case GDK_KEY_0:
       case GDK_KEY_KP_0:
         nw_editor_fit_view (self);

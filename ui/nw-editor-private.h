@@ -87,6 +87,7 @@ struct _NwEditor
   gboolean    fit_pending;
   gboolean    view_touched;     /* panned or zoomed since the spec was set or fitted */
   int         view_w, view_h;   /* the canvas size the view was last fitted to */
+  double      view_text_factor; /* and the font's size then (nw_editor_text_factor) */
 
   /* Pointer interaction */
   NwDragMode  drag_mode;
@@ -132,6 +133,8 @@ nw_editor_edge_is_marked (NwEditor *self, const NwEdgeSpec *edge)
 }
 
 /* nw-editor-draw.c */
+/* The canvas's font size against GTK's default: the view's largest scale. */
+double    nw_editor_text_factor          (NwEditor *self);
 void      nw_editor_kind_color           (NwNodeKind kind, double rgb[3]);
 /* The model's automatic layout with each block as tall as it is drawn. */
 void      nw_editor_auto_layout          (NwEditor *self, int columns);

@@ -185,7 +185,7 @@ build_palette (NwEditor *self)
                                    G_CALLBACK (nw_editor_undo), self);
   self->redo_button = tool_button ("edit-redo-symbolic", _("Redo"), _("Redo (Ctrl+Shift+Z)"),
                                    G_CALLBACK (nw_editor_redo), self);
-  fit = tool_button ("zoom-fit-best-symbolic", _("Fit network in view"), _("Fit in view (Ctrl+0)"),
+  fit = tool_button ("zoom-fit-best-symbolic", _("Fit network in view"), _("Fit in view"),
                      G_CALLBACK (nw_editor_fit_view), self);
   g_object_bind_property (self, "can-undo", self->undo_button, "sensitive", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "can-redo", self->redo_button, "sensitive", G_BINDING_SYNC_CREATE);

@@ -20,9 +20,6 @@ struct _NwGradPlot
 
 G_DEFINE_FINAL_TYPE (NwGradPlot, nw_grad_plot, GTK_TYPE_WIDGET)
 
-#define M_TOP    24.0
-#define M_BOTTOM 34.0
-#define M_LEFT   44.0
 #define M_RIGHT  10.0
 #define GAP      26.0
 #define LOG_FLOOR -12.0
@@ -155,18 +152,38 @@ log_range (NwGradPlot *self, double *lo, double *hi)
 
 typedef struct {
   double bars_x, bars_w, line_x, line_w, y0, h;
+  double top;        /* the captions' band above the axes */
 } Layout;
 
+/* Margins from the text they hold: the captions above, the layer names and step ticks below,
+ * the widest decade label on the left. `cr` has the widget's style bound. */
 static void
-layout (int width, int height, Layout *l)
+layout (cairo_t *cr, int width, int height, double lo, Layout *l)
 {
-  double inner = width - M_LEFT - M_RIGHT;
-  l->bars_x = M_LEFT;
+  char buf[16];
+  double inner, left;
+  /* At GTK's default font these are the margins the plot always had (44, 24, 34). */
+  g_snprintf (buf, sizeof buf, "1e%d", (int) MIN (lo, -10));
+  left = MAX (44, ceil (nw_plot_text_width (cr, buf, NW_TEXT_SMALL, FALSE)) + 9);
+  inner = width - left - M_RIGHT;
+  l->top = MAX (24, ceil (nw_plot_line_height (cr, NW_TEXT_NORMAL)) + 6);
+  l->bars_x = left;
   l->bars_w = MAX (inner * 0.38, 40);
   l->line_x = l->bars_x + l->bars_w + GAP + 8;
   l->line_w = MAX (width - M_RIGHT - l->line_x, 20);
-  l->y0 = M_TOP;
-  l->h = MAX (height - M_TOP - M_BOTTOM, 10);
+  l->y0 = l->top;
+  l->h = MAX (height - l->top - MAX (34, ceil (nw_plot_line_height (cr, NW_TEXT_SMALL)) + 10), 10);
+}
+
+/* The layout without drawing (the widget's style, on a scratch context). */
+static void
+layout_for (NwGradPlot *self, int width, int height, Layout *l)
+{
+  cairo_t *cr = nw_plot_measure_context (GTK_WIDGET (self));
+  double lo, hi;
+  log_range (self, &lo, &hi);
+  layout (cr, width, height, lo, l);
+  cairo_destroy (cr);
 }
 
 double
@@ -174,7 +191,7 @@ nw_grad_plot_bar_centre (NwGradPlot *self, int width, int height, int i)
 {
   Layout l;
   guint n = MAX (self->names->len, 1);
-  layout (width, height, &l);
+  layout_for (self, width, height, &l);
   return l.bars_x + (i + 0.5) * l.bars_w / n;
 }
 
@@ -188,7 +205,10 @@ static void
 axis (cairo_t *cr, const Layout *l, double x, double w, double lo, double hi, gboolean labels)
 {
   char buf[16];
-  int every = hi - lo > 8 ? 2 : 1;
+  /* A label every so many decades that the labels never meet. */
+  double per_decade = l->h / MAX (hi - lo, 1);
+  int every = MAX (hi - lo > 8 ? 2 : 1,
+                   (int) ceil ((nw_plot_line_height (cr, NW_TEXT_SMALL) + 1) / MAX (per_decade, 1)));
   nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
   cairo_rectangle (cr, x, l->y0, w, l->h);
   cairo_fill (cr);
@@ -203,7 +223,7 @@ axis (cairo_t *cr, const Layout *l, double x, double w, double lo, double hi, gb
       if (labels && ((int) (e - lo)) % every == 0)
         {
           g_snprintf (buf, sizeof buf, "1e%d", (int) e);
-          nw_plot_text (cr, buf, x - 5, y, 1.0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
+          nw_plot_text (cr, buf, x - 5, y, 1.0, 0.5, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
         }
     }
   nw_plot_rgb (cr, NW_COLOUR_INK, 0.35);
@@ -211,57 +231,92 @@ axis (cairo_t *cr, const Layout *l, double x, double w, double lo, double hi, gb
   cairo_stroke (cr);
 }
 
+/* The layer names under the bars: each in its bar's slot, cut short with an ellipsis when it
+ * is wider; when even that leaves too little, only every k-th name, in k slots. */
+static void
+draw_names (NwGradPlot *self, cairo_t *cr, const Layout *l)
+{
+  guint n = self->names->len;
+  double bw = l->bars_w / n, widest = 0;
+  double least = nw_plot_text_width (cr, "fc…", NW_TEXT_SMALL, FALSE);
+  guint every = 1;
+  for (guint k = 0; k < n; k++)
+    widest = MAX (widest, nw_plot_text_width (cr, g_ptr_array_index (self->names, k),
+                                              NW_TEXT_SMALL, FALSE));
+  if (widest + 4 > bw)
+    while (every < n && every * bw - 4 < MIN (widest, least))
+      every++;
+  for (guint k = 0; k < n; k += every)
+    nw_plot_text_fit (cr, g_ptr_array_index (self->names, k), l->bars_x + (k + 0.5) * bw,
+                      l->y0 + l->h + 4, 0.5, 0, NW_TEXT_SMALL, NW_COLOUR_INK, FALSE,
+                      every * bw - 4);
+}
+
 void
 nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
 {
   guint n = self->names->len;
-  double lo, hi, bw;
+  double lo, hi, bw, cap_y;
   char buf[64];
   Layout l;
 
-  layout (width, height, &l);
+  nw_plot_begin (cr, GTK_WIDGET (self));
   log_range (self, &lo, &hi);
+  layout (cr, width, height, lo, &l);
   axis (cr, &l, l.bars_x, l.bars_w, lo, hi, TRUE);
   axis (cr, &l, l.line_x, l.line_w, lo, hi, FALSE);
 
-  nw_plot_text (cr, _("now, per layer"), l.bars_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
+  cap_y = l.top / 2 - 1;
   {
-    double ratio_w = 0;
+    /* The ratio, right-aligned over the timeline, is the number the plot is about: it may
+     * reach back over the bars' caption, which then goes, and is drawn smaller before it is
+     * ever cut. */
+    g_autofree char *ratio = NULL;
+    guint32 ratio_rgb = NW_COLOUR_MUTED;
+    double ratio_scale = NW_TEXT_SMALL, ratio_w = 0;
+    gboolean ratio_bold = FALSE;
+    double caption_w = nw_plot_text_width (cr, _("now, per layer"), NW_TEXT_SMALL, FALSE);
+    double all = l.line_x + l.line_w - l.bars_x;
     if (self->zero_by != NULL)
-      {
-        /* Not a vanishing gradient: a step passes none, by design. */
-        g_autofree char *text = g_strdup_printf (_("gradient 0 before '%s' by design (step)"),
-                                                 self->zero_by);
-        ratio_w = nw_plot_text (cr, text, l.line_x + l.line_w, M_TOP / 2 - 1, 1.0, 0.5, 9,
-                                NW_COLOUR_MUTED, FALSE);
-      }
+      /* Not a vanishing gradient: a step passes none, by design. */
+      ratio = g_strdup_printf (_("gradient 0 before '%s' by design (step)"), self->zero_by);
     else if (isfinite (self->ratio) && self->ratio > 0)
       {
-        g_autofree char *text = NULL;
         nw_plot_format (self->ratio, buf, sizeof buf);
-        text = g_strdup_printf (_("first ÷ last layer  %s"), buf);
-        ratio_w = nw_plot_text (cr, text, l.line_x + l.line_w, M_TOP / 2 - 1, 1.0, 0.5, 9,
-                                nw_grad_plot_get_alarm (self) ? NW_COLOUR_ALARM : NW_COLOUR_INK,
-                                TRUE);
+        ratio = g_strdup_printf (_("first ÷ last layer  %s"), buf);
+        ratio_rgb = nw_grad_plot_get_alarm (self) ? NW_COLOUR_ALARM : NW_COLOUR_INK;
+        ratio_scale = NW_TEXT_NORMAL;
+        ratio_bold = TRUE;
+        if (nw_plot_text_width (cr, ratio, ratio_scale, TRUE) > all)
+          ratio_scale = NW_TEXT_SMALL;
       }
+    if (ratio != NULL)
+      ratio_w = nw_plot_text_width (cr, ratio, ratio_scale, ratio_bold);
+    if (caption_w + 12 + ratio_w <= all)
+      nw_plot_text_fit (cr, _("now, per layer"), l.bars_x, cap_y, 0, 0.5, NW_TEXT_SMALL,
+                        NW_COLOUR_MUTED, FALSE, l.bars_w + GAP);
+    if (ratio != NULL)
+      ratio_w = nw_plot_text_fit (cr, ratio, l.line_x + l.line_w, cap_y, 1.0, 0.5, ratio_scale,
+                                  ratio_rgb, ratio_bold, all);
     /* The caption only where it does not run into the ratio. */
-    if (nw_plot_text_width (cr, _("over the steps"), 8, FALSE) + ratio_w + 12 < l.line_w)
-      nw_plot_text (cr, _("over the steps"), l.line_x, M_TOP / 2 - 1, 0, 0.5, 8, NW_COLOUR_MUTED,
-                    FALSE);
+    if (nw_plot_text_width (cr, _("over the steps"), NW_TEXT_SMALL, FALSE) + ratio_w + 12 < l.line_w)
+      nw_plot_text (cr, _("over the steps"), l.line_x, cap_y, 0, 0.5, NW_TEXT_SMALL,
+                    NW_COLOUR_MUTED, FALSE);
   }
 
   if (n > 0 && self->step <= 0)
     {
-      nw_plot_text (cr, _("No gradient before the first step"), l.bars_x + l.bars_w / 2,
-                    l.y0 + l.h / 2, 0.5, 0.5, 8, NW_COLOUR_MUTED, FALSE);
-      nw_plot_text (cr, _("Press Play or Step"), l.line_x + l.line_w / 2, l.y0 + l.h / 2, 0.5, 0.5,
-                    8.5, NW_COLOUR_MUTED, FALSE);
+      /* Each hint in its own axes, wrapped to them: they never meet. */
+      nw_plot_text_wrapped (cr, _("No gradient before the first step"), l.bars_x + l.bars_w / 2,
+                            l.y0 + l.h / 2, l.bars_w - 8, NW_TEXT_SMALL, NW_COLOUR_MUTED);
+      nw_plot_text_wrapped (cr, _("Press Play or Step"), l.line_x + l.line_w / 2, l.y0 + l.h / 2,
+                            l.line_w - 8, NW_TEXT_NORMAL, NW_COLOUR_MUTED);
       return;
     }
   if (n == 0)
     {
-      nw_plot_text (cr, _("No layer with weights yet"), l.bars_x + l.bars_w / 2, l.y0 + l.h / 2,
-                    0.5, 0.5, 8.5, NW_COLOUR_MUTED, FALSE);
+      nw_plot_text_wrapped (cr, _("No layer with weights yet"), l.bars_x + l.bars_w / 2,
+                            l.y0 + l.h / 2, l.bars_w - 8, NW_TEXT_NORMAL, NW_COLOUR_MUTED);
       return;
     }
 
@@ -273,24 +328,18 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
       double x = l.bars_x + k * bw + MAX (bw * 0.18, 2);
       double w = bw - 2 * MAX (bw * 0.18, 2);
       double top = ly (&l, lo, hi, v);
-      const char *name = g_ptr_array_index (self->names, k);
+      double lh = nw_plot_line_height (cr, NW_TEXT_SMALL);
       nw_plot_rgb (cr, nw_plot_layer_colour (k, n), 1.0);
       cairo_rectangle (cr, round (x), round (top), MAX (round (w), 1), l.y0 + l.h - 1 - round (top));
       cairo_fill (cr);
-      if (bw >= 34)
-        {
-          nw_plot_format (self->norms[k], buf, sizeof buf);
-          nw_plot_text (cr, buf, x + w / 2, MAX (top - 2, l.y0 + 2), 0.5, top - 2 > l.y0 + 12 ? 1.0 : 0.0,
-                        7, NW_COLOUR_INK, FALSE);
-        }
-      if (strlen (name) > 7 && bw < 50)
-        {
-          g_strlcpy (buf, name, 7);
-          g_strlcat (buf, "…", sizeof buf);
-          name = buf;
-        }
-      nw_plot_text (cr, name, x + w / 2, l.y0 + l.h + 4, 0.5, 0, 8, NW_COLOUR_INK, FALSE);
+      nw_plot_format (self->norms[k], buf, sizeof buf);
+      /* The value above its bar, where it fits in the slot (inside the axes' top when the
+       * bar reaches it). */
+      if (nw_plot_text_width (cr, buf, NW_TEXT_SMALL, FALSE) <= bw - 2)
+        nw_plot_text (cr, buf, x + w / 2, MAX (top - 2, l.y0 + 2), 0.5,
+                      top - 2 > l.y0 + lh + 2 ? 1.0 : 0.0, NW_TEXT_SMALL, NW_COLOUR_INK, FALSE);
     }
+  draw_names (self, cr, &l);
 
   /* Timeline: one line per layer over the steps. */
   if (self->history.n > 0)
@@ -338,7 +387,10 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
           nw_polyline_end (&line);
         }
       cairo_restore (cr);
-      n_ticks = nw_plot_ticks (s_lo, s_hi, MAX (2, (int) (l.line_w / 70)), ticks);
+      n_ticks = nw_plot_ticks (s_lo, s_hi,
+                               MAX (2, (int) (l.line_w / (nw_plot_text_width (cr, "000.0k", NW_TEXT_SMALL,
+                                                                              FALSE) + 12))),
+                               ticks);
       for (int i = 0; i < n_ticks; i++)
         {
           double x = round (l.line_x + (ticks[i] - s_lo) / (s_hi - s_lo) * l.line_w) + 0.5;
@@ -350,15 +402,15 @@ nw_grad_plot_draw (NwGradPlot *self, cairo_t *cr, int width, int height)
           cairo_stroke (cr);
           {
             /* Kept inside the widget: the last label would run off the right edge. */
-            double tw = nw_plot_text_width (cr, buf, 8, FALSE);
+            double tw = nw_plot_text_width (cr, buf, NW_TEXT_SMALL, FALSE);
             double tx = MIN (x, width - 2 - tw / 2);
-            nw_plot_text (cr, buf, tx, l.y0 + l.h + 5, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+            nw_plot_text (cr, buf, tx, l.y0 + l.h + 5, 0.5, 0, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
           }
         }
     }
   else
-    nw_plot_text (cr, _("Press Play or Step"), l.line_x + l.line_w / 2, l.y0 + l.h / 2, 0.5, 0.5,
-                  8.5, NW_COLOUR_MUTED, FALSE);
+    nw_plot_text_wrapped (cr, _("Press Play or Step"), l.line_x + l.line_w / 2, l.y0 + l.h / 2,
+                          l.line_w - 8, NW_TEXT_NORMAL, NW_COLOUR_MUTED);
 }
 
 static void
@@ -374,8 +426,10 @@ static void
 nw_grad_plot_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
                       int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 260 : 130;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 520 : 200;
+  /* In ems: the captions, names and ticks grow with the font (the zoom, Large Text). */
+  double em = nw_plot_widget_font_px (widget);
+  *minimum = (int) ceil (orientation == GTK_ORIENTATION_HORIZONTAL ? 20 * em : 9.5 * em);
+  *natural = (int) ceil (orientation == GTK_ORIENTATION_HORIZONTAL ? 39 * em : 15 * em);
 }
 
 static void

@@ -25,7 +25,8 @@ struct _NwLayerStrip
 
 G_DEFINE_FINAL_TYPE (NwLayerStrip, nw_layer_strip, GTK_TYPE_WIDGET)
 
-#define CAPTION_H  17.0
+/* A layer's caption line: its name in the widget's text (the zoom, Large Text) and a gap. */
+#define CAPTION_H  (ceil (nw_plot_widget_font_px (GTK_WIDGET (self)) * 1.3) + 3)
 #define LAYER_GAP  8.0
 #define MIN_CELL   6.0
 #define MAX_CELL   16.0
@@ -85,14 +86,16 @@ value_rgb (float v, float scale, double *r, double *g, double *b)
 void
 nw_layer_strip_draw (NwLayerStrip *self, cairo_t *cr, int width, int height)
 {
-  double y = 0;
+  double y = 0, caption_h;
 
+  nw_plot_begin (cr, GTK_WIDGET (self));
   if (self->message != NULL || self->layers->len == 0)
     {
-      nw_plot_text (cr, self->message != NULL ? self->message : _("No hidden layers"), width / 2.0,
-                    height / 2.0, 0.5, 0.5, 9, NW_COLOUR_MUTED, FALSE);
+      nw_plot_empty_message (cr, width, height,
+                             self->message != NULL ? self->message : _("No hidden layers"));
       return;
     }
+  caption_h = CAPTION_H;
   for (guint i = 0; i < self->layers->len; i++)
     {
       const Layer *l = &g_array_index (self->layers, Layer, i);
@@ -103,15 +106,20 @@ nw_layer_strip_draw (NwLayerStrip *self, cairo_t *cr, int width, int height)
 
       if (i > 0)
         y += LAYER_GAP;
-      nw_plot_text (cr, l->name, 0, y + 1, 0, 0, 8.5, NW_COLOUR_INK, TRUE);
-      if (self->has_values)
-        g_snprintf (detail, sizeof detail, _("%d units \u00b7 %.0f%% active \u00b7 max %.2g"),
-                    l->width, 100.0 * l->active / MAX (l->width, 1), l->scale);
-      else
-        g_snprintf (detail, sizeof detail, g_dngettext (GETTEXT_PACKAGE, "%d unit", "%d units",
-                                                        (gulong) l->width), l->width);
-      nw_plot_text (cr, detail, width, y + 2, 1.0, 0, 7.5, NW_COLOUR_MUTED, FALSE);
-      y += CAPTION_H;
+      {
+        double name_w = nw_plot_text_fit (cr, l->name, 0, y + 1, 0, 0, NW_TEXT_SMALL, NW_COLOUR_INK,
+                                          TRUE, width);
+        if (self->has_values)
+          g_snprintf (detail, sizeof detail, _("%d units \u00b7 %.0f%% active \u00b7 max %.2g"),
+                      l->width, 100.0 * l->active / MAX (l->width, 1), l->scale);
+        else
+          g_snprintf (detail, sizeof detail, g_dngettext (GETTEXT_PACKAGE, "%d unit", "%d units",
+                                                          (gulong) l->width), l->width);
+        /* The detail right-aligned, cut short where it would run into the name. */
+        nw_plot_text_fit (cr, detail, width, y + 1, 1.0, 0, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE,
+                          width - name_w - 8);
+      }
+      y += caption_h;
 
       /* The cells as one image, written pixel by pixel and painted once: hundreds of small
        * fills would be replayed one by one on every frame while the user draws. A white line

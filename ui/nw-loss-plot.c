@@ -22,10 +22,6 @@ G_DEFINE_FINAL_TYPE (NwLossPlot, nw_loss_plot, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_LOG_SCALE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-#define M_LEFT   46.0
-#define M_RIGHT  40.0
-#define M_TOP    24.0
-#define M_BOTTOM 22.0
 
 void
 nw_loss_plot_clear (NwLossPlot *self)
@@ -195,6 +191,10 @@ draw_series (NwLossPlot *self, cairo_t *cr, const Frame *f, int col, guint32 col
   cairo_restore (cr);
 }
 
+/* The legend's items: a swatch 16 px wide, 4 px, the text, 14 px to the next. */
+#define LEGEND_SWATCH 20.0
+#define LEGEND_GAP    14.0
+
 static void
 legend_item (cairo_t *cr, double *x, double y, const char *text, guint32 colour, gboolean dashed)
 {
@@ -210,20 +210,22 @@ legend_item (cairo_t *cr, double *x, double y, const char *text, guint32 colour,
   cairo_line_to (cr, *x + 16, y);
   cairo_stroke (cr);
   cairo_restore (cr);
-  *x += 20 + nw_plot_text (cr, text, *x + 20, y, 0, 0.5, 8, NW_COLOUR_INK, FALSE) + 14;
+  *x += LEGEND_SWATCH + nw_plot_text (cr, text, *x + LEGEND_SWATCH, y, 0, 0.5, NW_TEXT_SMALL,
+                                      NW_COLOUR_INK, FALSE) + LEGEND_GAP;
 }
 
 void
 nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
 {
   const NwHistory *h = &self->history;
-  Frame f = { M_LEFT, M_TOP, width - M_LEFT - M_RIGHT, height - M_TOP - M_BOTTOM };
-  double lo = INFINITY, hi = -INFINITY, ticks[16], lx;
-  int n_ticks;
+  Frame f = { 0 };
+  double lo = INFINITY, hi = -INFINITY, ticks[16], lx = 0, left = 0, right, lh, top;
+  const char *legend[4] = { _("train loss"), _("test loss"), _("train acc."), _("test acc.") };
+  char labels[16][32];
+  int n_ticks, legend_break = 4, every;
   char buf[32];
 
-  if (f.w < 20 || f.h < 20)
-    return;
+  nw_plot_begin (cr, GTK_WIDGET (self));
   f.log = self->log_scale;
 
   /* Ranges, from the data the plot keeps. */
@@ -259,11 +261,7 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
       f.l_hi = hi > 0 ? hi * 1.08 : 1;
     }
 
-  /* Paper, grid and loss ticks (left). */
-  nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
-  cairo_rectangle (cr, f.x0, f.y0, f.w, f.h);
-  cairo_fill (cr);
-  cairo_set_line_width (cr, 1.0);
+  /* The loss ticks and their labels first: the left margin is the widest label's. */
   if (f.log)
     {
       n_ticks = 0;
@@ -274,6 +272,42 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
     n_ticks = nw_plot_ticks (f.l_lo, f.l_hi, 5, ticks);
   for (int i = 0; i < n_ticks; i++)
     {
+      if (f.log)
+        g_snprintf (labels[i], sizeof labels[i], "1e%d", (int) ticks[i]);
+      else
+        nw_plot_format (ticks[i], labels[i], sizeof labels[i]);
+      left = MAX (left, nw_plot_text_width (cr, labels[i], NW_TEXT_SMALL, FALSE));
+    }
+  left = ceil (MAX (left, nw_plot_text_width (cr, "0.8", NW_TEXT_SMALL, FALSE))) + 9;
+  right = ceil (nw_plot_text_width (cr, "100%", NW_TEXT_SMALL, FALSE)) + 9;
+  /* The legend in one row, or two when one is too narrow. */
+  lh = ceil (nw_plot_line_height (cr, NW_TEXT_SMALL));
+  {
+    double row = 0;
+    for (int k = 0; k < 4; k++)
+      row += LEGEND_SWATCH + nw_plot_text_width (cr, legend[k], NW_TEXT_SMALL, FALSE) + LEGEND_GAP;
+    if (left + row - LEGEND_GAP > width - 4)
+      legend_break = 2;
+  }
+  top = (legend_break < 4 ? 2 : 1) * (lh + 2) + 6;
+  f.x0 = left;
+  f.y0 = top;
+  f.w = width - left - right;
+  f.h = height - top - lh - 8;
+  if (f.w < 20 || f.h < 20)
+    return;
+
+  /* Paper, grid and loss ticks (left). */
+  nw_plot_rgb (cr, NW_COLOUR_PAPER, 1.0);
+  cairo_rectangle (cr, f.x0, f.y0, f.w, f.h);
+  cairo_fill (cr);
+  cairo_set_line_width (cr, 1.0);
+  /* On a log axis of many decades, a label every so many that they never meet. */
+  every = 1;
+  if (f.log && n_ticks > 1)
+    every = MAX (1, (int) ceil ((lh + 1) / MAX (f.h / (f.l_hi - f.l_lo), 1)));
+  for (int i = 0; i < n_ticks; i++)
+    {
       double y = f.log ? f.y0 + f.h - (ticks[i] - f.l_lo) / (f.l_hi - f.l_lo) * f.h
                        : fy_loss (&f, ticks[i]);
       y = round (y) + 0.5;
@@ -281,21 +315,21 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
       cairo_move_to (cr, f.x0, y);
       cairo_line_to (cr, f.x0 + f.w, y);
       cairo_stroke (cr);
-      if (f.log)
-        g_snprintf (buf, sizeof buf, "1e%d", (int) ticks[i]);
-      else
-        nw_plot_format (ticks[i], buf, sizeof buf);
-      nw_plot_text (cr, buf, f.x0 - 5, y, 1.0, 0.5, 8, NW_COLOUR_MUTED, FALSE);
+      if (i % every == 0)
+        nw_plot_text (cr, labels[i], f.x0 - 5, y, 1.0, 0.5, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
     }
   /* Accuracy ticks (right). */
   for (int p = 0; p <= 100; p += 50)
     {
       g_snprintf (buf, sizeof buf, "%d%%", p);
-      nw_plot_text (cr, buf, f.x0 + f.w + 5, fy_acc (&f, p / 100.0), 0.0, 0.5, 8,
+      nw_plot_text (cr, buf, f.x0 + f.w + 5, fy_acc (&f, p / 100.0), 0.0, 0.5, NW_TEXT_SMALL,
                     NW_COLOUR_MUTED, FALSE);
     }
   /* Step ticks (bottom). */
-  n_ticks = nw_plot_ticks (f.s_lo, f.s_hi, MAX (2, (int) (f.w / 80)), ticks);
+  n_ticks = nw_plot_ticks (f.s_lo, f.s_hi,
+                           MAX (2, (int) (f.w / (nw_plot_text_width (cr, "000.0k", NW_TEXT_SMALL,
+                                                                     FALSE) + 16))),
+                           ticks);
   for (int i = 0; i < n_ticks; i++)
     {
       double x = round (fx (&f, ticks[i])) + 0.5;
@@ -304,24 +338,28 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
       cairo_line_to (cr, x, f.y0 + f.h + 4);
       cairo_stroke (cr);
       nw_plot_format (ticks[i], buf, sizeof buf);
-      nw_plot_text (cr, buf, MIN (x, width - 2 - nw_plot_text_width (cr, buf, 8, FALSE) / 2),
-                    f.y0 + f.h + 5, 0.5, 0, 8, NW_COLOUR_MUTED, FALSE);
+      nw_plot_text (cr, buf, MIN (x, width - 2 - nw_plot_text_width (cr, buf, NW_TEXT_SMALL, FALSE) / 2),
+                    f.y0 + f.h + 5, 0.5, 0, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
     }
   nw_plot_rgb (cr, NW_COLOUR_INK, 0.35);
   cairo_rectangle (cr, f.x0 + 0.5, f.y0 + 0.5, f.w - 1, f.h - 1);
   cairo_stroke (cr);
 
   /* Legend. */
-  lx = f.x0;
-  legend_item (cr, &lx, M_TOP / 2 - 1, _("train loss"), NW_COLOUR_TRAIN, FALSE);
-  legend_item (cr, &lx, M_TOP / 2 - 1, _("test loss"), NW_COLOUR_TEST, FALSE);
-  legend_item (cr, &lx, M_TOP / 2 - 1, _("train acc."), NW_COLOUR_TRAIN, TRUE);
-  legend_item (cr, &lx, M_TOP / 2 - 1, _("test acc."), NW_COLOUR_TEST, TRUE);
+  for (int k = 0; k < 4; k++)
+    {
+      static const guint32 colours[4] = { NW_COLOUR_TRAIN, NW_COLOUR_TEST, NW_COLOUR_TRAIN,
+                                          NW_COLOUR_TEST };
+      double y = 3 + lh / 2 + (k >= legend_break ? lh + 2 : 0);
+      if (k == 0 || k == legend_break)
+        lx = f.x0;
+      legend_item (cr, &lx, y, legend[k], colours[k], k >= 2);
+    }
 
   if (h->n == 0)
     {
-      nw_plot_text (cr, _("Press Play to start training"), f.x0 + f.w / 2, f.y0 + f.h / 2, 0.5,
-                    0.5, 9.5, NW_COLOUR_MUTED, FALSE);
+      nw_plot_text_wrapped (cr, _("Press Play to start training"), f.x0 + f.w / 2, f.y0 + f.h / 2,
+                            f.w - 8, NW_TEXT_NORMAL, NW_COLOUR_MUTED);
       return;
     }
 
@@ -336,7 +374,7 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
       double step = f.s_lo + (self->hover_x - f.x0) / f.w * (f.s_hi - f.s_lo);
       int best = 0;
       const double *row;
-      double x, bx, by, bw, bh = 4 * 14 + 10;
+      double x, bx, by, bw, bh = 4 * (lh + 1) + 10;
       char lines[5][64];
       for (int i = 1; i < h->n; i++)
         if (fabs (nw_history_row (h, i)[COL_STEP] - step)
@@ -359,7 +397,7 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
                     100 * row[COL_TRAIN_ACC], 100 * row[COL_TEST_ACC]);
       bw = 0;
       for (int k = 0; k < 4; k++)
-        bw = MAX (bw, nw_plot_text_width (cr, lines[k], 8, k == 0));
+        bw = MAX (bw, nw_plot_text_width (cr, lines[k], NW_TEXT_SMALL, k == 0));
       bw += 16;
       bx = x + 8 + bw > f.x0 + f.w ? x - 8 - bw : x + 8;
       by = f.y0 + 6;
@@ -369,7 +407,7 @@ nw_loss_plot_draw (NwLossPlot *self, cairo_t *cr, int width, int height)
       nw_plot_rgb (cr, NW_COLOUR_INK, 0.25);
       cairo_stroke (cr);
       for (int k = 0; k < 4; k++)
-        nw_plot_text (cr, lines[k], bx + 8, by + 5 + 14 * k, 0, 0, 8,
+        nw_plot_text (cr, lines[k], bx + 8, by + 5 + (lh + 1) * k, 0, 0, NW_TEXT_SMALL,
                       k == 1 ? NW_COLOUR_TRAIN : k == 2 ? NW_COLOUR_TEST : NW_COLOUR_INK, k == 0);
     }
 }
@@ -387,8 +425,9 @@ static void
 nw_loss_plot_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
                       int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 140;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 220;
+  double em = nw_plot_widget_font_px (widget);
+  *minimum = (int) ceil (orientation == GTK_ORIENTATION_HORIZONTAL ? 18 * em : 10 * em);
+  *natural = (int) ceil (orientation == GTK_ORIENTATION_HORIZONTAL ? 36 * em : 16 * em);
 }
 
 static void

@@ -184,8 +184,15 @@ nw_prob_bars_draw (NwProbBars *self, cairo_t *cr, int width, int height)
   double guess_w = width >= 250 ? MIN (MIN (width * 0.32, 150.0), height * 0.95) : 0;
   double x0 = guess_w > 0 ? guess_w + 10 : 0;
   double row_h = (height - 2 * PAD) / rows;
-  double label_w = 0, pct_w, bar_x, bar_w, text_pt = CLAMP (row_h * 0.55, 7.0, 10.0);
+  double label_w = 0, pct_w, bar_x, bar_w, em, text_pt;
   char buf[32], pct[16];
+
+  /* Sizes that follow the drawing's geometry (the guess, as big as its card) are pixels
+   * turned into the relative sizes nw_plot_text takes; the rows' text is the widget's small
+   * text, smaller only when the rows are (never under NW_TEXT_MIN_PX). */
+  nw_plot_begin (cr, GTK_WIDGET (self));
+  em = nw_plot_font_px (cr);
+  text_pt = MIN (NW_TEXT_SMALL, row_h * 0.72 / em);
 
   /* The guess, large, on a tinted card. */
   if (guess_w > 0)
@@ -198,19 +205,20 @@ nw_prob_bars_draw (NwProbBars *self, cairo_t *cr, int width, int height)
       if (self->n > 0)
         {
           const char *name = class_name (self, self->top, buf, sizeof buf);
-          double big = strlen (name) <= 2 ? gh * 0.42 : MIN (gh * 0.13, guess_w * 0.11);
+          double big = (strlen (name) <= 2 ? gh * 0.56 : MIN (gh * 0.17, guess_w * 0.15)) / em;
           format_percent (self->probs[self->top], pct, sizeof pct);
-          nw_plot_text (cr, name, guess_w / 2, gy + gh * 0.44, 0.5, 0.5, big, NW_COLOUR_INK, TRUE);
-          nw_plot_text (cr, pct, guess_w / 2, gy + gh * 0.82, 0.5, 0.5, CLAMP (gh * 0.09, 8, 13),
-                        BAR_COLOUR, TRUE);
+          nw_plot_text_fit (cr, name, guess_w / 2, gy + gh * 0.44, 0.5, 0.5, big, NW_COLOUR_INK,
+                            TRUE, guess_w - 8);
+          nw_plot_text (cr, pct, guess_w / 2, gy + gh * 0.82, 0.5, 0.5,
+                        MAX (NW_TEXT_SMALL, gh * 0.12 / em), BAR_COLOUR, TRUE);
         }
       else
         {
-          nw_plot_text (cr, "?", guess_w / 2, gy + gh * 0.42, 0.5, 0.5, gh * 0.36,
+          nw_plot_text (cr, "?", guess_w / 2, gy + gh * 0.42, 0.5, 0.5, gh * 0.48 / em,
                         NW_COLOUR_GRID, TRUE);
-          nw_plot_text (cr, self->message != NULL ? self->message : DEFAULT_MESSAGE,
-                        guess_w / 2, gy + gh * 0.82, 0.5, 0.5, CLAMP (gh * 0.065, 7.5, 10),
-                        NW_COLOUR_MUTED, FALSE);
+          nw_plot_text_wrapped (cr, self->message != NULL ? self->message : DEFAULT_MESSAGE,
+                                guess_w / 2, gy + gh * 0.82, guess_w - 10, NW_TEXT_SMALL,
+                                NW_COLOUR_MUTED);
         }
     }
 

@@ -9,20 +9,6 @@ const char *const nw_settings_keys[] = {
   NW_SETTINGS_COLOR_SCHEME, NULL
 };
 
-double
-nw_settings_get_zoom (GSettings *settings)
-{
-  return settings != NULL ? g_settings_get_double (settings, NW_SETTINGS_ZOOM) : 1.0;
-}
-
-void
-nw_settings_set_zoom (GSettings *settings, double zoom)
-{
-  g_return_if_fail (zoom >= 0.5 && zoom <= 3.0);
-  if (settings != NULL)
-    g_settings_set_double (settings, NW_SETTINGS_ZOOM, zoom);
-}
-
 static void
 apply_color_scheme (GSettings *settings, const char *key, gpointer data)
 {

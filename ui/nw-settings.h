@@ -17,17 +17,13 @@ G_BEGIN_DECLS
 #define NW_SETTINGS_LAST_NETWORK     "last-network"   /* a URI; "" for none */
 #define NW_SETTINGS_DEVICE           "device"         /* "auto", "cpu" or "cl:ID" */
 #define NW_SETTINGS_LANGUAGE         "language"       /* "", "ko" or "en"; read at start */
-#define NW_SETTINGS_ZOOM             "zoom"           /* 0.5 to 3.0 */
+#define NW_SETTINGS_ZOOM             "zoom"           /* 0.8 to 2.0 (NW_ZOOM_MIN, NW_ZOOM_MAX) */
 #define NW_SETTINGS_COLOR_SCHEME     "color-scheme"   /* "default", "light" or "dark" */
 
 /* Every key the program reads, NULL-terminated: a schema that lacks one (an older copy
  * installed) is not used. */
 extern const char *const nw_settings_keys[];
 
-/* The zoom factor the user chose, 1.0 for 100% (and without settings). Stored and restored
- * only: nothing applies it yet. */
-double  nw_settings_get_zoom             (GSettings *settings);
-void    nw_settings_set_zoom             (GSettings *settings, double zoom);
 /* Applies the colour-scheme key to libadwaita's style manager (default: the system's
  * preference, light otherwise), now and whenever the key changes. Call once after adw_init
  * (AdwApplication's startup). Without settings, the system's preference. */

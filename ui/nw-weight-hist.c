@@ -25,8 +25,6 @@ G_DEFINE_FINAL_TYPE (NwWeightHist, nw_weight_hist, GTK_TYPE_WIDGET)
 
 #define DEPTH 20
 #define GAP   14.0
-#define TITLE 18.0
-#define AXIS  16.0
 
 static void
 layer_clear (gpointer data)
@@ -85,6 +83,7 @@ nw_weight_hist_push_snapshot (NwWeightHist *self, const NwSnapshot *snap, const 
             nw_history_init (&l.history, N_COLS, DEPTH);
             g_array_append_val (self->layers, l);
           }
+      gtk_widget_queue_resize (GTK_WIDGET (self));   /* rows of panels: another height */
     }
   if (snap->step == self->step && self->layers->len > 0
       && g_array_index (self->layers, Layer, 0).history.n > 0)
@@ -135,14 +134,17 @@ nw_weight_hist_get_depth (NwWeightHist *self, int i)
 }
 
 static void
-draw_layer (cairo_t *cr, const Layer *l, double x0, double y0, double w, double h, guint32 colour)
+draw_layer (cairo_t *cr, const Layer *l, double x0, double y0, double w, double h, double title,
+            guint32 colour)
 {
   const NwHistory *hist = &l->history;
-  double lo = INFINITY, hi = -INFINITY, ridge_h = h * 0.42, ticks[8];
+  double lo = INFINITY, hi = -INFINITY, ridge_h = h * 0.42, ticks[8], name_w;
   int n = hist->n, n_ticks;
   char buf[64];
 
-  nw_plot_text (cr, l->name, x0, y0 - TITLE / 2 - 1, 0, 0.5, 8.5, NW_COLOUR_INK, TRUE);
+  /* The name first; the step beside it only where both fit. */
+  name_w = nw_plot_text_fit (cr, l->name, x0, y0 - title / 2 - 1, 0, 0.5, NW_TEXT_NORMAL,
+                             NW_COLOUR_INK, TRUE, w);
   if (n == 0)
     return;
   for (int i = 0; i < n; i++)
@@ -166,7 +168,13 @@ draw_layer (cairo_t *cr, const Layer *l, double x0, double y0, double w, double 
       cairo_line_to (cr, x, y0 + h);
       cairo_stroke (cr);
       nw_plot_format (ticks[t], buf, sizeof buf);
-      nw_plot_text (cr, buf, x, y0 + h + 2, 0.5, 0, 7.5, NW_COLOUR_MUTED, FALSE);
+      {
+        /* Kept under the panel: the end labels would run into the next one. */
+        double tw = nw_plot_text_width (cr, buf, NW_TEXT_SMALL, FALSE);
+        double tx = CLAMP (x, x0 + tw / 2, x0 + w - tw / 2);
+        if (tw < w)
+          nw_plot_text (cr, buf, tx, y0 + h + 2, 0.5, 0, NW_TEXT_SMALL, NW_COLOUR_MUTED, FALSE);
+      }
     }
 
   cairo_save (cr);
@@ -208,7 +216,20 @@ draw_layer (cairo_t *cr, const Layer *l, double x0, double y0, double w, double 
   cairo_rectangle (cr, x0 + 0.5, y0 + 0.5, w - 1, h - 1);
   cairo_stroke (cr);
   g_snprintf (buf, sizeof buf, _("step %.0f"), nw_history_row (hist, n - 1)[COL_STEP]);
-  nw_plot_text (cr, buf, x0 + w, y0 - TITLE / 2 - 1, 1, 0.5, 7.5, NW_COLOUR_MUTED, FALSE);
+  if (name_w + 8 + nw_plot_text_width (cr, buf, NW_TEXT_SMALL, FALSE) <= w)
+    nw_plot_text (cr, buf, x0 + w, y0 - title / 2 - 1, 1, 0.5, NW_TEXT_SMALL, NW_COLOUR_MUTED,
+                  FALSE);
+}
+
+/* The panels' grid: as many columns as fit panels min_w wide. */
+static void
+panel_grid (guint n, int width, double min_w, int *cols, int *rows)
+{
+  int c = (int) MIN (n, 4);
+  while (c > 1 && (width - (c - 1) * GAP) / c < min_w)
+    c--;
+  *cols = MAX (c, 1);
+  *rows = MAX (((int) n + *cols - 1) / *cols, 1);
 }
 
 void
@@ -216,22 +237,22 @@ nw_weight_hist_draw (NwWeightHist *self, cairo_t *cr, int width, int height)
 {
   guint n = self->layers->len;
   int cols, rows;
-  double pw, ph;
+  double pw, ph, title, axis;
+  nw_plot_begin (cr, GTK_WIDGET (self));
   if (n == 0)
     {
       nw_plot_empty_message (cr, width, height, _("No layer with weights"));
       return;
     }
-  cols = (int) MIN (n, 4);
-  while (cols > 1 && (width - (cols - 1) * GAP) / cols < 120)
-    cols--;
-  rows = ((int) n + cols - 1) / cols;
+  title = ceil (nw_plot_line_height (cr, NW_TEXT_NORMAL)) + 3;
+  axis = ceil (nw_plot_line_height (cr, NW_TEXT_SMALL)) + 3;
+  panel_grid (n, width, 9 * nw_plot_font_px (cr), &cols, &rows);
   pw = (width - 8 - (cols - 1) * GAP) / cols;
   ph = (height - (rows - 1) * GAP) / rows;
   for (guint i = 0; i < n; i++)
     draw_layer (cr, &g_array_index (self->layers, Layer, i),
-                4 + (i % cols) * (pw + GAP), (i / cols) * (ph + GAP) + TITLE, pw,
-                MAX (ph - TITLE - AXIS, 10), nw_plot_layer_colour (i, n));
+                4 + (i % cols) * (pw + GAP), (i / cols) * (ph + GAP) + title, pw,
+                MAX (ph - title - axis, 10), title, nw_plot_layer_colour (i, n));
 }
 
 static void
@@ -243,12 +264,34 @@ nw_weight_hist_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_destroy (cr);
 }
 
+/* Height for width: a row of panels per 4 layers or fewer, each tall enough to read. */
 static void
 nw_weight_hist_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
                         int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 110;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 520 : 170;
+  NwWeightHist *self = NW_WEIGHT_HIST (widget);
+  double em = nw_plot_widget_font_px (widget);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = (int) ceil (9 * em + 8);
+      *natural = (int) ceil (MAX (self->layers->len, 1) * (12 * em + GAP) + 8);
+    }
+  else
+    {
+      int cols, rows;
+      /* title + axis (about 1.4 em each) and a plot of 3.2 em */
+      double panel = 6 * em;
+      panel_grid (MAX (self->layers->len, 1), for_size > 0 ? for_size : (int) (9 * em + 8),
+                  9 * em, &cols, &rows);
+      *minimum = (int) ceil (rows * panel + (rows - 1) * GAP);
+      *natural = (int) ceil (rows * (panel + 2 * em) + (rows - 1) * GAP);
+    }
+}
+
+static GtkSizeRequestMode
+nw_weight_hist_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -267,6 +310,7 @@ nw_weight_hist_class_init (NwWeightHistClass *klass)
   object_class->finalize = nw_weight_hist_finalize;
   widget_class->snapshot = nw_weight_hist_snapshot;
   widget_class->measure = nw_weight_hist_measure;
+  widget_class->get_request_mode = nw_weight_hist_get_request_mode;
   gtk_widget_class_set_css_name (widget_class, "weighthist");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }

@@ -15,6 +15,8 @@
 #include "nw-training-settings.h"
 #include "nw-training-views.h"
 #include "nw-ui.h"
+#include "nw-plot.h"
+#include "nw-zoom.h"
 
 #include <adwaita.h>
 #include <math.h>
@@ -24,6 +26,10 @@ struct _NwWindow
   GtkApplicationWindow parent_instance;
 
   /* template children */
+  GtkToggleButton    *side_panel_button;
+  GtkWidget          *left_paned;      /* the side panel: the editor and the settings */
+  GtkPaned           *main_paned;
+  GtkMenuButton      *menu_button;
   GtkImage           *play_icon;
   GtkLabel           *play_label;
   GtkWidget          *play_button;
@@ -57,6 +63,17 @@ struct _NwWindow
   gint64              speed_text_us;   /* when the steps/s text last changed */
   gint64              maps_us;         /* when the editor last took neuron maps */
   gboolean            syncing;         /* the dataset menu is being set from the session */
+
+  /* The zoom row of the main menu, and the side panel folding away when there is no room */
+  GtkWidget          *zoom_label;
+  NwZoom             *zoom;
+  int                 fold_width;      /* the width last looked at */
+  gboolean            fold_fits;       /* whether the side panel and the plots fitted then */
+  gboolean            fold_auto;       /* the window folded the side panel (not the user) */
+  gboolean            fold_setting;    /* the window is showing or hiding it */
+  guint               fold_idle;
+  double              side_width_1;    /* the side panel's width at 100% (it zooms too) */
+  gboolean            side_zooming;    /* the window is setting its width */
 };
 
 G_DEFINE_FINAL_TYPE (NwWindow, nw_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -249,6 +266,26 @@ on_dataset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NwWindow *self)
     }
 }
 
+/* A counter in at most seven characters: exact up to 9,999,999, then 12.35M, 123.5M, 1.235G:
+ * the header keeps room for seven digits (.counter.steps in style.css). */
+void
+nw_window_format_counter (gint64 value, char *buf, gsize size)
+{
+  double v = (double) value;
+  if (value < 10000000)
+    g_snprintf (buf, size, "%" G_GINT64_FORMAT, value);
+  else if (v < 1e8)
+    g_snprintf (buf, size, "%.2fM", v / 1e6);
+  else if (v < 1e9)
+    g_snprintf (buf, size, "%.1fM", v / 1e6);
+  else if (v < 1e10)
+    g_snprintf (buf, size, "%.3fG", v / 1e9);
+  else if (v < 1e11)
+    g_snprintf (buf, size, "%.2fG", v / 1e9);
+  else
+    g_snprintf (buf, size, "%.0fG", v / 1e9);
+}
+
 /* What every snapshot changes outside the views: the counters, the speed, the alarm, the
  * editor's neuron maps. */
 static void
@@ -262,9 +299,9 @@ on_snapshot (NwTrainingViews *views, const NwSnapshot *snap, const NwRunnerStatu
     {
       g_autofree char *alarm = status->error == NULL
                                ? nw_session_health_alarm (self->session, snap) : NULL;
-      g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->step);
+      nw_window_format_counter (snap->step, buf, sizeof buf);
       nw_ui_set_value (self->step_label, buf);
-      g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, snap->epoch);
+      nw_window_format_counter (snap->epoch, buf, sizeof buf);
       nw_ui_set_value (self->epoch_label, buf);
       if (status->error == NULL)
         set_alarm (self, alarm);
@@ -440,6 +477,152 @@ action_run (GtkWidget *widget, const char *name, GVariant *param)
     }
   else if (g_str_equal (name, "win.toast"))
     show_toast (self, g_variant_get_string (param, NULL));
+  else if (g_str_equal (name, "win.zoom-in"))
+    nw_zoom_step (self->zoom, +1);
+  else if (g_str_equal (name, "win.zoom-out"))
+    nw_zoom_step (self->zoom, -1);
+  else if (g_str_equal (name, "win.zoom-reset"))
+    nw_zoom_step (self->zoom, 0);
+  else if (g_str_equal (name, "win.toggle-side-panel"))
+    gtk_toggle_button_set_active (self->side_panel_button,
+                                  !gtk_toggle_button_get_active (self->side_panel_button));
+}
+
+/* ---- the zoom ---- */
+
+static void
+sync_zoom (NwWindow *self)
+{
+  g_autofree char *label = nw_zoom_dup_label (self->zoom);
+  gtk_button_set_label (GTK_BUTTON (self->zoom_label), label);
+  /* A button names itself after its label: the name stays, the level is its description. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reset zoom"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, label, -1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-in", nw_zoom_can_step (self->zoom, +1));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-out", nw_zoom_can_step (self->zoom, -1));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", nw_zoom_can_step (self->zoom, 0));
+}
+
+/* The side panel's width follows the zoom, as its text does: the editor's canvas would
+ * otherwise shrink as its palette grows. A width the user drags it to counts at 100%. */
+static void
+on_side_width_changed (GtkPaned *paned, GParamSpec *pspec, NwWindow *self)
+{
+  if (!self->side_zooming)
+    self->side_width_1 = gtk_paned_get_position (paned) / nw_zoom_get_level (self->zoom);
+}
+
+static void
+on_zoom_changed (NwZoom *zoom, GParamSpec *pspec, NwWindow *self)
+{
+  self->side_zooming = TRUE;
+  gtk_paned_set_position (self->main_paned,
+                          (int) lround (self->side_width_1 * nw_zoom_get_level (zoom)));
+  self->side_zooming = FALSE;
+  sync_zoom (self);
+  /* The plots want more room: the side panel may no longer fit beside them. */
+  self->fold_width = -1;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static GtkWidget *
+zoom_button (const char *icon, const char *action, const char *name, const char *tooltip)
+{
+  GtkWidget *button = icon != NULL ? gtk_button_new_from_icon_name (icon) : gtk_button_new ();
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  return button;
+}
+
+/* The main menu's first row, as GNOME's apps have it: −, the level (back to 100%), +. */
+static GtkWidget *
+zoom_row_new (NwWindow *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *title = gtk_label_new (_("Zoom"));
+  gtk_widget_add_css_class (row, "zoom-row");
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_set_margin_start (title, 12);
+  gtk_box_append (GTK_BOX (row), title);
+  gtk_box_append (GTK_BOX (row), zoom_button ("zoom-out-symbolic", "win.zoom-out", _("Zoom out"),
+                                              _("Zoom out (Ctrl+−)")));
+  self->zoom_label = zoom_button (NULL, "win.zoom-reset", _("Reset zoom"),
+                                  _("Back to 100% (Ctrl+0)"));
+  gtk_widget_set_size_request (self->zoom_label, 64, -1);
+  gtk_box_append (GTK_BOX (row), self->zoom_label);
+  gtk_box_append (GTK_BOX (row), zoom_button ("zoom-in-symbolic", "win.zoom-in", _("Zoom in"),
+                                              _("Zoom in (Ctrl++)")));
+  return row;
+}
+
+/* ---- the side panel ---- */
+
+/* The room the plots need beside the side panel: a boundary and a column of plots at their
+ * readable sizes, in the window's font (which the zoom sets). */
+static gboolean
+side_panel_fits (NwWindow *self, int width)
+{
+  double em = nw_plot_widget_font_px (GTK_WIDGET (self));
+  int side = MAX (gtk_paned_get_position (self->main_paned), 300);
+  return width >= side + 52 * em;
+}
+
+static gboolean
+fold_side_panel (gpointer data)
+{
+  NwWindow *self = data;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  gboolean fits = side_panel_fits (self, width);
+  gboolean shown = gtk_toggle_button_get_active (self->side_panel_button);
+  self->fold_idle = 0;
+  /* Only when the room changes across the line, so that a panel the user shows again in a
+   * narrow window stays. */
+  self->fold_setting = TRUE;
+  if (!fits && self->fold_fits && shown)
+    {
+      gtk_toggle_button_set_active (self->side_panel_button, FALSE);
+      self->fold_auto = TRUE;
+    }
+  else if (fits && !self->fold_fits && !shown && self->fold_auto)
+    {
+      gtk_toggle_button_set_active (self->side_panel_button, TRUE);
+      self->fold_auto = FALSE;
+    }
+  self->fold_setting = FALSE;
+  self->fold_fits = fits;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_side_panel_toggled (GtkToggleButton *button, NwWindow *self)
+{
+  gtk_widget_set_visible (self->left_paned, gtk_toggle_button_get_active (button));
+  if (!self->fold_setting)
+    self->fold_auto = FALSE;   /* the user's choice stands */
+}
+
+static void
+nw_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  NwWindow *self = NW_WINDOW (widget);
+  GTK_WIDGET_CLASS (nw_window_parent_class)->size_allocate (widget, width, height, baseline);
+  /* Not here: showing or hiding a child during an allocation would lay out again inside it. */
+  if (width != self->fold_width && self->fold_idle == 0)
+    {
+      self->fold_width = width;
+      self->fold_idle = g_idle_add (fold_side_panel, self);
+    }
+}
+
+gboolean
+nw_window_get_side_panel_visible (NwWindow *self)
+{
+  g_return_val_if_fail (NW_IS_WINDOW (self), FALSE);
+  return gtk_widget_get_visible (self->left_paned);
 }
 
 /* ---- the public API ---- */
@@ -483,7 +666,7 @@ double
 nw_window_get_zoom (NwWindow *self)
 {
   g_return_val_if_fail (NW_IS_WINDOW (self), 1.0);
-  return nw_settings_get_zoom (self->settings);
+  return nw_zoom_get_level (self->zoom);
 }
 
 void
@@ -523,6 +706,10 @@ static void
 nw_window_dispose (GObject *object)
 {
   NwWindow *self = NW_WINDOW (object);
+  g_clear_handle_id (&self->fold_idle, g_source_remove);
+  if (self->zoom != NULL)
+    g_signal_handlers_disconnect_by_data (self->zoom, self);
+  self->zoom = NULL;
   g_clear_object (&self->mnist_feed);
   if (self->session != NULL)
     {
@@ -546,16 +733,22 @@ nw_window_class_init (NwWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   static const char *const run[] = { "win.play", "win.step", "win.reset", "win.dismiss-message",
-                                     "win.restore-good" };
+                                     "win.restore-good", "win.zoom-in", "win.zoom-out",
+                                     "win.zoom-reset", "win.toggle-side-panel" };
 
   G_OBJECT_CLASS (klass)->dispose = nw_window_dispose;
   GTK_WINDOW_CLASS (klass)->close_request = nw_window_close_request;
+  widget_class->size_allocate = nw_window_size_allocate;
   nw_ui_init ();
   /* The template has libadwaita's widgets; AdwApplication has done this already, a test that
    * makes a window without one has not. */
   adw_init ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/neurowire/Neurowire/nw-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, NwWindow, name)
+  BIND (side_panel_button);
+  BIND (left_paned);
+  BIND (main_paned);
+  BIND (menu_button);
   BIND (play_icon);
   BIND (play_label);
   BIND (play_button);
@@ -589,6 +782,30 @@ nw_window_class_init (NwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0, "win.step", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-side-panel", NULL);
+}
+
+/* The zoom's keys, as every GNOME app has them (plus is shift-equal on most layouts), in the
+ * capture phase: they zoom the window wherever the focus is, the editor's canvas included
+ * (which zooms only itself with these keys when it is used on its own; here Ctrl+scroll and
+ * its fit button do that). */
+static void
+add_zoom_keys (NwWindow *self)
+{
+  static const struct { guint keyval; const char *action; } keys[] = {
+    { GDK_KEY_plus, "win.zoom-in" }, { GDK_KEY_equal, "win.zoom-in" },
+    { GDK_KEY_KP_Add, "win.zoom-in" }, { GDK_KEY_minus, "win.zoom-out" },
+    { GDK_KEY_KP_Subtract, "win.zoom-out" }, { GDK_KEY_0, "win.zoom-reset" },
+    { GDK_KEY_KP_0, "win.zoom-reset" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_name (controller, "nw-zoom-keys");
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+      gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].keyval, GDK_CONTROL_MASK),
+                        gtk_named_action_new (keys[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
@@ -596,6 +813,22 @@ nw_window_init (NwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->toast_overlay = ADW_TOAST_OVERLAY (gtk_window_get_child (GTK_WINDOW (self)));
+  /* The zoom's CSS applies to windows of this class (nw-zoom.h). */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "neurowire");
+  self->zoom = nw_zoom_get_default ();
+  g_signal_connect (self->zoom, "notify::level", G_CALLBACK (on_zoom_changed), self);
+  gtk_popover_menu_add_child (GTK_POPOVER_MENU (gtk_menu_button_get_popover (self->menu_button)),
+                              zoom_row_new (self), "zoom");
+  sync_zoom (self);
+  add_zoom_keys (self);
+  /* The template's width is the width at 100%. */
+  self->side_width_1 = gtk_paned_get_position (self->main_paned);
+  if (nw_zoom_get_level (self->zoom) != NW_ZOOM_DEFAULT)
+    on_zoom_changed (self->zoom, NULL, self);
+  g_signal_connect (self->main_paned, "notify::position", G_CALLBACK (on_side_width_changed), self);
+  self->fold_fits = TRUE;
+  self->fold_width = -1;
+  g_signal_connect (self->side_panel_button, "toggled", G_CALLBACK (on_side_panel_toggled), self);
   nw_ui_name_value (GTK_WIDGET (self->subtitle_label), _("Network"));
   nw_ui_name_value (GTK_WIDGET (self->speed_label), _("Steps per second"));
   nw_ui_name_value (GTK_WIDGET (self->step_label), _("Step counter"));
@@ -624,6 +857,9 @@ start (NwWindow *self, const NwWindowOptions *options)
   /* Not before the window is on screen: its first frames come first. */
   session_options.hold_device_choice = TRUE;
   self->settings = options->settings != NULL ? g_object_ref (options->settings) : NULL;
+  /* The zoom is remembered between runs (nw-zoom.h) */
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, NW_SETTINGS_ZOOM, self->zoom, "level", G_SETTINGS_BIND_DEFAULT);
   restore_window_state (self);
   self->session = nw_session_new (&session_options);
   g_signal_connect (self->session, "spec-changed", G_CALLBACK (on_spec_changed), self);

@@ -48,8 +48,8 @@ void        nw_window_play_when_ready (NwWindow *self);
 void        nw_window_save_weights  (NwWindow *self, GFile *file);
 /* The program's settings (borrowed), or NULL. */
 GSettings  *nw_window_get_settings  (NwWindow *self);
-/* The zoom factor the user chose (the settings' "zoom", 1.0 without settings). Stored and
- * restored only: nothing applies it yet. */
+/* The zoom level of the windows (nw-zoom.h), bound to the settings' "zoom" where there are
+ * settings: 1.0 is 100%. */
 double      nw_window_get_zoom      (NwWindow *self);
 /* A passing message at the foot of the window (the "win.toast" action, nw_ui_toast, does the
  * same from any widget in it). */
@@ -59,5 +59,11 @@ void        nw_window_set_spec      (NwWindow *self, NwSpec *spec, GFile *file);
 /* The current network (borrowed). */
 const NwSpec *nw_window_get_spec    (NwWindow *self);
 gboolean    nw_window_get_modified  (NwWindow *self);
+/* Whether the side panel (the editor and the settings) shows: F9 and the header's toggle, or
+ * folded away by the window when the plots would not have room beside it. */
+gboolean    nw_window_get_side_panel_visible (NwWindow *self);
+/* A step or epoch counter as the header shows it, in at most seven characters (exact up to
+ * 9,999,999, then "12.35M"). */
+void        nw_window_format_counter (gint64 value, char *buf, gsize size);
 
 G_END_DECLS

@@ -13,7 +13,8 @@ with a broken graph and checks that each is reported in the window with the netw
 unchanged; checks that each hidden unit's map shows in the editor, that the train/eval switch
 redraws the boundary of a dropout network (and is off, with the reason, without one), and
 that an MNIST network without the MNIST files (NEUROWIRE_DATA_DIR points at an empty folder)
-says how to get them and leaves the network as it was. Prints 'N passed, N failed'. With
+says how to get them and leaves the network as it was; and that the side panel's toggle
+hides and shows the editor. Prints 'N passed, N failed'. With
 NW_SCREENSHOT_DIR set it also saves screenshots of the screen (ImageMagick's import) at the
 interesting moments.
 """
@@ -334,6 +335,17 @@ def test_dismiss_and_still_trains():
     wait_for(went_up, 10, interval=0.5, what=f"the step counter to go up (read {seen})")
 
 
+def test_side_panel():
+    """The header's side panel toggle (F9) hides the network editor and shows it again. (The
+    main menu's Zoom row is checked in test-ui-window: the popover menu does not open over
+    AT-SPI here.)"""
+    app = state["app"]
+    side = control(app, "Side panel")
+    press(side)
+    wait_for(lambda: find(app, "Network editor") is None, 5, what="the editor to hide")
+    press(side)
+    wait_for(lambda: find(app, "Network editor"), 5, what="the editor back")
+
 try:
     check("startup", test_startup)
     if "app" in state:
@@ -347,6 +359,7 @@ try:
         check("corrupt file reported, network unchanged", test_corrupt_file)
         check("broken graph reported, network unchanged", test_broken_graph)
         check("still trains after the bad files", test_dismiss_and_still_trains)
+        check("side panel toggle", test_side_panel)
 finally:
     proc.terminate()
     try:
