@@ -352,10 +352,14 @@ start_choice (NwSession *self, gboolean list_only)
   c->jobs = nw_jobs_ref (self->jobs);
   nw_jobs_begin (c->jobs);
   c->devices = nw_devices_ref (b->devices);
-  c->spec = nw_spec_copy (self->spec);
-  /* nw_devices_choose builds from the spec alone (cl/ is not told the data folder). */
-  nw_data_spec_resolve (&c->spec->data, self->data_root);
-  c->source = nw_session_data_source (self);
+  if (!list_only)
+    {
+      /* A listing needs no network (a session may have none yet). */
+      c->spec = nw_spec_copy (self->spec);
+      /* nw_devices_choose builds from the spec alone (cl/ is not told the data folder). */
+      nw_data_spec_resolve (&c->spec->data, self->data_root);
+      c->source = nw_session_data_source (self);
+    }
   c->kind = b->kind;
   c->device = g_strdup (b->device);
   c->list = b->devices_found == NULL && !b->listing;

@@ -620,6 +620,36 @@ test_device_choice_called_off (void)
   g_mutex_clear (&fake.lock);
 }
 
+/* The devices can be listed before the session has a network (the listing copied the network
+ * for nothing, and crashed without one). */
+static void
+test_device_list_without_network (void)
+{
+  Fake fake = { 0 };
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwDevices *devices;
+  NwSession *s;
+  NwSessionOptions options = { .backend = NW_BACKEND_CPU, .jobs = jobs };
+
+  g_mutex_init (&fake.lock);
+  fake.made = g_ptr_array_new ();
+  devices = nw_devices_new (&fake_funcs, &fake);
+  options.devices = devices;
+  s = nw_session_new (&options);
+  CU_ASSERT (nw_session_get_runner (s) == NULL);
+  nw_session_list_devices (s);
+  CU_ASSERT (nw_session_get_listing_devices (s));
+  CU_ASSERT_FATAL (spin_until (10000, listing_done, s));
+  CU_ASSERT_EQUAL (nw_session_get_devices (s)->len, 1);
+  CU_ASSERT_EQUAL (fake.lists, 1);
+  CU_ASSERT_EQUAL (fake.chooses, 0);
+  g_object_unref (s);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+  nw_devices_unref (devices);
+  g_ptr_array_unref (fake.made);
+  g_mutex_clear (&fake.lock);
+}
+
 static void
 on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -669,6 +699,7 @@ static const NwTestCase session_cases[] = {
   { "the data folder is an option, named when MNIST is missing", test_data_root },
   { "the device choice through NwDevices", test_device_choice },
   { "a device choice called off while it lists", test_device_choice_called_off },
+  { "the devices listed before any network", test_device_list_without_network },
   { "weights saved from the trainer's thread load back", test_weights_round_trip },
   { NULL, NULL },
 };
