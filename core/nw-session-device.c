@@ -404,7 +404,8 @@ on_chosen (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   NwSessionDevice *b;
   gboolean ok;
-  NW_HANDOFF_ACQUIRE (c);
+  /* Given back on every return: GLib may free `c` on the worker after this (choice_free). */
+  NW_HANDOFF_HOLD (c);
   self = g_weak_ref_get (&c->session);
   ok = g_task_propagate_boolean (G_TASK (result), &error);
 
