@@ -650,6 +650,42 @@ test_device_list_without_network (void)
   g_mutex_clear (&fake.lock);
 }
 
+/* Two sessions (two windows) share the program's device table: its lock serialises their
+ * workers' calls, and ThreadSanitizer sees it do so (session-tsan; before the table announced
+ * its lock, the second listing's count of the table's calls was reported as a race with the
+ * first's). */
+static void
+test_device_table_shared (void)
+{
+  Fake fake = { .gated = TRUE };
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwDevices *devices;
+  NwSession *a, *b;
+  NwSessionOptions options = { .backend = NW_BACKEND_CPU, .jobs = jobs };
+
+  g_mutex_init (&fake.lock);
+  fake.made = g_ptr_array_new ();
+  devices = nw_devices_new (&fake_funcs, &fake);
+  options.devices = devices;
+  a = nw_session_new (&options);
+  b = nw_session_new (&options);
+  nw_session_list_devices (a);
+  CU_ASSERT (spin_until (10000, in_list, &fake));
+  /* a's worker is inside the table; b's waits for it. */
+  nw_session_list_devices (b);
+  g_usleep (20000);
+  g_atomic_int_set (&fake.gate_open, 1);
+  CU_ASSERT (spin_until (10000, listing_done, a));
+  CU_ASSERT (spin_until (10000, listing_done, b));
+  CU_ASSERT_EQUAL (fake.lists, 2);
+  g_object_unref (a);
+  g_object_unref (b);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+  nw_devices_unref (devices);
+  g_ptr_array_unref (fake.made);
+  g_mutex_clear (&fake.lock);
+}
+
 static void
 on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -700,6 +736,7 @@ static const NwTestCase session_cases[] = {
   { "the device choice through NwDevices", test_device_choice },
   { "a device choice called off while it lists", test_device_choice_called_off },
   { "the devices listed before any network", test_device_list_without_network },
+  { "two sessions share the device table", test_device_table_shared },
   { "weights saved from the trainer's thread load back", test_weights_round_trip },
   { NULL, NULL },
 };
