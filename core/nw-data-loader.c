@@ -166,6 +166,8 @@ on_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Done *done = data;
   Job *job = g_task_get_task_data (G_TASK (result));
+  /* Given back when this returns: the last reference may go on the worker (job_unref). */
+  NW_HANDOFF_HOLD (job);
   job->finished = TRUE;
   done->callback (NULL, result, done->user_data);
   g_free (done);

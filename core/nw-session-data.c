@@ -306,7 +306,8 @@ on_built (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (NwSession) self = NULL;
   g_autoptr (GError) error = NULL;
   NwTrainer *trainer;
-  NW_HANDOFF_ACQUIRE (job);
+  /* Given back on every return: GLib may free `job` on the worker after this (job_free). */
+  NW_HANDOFF_HOLD (job);
   self = job_session (job);
   trainer = g_task_propagate_pointer (G_TASK (result), &error);
 

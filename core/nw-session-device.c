@@ -133,15 +133,14 @@ trainer_for_session (Choice *c, NwBackend *backend, GError **error)
   return nw_trainer_new (c->spec, nw_data_source_make (c->source), backend, error);
 }
 
+/* The choice itself, on the worker: fills `c` (the list, the trainer, why), or sets `error`
+ * (cancelled, or it failed). */
 static void
-choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+choose (Choice *c, GCancellable *cancellable, GError **error)
 {
-  Choice *c = task_data;
-  GError *error = NULL;
   NwTrainer *t0 = NULL;
 
-  NW_HANDOFF_ACQUIRE (c);
-  if (!c->list_only && g_task_return_error_if_cancelled (task))
+  if (!c->list_only && g_cancellable_set_error_if_cancelled (cancellable, error))
     return;
   if (c->list)
     {
@@ -149,18 +148,12 @@ choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
       if (c->devices_found == NULL)
         c->devices_found = g_ptr_array_new_with_free_func ((GDestroyNotify) nw_device_info_free);
     }
-  if (c->list_only)
-    {
-      NW_HANDOFF_RELEASE (c);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
+  if (c->list_only || g_cancellable_set_error_if_cancelled (cancellable, error))
     return;
 
   if (c->kind == NW_BACKEND_CPU)
     {
-      c->trainer = trainer_for_session (c, nw_backend_cpu_new (), &error);
+      c->trainer = trainer_for_session (c, nw_backend_cpu_new (), error);
       if (c->why == NULL)
         c->why = g_strdup (_("the CPU backend, as chosen"));
       c->chosen_kind = NW_BACKEND_CPU;
@@ -168,12 +161,12 @@ choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
   else if (c->kind == NW_BACKEND_CL && c->device != NULL)
     {
       /* A device the user picked: that one, or the reason it cannot be. */
-      NwBackend *backend = nw_devices_open (c->devices, c->device, &error);
+      NwBackend *backend = nw_devices_open (c->devices, c->device, error);
       if (backend != NULL)
         {
           if (c->why == NULL)
             c->why = g_strdup_printf (_("OpenCL on %s, as chosen"), backend->description);
-          c->trainer = trainer_for_session (c, backend, &error);
+          c->trainer = trainer_for_session (c, backend, error);
           c->chosen_kind = NW_BACKEND_CL;
           c->chosen_device = g_strdup (c->device);
         }
@@ -182,7 +175,7 @@ choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
     {
       /* What the engine would choose for this network (the calibration is cached per device
        * and shape), then a trainer for the session's own data on that backend. */
-      t0 = nw_devices_choose (c->devices, c->spec, c->kind, c->device, &c->why, &error);
+      t0 = nw_devices_choose (c->devices, c->spec, c->kind, c->device, &c->why, error);
       if (t0 != NULL)
         {
           NwBackend *b0 = nw_net_get_backend (nw_trainer_get_net (t0));
@@ -192,19 +185,34 @@ choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
             c->trainer = g_steal_pointer (&t0);
           else if (c->chosen_device != NULL)
             {
-              NwBackend *again = nw_devices_open (c->devices, c->chosen_device, &error);
+              NwBackend *again = nw_devices_open (c->devices, c->chosen_device, error);
               if (again != NULL)
-                c->trainer = trainer_for_session (c, again, &error);
+                c->trainer = trainer_for_session (c, again, error);
             }
           else
-            c->trainer = trainer_for_session (c, nw_backend_cpu_new (), &error);
+            c->trainer = trainer_for_session (c, nw_backend_cpu_new (), error);
         }
     }
   nw_trainer_free (t0);
+}
+
+static void
+choose_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Choice *c = task_data;
+  GError *error = NULL;
+  gboolean list_only;
+
+  NW_HANDOFF_ACQUIRE (c);
+  list_only = c->list_only;
+  choose (c, cancellable, &error);
+  /* On every way out, a cancelled one too: on_chosen keeps what was listed even from a
+   * choice that was called off, and choice_free frees what was built, on the main thread.
+   * `c` is not touched after this. */
   NW_HANDOFF_RELEASE (c);
   if (error != NULL)
     g_task_return_error (task, error);
-  else if (!g_task_return_error_if_cancelled (task))
+  else if (list_only || !g_task_return_error_if_cancelled (task))
     g_task_return_boolean (task, TRUE);
 }
 
@@ -345,10 +353,14 @@ start_choice (NwSession *self, gboolean list_only)
   c->jobs = nw_jobs_ref (self->jobs);
   nw_jobs_begin (c->jobs);
   c->devices = nw_devices_ref (b->devices);
-  c->spec = nw_spec_copy (self->spec);
-  /* nw_devices_choose builds from the spec alone (cl/ is not told the data folder). */
-  nw_data_spec_resolve (&c->spec->data, self->data_root);
-  c->source = nw_session_data_source (self);
+  if (!list_only)
+    {
+      /* A listing needs no network (a session may have none yet). */
+      c->spec = nw_spec_copy (self->spec);
+      /* nw_devices_choose builds from the spec alone (cl/ is not told the data folder). */
+      nw_data_spec_resolve (&c->spec->data, self->data_root);
+      c->source = nw_session_data_source (self);
+    }
   c->kind = b->kind;
   c->device = g_strdup (b->device);
   c->list = b->devices_found == NULL && !b->listing;
@@ -393,7 +405,8 @@ on_chosen (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   NwSessionDevice *b;
   gboolean ok;
-  NW_HANDOFF_ACQUIRE (c);
+  /* Given back on every return: GLib may free `c` on the worker after this (choice_free). */
+  NW_HANDOFF_HOLD (c);
   self = g_weak_ref_get (&c->session);
   ok = g_task_propagate_boolean (G_TASK (result), &error);
 

@@ -737,6 +737,8 @@ nw_session_save_finish (NwSession *self, GAsyncResult *result, GError **error)
   /* Changed again while it was written: still modified. */
   if (self->edits == job->edits)
     nw_session_set_modified (self, FALSE);
+  /* GLib may free the job on the worker after this (save_job_free). */
+  NW_HANDOFF_RELEASE (job);
   return TRUE;
 }
 

@@ -407,13 +407,23 @@ typedef struct {
   GMutex     lock;
   GPtrArray *made;      /* backends it made (borrowed pointers, compared only) */
   int        chooses, opens, lists;
+  /* gated: the listing waits, inside the worker, until the test opens the gate */
+  gboolean   gated;
+  gint       in_list, gate_open;   /* atomics: plain flags TSan sees (GMutex it cannot) */
 } Fake;
 
 static GPtrArray *
 fake_list (gpointer impl, GError **error)
 {
   Fake *f = impl;
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) nw_device_info_free);
+  GPtrArray *list;
+  if (f->gated)
+    {
+      g_atomic_int_set (&f->in_list, 1);
+      while (!g_atomic_int_get (&f->gate_open))
+        g_usleep (1000);
+    }
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) nw_device_info_free);
   f->lists++;
   g_ptr_array_add (list, nw_device_info_new ("t0", "Test device", "GPU", "made up"));
   return list;
@@ -548,6 +558,134 @@ test_device_choice (void)
   g_mutex_clear (&fake.lock);
 }
 
+static gboolean
+in_list (gpointer data)
+{
+  return g_atomic_int_get (&((Fake *) data)->in_list);
+}
+
+static gboolean
+listing_done (gpointer data)
+{
+  NwSession *s = data;
+  return nw_session_get_devices (s) != NULL && !nw_session_get_listing_devices (s);
+}
+
+/* A choice called off (the user picked the CPU) while its worker lists the devices: the
+ * list still reaches the menu, and the worker's cancelled path hands it to the main thread as
+ * visibly as a finished choice does (under ThreadSanitizer, session-tsan: before that path
+ * announced its hand-off, reading the list in on_chosen was reported as a race). */
+static void
+test_device_choice_called_off (void)
+{
+  Fake fake = { .gated = TRUE };
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwDevices *devices;
+  NwSession *s;
+  NwSessionOptions options = { .backend = NW_BACKEND_AUTO, .jobs = jobs,
+                               .hold_device_choice = TRUE };
+  g_autofree char *path = nw_test_source_path ("examples/xor-2-2-1.json");
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  GError *error = NULL;
+  GPtrArray *found;
+
+  g_mutex_init (&fake.lock);
+  fake.made = g_ptr_array_new ();
+  devices = nw_devices_new (&fake_funcs, &fake);
+  options.devices = devices;
+  s = nw_session_new (&options);
+  CU_ASSERT (nw_session_open (s, file, &error));
+  NW_ASSERT_NO_ERROR (error);
+  nw_session_release_device_choice (s);
+  CU_ASSERT_STRING_EQUAL (nw_session_get_device_state (s), "choosing a device");
+  CU_ASSERT (spin_until (10000, in_list, &fake));
+  /* The worker is inside the listing: call the choice off, then let it go on. */
+  nw_session_set_device (s, NW_BACKEND_CPU, NULL);
+  CU_ASSERT (nw_session_get_device_state (s) == NULL);
+  g_atomic_int_set (&fake.gate_open, 1);
+  CU_ASSERT (spin_until (10000, listing_done, s));
+  found = nw_session_get_devices (s);
+  CU_ASSERT_FATAL (found != NULL && found->len == 1);
+  CU_ASSERT_STRING_EQUAL (nw_device_info_get_name (g_ptr_array_index (found, 0)), "Test device");
+  CU_ASSERT_STRING_EQUAL (nw_device_info_get_id (g_ptr_array_index (found, 0)), "t0");
+  /* Called off before it chose: nothing chosen, nothing moved. */
+  CU_ASSERT_EQUAL (fake.chooses, 0);
+  CU_ASSERT (g_str_has_prefix (nw_session_get_device_description (s), "CPU"));
+  CU_ASSERT (nw_session_get_device_state (s) == NULL);
+
+  g_object_unref (s);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+  nw_devices_unref (devices);
+  g_ptr_array_unref (fake.made);
+  g_mutex_clear (&fake.lock);
+}
+
+/* The devices can be listed before the session has a network (the listing copied the network
+ * for nothing, and crashed without one). */
+static void
+test_device_list_without_network (void)
+{
+  Fake fake = { 0 };
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwDevices *devices;
+  NwSession *s;
+  NwSessionOptions options = { .backend = NW_BACKEND_CPU, .jobs = jobs };
+
+  g_mutex_init (&fake.lock);
+  fake.made = g_ptr_array_new ();
+  devices = nw_devices_new (&fake_funcs, &fake);
+  options.devices = devices;
+  s = nw_session_new (&options);
+  CU_ASSERT (nw_session_get_runner (s) == NULL);
+  nw_session_list_devices (s);
+  CU_ASSERT (nw_session_get_listing_devices (s));
+  CU_ASSERT_FATAL (spin_until (10000, listing_done, s));
+  CU_ASSERT_EQUAL (nw_session_get_devices (s)->len, 1);
+  CU_ASSERT_EQUAL (fake.lists, 1);
+  CU_ASSERT_EQUAL (fake.chooses, 0);
+  g_object_unref (s);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+  nw_devices_unref (devices);
+  g_ptr_array_unref (fake.made);
+  g_mutex_clear (&fake.lock);
+}
+
+/* Two sessions (two windows) share the program's device table: its lock serialises their
+ * workers' calls, and ThreadSanitizer sees it do so (session-tsan; before the table announced
+ * its lock, the second listing's count of the table's calls was reported as a race with the
+ * first's). */
+static void
+test_device_table_shared (void)
+{
+  Fake fake = { .gated = TRUE };
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwDevices *devices;
+  NwSession *a, *b;
+  NwSessionOptions options = { .backend = NW_BACKEND_CPU, .jobs = jobs };
+
+  g_mutex_init (&fake.lock);
+  fake.made = g_ptr_array_new ();
+  devices = nw_devices_new (&fake_funcs, &fake);
+  options.devices = devices;
+  a = nw_session_new (&options);
+  b = nw_session_new (&options);
+  nw_session_list_devices (a);
+  CU_ASSERT (spin_until (10000, in_list, &fake));
+  /* a's worker is inside the table; b's waits for it. */
+  nw_session_list_devices (b);
+  g_usleep (20000);
+  g_atomic_int_set (&fake.gate_open, 1);
+  CU_ASSERT (spin_until (10000, listing_done, a));
+  CU_ASSERT (spin_until (10000, listing_done, b));
+  CU_ASSERT_EQUAL (fake.lists, 2);
+  g_object_unref (a);
+  g_object_unref (b);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+  nw_devices_unref (devices);
+  g_ptr_array_unref (fake.made);
+  g_mutex_clear (&fake.lock);
+}
+
 static void
 on_weights_saved (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -596,6 +734,9 @@ static const NwTestCase session_cases[] = {
   { "loaded data opens in the background", test_open_async_loaded_data },
   { "the data folder is an option, named when MNIST is missing", test_data_root },
   { "the device choice through NwDevices", test_device_choice },
+  { "a device choice called off while it lists", test_device_choice_called_off },
+  { "the devices listed before any network", test_device_list_without_network },
+  { "two sessions share the device table", test_device_table_shared },
   { "weights saved from the trainer's thread load back", test_weights_round_trip },
   { NULL, NULL },
 };

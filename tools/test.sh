@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # Sets up (system packages, MNIST), builds, and runs every test: the whole CUnit suite in a
-# release-like build, then the whole suite again in an ASan + UBSan build, then each libFuzzer
-# harness (tests/fuzz) for a short time in a clang build, when clang's libFuzzer is there.
-# Ends with the line "N passed, N failed" over all the runs; exits non-zero if any test
-# failed or none ran.
+# release-like build, then the whole suite again in an ASan + UBSan build, then the window
+# under ThreadSanitizer (the `tsan` suite: gui-tsan in a -Db_sanitize=thread build), then each
+# libFuzzer harness (tests/fuzz) for a short time in a clang build, when clang's libFuzzer is
+# there. Ends with the line "N passed, N failed" over all the runs; exits non-zero if any
+# test failed or none ran.
 #
-#   tools/test.sh [--no-setup] [--no-sanitize] [--no-fuzz]
+#   tools/test.sh [--no-setup] [--no-sanitize] [--no-tsan] [--no-fuzz]
+#
+#   --no-setup     skip tools/setup.sh (apt-get and the MNIST download)
+#   --no-sanitize  skip both sanitizer stages: build-sanitize/ (ASan + UBSan) and build-tsan/
+#   --no-tsan      skip the ThreadSanitizer stage only (build-tsan/: the window, about a
+#                  minute to build and one to run on 2 cores)
+#   --no-fuzz      skip the libFuzzer stage (build-fuzz/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-setup=1 sanitize=1 fuzz=1
+setup=1 sanitize=1 tsan=1 fuzz=1
 for a in "$@"; do
   case "$a" in
     --no-setup) setup=0 ;;
     --no-sanitize) sanitize=0 ;;
+    --no-tsan) tsan=0 ;;
     --no-fuzz) fuzz=0 ;;
     *) echo "test.sh: unknown option '$a'" >&2; exit 2 ;;
   esac
@@ -65,6 +73,15 @@ if [ "$sanitize" = 1 ]; then
     -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
   run_suite build-sanitize "ASan + UBSan build"
+fi
+
+# ThreadSanitizer cannot share a build with ASan. Only the program is built here and only the
+# `tsan` suite runs (gui-tsan: the window driven over AT-SPI, failing on any TSan report; the
+# suppressions and why each is there: tests/tsan.supp). The session and runner tests already
+# run under TSan in build/ (runner-tsan, session-tsan).
+if [ "$sanitize" = 1 ] && [ "$tsan" = 1 ]; then
+  configure build-tsan --buildtype=debugoptimized -Db_sanitize=thread
+  build_targets="app/neurowire" run_suite build-tsan "ThreadSanitizer window" --no-rebuild --suite tsan
 fi
 
 # The fuzz harnesses need clang's libFuzzer runtime (Debian's clang and libclang-rt-14-dev,

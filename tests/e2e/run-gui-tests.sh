@@ -2,7 +2,8 @@
 # Runs the end-to-end GUI tests (test_gui.py, test_mnist.py) each in a private D-Bus session (for AT-SPI) on a
 # virtual X server. Exits 77 (meson's "skipped") when Xvfb, dbus-run-session or Debian's
 # python3-pyatspi are missing.
-#   run-gui-tests.sh BUILD_DIR SOURCE_DIR
+#   run-gui-tests.sh BUILD_DIR SOURCE_DIR            # test_gui.py, then test_mnist.py
+#   run-gui-tests.sh BUILD_DIR SOURCE_DIR SCRIPT     # that one alone (gui-tsan: test_tsan.py)
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-build}"
@@ -42,6 +43,11 @@ run_with_display_for_dbus() {
     'dbus-update-activation-environment DISPLAY XAUTHORITY && exec "$0" "$@"' \
     "$python" "$here/$1" "$build" "$source"
 }
+if [ $# -ge 3 ]; then
+  run "$3"; rc=$?
+  echo "run-gui-tests: $3 exit $rc"
+  exit "$rc"
+fi
 # test_gui.py: the 2D program, once in English (the test environment's LC_ALL=C.UTF-8
 # LANGUAGE=C) and once in Korean: the same checks, with the accessible names and texts looked up
 # in the build tree's catalogue (atspi_e2e.T). ko_KR.UTF-8 where it is generated (tools/setup.sh),
