@@ -335,17 +335,6 @@ def test_dismiss_and_still_trains():
     wait_for(went_up, 10, interval=0.5, what=f"the step counter to go up (read {seen})")
 
 
-def test_side_panel():
-    """The header's side panel toggle (F9) hides the network editor and shows it again. (The
-    main menu's Zoom row is checked in test-ui-window: the popover menu does not open over
-    AT-SPI here.)"""
-    app = state["app"]
-    side = control(app, "Side panel")
-    press(side)
-    wait_for(lambda: find(app, "Network editor") is None, 5, what="the editor to hide")
-    press(side)
-    wait_for(lambda: find(app, "Network editor"), 5, what="the editor back")
-
 try:
     check("startup", test_startup)
     if "app" in state:
@@ -359,7 +348,6 @@ try:
         check("corrupt file reported, network unchanged", test_corrupt_file)
         check("broken graph reported, network unchanged", test_broken_graph)
         check("still trains after the bad files", test_dismiss_and_still_trains)
-        check("side panel toggle", test_side_panel)
 finally:
     proc.terminate()
     try:
