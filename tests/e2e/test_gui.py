@@ -13,8 +13,8 @@ with a broken graph and checks that each is reported in the window with the netw
 unchanged; checks that each hidden unit's map shows in the editor, that the train/eval switch
 redraws the boundary of a dropout network (and is off, with the reason, without one), and
 that an MNIST network without the MNIST files (NEUROWIRE_DATA_DIR points at an empty folder)
-says how to get them and leaves the network as it was; and that the side panel's toggle
-hides and shows the editor. Prints 'N passed, N failed'. With
+says how to get them and leaves the network as it was. (The side panel's toggle is checked in
+test-ui-window.) Prints 'N passed, N failed'. With
 NW_SCREENSHOT_DIR set it also saves screenshots of the screen (ImageMagick's import) at the
 interesting moments.
 """
