@@ -711,7 +711,15 @@ test_popover_edits (void)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (w), NW_INIT_HE_NORMAL);
   CU_ASSERT_EQUAL (nw_spec_find_node (nw_editor_get_spec (editor), "dense1")->weight_init, NW_INIT_HE_NORMAL);
   {
+    /* The popover lays out its new rows over a few frames (slower under sanitizers): up to
+     * 5 s for its labels to be drawn. */
     cairo_surface_t *s = render_widget (popover);
+    for (int tries = 0; tries < 25 && count_pixels (s).ink <= 200; tries++)
+      {
+        cairo_surface_destroy (s);
+        settle ();
+        s = render_widget (popover);
+      }
     save_png (s, "editor-popover-dense.png");
     CU_ASSERT (count_pixels (s).ink > 200);   /* labels drawn */
     cairo_surface_destroy (s);
