@@ -1,5 +1,7 @@
-/* nw-jobs.c: an atomic count in a reference-counted box. */
+/* nw-jobs.c: an atomic count in a reference-counted box; reports to a main context. */
 #include "nw-jobs.h"
+
+#include "nw-handoff.h"
 
 struct _NwJobs {
   gint n;
@@ -57,13 +59,32 @@ nw_jobs_wait (NwJobs *jobs, int timeout_ms)
   return nw_jobs_get_n (jobs) == 0;
 }
 
+typedef struct {
+  GSourceFunc func;
+  gpointer    data;
+} Report;
+
+/* On the receiving context. The idle source is a hand-off through GLib's futexes, which TSan
+ * does not see: the report takes over from the sending thread here. */
+static gboolean
+report_dispatch (gpointer p)
+{
+  Report *r = p;
+  NW_HANDOFF_ACQUIRE (r);
+  return r->func (r->data);
+}
+
 void
 nw_report_to_context (GMainContext *context, GSourceFunc func, gpointer data)
 {
   GSource *idle = g_idle_source_new ();
+  Report *r = g_new (Report, 1);
+  r->func = func;
+  r->data = data;
   g_source_set_priority (idle, G_PRIORITY_DEFAULT);
-  g_source_set_callback (idle, func, data, NULL);
+  g_source_set_callback (idle, report_dispatch, r, g_free);
   g_source_set_static_name (idle, "[neurowire] report");
+  NW_HANDOFF_RELEASE (r);
   g_source_attach (idle, context);
   g_source_unref (idle);
 }

@@ -25,7 +25,9 @@ gboolean nw_jobs_wait  (NwJobs *jobs, int timeout_ms);
 /* From any thread: runs `func (data)` once on `context` (NULL: the default main context), in
  * a later iteration, always: the way background work hands its result back. (Never
  * g_main_context_invoke, which runs it at once on the calling thread whenever no thread holds
- * the context, as between two iterations: GTK calls on a worker, an object finalized there.) */
+ * the context, as between two iterations: GTK calls on a worker, an object finalized there.)
+ * The hand-off is announced to ThreadSanitizer: `func` sees everything the calling thread did
+ * before the call. */
 void    nw_report_to_context (GMainContext *context, GSourceFunc func, gpointer data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NwJobs, nw_jobs_unref)
