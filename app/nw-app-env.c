@@ -53,11 +53,8 @@ nw_app_env_clear (NwAppEnv *env)
   *env = (NwAppEnv) { 0 };
 }
 
-/* Whether this program is the one the build tree made: its executable lies in the folder that
- * meson built it in (NW_BUILD_APP_DIR). An installed copy lies elsewhere and uses LOCALEDIR,
- * even while the build tree still exists. */
-static gboolean
-running_from_build_tree (void)
+gboolean
+nw_app_env_running_from_build_tree (void)
 {
 #ifdef NW_BUILD_APP_DIR
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
@@ -69,26 +66,23 @@ running_from_build_tree (void)
 #endif
 }
 
-const char *
+void
 nw_app_env_init_i18n (void)
 {
-  static char *bound;
+  g_autofree char *bound = NULL;
 
-  if (bound != NULL)
-    return bound;
   /* LANGUAGE (a list such as "ko:en") only counts once the locale is not "C": it is read by
    * gettext at each lookup, after this. */
   setlocale (LC_ALL, "");
   bound = dup_env ("NEUROWIRE_LOCALEDIR");
 #ifdef NW_BUILD_LOCALEDIR
-  if (bound == NULL && running_from_build_tree ()
+  if (bound == NULL && nw_app_env_running_from_build_tree ()
       && g_file_test (NW_BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
     bound = g_strdup (NW_BUILD_LOCALEDIR);
 #endif
   if (bound == NULL)
     bound = g_strdup (LOCALEDIR);
-  bindtextdomain (GETTEXT_PACKAGE, bound);
+  bindtextdomain (GETTEXT_PACKAGE, bound);   /* gettext keeps its own copy */
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
-  return bound;
 }

@@ -33,8 +33,11 @@ void nw_app_env_clear (NwAppEnv *env);
 /* The user's locale (setlocale (LC_ALL, "")) and Neurowire's translations: binds the gettext
  * domain to NEUROWIRE_LOCALEDIR when set, else to the build tree's po/ when this program runs
  * from the build tree (build/app/neurowire, as the README starts it), else to the installed
- * locale folder. Call first thing in main, before any string is translated. Returns the
- * folder bound (owned by the function, never NULL). */
-const char *nw_app_env_init_i18n (void);
+ * locale folder. Call first thing in main, before any string is translated. */
+void        nw_app_env_init_i18n (void);
+/* Whether this program is the one the build tree made: its executable lies in the folder meson
+ * built it in (NW_BUILD_APP_DIR). An installed copy lies elsewhere, even while the build tree
+ * still exists. */
+gboolean    nw_app_env_running_from_build_tree (void);
 
 G_END_DECLS

@@ -1,26 +1,12 @@
 /* nw-app-settings.c: the program's GSettings, found, and the language applied. Its messages
  * come before the locale is set (see main), so they are in plain ASCII. */
 #include "nw-app-settings.h"
+#include "nw-app-env.h"
 
 #include "nw-device.h"
 #include "nw-settings.h"
 
 #include <string.h>
-
-/* Whether this program is the one the build tree made: its executable lies in the folder meson
- * built it in. An installed copy lies elsewhere, even while the build tree still exists. */
-static gboolean
-running_from_build_tree (void)
-{
-#ifdef NW_BUILD_APP_DIR
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
-  g_autofree char *built = g_canonicalize_filename (NW_BUILD_APP_DIR, NULL);
-  return dir != NULL && strcmp (dir, built) == 0;
-#else
-  return FALSE;
-#endif
-}
 
 static GSettingsSchema *
 lookup_schema (void)
@@ -28,7 +14,7 @@ lookup_schema (void)
   GSettingsSchemaSource *installed = g_settings_schema_source_get_default ();
   GSettingsSchema *schema = NULL;
 #ifdef NW_BUILD_SCHEMA_DIR
-  if (running_from_build_tree ()
+  if (nw_app_env_running_from_build_tree ()
       && g_file_test (NW_BUILD_SCHEMA_DIR "/gschemas.compiled", G_FILE_TEST_IS_REGULAR))
     {
       g_autoptr (GError) error = NULL;
