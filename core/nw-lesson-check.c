@@ -12,6 +12,7 @@
 #include "nw-trainer.h"
 
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -283,7 +284,7 @@ measure_due (Run *run, gboolean *measured)
       if (check->at_step < 0 || measured[i])
         continue;
       if (check->at_step < now)
-        return run_fail (run, _("check %u: 'at_step' is %" G_GINT64_FORMAT ", but the run is already at step %" G_GINT64_FORMAT " when it gets there"),
+        return run_fail (run, _("check %u: 'at_step' is %" PRId64 ", but the run is already at step %" PRId64 " when it gets there"),
                          i + 1, check->at_step, now);
       if (check->at_step == now)
         {
@@ -660,7 +661,7 @@ run_step (Run *run, GPtrArray *all)
       if (check->at_step >= 0)
         {
           gint64 now = run->trainer != NULL ? nw_trainer_get_step (run->trainer) : 0;
-          res->reason = g_strdup_printf (_("the run stopped at step %" G_GINT64_FORMAT " before step %" G_GINT64_FORMAT),
+          res->reason = g_strdup_printf (_("the run stopped at step %" PRId64 " before step %" PRId64),
                                          now, check->at_step);
           continue;
         }
