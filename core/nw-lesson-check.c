@@ -335,13 +335,14 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
   for (;;)
     {
       gint64 now = nw_trainer_get_step (t);
-      gint64 stop = next_stop (run, measured);
-      gint64 want;
+      gint64 stop, want;
       int done = 0;
       GError *local = NULL;
 
+      /* The checks due here first: the next stop is the nearest one still ahead. */
       if (!measure_due (run, measured))
         return FALSE;
+      stop = next_stop (run, measured);
       switch (a->until)
         {
         case NW_LESSON_UNTIL_STEP:

@@ -802,6 +802,9 @@ test_check_at_step (void)
   /* The perceptron sits at ln 2 from about step 1000 on (in float, exactly): look at step 3,
    * where the loss still moves. */
   g_string_replace (early, "\"at_step\": 1000, \"near\": 0.6931, \"tol\": 0.001", "\"at_step\": 3, \"report\": true", 1);
+  /* A second stop a few steps after the first (far closer than a chunk of steps). */
+  g_string_replace (early, "{\"metric\": \"step\", \"near\": 2000, \"tol\": 0,",
+                    "{\"metric\": \"step\", \"at_step\": 7, \"near\": 7, \"tol\": 0,", 1);
   l = nw_lesson_from_json (early->str, -1, "early.json", &error);
   NW_ASSERT_NO_ERROR (error);
   results = check_lesson (l, NULL);
@@ -815,6 +818,8 @@ test_check_at_step (void)
   /* On the CPU, exactly. */
   CU_ASSERT_EQUAL (result_by_label (results, "the loss at step 1000 is ln 2")->figure, loss3);
   CU_ASSERT_EQUAL (result_by_label (results, "the loss is ln 2")->figure, loss2000);
+  CU_ASSERT_EQUAL (result_by_label (results, "step 2000")->figure, 7);
+  CU_ASSERT_EQUAL (result_by_label (results, "step 2000")->status, NW_LESSON_RESULT_PASS);
   /* The two differ, so the stop was really made. */
   CU_ASSERT (fabs (loss3 - loss2000) > 1e-4);
 
