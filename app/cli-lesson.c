@@ -343,7 +343,7 @@ lesson_check (Opts *o, int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("One JSON object per check, and a summary"), NULL },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &o->lang_opt, N_("The labels' language: ko or en (default: the locale's)"), N_("LANG") },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &o->backend,
-      N_("cpu (no OpenCL at all), opencl (every run on OpenCL) or auto (default: the CPU, and OpenCL for the steps that ask for it)"),
+      N_("cpu (no OpenCL at all), opencl (every run on OpenCL) or auto (default: the CPU, and OpenCL for the steps that ask for it); without it, NW_BACKEND's choice"),
       N_("KIND") },
     { NULL }
   };
@@ -361,6 +361,9 @@ lesson_check (Opts *o, int argc, char **argv)
               entries, argc, argv, &rest, &n_rest, &status)
       || !resolve_lang (o, "lesson check", &status))
     return status;
+  /* Without --backend, NW_BACKEND's choice (its "cl" is "opencl" here). */
+  if (o->backend == NULL && o->env->backend != NULL)
+    o->backend = g_strdup (strcmp (o->env->backend, "cl") == 0 ? "opencl" : o->env->backend);
   if (o->backend != NULL && strcmp (o->backend, "cpu") != 0 && strcmp (o->backend, "opencl") != 0
       && strcmp (o->backend, "auto") != 0)
     return nw_cli_usage ("lesson check", _("--backend: unknown backend '%s'; choose cpu, opencl or auto"), o->backend);

@@ -17,9 +17,10 @@
 #include <string.h>
 
 #define DEFAULT_CHUNK 1000
-/* loss_below is looked at every this many steps (every epoch for larger training sets). */
+/* loss_below is looked at every this many steps (at most once an epoch for training sets of
+ * more than LOSS_BELOW_SMALL_ROWS examples). */
 #define LOSS_BELOW_EVERY 10
-#define LOSS_BELOW_SMALL_ROWS 10000
+#define LOSS_BELOW_SMALL_ROWS 1000
 
 typedef struct {
   const NwLesson             *lesson;
@@ -328,9 +329,11 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
     return FALSE;
   t = run->trainer;
   start_step = nw_trainer_get_step (t);
+  /* The loss over the whole training split costs a forward pass over it: every 10 steps on
+   * small sets, at most once an epoch on larger ones. */
   if (a->until == NW_LESSON_UNTIL_LOSS_BELOW)
     look_every = nw_trainer_get_data (t)->train.n <= LOSS_BELOW_SMALL_ROWS
-                 ? LOSS_BELOW_EVERY : nw_trainer_steps_per_epoch (t);
+                 ? LOSS_BELOW_EVERY : MAX (LOSS_BELOW_EVERY, nw_trainer_steps_per_epoch (t));
   t0 = g_get_monotonic_time () / 1e6;
   for (;;)
     {
