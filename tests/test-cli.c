@@ -1127,6 +1127,21 @@ test_lesson_errors (void)
   assert_failed (r6, 2, "--all", NULL);
   r7 = run_cli ("lesson", "check", good, "--backend", "gpu", NULL);
   assert_failed (r7, 2, "'gpu'", NULL);
+  {
+    g_autoptr (Run) top = run_cli ("--help", NULL);
+    g_autoptr (Run) help = run_cli ("lesson", "--help", NULL);
+    g_autoptr (Run) check_help = run_cli ("lesson", "check", "--help", NULL);
+    g_autoptr (Run) via_help = run_cli ("help", "lesson", NULL);
+    assert_ok (top);
+    CU_ASSERT_PTR_NOT_NULL (strstr (top->out, "  lesson "));
+    assert_ok (help);
+    CU_ASSERT_PTR_NOT_NULL (strstr (help->out, "neurowire-cli lesson check ID|FILE|--all"));
+    assert_ok (via_help);
+    CU_ASSERT_STRING_EQUAL (via_help->out, help->out);
+    assert_ok (check_help);
+    CU_ASSERT_PTR_NOT_NULL (strstr (check_help->out, "--all"));
+    CU_ASSERT_PTR_NOT_NULL (strstr (check_help->out, "--backend"));
+  }
   g_unlink (bad);
 }
 
