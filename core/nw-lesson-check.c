@@ -17,10 +17,6 @@
 #include <string.h>
 
 #define DEFAULT_CHUNK 1000
-/* loss_below is looked at every this many steps (at most once an epoch for training sets of
- * more than LOSS_BELOW_SMALL_ROWS examples). */
-#define LOSS_BELOW_EVERY 10
-#define LOSS_BELOW_SMALL_ROWS 1000
 
 typedef struct {
   const NwLesson             *lesson;
@@ -320,7 +316,6 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
   NwTrainer *t;
   int chunk = run->opts->chunk > 0 ? run->opts->chunk : DEFAULT_CHUNK;
   gint64 start_step;
-  gint64 look_every = 0;
   double t0;
 
   if (run->diverged)
@@ -329,17 +324,13 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
     return FALSE;
   t = run->trainer;
   start_step = nw_trainer_get_step (t);
-  /* The loss over the whole training split costs a forward pass over it: every 10 steps on
-   * small sets, at most once an epoch on larger ones. */
-  if (a->until == NW_LESSON_UNTIL_LOSS_BELOW)
-    look_every = nw_trainer_get_data (t)->train.n <= LOSS_BELOW_SMALL_ROWS
-                 ? LOSS_BELOW_EVERY : MAX (LOSS_BELOW_EVERY, nw_trainer_steps_per_epoch (t));
   t0 = g_get_monotonic_time () / 1e6;
   for (;;)
     {
       gint64 now = nw_trainer_get_step (t);
       gint64 stop, want;
       int done = 0;
+      gboolean below = FALSE;
       GError *local = NULL;
 
       /* The checks due here first: the next stop is the nearest one still ahead. */
@@ -349,25 +340,12 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
       switch (a->until)
         {
         case NW_LESSON_UNTIL_STEP:
+        case NW_LESSON_UNTIL_LOSS_BELOW:   /* n is max_steps */
           want = a->n - now;
           break;
         case NW_LESSON_UNTIL_EPOCHS:
-          want = nw_trainer_get_epoch (t) >= a->n ? 0 : nw_trainer_steps_left_in_epoch (t);
-          break;
-        case NW_LESSON_UNTIL_LOSS_BELOW:
         default:
-          {
-            double loss = NAN, acc;
-            want = a->n - now;
-            if (want > 0 && (now - start_step) % look_every == 0)
-              {
-                if (!nw_trainer_evaluate (t, FALSE, &loss, &acc, &local))
-                  return run_fail_error (run, local);
-                if (loss < a->loss)
-                  want = 0;
-              }
-            want = MIN (want, look_every - (now - start_step) % look_every);
-          }
+          want = nw_trainer_get_epoch (t) >= a->n ? 0 : nw_trainer_steps_left_in_epoch (t);
           break;
         }
       if (want <= 0)
@@ -375,7 +353,10 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
       want = MIN (want, chunk);
       if (stop > now)
         want = MIN (want, stop - now);
-      if (!nw_trainer_steps (t, (int) want, &done, &local))
+      /* loss_below: the window's pause condition, step by step (nw_trainer_steps_until): the
+       * run stops right after the first step whose training loss is below the value. */
+      if (!nw_trainer_steps_until (t, (int) want, a->until == NW_LESSON_UNTIL_LOSS_BELOW ? a->loss : NAN,
+                                   &done, &below, &local))
         {
           if (g_error_matches (local, NW_ERROR, NW_ERROR_DIVERGED))
             {
@@ -387,6 +368,8 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
             }
           return run_fail_error (run, local);
         }
+      if (below)
+        break;
     }
   {
     double elapsed = g_get_monotonic_time () / 1e6 - t0;

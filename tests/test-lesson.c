@@ -914,6 +914,44 @@ test_check_device_skipped (void)
   CU_ASSERT (result_by_label (results, "output 3")->figure > 0 && result_by_label (results, "output 3")->figure < 1);
 }
 
+/* loss_below stops right after the first step whose training loss is below the value, as the
+ * window's pause condition does: the same step as stepping one by one finds. */
+static void
+test_check_loss_below (void)
+{
+  g_autofree char *text = fixture_text ("perceptron.json");
+  g_autoptr (GString) s = g_string_new (text);
+  g_autoptr (NwLesson) l = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (NwSpec) spec = NULL;
+  g_autoptr (NwTrainer) t = NULL;
+  GError *error = NULL;
+  gint64 want = -1;
+
+  g_string_replace (s, "{\"metric\": \"accuracy\", \"near\": 1, \"tol\": 0,",
+                    "{\"metric\": \"step\", \"report\": true, \"label\": {\"ko\": \"스텝\", \"en\": \"stop step\"}},\n"
+                    "        {\"metric\": \"accuracy\", \"near\": 1, \"tol\": 0,", 1);
+  l = nw_lesson_from_json (s->str, -1, "below.json", &error);
+  NW_ASSERT_NO_ERROR (error);
+  results = check_lesson (l, NULL);
+
+  spec = nw_spec_copy (nw_lesson_find_network (l, "hidden"));
+  spec->train.lr = 2;
+  t = nw_trainer_new (spec, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  while (nw_trainer_get_step (t) < 5000)
+    {
+      CU_ASSERT_TRUE_FATAL (nw_trainer_step (t, &error));
+      if (nw_trainer_get_last_loss (t) < 0.05)
+        {
+          want = nw_trainer_get_step (t);
+          break;
+        }
+    }
+  CU_ASSERT_FATAL (want > 0);
+  CU_ASSERT_EQUAL (result_by_label (results, "stop step")->figure, (double) want);
+}
+
 /* A factory that fails: the step's checks are skipped with its reason. */
 static NwBackend *
 no_opencl (gpointer user_data, char **why, GError **error)
@@ -978,6 +1016,7 @@ static const NwTestCase check_cases[] = {
   { "perceptron at ln 2", test_check_perceptron },
   { "a wrong check fails", test_check_wrong },
   { "at_step measured on the way", test_check_at_step },
+  { "loss_below stops at the step", test_check_loss_below },
   { "typed weights give the hand computation", test_check_typed_weights },
   { "save, train, restore", test_check_save_restore },
   { "diverged", test_check_diverged },
