@@ -288,16 +288,12 @@ pause_by_itself (NwRunner *r, WorkerState *w, NwPauseReason why)
   g_mutex_unlock (&r->lock);
 }
 
-/* The first condition that holds now (`below`: the last chunk stopped at the loss floor), or
- * NW_PAUSE_NONE. The budget comes first: a lesson's condition at the budget's step is met
- * too, and the budget is what a person is told. */
+/* The first pause condition that holds now (`below`: the last chunk stopped at the loss
+ * floor), or NW_PAUSE_NONE. */
 static NwPauseReason
-condition_met (NwRunner *r, WorkerState *w, gboolean below)
+when_met (NwRunner *r, WorkerState *w, gboolean below)
 {
   gint64 step = nw_trainer_get_step (r->trainer), epoch = nw_trainer_get_epoch (r->trainer);
-  if (w->budget_armed && ((w->budget_steps > 0 && step >= w->budget_steps)
-                          || (w->budget_epochs > 0 && epoch >= w->budget_epochs)))
-    return NW_PAUSE_BUDGET;
   if (!w->has_when)
     return NW_PAUSE_NONE;
   if (w->when.at_step > 0 && step >= w->when.at_step)
@@ -309,19 +305,30 @@ condition_met (NwRunner *r, WorkerState *w, gboolean below)
   return NW_PAUSE_NONE;
 }
 
-/* Pauses when a condition holds; the budget then is spent for this run, the conditions are
- * cleared. TRUE if it paused. */
+static gboolean
+budget_met (NwRunner *r, WorkerState *w)
+{
+  gint64 step = nw_trainer_get_step (r->trainer), epoch = nw_trainer_get_epoch (r->trainer);
+  return w->budget_armed && ((w->budget_steps > 0 && step >= w->budget_steps)
+                             || (w->budget_epochs > 0 && epoch >= w->budget_epochs));
+}
+
+/* Pauses when the budget is reached or a condition holds: what is met is spent (the budget for
+ * this run, the conditions all). When both are met at once (a lesson's "until step 10,001" on
+ * a network whose budget is 10,001), the condition is the reason given and both are spent, so
+ * that playing on does not stop again at once. TRUE if it paused. */
 static gboolean
 check_conditions (NwRunner *r, WorkerState *w, gboolean below)
 {
-  NwPauseReason why = condition_met (r, w, below);
-  if (why == NW_PAUSE_NONE)
+  NwPauseReason why = when_met (r, w, below);
+  gboolean budget = budget_met (r, w);
+  if (why == NW_PAUSE_NONE && !budget)
     return FALSE;
-  if (why == NW_PAUSE_BUDGET)
+  if (budget)
     w->budget_armed = FALSE;
-  else
+  if (why != NW_PAUSE_NONE)
     w->has_when = FALSE;
-  pause_by_itself (r, w, why);
+  pause_by_itself (r, w, why != NW_PAUSE_NONE ? why : NW_PAUSE_BUDGET);
   return TRUE;
 }
 

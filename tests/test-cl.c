@@ -1321,7 +1321,7 @@ test_fused_wide_group (void)
  * there, far more than the paths' rounding), and a floor met by a launch's very first step
  * (a launch of none) still stops after one step. */
 static void
-test_fused_loss_below (void)
+fused_loss_below_with (const NwClOptions *cl_options)
 {
   GError *error = NULL;
   g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
@@ -1331,9 +1331,9 @@ test_fused_loss_below (void)
   gboolean below = FALSE;
   int done = 0;
   NW_ASSERT_NO_ERROR (error);
-  one = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
+  one = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, cl_options, &error), &error);
   NW_ASSERT_NO_ERROR (error);
-  fused = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
+  fused = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, cl_options, &error), &error);
   NW_ASSERT_NO_ERROR (error);
   while (nw_trainer_get_step (one) < 20000 && ref < 0)
     {
@@ -1346,8 +1346,10 @@ test_fused_loss_below (void)
   while (!below && nw_trainer_get_step (fused) < 20000)
     CU_ASSERT_FATAL (nw_trainer_steps_until (fused, 3000, 0.5, &done, &below, &error));
   NW_ASSERT_NO_ERROR (error);
-  g_print ("  loss below 0.5: after step %" G_GINT64_FORMAT " one by one, %" G_GINT64_FORMAT
-           " fused (loss %.4f)\n", ref, nw_trainer_get_step (fused),
+  g_print ("  loss below 0.5 (work-group %s): after step %" G_GINT64_FORMAT " one by one, %"
+           G_GINT64_FORMAT " fused (loss %.4f)\n",
+           cl_options != NULL && cl_options->chain_wg != NULL ? cl_options->chain_wg : "default",
+           ref, nw_trainer_get_step (fused),
            nw_trainer_get_last_loss (fused));
   CU_ASSERT (below);
   CU_ASSERT_EQUAL (nw_trainer_get_step (fused), ref);
@@ -1358,6 +1360,16 @@ test_fused_loss_below (void)
   NW_ASSERT_NO_ERROR (error);
   CU_ASSERT (below);
   CU_ASSERT_EQUAL (done, 1);
+}
+
+/* The device's own work-group, and 256 work-items (a GPU's: the break before the backward
+ * pass must be taken by all of them together). */
+static void
+test_fused_loss_below (void)
+{
+  const NwClOptions wide = { .chain_wg = "256" };
+  fused_loss_below_with (NULL);
+  fused_loss_below_with (&wide);
 }
 
 /* A device that caps train_chain below the work-group it was built for (CL_KERNEL_WORK_GROUP_SIZE
@@ -1554,6 +1566,33 @@ test_fused_runner (void)
   CU_ASSERT_EQUAL (snap->step, paused_at + 1);
   nw_snapshot_free (snap);
   nw_runner_status_clear (&st);
+
+  /* Pause conditions on the fused path: a step count exactly (the chunk's steps, and so the
+   * launches in it, are cut there), then the step whose loss falls below 0.5. */
+  {
+    NwPauseWhen when = NW_PAUSE_WHEN_NONE;
+    nw_runner_reset (r, spec->train.seed);
+    when.at_step = 1000;
+    nw_runner_pause_when (r, &when);
+    nw_runner_play (r);
+    snap = take_within (r, 10000, FALSE, 1, &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    CU_ASSERT_EQUAL (snap->step, 1000);
+    CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_AT_STEP);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+    when = NW_PAUSE_WHEN_NONE;
+    when.loss_below = 0.5;
+    nw_runner_pause_when (r, &when);
+    nw_runner_play (r);
+    snap = take_within (r, 10000, FALSE, 1001, &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    g_print ("  paused at step 1000 exactly, then at step %" G_GINT64_FORMAT " for loss below 0.5\n",
+             snap->step);
+    CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_LOSS_BELOW);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+  }
   nw_runner_free (r);
 }
 

@@ -982,12 +982,32 @@ test_budget (void)
   CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_BUDGET);
   nw_snapshot_free (snap);
   nw_runner_status_clear (&st);
+  /* A condition met at the budget's step: the condition is the reason, and both are spent
+   * (playing on does not stop again at once). */
+  {
+    NwPauseWhen when = NW_PAUSE_WHEN_NONE;
+    when.at_step = 500;
+    nw_runner_reset (r, 1);
+    nw_runner_pause_when (r, &when);
+    snap = play_until_paused (r, 10000, &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    CU_ASSERT_EQUAL (snap->step, 500);
+    CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_AT_STEP);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+    nw_runner_play (r);
+    snap = wait_for (r, 10000, step_at_least, GINT_TO_POINTER (1000), &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    CU_ASSERT (st.playing);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+    nw_runner_pause (r);
+  }
   /* In epochs, set while paused: 2 epochs of 8 steps, counted from the reset's step 0. */
   nw_runner_set_budget (r, 0, 2);
   nw_runner_reset (r, 1);
   snap = play_until_paused (r, 10000, &st);
   CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
-  g_print ("(epoch budget: step %" G_GINT64_FORMAT " epoch %" G_GINT64_FORMAT " by %d) ", snap->step, snap->epoch, st.paused_by);
   CU_ASSERT_EQUAL (snap->step, 16);
   CU_ASSERT_EQUAL (snap->epoch, 2);
   CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_BUDGET);
