@@ -12,13 +12,15 @@
 #include "nw-trainer.h"
 
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
 #define DEFAULT_CHUNK 1000
-/* loss_below is looked at every this many steps (every epoch for larger training sets). */
+/* loss_below is looked at every this many steps (at most once an epoch for training sets of
+ * more than LOSS_BELOW_SMALL_ROWS examples). */
 #define LOSS_BELOW_EVERY 10
-#define LOSS_BELOW_SMALL_ROWS 10000
+#define LOSS_BELOW_SMALL_ROWS 1000
 
 typedef struct {
   const NwLesson             *lesson;
@@ -283,7 +285,7 @@ measure_due (Run *run, gboolean *measured)
       if (check->at_step < 0 || measured[i])
         continue;
       if (check->at_step < now)
-        return run_fail (run, _("check %u: 'at_step' is %" G_GINT64_FORMAT ", but the run is already at step %" G_GINT64_FORMAT " when it gets there"),
+        return run_fail (run, _("check %u: 'at_step' is %" PRId64 ", but the run is already at step %" PRId64 " when it gets there"),
                          i + 1, check->at_step, now);
       if (check->at_step == now)
         {
@@ -327,20 +329,23 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
     return FALSE;
   t = run->trainer;
   start_step = nw_trainer_get_step (t);
+  /* The loss over the whole training split costs a forward pass over it: every 10 steps on
+   * small sets, at most once an epoch on larger ones. */
   if (a->until == NW_LESSON_UNTIL_LOSS_BELOW)
     look_every = nw_trainer_get_data (t)->train.n <= LOSS_BELOW_SMALL_ROWS
-                 ? LOSS_BELOW_EVERY : nw_trainer_steps_per_epoch (t);
+                 ? LOSS_BELOW_EVERY : MAX (LOSS_BELOW_EVERY, nw_trainer_steps_per_epoch (t));
   t0 = g_get_monotonic_time () / 1e6;
   for (;;)
     {
       gint64 now = nw_trainer_get_step (t);
-      gint64 stop = next_stop (run, measured);
-      gint64 want;
+      gint64 stop, want;
       int done = 0;
       GError *local = NULL;
 
+      /* The checks due here first: the next stop is the nearest one still ahead. */
       if (!measure_due (run, measured))
         return FALSE;
+      stop = next_stop (run, measured);
       switch (a->until)
         {
         case NW_LESSON_UNTIL_STEP:
@@ -660,7 +665,7 @@ run_step (Run *run, GPtrArray *all)
       if (check->at_step >= 0)
         {
           gint64 now = run->trainer != NULL ? nw_trainer_get_step (run->trainer) : 0;
-          res->reason = g_strdup_printf (_("the run stopped at step %" G_GINT64_FORMAT " before step %" G_GINT64_FORMAT),
+          res->reason = g_strdup_printf (_("the run stopped at step %" PRId64 " before step %" PRId64),
                                          now, check->at_step);
           continue;
         }

@@ -32,6 +32,7 @@
 #include "nw-blas.h"
 #include "nw-cl-devices.h"
 #include "nw-cl-program.h"
+#include "nw-lesson-check.h"
 #include "nw-rng.h"
 #include "nw-runner.h"
 #include "nw-trainer.h"
@@ -1314,6 +1315,51 @@ test_fused_wide_group (void)
   compare_chunked_with ("256 work-items, mini-batch softmax", mini, 300, 30, 1e-3, TRUE, &wide);
 }
 
+/* loss_below on the fused path: the launch stops before the step whose loss falls below the
+ * value, which then runs on its own, so nw_trainer_steps_until stops right after the same step
+ * as stepping one by one on the same device (the deep net's loss falls by ~0.005 a step
+ * there, far more than the paths' rounding), and a floor met by a launch's very first step
+ * (a launch of none) still stops after one step. */
+static void
+test_fused_loss_below (void)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
+  g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
+  g_autoptr (NwTrainer) one = NULL, fused = NULL;
+  gint64 ref = -1;
+  gboolean below = FALSE;
+  int done = 0;
+  NW_ASSERT_NO_ERROR (error);
+  one = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
+  NW_ASSERT_NO_ERROR (error);
+  fused = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
+  NW_ASSERT_NO_ERROR (error);
+  while (nw_trainer_get_step (one) < 20000 && ref < 0)
+    {
+      CU_ASSERT_FATAL (nw_trainer_step (one, &error));
+      if (nw_trainer_get_last_loss (one) < 0.5)
+        ref = nw_trainer_get_step (one);
+    }
+  CU_ASSERT_FATAL (ref > 100);
+  /* Chunks of 3000 steps, as a runner at full speed asks for them. */
+  while (!below && nw_trainer_get_step (fused) < 20000)
+    CU_ASSERT_FATAL (nw_trainer_steps_until (fused, 3000, 0.5, &done, &below, &error));
+  NW_ASSERT_NO_ERROR (error);
+  g_print ("  loss below 0.5: after step %" G_GINT64_FORMAT " one by one, %" G_GINT64_FORMAT
+           " fused (loss %.4f)\n", ref, nw_trainer_get_step (fused),
+           nw_trainer_get_last_loss (fused));
+  CU_ASSERT (below);
+  CU_ASSERT_EQUAL (nw_trainer_get_step (fused), ref);
+  CU_ASSERT (nw_trainer_get_last_loss (fused) < 0.5);
+  /* A floor above every loss: the launch's first step is below it, so none runs fused, the
+   * step runs alone, and the call stops after it. */
+  CU_ASSERT (nw_trainer_steps_until (fused, 3000, 10.0, &done, &below, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (below);
+  CU_ASSERT_EQUAL (done, 1);
+}
+
 /* A device that caps train_chain below the work-group it was built for (CL_KERNEL_WORK_GROUP_SIZE
  * under FWG, as a GPU may for a kernel's registers) gets no plan: the run goes per operation,
  * as correct as ever, instead of failing its first launch. PoCL allows the kernel 256
@@ -1804,6 +1850,7 @@ static const NwTestCase fused_cases[] = {
   { "fallback", test_fused_fallback },
   { "hyper_change", test_fused_hyper_change },
   { "wide_work_group", test_fused_wide_group },
+  { "fused_loss_below", test_fused_loss_below },
   { "kernel_work_group_cap", test_fused_kernel_cap },
   { "snapshot_probes", test_fused_snapshot },
   { "divergence", test_fused_divergence },
@@ -1841,6 +1888,107 @@ test_log_lines (void)
                           "broken.cl:4:10: error: use of undeclared identifier 'undeclared_thing'");
 }
 
+/* ---- lessons on OpenCL ------------------------------------------------------------------ */
+
+static NwLesson *
+lesson_fixture (const char *name)
+{
+  g_autofree char *rel = g_strdup_printf ("tests/lessons/%s", name);
+  g_autofree char *path = nw_test_source_path (rel);
+  GError *error = NULL;
+  NwLesson *l = nw_lesson_load (path, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (l);
+  return l;
+}
+
+/* Weights typed in by hand go into the device's parameter buffer: they read back exactly and
+ * give the CPU's outputs. */
+static void
+test_lesson_typed_weights (void)
+{
+  g_autoptr (NwLesson) l = lesson_fixture ("hand-weights.json");
+  const float w1[] = { 5, 5, -7, -7 }, b1[] = { -8, 3 }, w2[] = { -11, -11 }, b2[] = { 6 };
+  GError *error = NULL;
+  g_autoptr (NwTrainer) c = nw_trainer_new (l->spec, NULL, NULL, &error);
+  g_autoptr (NwTrainer) d = nw_trainer_new (l->spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
+  NwTrainer *both[] = { c, d };
+  float out[2][4];
+  g_autofree float *pc = NULL, *pd = NULL;
+  NwDataset *data;
+
+  NW_ASSERT_NO_ERROR (error);
+  for (int k = 0; k < 2; k++)
+    {
+      CU_ASSERT_TRUE (nw_trainer_set_node_param (both[k], "fc1", "weight", w1, 2, 2, &error));
+      CU_ASSERT_TRUE (nw_trainer_set_node_param (both[k], "fc1", "bias", b1, 2, 1, &error));
+      CU_ASSERT_TRUE (nw_trainer_set_node_param (both[k], "fc2", "weight", w2, 1, 2, &error));
+      CU_ASSERT_TRUE (nw_trainer_set_node_param (both[k], "fc2", "bias", b2, 1, 1, &error));
+      NW_ASSERT_NO_ERROR (error);
+      data = nw_trainer_get_data (both[k]);
+      CU_ASSERT_TRUE (nw_trainer_predict (both[k], data->train.x, 4, out[k], &error));
+      NW_ASSERT_NO_ERROR (error);
+    }
+  pc = g_new (float, nw_net_n_params (nw_trainer_get_net (c)));
+  pd = g_new (float, nw_net_n_params (nw_trainer_get_net (d)));
+  nw_net_get_params (nw_trainer_get_net (c), pc);
+  nw_net_get_params (nw_trainer_get_net (d), pd);
+  CU_ASSERT_EQUAL (memcmp (pc, pd, sizeof (float) * nw_net_n_params (nw_trainer_get_net (c))), 0);
+  for (int i = 0; i < 4; i++)
+    NW_ASSERT_CLOSE (out[1][i], out[0][i], 1e-5, 1e-7);
+  /* A wrong shape is refused on the device too, naming both shapes. */
+  CU_ASSERT_FALSE (nw_trainer_set_node_param (d, "fc2", "weight", w1, 2, 2, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SHAPE, "'fc2'", "[1, 2]", "[2, 2]", NULL);
+}
+
+static NwBackend *
+make_cl (gpointer user_data, char **why, GError **error)
+{
+  return nw_backend_cl_new (NULL, NULL, error);
+}
+
+/* The checker on OpenCL: every run there from the start, figures as the CPU's within float
+ * rounding; and a `device` step moves a CPU run there and back. */
+static void
+test_lesson_check_on_cl (void)
+{
+  g_autoptr (NwLesson) perceptron = lesson_fixture ("perceptron.json");
+  g_autoptr (NwLesson) all = lesson_fixture ("all-fields.json");
+  NwLessonCheckOptions cl_opts = { 0 };
+  g_autoptr (GPtrArray) rc = NULL, rd = NULL, moved = NULL;
+  GError *error = NULL;
+
+  cl_opts.opencl = make_cl;
+  cl_opts.start_on_opencl = TRUE;
+  CU_ASSERT_TRUE (nw_lesson_check (perceptron, NULL, &rc, &error));
+  CU_ASSERT_TRUE (nw_lesson_check (perceptron, &cl_opts, &rd, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL_FATAL (rc->len, rd->len);
+  for (guint i = 0; i < rc->len; i++)
+    {
+      const NwLessonCheckResult *a = g_ptr_array_index (rc, i), *b = g_ptr_array_index (rd, i);
+      CU_ASSERT_EQUAL (b->status, NW_LESSON_RESULT_PASS);
+      NW_ASSERT_CLOSE (b->figure, a->figure, 1e-3, 1e-5);
+    }
+
+  cl_opts.start_on_opencl = FALSE;
+  CU_ASSERT_TRUE (nw_lesson_check (all, &cl_opts, &moved, &error));
+  NW_ASSERT_NO_ERROR (error);
+  for (guint i = 0; i < moved->len; i++)
+    {
+      const NwLessonCheckResult *r = g_ptr_array_index (moved, i);
+      CU_ASSERT (r->status != NW_LESSON_RESULT_SKIPPED && r->status != NW_LESSON_RESULT_FAIL);
+      if (r->status == NW_LESSON_RESULT_SKIPPED || r->status == NW_LESSON_RESULT_FAIL)
+        g_printerr ("  %s: %s\n", r->check->label.en, r->reason != NULL ? r->reason : "");
+    }
+}
+
+static const NwTestCase lesson_cases[] = {
+  { "typed_weights", test_lesson_typed_weights },
+  { "check_on_cl", test_lesson_check_on_cl },
+  { NULL, NULL },
+};
+
 static const NwTestCase bad_cases[] = {
   { "broken_kernel", test_broken_kernel },
   { "log_lines", test_log_lines },
@@ -1861,6 +2009,7 @@ static const NwTestSuite suites[] = {
   { "cl-runs", run_cases },
   { "cl-fused", fused_cases },
   { "cl-errors", bad_cases },
+  { "cl-lessons", lesson_cases },
   { NULL, NULL },
 };
 
