@@ -175,12 +175,41 @@ print_outline (const NwLesson *l, const char *lang)
           printf ("   > %s", nw_lesson_action_name (act->kind));
           if (act->kind == NW_LESSON_ACTION_LOAD)
             printf (" %s", act->network);
+          else if (act->kind == NW_LESSON_ACTION_SET && act->value_type == NW_LESSON_VALUE_STRING)
+            printf (" %s = %s", act->field, act->string);
+          else if (act->kind == NW_LESSON_ACTION_SET && act->value_type == NW_LESSON_VALUE_BOOL)
+            printf (" %s = %s", act->field, act->boolean ? "true" : "false");
           else if (act->kind == NW_LESSON_ACTION_SET)
-            printf (" %s", act->field);
+            printf (" %s = %g", act->field, act->number);
+          else if (act->kind == NW_LESSON_ACTION_ENABLE)
+            printf (" %s %s", act->node, act->on ? "on" : "off");
+          else if (act->kind == NW_LESSON_ACTION_WEIGHTS)
+            for (guint k = 0; k < act->params->len; k++)
+              {
+                const NwLessonParam *p = g_ptr_array_index (act->params, k);
+                printf ("%s%s.%s", k > 0 ? ", " : " ", p->node, p->bias ? "bias" : "weight");
+              }
+          else if (act->kind == NW_LESSON_ACTION_PACE)
+            printf (" %g", act->steps_per_s);
+          else if (act->kind == NW_LESSON_ACTION_SHOW)
+            for (int v = 0, first = 1; v < NW_LESSON_N_VIEWS; v++)
+              if (act->views & NW_LESSON_BIT (v))
+                {
+                  printf ("%s%s", first ? " " : ", ", nw_lesson_view_name (v));
+                  first = 0;
+                }
+          if (act->kind == NW_LESSON_ACTION_MODE)
+            printf (" %s", act->mode == NW_LESSON_MODE_EVAL ? "eval" : "train");
+          else if (act->kind == NW_LESSON_ACTION_DEVICE)
+            printf (" %s", act->device == NW_LESSON_DEVICE_OPENCL ? "opencl" : "cpu");
           else if (act->kind == NW_LESSON_ACTION_TRAIN)
-            printf (act->until == NW_LESSON_UNTIL_STEP ? " step %" G_GINT64_FORMAT
-                    : act->until == NW_LESSON_UNTIL_EPOCHS ? " epochs %" G_GINT64_FORMAT
-                    : " max_steps %" G_GINT64_FORMAT, act->n);
+            {
+              if (act->until == NW_LESSON_UNTIL_LOSS_BELOW)
+                printf (" loss_below %g", act->loss);
+              printf (act->until == NW_LESSON_UNTIL_STEP ? " step %" G_GINT64_FORMAT
+                      : act->until == NW_LESSON_UNTIL_EPOCHS ? " epochs %" G_GINT64_FORMAT
+                      : " max_steps %" G_GINT64_FORMAT, act->n);
+            }
           else if (act->kind == NW_LESSON_ACTION_SAVE || act->kind == NW_LESSON_ACTION_RESTORE)
             printf (" %s", act->slot);
           printf ("\n");

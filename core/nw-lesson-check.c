@@ -17,10 +17,6 @@
 #include <string.h>
 
 #define DEFAULT_CHUNK 1000
-/* loss_below is looked at every this many steps (at most once an epoch for training sets of
- * more than LOSS_BELOW_SMALL_ROWS examples). */
-#define LOSS_BELOW_EVERY 10
-#define LOSS_BELOW_SMALL_ROWS 1000
 
 typedef struct {
   const NwLesson             *lesson;
@@ -36,6 +32,8 @@ typedef struct {
   gboolean      diverged;
   char         *diverged_message;
   char         *skip_reason;
+  char         *no_data;       /* the network's data files cannot be read (MNIST not fetched):
+                                * checks are skipped until a new network */
   double        steps_per_s;
   GPtrArray    *step_results;  /* of NwLessonCheckResult*, this step's, in file order */
   GError      **error;
@@ -132,21 +130,43 @@ new_trainer (Run *run, gboolean opencl, GError **error)
   return nw_trainer_new (run->spec, nw_dataset_copy (data), backend, error);
 }
 
-/* The trainer, built from the seed when there is none. */
+static gboolean
+is_file_data (NwDataKind kind)
+{
+  return kind == NW_DATA_MNIST || kind == NW_DATA_FASHION_MNIST;
+}
+
+/* The trainer, built from the seed when there is none. When the data's files are not there
+ * (MNIST not fetched) that is no error of the lesson: the trainer stays NULL, run->no_data
+ * says why, and the checks until the next network are skipped with that reason. */
 static gboolean
 ensure_trainer (Run *run)
 {
   GError *local = NULL;
-  if (run->trainer != NULL)
+  if (run->trainer != NULL || run->no_data != NULL)
     return TRUE;
   run->trainer = new_trainer (run, run->on_opencl, &local);
-  return run->trainer != NULL || run_fail_error (run, local);
+  if (run->trainer != NULL)
+    return TRUE;
+  if (is_file_data (run->spec->data.kind) && g_error_matches (local, NW_ERROR, NW_ERROR_IO))
+    {
+      run->no_data = g_strdup_printf (_("the data files cannot be read: %s"), local->message);
+      g_error_free (local);
+      g_free (run->skip_reason);
+      run->skip_reason = g_strdup (run->no_data);
+      return TRUE;
+    }
+  return run_fail_error (run, local);
 }
 
 static void
 drop_trainer (Run *run)
 {
   g_clear_pointer (&run->trainer, nw_trainer_free);
+  /* A new network may have its data: the step's checks are measured again. */
+  if (run->no_data != NULL && g_strcmp0 (run->skip_reason, run->no_data) == 0)
+    g_clear_pointer (&run->skip_reason, g_free);
+  g_clear_pointer (&run->no_data, g_free);
 }
 
 /* Measuring ------------------------------------------------------------------------------ */
@@ -195,6 +215,8 @@ measure (Run *run, const NwLessonCheck *check)
     }
   if (!ensure_trainer (run))
     return FALSE;
+  if (run->trainer == NULL)
+    return TRUE;   /* no data: skipped */
   switch (check->metric)
     {
     case NW_LESSON_METRIC_LOSS:
@@ -320,26 +342,23 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
   NwTrainer *t;
   int chunk = run->opts->chunk > 0 ? run->opts->chunk : DEFAULT_CHUNK;
   gint64 start_step;
-  gint64 look_every = 0;
   double t0;
 
   if (run->diverged)
     return TRUE;   /* the step's run has stopped */
   if (!ensure_trainer (run))
     return FALSE;
+  if (run->trainer == NULL)
+    return TRUE;   /* no data: skipped */
   t = run->trainer;
   start_step = nw_trainer_get_step (t);
-  /* The loss over the whole training split costs a forward pass over it: every 10 steps on
-   * small sets, at most once an epoch on larger ones. */
-  if (a->until == NW_LESSON_UNTIL_LOSS_BELOW)
-    look_every = nw_trainer_get_data (t)->train.n <= LOSS_BELOW_SMALL_ROWS
-                 ? LOSS_BELOW_EVERY : MAX (LOSS_BELOW_EVERY, nw_trainer_steps_per_epoch (t));
   t0 = g_get_monotonic_time () / 1e6;
   for (;;)
     {
       gint64 now = nw_trainer_get_step (t);
       gint64 stop, want;
       int done = 0;
+      gboolean below = FALSE;
       GError *local = NULL;
 
       /* The checks due here first: the next stop is the nearest one still ahead. */
@@ -349,25 +368,12 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
       switch (a->until)
         {
         case NW_LESSON_UNTIL_STEP:
+        case NW_LESSON_UNTIL_LOSS_BELOW:   /* n is max_steps */
           want = a->n - now;
           break;
         case NW_LESSON_UNTIL_EPOCHS:
-          want = nw_trainer_get_epoch (t) >= a->n ? 0 : nw_trainer_steps_left_in_epoch (t);
-          break;
-        case NW_LESSON_UNTIL_LOSS_BELOW:
         default:
-          {
-            double loss = NAN, acc;
-            want = a->n - now;
-            if (want > 0 && (now - start_step) % look_every == 0)
-              {
-                if (!nw_trainer_evaluate (t, FALSE, &loss, &acc, &local))
-                  return run_fail_error (run, local);
-                if (loss < a->loss)
-                  want = 0;
-              }
-            want = MIN (want, look_every - (now - start_step) % look_every);
-          }
+          want = nw_trainer_get_epoch (t) >= a->n ? 0 : nw_trainer_steps_left_in_epoch (t);
           break;
         }
       if (want <= 0)
@@ -375,7 +381,10 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
       want = MIN (want, chunk);
       if (stop > now)
         want = MIN (want, stop - now);
-      if (!nw_trainer_steps (t, (int) want, &done, &local))
+      /* loss_below: the window's pause condition, step by step (nw_trainer_steps_until): the
+       * run stops right after the first step whose training loss is below the value. */
+      if (!nw_trainer_steps_until (t, (int) want, a->until == NW_LESSON_UNTIL_LOSS_BELOW ? a->loss : NAN,
+                                   &done, &below, &local))
         {
           if (g_error_matches (local, NW_ERROR, NW_ERROR_DIVERGED))
             {
@@ -387,6 +396,8 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
             }
           return run_fail_error (run, local);
         }
+      if (below)
+        break;
     }
   {
     double elapsed = g_get_monotonic_time () / 1e6 - t0;
@@ -489,6 +500,8 @@ run_action (Run *run, const NwLessonAction *a, gboolean *measured)
     case NW_LESSON_ACTION_WEIGHTS:
       if (!ensure_trainer (run))
         return FALSE;
+      if (run->trainer == NULL)
+        return TRUE;   /* no data: skipped */
       for (guint i = 0; i < a->params->len; i++)
         {
           const NwLessonParam *p = g_ptr_array_index (a->params, i);
@@ -515,6 +528,8 @@ run_action (Run *run, const NwLessonAction *a, gboolean *measured)
         gboolean ok;
         if (!ensure_trainer (run))
           return FALSE;
+        if (run->trainer == NULL)
+          return TRUE;   /* no data: skipped */
         if ((path = slot_path (run, a->slot, &local)) == NULL)
           return run_fail_error (run, local);
         if (a->kind == NW_LESSON_ACTION_SAVE)
@@ -635,6 +650,8 @@ run_step (Run *run, GPtrArray *all)
   run->diverged = FALSE;
   g_clear_pointer (&run->diverged_message, g_free);
   g_clear_pointer (&run->skip_reason, g_free);
+  if (run->no_data != NULL)
+    run->skip_reason = g_strdup (run->no_data);
   run->steps_per_s = NAN;
   g_ptr_array_set_size (run->step_results, 0);
   for (guint i = 0; i < step->checks->len; i++)
@@ -739,6 +756,7 @@ nw_lesson_check (const NwLesson *lesson, const NwLessonCheckOptions *opts, GPtrA
   g_ptr_array_unref (run.step_results);
   g_free (run.diverged_message);
   g_free (run.skip_reason);
+  g_free (run.no_data);
   if (run.tmpdir != NULL)
     remove_tmpdir (run.tmpdir);
   g_free (run.tmpdir);
