@@ -1,9 +1,10 @@
 /* nw-data-2d.c: the 2D toy sets (XOR, circle, spiral, ...), after TensorFlow Playground's
  * and scikit-learn's generators.
  *
- * Every set but XOR is drawn the same way: n/2 points of class 0 and n - n/2 of class 1, each
- * placed by its generator in [-1, 1]^2, then Gaussian noise of std `noise` on both coordinates,
- * then one shuffle with the seed that puts the first n - round(n * test_ratio) points in the
+ * The truth tables (XOR at +-1; XOR01, AND and OR at 0 and 1) are four fixed points. Every
+ * other set is drawn the same way: n/2 points of class 0 and n - n/2 of class 1, each placed
+ * by its generator in [-1, 1]^2, then Gaussian noise of std `noise` on both coordinates, then
+ * one shuffle with the seed that puts the first n - round(n * test_ratio) points in the
  * training split and the rest in the test split. One NwRng seeded with `seed` draws it all. */
 #include "nw-data.h"
 #include "nw-i18n.h"
@@ -19,14 +20,22 @@
 static const float xor_points[4][2] = { { -1, -1 }, { -1, 1 }, { 1, -1 }, { 1, 1 } };
 static const guint8 xor_labels[4] = { 0, 1, 1, 0 };
 
+/* The course notes' tables: inputs in {0, 1}^2, in the notes' order (the rows of
+ * X = [[0,0],[0,1],[1,0],[1,1]]). */
+static const float bits_points[4][2] = { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } };
+static const guint8 xor01_labels[4] = { 0, 1, 1, 0 };
+static const guint8 and_labels[4] = { 0, 0, 0, 1 };
+static const guint8 or_labels[4] = { 0, 1, 1, 1 };
+
+/* A truth table: its four points in the training split and again in the test split. */
 static NwDataset *
-new_xor (void)
+new_truth_table (NwDataKind kind, const float (*points)[2], const guint8 *labels)
 {
   NwDataset *ds = g_new0 (NwDataset, 1);
-  ds->name = g_strdup (nw_data_kind_name (NW_DATA_XOR));
+  ds->name = g_strdup (nw_data_kind_name (kind));
   ds->n_classes = 2;
-  nw_split_fill_2d (&ds->train, &xor_points[0][0], xor_labels, NULL, 4);
-  nw_split_fill_2d (&ds->test, &xor_points[0][0], xor_labels, NULL, 4);
+  nw_split_fill_2d (&ds->train, &points[0][0], labels, NULL, 4);
+  nw_split_fill_2d (&ds->test, &points[0][0], labels, NULL, 4);
   return ds;
 }
 
@@ -116,6 +125,9 @@ draw_point (NwDataKind kind, NwRng *rng, int label, double *px, double *py)
       break;
 
     case NW_DATA_XOR:
+    case NW_DATA_XOR01:
+    case NW_DATA_AND:
+    case NW_DATA_OR:
     case NW_DATA_CSV:
     case NW_DATA_MNIST:
     case NW_DATA_FASHION_MNIST:
@@ -138,6 +150,9 @@ is_generated_kind (NwDataKind kind)
     case NW_DATA_CHECKERBOARD:
       return TRUE;
     case NW_DATA_XOR:
+    case NW_DATA_XOR01:
+    case NW_DATA_AND:
+    case NW_DATA_OR:
     case NW_DATA_CSV:
     case NW_DATA_MNIST:
     case NW_DATA_FASHION_MNIST:
@@ -160,8 +175,19 @@ nw_dataset_new_2d (NwDataKind kind, int n, double noise, double test_ratio, guin
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (kind == NW_DATA_XOR)
-    return new_xor ();
+  switch (kind)
+    {
+    case NW_DATA_XOR:
+      return new_truth_table (kind, xor_points, xor_labels);
+    case NW_DATA_XOR01:
+      return new_truth_table (kind, bits_points, xor01_labels);
+    case NW_DATA_AND:
+      return new_truth_table (kind, bits_points, and_labels);
+    case NW_DATA_OR:
+      return new_truth_table (kind, bits_points, or_labels);
+    default:
+      break;
+    }
   if (!is_generated_kind (kind))
     {
       const char *name = nw_data_kind_name (kind);

@@ -6,8 +6,8 @@
 #include "nw-data-private.h"
 
 static const char *const kind_names[NW_N_DATA_KINDS] = {
-  "xor", "xor_cloud", "circle", "gaussians", "spiral", "moons", "checkerboard", "csv", "mnist",
-  "fashion_mnist",
+  "xor", "xor_cloud", "circle", "gaussians", "spiral", "moons", "checkerboard", "xor01", "and",
+  "or", "csv", "mnist", "fashion_mnist",
 };
 
 const char *
@@ -72,7 +72,13 @@ nw_dataset_copy (const NwDataset *ds)
 gboolean
 nw_data_kind_is_2d (NwDataKind kind)
 {
-  return (int) kind >= 0 && kind <= NW_DATA_CHECKERBOARD;
+  return (int) kind >= 0 && kind <= NW_DATA_OR;
+}
+
+gboolean
+nw_data_kind_is_truth_table (NwDataKind kind)
+{
+  return kind == NW_DATA_XOR || kind == NW_DATA_XOR01 || kind == NW_DATA_AND || kind == NW_DATA_OR;
 }
 
 gboolean
@@ -174,6 +180,9 @@ nw_dataset_new (const NwDataSpec *spec, const char *data_root, GError **error)
     case NW_DATA_SPIRAL:
     case NW_DATA_MOONS:
     case NW_DATA_CHECKERBOARD:
+    case NW_DATA_XOR01:
+    case NW_DATA_AND:
+    case NW_DATA_OR:
       return nw_dataset_new_2d (spec->kind, spec->n, spec->noise, spec->test_ratio, spec->seed,
                                 error);
 

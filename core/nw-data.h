@@ -39,8 +39,11 @@ NwDataset  *nw_dataset_new            (const NwDataSpec *spec, const char *data_
                                        GError **error);
 
 /* 2D generators. Points lie in [-1, 1]^2 before noise (the boundary view's window is
- * [-1.5, 1.5]^2); labels are 0/1 and targets one column. XOR ignores n/noise/test_ratio and
- * yields the four truth-table points in both splits, at (+-1, +-1). Deterministic per seed. */
+ * [-1.5, 1.5]^2); labels are 0/1 and targets one column. The truth tables ignore
+ * n/noise/test_ratio/seed and yield their four points in both splits: XOR at (+-1, +-1)
+ * (in the order (-1,-1), (-1,1), (1,-1), (1,1); targets 0 1 1 0); XOR01, AND and OR, the
+ * course notes' tables, at (0,0), (0,1), (1,0), (1,1) with targets 0 1 1 0, 0 0 0 1 and
+ * 0 1 1 1. Deterministic per seed. */
 NwDataset  *nw_dataset_new_2d         (NwDataKind kind, int n, double noise,
                                        double test_ratio, guint64 seed, GError **error);
 
@@ -101,8 +104,10 @@ void        nw_data_spec_resolve      (NwDataSpec *spec, const char *data_root);
  * "T-shirt/top".."Ankle boot" for Fashion-MNIST; NULL for other kinds. Static strings. */
 const char *const *nw_data_class_names (NwDataKind kind);
 
-/* The 2D generators (XOR … checkerboard): points a person can see and edit. */
+/* The 2D kinds (XOR … checkerboard, XOR01, AND, OR): points a person can see and edit. */
 gboolean    nw_data_kind_is_2d        (NwDataKind kind);
+/* The four-point truth tables (XOR, XOR01, AND, OR): fixed points, nothing to generate. */
+gboolean    nw_data_kind_is_truth_table (NwDataKind kind);
 /* MNIST and Fashion-MNIST: 28x28 grey images, 10 classes, loaded from files. */
 gboolean    nw_data_kind_is_image     (NwDataKind kind);
 

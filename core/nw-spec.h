@@ -51,6 +51,9 @@ typedef enum {
   NW_DATA_SPIRAL,
   NW_DATA_MOONS,
   NW_DATA_CHECKERBOARD,
+  NW_DATA_XOR01,            /* the course notes' truth tables: inputs in {0, 1}^2 */
+  NW_DATA_AND,
+  NW_DATA_OR,
   NW_DATA_CSV,              /* the user's own points: x,y,label rows */
   NW_DATA_MNIST,            /* IDX files in `path` (MNIST, or any set in its format) */
   NW_DATA_FASHION_MNIST,    /* Fashion-MNIST's IDX files in `path` (NULL: the default place) */

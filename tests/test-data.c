@@ -181,6 +181,63 @@ test_xor_points (void)
   nw_dataset_free (ds);
 }
 
+/* The course notes' truth tables: inputs in {0, 1}^2 in the notes' row order, the same four
+ * points in both splits, whatever n, noise, test_ratio and seed say; through nw_dataset_new
+ * (what a spec's "kind": "and" reaches) as well; and 2D kinds with nothing to tune. */
+static void
+test_truth_tables_01 (void)
+{
+  static const float expect_x[8] = { 0, 0, 0, 1, 1, 0, 1, 1 };
+  static const struct { NwDataKind kind; const char *name; guint8 labels[4]; } tables[] = {
+    { NW_DATA_XOR01, "xor01", { 0, 1, 1, 0 } },
+    { NW_DATA_AND, "and", { 0, 0, 0, 1 } },
+    { NW_DATA_OR, "or", { 0, 1, 1, 1 } },
+  };
+
+  for (gsize t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      GError *error = NULL;
+      NwDataSpec spec = { .kind = tables[t].kind, .n = 500, .noise = 0.3, .test_ratio = 0.5,
+                          .seed = 99 };
+      NwDataset *ds = make_2d (tables[t].kind, 1, 5.0, 0.99, 7 + t);
+      NwDataset *via_spec = nw_dataset_new (&spec, NULL, &error);
+      NW_ASSERT_NO_ERROR (error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (via_spec);
+
+      CU_ASSERT_STRING_EQUAL (nw_data_kind_name (tables[t].kind), tables[t].name);
+      CU_ASSERT_EQUAL (nw_data_kind_from_name (tables[t].name), (int) tables[t].kind);
+      CU_ASSERT (nw_data_kind_is_2d (tables[t].kind));
+      CU_ASSERT (nw_data_kind_is_truth_table (tables[t].kind));
+      CU_ASSERT (!nw_data_kind_is_image (tables[t].kind));
+      CU_ASSERT_PTR_NULL (nw_data_class_names (tables[t].kind));
+
+      CU_ASSERT_STRING_EQUAL (ds->name, tables[t].name);
+      CU_ASSERT_EQUAL (ds->n_classes, 2);
+      for (int s = 0; s < 2; s++)
+        {
+          const NwSplit *split = s == 0 ? &ds->train : &ds->test;
+          int counts[2] = { 0, 0 };
+          CU_ASSERT_EQUAL_FATAL (split->n, 4);
+          check_2d_split (split, counts);
+          CU_ASSERT (memcmp (split->x, expect_x, sizeof expect_x) == 0);
+          CU_ASSERT (memcmp (split->labels, tables[t].labels, 4) == 0);
+          for (int i = 0; i < 4; i++)
+            CU_ASSERT_EQUAL (split->y[i], (float) tables[t].labels[i]);
+        }
+      CU_ASSERT (datasets_equal (ds, via_spec));
+      nw_dataset_free (ds);
+      nw_dataset_free (via_spec);
+    }
+  /* The old XOR at +-1 is a truth table too and did not move; the generators are not. */
+  CU_ASSERT (nw_data_kind_is_truth_table (NW_DATA_XOR));
+  for (gsize k = 0; k < N_GENERATED; k++)
+    CU_ASSERT (!nw_data_kind_is_truth_table (generated_kinds[k]));
+  CU_ASSERT (!nw_data_kind_is_truth_table (NW_DATA_CSV));
+  CU_ASSERT (!nw_data_kind_is_truth_table (NW_DATA_MNIST));
+  CU_ASSERT (!nw_data_kind_is_2d (NW_DATA_CSV));
+  CU_ASSERT_STRING_EQUAL (nw_data_kind_name (NW_DATA_CSV), "csv");
+}
+
 static void
 test_generators_deterministic (void)
 {
@@ -1146,6 +1203,7 @@ static const NwTestCase names_cases[] = {
 
 static const NwTestCase generator_cases[] = {
   { "xor_points", test_xor_points },
+  { "truth_tables_01", test_truth_tables_01 },
   { "deterministic", test_generators_deterministic },
   { "sizes_and_balance", test_generators_sizes },
   { "geometry", test_generators_geometry },

@@ -170,6 +170,65 @@ test_boundary_halves (void)
   cairo_surface_destroy (img);
 }
 
+/* The notes' truth tables (XOR01, AND, OR) have four points at 0 and 1, inside the [-1.5, 1.5]
+ * field: drawn large enough to be seen in a lecture hall (a radius of at least 6 px: the class
+ * colour 5 px from the centre), while a cloud of 200 points keeps small dots. */
+static void
+test_boundary_few_points_large (void)
+{
+  g_autoptr (GtkWidget) view = sink (nw_boundary_view_new ());
+  enum { N = 16, W = 460, H = 440, MANY = 200 };
+  float grid[N * N];
+  NwPoint corners[] = {
+    { 0.0f, 0.0f, 0, FALSE }, { 0.0f, 1.0f, 1, FALSE }, { 1.0f, 0.0f, 1, FALSE }, { 1.0f, 1.0f, 0, FALSE },
+  };
+  NwPoint many[MANY];
+  cairo_surface_t *img;
+  double fx0 = -1, fy0 = -1, fx1 = -1, x, y;
+
+  for (int i = 0; i < N * N; i++)
+    grid[i] = 0.5f;   /* a neutral field */
+  nw_boundary_view_set_grid (NW_BOUNDARY_VIEW (view), N, grid);
+  nw_boundary_view_set_points (NW_BOUNDARY_VIEW (view), corners, G_N_ELEMENTS (corners));
+  img = nw_test_render_png (view, draw_boundary, W, H, "boundary-truth-table");
+  for (double px = 0; px < W && fx0 < 0; px++)
+    if (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, px, H / 2.0, &x, &y))
+      fx0 = px;
+  for (double px = W - 1; px > 0 && fx1 < 0; px--)
+    if (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, px, H / 2.0, &x, &y))
+      fx1 = px;
+  for (double py = 0; py < H && fy0 < 0; py++)
+    if (nw_boundary_view_to_data (NW_BOUNDARY_VIEW (view), W, H, W / 2.0, py, &x, &y))
+      fy0 = py;
+  CU_ASSERT_FATAL (fx0 >= 0 && fx1 > fx0 && fy0 >= 0);
+  {
+    double side = fx1 - fx0;
+    for (gsize i = 0; i < G_N_ELEMENTS (corners); i++)
+      {
+        int cx = (int) (fx0 + (corners[i].x + 1.5) / 3.0 * side);
+        int cy = (int) (fy0 + (1.5 - corners[i].y) / 3.0 * side);
+        guint32 colour = corners[i].label ? NW_COLOUR_CLASS1 : NW_COLOUR_CLASS0;
+        CU_ASSERT (nw_test_distance_to (nw_test_pixel (img, cx, cy), colour) < 0.1);
+        CU_ASSERT (nw_test_distance_to (nw_test_pixel (img, cx + 5, cy), colour) < 0.1);
+        CU_ASSERT (nw_test_distance_to (nw_test_pixel (img, cx, cy - 5), colour) < 0.1);
+      }
+    cairo_surface_destroy (img);
+
+    /* Many points: small dots (5 px right of a lone point's centre is the field). */
+    for (int i = 0; i < MANY; i++)
+      many[i] = (NwPoint) { -1.4f + 0.001f * i, -1.4f, (guint8) (i & 1), FALSE };
+    many[0] = (NwPoint) { 0.0f, 1.0f, 1, FALSE };
+    nw_boundary_view_set_points (NW_BOUNDARY_VIEW (view), many, MANY);
+    img = nw_test_render_png (view, draw_boundary, W, H, "boundary-many-points");
+    {
+      int cx = (int) (fx0 + 1.5 / 3.0 * side), cy = (int) (fy0 + 0.5 / 3.0 * side);
+      CU_ASSERT (nw_test_distance_to (nw_test_pixel (img, cx, cy), NW_COLOUR_CLASS1) < 0.1);
+      CU_ASSERT (nw_test_distance_to (nw_test_pixel (img, cx + 8, cy), NW_COLOUR_CLASS1) > 0.2);
+    }
+  }
+  cairo_surface_destroy (img);
+}
+
 static int n_notified;
 
 static void
@@ -956,6 +1015,7 @@ test_widget_snapshot (void)
 
 static const NwTestCase boundary_cases[] = {
   { "halves: orange left, blue right", test_boundary_halves },
+  { "truth tables: four large points, a cloud small", test_boundary_few_points_large },
   { "setters notify once", test_boundary_setters },
   { "message replaces the field", test_boundary_message },
   { "rendered through GTK", test_widget_snapshot },

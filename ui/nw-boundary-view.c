@@ -312,8 +312,9 @@ nw_boundary_view_draw (NwBoundaryView *self, cairo_t *cr, int width, int height)
       cairo_stroke (cr);
     }
 
-  /* The points: test ones first, so training points stay on top. */
-  radius = CLAMP (side / 110.0, 3.0, 5.5);
+  /* The points: test ones first, so training points stay on top. A handful (the truth tables'
+   * four corners) are drawn large, to be seen from the back of a lecture hall. */
+  radius = self->points->len <= 16 ? CLAMP (side / 28.0, 6.0, 14.0) : CLAMP (side / 110.0, 3.0, 5.5);
   if (self->message == NULL)
     {
       cairo_save (cr);

@@ -31,7 +31,7 @@ current (NwDataPanel *self)
   return spec != NULL ? &spec->data : NULL;
 }
 
-/* XOR's four corners and a CSV file: the settings shown, greyed (a CSV file is split by the
+/* A truth table's four corners and a CSV file: the settings shown, greyed (a CSV file is split by the
  * test share). Image files come split, with nothing to set: the settings are hidden and the
  * status line says what was loaded. */
 static void
@@ -42,7 +42,7 @@ sync_controls (NwDataPanel *self)
   if (d == NULL)
     return;
   generated = nw_data_kind_is_2d (d->kind);
-  tunable = generated && d->kind != NW_DATA_XOR;
+  tunable = generated && !nw_data_kind_is_truth_table (d->kind);
   self->syncing = TRUE;
   gtk_spin_button_set_value (self->noise_spin, d->noise);
   gtk_spin_button_set_value (self->size_spin, d->n);

@@ -1,6 +1,6 @@
 /* nw-data-panel.h: the data settings of a session and the state of its data. For the 2D
- * generators: noise, points, test share and Regenerate (XOR and CSV files show them greyed,
- * image data hides them); for data that loads in the background: a progress bar with Cancel,
+ * generators: noise, points, test share and Regenerate (the truth tables and CSV files show
+ * them greyed, image data hides them); for data that loads in the background: a progress bar with Cancel,
  * then one line saying what was loaded, or why it was not. Edits go to the session
  * (nw_session_set_data) and make a new run. */
 #pragma once

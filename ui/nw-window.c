@@ -84,8 +84,9 @@ G_DEFINE_FINAL_TYPE (NwWindow, nw_window, GTK_TYPE_APPLICATION_WINDOW)
 /* The editor's neuron maps redraw every block: at most ~7 a second while training. */
 #define MAPS_US 140000
 
-/* The dataset menu: the 2D kinds in order, then MNIST and Fashion-MNIST. */
-#define N_2D_KINDS      (NW_DATA_CHECKERBOARD + 1)
+/* The dataset menu: the 2D kinds in order (the generators, then the notes' truth tables),
+ * then MNIST and Fashion-MNIST. */
+#define N_2D_KINDS      (NW_DATA_OR + 1)
 #define DATASET_MNIST   N_2D_KINDS
 #define DATASET_FASHION (N_2D_KINDS + 1)
 
