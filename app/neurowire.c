@@ -11,6 +11,7 @@
 #include "nw-renderer.h"
 #include "nw-ui.h"
 #include "nw-window.h"
+#include "nw-window-lesson.h"
 #include "nw-i18n.h"
 
 #include <adwaita.h>
@@ -233,7 +234,7 @@ on_shutdown (GApplication *app, gpointer data)
 }
 
 /* The network shown last, in a new window started without a file: when it still exists. */
-static void
+static gboolean
 reopen_last_network (Program *p, NwWindow *window)
 {
   g_autofree char *uri = p->settings != NULL
@@ -241,11 +242,11 @@ reopen_last_network (Program *p, NwWindow *window)
   g_autoptr (GFile) file = uri != NULL && uri[0] != '\0' ? g_file_new_for_uri (uri) : NULL;
   g_autofree char *name = NULL;
   if (file == NULL)
-    return;
+    return FALSE;
   if (!g_file_query_exists (file, NULL))
     {
       g_settings_set_string (p->settings, NW_SETTINGS_LAST_NETWORK, "");
-      return;
+      return FALSE;
     }
   name = g_file_get_basename (file);
   if (nw_window_open_file (window, file))
@@ -254,7 +255,9 @@ reopen_last_network (Program *p, NwWindow *window)
       /* Translators: the network file's name; said when the program starts */
       g_autofree char *text = g_strdup_printf (_("Opened “%s”, the network from last time"), shown);
       nw_window_add_toast (window, text);
+      return TRUE;
     }
+  return FALSE;
 }
 
 static void
@@ -265,7 +268,9 @@ on_activate (GApplication *app, gpointer data)
   if (window == NULL)
     {
       window = GTK_WINDOW (nw_window_new_with_options (GTK_APPLICATION (app), &p->window));
-      reopen_last_network (p, NW_WINDOW (window));
+      /* A start without a network of the user's: the course is offered first. */
+      if (!reopen_last_network (p, NW_WINDOW (window)))
+        nw_window_show_lesson_banner (NW_WINDOW (window));
     }
   gtk_window_present (window);
   maybe_play (p, window);

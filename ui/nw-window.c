@@ -15,6 +15,7 @@
 #include "nw-training-settings.h"
 #include "nw-training-views.h"
 #include "nw-ui.h"
+#include "nw-window-lesson.h"
 #include "nw-plot.h"
 #include "nw-zoom.h"
 
@@ -711,6 +712,7 @@ nw_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->zoom, self);
   self->zoom = NULL;
   g_clear_object (&self->mnist_feed);
+  nw_window_lesson_detach (self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -776,6 +778,7 @@ nw_window_class_init (NwWindowClass *klass)
     gtk_widget_class_install_action (widget_class, run[i], NULL, action_run);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", action_run);
   nw_file_actions_install (widget_class, session_of_window);
+  nw_window_lesson_install (widget_class);
 
   /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
    * into a block's name) keeps it, everywhere else the key drives training. */
@@ -880,6 +883,7 @@ start (NwWindow *self, const NwWindowOptions *options)
   nw_device_button_set_settings (self->device_chooser, self->settings);
   self->mnist_feed = nw_mnist_feed_new (self->session, self->training_views);
   g_signal_connect (self->mnist_feed, "message", G_CALLBACK (on_message), self);
+  nw_window_lesson_attach (self);
 
   /* The default network, compiled in. */
   if (json != NULL)
