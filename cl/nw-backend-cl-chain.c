@@ -178,7 +178,7 @@ cl_chain_train (NwBackend *self, NwChainPlan *plan, const NwChainRun *run)
              ARG_FLOAT (a->momentum), ARG_FLOAT (a->eps), ARG_FLOAT (a->rho),
              ARG_FLOAT (a->beta1), ARG_FLOAT (a->beta2), ARG_FLOAT (decay), ARG_FLOAT (a->l1),
              ARG_FLOAT (a->l2), ARG_MEM (adam ? CL_MEM (plan->adam) : cl->dummy),
-             ARG_FLOAT (run->loss_limit), ARG_BUF (run->out),
+             ARG_FLOAT (run->loss_limit), ARG_FLOAT (run->loss_floor), ARG_BUF (run->out),
              ARG_LOCAL (plan->local_floats * sizeof (cl_float)), ARG_INT (plan->x_off),
              ARG_INT (plan->t_off), ARG_INT (plan->d0_off), ARG_INT (plan->d1_off),
              ARG_LOCAL (2 * sizeof (cl_float) * (gsize) cl->tune.fwg));

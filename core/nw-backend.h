@@ -73,7 +73,9 @@ typedef struct _NwChainPlan NwChainPlan;
 /* One run of `steps` training steps. Step j takes the rows perm[start .. start + rows), with
  * start = pos + j * stride and rows = min(batch, n_rows - start), and updates with
  * update.t + j as its step number. The run stops after the first step whose mean loss is not
- * finite or above loss_limit (that step's update included). `out` receives 1 + 3 * steps
+ * finite or above loss_limit (that step's update included), or before the first step whose
+ * mean loss is below loss_floor (not run: no update; the run may then be 0 steps long).
+ * `out` receives 1 + 3 * steps
  * floats: the number of steps run, then per step what `loss` adds to the metrics
  * (NW_METRIC_LOSS, _CORRECT, _COUNT). */
 typedef struct {
@@ -83,6 +85,8 @@ typedef struct {
   int          pos, stride, batch, steps;
   NwUpdateArgs update;
   float        loss_limit;
+  float        loss_floor;           /* stop *before* a step whose mean loss is below this
+                                        (its update not made, not counted); -FLT_MAX: never */
   NwBuffer    *out;
 } NwChainRun;
 

@@ -13,7 +13,7 @@
 
 typedef enum {
   CMD_PLAY, CMD_PAUSE, CMD_STEP, CMD_RESET, CMD_HYPER, CMD_ENABLED, CMD_REPLACE, CMD_SNAPSHOT,
-  CMD_CALL, CMD_QUIT,
+  CMD_CALL, CMD_PACE, CMD_PAUSE_WHEN, CMD_BUDGET, CMD_QUIT,
 } CmdKind;
 
 typedef struct {
@@ -25,6 +25,11 @@ typedef struct {
   NwTrainer  *trainer;
   gboolean    play;          /* CMD_REPLACE: go on playing with the new trainer */
   guint       generation;    /* CMD_REPLACE, CMD_RESET: the run this command starts */
+  guint       play_seq;      /* CMD_PLAY, _PAUSE, _STEP, _REPLACE: NwRunner.play_seq then */
+  double      pace;          /* CMD_PACE */
+  gboolean    has_when;      /* CMD_PAUSE_WHEN: FALSE clears */
+  NwPauseWhen when;
+  gint64      budget_steps, budget_epochs;   /* CMD_BUDGET */
   NwRunnerFunc   func;
   gpointer       data;
   GDestroyNotify destroy;
@@ -46,6 +51,14 @@ struct _NwRunner {
    * run's first (step 0 after loading weights) and be taken for it. */
   guint           generation;
   guint           mailbox_generation;
+  /* Pauses the run made by itself, for nw_runner_take_pause (under `lock`): each command
+   * that decides playing or not counts in play_seq (the caller's side); a pause is current
+   * while no such command came after the last the worker had applied when it paused. */
+  guint           play_seq;
+  gboolean        pause_fresh;
+  NwRunnerPause   pause;
+  guint           pause_seq;
+  GSource        *pause_wake;
   /* Owned by the worker thread alone after nw_runner_new. */
   NwTrainer      *trainer;
 };
@@ -91,7 +104,8 @@ keep_missed_test (NwRunner *r, guint generation)
 }
 
 static void
-publish (NwRunner *r, guint generation, NwSnapshot *snap, gboolean playing, double steps_per_s,
+publish (NwRunner *r, guint generation, NwSnapshot *snap, gboolean playing,
+         NwPauseReason paused_by, gint64 paused_at_step, double steps_per_s,
          gint64 epoch_end_us, const char *error)
 {
   GArray *missed;
@@ -105,6 +119,8 @@ publish (NwRunner *r, guint generation, NwSnapshot *snap, gboolean playing, doub
   r->mailbox_generation = generation;
   r->mailbox_fresh = TRUE;
   r->mailbox_status.playing = playing;
+  r->mailbox_status.paused_by = paused_by;
+  r->mailbox_status.paused_at_step = paused_at_step;
   r->mailbox_status.steps_per_s = steps_per_s;
   r->mailbox_status.epoch_end_us = epoch_end_us;
   r->mailbox_status.error = g_strdup (error);
@@ -127,6 +143,45 @@ wake_dispatch (GSource *source, GSourceFunc callback, gpointer data)
 
 static GSourceFuncs wake_funcs = { .dispatch = wake_dispatch };
 
+/* The pause source: made on demand like the publish source. */
+static GSource *
+make_wake (const char *name, gboolean ready)
+{
+  GSource *source = g_source_new (&wake_funcs, sizeof (GSource));
+  g_source_set_static_name (source, name);
+  g_source_set_ready_time (source, ready ? 0 : -1);
+  return source;
+}
+
+GSource *
+nw_runner_pause_source_new (NwRunner *r)
+{
+  GSource *source;
+  g_mutex_lock (&r->lock);
+  HANDOFF_ACQUIRE (&r->lock);
+  if (r->pause_wake == NULL)
+    r->pause_wake = make_wake ("nw-runner pause", r->pause_fresh);
+  source = g_source_ref (r->pause_wake);
+  HANDOFF_RELEASE (&r->lock);
+  g_mutex_unlock (&r->lock);
+  return source;
+}
+
+gboolean
+nw_runner_take_pause (NwRunner *r, NwRunnerPause *pause)
+{
+  gboolean current;
+  g_mutex_lock (&r->lock);
+  HANDOFF_ACQUIRE (&r->lock);
+  current = r->pause_fresh && r->pause_seq == r->play_seq;
+  r->pause_fresh = FALSE;
+  if (current)
+    *pause = r->pause;
+  HANDOFF_RELEASE (&r->lock);
+  g_mutex_unlock (&r->lock);
+  return current;
+}
+
 GSource *
 nw_runner_source_new (NwRunner *r)
 {
@@ -134,12 +189,7 @@ nw_runner_source_new (NwRunner *r)
   g_mutex_lock (&r->lock);
   HANDOFF_ACQUIRE (&r->lock);
   if (r->wake == NULL)
-    {
-      r->wake = g_source_new (&wake_funcs, sizeof (GSource));
-      g_source_set_static_name (r->wake, "nw-runner publish");
-      /* Something may already wait in the mailbox. */
-      g_source_set_ready_time (r->wake, r->mailbox_fresh ? 0 : -1);
-    }
+    r->wake = make_wake ("nw-runner publish", r->mailbox_fresh);   /* it may hold one */
   source = g_source_ref (r->wake);
   HANDOFF_RELEASE (&r->lock);
   g_mutex_unlock (&r->lock);
@@ -165,8 +215,115 @@ typedef struct {
   int      snapshots;
   gint64   tested_epoch;     /* NW_RUNNER_TEST_EACH_EPOCH: the epoch last evaluated (-1: none) */
   guint    generation;       /* the run of the trainer (NwRunner.generation) */
+  guint    play_seq;         /* of the last play, pause, step or replace applied */
   char    *error;
+  NwPauseReason paused_by;
+  gint64   paused_at_step;
+  /* The pace: step s0 + k is due at t0 + k / pace (t0 < 0: not anchored; anchored at the
+   * next step, when play begins, the pace changes or a command moved the step count). */
+  double   pace;
+  gint64   pace_t0, pace_s0;
+  /* Pause conditions (NwPauseWhen; at_epoch already includes epoch_end) and the budget. */
+  gboolean has_when;
+  NwPauseWhen when;
+  gint64   budget_steps, budget_epochs;
+  gboolean budget_armed;
 } WorkerState;
+
+static void
+arm_budget (NwRunner *r, WorkerState *w)
+{
+  gint64 step = nw_trainer_get_step (r->trainer), epoch = nw_trainer_get_epoch (r->trainer);
+  w->budget_armed = (w->budget_steps > 0 && step < w->budget_steps)
+                    || (w->budget_epochs > 0 && epoch < w->budget_epochs);
+}
+
+static void
+set_when (NwRunner *r, WorkerState *w, const NwPauseWhen *when)
+{
+  w->has_when = when != NULL;
+  if (when == NULL)
+    return;
+  w->when = *when;
+  if (when->epoch_end)
+    {
+      gint64 next = nw_trainer_get_epoch (r->trainer) + 1;
+      w->when.at_epoch = w->when.at_epoch > 0 ? MIN (w->when.at_epoch, next) : next;
+    }
+  w->has_when = w->when.at_step > 0 || !isnan (w->when.loss_below) || w->when.at_epoch > 0;
+}
+
+/* Paused by a command: the reason changes only if it was playing (a pause after the run
+ * paused by itself keeps that reason). */
+static void
+stop_playing (WorkerState *w, NwPauseReason why, gint64 step)
+{
+  if (w->playing || w->pending_steps > 0)
+    {
+      w->paused_by = why;
+      w->paused_at_step = step;
+    }
+  w->playing = FALSE;
+  w->pending_steps = 0;
+}
+
+/* The run pauses by itself: the status says why, and a pause source is woken. */
+static void
+pause_by_itself (NwRunner *r, WorkerState *w, NwPauseReason why)
+{
+  gint64 step = nw_trainer_get_step (r->trainer);
+  w->playing = FALSE;
+  w->pending_steps = 0;
+  w->paused_by = why;
+  w->paused_at_step = step;
+  w->want_snapshot = TRUE;
+  g_mutex_lock (&r->lock);
+  HANDOFF_ACQUIRE (&r->lock);
+  r->pause = (NwRunnerPause) { why, step, nw_trainer_get_epoch (r->trainer) };
+  r->pause_seq = w->play_seq;
+  r->pause_fresh = TRUE;
+  if (r->pause_wake != NULL)
+    g_source_set_ready_time (r->pause_wake, 0);
+  HANDOFF_RELEASE (&r->lock);
+  g_mutex_unlock (&r->lock);
+}
+
+/* The first condition that holds now (`below`: the last chunk stopped at the loss floor), or
+ * NW_PAUSE_NONE. The budget comes first: a lesson's condition at the budget's step is met
+ * too, and the budget is what a person is told. */
+static NwPauseReason
+condition_met (NwRunner *r, WorkerState *w, gboolean below)
+{
+  gint64 step = nw_trainer_get_step (r->trainer), epoch = nw_trainer_get_epoch (r->trainer);
+  if (w->budget_armed && ((w->budget_steps > 0 && step >= w->budget_steps)
+                          || (w->budget_epochs > 0 && epoch >= w->budget_epochs)))
+    return NW_PAUSE_BUDGET;
+  if (!w->has_when)
+    return NW_PAUSE_NONE;
+  if (w->when.at_step > 0 && step >= w->when.at_step)
+    return NW_PAUSE_AT_STEP;
+  if (below)
+    return NW_PAUSE_LOSS_BELOW;
+  if (w->when.at_epoch > 0 && epoch >= w->when.at_epoch)
+    return NW_PAUSE_EPOCH_END;
+  return NW_PAUSE_NONE;
+}
+
+/* Pauses when a condition holds; the budget then is spent for this run, the conditions are
+ * cleared. TRUE if it paused. */
+static gboolean
+check_conditions (NwRunner *r, WorkerState *w, gboolean below)
+{
+  NwPauseReason why = condition_met (r, w, below);
+  if (why == NW_PAUSE_NONE)
+    return FALSE;
+  if (why == NW_PAUSE_BUDGET)
+    w->budget_armed = FALSE;
+  else
+    w->has_when = FALSE;
+  pause_by_itself (r, w, why);
+  return TRUE;
+}
 
 static void
 apply (NwRunner *r, WorkerState *w, Cmd *cmd)
@@ -175,15 +332,25 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
   switch (cmd->kind)
     {
     case CMD_PLAY:
+      w->play_seq = cmd->play_seq;
+      if (!w->playing)
+        w->pace_t0 = -1;
       w->playing = TRUE;
+      w->paused_by = NW_PAUSE_NONE;
       g_clear_pointer (&w->error, g_free);
+      /* A condition that holds already pauses at once. */
+      check_conditions (r, w, FALSE);
       break;
     case CMD_PAUSE:
-      w->playing = FALSE;
+      w->play_seq = cmd->play_seq;
+      stop_playing (w, NW_PAUSE_USER, nw_trainer_get_step (r->trainer));
       w->want_snapshot = TRUE;
       break;
     case CMD_STEP:
-      w->playing = FALSE;
+      w->play_seq = cmd->play_seq;
+      if (w->playing)
+        stop_playing (w, NW_PAUSE_USER, nw_trainer_get_step (r->trainer));
+      w->paused_by = NW_PAUSE_USER;
       w->pending_steps++;
       break;
     case CMD_RESET:
@@ -192,8 +359,12 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       w->epoch_end_us = 0;
       nw_trainer_reset (r->trainer, cmd->seed);
       w->chunk = 1;
+      w->pace_t0 = -1;
       g_clear_pointer (&w->error, g_free);
       w->want_snapshot = TRUE;
+      arm_budget (r, w);
+      if (!w->playing)
+        w->paused_at_step = 0;
       break;
     case CMD_HYPER:
       nw_trainer_set_hyper (r->trainer, &cmd->hp);
@@ -210,15 +381,23 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       w->want_snapshot = TRUE;
       break;
     case CMD_REPLACE:
+      w->play_seq = cmd->play_seq;
       w->generation = cmd->generation;
       w->tested_epoch = -1;
       w->epoch_end_us = 0;
       nw_trainer_free (r->trainer);
       r->trainer = g_steal_pointer (&cmd->trainer);
       w->chunk = 1;   /* the new network's steps may cost 1000x the old one's */
+      w->pace_t0 = -1;
       w->playing = cmd->play;
+      w->pending_steps = 0;
+      w->paused_by = cmd->play ? NW_PAUSE_NONE : NW_PAUSE_USER;
+      w->paused_at_step = nw_trainer_get_step (r->trainer);
       g_clear_pointer (&w->error, g_free);
       w->want_snapshot = TRUE;
+      arm_budget (r, w);
+      if (w->playing)
+        check_conditions (r, w, FALSE);
       break;
     case CMD_SNAPSHOT:
       w->want_snapshot = TRUE;
@@ -227,6 +406,22 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       cmd->destroy = NULL;   /* the data is func's now */
       cmd->func (r->trainer, cmd->data);
       w->chunk = 1;   /* the trainer may be on another backend now */
+      w->pace_t0 = -1;
+      break;
+    case CMD_PACE:
+      w->pace = cmd->pace;
+      w->pace_t0 = -1;
+      w->chunk = 1;
+      break;
+    case CMD_PAUSE_WHEN:
+      set_when (r, w, cmd->has_when ? &cmd->when : NULL);
+      if (w->playing)
+        check_conditions (r, w, FALSE);
+      break;
+    case CMD_BUDGET:
+      w->budget_steps = cmd->budget_steps;
+      w->budget_epochs = cmd->budget_epochs;
+      arm_budget (r, w);
       break;
     case CMD_QUIT:
     default:
@@ -264,56 +459,106 @@ take_snapshot (NwRunner *r, WorkerState *w)
       g_free (w->error);
       w->error = g_strdup (error->message);
       g_error_free (error);
-      w->playing = FALSE;
+      if (w->playing)
+        pause_by_itself (r, w, NW_PAUSE_ERROR);
     }
   w->snapshots++;
   w->last_publish_us = now;
   w->last_publish_step = step;
   w->want_snapshot = FALSE;
-  publish (r, w->generation, snap, w->playing, rate, w->epoch_end_us, w->error);
+  publish (r, w->generation, snap, w->playing, w->playing ? NW_PAUSE_NONE : w->paused_by,
+           w->paused_at_step, rate, w->epoch_end_us, w->error);
 }
 
 /* At most this factor more steps in the next chunk than in the last: a chunk of a few fast
  * steps says little about the cost of many (caches, a fused backend's launches). */
 #define CHUNK_MAX_GROWTH 4
+/* A paced run that falls this far behind its due times (a slow step, a long snapshot) starts
+ * counting again from now rather than running the missed steps in a burst. */
+#define PACE_MAX_LAG_US 100000
+
+/* Playing at a pace: how many steps are due now (>= 1), or 0 and in `wait_us` how long until
+ * the next one is. Anchors the count at the first step after a change. */
+static gint64
+pace_due (NwRunner *r, WorkerState *w, gint64 now, gint64 *wait_us)
+{
+  gint64 step = nw_trainer_get_step (r->trainer), due;
+  double us_per_step = 1e6 / w->pace;
+  *wait_us = 0;
+  if (w->pace_t0 < 0)
+    {
+      w->pace_t0 = now;
+      w->pace_s0 = step;
+    }
+  /* Step s0 + k is due at t0 + k * us_per_step: those up to now, less those taken. */
+  due = w->pace_s0 + (gint64) floor ((double) (now - w->pace_t0) / us_per_step) + 1 - step;
+  if (due * us_per_step > PACE_MAX_LAG_US && due > 1)
+    {
+      w->pace_t0 = now;
+      w->pace_s0 = step;
+      due = 1;
+    }
+  if (due <= 0)
+    *wait_us = MAX (w->pace_t0 + (gint64) ceil ((double) (step - w->pace_s0) * us_per_step) - now, 1);
+  return MAX (due, 0);
+}
 
 /* Steps until the next look at the command queue: the steps asked for one by one, else a
- * chunk sized to take about CHUNK_TARGET_US, never past max_steps. After each chunk the next
- * is the last one's steps scaled by CHUNK_TARGET_US / time taken (growing at most
- * CHUNK_MAX_GROWTH-fold, shrinking at once to what fits), so a step that became 1000x slower
- * costs one long chunk at most, never a run of halvings. */
+ * chunk sized to take about CHUNK_TARGET_US, never past the budget, a pause condition or the
+ * steps the pace allows (`due`, 0: full speed). After each chunk the next is the last one's
+ * steps scaled by CHUNK_TARGET_US / time taken (growing at most CHUNK_MAX_GROWTH-fold,
+ * shrinking at once to what fits), so a step that became 1000x slower costs one long chunk
+ * at most, never a run of halvings. */
 static void
-run_chunk (NwRunner *r, WorkerState *w)
+run_chunk (NwRunner *r, WorkerState *w, gint64 due)
 {
   GError *error = NULL;
   gint64 start = g_get_monotonic_time (), step = nw_trainer_get_step (r->trainer), took;
   gint64 epoch = nw_trainer_get_epoch (r->trainer);
-  int want = w->pending_steps > 0 ? MIN (w->pending_steps, w->chunk) : w->chunk, done = 0;
+  gint64 want = w->pending_steps > 0 ? MIN (w->pending_steps, w->chunk) : w->chunk;
+  gboolean stop_at_epoch_end = FALSE, below = FALSE;
+  gboolean running = w->playing || w->pending_steps > 0;
+  double loss_below = NAN;
+  int done = 0;
 
-  if (r->options.max_steps > 0 && w->playing && w->pending_steps == 0)
-    want = (int) CLAMP (r->options.max_steps - step, 1, want);
-  /* Each epoch's test pass is of the model at the epoch's end, as the CLI's --test makes it,
-   * not of one up to a publish interval into the next epoch: the chunk stops there, and the
-   * snapshot is taken at once (below). */
-  if (r->options.test_every == NW_RUNNER_TEST_EACH_EPOCH && w->playing && w->pending_steps == 0)
-    want = MIN (want, nw_trainer_steps_left_in_epoch (r->trainer));
-  if (!nw_trainer_steps (r->trainer, want, &done, &error))
+  if (w->playing && w->pending_steps == 0)
+    {
+      if (due > 0)
+        want = MIN (want, due);
+      if (w->budget_armed && w->budget_steps > step)
+        want = MIN (want, w->budget_steps - step);
+      if (w->has_when && w->when.at_step > step)
+        want = MIN (want, w->when.at_step - step);
+      if (w->budget_armed && w->budget_epochs > 0 && epoch + 1 >= w->budget_epochs)
+        stop_at_epoch_end = TRUE;
+      if (w->has_when && w->when.at_epoch > 0 && epoch + 1 >= w->when.at_epoch)
+        stop_at_epoch_end = TRUE;
+      if (w->has_when)
+        loss_below = w->when.loss_below;
+      /* Each epoch's test pass is of the model at the epoch's end, as the CLI's --test makes
+       * it, not of one up to a publish interval into the next epoch: the chunk stops there,
+       * and the snapshot is taken at once (below). */
+      if (r->options.test_every == NW_RUNNER_TEST_EACH_EPOCH)
+        stop_at_epoch_end = TRUE;
+      if (stop_at_epoch_end)
+        want = MIN (want, nw_trainer_steps_left_in_epoch (r->trainer));
+    }
+  want = MAX (want, 1);
+  if (!nw_trainer_steps_until (r->trainer, (int) want, loss_below, &done, &below, &error))
     {
       /* Divergence or a backend failure: stop and say so. */
       g_free (w->error);
       w->error = g_strdup (error->message);
       g_error_free (error);
-      w->playing = FALSE;
-      w->pending_steps = 0;
-      w->want_snapshot = TRUE;
+      pause_by_itself (r, w, NW_PAUSE_ERROR);
     }
-  if (w->pending_steps > 0 && (w->pending_steps -= MIN (done, w->pending_steps)) == 0)
-    w->want_snapshot = TRUE;
-  if (r->options.max_steps > 0 && nw_trainer_get_step (r->trainer) >= r->options.max_steps
-      && w->playing)
+  else
     {
-      w->playing = FALSE;
-      w->want_snapshot = TRUE;
+      if (w->pending_steps > 0 && (w->pending_steps -= MIN (done, w->pending_steps)) == 0)
+        w->want_snapshot = TRUE;
+      /* Playing, or stepping by hand onto a condition: the run pauses there. */
+      if (running)
+        check_conditions (r, w, below);
     }
   took = MAX (g_get_monotonic_time () - start, 1);
   if (nw_trainer_get_epoch (r->trainer) != epoch)
@@ -322,6 +567,9 @@ run_chunk (NwRunner *r, WorkerState *w)
       if (r->options.test_every == NW_RUNNER_TEST_EACH_EPOCH && w->playing)
         w->want_snapshot = TRUE;
     }
+  /* Slow motion draws every step: below the snapshot rate, each step gets its snapshot. */
+  if (w->playing && w->pace > 0 && w->pace * MAX (r->options.publish_ms, 1) < 1000)
+    w->want_snapshot = TRUE;
   if (done > 0)
     {
       double next = (double) done * CHUNK_TARGET_US / (double) took;
@@ -336,15 +584,31 @@ static gpointer
 worker (gpointer data)
 {
   NwRunner *r = data;
-  WorkerState w = { .chunk = 1, .tested_epoch = -1, .playing = r->options.start_playing };
+  WorkerState w = {
+    .chunk = 1, .tested_epoch = -1, .playing = r->options.start_playing,
+    .paused_by = r->options.start_playing ? NW_PAUSE_NONE : NW_PAUSE_USER,
+    .pace = MAX (r->options.pace, 0), .pace_t0 = -1,
+    .budget_steps = r->options.max_steps, .budget_epochs = r->options.max_epochs,
+  };
   gint64 publish_us = (gint64) MAX (r->options.publish_ms, 1) * 1000;
 
+  arm_budget (r, &w);
   w.last_publish_us = g_get_monotonic_time ();
   while (!w.quit)
     {
-      /* Idle: block until told something. Busy: only look. */
-      Cmd *cmd = (w.playing || w.pending_steps > 0 || w.want_snapshot)
-        ? g_async_queue_try_pop (r->commands) : g_async_queue_pop (r->commands);
+      gint64 due = 0, wait_us = 0;
+      gboolean paced = w.playing && w.pending_steps == 0 && w.pace > 0;
+      Cmd *cmd;
+      if (paced)
+        due = pace_due (r, &w, g_get_monotonic_time (), &wait_us);
+      /* Idle: block until told something. Waiting for the pace's next step: until then, or
+       * until told something (a new pace takes effect at once). Busy: only look. */
+      if (!(w.playing || w.pending_steps > 0 || w.want_snapshot))
+        cmd = g_async_queue_pop (r->commands);
+      else if (wait_us > 0 && !w.want_snapshot)
+        cmd = g_async_queue_timeout_pop (r->commands, (guint64) wait_us);
+      else
+        cmd = g_async_queue_try_pop (r->commands);
       if (cmd != NULL)
         {
           HANDOFF_ACQUIRE (cmd);
@@ -352,8 +616,12 @@ worker (gpointer data)
           cmd_free (cmd);
           continue;   /* drain every queued command before the next step */
         }
-      if (w.playing || w.pending_steps > 0)
-        run_chunk (r, &w);
+      /* Paced and not yet due: the wait timed out, look again (or take the snapshot asked
+       * for first). */
+      if ((w.playing || w.pending_steps > 0) && !(paced && due == 0))
+        run_chunk (r, &w, due);
+      else if (paced && !w.want_snapshot)
+        continue;
       if (w.want_snapshot || (w.playing && g_get_monotonic_time () - w.last_publish_us >= publish_us))
         take_snapshot (r, &w);
     }
@@ -377,11 +645,17 @@ nw_runner_new (NwTrainer *trainer, const NwRunnerOptions *options)
 static void
 send (NwRunner *r, Cmd *cmd)
 {
-  if (cmd->kind == CMD_REPLACE || cmd->kind == CMD_RESET)
+  gboolean new_run = cmd->kind == CMD_REPLACE || cmd->kind == CMD_RESET;
+  gboolean decides_play = cmd->kind == CMD_PLAY || cmd->kind == CMD_PAUSE
+                          || cmd->kind == CMD_STEP || cmd->kind == CMD_REPLACE;
+  if (new_run || decides_play)
     {
       g_mutex_lock (&r->lock);
       HANDOFF_ACQUIRE (&r->lock);
-      cmd->generation = ++r->generation;
+      if (new_run)
+        cmd->generation = ++r->generation;
+      if (decides_play)
+        cmd->play_seq = ++r->play_seq;
       HANDOFF_RELEASE (&r->lock);
       g_mutex_unlock (&r->lock);
     }
@@ -414,6 +688,7 @@ nw_runner_free (NwRunner *r)
   g_clear_pointer (&r->mailbox, nw_snapshot_free);
   nw_runner_status_clear (&r->mailbox_status);
   g_clear_pointer (&r->wake, g_source_unref);
+  g_clear_pointer (&r->pause_wake, g_source_unref);
   g_mutex_clear (&r->lock);
   g_free (r);
 }
@@ -422,6 +697,33 @@ void nw_runner_play (NwRunner *r) { send (r, cmd_new (CMD_PLAY)); }
 void nw_runner_pause (NwRunner *r) { send (r, cmd_new (CMD_PAUSE)); }
 void nw_runner_step (NwRunner *r) { send (r, cmd_new (CMD_STEP)); }
 void nw_runner_request_snapshot (NwRunner *r) { send (r, cmd_new (CMD_SNAPSHOT)); }
+
+void
+nw_runner_set_pace (NwRunner *r, double steps_per_s)
+{
+  Cmd *cmd = cmd_new (CMD_PACE);
+  cmd->pace = isfinite (steps_per_s) && steps_per_s > 0 ? steps_per_s : 0;
+  send (r, cmd);
+}
+
+void
+nw_runner_pause_when (NwRunner *r, const NwPauseWhen *when)
+{
+  Cmd *cmd = cmd_new (CMD_PAUSE_WHEN);
+  cmd->has_when = when != NULL;
+  if (when != NULL)
+    cmd->when = *when;
+  send (r, cmd);
+}
+
+void
+nw_runner_set_budget (NwRunner *r, gint64 steps, gint64 epochs)
+{
+  Cmd *cmd = cmd_new (CMD_BUDGET);
+  cmd->budget_steps = MAX (steps, 0);
+  cmd->budget_epochs = MAX (epochs, 0);
+  send (r, cmd);
+}
 
 void
 nw_runner_reset (NwRunner *r, guint64 seed)

@@ -33,6 +33,12 @@ struct _NwSession
   char            *invalid_reason;
   gboolean         playing;
   gboolean         pending_play;    /* play once the network being opened is in place */
+  double           pace;            /* steps/s while playing; 0: full speed */
+  gboolean         has_when;        /* pause conditions given to the runner, not yet met */
+  NwPauseWhen      when;
+  NwPauseReason    paused_by;       /* why it is paused (NONE while playing) */
+  gint64           paused_at_step;
+  GSource         *pause_source;    /* the runner's nw_runner_pause_source_new */
   GFile           *pending_weights; /* load once the network being opened is in place */
 
   NwSessionData   *data;
@@ -55,6 +61,7 @@ enum {
   NW_SESSION_SIGNAL_NODE_ENABLED,
   NW_SESSION_SIGNAL_RESET,
   NW_SESSION_SIGNAL_DATA_CHANGED,
+  NW_SESSION_SIGNAL_PAUSED,
   NW_SESSION_N_SIGNALS
 };
 extern guint nw_session_signals[NW_SESSION_N_SIGNALS];

@@ -11,7 +11,10 @@
 
 G_DEFINE_FINAL_TYPE (NwSession, nw_session, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_FILE, PROP_MODIFIED, PROP_VALID, PROP_PLAYING, PROP_BUSY, N_PROPS };
+enum {
+  PROP_0, PROP_FILE, PROP_MODIFIED, PROP_VALID, PROP_PLAYING, PROP_BUSY, PROP_PACE,
+  PROP_PAUSED_BY, N_PROPS
+};
 static GParamSpec *props[N_PROPS];
 guint nw_session_signals[NW_SESSION_N_SIGNALS];
 
@@ -240,14 +243,68 @@ publish_ms_for (NwTrainer *trainer)
                                                       : NW_SESSION_PUBLISH_MS_IMAGES;
 }
 
+static void
+set_paused_by (NwSession *self, NwPauseReason why, gint64 step)
+{
+  if (self->paused_by == why && self->paused_at_step == step)
+    return;
+  self->paused_by = why;
+  self->paused_at_step = step;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PAUSED_BY]);
+}
+
+/* The runner paused by itself (its pause source): playing follows, and whoever shows the
+ * session is told why. */
+static gboolean
+on_runner_paused (gpointer data)
+{
+  NwSession *self = data;
+  NwRunnerPause pause;
+  if (self->runner == NULL || !nw_runner_take_pause (self->runner, &pause))
+    return G_SOURCE_CONTINUE;
+  if (pause.reason != NW_PAUSE_BUDGET && pause.reason != NW_PAUSE_ERROR)
+    self->has_when = FALSE;   /* one-shot: the runner cleared them too */
+  set_paused_by (self, pause.reason, pause.step);
+  if (self->playing)
+    {
+      self->playing = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PLAYING]);
+    }
+  g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_PAUSED], 0, (int) pause.reason,
+                 pause.step);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+drop_runner (NwSession *self)
+{
+  if (self->pause_source != NULL)
+    {
+      g_source_destroy (self->pause_source);
+      g_clear_pointer (&self->pause_source, g_source_unref);
+    }
+  g_clear_pointer (&self->runner, nw_runner_free);
+}
+
+/* The spec's budget: training.steps, or else .epochs (0 both: none). */
+static void
+budget_of (const NwTrainSpec *train, gint64 *steps, gint64 *epochs)
+{
+  *steps = train->steps;
+  *epochs = train->steps > 0 ? 0 : train->epochs;
+}
+
 void
 nw_session_install_trainer (NwSession *self, NwTrainer *trainer, gboolean keep_playing)
 {
+  gint64 budget_steps, budget_epochs;
   /* Playing on (or starting, for a pending play) from the first snapshot. */
   gboolean play = keep_playing && (self->playing || self->pending_play);
   gboolean was_playing = self->playing;
   int test_every = test_every_for (trainer);
   int publish_ms = publish_ms_for (trainer);
+  gint64 first_step = nw_trainer_get_step (trainer);   /* read before the runner owns it */
+  budget_of (&nw_trainer_get_spec (trainer)->train, &budget_steps, &budget_epochs);
   self->pending_play = FALSE;
   self->generation++;
   record_layers (self, trainer);
@@ -256,12 +313,12 @@ nw_session_install_trainer (NwSession *self, NwTrainer *trainer, gboolean keep_p
   /* A different cadence needs a new runner (its options are fixed); otherwise the runner
    * swaps trainers between two steps. */
   if (self->runner != NULL && (test_every != self->test_every || publish_ms != self->publish_ms))
-    g_clear_pointer (&self->runner, nw_runner_free);
+    drop_runner (self);
   if (self->runner == NULL)
     {
       NwRunnerOptions options = {
         .publish_ms = publish_ms, .grid_n = NW_SESSION_GRID_N, .test_every = test_every,
-        .max_steps = 0,
+        .max_steps = budget_steps, .max_epochs = budget_epochs, .pace = self->pace,
         /* The digit view's matrix and gallery come from the same pass. */
         .test_outputs = test_every == NW_RUNNER_TEST_EACH_EPOCH,
         /* Playing on at once: no paused first snapshot (an MNIST test pass of the untrained
@@ -271,12 +328,23 @@ nw_session_install_trainer (NwSession *self, NwTrainer *trainer, gboolean keep_p
       self->runner = nw_runner_new (trainer, &options);
       self->test_every = test_every;
       self->publish_ms = publish_ms;
+      if (self->has_when)
+        nw_runner_pause_when (self->runner, &self->when);
+      self->pause_source = nw_runner_pause_source_new (self->runner);
+      g_source_set_callback (self->pause_source, on_runner_paused, self, NULL);
+      g_source_attach (self->pause_source, self->context);
     }
-  else if (play)
-    nw_runner_replace_and_play (self->runner, trainer);
   else
-    nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
+    {
+      /* The replace arms the budget again (unless the run is past it: a device move). */
+      nw_runner_set_budget (self->runner, budget_steps, budget_epochs);
+      if (play)
+        nw_runner_replace_and_play (self->runner, trainer);
+      else
+        nw_runner_replace (self->runner, trainer);   /* the runner pauses on a replace */
+    }
   self->playing = play;
+  set_paused_by (self, play ? NW_PAUSE_NONE : NW_PAUSE_USER, first_step);
   nw_session_set_valid (self, TRUE, NULL);
   g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_TRAINER_INSTALLED], 0);
   if (play != was_playing)
@@ -322,6 +390,10 @@ nw_session_set_playing (NwSession *self, gboolean playing)
       else if (self->playing)
         nw_runner_pause (self->runner);
     }
+  if (playing)
+    set_paused_by (self, NW_PAUSE_NONE, 0);
+  else if (self->playing)
+    set_paused_by (self, NW_PAUSE_USER, self->paused_at_step);
   if (self->playing == playing)
     return;
   self->playing = playing;
@@ -358,7 +430,50 @@ nw_session_reset (NwSession *self)
   if (nw_session_device_take_pending (self))
     return;
   nw_runner_reset (self->runner, self->spec->train.seed);
+  /* A new run: the budget holds again (the runner arms it), so "Continue" is "Play" again. */
+  if (self->paused_by == NW_PAUSE_BUDGET)
+    set_paused_by (self, NW_PAUSE_USER, 0);
   g_signal_emit (self, nw_session_signals[NW_SESSION_SIGNAL_RESET], 0);
+}
+
+void
+nw_session_set_pace (NwSession *self, double steps_per_s)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  steps_per_s = isfinite (steps_per_s) && steps_per_s > 0 ? steps_per_s : 0;
+  if (self->pace == steps_per_s)
+    return;
+  self->pace = steps_per_s;
+  if (self->runner != NULL)
+    nw_runner_set_pace (self->runner, steps_per_s);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PACE]);
+}
+
+double
+nw_session_get_pace (NwSession *self)
+{
+  g_return_val_if_fail (NW_IS_SESSION (self), 0);
+  return self->pace;
+}
+
+void
+nw_session_pause_when (NwSession *self, const NwPauseWhen *when)
+{
+  g_return_if_fail (NW_IS_SESSION (self));
+  self->has_when = when != NULL;
+  if (when != NULL)
+    self->when = *when;
+  if (self->runner != NULL)
+    nw_runner_pause_when (self->runner, when);
+}
+
+NwPauseReason
+nw_session_get_paused_by (NwSession *self, gint64 *step)
+{
+  g_return_val_if_fail (NW_IS_SESSION (self), NW_PAUSE_NONE);
+  if (step != NULL)
+    *step = self->paused_at_step;
+  return self->paused_by;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -367,13 +482,21 @@ nw_session_reset (NwSession *self)
 void
 nw_session_set_train (NwSession *self, const NwTrainSpec *train)
 {
+  gboolean new_budget;
   g_return_if_fail (NW_IS_SESSION (self) && self->spec != NULL);
   if (memcmp (&self->spec->train, train, sizeof *train) == 0)
     return;
+  new_budget = self->spec->train.steps != train->steps || self->spec->train.epochs != train->epochs;
   self->spec->train = *train;
   nw_session_set_modified (self, TRUE);
   if (self->runner != NULL && self->valid)
     nw_runner_set_hyper (self->runner, &self->spec->train);
+  if (self->runner != NULL && new_budget)
+    {
+      gint64 steps, epochs;
+      budget_of (&self->spec->train, &steps, &epochs);
+      nw_runner_set_budget (self->runner, steps, epochs);
+    }
 }
 
 void
@@ -958,6 +1081,19 @@ nw_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_VALID:    g_value_set_boolean (value, self->valid); break;
     case PROP_PLAYING:  g_value_set_boolean (value, self->playing); break;
     case PROP_BUSY:     g_value_set_boolean (value, nw_session_get_busy (self)); break;
+    case PROP_PACE:     g_value_set_double (value, self->pace); break;
+    case PROP_PAUSED_BY: g_value_set_int (value, self->paused_by); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nw_session_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  NwSession *self = NW_SESSION (object);
+  switch (prop_id)
+    {
+    case PROP_PACE: nw_session_set_pace (self, g_value_get_double (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -974,7 +1110,7 @@ nw_session_dispose (GObject *object)
   NwSession *self = NW_SESSION (object);
   /* Stops the worker (mid-step or not) and joins it; work in the background is cancelled and
    * drops its results when it comes back. */
-  g_clear_pointer (&self->runner, nw_runner_free);
+  drop_runner (self);
   nw_session_data_dispose (self);
   nw_session_device_dispose (self);
   G_OBJECT_CLASS (nw_session_parent_class)->dispose (object);
@@ -1001,6 +1137,7 @@ nw_session_class_init (NwSessionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   object_class->get_property = nw_session_get_property;
+  object_class->set_property = nw_session_set_property;
   object_class->dispose = nw_session_dispose;
   object_class->finalize = nw_session_finalize;
 
@@ -1014,6 +1151,14 @@ nw_session_class_init (NwSessionClass *klass)
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   props[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Steps per second while playing, 0: full speed (nw_session_set_pace). */
+  props[PROP_PACE] = g_param_spec_double ("pace", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                                          | G_PARAM_STATIC_STRINGS);
+  /* NwPauseReason (nw_session_get_paused_by). */
+  props[PROP_PAUSED_BY] = g_param_spec_int ("paused-by", NULL, NULL, NW_PAUSE_NONE,
+                                            NW_PAUSE_ERROR, NW_PAUSE_USER,
+                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
 #define SIGNAL(id, name, n, ...) \
@@ -1047,6 +1192,9 @@ nw_session_class_init (NwSessionClass *klass)
   SIGNAL (NW_SESSION_SIGNAL_RESET, "reset", 0);
   /* The data settings changed (nw_session_set_data): new points, a new run follow. */
   SIGNAL (NW_SESSION_SIGNAL_DATA_CHANGED, "data-changed", 0);
+  /* (reason, step): the run paused by itself (an int NwPauseReason: budget, a condition of
+   * nw_session_pause_when, an error) at that step count; "playing" is FALSE already. */
+  SIGNAL (NW_SESSION_SIGNAL_PAUSED, "paused", 2, G_TYPE_INT, G_TYPE_INT64);
 #undef SIGNAL
 }
 
@@ -1054,6 +1202,8 @@ static void
 nw_session_init (NwSession *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  self->paused_by = NW_PAUSE_USER;
+  self->when = NW_PAUSE_WHEN_NONE;
 }
 
 NwSession *

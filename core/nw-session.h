@@ -155,6 +155,25 @@ void            nw_session_set_playing      (NwSession *self, gboolean playing);
 /* Plays now, or once a network whose data loads is in place. */
 void            nw_session_play_when_ready  (NwSession *self);
 void            nw_session_step             (NwSession *self);
+/* The pace while playing, in steps per second (0: full speed, the default): property "pace".
+ * Kept across new trainers, resets and new networks; a lesson sets it, nothing stores it. */
+void            nw_session_set_pace         (NwSession *self, double steps_per_s);
+double          nw_session_get_pace         (NwSession *self);
+/* One-shot "pause when ..." conditions for the runner (NULL clears them; nw-runner.h says
+ * how each is checked): the first that holds pauses the run, says so ("paused") and clears
+ * them. Kept for a runner made anew (another data cadence) until met. */
+void            nw_session_pause_when       (NwSession *self, const NwPauseWhen *when);
+/* Why training is paused: NW_PAUSE_NONE while playing, NW_PAUSE_USER after a pause by hand
+ * (or before the first play), else the reason the run paused by itself, with the step count
+ * there (`step`, may be NULL). Property "paused-by" (an int: NwPauseReason). The budget is the
+ * spec's training.steps (or .epochs): the run pauses there (NW_PAUSE_BUDGET) once per run;
+ * playing on from there goes on without it until the next reset or new network.
+ *
+ * The session follows the runner: when the run pauses by itself (budget, condition,
+ * divergence), "playing" turns FALSE and "paused" (reason, step) is emitted, on the session's
+ * context, from the runner's pause source (nw_runner_pause_source_new), whether or not anyone
+ * takes snapshots. */
+NwPauseReason   nw_session_get_paused_by    (NwSession *self, gint64 *step);
 /* Fresh weights from the seed (a trainer waiting for the chosen device takes over here). */
 void            nw_session_reset            (NwSession *self);
 /* A new trainer from the current network and data (the user's digits taken anew). */

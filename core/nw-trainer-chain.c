@@ -107,7 +107,7 @@ nw_trainer_chain_steps_ahead (NwTrainer *t, int want)
 }
 
 gboolean
-nw_trainer_chain_run (NwTrainer *t, int steps, GError **error)
+nw_trainer_chain_run (NwTrainer *t, int steps, double loss_floor, GError **error)
 {
   NwBackend *b = t->backend;
   NwNet *net = t->net;
@@ -129,6 +129,7 @@ nw_trainer_chain_run (NwTrainer *t, int steps, GError **error)
       .l2 = (float) hp->l2,
     },
     .loss_limit = (float) MIN (limit, G_MAXFLOAT),
+    .loss_floor = (float) CLAMP (loss_floor, -G_MAXFLOAT, G_MAXFLOAT),
     .out = t->chain_out,
   };
 
@@ -142,6 +143,8 @@ nw_trainer_chain_run (NwTrainer *t, int steps, GError **error)
   if (!nw_backend_take_error (b, error))
     return FALSE;
   ran = CLAMP ((int) out[0], 0, steps);
+  if (ran == 0 && loss_floor > -G_MAXFLOAT)
+    return TRUE;   /* its first step's loss is below the floor: that step runs on its own */
   if (ran == 0)
     {
       /* The kernel always runs its first step: none means it did not run at all. */

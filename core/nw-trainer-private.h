@@ -66,7 +66,9 @@ double   nw_trainer_loss_limit   (const NwTrainer *t);
  * (its order is drawn on the host). */
 int      nw_trainer_chain_steps_ahead (NwTrainer *t, int want);
 /* Runs `steps` (as nw_trainer_chain_steps_ahead allowed) in one backend call, then reads
- * their metrics once and checks each step as nw_trainer_step would. */
-gboolean nw_trainer_chain_run   (NwTrainer *t, int steps, GError **error);
+ * their metrics once and checks each step as nw_trainer_step would. The launch stops before
+ * a step whose mean loss is below `loss_floor` (-INFINITY: never), leaving that step not run:
+ * then fewer steps than asked ran, perhaps none. */
+gboolean nw_trainer_chain_run   (NwTrainer *t, int steps, double loss_floor, GError **error);
 /* Frees the plan and its buffer (a new batch size, or the trainer's end). */
 void     nw_trainer_chain_clear (NwTrainer *t);

@@ -513,20 +513,51 @@ nw_trainer_step (NwTrainer *t, GError **error)
 gboolean
 nw_trainer_steps (NwTrainer *t, int max_steps, int *done, GError **error)
 {
-  gint64 first = t->step;
-  gboolean ok = TRUE;
+  return nw_trainer_steps_until (t, max_steps, NAN, done, NULL, error);
+}
 
-  while (ok && t->step - first < max_steps)
+double
+nw_trainer_get_last_loss (NwTrainer *t)
+{
+  g_return_val_if_fail (t != NULL, NAN);
+  return t->step > 0 ? t->last_good_loss : NAN;
+}
+
+gboolean
+nw_trainer_steps_until (NwTrainer *t, int max_steps, double loss_below, int *done,
+                        gboolean *below, GError **error)
+{
+  gint64 first = t->step;
+  gboolean ok = TRUE, hit = FALSE, alone = FALSE;
+  /* The fused kernel stops before a step whose float mean is below this: a little above
+   * the floor, so that it stops early (the step then runs on its own and is judged here),
+   * never late. */
+  double floor = isnan (loss_below) ? -INFINITY : loss_below + fabs (loss_below) * 1e-5;
+
+  while (ok && !hit && t->step - first < max_steps)
     {
       /* The last step runs on its own, as does a step whose update ratio the next snapshot
        * wants: every buffer a snapshot probes (node outputs, gradients, metrics) is then what
        * a normal step leaves behind. The steps before it run fused where the backend can. */
       int left = (int) (max_steps - (t->step - first));
-      int k = nw_trainer_chain_steps_ahead (t, left - 1);
-      ok = k > 0 ? nw_trainer_chain_run (t, k, error) : nw_trainer_step (t, error);
+      int k = alone ? 0 : nw_trainer_chain_steps_ahead (t, left - 1);
+      alone = FALSE;
+      if (k > 0)
+        {
+          gint64 before = t->step;
+          ok = nw_trainer_chain_run (t, k, floor, error);
+          /* Stopped short at the floor (or just under the divergence limit): the next step
+           * runs on its own. */
+          alone = ok && t->step - before < k;
+        }
+      else
+        ok = nw_trainer_step (t, error);
+      hit = ok && t->last_good_loss < loss_below;   /* FALSE for NAN */
     }
   if (done != NULL)
     *done = (int) (t->step - first);
+  if (below != NULL)
+    *below = hit;
   return ok;
 }
 

@@ -122,6 +122,16 @@ gboolean    nw_trainer_step         (NwTrainer *trainer, GError **error);
  * included). */
 gboolean    nw_trainer_steps        (NwTrainer *trainer, int max_steps, int *done,
                                      GError **error);
+/* nw_trainer_steps that also stops right after the first step whose training loss (the mean
+ * over its mini-batch, computed before its update, as the divergence check sees it) is below
+ * `loss_below` (NAN: never); `below` (may be NULL) says whether it stopped there. The check is
+ * per step on every path: a fused launch stops *before* a step whose loss may be below (with a
+ * margin of 1e-5 relative for the device's float mean), and that step then runs on its own,
+ * so the stop is at that very step and a snapshot sees a normal step's buffers. */
+gboolean    nw_trainer_steps_until  (NwTrainer *trainer, int max_steps, double loss_below,
+                                     int *done, gboolean *below, GError **error);
+/* The training loss of the last step (NAN before the first step of a run). */
+double      nw_trainer_get_last_loss (NwTrainer *trainer);
 
 /* The last good weights, for after a divergence. The trainer keeps a copy of the parameters
  * every few steps (every step for small networks; nw-trainer.c says how often) and counts a

@@ -76,6 +76,12 @@ session_open (const char *example, NwJobs *jobs)
   return s;
 }
 
+static gboolean
+not_playing (gpointer data)
+{
+  return !nw_session_get_playing (data);
+}
+
 /* Two sessions on different networks train at the same time, each on its own runner: pausing
  * one leaves the other going, and both free cleanly while playing. */
 static void
@@ -96,6 +102,10 @@ test_two_sessions (void)
   CU_ASSERT (spin_until (20000, reached, &pb));
   g_print ("  both playing: a at step %" G_GINT64_FORMAT ", b at %" G_GINT64_FORMAT "\n",
            pa.step, pb.step);
+  /* circle-relu's budget is 500 steps: b paused itself there; Continue goes on without it. */
+  CU_ASSERT (spin_until (10000, not_playing, b));
+  CU_ASSERT_EQUAL (nw_session_get_paused_by (b, NULL), NW_PAUSE_BUDGET);
+  nw_session_set_playing (b, TRUE);
 
   /* a pauses; b goes on, a stays where it stopped. */
   nw_session_set_playing (a, FALSE);
@@ -518,6 +528,12 @@ test_device_choice (void)
   s = nw_session_new (&options);
   CU_ASSERT (nw_session_open (s, file, &error));
   NW_ASSERT_NO_ERROR (error);
+  /* No budget: the run goes on past the example's 10,001 steps while devices change. */
+  {
+    NwTrainSpec train = nw_session_get_spec (s)->train;
+    train.steps = train.epochs = 0;
+    nw_session_set_train (s, &train);
+  }
   /* Held: built on the CPU at once, nothing chosen yet. */
   CU_ASSERT (g_str_has_prefix (nw_session_get_device_description (s), "CPU"));
   g_usleep (50000);
@@ -727,7 +743,183 @@ test_weights_round_trip (void)
   CU_ASSERT (nw_jobs_wait (jobs, 10000));
 }
 
+/* "paused" signals, recorded. */
+typedef struct {
+  int           n;
+  NwPauseReason reason;
+  gint64        step;
+} Paused;
+
+static void
+on_paused (NwSession *s, int reason, gint64 step, Paused *p)
+{
+  CU_ASSERT (!nw_session_get_playing (s));   /* playing followed before the signal */
+  p->n++;
+  p->reason = reason;
+  p->step = step;
+}
+
+static void
+count_notify (GObject *obj, GParamSpec *pspec, int *n)
+{
+  (*n)++;
+}
+
+/* The spec's training.steps is a budget: the run stops exactly there by itself, the session's
+ * "playing" follows without anyone taking snapshots, and "paused" says why; Play (Continue)
+ * then goes on without the budget; a reset arms it again. */
+static void
+test_budget_then_continue (void)
+{
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwSession *s = session_open ("examples/xor-2-2-1.json", jobs);
+  Paused paused = { 0 };
+  Progress p = { s, -1, 0 };
+  int playing_notes = 0;
+  gint64 at = -1;
+
+  CU_ASSERT_EQUAL (nw_session_get_spec (s)->train.steps, 10001);
+  CU_ASSERT_EQUAL (nw_session_get_paused_by (s, NULL), NW_PAUSE_USER);
+  g_signal_connect (s, "paused", G_CALLBACK (on_paused), &paused);
+  g_signal_connect (s, "notify::playing", G_CALLBACK (count_notify), &playing_notes);
+  nw_session_set_playing (s, TRUE);
+  CU_ASSERT_EQUAL (nw_session_get_paused_by (s, NULL), NW_PAUSE_NONE);
+  CU_ASSERT (spin_until (20000, not_playing, s));
+  CU_ASSERT_EQUAL (playing_notes, 2);   /* on, then off by itself */
+  CU_ASSERT_EQUAL (paused.n, 1);
+  CU_ASSERT_EQUAL (paused.reason, NW_PAUSE_BUDGET);
+  CU_ASSERT_EQUAL (paused.step, 10001);
+  CU_ASSERT_EQUAL (nw_session_get_paused_by (s, &at), NW_PAUSE_BUDGET);
+  CU_ASSERT_EQUAL (at, 10001);
+  /* The snapshot there says so too. */
+  {
+    NwSnapshot *snap = NULL;
+    NwRunnerStatus st = { 0 };
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    while (g_get_monotonic_time () < end
+           && !(nw_runner_take (nw_session_get_runner (s), &snap, &st) && snap != NULL
+                && !st.playing))
+      {
+        g_clear_pointer (&snap, nw_snapshot_free);
+        nw_runner_status_clear (&st);
+        g_usleep (2000);
+      }
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    CU_ASSERT_EQUAL (snap->step, 10001);
+    CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_BUDGET);
+    CU_ASSERT_EQUAL (st.paused_at_step, 10001);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+  }
+
+  /* Continue: past the budget, until paused by hand. */
+  nw_session_set_playing (s, TRUE);
+  p.target = 12000;
+  CU_ASSERT (spin_until (20000, reached, &p));
+  CU_ASSERT (nw_session_get_playing (s));
+  nw_session_set_playing (s, FALSE);
+  CU_ASSERT_EQUAL (nw_session_get_paused_by (s, NULL), NW_PAUSE_USER);
+  CU_ASSERT_EQUAL (paused.n, 1);
+
+  /* A reset arms it again. */
+  nw_session_reset (s);
+  nw_session_set_playing (s, TRUE);
+  CU_ASSERT (spin_until (20000, not_playing, s));
+  CU_ASSERT_EQUAL (paused.n, 2);
+  CU_ASSERT_EQUAL (paused.reason, NW_PAUSE_BUDGET);
+  CU_ASSERT_EQUAL (paused.step, 10001);
+  g_object_unref (s);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+}
+
+/* The pace is the session's: kept across a reset and a new network, and the runner keeps it:
+ * at 200 steps/s, 0.5 s of play is about 100 steps. The upper bound is the pace's own
+ * guarantee (a step is never taken before its due time: 1 + 200 x the elapsed time, measured
+ * around the play, over-estimated); the lower bound, a quarter of that, allows for a worker
+ * descheduled on a loaded 2-core machine (a lag of over 0.1 s is forgiven, not caught up). */
+static void
+test_pace_kept (void)
+{
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwSession *s = session_open ("examples/xor-deep-sigmoid.json", jobs);
+  g_autofree char *path = nw_test_source_path ("examples/xor-2-2-1.json");
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  Progress p = { s, -1, 0 };
+  int notes = 0;
+  gint64 t0, t1;
+  double max_steps;
+
+  CU_ASSERT_EQUAL (nw_session_get_pace (s), 0);   /* free play: full speed */
+  g_signal_connect (s, "notify::pace", G_CALLBACK (count_notify), &notes);
+  nw_session_set_pace (s, 200);
+  nw_session_set_pace (s, 200);
+  CU_ASSERT_EQUAL (notes, 1);
+  nw_session_reset (s);
+  CU_ASSERT_EQUAL (nw_session_get_pace (s), 200);
+  CU_ASSERT (nw_session_open (s, file, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL (nw_session_get_pace (s), 200);
+  {
+    double pace = 0;
+    g_object_get (s, "pace", &pace, NULL);
+    CU_ASSERT_EQUAL (pace, 200);
+  }
+
+  t0 = g_get_monotonic_time ();
+  nw_session_set_playing (s, TRUE);
+  g_usleep (500000);
+  nw_session_set_playing (s, FALSE);
+  t1 = g_get_monotonic_time ();
+  nw_runner_request_snapshot (nw_session_get_runner (s));
+  p.target = 1;
+  CU_ASSERT (spin_until (5000, reached, &p));
+  g_usleep (50000);
+  progress_take (&p);
+  max_steps = 1 + 200.0 * (t1 - t0) / 1e6;
+  g_print ("  200 steps/s for %.3f s: %" G_GINT64_FORMAT " steps (at most %.0f)\n",
+           (t1 - t0) / 1e6, p.step, max_steps);
+  CU_ASSERT (p.step <= max_steps);
+  CU_ASSERT (p.step >= 0.25 * 200 * 0.5);
+  g_object_unref (s);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+}
+
+/* A condition pauses the run at its step exactly; "playing" follows the runner's own pause
+ * with nobody taking snapshots; the condition is spent. */
+static void
+test_playing_follows_runner (void)
+{
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwSession *s = session_open ("examples/xor-deep-sigmoid.json", jobs);
+  Paused paused = { 0 };
+  NwPauseWhen when = NW_PAUSE_WHEN_NONE;
+  gint64 at = -1;
+
+  g_signal_connect (s, "paused", G_CALLBACK (on_paused), &paused);
+  when.at_step = 6300;
+  nw_session_pause_when (s, &when);
+  nw_session_set_playing (s, TRUE);
+  CU_ASSERT (spin_until (20000, not_playing, s));
+  CU_ASSERT_EQUAL (paused.n, 1);
+  CU_ASSERT_EQUAL (paused.reason, NW_PAUSE_AT_STEP);
+  CU_ASSERT_EQUAL (paused.step, 6300);
+  CU_ASSERT_EQUAL (nw_session_get_paused_by (s, &at), NW_PAUSE_AT_STEP);
+  CU_ASSERT_EQUAL (at, 6300);
+  /* Spent: playing on reaches the budget (10,001), not 6300 again. */
+  nw_session_set_playing (s, TRUE);
+  CU_ASSERT (spin_until (20000, not_playing, s));
+  CU_ASSERT_EQUAL (paused.n, 2);
+  CU_ASSERT_EQUAL (paused.reason, NW_PAUSE_BUDGET);
+  CU_ASSERT_EQUAL (paused.step, 10001);
+  g_object_unref (s);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+}
+
 static const NwTestCase session_cases[] = {
+  { "the budget stops the run; Continue goes on", test_budget_then_continue },
+  { "the pace is kept across resets and networks", test_pace_kept },
+  { "playing follows the runner's own pause", test_playing_follows_runner },
   { "two sessions train at once", test_two_sessions },
   { "open and save round trip", test_open_save_round_trip },
   { "a bad file leaves the session", test_bad_file_leaves_session },

@@ -25,7 +25,9 @@
  * rows = min(batch, n_rows - start). It writes loss * rows, correct and rows (as loss.cl adds
  * them to the metrics) to out[1 + 3j ...]. A step whose mean loss is not finite or above
  * loss_limit is the last one run (its update included, as in the per-operation path, whose
- * divergence check comes after the update). out[0] = the number of steps run. */
+ * divergence check comes after the update). A step whose mean loss is below loss_floor is
+ * not run at all: the launch stops before its backward pass and update. out[0] = the number
+ * of steps run. */
 
 #pragma OPENCL FP_CONTRACT OFF
 
@@ -146,7 +148,8 @@ train_chain (const int n_layers, __global const int *table, const int loss_kind,
              const int steps, const int opt, const float lr, const float mu, const float eps,
              const float rho, const float b1, const float b2, const float decay,
              const float l1, const float l2, __global const float *adam,
-             const float loss_limit, __global float *out, __local float *lm,
+             const float loss_limit, const float loss_floor, __global float *out,
+             __local float *lm,
              const int x_off, const int t_off, const int d0_off, const int d1_off,
              __local float *red)
 {
@@ -256,6 +259,10 @@ train_chain (const int n_layers, __global const int *table, const int loss_kind,
         }
       metric_loss = red[0] * scale * rows;
       correct = red[FWG];
+      /* A step whose mean loss is below loss_floor is not run (no update, not counted): the
+       * host runs it on its own. Every work-item reads the same red[0]. */
+      if (metric_loss / rows < loss_floor)
+        break;
 
       /* ---- backward: dZ = act'(Z) dY; dW = dZ^T X; db = column sums of dZ; dX = dZ W */
       for (int l = last; l >= 0; l--)
