@@ -611,6 +611,46 @@ train_done (NwLessonPlayer *self, const NwSnapshot *snap, const NwRunnerStatus *
   return TRUE;
 }
 
+/* The run paused by itself: a train action's condition (exact, never overshot), the budget
+ * or an error. A pause that belongs to an earlier train action (the class moved on as it
+ * came) does not end this one. */
+static void
+on_paused (NwSession *session, int reason, gint64 step, NwLessonPlayer *self)
+{
+  const NwLessonAction *a = self->train;
+  gint64 at = step + self->offset;
+  gboolean ours;
+  if (a == NULL || self->left)
+    return;
+  switch (reason)
+    {
+    case NW_PAUSE_AT_STEP:
+      ours = a->until == NW_LESSON_UNTIL_STEP ? at >= a->n : a->until == NW_LESSON_UNTIL_LOSS_BELOW;
+      break;
+    case NW_PAUSE_LOSS_BELOW:
+      ours = a->until == NW_LESSON_UNTIL_LOSS_BELOW;
+      break;
+    case NW_PAUSE_EPOCH_END:
+      ours = a->until == NW_LESSON_UNTIL_EPOCHS;
+      break;
+    case NW_PAUSE_BUDGET:
+    case NW_PAUSE_ERROR:
+      ours = TRUE;
+      break;
+    default:
+      ours = FALSE;
+      break;
+    }
+  if (!ours)
+    return;
+  self->run_step = at;
+  self->train = NULL;
+  /* The views (and the checks) get the network as it paused. */
+  if (nw_session_get_runner (session) != NULL)
+    nw_runner_request_snapshot (nw_session_get_runner (session));
+  run_actions (self);
+}
+
 void
 nw_lesson_player_take_snapshot (NwLessonPlayer *self, const NwSnapshot *snap,
                                 const NwRunnerStatus *status)
@@ -800,6 +840,15 @@ remove_dir (const char *dir)
 }
 
 static void
+nw_lesson_player_dispose (GObject *object)
+{
+  NwLessonPlayer *self = NW_LESSON_PLAYER (object);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  G_OBJECT_CLASS (nw_lesson_player_parent_class)->dispose (object);
+}
+
+static void
 nw_lesson_player_finalize (GObject *object)
 {
   NwLessonPlayer *self = NW_LESSON_PLAYER (object);
@@ -819,6 +868,7 @@ nw_lesson_player_finalize (GObject *object)
 static void
 nw_lesson_player_class_init (NwLessonPlayerClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = nw_lesson_player_dispose;
   G_OBJECT_CLASS (klass)->finalize = nw_lesson_player_finalize;
 #define SIGNAL(id, name) \
   signals[id] = g_signal_new (name, G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, \
@@ -856,6 +906,7 @@ nw_lesson_player_new (NwSession *session, NwLesson *lesson)
   self = g_object_new (NW_TYPE_LESSON_PLAYER, NULL);
   self->session = g_object_ref (session);
   self->lesson = lesson;
+  g_signal_connect (session, "paused", G_CALLBACK (on_paused), self);
   self->dir = g_dir_make_tmp ("neurowire-lesson-XXXXXX", &error);
   if (self->dir == NULL)
     g_warning ("no temporary folder for the lesson's weights: %s", error->message);
