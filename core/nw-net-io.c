@@ -217,6 +217,64 @@ nw_net_load_state_dict (NwNet *net, const NwTensorFile *tf, const char *file_nam
 }
 
 gboolean
+nw_net_set_node_param (NwNet *net, const char *node_id, const char *which, const float *values,
+                       int rows, int cols, GError **error)
+{
+  const NwNodeInfo *info;
+  gboolean bias;
+  gsize off, n;
+  int want_rows, want_cols, i;
+  g_autofree nw_real *p = NULL;
+
+  g_return_val_if_fail (net != NULL && node_id != NULL && which != NULL, FALSE);
+  g_return_val_if_fail (values != NULL || rows * cols == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if ((i = nw_net_find_node (net, node_id)) < 0)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, _("the network has no node '%s'"), node_id);
+      return FALSE;
+    }
+  info = &net->nodes[i].info;
+  bias = strcmp (which, "bias") == 0;
+  if (!bias && strcmp (which, "weight") != 0)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_SPEC, _("node '%s': no parameter '%s' (weight or bias)"),
+                   node_id, which);
+      return FALSE;
+    }
+  n = bias ? info->b_n : info->w_n;
+  if (n == 0)
+    {
+      g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, _("node '%s' has no %s"), node_id, which);
+      return FALSE;
+    }
+  off = bias ? info->b_off : info->w_off;
+  want_rows = info->width;
+  want_cols = bias || info->spec->kind != NW_NODE_DENSE ? 1 : info->in_width;
+  if (rows != want_rows || cols != want_cols)
+    {
+      /* Translators: node id, "weight" or "bias", its shape, the shape given ("[2, 2]") */
+      g_set_error (error, NW_ERROR, NW_ERROR_SHAPE, _("node '%s': its %s is [%d, %d], the values given are [%d, %d]"),
+                   node_id, which, want_rows, want_cols, rows, cols);
+      return FALSE;
+    }
+  p = g_new (nw_real, n);
+  for (gsize k = 0; k < n; k++)
+    {
+      if (!isfinite (values[k]))
+        {
+          g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("node '%s': %s value %" G_GSIZE_FORMAT " is not finite"),
+                       node_id, which, k + 1);
+          return FALSE;
+        }
+      p[k] = values[k];
+    }
+  nw_backend_upload (net->backend, net->params, off, p, n);
+  return nw_backend_take_error (net->backend, error);
+}
+
+gboolean
 nw_net_save_weights (NwNet *net, const char *path, GError **error)
 {
   g_autoptr (NwTensorFile) tf = nw_net_state_dict (net);

@@ -109,6 +109,14 @@ NwBuffer   *nw_net_node_grad      (NwNet *net, int i);  /* NULL for the input no
 /* Weights as a PyTorch state_dict: a chain is named like nn.Sequential ("0.weight", ...),
  * any other graph by node id ("fc1.weight"). Load checks every name, shape and value
  * before changing anything. */
+/* Parameters typed in by hand: node `node_id`'s "weight" (rows = its units, cols = its inputs,
+ * as PyTorch's Linear.weight) or "bias" (rows = its units, cols = 1), written into the
+ * parameter buffer on the backend (any backend: the values go up in one upload). A node
+ * without that tensor, or values of another shape, are refused naming the node and both
+ * shapes, changing nothing. The optimizer's state (momentum, Adam's moments) is left as it
+ * was: the run goes on from the new weights as from weights it reached itself. */
+gboolean    nw_net_set_node_param (NwNet *net, const char *node_id, const char *which,
+                                   const float *values, int rows, int cols, GError **error);
 NwTensorFile *nw_net_state_dict   (NwNet *net);
 gboolean    nw_net_load_state_dict (NwNet *net, const NwTensorFile *tf, const char *file_name,
                                     GError **error);

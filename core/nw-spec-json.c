@@ -888,20 +888,17 @@ write_node (NwJsonWriter *w, const NwNodeSpec *node)
   nw_json_end_object (w);
 }
 
-char *
-nw_spec_to_json (const NwSpec *spec)
+void
+nw_spec_write_json (const NwSpec *spec, NwJsonWriter *w, const char *key)
 {
-  g_autoptr (NwJsonWriter) w = NULL;
   const NwDataSpec *data;
   const NwTrainSpec *train;
-  char *text;
 
-  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_if_fail (spec != NULL && w != NULL);
 
   data = &spec->data;
   train = &spec->train;
-  w = nw_json_writer_new (NW_JSON_PRETTY, NW_JSON_DOUBLE_SHORTEST);
-  nw_json_begin_object (w, NULL);
+  nw_json_begin_object (w, key);
   nw_json_string (w, "format", NW_SPEC_FORMAT);
   nw_json_int (w, "version", NW_SPEC_VERSION);
   nw_json_string (w, "name", spec->name);
@@ -953,6 +950,18 @@ nw_spec_to_json (const NwSpec *spec)
   nw_json_end_object (w);
 
   nw_json_end_object (w);
+}
+
+char *
+nw_spec_to_json (const NwSpec *spec)
+{
+  g_autoptr (NwJsonWriter) w = NULL;
+  char *text;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  w = nw_json_writer_new (NW_JSON_PRETTY, NW_JSON_DOUBLE_SHORTEST);
+  nw_spec_write_json (spec, w, NULL);
   text = nw_json_writer_finish (g_steal_pointer (&w));
   /* A text file ends with a newline. */
   {

@@ -116,6 +116,11 @@ NwSpec     *nw_spec_load           (const char *path, GError **error);
 NwSpec     *nw_spec_from_json      (const char *json, gssize length, GError **error);
 char       *nw_spec_to_json        (const NwSpec *spec);
 gboolean    nw_spec_save           (const NwSpec *spec, const char *path, GError **error);
+/* The spec as one JSON object value named `key` (NULL: an array element or the top level)
+ * inside a document being written: what nw_spec_to_json writes, for files that embed specs
+ * (lessons). */
+typedef struct _NwJsonWriter NwJsonWriter;
+void        nw_spec_write_json     (const NwSpec *spec, NwJsonWriter *w, const char *key);
 
 /* Graph validation: unknown nodes, cycles, dangling or doubly-fed ports, arity, a node that
  * does not reach the loss, exactly one input and one loss, and shapes given the data's

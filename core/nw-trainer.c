@@ -214,6 +214,17 @@ nw_trainer_steps_per_epoch (NwTrainer *t)
   return (t->data->train.n + b - 1) / b;
 }
 
+gboolean
+nw_trainer_set_node_param (NwTrainer *t, const char *node_id, const char *which,
+                           const float *values, int rows, int cols, GError **error)
+{
+  if (!nw_net_set_node_param (t->net, node_id, which, values, rows, cols, error))
+    return FALSE;
+  /* The kept weights are of the run before these; the next steps keep new ones. */
+  t->good_step = t->cand_step = -1;
+  return TRUE;
+}
+
 void
 nw_trainer_reset (NwTrainer *t, guint64 seed)
 {

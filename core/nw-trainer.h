@@ -148,6 +148,12 @@ gboolean    nw_trainer_restore_last_good (NwTrainer *trainer, GError **error);
  * its settings, penalties, batch size (the epoch restarts its batches). */
 void        nw_trainer_set_hyper    (NwTrainer *trainer, const NwTrainSpec *hp);
 
+/* nw_net_set_node_param on the trainer's network, between steps, on any backend. The step
+ * count, the optimizer's state and the hyperparameters stay; the weights kept for after a
+ * divergence (nw_trainer_get_last_good_step) are dropped, being of the weights before. */
+gboolean    nw_trainer_set_node_param (NwTrainer *trainer, const char *node_id, const char *which,
+                                       const float *values, int rows, int cols, GError **error);
+
 /* Fresh weights from `seed`, step and epoch 0. */
 void        nw_trainer_reset        (NwTrainer *trainer, guint64 seed);
 
