@@ -268,7 +268,11 @@ static void
 run_actions (NwLessonPlayer *self)
 {
   const NwLessonStep *step = current (self);
-  if (step == NULL || self->left || self->io_pending > 0)
+  if (step == NULL || self->left)
+    return;
+  /* Putting a step's start back needs its weights on disk; anything else may go ahead of a
+   * capture still being written (the runner writes it before the commands sent after). */
+  if (self->restore_wanted && self->io_pending > 0)
     return;
   if (self->restore_wanted)
     {
@@ -666,8 +670,8 @@ nw_lesson_player_take_snapshot (NwLessonPlayer *self, const NwSnapshot *snap,
     {
       self->train = NULL;
       nw_session_pause_when (self->session, NULL);
-      if (status->playing)
-        nw_session_set_playing (self->session, FALSE);
+      /* The runner paused at the condition already; the session may not have heard yet. */
+      nw_session_set_playing (self->session, FALSE);
       run_actions (self);
     }
   /* Checks without a step of their own are met once the step's actions have all run. */
