@@ -34,7 +34,7 @@ typedef struct {
   gboolean         presenter;
   gboolean         side_before;     /* the side panel shown before presenter mode */
   GPtrArray       *presenter_hidden;
-  gulong           snapshot_id, valid_id;
+  gulong           snapshot_id, valid_id, playing_id;
 } Lesson;
 
 #define LESSON_KEY "nw-window-lesson"
@@ -899,8 +899,15 @@ nw_window_lesson_attach (NwWindow *window)
 
   l->snapshot_id = g_signal_connect (window_child (window, "training_views"), "snapshot",
                                      G_CALLBACK (on_snapshot), l);
+  /* After the window's own handlers, which enable Reset for every valid network. */
   l->valid_id = g_signal_connect (nw_window_get_session (window), "notify::valid",
                                   G_CALLBACK (on_valid), l);
+  l->playing_id = g_signal_connect (nw_window_get_session (window), "notify::playing",
+                                    G_CALLBACK (on_valid), l);
+  g_signal_connect_swapped (nw_window_get_session (window), "trainer-installed",
+                            G_CALLBACK (reapply_actions), l);
+  g_signal_connect_swapped (nw_window_get_session (window), "reset",
+                            G_CALLBACK (reapply_actions), l);
   set_lesson_actions (l, FALSE);
 }
 
@@ -917,7 +924,8 @@ nw_window_lesson_detach (NwWindow *window)
       g_signal_handlers_disconnect_by_data (l->player, l);
       g_clear_object (&l->player);
     }
-  g_clear_signal_handler (&l->valid_id, nw_window_get_session (window));
+  g_signal_handlers_disconnect_by_data (nw_window_get_session (window), l);
+  l->valid_id = l->playing_id = 0;
   g_clear_signal_handler (&l->snapshot_id, window_child (window, "training_views"));
 }
 
