@@ -28,6 +28,8 @@
 typedef struct {
   gboolean         play_at_start;    /* --play: train as soon as the window is up */
   char            *weights_at_start; /* --weights FILE: load into the network opened */
+  char            *course_dir;       /* --course DIR: the lesson browser's course */
+  char            *lesson_at_start;  /* --lesson ID|FILE: a lesson to open at once */
   NwWindowOptions  window;
   NwAppEnv         env;
   char            *backend_origin;
@@ -79,6 +81,8 @@ static void
 program_clear (Program *p)
 {
   g_free (p->weights_at_start);
+  g_free (p->course_dir);
+  g_free (p->lesson_at_start);
   nw_app_env_clear (&p->env);
   g_free (p->backend_origin);
   nw_devices_unref (p->devices);
@@ -133,6 +137,8 @@ on_handle_local_options (GApplication *app, GVariantDict *options, gpointer data
     }
   p->play_at_start = g_variant_dict_contains (options, "play");
   g_variant_dict_lookup (options, "weights", "^ay", &p->weights_at_start);
+  g_variant_dict_lookup (options, "course", "^ay", &p->course_dir);
+  g_variant_dict_lookup (options, "lesson", "^ay", &p->lesson_at_start);
   /* Here, not earlier: --version and --help need no display; and not later: this is before
    * the application registers on D-Bus (and starts the thread that does), and before any
    * window, as g_setenv wants. */
@@ -268,8 +274,16 @@ on_activate (GApplication *app, gpointer data)
   if (window == NULL)
     {
       window = GTK_WINDOW (nw_window_new_with_options (GTK_APPLICATION (app), &p->window));
+      if (p->course_dir != NULL)
+        nw_window_set_course_dir (NW_WINDOW (window), p->course_dir);
+      if (p->lesson_at_start != NULL)
+        {
+          gtk_window_present (window);
+          nw_window_open_lesson (NW_WINDOW (window), p->lesson_at_start);
+          g_clear_pointer (&p->lesson_at_start, g_free);
+        }
       /* A start without a network of the user's: the course is offered first. */
-      if (!reopen_last_network (p, NW_WINDOW (window)))
+      else if (!reopen_last_network (p, NW_WINDOW (window)))
         nw_window_show_lesson_banner (NW_WINDOW (window));
     }
   gtk_window_present (window);
@@ -329,6 +343,12 @@ main (int argc, char **argv)
   g_application_add_main_option (G_APPLICATION (app), "weights", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_FILENAME, N_("Load these weights (safetensors) into "
                                     "the network opened"), N_("FILE"));
+  g_application_add_main_option (G_APPLICATION (app), "course", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_FILENAME, N_("Show the course in this folder (course.json and "
+                                    "its lessons) in the lesson browser"), N_("DIR"));
+  g_application_add_main_option (G_APPLICATION (app), "lesson", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_FILENAME, N_("Start with this lesson: an id of the course, "
+                                    "or a lesson file"), N_("LESSON"));
   g_application_add_main_option (G_APPLICATION (app), "version", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE, N_("Show the version"), NULL);
   g_application_set_option_context_parameter_string (G_APPLICATION (app), "[NETWORK.json]");

@@ -35,6 +35,8 @@ struct _NwLessonPlayer
   gboolean        run_wanted;     /* then run the step's actions */
   gint64          offset;       /* the lesson's step count = the run's + offset */
   gint64          run_step;     /* the lesson's step count at the newest snapshot */
+  double          last_loss;    /* the newest training loss and accuracy a snapshot had (one */
+  double          last_acc;     /* taken while paused has none: no steps since the last) */
   NwLessonQuestionState question;
   int             choice;
   guint           views;
@@ -209,6 +211,7 @@ apply_spec_action (NwLessonPlayer *self, const NwLessonAction *action, GError **
       nw_session_set_spec (self->session, g_steal_pointer (&spec), NULL);
       self->offset = 0;
       self->run_step = 0;
+      self->last_loss = self->last_acc = NAN;
     }
   else if (action->kind == NW_LESSON_ACTION_ENABLE)
     nw_session_set_node_enabled (self->session, action->node, action->on);
@@ -289,6 +292,7 @@ run_actions (NwLessonPlayer *self)
           self->offset = c->step;
         }
       self->run_step = self->offset;
+      self->last_loss = self->last_acc = NAN;
     }
   self->run_wanted = FALSE;
   while (self->train == NULL && self->next_action < step->actions->len)
@@ -316,6 +320,8 @@ run_actions (NwLessonPlayer *self)
           nw_session_reset (self->session);
           self->offset = 0;
           self->run_step = 0;
+          self->last_loss = self->last_acc = NAN;
+      self->last_loss = self->last_acc = NAN;
           break;
         case NW_LESSON_ACTION_WEIGHTS:
           if (!set_params (self, a, &error))
@@ -360,6 +366,9 @@ run_actions (NwLessonPlayer *self)
                 nw_session_load_weights_when_ready (self->session, file);
                 self->offset = 0;
                 self->run_step = 0;
+                self->last_loss = self->last_acc = NAN;
+          self->last_loss = self->last_acc = NAN;
+      self->last_loss = self->last_acc = NAN;
               }
           }
           break;
@@ -494,6 +503,7 @@ nw_lesson_player_start (NwLessonPlayer *self, GError **error)
     }
   self->offset = 0;
   self->run_step = 0;
+  self->last_loss = self->last_acc = NAN;
   self->views = self->lesson->views;
   self->mode = NW_LESSON_MODE_EVAL;
   self->pace = self->lesson->pace;
@@ -546,8 +556,8 @@ figure_of (NwLessonPlayer *self, const NwLessonCheck *check, const NwSnapshot *s
 {
   switch (check->metric)
     {
-    case NW_LESSON_METRIC_LOSS:          *figure = snap->train_loss; return isfinite (*figure);
-    case NW_LESSON_METRIC_ACCURACY:      *figure = snap->train_acc; return isfinite (*figure);
+    case NW_LESSON_METRIC_LOSS:          *figure = self->last_loss; return isfinite (*figure);
+    case NW_LESSON_METRIC_ACCURACY:      *figure = self->last_acc; return isfinite (*figure);
     case NW_LESSON_METRIC_TEST_LOSS:     *figure = snap->test_loss; return isfinite (*figure);
     case NW_LESSON_METRIC_TEST_ACCURACY: *figure = snap->test_acc; return isfinite (*figure);
     case NW_LESSON_METRIC_GRAD_RATIO:    *figure = snap->first_last_ratio; return isfinite (*figure);
@@ -666,6 +676,11 @@ nw_lesson_player_take_snapshot (NwLessonPlayer *self, const NwSnapshot *snap,
   if (self->left || step == NULL || snap == NULL || status == NULL)
     return;
   self->run_step = snap->step + self->offset;
+  if (isfinite (snap->train_loss))
+    {
+      self->last_loss = snap->train_loss;
+      self->last_acc = snap->train_acc;
+    }
   if (self->train != NULL && train_done (self, snap, status))
     {
       self->train = NULL;
@@ -898,6 +913,7 @@ nw_lesson_player_init (NwLessonPlayer *self)
   self->choice = -1;
   self->captures = g_ptr_array_new_with_free_func (capture_free);
   self->checks = g_array_new (FALSE, TRUE, sizeof (NwLessonCheckState));
+  self->last_loss = self->last_acc = NAN;
   self->named = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 

@@ -32,7 +32,8 @@ static const char lesson_json[] =
   " \"steps\": ["
   "  {\"id\": \"first\", \"title\": " T ("First") ", \"text\": " T ("Train to 200") ","
   "   \"actions\": [{\"do\": \"train\", \"until\": {\"step\": 200}}],"
-  "   \"checks\": [{\"metric\": \"step\", \"near\": 200, \"tol\": 0, \"label\": " T ("at 200") "}]},"
+  "   \"checks\": [{\"metric\": \"step\", \"near\": 200, \"tol\": 0, \"label\": " T ("at 200") "},"
+  "                {\"metric\": \"loss\", \"below\": 5, \"label\": " T ("a loss") "}]},"
   "  {\"id\": \"asked\", \"title\": " T ("Asked") ", \"text\": " T ("A question first") ","
   "   \"question\": {\"text\": " T ("What now?") ", \"choices\": [" T ("Up") ", " T ("Down") "],"
   "                 \"answer\": 1, \"explain\": " T ("It goes down") "},"
@@ -203,10 +204,14 @@ test_enter_and_train (void)
   /* Paused: it stays there. */
   CU_ASSERT_EQUAL (nw_lesson_player_get_run_step (player), 200);
   checks = nw_lesson_player_get_checks (player, &n);
-  CU_ASSERT_EQUAL (n, 1);
-  CU_ASSERT_EQUAL (checks_met, 1);
+  CU_ASSERT_EQUAL (n, 2);
+  CU_ASSERT_EQUAL (checks_met, 2);
   CU_ASSERT (checks[0].met && checks[0].judged && checks[0].passed);
   CU_ASSERT_DOUBLE_EQUAL (checks[0].figure, 200, 0);
+  /* Met while paused, where a snapshot has no training loss of its own (no steps since the
+   * one before): the loss of the last steps, a BCE on XOR between 0 and ln 2 + a little. */
+  CU_ASSERT (checks[1].met && checks[1].judged && checks[1].passed);
+  CU_ASSERT (checks[1].figure > 0 && checks[1].figure < 0.8);
   g_object_unref (player);
   g_object_unref (session);
   CU_ASSERT (nw_jobs_wait (jobs, 10000));

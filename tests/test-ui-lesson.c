@@ -206,7 +206,7 @@ test_panel (void)
   CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "XOR 2-2-1");
   CU_ASSERT (spin_until (win, 20000, step_done));
   spin (300);
-  CU_ASSERT_STRING_EQUAL (nw_lesson_panel_get_check_figure (panel, 0), "100.0000");
+  CU_ASSERT_STRING_EQUAL (nw_lesson_panel_get_check_figure (panel, 0), "100");
   CU_ASSERT (!action_enabled (win, "win.lesson-back"));
 
   gtk_widget_activate_action (GTK_WIDGET (win), "win.lesson-next", NULL);

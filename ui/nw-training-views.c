@@ -213,6 +213,8 @@ nw_training_views_set_shown (NwTrainingViews *self, gboolean boundary, gboolean 
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->grad_plot)), gradients);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->activation_plot)), activations);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->weight_hist)), weights);
+  /* With the right column empty, the left one takes its room. */
+  gtk_widget_set_hexpand (self->boundary_card, !gradients && !activations && !weights);
   sync_mode (self);
 }
 

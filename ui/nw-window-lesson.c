@@ -27,6 +27,7 @@ typedef struct {
   GtkWidget       *header_button;
   NwLessonBrowser *browser;         /* weak */
   NwCourse        *course;          /* loaded the first time the browser opens */
+  char            *course_dir;      /* NULL: the built-in course */
   const char      *lang;            /* "ko" or "en" */
   GPtrArray       *locked;          /* Locked* */
   GPtrArray       *hidden;          /* GtkWidget* (references) the lesson hid */
@@ -393,7 +394,9 @@ on_check_met (NwLessonPlayer *player, int i, Lesson *l)
   if (!isfinite (st[i].figure))
     /* Translators: a check's figure that only `neurowire-cli lesson check` computes */
     g_strlcpy (buf, _("see lesson check"), sizeof buf);
-  else if (fabs (st[i].figure) >= 1e5 || (st[i].figure != 0 && fabs (st[i].figure) < 1e-3))
+  else if (st[i].figure == floor (st[i].figure) && fabs (st[i].figure) < 1e9)
+    g_snprintf (buf, sizeof buf, "%.0f", st[i].figure);   /* steps, epochs, 0 or 1 */
+  else if (fabs (st[i].figure) >= 1e5 || fabs (st[i].figure) < 1e-3)
     g_snprintf (buf, sizeof buf, "%.3g", st[i].figure);
   else
     g_snprintf (buf, sizeof buf, "%.4f", st[i].figure);
@@ -630,6 +633,48 @@ nw_window_open_lesson_file (NwWindow *window, GFile *file)
 
 /* ---- the browser ---- */
 
+static NwCourse *
+course_of (Lesson *l, GError **error)
+{
+  if (l->course == NULL)
+    l->course = l->course_dir != NULL ? nw_course_load_dir (l->course_dir, error)
+                                      : nw_course_load_builtin (error);
+  return l->course;
+}
+
+void
+nw_window_set_course_dir (NwWindow *window, const char *dir)
+{
+  Lesson *l = lesson_of (window);
+  g_return_if_fail (l != NULL);
+  g_free (l->course_dir);
+  l->course_dir = g_strdup (dir);
+  g_clear_pointer (&l->course, nw_course_free);
+}
+
+gboolean
+nw_window_open_lesson (NwWindow *window, const char *what)
+{
+  Lesson *l = lesson_of (window);
+  g_autoptr (GError) error = NULL;
+  NwCourse *course;
+  const NwLesson *lesson;
+  g_return_val_if_fail (l != NULL && what != NULL, FALSE);
+  course = g_regex_match_simple ("^[a-z0-9-]+$", what, 0, 0) ? course_of (l, &error) : NULL;
+  lesson = course != NULL ? nw_course_find (course, what) : NULL;
+  if (lesson != NULL)
+    {
+      if (nw_window_start_lesson (window, nw_lesson_copy (lesson), &error))
+        return TRUE;
+      refuse (l, text (l, &lesson->title), error);
+      return FALSE;
+    }
+  {
+    g_autoptr (GFile) file = g_file_new_for_commandline_arg (what);
+    return nw_window_open_lesson_file (window, file);
+  }
+}
+
 static void
 on_lesson_chosen (NwLessonBrowser *browser, const char *id, Lesson *l)
 {
@@ -662,9 +707,7 @@ nw_window_show_lessons (NwWindow *window)
       gtk_window_present (GTK_WINDOW (l->browser));
       return;
     }
-  if (l->course == NULL)
-    l->course = nw_course_load_builtin (&error);
-  if (l->course == NULL)
+  if (course_of (l, &error) == NULL)
     nw_session_message (nw_window_get_session (window), _("The course did not load: %s"),
                         error->message);
   lessons = l->course != NULL ? nw_course_get_lessons (l->course) : NULL;
@@ -801,6 +844,7 @@ lesson_free (gpointer data)
 {
   Lesson *l = data;
   g_clear_pointer (&l->course, nw_course_free);
+  g_free (l->course_dir);
   g_ptr_array_unref (l->locked);
   g_ptr_array_unref (l->hidden);
   g_ptr_array_unref (l->presenter_hidden);

@@ -33,6 +33,13 @@ NwLessonPlayer *nw_window_get_lesson_player (NwWindow *window);
 void            nw_window_leave_lesson    (NwWindow *window);
 gboolean        nw_window_get_presenter   (NwWindow *window);
 void            nw_window_set_presenter   (NwWindow *window, gboolean presenter);
+/* The lesson browser shows the course in `dir` (course.json and its lessons: a teacher's own
+ * course) instead of the built-in one. A course that does not load is reported when the
+ * browser opens. */
+void            nw_window_set_course_dir  (NwWindow *window, const char *dir);
+/* Opens lesson `what`: an id of the course, else a lesson file (refused in a dialog, as
+ * nw_window_open_lesson_file). */
+gboolean        nw_window_open_lesson     (NwWindow *window, const char *what);
 /* The banner that offers the lessons (a start without a file shows it). */
 void            nw_window_show_lesson_banner (NwWindow *window);
 /* The widgets of a control (NwLessonControl) the lesson may hide or lock (borrowed; tests). */
