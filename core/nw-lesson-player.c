@@ -220,6 +220,20 @@ apply_spec_action (NwLessonPlayer *self, const NwLessonAction *action, GError **
   return TRUE;
 }
 
+/* The weights are set (or failed): the step's checks may be met from the next snapshot. */
+static void
+params_done (NwSession *session, const GError *error, gpointer data)
+{
+  g_autoptr (NwLessonPlayer) self = g_weak_ref_get (data);
+  g_weak_ref_clear (data);
+  g_free (data);
+  if (self == NULL)
+    return;
+  self->io_pending--;
+  if (self->io_pending == 0 && (self->restore_wanted || self->run_wanted) && !self->left)
+    run_actions (self);
+}
+
 /* A weights action: its tensors, as floats, to the running trainer. */
 static gboolean
 set_params (NwLessonPlayer *self, const NwLessonAction *action, GError **error)
@@ -237,7 +251,18 @@ set_params (NwLessonPlayer *self, const NwLessonAction *action, GError **error)
       params[i] = (NwSessionParam) { .node = p->node, .which = p->bias ? "bias" : "weight",
                                      .values = v, .rows = p->rows, .cols = p->bias ? 1 : p->cols };
     }
-  return nw_session_set_params (self->session, params, (int) n, error);
+  {
+    GWeakRef *ref = g_new0 (GWeakRef, 1);
+    g_weak_ref_init (ref, self);
+    if (!nw_session_set_params (self->session, params, (int) n, params_done, ref, error))
+      {
+        g_weak_ref_clear (ref);
+        g_free (ref);
+        return FALSE;
+      }
+    self->io_pending++;   /* the checks wait for them */
+    return TRUE;
+  }
 }
 
 /* Starts a train action: at the lesson's pace until its condition. */

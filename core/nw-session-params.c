@@ -18,6 +18,8 @@ typedef struct {
   guint         generation;
   GArray       *params;   /* Param */
   GError       *error;
+  NwSessionParamsDone done;
+  gpointer      done_data;
 } ParamsJob;
 
 static void
@@ -53,6 +55,11 @@ params_report (gpointer data)
       else if (self->runner != NULL)
         nw_runner_request_snapshot (self->runner);   /* the views show the new weights */
     }
+  else if (job->error == NULL)
+    g_set_error_literal (&job->error, NW_ERROR, NW_ERROR_FAILED,
+                         _("the network changed before the weights were set"));
+  if (self != NULL && job->done != NULL)
+    job->done (self, job->error, job->done_data);
   params_job_free (job);
   return G_SOURCE_REMOVE;
 }
@@ -72,8 +79,21 @@ params_on_runner (NwTrainer *trainer, gpointer data)
   nw_report_to_context (job->context, params_report, job);
 }
 
+/* The runner closed before it set them: reported as a failure. */
+static void
+params_job_dropped (gpointer data)
+{
+  ParamsJob *job = data;
+  if (job->error == NULL)
+    g_set_error_literal (&job->error, NW_ERROR, NW_ERROR_FAILED,
+                         _("training stopped before the weights were set"));
+  NW_HANDOFF_RELEASE (job);
+  nw_report_to_context (job->context, params_report, job);
+}
+
 gboolean
-nw_session_set_params (NwSession *self, const NwSessionParam *params, int n, GError **error)
+nw_session_set_params (NwSession *self, const NwSessionParam *params, int n,
+                       NwSessionParamsDone done, gpointer done_data, GError **error)
 {
   ParamsJob *job;
   g_return_val_if_fail (NW_IS_SESSION (self) && (params != NULL || n == 0), FALSE);
@@ -88,6 +108,8 @@ nw_session_set_params (NwSession *self, const NwSessionParam *params, int n, GEr
   job->context = g_main_context_ref (self->context);
   job->generation = self->generation;
   job->params = g_array_new (FALSE, TRUE, sizeof (Param));
+  job->done = done;
+  job->done_data = done_data;
   for (int i = 0; i < n; i++)
     {
       Param p = {
@@ -98,6 +120,6 @@ nw_session_set_params (NwSession *self, const NwSessionParam *params, int n, GEr
       g_array_append_val (job->params, p);
     }
   NW_HANDOFF_RELEASE (job);
-  nw_runner_call (self->runner, params_on_runner, job, params_job_free);
+  nw_runner_call (self->runner, params_on_runner, job, params_job_dropped);
   return TRUE;
 }

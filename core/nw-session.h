@@ -206,9 +206,13 @@ typedef struct {
 /* Sets them on the running trainer from its own thread, between two steps
  * (nw_trainer_set_node_param), in order; the run goes on from them and the views get a
  * snapshot. A node or shape that does not fit is reported through "message" (the weights
- * before it stay set). FALSE and the error when there is no runner. */
+ * before it stay set). `done` (may be NULL) is called on this thread once they are set (or
+ * failed), unless the session went first or its trainer was replaced meanwhile (then with an
+ * error). FALSE and the error when there is no runner. */
+typedef void (*NwSessionParamsDone) (NwSession *self, const GError *error, gpointer data);
 gboolean        nw_session_set_params       (NwSession *self, const NwSessionParam *params,
-                                             int n, GError **error);
+                                             int n, NwSessionParamsDone done, gpointer data,
+                                             GError **error);
 
 /* ---- the device ---- */
 

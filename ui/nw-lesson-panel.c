@@ -47,7 +47,7 @@ void
 nw_lesson_panel_set_lesson (NwLessonPanel *self, const char *title)
 {
   g_return_if_fail (NW_IS_LESSON_PANEL (self));
-  gtk_label_set_text (self->lesson_title_label, title != NULL ? title : "");
+  nw_ui_set_label (self->lesson_title_label, title != NULL ? title : "");
 }
 
 void
@@ -58,10 +58,10 @@ nw_lesson_panel_set_step (NwLessonPanel *self, int index, int n, const char *tit
   g_return_if_fail (NW_IS_LESSON_PANEL (self));
   /* Translators: where the lesson is: "Step 2 of 5" */
   counter = g_strdup_printf (_("Step %d of %d"), index + 1, n);
-  gtk_label_set_text (self->counter_label, counter);
-  gtk_label_set_text (self->step_title_label, title != NULL ? title : "");
+  nw_ui_set_label (self->counter_label, counter);
+  nw_ui_set_label (self->step_title_label, title != NULL ? title : "");
   gtk_widget_set_visible (GTK_WIDGET (self->step_title_label), title != NULL && *title);
-  gtk_label_set_text (self->text_label, text != NULL ? text : "");
+  nw_ui_set_label (self->text_label, text != NULL ? text : "");
   nw_lesson_panel_set_question (self, NULL, NULL, -1, NULL);
   nw_lesson_panel_set_checks (self, NULL);
   /* A new step reads from its top. */
@@ -79,8 +79,8 @@ nw_lesson_panel_set_question (NwLessonPanel *self, const char *text, const char 
   gtk_widget_set_visible (self->question_box, text != NULL);
   if (text == NULL)
     return;
-  gtk_label_set_text (self->question_label, text);
-  gtk_label_set_text (self->explain_label, explain != NULL ? explain : "");
+  nw_ui_set_label (self->question_label, text);
+  nw_ui_set_label (self->explain_label, explain != NULL ? explain : "");
   for (int i = 0; choices != NULL && choices[i] != NULL; i++)
     {
       g_autofree char *name = NULL;
@@ -185,7 +185,7 @@ nw_lesson_panel_set_locks_text (NwLessonPanel *self, const char *text)
     {
       /* Translators: the lesson panel's line that lists the controls a lesson locks */
       g_autofree char *line = g_strdup_printf (_("Locked by the lesson: %s"), text);
-      gtk_label_set_text (self->locks_label, line);
+      nw_ui_set_label (self->locks_label, line);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->locks_label), text != NULL);
 }
@@ -278,6 +278,14 @@ nw_lesson_panel_init (NwLessonPanel *self)
   self->answer = -1;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Lesson panel"), -1);
+  /* Labels whose text changes keep a fixed accessible name (a new text would rename them) */
+  nw_ui_name_value (GTK_WIDGET (self->lesson_title_label), _("Lesson"));
+  nw_ui_name_value (GTK_WIDGET (self->counter_label), _("Step of the lesson"));
+  nw_ui_name_value (GTK_WIDGET (self->step_title_label), _("Step title"));
+  nw_ui_name_value (GTK_WIDGET (self->text_label), _("Step text"));
+  nw_ui_name_value (GTK_WIDGET (self->question_label), _("Question"));
+  nw_ui_name_value (GTK_WIDGET (self->explain_label), _("Explanation"));
+  nw_ui_name_value (GTK_WIDGET (self->locks_label), _("Locked controls"));
 }
 
 GtkWidget *

@@ -223,10 +223,10 @@ nw_lesson_save_dialog (NwWindow *window, const NwLesson *playing, guint views, g
 
   content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header = adw_header_bar_new ();
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  cancel = gtk_button_new_with_label (_("Cancel"));
   g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), d->dialog);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  d->save_button = gtk_button_new_with_mnemonic (_("_Save…"));
+  d->save_button = gtk_button_new_with_label (_("Save…"));
   gtk_widget_add_css_class (d->save_button, "suggested-action");
   gtk_accessible_update_property (GTK_ACCESSIBLE (d->save_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Save lesson"), -1);

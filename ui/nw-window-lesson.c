@@ -525,6 +525,7 @@ end_lesson (Lesson *l)
   show_all_views (l);
   set_lesson_actions (l, FALSE);
   gtk_widget_set_visible (l->panel_box, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (l->panel), FALSE);
   nw_window_set_presenter (l->window, FALSE);
 }
 
@@ -576,6 +577,7 @@ nw_window_start_lesson (NwWindow *window, NwLesson *lesson, GError **error)
   l->player = g_object_ref (player);
   nw_lesson_panel_set_lesson (l->panel, text (l, &lesson->title));
   gtk_widget_set_visible (l->panel_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (l->panel), TRUE);
   set_lesson_actions (l, TRUE);
   apply_controls (l);
   if (!nw_lesson_player_start (player, error))
@@ -903,7 +905,8 @@ nw_window_lesson_attach (NwWindow *window)
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (l->banner), label);
-  button = gtk_button_new_with_mnemonic (_("_Browse Lessons"));
+  /* No mnemonic: its label would name it a second time beside the accessible name. */
+  button = gtk_button_new_with_label (_("Browse Lessons"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.lessons");
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
