@@ -288,16 +288,12 @@ pause_by_itself (NwRunner *r, WorkerState *w, NwPauseReason why)
   g_mutex_unlock (&r->lock);
 }
 
-/* The first condition that holds now (`below`: the last chunk stopped at the loss floor), or
- * NW_PAUSE_NONE. The budget comes first: a lesson's condition at the budget's step is met
- * too, and the budget is what a person is told. */
+/* The first pause condition that holds now (`below`: the last chunk stopped at the loss
+ * floor), or NW_PAUSE_NONE. */
 static NwPauseReason
-condition_met (NwRunner *r, WorkerState *w, gboolean below)
+when_met (NwRunner *r, WorkerState *w, gboolean below)
 {
   gint64 step = nw_trainer_get_step (r->trainer), epoch = nw_trainer_get_epoch (r->trainer);
-  if (w->budget_armed && ((w->budget_steps > 0 && step >= w->budget_steps)
-                          || (w->budget_epochs > 0 && epoch >= w->budget_epochs)))
-    return NW_PAUSE_BUDGET;
   if (!w->has_when)
     return NW_PAUSE_NONE;
   if (w->when.at_step > 0 && step >= w->when.at_step)
@@ -309,19 +305,30 @@ condition_met (NwRunner *r, WorkerState *w, gboolean below)
   return NW_PAUSE_NONE;
 }
 
-/* Pauses when a condition holds; the budget then is spent for this run, the conditions are
- * cleared. TRUE if it paused. */
+static gboolean
+budget_met (NwRunner *r, WorkerState *w)
+{
+  gint64 step = nw_trainer_get_step (r->trainer), epoch = nw_trainer_get_epoch (r->trainer);
+  return w->budget_armed && ((w->budget_steps > 0 && step >= w->budget_steps)
+                             || (w->budget_epochs > 0 && epoch >= w->budget_epochs));
+}
+
+/* Pauses when the budget is reached or a condition holds: what is met is spent (the budget for
+ * this run, the conditions all). When both are met at once (a lesson's "until step 10,001" on
+ * a network whose budget is 10,001), the condition is the reason given and both are spent, so
+ * that playing on does not stop again at once. TRUE if it paused. */
 static gboolean
 check_conditions (NwRunner *r, WorkerState *w, gboolean below)
 {
-  NwPauseReason why = condition_met (r, w, below);
-  if (why == NW_PAUSE_NONE)
+  NwPauseReason why = when_met (r, w, below);
+  gboolean budget = budget_met (r, w);
+  if (why == NW_PAUSE_NONE && !budget)
     return FALSE;
-  if (why == NW_PAUSE_BUDGET)
+  if (budget)
     w->budget_armed = FALSE;
-  else
+  if (why != NW_PAUSE_NONE)
     w->has_when = FALSE;
-  pause_by_itself (r, w, why);
+  pause_by_itself (r, w, why != NW_PAUSE_NONE ? why : NW_PAUSE_BUDGET);
   return TRUE;
 }
 
@@ -364,7 +371,11 @@ apply (NwRunner *r, WorkerState *w, Cmd *cmd)
       w->want_snapshot = TRUE;
       arm_budget (r, w);
       if (!w->playing)
-        w->paused_at_step = 0;
+        {
+          /* A new run, paused: not by itself (a budget stop is over). */
+          w->paused_by = NW_PAUSE_USER;
+          w->paused_at_step = 0;
+        }
       break;
     case CMD_HYPER:
       nw_trainer_set_hyper (r->trainer, &cmd->hp);
@@ -503,6 +514,16 @@ pace_due (NwRunner *r, WorkerState *w, gint64 now, gint64 *wait_us)
   return MAX (due, 0);
 }
 
+/* Steps until `epochs` epochs are complete (more than the trainer's now), at the current
+ * batch size. */
+static gint64
+steps_to_epoch (NwRunner *r, gint64 epochs)
+{
+  NwTrainer *t = r->trainer;
+  return nw_trainer_steps_left_in_epoch (t)
+         + (epochs - nw_trainer_get_epoch (t) - 1) * (gint64) nw_trainer_steps_per_epoch (t);
+}
+
 /* Steps until the next look at the command queue: the steps asked for one by one, else a
  * chunk sized to take about CHUNK_TARGET_US, never past the budget, a pause condition or the
  * steps the pace allows (`due`, 0: full speed). After each chunk the next is the last one's
@@ -529,12 +550,10 @@ run_chunk (NwRunner *r, WorkerState *w, gint64 due)
         want = MIN (want, w->budget_steps - step);
       if (w->has_when && w->when.at_step > step)
         want = MIN (want, w->when.at_step - step);
-      if (w->budget_armed && w->budget_epochs > 0 && epoch + 1 >= w->budget_epochs)
-        stop_at_epoch_end = TRUE;
-      if (w->has_when && w->when.at_epoch > 0 && epoch + 1 >= w->when.at_epoch)
-        stop_at_epoch_end = TRUE;
-      if (w->has_when)
-        loss_below = w->when.loss_below;
+      if (w->budget_armed && w->budget_epochs > epoch)
+        want = MIN (want, steps_to_epoch (r, w->budget_epochs));
+      if (w->has_when && w->when.at_epoch > epoch)
+        want = MIN (want, steps_to_epoch (r, w->when.at_epoch));
       /* Each epoch's test pass is of the model at the epoch's end, as the CLI's --test makes
        * it, not of one up to a publish interval into the next epoch: the chunk stops there,
        * and the snapshot is taken at once (below). */
@@ -543,6 +562,8 @@ run_chunk (NwRunner *r, WorkerState *w, gint64 due)
       if (stop_at_epoch_end)
         want = MIN (want, nw_trainer_steps_left_in_epoch (r->trainer));
     }
+  if (w->has_when)
+    loss_below = w->when.loss_below;
   want = MAX (want, 1);
   if (!nw_trainer_steps_until (r->trainer, (int) want, loss_below, &done, &below, &error))
     {

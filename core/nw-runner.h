@@ -126,7 +126,9 @@ void        nw_runner_call           (NwRunner *runner, NwRunnerFunc func, gpoin
  * wakes it. Below the snapshot rate (1000 / publish_ms) every step gets its snapshot. */
 void        nw_runner_set_pace       (NwRunner *runner, double steps_per_s);
 /* One-shot conditions (NULL clears them): the first that holds pauses the run and clears
- * them all. They stay across resets and replaces. */
+ * them all. They stay across resets and replaces. One met at the same step as the budget is
+ * the reason given (NW_PAUSE_AT_STEP rather than NW_PAUSE_BUDGET), and the budget is spent
+ * with it. */
 void        nw_runner_pause_when     (NwRunner *runner, const NwPauseWhen *when);
 /* The budget (NwRunnerOptions.max_steps, .max_epochs; 0: none), armed again: it pauses the
  * run when reached, unless the run is already there or past it (then it waits for the next

@@ -552,10 +552,10 @@ nw_trainer_steps_until (NwTrainer *t, int max_steps, double loss_below, int *don
        * a normal step leaves behind. The steps before it run fused where the backend can. */
       int left = (int) (max_steps - (t->step - first));
       int k = alone ? 0 : nw_trainer_chain_steps_ahead (t, left - 1);
+      gint64 before = t->step;
       alone = FALSE;
       if (k > 0)
         {
-          gint64 before = t->step;
           ok = nw_trainer_chain_run (t, k, floor, error);
           /* Stopped short at the floor (or just under the divergence limit): the next step
            * runs on its own. */
@@ -563,7 +563,8 @@ nw_trainer_steps_until (NwTrainer *t, int max_steps, double loss_below, int *don
         }
       else
         ok = nw_trainer_step (t, error);
-      hit = ok && t->last_good_loss < loss_below;   /* FALSE for NAN */
+      /* The loss of a step taken just now (a launch of none took none); FALSE for NAN. */
+      hit = ok && t->step > before && t->last_good_loss < loss_below;
     }
   if (done != NULL)
     *done = (int) (t->step - first);

@@ -1314,6 +1314,63 @@ test_fused_wide_group (void)
   compare_chunked_with ("256 work-items, mini-batch softmax", mini, 300, 30, 1e-3, TRUE, &wide);
 }
 
+/* loss_below on the fused path: the launch stops before the step whose loss falls below the
+ * value, which then runs on its own, so nw_trainer_steps_until stops right after the same step
+ * as stepping one by one on the same device (the deep net's loss falls by ~0.005 a step
+ * there, far more than the paths' rounding), and a floor met by a launch's very first step
+ * (a launch of none) still stops after one step. */
+static void
+fused_loss_below_with (const NwClOptions *cl_options)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
+  g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
+  g_autoptr (NwTrainer) one = NULL, fused = NULL;
+  gint64 ref = -1;
+  gboolean below = FALSE;
+  int done = 0;
+  NW_ASSERT_NO_ERROR (error);
+  one = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, cl_options, &error), &error);
+  NW_ASSERT_NO_ERROR (error);
+  fused = nw_trainer_new (spec, NULL, nw_backend_cl_new (NULL, cl_options, &error), &error);
+  NW_ASSERT_NO_ERROR (error);
+  while (nw_trainer_get_step (one) < 20000 && ref < 0)
+    {
+      CU_ASSERT_FATAL (nw_trainer_step (one, &error));
+      if (nw_trainer_get_last_loss (one) < 0.5)
+        ref = nw_trainer_get_step (one);
+    }
+  CU_ASSERT_FATAL (ref > 100);
+  /* Chunks of 3000 steps, as a runner at full speed asks for them. */
+  while (!below && nw_trainer_get_step (fused) < 20000)
+    CU_ASSERT_FATAL (nw_trainer_steps_until (fused, 3000, 0.5, &done, &below, &error));
+  NW_ASSERT_NO_ERROR (error);
+  g_print ("  loss below 0.5 (work-group %s): after step %" G_GINT64_FORMAT " one by one, %"
+           G_GINT64_FORMAT " fused (loss %.4f)\n",
+           cl_options != NULL && cl_options->chain_wg != NULL ? cl_options->chain_wg : "default",
+           ref, nw_trainer_get_step (fused),
+           nw_trainer_get_last_loss (fused));
+  CU_ASSERT (below);
+  CU_ASSERT_EQUAL (nw_trainer_get_step (fused), ref);
+  CU_ASSERT (nw_trainer_get_last_loss (fused) < 0.5);
+  /* A floor above every loss: the launch's first step is below it, so none runs fused, the
+   * step runs alone, and the call stops after it. */
+  CU_ASSERT (nw_trainer_steps_until (fused, 3000, 10.0, &done, &below, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT (below);
+  CU_ASSERT_EQUAL (done, 1);
+}
+
+/* The device's own work-group, and 256 work-items (a GPU's: the break before the backward
+ * pass must be taken by all of them together). */
+static void
+test_fused_loss_below (void)
+{
+  const NwClOptions wide = { .chain_wg = "256" };
+  fused_loss_below_with (NULL);
+  fused_loss_below_with (&wide);
+}
+
 /* A device that caps train_chain below the work-group it was built for (CL_KERNEL_WORK_GROUP_SIZE
  * under FWG, as a GPU may for a kernel's registers) gets no plan: the run goes per operation,
  * as correct as ever, instead of failing its first launch. PoCL allows the kernel 256
@@ -1804,6 +1861,7 @@ static const NwTestCase fused_cases[] = {
   { "fallback", test_fused_fallback },
   { "hyper_change", test_fused_hyper_change },
   { "wide_work_group", test_fused_wide_group },
+  { "fused_loss_below", test_fused_loss_below },
   { "kernel_work_group_cap", test_fused_kernel_cap },
   { "snapshot_probes", test_fused_snapshot },
   { "divergence", test_fused_divergence },

@@ -665,6 +665,357 @@ test_no_epoch_test_lost (void)
   nw_runner_free (r);
 }
 
+/* ---- pace, budget, pause conditions (issue 20) ---- */
+
+/* The deep-sigmoid XOR of the course notes: its loss sits at ln 2 until about step 6,300. */
+static NwTrainer *
+deep_sigmoid_trainer (void)
+{
+  GError *error = NULL;
+  g_autofree char *path = nw_test_source_path ("examples/xor-deep-sigmoid.json");
+  g_autoptr (NwSpec) spec = nw_spec_load (path, &error);
+  NwTrainer *t;
+  NW_ASSERT_NO_ERROR (error);
+  t = nw_trainer_new (spec, NULL, NULL, &error);
+  NW_ASSERT_NO_ERROR (error);
+  return t;
+}
+
+static gboolean
+paused_snap (const NwSnapshot *s, const NwRunnerStatus *st, gpointer data)
+{
+  return s != NULL && !st->playing;
+}
+
+static gboolean
+paused_by_itself (const NwSnapshot *s, const NwRunnerStatus *st, gpointer data)
+{
+  return s != NULL && !st->playing && st->paused_by != NW_PAUSE_USER;
+}
+
+/* Plays until the run pauses by itself; returns the paused snapshot and its status. */
+static NwSnapshot *
+play_until_paused (NwRunner *r, int ms, NwRunnerStatus *st)
+{
+  nw_runner_play (r);
+  return wait_for (r, ms, paused_by_itself, NULL, st);
+}
+
+/* At 200 steps/s for 1.0 s: about 200 steps. The upper bound is exact, the pace's own
+ * guarantee: step k (k >= 1) is never taken before k - 1 intervals of 5 ms have passed since
+ * the play (the elapsed time is measured from before the play command until the paused
+ * snapshot is in hand, so it over-estimates what the worker had). The lower bound, half of
+ * that, allows for a worker descheduled on a loaded 2-core machine: a lag of over 0.1 s is
+ * forgiven, not caught up, so each long wait loses its steps. */
+static void
+test_pace_exact (void)
+{
+  NwRunner *r = nw_runner_new (deep_sigmoid_trainer (), &options);
+  NwRunnerStatus st = { 0 };
+  NwSnapshot *snap;
+  gint64 t0, t1;
+  double bound;
+
+  snap = wait_for (r, 2000, step_is, GINT_TO_POINTER (0), NULL);
+  nw_snapshot_free (snap);
+  nw_runner_set_pace (r, 200);
+  t0 = g_get_monotonic_time ();
+  nw_runner_play (r);
+  g_usleep (G_USEC_PER_SEC);
+  nw_runner_pause (r);
+  snap = wait_for (r, 2000, paused_snap, NULL, &st);
+  t1 = g_get_monotonic_time ();
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  bound = 1 + 200.0 * (t1 - t0) / 1e6;
+  g_print ("(200 steps/s for 1 s: %" G_GINT64_FORMAT " steps, at most %.1f) ", snap->step, bound);
+  CU_ASSERT (snap->step <= bound);
+  CU_ASSERT (snap->step >= 100);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_USER);
+  CU_ASSERT_EQUAL (st.paused_at_step, snap->step);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  nw_runner_free (r);
+}
+
+/* Slow motion draws every frame: below the snapshot rate each step has its snapshot, so a
+ * reader that polls faster than the steps come sees every step count, none skipped. */
+static void
+test_pace_every_step_published (void)
+{
+  NwRunner *r = nw_runner_new (deep_sigmoid_trainer (), &options);   /* publish_ms 10 */
+  gint64 end, last = 0;
+  int seen = 0, gaps = 0;
+
+  nw_runner_set_pace (r, 40);   /* below 100 snapshots/s */
+  nw_runner_play (r);
+  end = g_get_monotonic_time () + 500 * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      NwSnapshot *snap = NULL;
+      NwRunnerStatus st = { 0 };
+      if (nw_runner_take (r, &snap, &st) && snap != NULL && snap->step > last)
+        {
+          gaps += snap->step != last + 1;
+          last = snap->step;
+          seen++;
+        }
+      nw_snapshot_free (snap);
+      nw_runner_status_clear (&st);
+      g_usleep (1000);
+    }
+  g_print ("(%d steps seen, %d skipped) ", seen, gaps);
+  CU_ASSERT (seen >= 5);
+  CU_ASSERT_EQUAL (gaps, 0);
+  nw_runner_free (r);
+}
+
+/* A worker waiting for its next step at 1 step/s is woken by a new pace: full speed applies
+ * at once, not after the second it was waiting for. Prints the delay; asserts it is well
+ * under that second (a worker that slept would take ~1 s). */
+static void
+test_pace_change_wakes (void)
+{
+  NwRunner *r = nw_runner_new (deep_sigmoid_trainer (), &options);
+  NwSnapshot *snap;
+  gint64 t0;
+  double ms;
+
+  nw_runner_set_pace (r, 1);
+  nw_runner_play (r);
+  snap = wait_for (r, 3000, step_is, GINT_TO_POINTER (1), NULL);   /* the first step, at once */
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  nw_snapshot_free (snap);
+  g_usleep (100 * 1000);   /* now waiting for step 2, due 0.9 s from now */
+  t0 = g_get_monotonic_time ();
+  nw_runner_set_pace (r, 0);
+  snap = wait_for (r, 3000, step_at_least, GINT_TO_POINTER (2), NULL);
+  ms = (g_get_monotonic_time () - t0) / 1e3;
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  g_print ("(1 step/s -> full speed: step %" G_GINT64_FORMAT " after %.1f ms) ", snap->step, ms);
+  CU_ASSERT (ms < 500);
+  nw_snapshot_free (snap);
+  nw_runner_free (r);
+}
+
+/* at_step pauses with the step count exactly there: at full speed (chunks of thousands of
+ * steps), with a pace, and set while playing. Spent once met: playing on goes past it. */
+static void
+test_pause_at_step (void)
+{
+  NwRunner *r = nw_runner_new (deep_sigmoid_trainer (), &options);
+  NwPauseWhen when = NW_PAUSE_WHEN_NONE;
+  NwRunnerStatus st = { 0 };
+  NwRunnerPause pause;
+  NwSnapshot *snap;
+  GSource *source = nw_runner_pause_source_new (r);
+
+  when.at_step = 6300;
+  nw_runner_pause_when (r, &when);
+  snap = play_until_paused (r, 20000, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->step, 6300);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_AT_STEP);
+  CU_ASSERT_EQUAL (st.paused_at_step, 6300);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  /* The pause source is ready, and the pause is there to take once. */
+  CU_ASSERT (g_source_get_ready_time (source) == 0);
+  CU_ASSERT (nw_runner_take_pause (r, &pause));
+  CU_ASSERT_EQUAL (pause.reason, NW_PAUSE_AT_STEP);
+  CU_ASSERT_EQUAL (pause.step, 6300);
+  CU_ASSERT (!nw_runner_take_pause (r, &pause));
+
+  /* With a pace (5000 steps/s: the chunks are the pace's), set while playing. */
+  nw_runner_set_pace (r, 5000);
+  nw_runner_play (r);
+  g_usleep (20 * 1000);
+  when.at_step = 6600;
+  nw_runner_pause_when (r, &when);
+  snap = wait_for (r, 10000, paused_by_itself, NULL, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->step, 6600);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_AT_STEP);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+
+  /* A pause that a newer play overtook is not current: its taker leaves "playing" alone. */
+  when.at_step = 6610;
+  nw_runner_pause_when (r, &when);
+  nw_runner_set_pace (r, 0);
+  snap = play_until_paused (r, 10000, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->step, 6610);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  nw_runner_play (r);
+  CU_ASSERT (!nw_runner_take_pause (r, &pause));
+  nw_runner_pause (r);
+
+  /* Cleared conditions do nothing: the run goes past. */
+  when.at_step = 7000;
+  nw_runner_pause_when (r, &when);
+  nw_runner_pause_when (r, NULL);
+  nw_runner_play (r);
+  snap = wait_for (r, 10000, step_at_least, GINT_TO_POINTER (7500), NULL);
+  CU_ASSERT_PTR_NOT_NULL (snap);
+  nw_snapshot_free (snap);
+  g_source_destroy (source);
+  g_source_unref (source);
+  nw_runner_free (r);
+}
+
+/* The step count at which a step's training loss is first below `x`, stepping one by one
+ * (the reference for loss_below), or -1 within `max` steps. */
+static gint64
+first_step_below (double x, gint64 max)
+{
+  g_autoptr (NwTrainer) t = deep_sigmoid_trainer ();
+  GError *error = NULL;
+  while (nw_trainer_get_step (t) < max)
+    {
+      CU_ASSERT_FATAL (nw_trainer_step (t, &error));
+      if (nw_trainer_get_last_loss (t) < x)
+        return nw_trainer_get_step (t);
+    }
+  return -1;
+}
+
+/* loss_below pauses right after the first step whose training loss is below the value, the
+ * same step as stepping one by one finds (the deep net leaves ln 2 near step 6,300), at full
+ * speed. nw_trainer_steps_until is what makes it per step on the fused OpenCL path too
+ * (test-cl). */
+static void
+test_pause_loss_below (void)
+{
+  gint64 ref = first_step_below (0.5, 20000);
+  NwRunner *r = nw_runner_new (deep_sigmoid_trainer (), &options);
+  NwPauseWhen when = NW_PAUSE_WHEN_NONE;
+  NwRunnerStatus st = { 0 };
+  NwSnapshot *snap;
+
+  CU_ASSERT_FATAL (ref > 1000);
+  when.loss_below = 0.5;
+  nw_runner_pause_when (r, &when);
+  snap = play_until_paused (r, 20000, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  g_print ("(loss below 0.5 first after step %" G_GINT64_FORMAT "; paused at %" G_GINT64_FORMAT ") ",
+           ref, snap->step);
+  CU_ASSERT_EQUAL (snap->step, ref);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_LOSS_BELOW);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  nw_runner_free (r);
+}
+
+/* epoch_end and at_epoch pause at an epoch's last step: xor_trainer has 160 training rows in
+ * batches of 20, 8 steps an epoch. */
+static void
+test_pause_epoch_end (void)
+{
+  NwRunner *r = nw_runner_new (xor_trainer (0.01), &options);
+  NwPauseWhen when = NW_PAUSE_WHEN_NONE;
+  NwRunnerStatus st = { 0 };
+  NwSnapshot *snap;
+  gint64 epoch;
+
+  when.at_epoch = 3;
+  nw_runner_pause_when (r, &when);
+  snap = play_until_paused (r, 10000, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->epoch, 3);
+  CU_ASSERT_EQUAL (snap->step, 3 * 8);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_EPOCH_END);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+
+  /* Mid-epoch (a few steps by hand), then "at the end of this epoch". */
+  for (int i = 0; i < 3; i++)
+    nw_runner_step (r);
+  snap = wait_for (r, 5000, step_is, GINT_TO_POINTER (27), NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  epoch = snap->epoch;
+  nw_snapshot_free (snap);
+  when = NW_PAUSE_WHEN_NONE;
+  when.epoch_end = TRUE;
+  nw_runner_pause_when (r, &when);
+  snap = play_until_paused (r, 10000, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->epoch, epoch + 1);
+  CU_ASSERT_EQUAL (snap->step, 4 * 8);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_EPOCH_END);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  nw_runner_free (r);
+}
+
+/* The budget (max_steps) pauses the run there exactly, once per run: playing on goes past it;
+ * a reset arms it again; a budget in epochs stops at that epoch's end. */
+static void
+test_budget (void)
+{
+  NwRunnerOptions o = options;
+  NwRunner *r;
+  NwRunnerStatus st = { 0 };
+  NwSnapshot *snap;
+
+  o.max_steps = 500;
+  r = nw_runner_new (xor_trainer (0.01), &o);
+  snap = play_until_paused (r, 10000, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->step, 500);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_BUDGET);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  /* Continue: past it. */
+  nw_runner_play (r);
+  snap = wait_for (r, 10000, step_at_least, GINT_TO_POINTER (1000), &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT (st.playing);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_NONE);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  /* Reset: armed again. */
+  nw_runner_reset (r, 1);
+  snap = wait_for (r, 10000, paused_by_itself, NULL, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->step, 500);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_BUDGET);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  /* A condition met at the budget's step: the condition is the reason, and both are spent
+   * (playing on does not stop again at once). */
+  {
+    NwPauseWhen when = NW_PAUSE_WHEN_NONE;
+    when.at_step = 500;
+    nw_runner_reset (r, 1);
+    nw_runner_pause_when (r, &when);
+    snap = play_until_paused (r, 10000, &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    CU_ASSERT_EQUAL (snap->step, 500);
+    CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_AT_STEP);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+    nw_runner_play (r);
+    snap = wait_for (r, 10000, step_at_least, GINT_TO_POINTER (1000), &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    CU_ASSERT (st.playing);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+    nw_runner_pause (r);
+  }
+  /* In epochs, set while paused: 2 epochs of 8 steps, counted from the reset's step 0. */
+  nw_runner_set_budget (r, 0, 2);
+  nw_runner_reset (r, 1);
+  snap = play_until_paused (r, 10000, &st);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+  CU_ASSERT_EQUAL (snap->step, 16);
+  CU_ASSERT_EQUAL (snap->epoch, 2);
+  CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_BUDGET);
+  nw_snapshot_free (snap);
+  nw_runner_status_clear (&st);
+  nw_runner_free (r);
+}
+
 static const NwTestCase cases[] = {
   { "play_pause_step_reset", test_play_pause_step_reset },
   { "live_commands", test_live_commands },
@@ -676,6 +1027,13 @@ static const NwTestCase cases[] = {
   { "nothing_of_an_earlier_run", test_nothing_of_an_earlier_run },
   { "test_each_epoch", test_each_epoch },
   { "no_epoch_test_lost", test_no_epoch_test_lost },
+  { "pace_exact", test_pace_exact },
+  { "pace_every_step_published", test_pace_every_step_published },
+  { "pace_change_wakes", test_pace_change_wakes },
+  { "pause_at_step", test_pause_at_step },
+  { "pause_loss_below", test_pause_loss_below },
+  { "pause_epoch_end", test_pause_epoch_end },
+  { "budget", test_budget },
   { NULL, NULL },
 };
 

@@ -277,6 +277,7 @@ write_spec (const char *name, const char *chain, NwDataKind kind, double lr)
   spec->data.kind = kind;
   spec->train.lr = lr;
   spec->train.optimizer = NW_OPT_SGD;
+  spec->train.steps = 0;   /* no budget: these tests train on for as long as they look */
   CU_ASSERT_FATAL (nw_spec_save (spec, path, &error));
   return path;
 }
@@ -301,6 +302,11 @@ test_step_play_pause (void)
   CU_ASSERT_EQUAL (step_count (win), 1);
   CU_ASSERT (strtod (label_text (win, "loss_label"), NULL) > 0.5);
 
+  /* 2000 steps/s (three rungs slower than full speed): the 3.5 s below stay inside the
+   * network's budget of 10,001 steps, where it would stop. */
+  for (int i = 0; i < 3; i++)
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.pace-slower", NULL);
+  CU_ASSERT_EQUAL (nw_session_get_pace (nw_window_get_session (win)), 2000);
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
   CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "play_label"))), "Pause");
   CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER (2000)));
@@ -334,6 +340,68 @@ test_step_play_pause (void)
 
   gtk_widget_activate_action (GTK_WIDGET (win), "win.reset", NULL);
   CU_ASSERT (spin_until (win, 5000, steps_are, GINT_TO_POINTER (0)));
+  window_close (win);
+}
+
+static gboolean
+label_is (NwWindow *win, gpointer data)
+{
+  const char *const *want = data;   /* { child, text } */
+  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (child (win, want[0]))), want[1]) == 0;
+}
+
+/* The header's speed control: named "Speed", it shows the session's pace and sets it (its
+ * scale, the keys' actions), a pace set elsewhere (a lesson) shows on it; at full speed the
+ * network's budget stops the run, the window says so and Play reads Continue, which goes on. */
+static void
+test_speed_control (void)
+{
+  NwWindow *win = window_new ();
+  NwSession *session = nw_window_get_session (win);
+  GtkWidget *button = child (win, "pace_button");
+  GtkAdjustment *adj = GTK_ADJUSTMENT (find_template_child (button, "adjustment"));
+  const char *continue_label[] = { "play_label", "Continue" };
+  const char *pause_label[] = { "play_label", "Pause" };
+  g_autofree char *wrong = gtk_test_accessible_check_property (
+    GTK_ACCESSIBLE (find_template_child (button, "menu_button")),
+    GTK_ACCESSIBLE_PROPERTY_LABEL, "Speed");
+
+  CU_ASSERT_PTR_NULL (wrong);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (adj);
+  CU_ASSERT_EQUAL (nw_session_get_pace (session), 0);   /* free play: full speed */
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "pace_label"))), "Full speed");
+  /* The keys' actions: one rung slower, then faster again. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.pace-slower", NULL);
+  CU_ASSERT_EQUAL (nw_session_get_pace (session), 10000);
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "pace_label"))), "10000 steps/s");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.pace-faster", NULL);
+  CU_ASSERT_EQUAL (nw_session_get_pace (session), 0);
+  /* The scale: log10 of the pace. */
+  gtk_adjustment_set_value (adj, 2);
+  CU_ASSERT_EQUAL (nw_session_get_pace (session), 100);
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "pace_label"))), "100 steps/s");
+  gtk_adjustment_set_value (adj, 0);
+  CU_ASSERT_EQUAL (nw_session_get_pace (session), 1);
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "pace_label"))), "1 step/s");
+  /* Set elsewhere: shown, the scale follows. */
+  nw_session_set_pace (session, 150);
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "pace_label"))), "150 steps/s");
+  CU_ASSERT_DOUBLE_EQUAL (gtk_adjustment_get_value (adj), log10 (150), 1e-9);
+  gtk_adjustment_set_value (adj, 5);
+  CU_ASSERT_EQUAL (nw_session_get_pace (session), 0);
+
+  /* Full speed into the budget (10,001 steps). */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 20000, label_is, continue_label));
+  CU_ASSERT (!nw_session_get_playing (session));
+  CU_ASSERT (spin_until (win, 5000, steps_are, GINT_TO_POINTER (10001)));
+  CU_ASSERT_STRING_EQUAL (gtk_label_get_text (GTK_LABEL (child (win, "message_label"))),
+                          "Stopped at the budget of 10,001 steps — Continue goes on");
+  CU_ASSERT (gtk_revealer_get_reveal_child (GTK_REVEALER (child (win, "message_revealer"))));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
+  CU_ASSERT (spin_until (win, 5000, label_is, pause_label));
+  CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER (12000)));
+  CU_ASSERT (!gtk_revealer_get_reveal_child (GTK_REVEALER (child (win, "message_revealer"))));
   window_close (win);
 }
 
@@ -525,6 +593,8 @@ test_live_learning_rate (void)
 {
   NwWindow *win = window_new ();
   gint64 before;
+  /* 2000 steps/s: the default network's budget (10,001 steps) is 5 s away. */
+  nw_session_set_pace (nw_window_get_session (win), 2000);
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
   CU_ASSERT (spin_until (win, 10000, steps_at_least, GINT_TO_POINTER (500)));
   before = step_count (win);
@@ -887,6 +957,13 @@ test_backend_switch (void)
       return;
     }
   win = window_new ();
+  /* No budget: PoCL may take a minute to build its kernels, and the run goes on meanwhile. */
+  {
+    NwSession *session = nw_window_get_session (win);
+    NwTrainSpec train = nw_session_get_spec (session)->train;
+    train.steps = train.epochs = 0;
+    nw_session_set_train (session, &train);
+  }
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play", NULL);
   CU_ASSERT (spin_until (win, 5000, steps_at_least, GINT_TO_POINTER (300)));
   before = step_count (win);
@@ -1446,6 +1523,7 @@ test_settings (void)
 static const NwTestCase window_cases[] = {
   { "NW_BACKEND=cpu stays on the CPU", test_backend_env_cpu },
   { "step, play, pause, reset", test_step_play_pause },
+  { "the speed control and the budget", test_speed_control },
   { "counters, zoom, side panel", test_counters_zoom_side_panel },
   { "learning rate while training", test_live_learning_rate },
   { "dataset and the user's points", test_dataset_and_points },

@@ -6,6 +6,7 @@
 #include "nw-boundary-view.h"
 #include "nw-data-panel.h"
 #include "nw-device-button.h"
+#include "nw-pace-button.h"
 #include "nw-grad-plot.h"
 #include "nw-layer-switches.h"
 #include "nw-loss-plot.h"
@@ -35,6 +36,7 @@ nw_ui_init (void)
       g_type_ensure (NW_TYPE_LAYER_SWITCHES);
       g_type_ensure (NW_TYPE_TRAINING_VIEWS);
       g_type_ensure (NW_TYPE_DEVICE_BUTTON);
+      g_type_ensure (NW_TYPE_PACE_BUTTON);
       g_once_init_leave (&once, 1);
     }
 }

@@ -11,6 +11,7 @@
 #include "nw-file-actions.h"
 #include "nw-layer-switches.h"
 #include "nw-mnist-feed.h"
+#include "nw-pace-button.h"
 #include "nw-settings.h"
 #include "nw-training-settings.h"
 #include "nw-training-views.h"
@@ -37,6 +38,7 @@ struct _NwWindow
   GtkDropDown        *dataset_dropdown;
   GtkLabel           *subtitle_label;
   NwDeviceButton     *device_chooser;
+  NwPaceButton       *pace_button;
   /* Values that change while training are inscriptions: a new text redraws them without
    * laying the window out again (a GtkLabel's does, with X round trips for the toplevel's
    * size, several times a second beside the trainer). */
@@ -64,6 +66,7 @@ struct _NwWindow
   gint64              speed_text_us;   /* when the steps/s text last changed */
   gint64              maps_us;         /* when the editor last took neuron maps */
   gboolean            syncing;         /* the dataset menu is being set from the session */
+  gboolean            pause_said;      /* the message area says why the run paused itself */
 
   /* The zoom row of the main menu, and the side panel folding away when there is no room */
   GtkWidget          *zoom_label;
@@ -188,7 +191,9 @@ update_play_button (NwWindow *self)
 {
   gboolean playing = nw_session_get_playing (self->session);
   gboolean valid = nw_session_get_valid (self->session);
-  const char *name = playing ? _("Pause") : _("Play");
+  /* After the budget: Play goes on without it. */
+  gboolean budget = !playing && nw_session_get_paused_by (self->session, NULL) == NW_PAUSE_BUDGET;
+  const char *name = playing ? _("Pause") : budget ? _("Continue") : _("Play");
   gtk_image_set_from_icon_name (self->play_icon, playing ? "media-playback-pause-symbolic"
                                                          : "media-playback-start-symbolic");
   gtk_label_set_text (self->play_label, name);  /* the button carries the name */
@@ -201,7 +206,10 @@ update_play_button (NwWindow *self)
       gtk_widget_set_tooltip_text (self->play_button, tip);
     }
   else
-    gtk_widget_set_tooltip_text (self->play_button, playing ? _("Pause (Space)") : _("Play (Space)"));
+    gtk_widget_set_tooltip_text (self->play_button,
+                                 playing ? _("Pause (Space)")
+                                 : budget ? _("Continue past the network's budget of steps (Space)")
+                                 : _("Play (Space)"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", valid);
@@ -317,8 +325,7 @@ on_snapshot (NwTrainingViews *views, const NwSnapshot *snap, const NwRunnerStatu
     {
       g_autofree char *text = g_strdup_printf (_("Training stopped: %s. Press Reset to start "
                                                  "again."), status->error);
-      nw_session_set_playing (self->session, FALSE);   /* the runner paused itself */
-      set_alarm (self, text);
+      set_alarm (self, text);   /* the session paused: the runner stopped by itself */
       gtk_widget_set_visible (self->restore_button, TRUE);
     }
   if (playing && status->playing && now - self->speed_text_us >= NW_TRAINING_VIEWS_LIVE_TEXT_US)
@@ -382,6 +389,73 @@ on_play_state_changed (NwSession *session, GParamSpec *pspec, NwWindow *self)
 {
   if (!nw_session_get_valid (session))
     set_alarm (self, NULL);
+  /* Playing again: why it paused no longer applies. */
+  if (nw_session_get_playing (session) && self->pause_said)
+    {
+      self->pause_said = FALSE;
+      dismiss_message (self);
+    }
+  update_play_button (self);
+}
+
+/* 10001 as "10,001": counts in the messages, grouped as in English and Korean alike. */
+static char *
+group_digits (gint64 value)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, ABS (value));
+  GString *out = g_string_new (value < 0 ? "-" : "");
+  gsize n = strlen (digits);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The run paused by itself: the message area says why (an error says so in the alarm, from
+ * the snapshot that carries it). */
+static void
+on_paused (NwSession *session, int reason, gint64 step, NwWindow *self)
+{
+  g_autofree char *at = group_digits (step);
+  const NwSpec *spec = spec_of (self);
+  switch (reason)
+    {
+    case NW_PAUSE_BUDGET:
+      if (spec != NULL && spec->train.steps <= 0 && spec->train.epochs > 0)
+        {
+          g_autofree char *epochs = group_digits (spec->train.epochs);
+          /* Translators: the budget is the network's training.epochs */
+          show_message (self, g_dngettext (GETTEXT_PACKAGE,
+                                           "Stopped at the budget of %s epoch (step %s) — "
+                                           "Continue goes on",
+                                           "Stopped at the budget of %s epochs (step %s) — "
+                                           "Continue goes on", (gulong) spec->train.epochs),
+                        epochs, at);
+        }
+      else
+        /* Translators: the budget is the network's training.steps */
+        show_message (self, g_dngettext (GETTEXT_PACKAGE,
+                                         "Stopped at the budget of %s step — Continue goes on",
+                                         "Stopped at the budget of %s steps — Continue goes on",
+                                         (gulong) step), at);
+      break;
+    case NW_PAUSE_AT_STEP:
+      show_message (self, _("Paused at step %s"), at);
+      break;
+    case NW_PAUSE_LOSS_BELOW:
+      show_message (self, _("Paused at step %s: the training loss fell below the lesson's mark"), at);
+      break;
+    case NW_PAUSE_EPOCH_END:
+      show_message (self, _("Paused at the end of an epoch, at step %s"), at);
+      break;
+    default:
+      update_play_button (self);
+      return;
+    }
+  self->pause_said = TRUE;
   update_play_button (self);
 }
 
@@ -471,6 +545,10 @@ action_run (GtkWidget *widget, const char *name, GVariant *param)
     nw_session_reset (self->session);
   else if (g_str_equal (name, "win.dismiss-message"))
     dismiss_message (self);
+  else if (g_str_equal (name, "win.pace-slower") || g_str_equal (name, "win.pace-faster"))
+    nw_session_set_pace (self->session,
+                         nw_pace_button_step (nw_session_get_pace (self->session),
+                                              g_str_equal (name, "win.pace-faster") ? 1 : -1));
   else if (g_str_equal (name, "win.restore-good"))
     {
       set_alarm (self, NULL);
@@ -736,7 +814,8 @@ nw_window_class_init (NwWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   static const char *const run[] = { "win.play", "win.step", "win.reset", "win.dismiss-message",
                                      "win.restore-good", "win.zoom-in", "win.zoom-out",
-                                     "win.zoom-reset", "win.toggle-side-panel" };
+                                     "win.zoom-reset", "win.toggle-side-panel", "win.pace-slower",
+                                     "win.pace-faster" };
 
   G_OBJECT_CLASS (klass)->dispose = nw_window_dispose;
   GTK_WINDOW_CLASS (klass)->close_request = nw_window_close_request;
@@ -757,6 +836,7 @@ nw_window_class_init (NwWindowClass *klass)
   BIND (dataset_dropdown);
   BIND (subtitle_label);
   BIND (device_chooser);
+  BIND (pace_button);
   BIND (speed_label);
   BIND (step_label);
   BIND (epoch_label);
@@ -786,6 +866,10 @@ nw_window_class_init (NwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0, "win.step", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-side-panel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, GDK_CONTROL_MASK,
+                                       "win.pace-slower", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, GDK_CONTROL_MASK,
+                                       "win.pace-faster", NULL);
 }
 
 /* The zoom's keys, as every GNOME app has them (plus is shift-equal on most layouts), in the
@@ -874,6 +958,8 @@ start (NwWindow *self, const NwWindowOptions *options)
   g_signal_connect (self->session, "trainer-installed", G_CALLBACK (on_new_run), self);
   g_signal_connect (self->session, "reset", G_CALLBACK (on_new_run), self);
   g_signal_connect (self->session, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->session, "notify::paused-by", G_CALLBACK (on_play_state_changed), self);
+  g_signal_connect (self->session, "paused", G_CALLBACK (on_paused), self);
   nw_training_settings_set_session (self->training_settings, self->session);
   nw_data_panel_set_session (self->data_panel, self->session);
   nw_layer_switches_set_session (self->layer_switches, self->session);
@@ -881,6 +967,7 @@ start (NwWindow *self, const NwWindowOptions *options)
   nw_training_views_set_debug_fps (self->training_views, options->debug_fps);
   nw_device_button_set_session (self->device_chooser, self->session);
   nw_device_button_set_settings (self->device_chooser, self->settings);
+  nw_pace_button_set_session (self->pace_button, self->session);
   self->mnist_feed = nw_mnist_feed_new (self->session, self->training_views);
   g_signal_connect (self->mnist_feed, "message", G_CALLBACK (on_message), self);
   nw_window_lesson_attach (self);

@@ -97,7 +97,7 @@ def test_startup():
                  "Step counter", "Epoch counter", "Loss", "L1", "L2", "Seed", "Noise",
                  "Data size", "Test ratio", "Regenerate", "Decision boundary",
                  "Gradient magnitude per layer", "Activations", "Weight histograms",
-                 "Loss and accuracy plot", "Main menu"):
+                 "Loss and accuracy plot", "Main menu", "Speed"):
         need(app, T(name), timeout=5)
     subtitle = value(app, T("Network"))
     assert "XOR, deep sigmoid" in subtitle, subtitle
@@ -121,6 +121,36 @@ def test_step_once():
     state["loss0"] = label_number(app, T("Loss"))
     print(f"  after one step: loss {state['loss0']}")
     assert 0.5 < state["loss0"] < 1.0, state["loss0"]
+
+
+def find_pressable(root, name):
+    """A push button named `name` that can be pressed: the speed control's inner button (the
+    menu button around it has the same name and no action), not its scale."""
+    def match(a):
+        if a is None or a.name != name or a.getRole() != pyatspi.ROLE_PUSH_BUTTON:
+            return False
+        try:
+            return a.queryAction().nActions > 0
+        except NotImplementedError:
+            return False
+    return pyatspi.utils.findDescendant(root, match, True)
+
+
+def test_speed_control():
+    """The header's speed control: named Speed, it shows full speed; its scale (in the popover
+    it opens) sets 500 steps/s, which the button then shows. The rest of this run trains at
+    that pace (the network's budget of 10,001 steps is 20 s away)."""
+    app = state["app"]
+    button = wait_for(lambda: find_pressable(app, T("Speed")), 10, what="the Speed button")
+    assert button.description == T("Full speed"), button.description
+    press(button)
+    scale = wait_for(lambda: find(app, T("Speed"), pyatspi.ROLE_SLIDER), 10,
+                     what="the Speed scale")
+    scale.queryValue().currentValue = 2.69897   # log10(500)
+    want = TN("%lu step/s", "%lu steps/s", 500) % 500
+    wait_for(lambda: button.description == want, 5, what=f"the button to say {want!r}")
+    print(f"  speed: {button.description!r}")
+    press(button)   # the popover closes
 
 
 def test_play_trains():
@@ -186,7 +216,7 @@ def test_open_dropout_and_toggle():
     {"id": "loss", "type": "loss", "loss": "bce_logits"}
   ],
   "data": {"kind": "spiral", "n": 400, "noise": 0.05, "test_ratio": 0.2, "seed": 3},
-  "training": {"optimizer": "adam", "lr": 0.01, "batch_size": 32, "seed": 1}
+  "training": {"optimizer": "adam", "lr": 0.01, "batch_size": 32, "steps": 0, "seed": 1}
 }
 """)
     # A second invocation hands the file to the running program.
@@ -233,7 +263,7 @@ def test_train_mode_switch():
     {"id": "loss", "type": "loss", "loss": "bce_logits"}
   ],
   "data": {"kind": "circle", "n": 300, "noise": 0.05, "test_ratio": 0.2, "seed": 2},
-  "training": {"optimizer": "adam", "lr": 0.01, "batch_size": 16, "seed": 1}
+  "training": {"optimizer": "adam", "lr": 0.01, "batch_size": 16, "steps": 0, "seed": 1}
 }
 """)
     subprocess.run([APP, path], env=env, timeout=30, check=True)
@@ -339,6 +369,7 @@ try:
     check("startup", test_startup)
     if "app" in state:
         check("step once", test_step_once)
+        check("the speed control sets the pace", test_speed_control)
         check("play trains, loss falls", test_play_trains)
         check("neuron maps in the editor", test_neuron_maps)
         check("pause stops", test_pause_stops)
