@@ -30,6 +30,7 @@ int         nw_cli_step            (const NwAppEnv *env, int argc, char **argv);
 int         nw_cli_info            (const NwAppEnv *env, int argc, char **argv);
 int         nw_cli_latency         (const NwAppEnv *env, int argc, char **argv);
 int         nw_cli_devices         (const NwAppEnv *env, int argc, char **argv);
+int         nw_cli_lesson          (const NwAppEnv *env, int argc, char **argv);
 
 /* Prints `error` (consumed) as the one error line; returns NW_CLI_EXIT_FAILED. */
 int         nw_cli_fail            (GError *error);

@@ -27,6 +27,7 @@ static const Command commands[] = {
   { "info",    N_("the network's nodes, output shapes and parameter counts"), nw_cli_info },
   { "latency", N_("time single-row inference"), nw_cli_latency },
   { "devices", N_("list the OpenCL devices and which one would train"), nw_cli_devices },
+  { "lesson",  N_("the course's lessons: list, show, and check them headless"), nw_cli_lesson },
 };
 
 static void

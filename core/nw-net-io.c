@@ -264,8 +264,8 @@ nw_net_set_node_param (NwNet *net, const char *node_id, const char *which, const
     {
       if (!isfinite (values[k]))
         {
-          g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("node '%s': %s value %" G_GSIZE_FORMAT " is not finite"),
-                       node_id, which, k + 1);
+          g_set_error (error, NW_ERROR, NW_ERROR_RANGE, _("node '%s': %s value %d is not finite"),
+                       node_id, which, (int) k + 1);
           return FALSE;
         }
       p[k] = values[k];

@@ -32,6 +32,7 @@
 #include "nw-blas.h"
 #include "nw-cl-devices.h"
 #include "nw-cl-program.h"
+#include "nw-lesson-check.h"
 #include "nw-rng.h"
 #include "nw-runner.h"
 #include "nw-trainer.h"
@@ -1899,6 +1900,107 @@ test_log_lines (void)
                           "broken.cl:4:10: error: use of undeclared identifier 'undeclared_thing'");
 }
 
+/* ---- lessons on OpenCL ------------------------------------------------------------------ */
+
+static NwLesson *
+lesson_fixture (const char *name)
+{
+  g_autofree char *rel = g_strdup_printf ("tests/lessons/%s", name);
+  g_autofree char *path = nw_test_source_path (rel);
+  GError *error = NULL;
+  NwLesson *l = nw_lesson_load (path, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (l);
+  return l;
+}
+
+/* Weights typed in by hand go into the device's parameter buffer: they read back exactly and
+ * give the CPU's outputs. */
+static void
+test_lesson_typed_weights (void)
+{
+  g_autoptr (NwLesson) l = lesson_fixture ("hand-weights.json");
+  const float w1[] = { 5, 5, -7, -7 }, b1[] = { -8, 3 }, w2[] = { -11, -11 }, b2[] = { 6 };
+  GError *error = NULL;
+  g_autoptr (NwTrainer) c = nw_trainer_new (l->spec, NULL, NULL, &error);
+  g_autoptr (NwTrainer) d = nw_trainer_new (l->spec, NULL, nw_backend_cl_new (NULL, NULL, &error), &error);
+  NwTrainer *both[] = { c, d };
+  float out[2][4];
+  g_autofree float *pc = NULL, *pd = NULL;
+  NwDataset *data;
+
+  NW_ASSERT_NO_ERROR (error);
+  for (int k = 0; k < 2; k++)
+    {
+      CU_ASSERT_TRUE (nw_trainer_set_node_param (both[k], "fc1", "weight", w1, 2, 2, &error));
+      CU_ASSERT_TRUE (nw_trainer_set_node_param (both[k], "fc1", "bias", b1, 2, 1, &error));
+      CU_ASSERT_TRUE (nw_trainer_set_node_param (both[k], "fc2", "weight", w2, 1, 2, &error));
+      CU_ASSERT_TRUE (nw_trainer_set_node_param (both[k], "fc2", "bias", b2, 1, 1, &error));
+      NW_ASSERT_NO_ERROR (error);
+      data = nw_trainer_get_data (both[k]);
+      CU_ASSERT_TRUE (nw_trainer_predict (both[k], data->train.x, 4, out[k], &error));
+      NW_ASSERT_NO_ERROR (error);
+    }
+  pc = g_new (float, nw_net_n_params (nw_trainer_get_net (c)));
+  pd = g_new (float, nw_net_n_params (nw_trainer_get_net (d)));
+  nw_net_get_params (nw_trainer_get_net (c), pc);
+  nw_net_get_params (nw_trainer_get_net (d), pd);
+  CU_ASSERT_EQUAL (memcmp (pc, pd, sizeof (float) * nw_net_n_params (nw_trainer_get_net (c))), 0);
+  for (int i = 0; i < 4; i++)
+    NW_ASSERT_CLOSE (out[1][i], out[0][i], 1e-5, 1e-7);
+  /* A wrong shape is refused on the device too, naming both shapes. */
+  CU_ASSERT_FALSE (nw_trainer_set_node_param (d, "fc2", "weight", w1, 2, 2, &error));
+  NW_ASSERT_ERROR (error, NW_ERROR, NW_ERROR_SHAPE, "'fc2'", "[1, 2]", "[2, 2]", NULL);
+}
+
+static NwBackend *
+make_cl (gpointer user_data, char **why, GError **error)
+{
+  return nw_backend_cl_new (NULL, NULL, error);
+}
+
+/* The checker on OpenCL: every run there from the start, figures as the CPU's within float
+ * rounding; and a `device` step moves a CPU run there and back. */
+static void
+test_lesson_check_on_cl (void)
+{
+  g_autoptr (NwLesson) perceptron = lesson_fixture ("perceptron.json");
+  g_autoptr (NwLesson) all = lesson_fixture ("all-fields.json");
+  NwLessonCheckOptions cl_opts = { 0 };
+  g_autoptr (GPtrArray) rc = NULL, rd = NULL, moved = NULL;
+  GError *error = NULL;
+
+  cl_opts.opencl = make_cl;
+  cl_opts.start_on_opencl = TRUE;
+  CU_ASSERT_TRUE (nw_lesson_check (perceptron, NULL, &rc, &error));
+  CU_ASSERT_TRUE (nw_lesson_check (perceptron, &cl_opts, &rd, &error));
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_EQUAL_FATAL (rc->len, rd->len);
+  for (guint i = 0; i < rc->len; i++)
+    {
+      const NwLessonCheckResult *a = g_ptr_array_index (rc, i), *b = g_ptr_array_index (rd, i);
+      CU_ASSERT_EQUAL (b->status, NW_LESSON_RESULT_PASS);
+      NW_ASSERT_CLOSE (b->figure, a->figure, 1e-3, 1e-5);
+    }
+
+  cl_opts.start_on_opencl = FALSE;
+  CU_ASSERT_TRUE (nw_lesson_check (all, &cl_opts, &moved, &error));
+  NW_ASSERT_NO_ERROR (error);
+  for (guint i = 0; i < moved->len; i++)
+    {
+      const NwLessonCheckResult *r = g_ptr_array_index (moved, i);
+      CU_ASSERT (r->status != NW_LESSON_RESULT_SKIPPED && r->status != NW_LESSON_RESULT_FAIL);
+      if (r->status == NW_LESSON_RESULT_SKIPPED || r->status == NW_LESSON_RESULT_FAIL)
+        g_printerr ("  %s: %s\n", r->check->label.en, r->reason != NULL ? r->reason : "");
+    }
+}
+
+static const NwTestCase lesson_cases[] = {
+  { "typed_weights", test_lesson_typed_weights },
+  { "check_on_cl", test_lesson_check_on_cl },
+  { NULL, NULL },
+};
+
 static const NwTestCase bad_cases[] = {
   { "broken_kernel", test_broken_kernel },
   { "log_lines", test_log_lines },
@@ -1919,6 +2021,7 @@ static const NwTestSuite suites[] = {
   { "cl-runs", run_cases },
   { "cl-fused", fused_cases },
   { "cl-errors", bad_cases },
+  { "cl-lessons", lesson_cases },
   { NULL, NULL },
 };
 

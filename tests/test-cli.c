@@ -3,6 +3,7 @@
  * with one line on stderr that names the culprit, and writing nothing. */
 #include "nw-test.h"
 #include "nw-safetensors.h"
+#include "nw-lesson.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -972,6 +973,178 @@ test_bad_predict (void)
   g_unlink (csv);
 }
 
+/* ---- lesson ----------------------------------------------------------------------------- */
+
+static char *
+lesson_fixture (const char *name)
+{
+  g_autofree char *rel = g_strdup_printf ("tests/lessons/%s", name);
+  return nw_test_source_path (rel);
+}
+
+static int
+count_substr (const char *text, const char *needle)
+{
+  int n = 0;
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* The course in order: as many "lesson" objects as the summary counts, numbered 1..n, and
+ * the plain list says the same count (the built-in course, whatever it holds). */
+static void
+test_lesson_list (void)
+{
+  g_autoptr (Run) json = run_cli ("lesson", "list", "--json", NULL);
+  g_autoptr (Run) plain = NULL, ko = NULL;
+  g_autoptr (GPtrArray) objs = NULL;
+  JsonObject *summary;
+  gint64 n;
+  g_autofree char *count = NULL;
+
+  assert_ok (json);
+  objs = json_lines (json->out);
+  CU_ASSERT_FATAL (objs->len >= 1);
+  summary = g_ptr_array_index (objs, objs->len - 1);
+  CU_ASSERT_STRING_EQUAL (event_of (summary), "summary");
+  n = json_object_get_int_member (summary, "lessons");
+  CU_ASSERT_EQUAL (n, (gint64) objs->len - 1);
+  for (guint i = 0; i + 1 < objs->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (objs, i);
+      CU_ASSERT_STRING_EQUAL (event_of (o), "lesson");
+      CU_ASSERT_EQUAL (json_object_get_int_member (o, "index"), (gint64) i + 1);
+      CU_ASSERT (json_object_get_int_member (o, "minutes") > 0);
+      CU_ASSERT (strlen (json_object_get_string_member (o, "title")) > 0);
+    }
+  plain = run_cli ("lesson", "list", NULL);
+  assert_ok (plain);
+  count = g_strdup_printf (n == 1 ? "%" G_GINT64_FORMAT " lesson\n" : "%" G_GINT64_FORMAT " lessons\n", n);
+  CU_ASSERT (g_str_has_suffix (plain->out, count));
+  ko = run_cli ("lesson", "list", "--lang", "ko", NULL);
+  assert_ok (ko);
+  CU_ASSERT_EQUAL (count_lines (ko->out), count_lines (plain->out));
+}
+
+/* show --json is the whole lesson, and reads back equal to the file. */
+static void
+test_lesson_show (void)
+{
+  g_autofree char *path = lesson_fixture ("all-fields.json");
+  g_autoptr (Run) r = run_cli ("lesson", "show", path, "--json", NULL);
+  g_autoptr (Run) outline = NULL, ko = NULL;
+  g_autoptr (NwLesson) file = NULL, shown = NULL;
+  GError *error = NULL;
+
+  assert_ok (r);
+  shown = nw_lesson_from_json (r->out, -1, "stdout", &error);
+  NW_ASSERT_NO_ERROR (error);
+  file = nw_lesson_load (path, &error);
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_TRUE (nw_lesson_equal (file, shown));
+  CU_ASSERT_PTR_NOT_NULL (strstr (r->out, "\"format\": \"neurowire-spec\""));
+
+  outline = run_cli ("lesson", "show", path, "--lang", "en", NULL);
+  assert_ok (outline);
+  CU_ASSERT_PTR_NOT_NULL (strstr (outline->out, "1. One (one)"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (outline->out, "fc1's gradient"));
+  ko = run_cli ("lesson", "show", path, "--lang", "ko", NULL);
+  assert_ok (ko);
+  CU_ASSERT_PTR_NOT_NULL (strstr (ko->out, "1. 하나 (one)"));
+}
+
+static void
+test_lesson_check (void)
+{
+  g_autofree char *good = lesson_fixture ("perceptron.json");
+  g_autofree char *wrong = lesson_fixture ("wrong-check.json");
+  g_autofree char *all = lesson_fixture ("all-fields.json");
+  g_autoptr (Run) ok = run_cli ("lesson", "check", good, NULL);
+  g_autoptr (Run) fail = NULL, json = NULL, cpu = NULL;
+  g_autoptr (GPtrArray) objs = NULL;
+  JsonObject *summary;
+
+  assert_ok (ok);
+  /* one line per check, then the summary */
+  CU_ASSERT_EQUAL (count_lines (ok->out), 6);
+  CU_ASSERT_EQUAL (count_substr (ok->out, "  pass\n"), 5);
+  CU_ASSERT_PTR_NOT_NULL (strstr (ok->out, "perceptron  step 1  the loss is ln 2: 0.693147 (expected 0.6931 ± 0.001)  pass\n"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (ok->out, "1 lesson: 5 passed, 0 failed, 0 skipped, 0 reported"));
+  CU_ASSERT_PTR_NULL (strstr (ok->out, "FAIL"));
+
+  fail = run_cli ("lesson", "check", wrong, NULL);
+  CU_ASSERT_EQUAL (fail->status, 1);
+  CU_ASSERT_STRING_EQUAL (fail->err, "");
+  CU_ASSERT_EQUAL (count_substr (fail->out, "FAIL"), 1);
+  CU_ASSERT_PTR_NOT_NULL (strstr (fail->out, "the loss is 0.1 (wrong on purpose): 0.693147 (expected 0.1 ± 0.01)  FAIL: "));
+  CU_ASSERT_PTR_NOT_NULL (strstr (fail->out, "3 passed, 1 failed"));
+
+  json = run_cli ("lesson", "check", wrong, "--json", NULL);
+  CU_ASSERT_EQUAL (json->status, 1);
+  objs = json_lines (json->out);
+  CU_ASSERT_EQUAL_FATAL (objs->len, 5);
+  CU_ASSERT_STRING_EQUAL (json_object_get_string_member (g_ptr_array_index (objs, 0), "status"), "pass");
+  CU_ASSERT_STRING_EQUAL (json_object_get_string_member (g_ptr_array_index (objs, 3), "status"), "fail");
+  CU_ASSERT_STRING_EQUAL (json_object_get_string_member (g_ptr_array_index (objs, 3), "lesson"), "wrong-check");
+  CU_ASSERT_EQUAL (json_object_get_int_member (g_ptr_array_index (objs, 3), "step"), 1);
+  summary = g_ptr_array_index (objs, 4);
+  CU_ASSERT_STRING_EQUAL (event_of (summary), "summary");
+  CU_ASSERT_EQUAL (json_object_get_int_member (summary, "fail"), 1);
+  CU_ASSERT_EQUAL (json_object_get_int_member (summary, "pass"), 3);
+
+  /* --backend cpu: the OpenCL step's checks are skipped, saying why; that is no failure. */
+  cpu = run_cli ("lesson", "check", all, "--backend", "cpu", NULL);
+  assert_ok (cpu);
+  CU_ASSERT_PTR_NOT_NULL (strstr (cpu->out, "test accuracy: - (expected (reported))  skipped (no OpenCL device"));
+}
+
+static void
+test_lesson_errors (void)
+{
+  g_autofree char *good = lesson_fixture ("perceptron.json");
+  g_autofree char *text = NULL;
+  g_autofree char *bad = NULL;
+  g_autoptr (GString) s = NULL;
+  g_autoptr (Run) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL, r7 = NULL;
+
+  g_file_get_contents (good, &text, NULL, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (text);
+  s = g_string_new (text);
+  g_string_replace (s, "\"do\": \"load\"", "\"do\": \"lode\"", 1);
+  bad = nw_test_write ("bad-lesson.json", s->str, s->len);
+  r1 = run_cli ("lesson", "check", bad, NULL);
+  assert_failed (r1, 1, "bad-lesson.json: step 2 ('hidden-layer'): action 1: unknown action \"lode\"", NULL);
+  r2 = run_cli ("lesson", "show", bad, "--json", NULL);
+  assert_failed (r2, 1, "step 2 ('hidden-layer')", NULL);
+  r3 = run_cli ("lesson", "check", "no-such-lesson", NULL);
+  assert_failed (r3, 1, "no-such-lesson", NULL);
+  r4 = run_cli ("lesson", NULL);
+  assert_failed (r4, 2, "list, show or check", NULL);
+  r5 = run_cli ("lesson", "frob", NULL);
+  assert_failed (r5, 2, "'frob'", NULL);
+  r6 = run_cli ("lesson", "check", NULL);
+  assert_failed (r6, 2, "--all", NULL);
+  r7 = run_cli ("lesson", "check", good, "--backend", "gpu", NULL);
+  assert_failed (r7, 2, "'gpu'", NULL);
+  {
+    g_autoptr (Run) top = run_cli ("--help", NULL);
+    g_autoptr (Run) help = run_cli ("lesson", "--help", NULL);
+    g_autoptr (Run) check_help = run_cli ("lesson", "check", "--help", NULL);
+    g_autoptr (Run) via_help = run_cli ("help", "lesson", NULL);
+    assert_ok (top);
+    CU_ASSERT_PTR_NOT_NULL (strstr (top->out, "  lesson "));
+    assert_ok (help);
+    CU_ASSERT_PTR_NOT_NULL (strstr (help->out, "neurowire-cli lesson check ID|FILE|--all"));
+    assert_ok (via_help);
+    CU_ASSERT_STRING_EQUAL (via_help->out, help->out);
+    assert_ok (check_help);
+    CU_ASSERT_PTR_NOT_NULL (strstr (check_help->out, "--all"));
+    CU_ASSERT_PTR_NOT_NULL (strstr (check_help->out, "--backend"));
+  }
+  g_unlink (bad);
+}
+
 static const NwTestCase cli_cases[] = {
   { "help", test_help },
   { "usage errors", test_usage_errors },
@@ -994,6 +1167,10 @@ static const NwTestCase cli_cases[] = {
   { "--save rescued to a temporary file", test_save_rescued },
   { "diverged", test_diverged },
   { "bad predict input", test_bad_predict },
+  { "lesson list", test_lesson_list },
+  { "lesson show", test_lesson_show },
+  { "lesson check", test_lesson_check },
+  { "lesson errors", test_lesson_errors },
   { NULL, NULL }
 };
 
