@@ -151,14 +151,20 @@ step_done (NwWindow *win)
 }
 
 static NwWindow *
-window_new (void)
+window_new_sized (int width, int height)
 {
   NwWindowOptions options = { .session = { .backend = NW_BACKEND_CPU, .jobs = test_jobs } };
   NwWindow *win = nw_window_new_with_options (NULL, &options);
-  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 720);
+  gtk_window_set_default_size (GTK_WINDOW (win), width, height);
   gtk_window_present (GTK_WINDOW (win));
   CU_ASSERT (spin_until (win, 5000, is_mapped));
   return win;
+}
+
+static NwWindow *
+window_new (void)
+{
+  return window_new_sized (1560, 960);
 }
 
 static void
@@ -170,9 +176,9 @@ window_close (NwWindow *win)
 }
 
 static NwWindow *
-window_with_lesson (void)
+window_with_lesson_sized (int width, int height)
 {
-  NwWindow *win = window_new ();
+  NwWindow *win = window_new_sized (width, height);
   GError *error = NULL;
   NwLesson *lesson = nw_lesson_from_json (lesson_json, -1, "window-test.json", &error);
   NW_ASSERT_NO_ERROR (error);
@@ -180,6 +186,12 @@ window_with_lesson (void)
   CU_ASSERT (nw_window_start_lesson (win, lesson, &error));
   NW_ASSERT_NO_ERROR (error);
   return win;
+}
+
+static NwWindow *
+window_with_lesson (void)
+{
+  return window_with_lesson_sized (1560, 960);
 }
 
 static NwLessonPanel *
@@ -242,6 +254,7 @@ test_locks (void)
   GtkWidget *optimizer = child (win, "optimizer_dropdown");
   GtkWidget *device = child (win, "device_chooser");
   g_autoptr (GPtrArray) reset = nw_window_lesson_dup_control_widgets (win, NW_LESSON_CONTROL_RESET);
+  g_autoptr (GPtrArray) pace = nw_window_lesson_dup_control_widgets (win, NW_LESSON_CONTROL_PACE);
   g_autofree char *tip_before = NULL;
   const char *tip;
 
@@ -258,6 +271,7 @@ test_locks (void)
   CU_ASSERT (tip != NULL && strstr (tip, "SGD only today") != NULL);
   CU_ASSERT (gtk_widget_has_css_class (optimizer, "nw-locked"));
   CU_ASSERT_EQUAL (reset->len, 1);
+  CU_ASSERT_EQUAL (pace->len, 1);   /* the header's speed control, lockable too */
   CU_ASSERT (!action_enabled (win, "win.reset"));
   if (reset->len == 1)
     {
@@ -323,6 +337,23 @@ test_presenter (void)
   CU_ASSERT (!gtk_widget_has_css_class (GTK_WIDGET (win), "presenter"));
   CU_ASSERT (nw_window_get_side_panel_visible (win));
   CU_ASSERT (gtk_widget_get_visible (child (win, "dataset_dropdown")));
+  window_close (win);
+}
+
+/* At 1280x720 the side panel, the plots and the lesson panel do not fit side by side: the
+ * side panel folds for the lesson, the window stays within the screen, and leaving shows the
+ * side panel again. */
+static void
+test_room_at_1280 (void)
+{
+  NwWindow *win = window_with_lesson_sized (1280, 720);
+  spin (300);
+  CU_ASSERT (!nw_window_get_side_panel_visible (win));
+  CU_ASSERT (gtk_widget_get_width (GTK_WIDGET (win)) <= 1280);
+  g_print ("  window %d x %d with the lesson panel\n", gtk_widget_get_width (GTK_WIDGET (win)),
+           gtk_widget_get_height (GTK_WIDGET (win)));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.lesson-leave", NULL);
+  CU_ASSERT (nw_window_get_side_panel_visible (win));
   window_close (win);
 }
 
@@ -413,6 +444,7 @@ static const NwTestCase lesson_cases[] = {
   { "views, hidden and locked controls; Unlock all", test_locks },
   { "leaving keeps the network and puts the window back", test_leave },
   { "presenter mode in and out", test_presenter },
+  { "at 1280x720 the side panel folds for the lesson", test_room_at_1280 },
   { "a bad lesson file is refused, the window unchanged", test_bad_file },
   { "Save as Lesson builds a lesson that reads back", test_save_as_lesson },
   { NULL, NULL },

@@ -5,6 +5,7 @@
 #include "nw-lesson-browser.h"
 #include "nw-lesson-panel.h"
 #include "nw-lesson-save.h"
+#include "nw-plot.h"
 #include "nw-training-views.h"
 #include "nw-ui.h"
 
@@ -32,6 +33,7 @@ typedef struct {
   GPtrArray       *locked;          /* Locked* */
   GPtrArray       *hidden;          /* GtkWidget* (references) the lesson hid */
   guint            locked_mask;     /* NwLessonControl bits locked now */
+  gboolean         side_folded;     /* the lesson folded the side panel to make room */
   gboolean         presenter;
   gboolean         side_before;     /* the side panel shown before presenter mode */
   GPtrArray       *presenter_hidden;
@@ -135,11 +137,7 @@ nw_window_lesson_dup_control_widgets (NwWindow *window, NwLessonControl control)
       }
       break;
     case NW_LESSON_CONTROL_PACE:
-      {
-        GtkWidget *b = find_actionable (w, "win.pace");
-        if (b != NULL)
-          g_ptr_array_add (out, b);
-      }
+      add_child (out, w, NW_TYPE_WINDOW, "pace_button");
       break;
     default:
       /* WEIGHTS (the editor's weight field) and FILES (menu items) are actions */
@@ -176,6 +174,13 @@ control_title (NwLessonControl control)
     N_("reset"), N_("speed"), N_("weights"), N_("files"),
   };
   return control < NW_LESSON_N_CONTROLS ? _(titles[control]) : "";
+}
+
+gboolean
+nw_window_lesson_locks (NwWindow *window, NwLessonControl control)
+{
+  Lesson *l = lesson_of (window);
+  return l != NULL && (l->locked_mask & NW_LESSON_BIT (control)) != 0;
 }
 
 static void
@@ -527,6 +532,9 @@ end_lesson (Lesson *l)
   gtk_widget_set_visible (l->panel_box, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (l->panel), FALSE);
   nw_window_set_presenter (l->window, FALSE);
+  if (l->side_folded)
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (window_child (l->window, "side_panel_button")), TRUE);
+  l->side_folded = FALSE;
 }
 
 static void
@@ -559,6 +567,36 @@ on_mode_changed (NwLessonPlayer *player, Lesson *l)
   apply_mode (l);
 }
 
+/* The lesson panel takes room beside the views: where the side panel, the plots at their
+ * readable width (nw-window.c's 52 em) and the panel do not fit, the side panel folds for the
+ * lesson (F9 shows it again), as the window folds it when the plots lack room. */
+static void
+make_room (Lesson *l)
+{
+  GtkWidget *w = GTK_WIDGET (l->window);
+  GtkToggleButton *side = GTK_TOGGLE_BUTTON (window_child (l->window, "side_panel_button"));
+  double em = nw_plot_widget_font_px (w);
+  int width = gtk_widget_get_width (w), height;
+  int side_width = gtk_paned_get_position (GTK_PANED (window_child (l->window, "main_paned")));
+  if (width <= 0)
+    gtk_window_get_default_size (GTK_WINDOW (w), &width, &height);
+  if (gtk_toggle_button_get_active (side) && width < MAX (side_width, 300) + (52 + 22) * em)
+    {
+      gtk_toggle_button_set_active (side, FALSE);
+      l->side_folded = TRUE;
+    }
+}
+
+/* The run paused where the lesson asked: the lesson panel says what comes next, not the
+ * window's message bar. */
+static void
+on_paused (NwSession *session, int reason, gint64 step, Lesson *l)
+{
+  if (l->player != NULL && (reason == NW_PAUSE_AT_STEP || reason == NW_PAUSE_LOSS_BELOW
+                            || reason == NW_PAUSE_EPOCH_END))
+    gtk_widget_activate_action (GTK_WIDGET (l->window), "win.dismiss-message", NULL);
+}
+
 gboolean
 nw_window_start_lesson (NwWindow *window, NwLesson *lesson, GError **error)
 {
@@ -575,6 +613,7 @@ nw_window_start_lesson (NwWindow *window, NwLesson *lesson, GError **error)
   g_signal_connect (player, "message", G_CALLBACK (on_player_message), l);
   g_signal_connect (player, "left", G_CALLBACK (on_player_left), l);
   l->player = g_object_ref (player);
+  make_room (l);
   nw_lesson_panel_set_lesson (l->panel, text (l, &lesson->title));
   gtk_widget_set_visible (l->panel_box, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (l->panel), TRUE);
@@ -955,6 +994,7 @@ nw_window_lesson_attach (NwWindow *window)
                             G_CALLBACK (reapply_actions), l);
   g_signal_connect_swapped (nw_window_get_session (window), "reset",
                             G_CALLBACK (reapply_actions), l);
+  g_signal_connect (nw_window_get_session (window), "paused", G_CALLBACK (on_paused), l);
   set_lesson_actions (l, FALSE);
 }
 

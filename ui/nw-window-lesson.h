@@ -42,6 +42,8 @@ void            nw_window_set_course_dir  (NwWindow *window, const char *dir);
 gboolean        nw_window_open_lesson     (NwWindow *window, const char *what);
 /* The banner that offers the lessons (a start without a file shows it). */
 void            nw_window_show_lesson_banner (NwWindow *window);
+/* Whether the lesson locks `control` now (the window keeps Reset's action off then). */
+gboolean        nw_window_lesson_locks    (NwWindow *window, NwLessonControl control);
 /* The widgets of a control (NwLessonControl) the lesson may hide or lock (borrowed; tests). */
 GPtrArray      *nw_window_lesson_dup_control_widgets (NwWindow *window, NwLessonControl control);
 

@@ -212,7 +212,8 @@ update_play_button (NwWindow *self)
                                  : _("Play (Space)"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", valid);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset",
+                                 valid && !nw_window_lesson_locks (self, NW_LESSON_CONTROL_RESET));
   if (!playing)
     nw_ui_set_value (self->speed_label, valid ? _("paused") : _("cannot train"));
 }
