@@ -352,6 +352,18 @@ test_room_at_1280 (void)
   CU_ASSERT (gtk_widget_get_width (GTK_WIDGET (win)) <= 1280);
   g_print ("  window %d x %d with the lesson panel\n", gtk_widget_get_width (GTK_WIDGET (win)),
            gtk_widget_get_height (GTK_WIDGET (win)));
+  /* Presenter mode's larger text still fits a 1280-pixel screen (full screen forces it). */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.lesson-presenter", NULL);
+  spin (300);
+  {
+    int min_w = 0, min_h = 0, nat;
+    gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat, NULL, NULL);
+    gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_VERTICAL, 1280, &min_h, &nat, NULL, NULL);
+    g_print ("  presenter mode needs at least %d x %d\n", min_w, min_h);
+    CU_ASSERT (min_w <= 1280);
+    CU_ASSERT (min_h <= 720);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.lesson-presenter", NULL);
   gtk_widget_activate_action (GTK_WIDGET (win), "win.lesson-leave", NULL);
   CU_ASSERT (nw_window_get_side_panel_visible (win));
   window_close (win);

@@ -463,7 +463,9 @@ nw_window_set_presenter (NwWindow *window, gboolean presenter)
 {
   Lesson *l = lesson_of (window);
   GtkToggleButton *side = GTK_TOGGLE_BUTTON (window_child (window, "side_panel_button"));
-  static const char *const compact[] = { "dataset_dropdown", "device_chooser", "step_button" };
+  /* The speed shows on the pace button too; the steps/s counter beside it goes. */
+  static const char *const compact[] = { "dataset_dropdown", "device_chooser", "step_button",
+                                         "speed_label" };
   g_return_if_fail (l != NULL);
   if (l->presenter == presenter)
     return;
