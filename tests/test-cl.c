@@ -1566,6 +1566,33 @@ test_fused_runner (void)
   CU_ASSERT_EQUAL (snap->step, paused_at + 1);
   nw_snapshot_free (snap);
   nw_runner_status_clear (&st);
+
+  /* Pause conditions on the fused path: a step count exactly (the chunk's steps, and so the
+   * launches in it, are cut there), then the step whose loss falls below 0.5. */
+  {
+    NwPauseWhen when = NW_PAUSE_WHEN_NONE;
+    nw_runner_reset (r, spec->train.seed);
+    when.at_step = 1000;
+    nw_runner_pause_when (r, &when);
+    nw_runner_play (r);
+    snap = take_within (r, 10000, FALSE, 1, &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    CU_ASSERT_EQUAL (snap->step, 1000);
+    CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_AT_STEP);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+    when = NW_PAUSE_WHEN_NONE;
+    when.loss_below = 0.5;
+    nw_runner_pause_when (r, &when);
+    nw_runner_play (r);
+    snap = take_within (r, 10000, FALSE, 1001, &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (snap);
+    g_print ("  paused at step 1000 exactly, then at step %" G_GINT64_FORMAT " for loss below 0.5\n",
+             snap->step);
+    CU_ASSERT_EQUAL (st.paused_by, NW_PAUSE_LOSS_BELOW);
+    nw_snapshot_free (snap);
+    nw_runner_status_clear (&st);
+  }
   nw_runner_free (r);
 }
 

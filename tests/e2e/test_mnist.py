@@ -15,6 +15,7 @@ Exits 77 (skipped) when the MNIST files are not on this computer, as the other M
 NW_E2E_MNIST_SPEC picks another network (default examples/mnist-softmax.json) and
 NW_E2E_SCREENSHOT=FILE.png saves the screen after the drawing is read (docs/screenshots).
 """
+import json
 import os
 import re
 import subprocess
@@ -74,8 +75,20 @@ def test_train_with_cli():
     assert os.path.getsize(weights) > 4 * 7840, "no weights written"
 
 
+def without_budget(path):
+    """A copy of the spec at `path` without its budget (training.steps and .epochs: the program
+    pauses there by itself), so that Play trains on for as long as the test looks."""
+    with open(path) as f:
+        doc = json.load(f)
+    doc["training"].update(steps=0, epochs=0)
+    out = os.path.join(tmp, "no-budget-" + os.path.basename(path))
+    with open(out, "w") as f:
+        json.dump(doc, f)
+    return out
+
+
 def test_open_with_weights():
-    state["proc"] = subprocess.Popen([APP, "--weights", weights, spec], env=env,
+    state["proc"] = subprocess.Popen([APP, "--weights", weights, without_budget(spec)], env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     app = wait_for(find_app, 30, what="the neurowire application on the accessibility bus")
     state["app"] = app
