@@ -32,6 +32,8 @@ typedef struct {
   gboolean      diverged;
   char         *diverged_message;
   char         *skip_reason;
+  char         *no_data;       /* the network's data files cannot be read (MNIST not fetched):
+                                * checks are skipped until a new network */
   double        steps_per_s;
   GPtrArray    *step_results;  /* of NwLessonCheckResult*, this step's, in file order */
   GError      **error;
@@ -128,21 +130,43 @@ new_trainer (Run *run, gboolean opencl, GError **error)
   return nw_trainer_new (run->spec, nw_dataset_copy (data), backend, error);
 }
 
-/* The trainer, built from the seed when there is none. */
+static gboolean
+is_file_data (NwDataKind kind)
+{
+  return kind == NW_DATA_MNIST || kind == NW_DATA_FASHION_MNIST;
+}
+
+/* The trainer, built from the seed when there is none. When the data's files are not there
+ * (MNIST not fetched) that is no error of the lesson: the trainer stays NULL, run->no_data
+ * says why, and the checks until the next network are skipped with that reason. */
 static gboolean
 ensure_trainer (Run *run)
 {
   GError *local = NULL;
-  if (run->trainer != NULL)
+  if (run->trainer != NULL || run->no_data != NULL)
     return TRUE;
   run->trainer = new_trainer (run, run->on_opencl, &local);
-  return run->trainer != NULL || run_fail_error (run, local);
+  if (run->trainer != NULL)
+    return TRUE;
+  if (is_file_data (run->spec->data.kind) && g_error_matches (local, NW_ERROR, NW_ERROR_IO))
+    {
+      run->no_data = g_strdup_printf (_("the data files cannot be read: %s"), local->message);
+      g_error_free (local);
+      g_free (run->skip_reason);
+      run->skip_reason = g_strdup (run->no_data);
+      return TRUE;
+    }
+  return run_fail_error (run, local);
 }
 
 static void
 drop_trainer (Run *run)
 {
   g_clear_pointer (&run->trainer, nw_trainer_free);
+  /* A new network may have its data: the step's checks are measured again. */
+  if (run->no_data != NULL && g_strcmp0 (run->skip_reason, run->no_data) == 0)
+    g_clear_pointer (&run->skip_reason, g_free);
+  g_clear_pointer (&run->no_data, g_free);
 }
 
 /* Measuring ------------------------------------------------------------------------------ */
@@ -191,6 +215,8 @@ measure (Run *run, const NwLessonCheck *check)
     }
   if (!ensure_trainer (run))
     return FALSE;
+  if (run->trainer == NULL)
+    return TRUE;   /* no data: skipped */
   switch (check->metric)
     {
     case NW_LESSON_METRIC_LOSS:
@@ -322,6 +348,8 @@ train (Run *run, const NwLessonAction *a, gboolean *measured)
     return TRUE;   /* the step's run has stopped */
   if (!ensure_trainer (run))
     return FALSE;
+  if (run->trainer == NULL)
+    return TRUE;   /* no data: skipped */
   t = run->trainer;
   start_step = nw_trainer_get_step (t);
   t0 = g_get_monotonic_time () / 1e6;
@@ -472,6 +500,8 @@ run_action (Run *run, const NwLessonAction *a, gboolean *measured)
     case NW_LESSON_ACTION_WEIGHTS:
       if (!ensure_trainer (run))
         return FALSE;
+      if (run->trainer == NULL)
+        return TRUE;   /* no data: skipped */
       for (guint i = 0; i < a->params->len; i++)
         {
           const NwLessonParam *p = g_ptr_array_index (a->params, i);
@@ -498,6 +528,8 @@ run_action (Run *run, const NwLessonAction *a, gboolean *measured)
         gboolean ok;
         if (!ensure_trainer (run))
           return FALSE;
+        if (run->trainer == NULL)
+          return TRUE;   /* no data: skipped */
         if ((path = slot_path (run, a->slot, &local)) == NULL)
           return run_fail_error (run, local);
         if (a->kind == NW_LESSON_ACTION_SAVE)
@@ -618,6 +650,8 @@ run_step (Run *run, GPtrArray *all)
   run->diverged = FALSE;
   g_clear_pointer (&run->diverged_message, g_free);
   g_clear_pointer (&run->skip_reason, g_free);
+  if (run->no_data != NULL)
+    run->skip_reason = g_strdup (run->no_data);
   run->steps_per_s = NAN;
   g_ptr_array_set_size (run->step_results, 0);
   for (guint i = 0; i < step->checks->len; i++)
@@ -722,6 +756,7 @@ nw_lesson_check (const NwLesson *lesson, const NwLessonCheckOptions *opts, GPtrA
   g_ptr_array_unref (run.step_results);
   g_free (run.diverged_message);
   g_free (run.skip_reason);
+  g_free (run.no_data);
   if (run.tmpdir != NULL)
     remove_tmpdir (run.tmpdir);
   g_free (run.tmpdir);

@@ -952,6 +952,52 @@ test_check_loss_below (void)
   CU_ASSERT_EQUAL (result_by_label (results, "stop step")->figure, (double) want);
 }
 
+/* A lesson on MNIST where the files are not there (not fetched): its checks are skipped,
+ * saying why, which is no failure and no error; a later `load` of another network runs. */
+static void
+test_check_no_data (void)
+{
+  g_autofree char *nowhere = nw_test_path ("no-mnist-here");
+  g_autofree char *json = g_strdup_printf (
+    "{\"format\": \"neurowire-lesson\", \"version\": 1, \"id\": \"no-data\",\n"
+    " \"chapter\": {\"ko\": \"가\", \"en\": \"A\"}, \"title\": {\"ko\": \"나\", \"en\": \"B\"},\n"
+    " \"summary\": {\"ko\": \"다\", \"en\": \"C\"}, \"minutes\": 1, \"views\": [\"loss\"],\n"
+    " \"spec\": {\"format\": \"neurowire-spec\", \"version\": 1,\n"
+    "   \"nodes\": [{\"id\": \"input\", \"type\": \"input\"}, {\"id\": \"fc\", \"type\": \"dense\", \"units\": 10},\n"
+    "             {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"softmax_xent\"}],\n"
+    "   \"data\": {\"kind\": \"mnist\", \"path\": \"%s\"}, \"training\": {\"batch_size\": 32}},\n"
+    " \"networks\": {\"xor\": {\"format\": \"neurowire-spec\", \"version\": 1,\n"
+    "   \"nodes\": [{\"id\": \"input\", \"type\": \"input\"}, {\"id\": \"fc\", \"type\": \"dense\", \"units\": 1},\n"
+    "             {\"id\": \"act\", \"type\": \"activation\", \"activation\": \"sigmoid\"},\n"
+    "             {\"id\": \"loss\", \"type\": \"loss\", \"loss\": \"bce\"}],\n"
+    "   \"data\": {\"kind\": \"xor\"}, \"training\": {\"lr\": 1}}},\n"
+    " \"steps\": [\n"
+    "  {\"title\": {\"ko\": \"가\", \"en\": \"A\"}, \"text\": {\"ko\": \"가\", \"en\": \"A\"},\n"
+    "   \"actions\": [{\"do\": \"train\", \"until\": {\"epochs\": 1}}, {\"do\": \"save\", \"slot\": \"s\"}],\n"
+    "   \"checks\": [{\"metric\": \"test_accuracy\", \"above\": 0.9, \"label\": {\"ko\": \"가\", \"en\": \"mnist accuracy\"}}]},\n"
+    "  {\"title\": {\"ko\": \"나\", \"en\": \"B\"}, \"text\": {\"ko\": \"나\", \"en\": \"B\"},\n"
+    "   \"actions\": [{\"do\": \"restore\", \"slot\": \"s\"}],\n"
+    "   \"checks\": [{\"metric\": \"loss\", \"report\": true, \"label\": {\"ko\": \"나\", \"en\": \"still no data\"}}]},\n"
+    "  {\"title\": {\"ko\": \"다\", \"en\": \"C\"}, \"text\": {\"ko\": \"다\", \"en\": \"C\"},\n"
+    "   \"actions\": [{\"do\": \"load\", \"network\": \"xor\"}, {\"do\": \"train\", \"until\": {\"step\": 500}}],\n"
+    "   \"checks\": [{\"metric\": \"loss\", \"near\": 0.6931, \"tol\": 0.001, \"label\": {\"ko\": \"다\", \"en\": \"xor at ln 2\"}}]}]}\n",
+    nowhere);
+  GError *error = NULL;
+  g_autoptr (NwLesson) l = nw_lesson_from_json (json, -1, "no-data.json", &error);
+  g_autoptr (GPtrArray) results = NULL;
+  const NwLessonCheckResult *r;
+
+  NW_ASSERT_NO_ERROR (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (l);
+  results = check_lesson (l, NULL);
+  r = result_by_label (results, "mnist accuracy");
+  CU_ASSERT_EQUAL (r->status, NW_LESSON_RESULT_SKIPPED);
+  CU_ASSERT_PTR_NOT_NULL (strstr (r->reason, "the data files cannot be read"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (r->reason, "no-mnist-here"));
+  CU_ASSERT_EQUAL (result_by_label (results, "still no data")->status, NW_LESSON_RESULT_SKIPPED);
+  CU_ASSERT_EQUAL (result_by_label (results, "xor at ln 2")->status, NW_LESSON_RESULT_PASS);
+}
+
 /* A factory that fails: the step's checks are skipped with its reason. */
 static NwBackend *
 no_opencl (gpointer user_data, char **why, GError **error)
@@ -1017,6 +1063,7 @@ static const NwTestCase check_cases[] = {
   { "a wrong check fails", test_check_wrong },
   { "at_step measured on the way", test_check_at_step },
   { "loss_below stops at the step", test_check_loss_below },
+  { "data files missing", test_check_no_data },
   { "typed weights give the hand computation", test_check_typed_weights },
   { "save, train, restore", test_check_save_restore },
   { "diverged", test_check_diverged },
