@@ -6,6 +6,7 @@
  * Exits 77 (skipped) when there is no display. */
 #include "nw-test.h"
 
+#include "nw-lesson-browser.h"
 #include "nw-lesson-panel.h"
 #include "nw-lesson-save.h"
 #include "nw-ui.h"
@@ -369,6 +370,64 @@ test_room_at_1280 (void)
   window_close (win);
 }
 
+static GtkWindow *
+toplevel_of_type (GType type)
+{
+  GListModel *tops = gtk_window_get_toplevels ();   /* borrowed */
+  GtkWindow *found = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        found = GTK_WINDOW (w);
+    }
+  return found;
+}
+
+/* The browser shows a course from a folder, in its chapters; a lesson chosen there over a
+ * network with unsaved changes is asked about first: Cancel keeps the network, Replace
+ * plays the lesson. */
+static void
+test_browser_asks (void)
+{
+  NwWindow *win = window_new ();
+  g_autofree char *dir = nw_test_source_path ("tests/e2e/lessons");
+  g_autofree char *name_before = g_strdup (nw_window_get_spec (win)->name);
+  NwLessonBrowser *browser;
+  AdwMessageDialog *dialog;
+  nw_window_set_course_dir (win, dir);
+  nw_session_set_modified (nw_window_get_session (win), TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL);
+  spin (200);
+  browser = NW_LESSON_BROWSER (toplevel_of_type (NW_TYPE_LESSON_BROWSER));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (browser);
+  CU_ASSERT_PTR_NOT_NULL (nw_lesson_browser_get_row (browser, "xor-hidden"));
+  CU_ASSERT_PTR_NOT_NULL (nw_lesson_browser_get_row (browser, "lr-demo"));
+  CU_ASSERT_PTR_NULL (nw_lesson_browser_get_row (browser, "perceptron"));
+  g_signal_emit_by_name (browser, "lesson-chosen", "lr-demo");
+  spin (200);
+  dialog = ADW_MESSAGE_DIALOG (toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  spin (200);
+  CU_ASSERT_PTR_NULL (nw_window_get_lesson_player (win));
+  CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, name_before);
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.lessons", NULL);
+  spin (200);
+  browser = NW_LESSON_BROWSER (toplevel_of_type (NW_TYPE_LESSON_BROWSER));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (browser);
+  g_signal_emit_by_name (browser, "lesson-chosen", "lr-demo");
+  spin (200);
+  dialog = ADW_MESSAGE_DIALOG (toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (dialog);
+  adw_message_dialog_response (dialog, "accept");
+  spin (200);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (nw_window_get_lesson_player (win));
+  CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, "XOR, 2-4-1");
+  window_close (win);
+}
+
 /* A lesson file with an error: refused in a dialog naming the file, the step and the fault;
  * the window as it was. */
 static void
@@ -458,6 +517,7 @@ static const NwTestCase lesson_cases[] = {
   { "presenter mode in and out", test_presenter },
   { "at 1280x720 the side panel folds for the lesson", test_room_at_1280 },
   { "a bad lesson file is refused, the window unchanged", test_bad_file },
+  { "the browser's course from a folder; unsaved changes asked about", test_browser_asks },
   { "Save as Lesson builds a lesson that reads back", test_save_as_lesson },
   { NULL, NULL },
 };

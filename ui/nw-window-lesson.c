@@ -674,6 +674,45 @@ nw_window_open_lesson_file (NwWindow *window, GFile *file)
   return TRUE;
 }
 
+/* ---- starting one from the browser, a file or the command line ---- */
+
+static void
+start_or_refuse (Lesson *l, NwLesson *lesson)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = g_strdup (text (l, &lesson->title));
+  if (!nw_window_start_lesson (l->window, lesson, &error))
+    refuse (l, title, error);
+}
+
+static void
+replace_answered (GtkWindow *window, int response, gpointer data)
+{
+  NwLesson *lesson = data;
+  Lesson *l = lesson_of (NW_WINDOW (window));
+  if (response == GTK_RESPONSE_ACCEPT && l != NULL)
+    start_or_refuse (l, lesson);
+  else
+    nw_lesson_free (lesson);
+}
+
+/* Plays `lesson` (taken), asking first when it would replace a network with unsaved changes
+ * (a lesson's own network, changed during it, is not asked about). */
+static void
+start_asking (Lesson *l, NwLesson *lesson)
+{
+  if (l->player != NULL || !nw_session_get_modified (nw_window_get_session (l->window)))
+    {
+      start_or_refuse (l, lesson);
+      return;
+    }
+  nw_ui_ask (GTK_WINDOW (l->window), _("Replace the network with the lesson’s?"),
+             _("The network or its settings were changed since they were last saved; the "
+               "changes will be lost."),
+             GTK_RESPONSE_CANCEL, replace_answered, lesson, _("_Cancel"), GTK_RESPONSE_CANCEL,
+             _("_Replace"), GTK_RESPONSE_ACCEPT, NULL);
+}
+
 /* ---- the browser ---- */
 
 static NwCourse *
@@ -722,19 +761,26 @@ static void
 on_lesson_chosen (NwLessonBrowser *browser, const char *id, Lesson *l)
 {
   const NwLesson *lesson = l->course != NULL ? nw_course_find (l->course, id) : NULL;
-  g_autoptr (GError) error = NULL;
   if (lesson == NULL)
     return;
   gtk_window_close (GTK_WINDOW (browser));
-  if (!nw_window_start_lesson (l->window, nw_lesson_copy (lesson), &error))
-    refuse (l, text (l, &lesson->title), error);
+  start_asking (l, nw_lesson_copy (lesson));
 }
 
 static void
 on_browser_open_file (NwLessonBrowser *browser, GFile *file, Lesson *l)
 {
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autoptr (GError) error = NULL;
+  NwLesson *lesson = path != NULL ? nw_lesson_load (path, &error) : NULL;
   gtk_window_close (GTK_WINDOW (browser));
-  nw_window_open_lesson_file (l->window, file);
+  if (lesson == NULL && error == NULL)
+    g_set_error (&error, NW_LESSON_ERROR, NW_LESSON_ERROR_IO, _("%s: not a local file"), name);
+  if (lesson == NULL)
+    refuse (l, name, error);
+  else
+    start_asking (l, lesson);
 }
 
 void
