@@ -1053,7 +1053,13 @@ nw_window_lesson_detach (NwWindow *window)
   if (l == NULL)
     return;
   if (l->browser != NULL)
-    gtk_window_destroy (GTK_WINDOW (l->browser));
+    {
+      GtkWindow *browser = GTK_WINDOW (l->browser);
+      g_object_remove_weak_pointer (G_OBJECT (browser), (gpointer *) &l->browser);
+      l->browser = NULL;
+      g_signal_handlers_disconnect_by_data (browser, l);
+      gtk_window_destroy (browser);
+    }
   if (l->player != NULL)
     {
       g_signal_handlers_disconnect_by_data (l->player, l);
