@@ -11,7 +11,8 @@ Starts BUILD_DIR/app/neurowire without a network, with the demo course of tests/
 from it, answers the step's question (the explanation shows, and the run trains to the
 step's end at the lesson's pace, which it did not do before the answer), sees locked controls
 refuse (insensitive, the lesson's reason in their description), steps through the lesson
-with Page Down (what a presentation clicker sends), enters presenter mode with F5 (the side
+with Page Down and Right (what a presentation clicker sends; Right in a text field stays
+there), enters presenter mode with F5 (the side
 panel and the header's data menu fold away) and leaves it with Escape, and leaves the lesson
 (the panel goes, the network stays). The lesson's texts are checked in the run's language
 (NW_E2E_LANGUAGE=ko: the lesson's Korean texts and the program's Korean names). Prints
@@ -41,7 +42,7 @@ with open(os.path.join(COURSE, "xor-hidden.json"), encoding="utf-8") as f:
     LESSON = json.load(f)
 STEPS = LESSON["steps"]
 
-PAGE_DOWN, F5, ESCAPE = 0xFF56, 0xFFC2, 0xFF1B
+PAGE_DOWN, F5, ESCAPE, RIGHT = 0xFF56, 0xFFC2, 0xFF1B, 0xFF53
 
 
 def L(text):
@@ -182,9 +183,21 @@ def test_page_down_steps_through():
     wait_for(lambda: LESSON["networks"]["hidden"]["name"] in value(app, T("Network")), 10,
              what="step 2's network")
     screenshot("step2")
-    key(PAGE_DOWN)
+    # The arrow keys move a text cursor where the focus is in a field: the lesson stays.
+    seed = control(app, T("Seed"), pyatspi.ROLE_SPIN_BUTTON)
+    click(seed)   # (GTK 4.8 has no AT-SPI grabFocus)
+    wait_for(lambda: seed.getState().contains(pyatspi.STATE_FOCUSED), 5, what="the seed field focused")
+    key(RIGHT)
+    key(RIGHT)
+    time.sleep(0.5)
+    assert counter_text(app) == step_counter(2, len(STEPS)), "Right in a text field moved the lesson"
+    # Elsewhere Right is what a clicker sends for "next".
+    restart = control(app, T("Start this step again"), pyatspi.ROLE_PUSH_BUTTON)
+    click(restart)   # step 2 again, the focus on the panel's button
+    wait_for(lambda: restart.getState().contains(pyatspi.STATE_FOCUSED), 5, what="a button focused")
+    key(RIGHT)
     wait_for(lambda: counter_text(app) == step_counter(3, len(STEPS)), 10,
-             what="Page Down to step 3")
+             what="Right to step 3")
     assert value(app, T("Step title")) == L(STEPS[2]["title"])
     key(PAGE_DOWN)   # the last step: nothing after it
     time.sleep(0.5)
@@ -232,7 +245,8 @@ try:
         check("a lesson opens from the browser", test_open_from_browser)
         check("the question holds training; an answer lets it run", test_question_then_training)
         check("a locked control refuses and says why", test_locked_control_refuses)
-        check("Page Down steps through the lesson", test_page_down_steps_through)
+        check("Page Down and Right step through the lesson (not from a text field)",
+              test_page_down_steps_through)
         check("F5 enters presenter mode, Escape leaves it", test_presenter_mode)
         check("leaving the lesson keeps the network", test_leave_lesson)
 finally:
