@@ -86,6 +86,29 @@ find_type (GtkWidget *root, GType type)
   return NULL;
 }
 
+static void
+collect_type (GtkWidget *root, GType type, GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (out, root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_type (c, type, out);
+}
+
+static GtkWidget *
+find_button (GtkWidget *root, const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static GtkWidget *
 find_actionable (GtkWidget *root, const char *action)
 {
@@ -507,6 +530,53 @@ test_save_as_lesson (void)
     CU_ASSERT_STRING_EQUAL (((NwLessonStep *) g_ptr_array_index (back->steps, 0))->text.ko, "본문");
   }
   nw_lesson_free (lesson);
+
+  /* The dialog: Save stays off until every text is there in both languages. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.save-as-lesson", NULL);
+  spin (200);
+  {
+    GtkWindow *dialog = NULL;
+    GListModel *tops = gtk_window_get_toplevels ();   /* borrowed */
+    for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+      {
+        g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+        if (ADW_IS_WINDOW (w) && g_strcmp0 (gtk_window_get_title (GTK_WINDOW (w)), "Save as Lesson") == 0)
+          dialog = GTK_WINDOW (w);
+      }
+    CU_ASSERT_PTR_NOT_NULL_FATAL (dialog);
+    {
+      GtkWidget *save = find_button (GTK_WIDGET (dialog), "Save…");
+      GPtrArray *entries = g_ptr_array_new ();
+      const char *fill[6] = { "내 레슨", "My lesson", "요약", "Summary", NULL, NULL };
+      GtkWidget *views[2] = { NULL, NULL };
+      int nv = 0;
+      collect_type (GTK_WIDGET (dialog), GTK_TYPE_ENTRY, entries);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (save);
+      CU_ASSERT_EQUAL_FATAL (entries->len, 6);
+      /* The chapter comes from the lesson being played. */
+      CU_ASSERT_STRING_EQUAL (gtk_editable_get_text (g_ptr_array_index (entries, 4)), "Tests (ko)");
+      CU_ASSERT_STRING_EQUAL (gtk_editable_get_text (g_ptr_array_index (entries, 5)), "Tests");
+      CU_ASSERT (!gtk_widget_get_sensitive (save));
+      for (int i = 0; i < 4; i++)
+        gtk_editable_set_text (g_ptr_array_index (entries, i), fill[i]);
+      CU_ASSERT (!gtk_widget_get_sensitive (save));   /* the step's texts are still empty */
+      {
+        g_autoptr (GPtrArray) tv = g_ptr_array_new ();
+        collect_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW, tv);
+        CU_ASSERT_EQUAL_FATAL (tv->len, 2);
+        views[0] = g_ptr_array_index (tv, 0);
+        views[1] = g_ptr_array_index (tv, 1);
+        nv = 2;
+      }
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (views[0])), "본문", -1);
+      CU_ASSERT (!gtk_widget_get_sensitive (save));   /* English still missing */
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (views[1])), "Text", -1);
+      CU_ASSERT (gtk_widget_get_sensitive (save));
+      (void) nv;
+      g_ptr_array_unref (entries);
+    }
+    gtk_window_destroy (dialog);
+  }
   window_close (win);
 }
 

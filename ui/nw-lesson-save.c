@@ -128,7 +128,10 @@ static void
 on_changed (SaveDialog *d)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NwLesson) lesson = build (d, &error);
+  g_autoptr (NwLesson) lesson = NULL;
+  if (d->error_label == NULL)
+    return;   /* still being built (the chapter filled in); it is checked once done */
+  lesson = build (d, &error);
   gtk_widget_set_sensitive (d->save_button, lesson != NULL);
   gtk_label_set_text (GTK_LABEL (d->error_label), error != NULL ? error->message : "");
 }
