@@ -467,6 +467,19 @@ test_bad_file (void)
   memcpy (at, "\"do\": \"shwo\"", strlen ("\"do\": \"shwo\""));
   path = nw_test_write ("bad-lesson.json", bad, strlen (bad));
   file = g_file_new_for_path (path);
+  /* The banner of a first start goes once a network file of the user's is open. */
+  {
+    g_autofree char *example = nw_test_source_path ("examples/xor-2-2-1.json");
+    g_autoptr (GFile) net = g_file_new_for_path (example);
+    GtkWidget *browse = find_button (GTK_WIDGET (win), "Browse Lessons");
+    CU_ASSERT_PTR_NOT_NULL_FATAL (browse);
+    nw_window_show_lesson_banner (win);
+    CU_ASSERT (gtk_widget_get_visible (gtk_widget_get_parent (browse)));
+    CU_ASSERT (nw_window_open_file (win, net));
+    CU_ASSERT (!gtk_widget_get_visible (gtk_widget_get_parent (browse)));
+    g_free (name_before);
+    name_before = g_strdup (nw_window_get_spec (win)->name);
+  }
   CU_ASSERT (!nw_window_open_lesson_file (win, file));
   CU_ASSERT_PTR_NULL (nw_window_get_lesson_player (win));
   CU_ASSERT_STRING_EQUAL (nw_window_get_spec (win)->name, name_before);

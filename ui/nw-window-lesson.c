@@ -946,6 +946,14 @@ on_banner_close (GtkButton *button, Lesson *l)
   gtk_widget_set_visible (l->banner, FALSE);
 }
 
+/* A network file of the user's opened: the offer of the course has done its job. */
+static void
+on_file_changed (NwSession *session, GParamSpec *pspec, Lesson *l)
+{
+  if (nw_session_get_file (session) != NULL)
+    gtk_widget_set_visible (l->banner, FALSE);
+}
+
 /* The header button, the banner and the panel go in beside the template's widgets. */
 void
 nw_window_lesson_attach (NwWindow *window)
@@ -1043,6 +1051,7 @@ nw_window_lesson_attach (NwWindow *window)
   g_signal_connect_swapped (nw_window_get_session (window), "reset",
                             G_CALLBACK (reapply_actions), l);
   g_signal_connect (nw_window_get_session (window), "paused", G_CALLBACK (on_paused), l);
+  g_signal_connect (nw_window_get_session (window), "notify::file", G_CALLBACK (on_file_changed), l);
   set_lesson_actions (l, FALSE);
 }
 
