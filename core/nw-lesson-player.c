@@ -35,6 +35,9 @@ struct _NwLessonPlayer
   gboolean        run_wanted;     /* then run the step's actions */
   gint64          offset;       /* the lesson's step count = the run's + offset */
   gint64          run_step;     /* the lesson's step count at the newest snapshot */
+  gint64          stopped_at;   /* the lesson's step count of the last stop for a check (-1) */
+  gboolean        measuring;    /* a measurement of the run is under way on the runner */
+  guint           moves;        /* bumped by every step entered: older measurements drop */
   double          last_loss;    /* the newest training loss and accuracy a snapshot had (one */
   double          last_acc;     /* taken while paused has none: no steps since the last) */
   NwLessonQuestionState question;
@@ -265,17 +268,41 @@ set_params (NwLessonPlayer *self, const NwLessonAction *action, GError **error)
   }
 }
 
-/* Starts a train action: at the lesson's pace until its condition. */
+/* The first step count (the lesson's) after `after` where a check of the step not met yet
+ * wants its figure, or -1. */
+static gint64
+next_check_stop (NwLessonPlayer *self, gint64 after)
+{
+  const NwLessonStep *step = current (self);
+  gint64 best = -1;
+  for (guint i = 0; step != NULL && i < step->checks->len && i < self->checks->len; i++)
+    {
+      const NwLessonCheck *check = g_ptr_array_index (step->checks, i);
+      const NwLessonCheckState *st = &g_array_index (self->checks, NwLessonCheckState, i);
+      if (!st->met && check->at_step > after && (best < 0 || check->at_step < best))
+        best = check->at_step;
+    }
+  return best;
+}
+
+/* Starts (or, after a stop for a check, resumes) a train action: at the lesson's pace until
+ * its condition, pausing on the way at each step a check measures at (at_step), so that its
+ * figure is of that step exactly, as `lesson check` measures it. */
 static void
-start_training (NwLessonPlayer *self, const NwLessonAction *action)
+start_training (NwLessonPlayer *self, const NwLessonAction *action, gboolean resume)
 {
   NwPauseWhen when = NW_PAUSE_WHEN_NONE;
+  gint64 end = -1, stop;
   self->train = action;
-  self->train_from = self->run_step;
+  if (!resume)
+    {
+      self->train_from = self->run_step;
+      self->stopped_at = -1;
+    }
   switch (action->until)
     {
     case NW_LESSON_UNTIL_STEP:
-      when.at_step = MAX (action->n - self->offset, 1);
+      end = action->n;
       break;
     case NW_LESSON_UNTIL_EPOCHS:
       when.at_epoch = action->n;
@@ -283,11 +310,161 @@ start_training (NwLessonPlayer *self, const NwLessonAction *action)
     case NW_LESSON_UNTIL_LOSS_BELOW:
       when.loss_below = action->loss;
       if (action->n > 0)
-        when.at_step = self->run_step - self->offset + action->n;
+        end = self->train_from + action->n;
       break;
     }
+  stop = next_check_stop (self, MAX (self->run_step, self->stopped_at));
+  if (stop > 0 && (end < 0 || stop < end))
+    end = stop;
+  if (end >= 0)
+    when.at_step = MAX (end - self->offset, 1);
   nw_session_pause_when (self->session, &when);
   nw_session_play_when_ready (self->session);
+}
+
+/* ---- exact figures: the run measured on its own thread ---- */
+
+typedef struct {
+  GWeakRef      player;
+  GMainContext *context;
+  guint         moves;
+  gint64        offset;
+  gint64        step, epoch;
+  double        loss, acc, test_loss, test_acc;
+  gboolean      resume;    /* go on training after it (a stop for a check) */
+  GError       *error;
+} MeasureJob;
+
+static void
+measure_job_free (gpointer data)
+{
+  MeasureJob *job = data;
+  NW_HANDOFF_ACQUIRE (job);
+  g_weak_ref_clear (&job->player);
+  g_main_context_unref (job->context);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static gboolean
+is_measured (NwLessonMetric metric)
+{
+  return metric == NW_LESSON_METRIC_LOSS || metric == NW_LESSON_METRIC_ACCURACY
+         || metric == NW_LESSON_METRIC_TEST_LOSS || metric == NW_LESSON_METRIC_TEST_ACCURACY
+         || metric == NW_LESSON_METRIC_STEP || metric == NW_LESSON_METRIC_EPOCH;
+}
+
+static void judge (NwLessonPlayer *self, const NwLessonCheck *check, NwLessonCheckState *st);
+
+/* Every action of the step has run (a train action's condition met). */
+static gboolean
+step_settled (NwLessonPlayer *self)
+{
+  const NwLessonStep *step = current (self);
+  return step != NULL && self->train == NULL && self->next_action >= step->actions->len
+         && !self->restore_wanted && self->question != NW_LESSON_QUESTION_ASKED;
+}
+
+static void
+mark (NwLessonPlayer *self, guint i, const NwLessonCheck *check, NwLessonCheckState *st)
+{
+  st->met = TRUE;
+  if (isfinite (st->figure))
+    judge (self, check, st);
+  if (check->name != NULL && isfinite (st->figure))
+    g_hash_table_insert (self->named, g_strdup (check->name), g_memdup2 (&st->figure, sizeof (double)));
+  g_signal_emit (self, signals[CHECK_MET], 0, (int) i);
+}
+
+static gboolean
+measure_report (gpointer data)
+{
+  MeasureJob *job = data;
+  g_autoptr (NwLessonPlayer) self = NULL;
+  NW_HANDOFF_ACQUIRE (job);
+  self = g_weak_ref_get (&job->player);
+  if (self != NULL && job->moves == self->moves && !self->left)
+    {
+      const NwLessonStep *step = current (self);
+      gint64 at = job->offset + job->step;
+      gboolean settled = step_settled (self);
+      self->measuring = FALSE;
+      for (guint i = 0; job->error == NULL && step != NULL && i < step->checks->len
+                        && i < self->checks->len; i++)
+        {
+          const NwLessonCheck *check = g_ptr_array_index (step->checks, i);
+          NwLessonCheckState *st = &g_array_index (self->checks, NwLessonCheckState, i);
+          if (st->met || !is_measured (check->metric)
+              || !(check->at_step >= 0 ? at >= check->at_step : settled && !job->resume))
+            continue;
+          switch (check->metric)
+            {
+            case NW_LESSON_METRIC_LOSS:          st->figure = job->loss; break;
+            case NW_LESSON_METRIC_ACCURACY:      st->figure = job->acc; break;
+            case NW_LESSON_METRIC_TEST_LOSS:     st->figure = job->test_loss; break;
+            case NW_LESSON_METRIC_TEST_ACCURACY: st->figure = job->test_acc; break;
+            case NW_LESSON_METRIC_STEP:          st->figure = (double) at; break;
+            default:                             st->figure = (double) job->epoch; break;
+            }
+          mark (self, i, check, st);
+        }
+      if (job->error != NULL)
+        say (self, _("The lesson could not measure the run: %s"), job->error->message);
+      if (job->resume && self->train != NULL)
+        start_training (self, self->train, TRUE);
+    }
+  measure_job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+measure_on_runner (NwTrainer *trainer, gpointer data)
+{
+  MeasureJob *job = data;
+  NW_HANDOFF_ACQUIRE (job);
+  job->step = nw_trainer_get_step (trainer);
+  job->epoch = nw_trainer_get_epoch (trainer);
+  job->loss = job->acc = job->test_loss = job->test_acc = NAN;
+  if (nw_trainer_evaluate (trainer, FALSE, &job->loss, &job->acc, &job->error)
+      && nw_trainer_get_data (trainer)->test.n > 0)
+    nw_trainer_evaluate (trainer, TRUE, &job->test_loss, &job->test_acc, &job->error);
+  NW_HANDOFF_RELEASE (job);
+  nw_report_to_context (job->context, measure_report, job);
+}
+
+static void
+measure_dropped (gpointer data)
+{
+  MeasureJob *job = data;
+  if (job->error == NULL)
+    g_set_error_literal (&job->error, NW_LESSON_ERROR, NW_LESSON_ERROR_RUN,
+                         _("training stopped before the run was measured"));
+  NW_HANDOFF_RELEASE (job);
+  nw_report_to_context (job->context, measure_report, job);
+}
+
+/* Measures the run as it is once the commands sent so far are done: the figures of the
+ * checks due there (loss and accuracy of a whole split in evaluation mode, step, epoch). */
+static void
+measure (NwLessonPlayer *self, gboolean resume)
+{
+  NwRunner *runner = nw_session_get_runner (self->session);
+  MeasureJob *job;
+  if (runner == NULL)
+    {
+      if (resume && self->train != NULL)
+        start_training (self, self->train, TRUE);
+      return;
+    }
+  job = g_new0 (MeasureJob, 1);
+  g_weak_ref_init (&job->player, self);
+  job->context = g_main_context_ref_thread_default ();
+  job->moves = self->moves;
+  job->offset = self->offset;
+  job->resume = resume;
+  self->measuring = TRUE;
+  NW_HANDOFF_RELEASE (job);
+  nw_runner_call (runner, measure_on_runner, job, measure_dropped);
 }
 
 /* Runs the step's actions from `next_action` until one waits (a train action, a question,
@@ -354,7 +531,7 @@ run_actions (NwLessonPlayer *self)
                  error->message);
           break;
         case NW_LESSON_ACTION_TRAIN:
-          start_training (self, a);
+          start_training (self, a, FALSE);
           break;
         case NW_LESSON_ACTION_PACE:
           self->pace = a->steps_per_s;
@@ -402,7 +579,10 @@ run_actions (NwLessonPlayer *self)
         }
     }
   if (self->train == NULL && self->next_action >= step->actions->len)
-    g_signal_emit (self, signals[STEP_DONE], 0);
+    {
+      g_signal_emit (self, signals[STEP_DONE], 0);
+      measure (self, FALSE);   /* the figures of the checks of the step's end */
+    }
 }
 
 /* ---- moving through the lesson ---- */
@@ -447,6 +627,8 @@ enter (NwLessonPlayer *self, int index, gboolean restore)
   nw_session_set_playing (self->session, FALSE);
   nw_session_pause_when (self->session, NULL);
   self->train = NULL;
+  self->moves++;
+  self->measuring = FALSE;
   self->step = index;
   step = current (self);
   if (!restore)
@@ -643,9 +825,8 @@ train_done (NwLessonPlayer *self, const NwSnapshot *snap, const NwRunnerStatus *
     case NW_LESSON_UNTIL_EPOCHS:
       return snap->epoch >= a->n;
     case NW_LESSON_UNTIL_LOSS_BELOW:
-      return snap->train_loss < a->loss
-             || (a->n > 0 && self->run_step - self->train_from >= a->n)
-             || (!status->playing && self->run_step > self->train_from);
+      /* The loss's own stop is the runner's (a step's loss, not a snapshot's mean): "paused" */
+      return a->n > 0 && self->run_step - self->train_from >= a->n;
     }
   return TRUE;
 }
@@ -664,7 +845,10 @@ on_paused (NwSession *session, int reason, gint64 step, NwLessonPlayer *self)
   switch (reason)
     {
     case NW_PAUSE_AT_STEP:
-      ours = a->until == NW_LESSON_UNTIL_STEP ? at >= a->n : a->until == NW_LESSON_UNTIL_LOSS_BELOW;
+      /* the end of a train action, its max_steps, or a stop for a check */
+      ours = (a->until == NW_LESSON_UNTIL_STEP && at >= a->n)
+             || a->until == NW_LESSON_UNTIL_LOSS_BELOW
+             || at == next_check_stop (self, MAX (at - 1, self->stopped_at));
       break;
     case NW_PAUSE_LOSS_BELOW:
       ours = a->until == NW_LESSON_UNTIL_LOSS_BELOW;
@@ -683,6 +867,16 @@ on_paused (NwSession *session, int reason, gint64 step, NwLessonPlayer *self)
   if (!ours)
     return;
   self->run_step = at;
+  if (reason == NW_PAUSE_AT_STEP && at == next_check_stop (self, MAX (at - 1, self->stopped_at))
+      && !(a->until == NW_LESSON_UNTIL_STEP && at >= a->n))
+    {
+      /* A stop for a check on the way: measure there, then train on. */
+      self->stopped_at = at;
+      if (nw_session_get_runner (session) != NULL)
+        nw_runner_request_snapshot (nw_session_get_runner (session));
+      measure (self, TRUE);
+      return;
+    }
   self->train = NULL;
   /* The views (and the checks) get the network as it paused. */
   if (nw_session_get_runner (session) != NULL)
@@ -723,7 +917,9 @@ nw_lesson_player_take_snapshot (NwLessonPlayer *self, const NwSnapshot *snap,
       const NwLessonCheck *check = g_ptr_array_index (step->checks, i);
       NwLessonCheckState *st = &g_array_index (self->checks, NwLessonCheckState, i);
       gboolean due = check->at_step >= 0 ? self->run_step >= check->at_step : settled;
-      if (st->met || !due || self->question == NW_LESSON_QUESTION_ASKED)
+      /* loss, accuracy, step and epoch are measured on the runner (measure ()), exactly */
+      if (st->met || !due || self->question == NW_LESSON_QUESTION_ASKED
+          || (is_measured (check->metric) && nw_session_get_runner (self->session) != NULL))
         continue;
       if (!figure_of (self, check, snap, status, &st->figure))
         {

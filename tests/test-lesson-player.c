@@ -4,6 +4,7 @@
  * weights typed in by hand, and leaving with the network as it is. */
 #include "nw-test.h"
 
+#include "nw-lesson-check.h"
 #include "nw-lesson-player.h"
 #include "nw-safetensors.h"
 
@@ -83,6 +84,21 @@ step_done (gpointer data)
   NwLessonPlayer *player = data;
   feed (player);
   return nw_lesson_player_get_step_done (player);
+}
+
+/* Every check of the step met (their figures are measured on the runner's thread). */
+static gboolean
+all_checks_met (gpointer data)
+{
+  NwLessonPlayer *player = data;
+  int n = 0;
+  const NwLessonCheckState *st;
+  feed (player);
+  st = nw_lesson_player_get_checks (player, &n);
+  for (int i = 0; i < n; i++)
+    if (!st[i].met)
+      return FALSE;
+  return TRUE;
 }
 
 /* Spins for `ms` feeding snapshots (asking for one now and then, as a paused runner sends
@@ -256,6 +272,7 @@ test_question_and_back (void)
   CU_ASSERT (nw_lesson_player_get_training (player));
   CU_ASSERT (spin_until (20000, step_done, player));
   CU_ASSERT_EQUAL (nw_lesson_player_get_run_step (player), 400);
+  CU_ASSERT (spin_until (5000, all_checks_met, player));
   {
     int n = 0;
     const NwLessonCheckState *checks = nw_lesson_player_get_checks (player, &n);
@@ -393,7 +410,64 @@ test_bad_network_leaves_session (void)
   CU_ASSERT (nw_jobs_wait (jobs, 10000));
 }
 
+/* The figures the window shows are the ones `lesson check` prints: a train action stops at
+ * each step a check measures at, and loss and accuracy are measured there on the runner's
+ * thread (the whole split, evaluation mode), not read from a snapshot taken later. */
+static const char exact_json[] =
+  "{\"format\": \"neurowire-lesson\", \"version\": 1, \"id\": \"exact\","
+  " \"chapter\": " T ("Tests") ", \"title\": " T ("Exact") ", \"summary\": " T ("A test") ","
+  " \"minutes\": 1, \"spec\": " SPEC ", \"views\": [\"loss\"], \"pace\": 0,"
+  " \"steps\": [{\"title\": " T ("One") ", \"text\": " T ("Train") ","
+  "   \"actions\": [{\"do\": \"train\", \"until\": {\"step\": 300}}],"
+  "   \"checks\": [{\"metric\": \"loss\", \"at_step\": 100, \"report\": true, \"label\": " T ("a") "},"
+  "                {\"metric\": \"loss\", \"at_step\": 237, \"report\": true, \"label\": " T ("b") "},"
+  "                {\"metric\": \"accuracy\", \"at_step\": 237, \"report\": true, \"label\": " T ("c") "},"
+  "                {\"metric\": \"loss\", \"report\": true, \"label\": " T ("d") "},"
+  "                {\"metric\": \"step\", \"report\": true, \"label\": " T ("e") "}]}]}";
+
+static void
+test_figures_as_lesson_check (void)
+{
+  g_autoptr (NwJobs) jobs = nw_jobs_new ();
+  NwSessionOptions options = { .backend = NW_BACKEND_CPU, .jobs = jobs };
+  NwSession *session = nw_session_new (&options);
+  GError *error = NULL;
+  NwLesson *lesson = nw_lesson_from_json (exact_json, -1, "exact.json", &error);
+  g_autoptr (NwLesson) copy = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  NwLessonCheckOptions check_options = { 0 };
+  NwLessonPlayer *player;
+  const NwLessonCheckState *st;
+  int n = 0;
+  NW_ASSERT_NO_ERROR (error);
+  g_assert (lesson != NULL);
+  copy = nw_lesson_copy (lesson);
+  player = nw_lesson_player_new (session, lesson);
+  CU_ASSERT (nw_lesson_player_start (player, &error));
+  CU_ASSERT (spin_until (20000, step_done, player));
+  CU_ASSERT (spin_until (5000, all_checks_met, player));
+  CU_ASSERT_EQUAL (nw_lesson_player_get_run_step (player), 300);
+  CU_ASSERT (nw_lesson_check (copy, &check_options, &results, &error));
+  NW_ASSERT_NO_ERROR (error);
+  st = nw_lesson_player_get_checks (player, &n);
+  CU_ASSERT_EQUAL_FATAL (n, 5);
+  CU_ASSERT_EQUAL_FATAL (results->len, 5);
+  for (int i = 0; i < n; i++)
+    {
+      const NwLessonCheckResult *r = g_ptr_array_index (results, i);
+      g_print ("  check %d: window %.9g, lesson check %.9g\n", i, st[i].figure, r->figure);
+      CU_ASSERT (st[i].met);
+      NW_ASSERT_CLOSE (st[i].figure, r->figure, 1e-6, 1e-7);
+    }
+  /* the loss at 100 and at 237 differ: the stops were where the checks are */
+  CU_ASSERT (st[0].figure > st[1].figure);
+  g_object_unref (player);
+  g_object_unref (session);
+  CU_ASSERT (nw_jobs_wait (jobs, 10000));
+}
+
 static const NwTestCase player_cases[] = {
+  { "the window's figures are lesson check's", test_figures_as_lesson_check },
   { "a train action stops at its step; its check is met", test_enter_and_train },
   { "a question holds training; restart and Back put the step's start back", test_question_and_back },
   { "Reveal lets the step run", test_reveal },
