@@ -163,7 +163,8 @@ nw_lesson_panel_set_checks (NwLessonPanel *self, const char *const *labels)
 }
 
 void
-nw_lesson_panel_set_check_figure (NwLessonPanel *self, int i, const char *figure, gboolean passed)
+nw_lesson_panel_set_check_figure (NwLessonPanel *self, int i, const char *figure,
+                                  gboolean judged, gboolean passed)
 {
   GtkWidget *row;
   g_return_if_fail (NW_IS_LESSON_PANEL (self));
@@ -172,9 +173,12 @@ nw_lesson_panel_set_check_figure (NwLessonPanel *self, int i, const char *figure
   row = g_ptr_array_index (self->check_rows, i);
   gtk_label_set_text (g_object_get_data (G_OBJECT (row), "figure"), figure);
   gtk_image_set_from_icon_name (g_object_get_data (G_OBJECT (row), "icon"),
-                                passed ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
-  gtk_widget_remove_css_class (row, passed ? "error" : "success");
-  gtk_widget_add_css_class (row, passed ? "success" : "error");
+                                !judged ? "find-location-symbolic"
+                                : passed ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_remove_css_class (row, "success");
+  gtk_widget_remove_css_class (row, "error");
+  if (judged)
+    gtk_widget_add_css_class (row, passed ? "success" : "error");
 }
 
 void

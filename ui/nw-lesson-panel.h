@@ -35,9 +35,10 @@ void        nw_lesson_panel_set_question_state (NwLessonPanel *self, NwLessonPan
                                                 int choice);
 /* The step's checks, by their labels (NULL-terminated; NULL: none). */
 void        nw_lesson_panel_set_checks     (NwLessonPanel *self, const char *const *labels);
-/* Check `i` reached: its figure ("0.6931") and whether it passed. */
+/* Check `i` reached: its figure ("0.6931") and whether it passed; a figure only reported (or
+ * one the window cannot judge) shows without a verdict. */
 void        nw_lesson_panel_set_check_figure (NwLessonPanel *self, int i, const char *figure,
-                                              gboolean passed);
+                                              gboolean judged, gboolean passed);
 /* The controls the lesson locks, in words ("optimizer, learning rate"), or NULL. */
 void        nw_lesson_panel_set_locks_text (NwLessonPanel *self, const char *text);
 /* The step's text as shown (tests). */

@@ -405,7 +405,7 @@ on_check_met (NwLessonPlayer *player, int i, Lesson *l)
     g_snprintf (buf, sizeof buf, "%.3g", st[i].figure);
   else
     g_snprintf (buf, sizeof buf, "%.4f", st[i].figure);
-  nw_lesson_panel_set_check_figure (l->panel, i, buf, !st[i].judged || st[i].passed);
+  nw_lesson_panel_set_check_figure (l->panel, i, buf, st[i].judged, st[i].passed);
 }
 
 static void
