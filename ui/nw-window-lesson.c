@@ -313,6 +313,17 @@ apply_views (Lesson *l)
                                views & NW_LESSON_BIT (NW_LESSON_VIEW_GRADIENTS),
                                views & NW_LESSON_BIT (NW_LESSON_VIEW_ACTIVATIONS),
                                views & NW_LESSON_BIT (NW_LESSON_VIEW_WEIGHTS));
+  /* Image data: the digit view (and its confusion matrix) or the plots, as the lesson says */
+  {
+    const NwSpec *spec = nw_window_get_spec (l->window);
+    GObject *stack = gtk_widget_get_template_child (GTK_WIDGET (tv), NW_TYPE_TRAINING_VIEWS,
+                                                    "views_stack");
+    if (spec != NULL && nw_data_kind_is_image (spec->data.kind) && GTK_IS_STACK (stack))
+      gtk_stack_set_visible_child_name (GTK_STACK (stack),
+                                        views & (NW_LESSON_BIT (NW_LESSON_VIEW_DIGITS)
+                                                 | NW_LESSON_BIT (NW_LESSON_VIEW_CONFUSION))
+                                        ? "digits" : "plots");
+  }
   /* The editor (its blocks draw each unit's map) */
   gtk_widget_set_visible (window_child (l->window, "editor_slot"),
                           views & (NW_LESSON_BIT (NW_LESSON_VIEW_EDITOR)
@@ -946,6 +957,15 @@ on_banner_close (GtkButton *button, Lesson *l)
   gtk_widget_set_visible (l->banner, FALSE);
 }
 
+/* A network in place (loaded data comes later than the lesson's `views`): the lesson's views
+ * again, after the training views' own choice of page. */
+static void
+on_spec_changed (NwSession *session, Lesson *l)
+{
+  if (l->player != NULL)
+    apply_views (l);
+}
+
 /* A network file of the user's opened: the offer of the course has done its job. */
 static void
 on_file_changed (NwSession *session, GParamSpec *pspec, Lesson *l)
@@ -1052,6 +1072,7 @@ nw_window_lesson_attach (NwWindow *window)
                             G_CALLBACK (reapply_actions), l);
   g_signal_connect (nw_window_get_session (window), "paused", G_CALLBACK (on_paused), l);
   g_signal_connect (nw_window_get_session (window), "notify::file", G_CALLBACK (on_file_changed), l);
+  g_signal_connect (nw_window_get_session (window), "spec-changed", G_CALLBACK (on_spec_changed), l);
   set_lesson_actions (l, FALSE);
 }
 
