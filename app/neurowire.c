@@ -11,6 +11,7 @@
 #include "nw-renderer.h"
 #include "nw-ui.h"
 #include "nw-window.h"
+#include "nw-window-lesson.h"
 #include "nw-i18n.h"
 
 #include <adwaita.h>
@@ -27,6 +28,8 @@
 typedef struct {
   gboolean         play_at_start;    /* --play: train as soon as the window is up */
   char            *weights_at_start; /* --weights FILE: load into the network opened */
+  char            *course_dir;       /* --course DIR: the lesson browser's course */
+  char            *lesson_at_start;  /* --lesson ID|FILE: a lesson to open at once */
   NwWindowOptions  window;
   NwAppEnv         env;
   char            *backend_origin;
@@ -78,6 +81,8 @@ static void
 program_clear (Program *p)
 {
   g_free (p->weights_at_start);
+  g_free (p->course_dir);
+  g_free (p->lesson_at_start);
   nw_app_env_clear (&p->env);
   g_free (p->backend_origin);
   nw_devices_unref (p->devices);
@@ -132,6 +137,8 @@ on_handle_local_options (GApplication *app, GVariantDict *options, gpointer data
     }
   p->play_at_start = g_variant_dict_contains (options, "play");
   g_variant_dict_lookup (options, "weights", "^ay", &p->weights_at_start);
+  g_variant_dict_lookup (options, "course", "^ay", &p->course_dir);
+  g_variant_dict_lookup (options, "lesson", "^ay", &p->lesson_at_start);
   /* Here, not earlier: --version and --help need no display; and not later: this is before
    * the application registers on D-Bus (and starts the thread that does), and before any
    * window, as g_setenv wants. */
@@ -233,7 +240,7 @@ on_shutdown (GApplication *app, gpointer data)
 }
 
 /* The network shown last, in a new window started without a file: when it still exists. */
-static void
+static gboolean
 reopen_last_network (Program *p, NwWindow *window)
 {
   g_autofree char *uri = p->settings != NULL
@@ -241,11 +248,11 @@ reopen_last_network (Program *p, NwWindow *window)
   g_autoptr (GFile) file = uri != NULL && uri[0] != '\0' ? g_file_new_for_uri (uri) : NULL;
   g_autofree char *name = NULL;
   if (file == NULL)
-    return;
+    return FALSE;
   if (!g_file_query_exists (file, NULL))
     {
       g_settings_set_string (p->settings, NW_SETTINGS_LAST_NETWORK, "");
-      return;
+      return FALSE;
     }
   name = g_file_get_basename (file);
   if (nw_window_open_file (window, file))
@@ -254,7 +261,9 @@ reopen_last_network (Program *p, NwWindow *window)
       /* Translators: the network file's name; said when the program starts */
       g_autofree char *text = g_strdup_printf (_("Opened “%s”, the network from last time"), shown);
       nw_window_add_toast (window, text);
+      return TRUE;
     }
+  return FALSE;
 }
 
 static void
@@ -265,7 +274,17 @@ on_activate (GApplication *app, gpointer data)
   if (window == NULL)
     {
       window = GTK_WINDOW (nw_window_new_with_options (GTK_APPLICATION (app), &p->window));
-      reopen_last_network (p, NW_WINDOW (window));
+      if (p->course_dir != NULL)
+        nw_window_set_course_dir (NW_WINDOW (window), p->course_dir);
+      if (p->lesson_at_start != NULL)
+        {
+          gtk_window_present (window);
+          nw_window_open_lesson (NW_WINDOW (window), p->lesson_at_start);
+          g_clear_pointer (&p->lesson_at_start, g_free);
+        }
+      /* A start without a network of the user's: the course is offered first. */
+      else if (!reopen_last_network (p, NW_WINDOW (window)))
+        nw_window_show_lesson_banner (NW_WINDOW (window));
     }
   gtk_window_present (window);
   maybe_play (p, window);
@@ -324,6 +343,12 @@ main (int argc, char **argv)
   g_application_add_main_option (G_APPLICATION (app), "weights", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_FILENAME, N_("Load these weights (safetensors) into "
                                     "the network opened"), N_("FILE"));
+  g_application_add_main_option (G_APPLICATION (app), "course", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_FILENAME, N_("Show the course in this folder (course.json and "
+                                    "its lessons) in the lesson browser"), N_("DIR"));
+  g_application_add_main_option (G_APPLICATION (app), "lesson", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_FILENAME, N_("Start with this lesson: an id of the course, "
+                                    "or a lesson file"), N_("LESSON"));
   g_application_add_main_option (G_APPLICATION (app), "version", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE, N_("Show the version"), NULL);
   g_application_set_option_context_parameter_string (G_APPLICATION (app), "[NETWORK.json]");

@@ -195,6 +195,25 @@ void            nw_session_save_weights_async (NwSession *self, GFile *file,
 gboolean        nw_session_save_weights_finish (NwSession *self, GAsyncResult *result,
                                                 GError **error);
 
+/* Parameters typed in by hand (a lesson's `weights` action): node `node`'s "weight" (rows =
+ * its units, cols = its inputs, as PyTorch) or "bias" (rows = its units, cols = 1). */
+typedef struct {
+  const char  *node;
+  const char  *which;
+  const float *values;   /* rows x cols, row-major (copied) */
+  int          rows, cols;
+} NwSessionParam;
+/* Sets them on the running trainer from its own thread, between two steps
+ * (nw_trainer_set_node_param), in order; the run goes on from them and the views get a
+ * snapshot. A node or shape that does not fit is reported through "message" (the weights
+ * before it stay set). `done` (may be NULL) is called on this thread once they are set (or
+ * failed), unless the session went first or its trainer was replaced meanwhile (then with an
+ * error). FALSE and the error when there is no runner. */
+typedef void (*NwSessionParamsDone) (NwSession *self, const GError *error, gpointer data);
+gboolean        nw_session_set_params       (NwSession *self, const NwSessionParam *params,
+                                             int n, NwSessionParamsDone done, gpointer data,
+                                             GError **error);
+
 /* ---- the device ---- */
 
 /* What trains now ("CPU", a device's name), why, and what is under way ("choosing a

@@ -71,6 +71,7 @@ struct _NwTrainingViews
   gint64            play_cpu_us;     /* the main thread's CPU time then */
   gint64            epoch_logged;
   gboolean          was_playing;
+  gboolean          boundary_wanted;  /* a lesson may hide the boundary */
 };
 
 enum { SNAPSHOT, N_SIGNALS };
@@ -192,13 +193,29 @@ sync_mode (NwTrainingViews *self)
   gboolean images = spec != NULL && nw_data_kind_is_image (spec->data.kind);
   gboolean was = gtk_widget_get_visible (self->views_switcher_box);
   gtk_widget_set_visible (self->views_switcher_box, images);
-  gtk_widget_set_visible (self->boundary_card, !images);
+  gtk_widget_set_visible (self->boundary_card, !images && self->boundary_wanted);
   nw_mnist_panel_set_class_names (self->mnist_panel,
                                   spec != NULL ? nw_data_class_names (spec->data.kind) : NULL);
   if (!images)
     gtk_stack_set_visible_child_full (self->views_stack, "plots", GTK_STACK_TRANSITION_TYPE_NONE);
   else if (!was)
     gtk_stack_set_visible_child_full (self->views_stack, "digits", GTK_STACK_TRANSITION_TYPE_NONE);
+}
+
+void
+nw_training_views_set_shown (NwTrainingViews *self, gboolean boundary, gboolean loss,
+                             gboolean gradients, gboolean activations, gboolean weights)
+{
+  g_return_if_fail (NW_IS_TRAINING_VIEWS (self));
+  self->boundary_wanted = boundary;
+  /* Each plot's card is its parent (the heading and the plot) */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->loss_plot)), loss);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->grad_plot)), gradients);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->activation_plot)), activations);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->weight_hist)), weights);
+  /* With the right column empty, the left one takes its room. */
+  gtk_widget_set_hexpand (self->boundary_card, !gradients && !activations && !weights);
+  sync_mode (self);
 }
 
 /* ---- snapshots ---- */
@@ -600,6 +617,7 @@ static void
 nw_training_views_init (NwTrainingViews *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->boundary_wanted = TRUE;
   nw_ui_name_value (GTK_WIDGET (self->points_label), _("Points"));
   nw_ui_name_value (GTK_WIDGET (self->loss_label), _("Loss"));
   nw_ui_name_value (GTK_WIDGET (self->accuracy_label), _("Accuracy"));

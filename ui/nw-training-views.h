@@ -33,6 +33,11 @@ void          nw_training_views_set_session (NwTrainingViews *self, NwSession *s
 NwMnistPanel *nw_training_views_get_mnist_panel (NwTrainingViews *self);
 /* Empties every view (a reset). A new trainer in the session does this by itself. */
 void          nw_training_views_clear       (NwTrainingViews *self);
+/* Which views show (a lesson's `views`): the boundary (2D data only), the loss, the gradients,
+ * the activations, the weights. All TRUE: every view, as without a lesson. */
+void          nw_training_views_set_shown   (NwTrainingViews *self, gboolean boundary,
+                                             gboolean loss, gboolean gradients,
+                                             gboolean activations, gboolean weights);
 /* NW_DEBUG_FPS: frames and snapshots per second on stderr, every 2 s (bench/). */
 void          nw_training_views_set_debug_fps (NwTrainingViews *self, gboolean debug_fps);
 /* The ids of the layers of the runner's trainer, in execution order (borrowed,

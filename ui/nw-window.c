@@ -16,6 +16,7 @@
 #include "nw-training-settings.h"
 #include "nw-training-views.h"
 #include "nw-ui.h"
+#include "nw-window-lesson.h"
 #include "nw-plot.h"
 #include "nw-zoom.h"
 
@@ -212,7 +213,8 @@ update_play_button (NwWindow *self)
                                  : _("Play (Space)"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", valid);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset",
+                                 valid && !nw_window_lesson_locks (self, NW_LESSON_CONTROL_RESET));
   if (!playing)
     nw_ui_set_value (self->speed_label, valid ? _("paused") : _("cannot train"));
 }
@@ -790,6 +792,7 @@ nw_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->zoom, self);
   self->zoom = NULL;
   g_clear_object (&self->mnist_feed);
+  nw_window_lesson_detach (self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -857,6 +860,7 @@ nw_window_class_init (NwWindowClass *klass)
     gtk_widget_class_install_action (widget_class, run[i], NULL, action_run);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", action_run);
   nw_file_actions_install (widget_class, session_of_window);
+  nw_window_lesson_install (widget_class);
 
   /* Window bindings act in the bubble phase: a text field that takes the key (typing an "s"
    * into a block's name) keeps it, everywhere else the key drives training. */
@@ -968,6 +972,7 @@ start (NwWindow *self, const NwWindowOptions *options)
   nw_pace_button_set_session (self->pace_button, self->session);
   self->mnist_feed = nw_mnist_feed_new (self->session, self->training_views);
   g_signal_connect (self->mnist_feed, "message", G_CALLBACK (on_message), self);
+  nw_window_lesson_attach (self);
 
   /* The default network, compiled in. */
   if (json != NULL)
