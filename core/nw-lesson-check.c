@@ -535,7 +535,12 @@ run_action (Run *run, const NwLessonAction *a, gboolean *measured)
         if (a->kind == NW_LESSON_ACTION_SAVE)
           ok = nw_net_save_weights (nw_trainer_get_net (run->trainer), path, &local);
         else
-          ok = nw_net_load_weights (nw_trainer_get_net (run->trainer), path, &local);
+          {
+            /* A new run from the saved weights, as the window's weight loading makes one:
+             * step 0 and a fresh optimizer state (the file holds neither). */
+            nw_trainer_reset (run->trainer, nw_trainer_get_spec (run->trainer)->train.seed);
+            ok = nw_net_load_weights (nw_trainer_get_net (run->trainer), path, &local);
+          }
         return ok || run_fail_error (run, local);
       }
 

@@ -310,7 +310,7 @@ start_training (NwLessonPlayer *self, const NwLessonAction *action, gboolean res
     case NW_LESSON_UNTIL_LOSS_BELOW:
       when.loss_below = action->loss;
       if (action->n > 0)
-        end = self->train_from + action->n;
+        end = action->n;   /* max_steps: the run's step count, as `lesson check` reads it */
       break;
     }
   stop = next_check_stop (self, MAX (self->run_step, self->stopped_at));
