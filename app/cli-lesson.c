@@ -18,6 +18,7 @@ typedef struct {
   char           *lang_opt;
   const char     *lang;
   gboolean        all;
+  char           *course_dir;  /* --course: a folder with course.json, instead of the built-in */
   char           *backend;
   int             n_pass, n_fail, n_skipped, n_reported;
   const NwLesson *lesson;   /* the one being checked */
@@ -369,6 +370,9 @@ lesson_check (Opts *o, int argc, char **argv)
 {
   const GOptionEntry entries[] = {
     { "all", 0, 0, G_OPTION_ARG_NONE, &o->all, N_("Every lesson of the course, in order"), NULL },
+    { "course", 0, 0, G_OPTION_ARG_FILENAME, &o->course_dir,
+      N_("With --all: the course in this folder (its course.json and lesson files) instead of the built-in one"),
+      N_("DIR") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("One JSON object per check, and a summary"), NULL },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &o->lang_opt, N_("The labels' language: ko or en (default: the locale's)"), N_("LANG") },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &o->backend,
@@ -381,7 +385,7 @@ lesson_check (Opts *o, int argc, char **argv)
   int n_rest = 0;
   GError *error = NULL;
   int status = NW_CLI_EXIT_OK;
-  guint n_lessons = 0;
+  guint n_lessons = 0, n_broken = 0;
   double t0 = nw_cli_now ();
 
   if (!parse ("lesson check", _("ID|FILE|--all"),
@@ -396,6 +400,8 @@ lesson_check (Opts *o, int argc, char **argv)
   if (o->backend != NULL && strcmp (o->backend, "cpu") != 0 && strcmp (o->backend, "opencl") != 0
       && strcmp (o->backend, "auto") != 0)
     return nw_cli_usage ("lesson check", _("--backend: unknown backend '%s'; choose cpu, opencl or auto"), o->backend);
+  if (o->course_dir != NULL && !o->all)
+    return nw_cli_usage ("lesson check", _("--course goes with --all"));
   if (o->all ? n_rest != 1 : n_rest != 2)
     return o->all ? nw_cli_usage ("lesson check", _("--all checks every lesson: give no id or file"))
            : n_rest < 2 ? nw_cli_usage ("lesson check", _("which lesson? give its id or file, or --all"))
@@ -403,13 +409,25 @@ lesson_check (Opts *o, int argc, char **argv)
   if (o->all)
     {
       GPtrArray *lessons;
-      if ((course = nw_course_load_builtin (&error)) == NULL)
+      course = o->course_dir != NULL ? nw_course_load_dir (o->course_dir, &error)
+                                     : nw_course_load_builtin (&error);
+      if (course == NULL)
         return nw_cli_fail (error);
       lessons = nw_course_get_lessons (course);
+      /* A lesson that cannot be run is reported and the others still run: a teacher checking
+       * the course before class wants every verdict, not the first fault. */
       for (guint i = 0; i < lessons->len; i++)
         {
-          if (!check_one (o, g_ptr_array_index (lessons, i), &error))
-            return nw_cli_fail (error);
+          const NwLesson *lesson = g_ptr_array_index (lessons, i);
+          if (!check_one (o, lesson, &error))
+            {
+              /* Translators: "neurowire-cli lesson check --all": a lesson's id and why it could
+               * not be checked; the others go on */
+              g_printerr (_("neurowire-cli: lesson %s could not be checked: %s\n"), lesson->id,
+                          error->message);
+              g_clear_error (&error);
+              n_broken++;
+            }
           n_lessons++;
         }
     }
@@ -428,6 +446,7 @@ lesson_check (Opts *o, int argc, char **argv)
       nw_json_int (w, "fail", o->n_fail);
       nw_json_int (w, "skipped", o->n_skipped);
       nw_json_int (w, "reported", o->n_reported);
+      nw_json_int (w, "not_checked", n_broken);
       nw_json_double (w, "seconds", nw_cli_now () - t0);
       nw_cli_json_print (w);
     }
@@ -436,7 +455,10 @@ lesson_check (Opts *o, int argc, char **argv)
     printf (g_dngettext (GETTEXT_PACKAGE, "%u lesson: %d passed, %d failed, %d skipped, %d reported (%.1f s)\n",
                          "%u lessons: %d passed, %d failed, %d skipped, %d reported (%.1f s)\n", n_lessons),
             n_lessons, o->n_pass, o->n_fail, o->n_skipped, o->n_reported, nw_cli_now () - t0);
-  return o->n_fail > 0 ? NW_CLI_EXIT_FAILED : NW_CLI_EXIT_OK;
+  if (n_broken > 0)
+    printf (g_dngettext (GETTEXT_PACKAGE, "%u lesson could not be checked\n",
+                         "%u lessons could not be checked\n", n_broken), n_broken);
+  return o->n_fail > 0 || n_broken > 0 ? NW_CLI_EXIT_FAILED : NW_CLI_EXIT_OK;
 }
 
 int
@@ -453,7 +475,7 @@ nw_cli_lesson (const NwAppEnv *env, int argc, char **argv)
       fputs (_("Usage:\n"
                "  neurowire-cli lesson list [--json] [--lang ko|en]\n"
                "  neurowire-cli lesson show ID|FILE [--json] [--lang ko|en]\n"
-               "  neurowire-cli lesson check ID|FILE|--all [--json] [--lang ko|en] [--backend cpu|opencl|auto]\n"
+               "  neurowire-cli lesson check ID|FILE|--all [--course DIR] [--json] [--lang ko|en] [--backend cpu|opencl|auto]\n"
                "\n"
                "The course's lessons, and lesson files (docs/lesson-format.md).\n"
                "'neurowire-cli lesson ACTION --help' shows an action's options.\n"), stdout);
@@ -474,5 +496,6 @@ nw_cli_lesson (const NwAppEnv *env, int argc, char **argv)
   }
   g_free (o.lang_opt);
   g_free (o.backend);
+  g_free (o.course_dir);
   return status;
 }

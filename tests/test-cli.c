@@ -1099,6 +1099,23 @@ test_lesson_check (void)
   CU_ASSERT_PTR_NOT_NULL (strstr (cpu->out, "test accuracy: - (expected (reported))  skipped (no OpenCL device"));
 }
 
+/* --all goes on past a lesson that cannot be run (its check is at a step the run has passed),
+ * names it on stderr, checks the next one and exits 1. */
+static void
+test_lesson_check_all_goes_on (void)
+{
+  g_autofree char *dir = lesson_fixture ("course-with-fault");
+  g_autoptr (Run) r = run_cli ("lesson", "check", "--all", "--course", dir, NULL);
+  g_autoptr (Run) usage = run_cli ("lesson", "check", "perceptron", "--course", dir, NULL);
+
+  CU_ASSERT_EQUAL (r->status, 1);
+  CU_ASSERT_PTR_NOT_NULL (strstr (r->err, "lesson late-check could not be checked: late-check.json: step 2 ('stuck'): check 1: 'at_step' is 10"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (r->out, "perceptron  step 1  the loss is ln 2: 0.693147"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (r->out, "2 lessons: 5 passed, 0 failed"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (r->out, "1 lesson could not be checked"));
+  CU_ASSERT_EQUAL (usage->status, 2);
+}
+
 static void
 test_lesson_errors (void)
 {
@@ -1170,6 +1187,7 @@ static const NwTestCase cli_cases[] = {
   { "lesson list", test_lesson_list },
   { "lesson show", test_lesson_show },
   { "lesson check", test_lesson_check },
+  { "lesson check --all goes on", test_lesson_check_all_goes_on },
   { "lesson errors", test_lesson_errors },
   { NULL, NULL }
 };
