@@ -12,6 +12,7 @@
  * nw_spec_write_json: every field, in a fixed order, numbers in their shortest exact form. */
 #include "nw-lesson.h"
 #include "nw-i18n.h"
+#include "nw-json-value.h"
 #include "nw-json-writer.h"
 #include "nw-json-depth.h"
 #include "nw-node-kind.h"
@@ -65,49 +66,6 @@ set_part (Reader *r, char *part)
   r->part = part;
 }
 
-static const char *
-type_name (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT: return _("an object");
-    case JSON_NODE_ARRAY:  return _("an array");
-    case JSON_NODE_NULL:   return "null";
-    case JSON_NODE_VALUE:
-    default:
-      {
-        GType type = json_node_get_value_type (node);
-        if (type == G_TYPE_STRING)
-          return _("a string");
-        if (type == G_TYPE_BOOLEAN)
-          return _("a boolean");
-        return _("a number");
-      }
-    }
-}
-
-static gboolean
-is_number (JsonNode *node)
-{
-  GType type;
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
-}
-
-static gboolean
-is_string (JsonNode *node)
-{
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
-static gboolean
-is_bool (JsonNode *node)
-{
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
-}
-
 static gboolean
 check_fields (Reader *r, JsonObject *obj, const char *const *allowed)
 {
@@ -143,8 +101,8 @@ get_string (Reader *r, JsonObject *obj, const char *name, gboolean required, con
   *out = NULL;
   if (node == NULL)
     return required ? fail (r, _("'%s' is missing"), name) : TRUE;
-  if (!is_string (node))
-    return fail (r, _("'%s' must be a string, not %s"), name, type_name (node));
+  if (!nw_json_is_string (node))
+    return fail (r, _("'%s' must be a string, not %s"), name, nw_json_type_name (node));
   *out = json_node_get_string (node);
   return TRUE;
 }
@@ -157,8 +115,8 @@ get_number (Reader *r, JsonObject *obj, const char *name, gboolean required, dou
   double v;
   if (node == NULL)
     return required ? fail (r, _("'%s' is missing"), name) : TRUE;
-  if (!is_number (node))
-    return fail (r, _("'%s' must be a number, not %s"), name, type_name (node));
+  if (!nw_json_is_number (node))
+    return fail (r, _("'%s' must be a number, not %s"), name, nw_json_type_name (node));
   v = json_node_get_double (node);
   if (!isfinite (v) || v < min)
     {
@@ -178,7 +136,7 @@ get_int (Reader *r, JsonObject *obj, const char *name, gboolean required, gint64
   if (node == NULL)
     return required ? fail (r, _("'%s' is missing"), name) : TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return fail (r, _("'%s' must be a whole number, not %s"), name, type_name (node));
+    return fail (r, _("'%s' must be a whole number, not %s"), name, nw_json_type_name (node));
   *out = json_node_get_int (node);
   if (*out < min || *out > max)
     return fail (r, _("'%s' must be from %" PRId64 " to %" PRId64 " (got %" PRId64 ")"), name,
@@ -192,8 +150,8 @@ get_bool (Reader *r, JsonObject *obj, const char *name, gboolean required, gbool
   JsonNode *node = json_object_get_member (obj, name);
   if (node == NULL)
     return required ? fail (r, _("'%s' is missing"), name) : TRUE;
-  if (!is_bool (node))
-    return fail (r, _("'%s' must be true or false, not %s"), name, type_name (node));
+  if (!nw_json_is_bool (node))
+    return fail (r, _("'%s' must be true or false, not %s"), name, nw_json_type_name (node));
   *out = json_node_get_boolean (node);
   return TRUE;
 }
@@ -208,7 +166,7 @@ get_container (Reader *r, JsonObject *obj, const char *name, gboolean required,
     return required ? fail (r, _("'%s' is missing"), name) : TRUE;
   if (json_node_get_node_type (node) != type)
     return fail (r, _("'%s' must be %s, not %s"), name,
-                 type == JSON_NODE_OBJECT ? _("an object") : _("an array"), type_name (node));
+                 type == JSON_NODE_OBJECT ? _("an object") : _("an array"), nw_json_type_name (node));
   *out = node;
   return TRUE;
 }
@@ -235,7 +193,7 @@ read_text_node (Reader *r, JsonNode *node, const char *name, NwLessonText *out)
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return fail (r, _("'%s' must be a text in both languages, {\"ko\": \"…\", \"en\": \"…\"}, not %s"),
-                 label, type_name (node));
+                 label, nw_json_type_name (node));
   obj = json_node_get_object (node);
   {
     GList *members = json_object_get_members (obj);
@@ -251,7 +209,7 @@ read_text_node (Reader *r, JsonNode *node, const char *name, NwLessonText *out)
   for (int i = 0; i < 2; i++)
     {
       JsonNode *v = json_object_get_member (obj, langs[i]);
-      if (v == NULL || !is_string (v) || *json_node_get_string (v) == '\0')
+      if (v == NULL || !nw_json_is_string (v) || *json_node_get_string (v) == '\0')
         /* Translators: '%s' is the text's field ("title"), then the language code ("ko", "en") */
         return fail (r, _("'%s': the \"%s\" text is missing or empty"), label, langs[i]);
       if (!g_utf8_validate (json_node_get_string (v), -1, NULL))
@@ -290,9 +248,9 @@ read_views (Reader *r, JsonObject *obj, const char *name, gboolean required, gui
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *v = json_array_get_element (array, i);
-      int view = is_string (v) ? nw_lesson_view_from_name (json_node_get_string (v)) : -1;
-      if (!is_string (v))
-        return fail (r, _("'%s': element %u must be a view's name, not %s"), name, i + 1, type_name (v));
+      int view = nw_json_is_string (v) ? nw_lesson_view_from_name (json_node_get_string (v)) : -1;
+      if (!nw_json_is_string (v))
+        return fail (r, _("'%s': element %u must be a view's name, not %s"), name, i + 1, nw_json_type_name (v));
       if (view < 0)
         return fail (r, _("'%s': unknown view \"%s\" (editor, boundary, maps, loss, gradients, activations, weights, digits, confusion)"),
                      name, json_node_get_string (v));
@@ -306,8 +264,8 @@ read_views (Reader *r, JsonObject *obj, const char *name, gboolean required, gui
 static gboolean
 control_from_node (Reader *r, JsonNode *v, const char *name, int *out)
 {
-  if (!is_string (v))
-    return fail (r, _("'%s' must be a control's name, not %s"), name, type_name (v));
+  if (!nw_json_is_string (v))
+    return fail (r, _("'%s' must be a control's name, not %s"), name, nw_json_type_name (v));
   *out = nw_lesson_control_from_name (json_node_get_string (v));
   if (*out < 0)
     return fail (r, _("'%s': unknown control \"%s\" (editor, data, optimizer, lr, batch, penalties, seed, switches, device, reset, pace, weights, files)"),
@@ -374,7 +332,7 @@ read_spec (Reader *r, JsonNode *node, const char *name)
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      fail (r, _("'%s' must be a network spec (an object), not %s"), name, type_name (node));
+      fail (r, _("'%s' must be a network spec (an object), not %s"), name, nw_json_type_name (node));
       return NULL;
     }
   {
@@ -475,8 +433,8 @@ read_weights (Reader *r, JsonObject *obj, NwLessonAction *a)
           for (int i = 0; ok && i < p->rows; i++)
             {
               JsonNode *e = json_array_get_element (rows, (guint) i);
-              if (!is_number (e) || !isfinite (json_node_get_double (e)))
-                ok = fail (r, _("'%s': value %d must be a finite number, not %s"), key, i + 1, type_name (e));
+              if (!nw_json_is_number (e) || !isfinite (json_node_get_double (e)))
+                ok = fail (r, _("'%s': value %d must be a finite number, not %s"), key, i + 1, nw_json_type_name (e));
               else
                 p->values[i] = json_node_get_double (e);
             }
@@ -506,9 +464,9 @@ read_weights (Reader *r, JsonObject *obj, NwLessonAction *a)
           for (int j = 0; ok && j < p->cols; j++)
             {
               JsonNode *e = json_array_get_element (cols, (guint) j);
-              if (!is_number (e) || !isfinite (json_node_get_double (e)))
+              if (!nw_json_is_number (e) || !isfinite (json_node_get_double (e)))
                 ok = fail (r, _("'%s': row %d, value %d must be a finite number, not %s"), key, i + 1,
-                           j + 1, type_name (e));
+                           j + 1, nw_json_type_name (e));
               else
                 p->values[(gsize) i * (gsize) p->cols + (gsize) j] = json_node_get_double (e);
             }
@@ -576,7 +534,7 @@ read_action (Reader *r, JsonNode *node)
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      fail (r, _("an action must be an object, not %s"), type_name (node));
+      fail (r, _("an action must be an object, not %s"), nw_json_type_name (node));
       return NULL;
     }
   obj = json_node_get_object (node);
@@ -609,24 +567,24 @@ read_action (Reader *r, JsonNode *node)
             || (v = require (r, obj, "value")) == NULL)
           return NULL;
         a->field = g_strdup (s);
-        if (is_number (v))
+        if (nw_json_is_number (v))
           {
             a->value_type = NW_LESSON_VALUE_NUMBER;
             a->number = json_node_get_double (v);
           }
-        else if (is_string (v))
+        else if (nw_json_is_string (v))
           {
             a->value_type = NW_LESSON_VALUE_STRING;
             a->string = g_strdup (json_node_get_string (v));
           }
-        else if (is_bool (v))
+        else if (nw_json_is_bool (v))
           {
             a->value_type = NW_LESSON_VALUE_BOOL;
             a->boolean = json_node_get_boolean (v);
           }
         else
           {
-            fail (r, _("'value' must be a number, a string or a boolean, not %s"), type_name (v));
+            fail (r, _("'value' must be a number, a string or a boolean, not %s"), nw_json_type_name (v));
             return NULL;
           }
       }
@@ -734,7 +692,7 @@ read_check (Reader *r, JsonNode *node)
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      fail (r, _("a check must be an object, not %s"), type_name (node));
+      fail (r, _("a check must be an object, not %s"), nw_json_type_name (node));
       return NULL;
     }
   obj = json_node_get_object (node);
@@ -890,7 +848,7 @@ read_question (Reader *r, JsonNode *node)
   set_part (r, g_strdup (_("question")));
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      fail (r, _("must be an object, not %s"), type_name (node));
+      fail (r, _("must be an object, not %s"), nw_json_type_name (node));
       return NULL;
     }
   obj = json_node_get_object (node);
@@ -947,7 +905,7 @@ read_step (Reader *r, JsonNode *node, guint index)
   set_part (r, NULL);
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      fail (r, _("a step must be an object, not %s"), type_name (node));
+      fail (r, _("a step must be an object, not %s"), nw_json_type_name (node));
       return NULL;
     }
   obj = json_node_get_object (node);
@@ -1029,7 +987,7 @@ read_document (Reader *r, JsonNode *root)
   if (root == NULL)
     return fail (r, _("the document is empty"));
   if (!JSON_NODE_HOLDS_OBJECT (root))
-    return fail (r, _("the document must be a JSON object, not %s"), type_name (root));
+    return fail (r, _("the document must be a JSON object, not %s"), nw_json_type_name (root));
   obj = json_node_get_object (root);
   if (!get_string (r, obj, "format", TRUE, &s))
     return FALSE;
@@ -1115,7 +1073,7 @@ read_document (Reader *r, JsonNode *root)
           int control;
           set_part (r, g_strdup_printf (_("lock %u"), i + 1));
           if (!JSON_NODE_HOLDS_OBJECT (e))
-            return fail (r, _("a lock must be an object, not %s"), type_name (e));
+            return fail (r, _("a lock must be an object, not %s"), nw_json_type_name (e));
           lobj = json_node_get_object (e);
           if (!check_fields (r, lobj, lock_fields) || (cnode = require (r, lobj, "control")) == NULL
               || !control_from_node (r, cnode, "control", &control))

@@ -7,6 +7,7 @@
  * settings are read and written as its kind's registry entry lists them (nw-node-kind.h). */
 #include "nw-spec.h"
 #include "nw-i18n.h"
+#include "nw-json-value.h"
 #include "nw-data.h"
 #include "nw-json-writer.h"
 #include "nw-json-depth.h"
@@ -69,43 +70,6 @@ set_where (Reader *r, const char *format, ...)
   va_end (ap);
 }
 
-static const char *
-json_type_name (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT: return _("an object");
-    case JSON_NODE_ARRAY:  return _("an array");
-    case JSON_NODE_NULL:   return "null";
-    case JSON_NODE_VALUE:
-    default:
-      {
-        GType type = json_node_get_value_type (node);
-        if (type == G_TYPE_STRING)
-          return _("a string");
-        if (type == G_TYPE_BOOLEAN)
-          return _("a boolean");
-        return _("a number");
-      }
-    }
-}
-
-static gboolean
-is_number (JsonNode *node)
-{
-  GType type;
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
-}
-
-static gboolean
-is_string (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
 /* "'p'" or "dropout 'p'": how a field is named in messages. */
 static char *
 label_of (const char *prefix, const char *name)
@@ -147,8 +111,8 @@ read_int (Reader *r, JsonObject *obj, const char *name, const char *prefix,
   if (node == NULL)
     return TRUE;
   label = label_of (prefix, name);
-  if (!is_number (node))
-    return fail (r, NW_ERROR_SPEC, _("%s must be an integer, not %s"), label, json_type_name (node));
+  if (!nw_json_is_number (node))
+    return fail (r, NW_ERROR_SPEC, _("%s must be an integer, not %s"), label, nw_json_type_name (node));
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
     {
       double d = json_node_get_double (node);
@@ -214,8 +178,8 @@ read_double (Reader *r, JsonObject *obj, const char *name, const char *prefix,
   if (node == NULL)
     return TRUE;
   label = label_of (prefix, name);
-  if (!is_number (node))
-    return fail (r, NW_ERROR_SPEC, _("%s must be a number, not %s"), label, json_type_name (node));
+  if (!nw_json_is_number (node))
+    return fail (r, NW_ERROR_SPEC, _("%s must be a number, not %s"), label, nw_json_type_name (node));
   v = json_node_get_double (node);
 
   switch (range)
@@ -260,7 +224,7 @@ read_bool (Reader *r, JsonObject *obj, const char *name, gboolean *out)
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return fail (r, NW_ERROR_SPEC, _("'%s' must be true or false, not %s"), name, json_type_name (node));
+    return fail (r, NW_ERROR_SPEC, _("'%s' must be true or false, not %s"), name, nw_json_type_name (node));
   *out = json_node_get_boolean (node) ? TRUE : FALSE;
   return TRUE;
 }
@@ -281,10 +245,10 @@ read_string (Reader *r, JsonObject *obj, const char *name, gboolean nullable, co
       *out = NULL;
       return TRUE;
     }
-  if (!is_string (node))
+  if (!nw_json_is_string (node))
     return fail (r, NW_ERROR_SPEC, nullable ? _("'%s' must be a string or null, not %s")
                                             : _("'%s' must be a string, not %s"),
-                 name, json_type_name (node));
+                 name, nw_json_type_name (node));
   *out = json_node_get_string (node);
   /* U+FFFF is what spec_from_data turned each \u0000 into: json-glib would have cut the
    * string there ("fc\u0000../x" read as "fc"), passing checks the whole text would fail. */
@@ -480,7 +444,7 @@ read_node (Reader *r, JsonNode *json, guint index)
   set_where (r, _("node %u"), index);
   if (!JSON_NODE_HOLDS_OBJECT (json))
     {
-      fail (r, NW_ERROR_SPEC, _("must be an object, not %s"), json_type_name (json));
+      fail (r, NW_ERROR_SPEC, _("must be an object, not %s"), nw_json_type_name (json));
       return NULL;
     }
   obj = json_node_get_object (json);
@@ -565,7 +529,7 @@ read_edges (Reader *r, JsonArray *array, NwSpec *spec)
 
       set_where (r, _("edge %u"), i);
       if (!JSON_NODE_HOLDS_OBJECT (json))
-        return fail (r, NW_ERROR_SPEC, _("must be an object, not %s"), json_type_name (json));
+        return fail (r, NW_ERROR_SPEC, _("must be an object, not %s"), nw_json_type_name (json));
       obj = json_node_get_object (json);
       if (!check_fields (r, obj, edge_fields)
           || !require (r, obj, "from") || !read_string (r, obj, "from", FALSE, &from)
@@ -654,7 +618,7 @@ read_container (Reader *r, JsonObject *obj, const char *name, JsonNodeType type,
     return TRUE;
   if (json_node_get_node_type (node) != type)
     return fail (r, NW_ERROR_SPEC, _("'%s' must be %s, not %s"), name,
-                 type == JSON_NODE_OBJECT ? _("an object") : _("an array"), json_type_name (node));
+                 type == JSON_NODE_OBJECT ? _("an object") : _("an array"), nw_json_type_name (node));
   *out = node;
   return TRUE;
 }
@@ -673,7 +637,7 @@ read_document (Reader *r, JsonNode *root, NwSpec *spec)
   if (root == NULL)
     return fail (r, NW_ERROR_SPEC, _("the document is empty"));
   if (!JSON_NODE_HOLDS_OBJECT (root))
-    return fail (r, NW_ERROR_SPEC, _("the document must be a JSON object, not %s"), json_type_name (root));
+    return fail (r, NW_ERROR_SPEC, _("the document must be a JSON object, not %s"), nw_json_type_name (root));
   obj = json_node_get_object (root);
 
   if (!require (r, obj, "format") || !read_string (r, obj, "format", FALSE, &format))
