@@ -18,6 +18,7 @@ test-ui-window.) Prints 'N passed, N failed'. With
 NW_SCREENSHOT_DIR set it also saves screenshots of the screen (ImageMagick's import) at the
 interesting moments.
 """
+import json
 import os
 import re
 import subprocess
@@ -79,7 +80,16 @@ env.pop("NO_AT_BRIDGE", None)
 # No MNIST here, whatever this machine has: the program must say how to get it.
 env["NEUROWIRE_DATA_DIR"] = os.path.join(tmp, "no-data")
 os.makedirs(env["NEUROWIRE_DATA_DIR"], exist_ok=True)
-example = os.path.join(SOURCE, "examples", "xor-deep-sigmoid.json")
+# The deep-sigmoid XOR example without its budget of 10,001 steps: under ASan on a loaded
+# machine the loss can take longer than the budget's 20 s at 500 steps/s to fall, and a run
+# the budget stopped makes Play a Continue and the next Pause a Play (the budget's own stop is
+# test-ui-window's).
+with open(os.path.join(SOURCE, "examples", "xor-deep-sigmoid.json"), encoding="utf-8") as f:
+    _spec = json.load(f)
+_spec["training"]["steps"] = 0
+example = os.path.join(tmp, "xor-deep-sigmoid.json")
+with open(example, "w", encoding="utf-8") as f:
+    json.dump(_spec, f)
 
 t_launch = time.monotonic()
 proc = subprocess.Popen([APP, example], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -139,7 +149,7 @@ def find_pressable(root, name):
 def test_speed_control():
     """The header's speed control: named Speed, it shows full speed; its scale (in the popover
     it opens) sets 500 steps/s, which the button then shows. The rest of this run trains at
-    that pace (the network's budget of 10,001 steps is 20 s away)."""
+    that pace."""
     app = state["app"]
     button = wait_for(lambda: find_pressable(app, T("Speed")), 10, what="the Speed button")
     assert button.description == T("Full speed"), button.description
