@@ -93,7 +93,7 @@ if [ "$fuzz" = 1 ]; then
        clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
     CC=clang configure build-fuzz --buildtype=debugoptimized -Dtests=false -Dfuzz=true \
       -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
-    build_targets="tests/fuzz/fuzz-spec tests/fuzz/fuzz-safetensors tests/fuzz/fuzz-idx tests/fuzz/fuzz-csv" \
+    build_targets="tests/fuzz/fuzz-spec tests/fuzz/fuzz-safetensors tests/fuzz/fuzz-idx tests/fuzz/fuzz-csv tests/fuzz/fuzz-lesson" \
       run_suite build-fuzz "libFuzzer harnesses" --no-rebuild --suite fuzz
   else
     echo "=== libFuzzer harnesses: skipped (no clang with -fsanitize=fuzzer)"

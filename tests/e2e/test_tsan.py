@@ -19,6 +19,7 @@ TSAN_OPTIONS comes from the environment (tests/meson.build: exitcode=66, the sup
 in tests/tsan.supp). The program's output goes to NW_TSAN_LOG (default: a temporary file);
 the test fails if it holds a ThreadSanitizer report or the program does not exit 0.
 """
+import json
 import os
 import re
 import shutil
@@ -57,7 +58,14 @@ env.setdefault("GDK_DEBUG", "gl-disable")
 # on a small machine they took the CPU from the program's main thread (a run took 4 times as
 # long, every AT-SPI request waiting on a busy main loop).
 env.setdefault("OMP_NUM_THREADS", "1")
-example = os.path.join(SOURCE, "examples", "xor-2-2-1.json")
+# The example without its budget of 10,001 steps: a run the budget stopped would make Play a
+# Continue and the test's Pause a Play (the budget's own stop is test-ui-window's).
+with open(os.path.join(SOURCE, "examples", "xor-2-2-1.json"), encoding="utf-8") as f:
+    _spec = json.load(f)
+_spec["training"]["steps"] = 0
+example = os.path.join(tmp, "xor-2-2-1.json")
+with open(example, "w", encoding="utf-8") as f:
+    json.dump(_spec, f)
 
 t_launch = time.monotonic()
 log = open(log_path, "wb")
