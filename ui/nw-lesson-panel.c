@@ -148,8 +148,15 @@ nw_lesson_panel_set_checks (NwLessonPanel *self, const char *const *labels)
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_set_hexpand (label, TRUE);
+      /* Both wrap: a natural width of a few words lets the row share the panel's width
+       * instead of asking for the whole sentence and getting it cut (Korean especially). */
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
       gtk_widget_add_css_class (figure, "numeric");
       gtk_widget_set_valign (figure, GTK_ALIGN_START);
+      gtk_label_set_wrap (GTK_LABEL (figure), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (figure), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (figure), 10);
+      gtk_label_set_xalign (GTK_LABEL (figure), 1);
       gtk_accessible_update_property (GTK_ACCESSIBLE (figure), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       labels[i], -1);
       gtk_box_append (GTK_BOX (row), icon);

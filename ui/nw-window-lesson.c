@@ -463,7 +463,12 @@ load_presenter_css (GdkDisplay *display)
   provider = gtk_css_provider_new ();
   /* Above the zoom's rule (nw-zoom.c, APPLICATION + 1): presenter mode's text size wins. */
   gtk_css_provider_load_from_data (provider,
-                                   "window.neurowire.presenter { font-size: 150%; }\n", -1);
+                                   "window.neurowire.presenter { font-size: 150%; }\n"
+                                   /* The plots ask for their least size in ems: at 150% the
+                                    * views' grid is wider than a 1280-pixel screen leaves
+                                    * beside the lesson panel. 80% of 150% is 120%. */
+                                   "window.neurowire.presenter .views { font-size: 80%; }\n",
+                                   -1);
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 2);
   g_object_set_data_full (G_OBJECT (display), "nw-presenter-css", provider, g_object_unref);
