@@ -73,6 +73,20 @@ child (NwWindow *win, const char *name)
 }
 
 static GtkWidget *
+find_class (GtkWidget *root, const char *css_class)
+{
+  if (gtk_widget_has_css_class (root, css_class))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_class (c, css_class);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
 find_type (GtkWidget *root, GType type)
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
@@ -367,6 +381,78 @@ test_presenter (void)
 /* At 1280x720 the side panel, the plots and the lesson panel do not fit side by side: the
  * side panel folds for the lesson, the window stays within the screen, and leaving shows the
  * side panel again. */
+#define LONG_TEXT "A 2-10-10-10-1 network with three hidden layers: sigmoid everywhere, the default " \
+  "initialization, full-batch SGD, learning rate 1. Watch the loss and the gradient plot together. "
+
+/* A step as long as the course's: a long text, a question, three views. */
+static const char presenter_json[] =
+  "{\"format\": \"neurowire-lesson\", \"version\": 1, \"id\": \"presenter-test\","
+  " \"chapter\": " T ("Tests") ", \"title\": " T ("Presenter") ", \"summary\": " T ("A test") ","
+  " \"minutes\": 1, \"spec\": " SPEC ","
+  " \"views\": [\"boundary\", \"loss\", \"gradients\"], \"pace\": 150,"
+  " \"steps\": ["
+  "  {\"title\": " T ("The plateau") ", \"text\": " T (LONG_TEXT LONG_TEXT LONG_TEXT LONG_TEXT) ","
+  "   \"question\": {\"text\": " T ("What will the loss do in the first 5,000 steps?") ","
+  "                 \"choices\": [" T ("Fall to 0 at once") ", " T ("Stay at ln 2 = 0.6931") ", " T ("Diverge") "],"
+  "                 \"answer\": 1, \"explain\": " T ("It stays") "},"
+  "   \"actions\": [{\"do\": \"train\", \"until\": {\"step\": 5000}}]}"
+  " ]}";
+
+/* Presenter mode at 1280x720 with a long step: the question and its choices are in the window
+ * without scrolling (the step text scrolls on its own), and the views' grid fits the room
+ * beside the panel (its minimum width is not more than its scroller's width: nothing cut). */
+static void
+test_presenter_fits (void)
+{
+  NwWindow *win = window_new_sized (1280, 720);
+  GError *error = NULL;
+  NwLesson *lesson = nw_lesson_from_json (presenter_json, -1, "presenter-test.json", &error);   /* the window takes it */
+  GtkWidget *question, *views, *grid, *scroller;
+  graphene_rect_t qb;
+  int grid_min = 0, nat;
+
+  NW_ASSERT_NO_ERROR (error);
+  g_assert (lesson != NULL);
+  CU_ASSERT (nw_window_start_lesson (win, lesson, &error));
+  NW_ASSERT_NO_ERROR (error);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.lesson-presenter", NULL);
+  spin (500);
+
+  question = find_class (GTK_WIDGET (win), "lesson-question");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (question);
+  CU_ASSERT (gtk_widget_get_mapped (question));
+  CU_ASSERT_FATAL (gtk_widget_compute_bounds (question, GTK_WIDGET (win), &qb));
+  g_print ("  presenter: the question at y %.0f..%.0f of %d\n", qb.origin.y,
+           qb.origin.y + qb.size.height, gtk_widget_get_height (GTK_WIDGET (win)));
+  CU_ASSERT (qb.origin.y >= 0);
+  CU_ASSERT (qb.origin.y + qb.size.height <= gtk_widget_get_height (GTK_WIDGET (win)));
+
+  views = find_type (GTK_WIDGET (win), g_type_from_name ("NwTrainingViews"));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (views);
+  /* The plots' grid: the shown grid in a scroller (the digit view's page is not shown). */
+  {
+    g_autoptr (GPtrArray) grids = g_ptr_array_new ();
+    grid = scroller = NULL;
+    collect_type (views, GTK_TYPE_GRID, grids);
+    for (guint i = 0; i < grids->len && grid == NULL; i++)
+      {
+        GtkWidget *g = g_ptr_array_index (grids, i);
+        GtkWidget *sw = gtk_widget_get_ancestor (g, GTK_TYPE_SCROLLED_WINDOW);
+        if (sw != NULL && gtk_widget_get_mapped (g))
+          grid = g, scroller = sw;
+      }
+  }
+  CU_ASSERT_PTR_NOT_NULL_FATAL (grid);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (scroller);
+  gtk_widget_measure (grid, GTK_ORIENTATION_HORIZONTAL, -1, &grid_min, &nat, NULL, NULL);
+  g_print ("  presenter: the views need %d px of %d\n", grid_min, gtk_widget_get_width (scroller));
+  CU_ASSERT (grid_min <= gtk_widget_get_width (scroller));
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.lesson-presenter", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.lesson-leave", NULL);
+  window_close (win);
+}
+
 static void
 test_room_at_1280 (void)
 {
@@ -599,6 +685,7 @@ static const NwTestCase lesson_cases[] = {
   { "leaving keeps the network and puts the window back", test_leave },
   { "presenter mode in and out", test_presenter },
   { "at 1280x720 the side panel folds for the lesson", test_room_at_1280 },
+  { "presenter mode at 1280x720: the question in sight, the views whole", test_presenter_fits },
   { "a bad lesson file is refused, the window unchanged", test_bad_file },
   { "the browser's course from a folder; unsaved changes asked about", test_browser_asks },
   { "Save as Lesson builds a lesson that reads back", test_save_as_lesson },
