@@ -289,6 +289,7 @@ expected_text (const NwLessonCheck *c)
     case NW_LESSON_COMPARE_ABOVE:       return g_strdup_printf ("> %s", v);
     case NW_LESSON_COMPARE_BELOW_CHECK: return g_strdup_printf ("< '%s'", c->other);
     case NW_LESSON_COMPARE_ABOVE_CHECK: return g_strdup_printf ("> '%s'", c->other);
+    case NW_LESSON_COMPARE_NEAR_CHECK:  return g_strdup_printf ("'%s' ± %s", c->other, t);
     case NW_LESSON_COMPARE_REPORT:
     default:                            return g_strdup (_("(reported)"));
     }
@@ -321,7 +322,7 @@ on_result (const NwLessonCheckResult *r, gpointer user_data)
       nw_json_double (w, "figure", r->figure);
       nw_json_string (w, "compare", nw_lesson_compare_name (c->compare));
       nw_json_double (w, "expected", r->expected);
-      if (c->compare == NW_LESSON_COMPARE_NEAR)
+      if (c->compare == NW_LESSON_COMPARE_NEAR || c->compare == NW_LESSON_COMPARE_NEAR_CHECK)
         nw_json_double (w, "tol", c->tol);
       nw_json_string (w, "status", r->status == NW_LESSON_RESULT_FAIL ? "fail"
                                    : nw_lesson_result_status_name (r->status));

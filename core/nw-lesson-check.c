@@ -591,6 +591,7 @@ judge (Run *run, NwLessonCheckResult *res)
       break;
     case NW_LESSON_COMPARE_BELOW_CHECK:
     case NW_LESSON_COMPARE_ABOVE_CHECK:
+    case NW_LESSON_COMPARE_NEAR_CHECK:
     default:
       {
         const double *other = g_hash_table_lookup (run->figures, c->other);
@@ -618,6 +619,12 @@ judge (Run *run, NwLessonCheckResult *res)
     {
     case NW_LESSON_COMPARE_NEAR:
       ok = fabs (res->figure - c->value) <= c->tol;
+      fmt (tol, c->tol);
+      if (!ok)
+        res->reason = g_strdup_printf (_("%s is not within %s of %s"), f, tol, e);
+      break;
+    case NW_LESSON_COMPARE_NEAR_CHECK:
+      ok = fabs (res->figure - res->expected) <= c->tol;
       fmt (tol, c->tol);
       if (!ok)
         res->reason = g_strdup_printf (_("%s is not within %s of %s"), f, tol, e);

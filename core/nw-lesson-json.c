@@ -681,10 +681,11 @@ static NwLessonCheck *
 read_check (Reader *r, JsonNode *node)
 {
   static const char *const fields[] = {
-    "metric", "at_step", "near", "tol", "below", "above", "below_check", "above_check", "name",
+    "metric", "at_step", "near", "tol", "below", "above", "below_check", "above_check", "near_check", "name",
     "report", "label", "node", "example", NULL,
   };
-  static const char *const compares[] = { "near", "below", "above", "below_check", "above_check", "report" };
+  static const char *const compares[] = { "near", "below", "above", "below_check", "above_check", "report",
+                                          "near_check" };
   g_autoptr (NwLessonCheck) c = NULL;
   JsonObject *obj;
   const char *s = NULL;
@@ -716,7 +717,7 @@ read_check (Reader *r, JsonNode *node)
       }
   if (given != 1)
     {
-      fail (r, _("a check takes exactly one of \"near\", \"below\", \"above\", \"below_check\", \"above_check\" and \"report\""));
+      fail (r, _("a check takes exactly one of \"near\", \"below\", \"above\", \"below_check\", \"above_check\", \"near_check\" and \"report\""));
       return NULL;
     }
   c->compare = (NwLessonCompare) which;
@@ -734,6 +735,10 @@ read_check (Reader *r, JsonNode *node)
       break;
     case NW_LESSON_COMPARE_BELOW_CHECK:
     case NW_LESSON_COMPARE_ABOVE_CHECK:
+    case NW_LESSON_COMPARE_NEAR_CHECK:
+      if (c->compare == NW_LESSON_COMPARE_NEAR_CHECK
+          && !get_number (r, obj, "tol", TRUE, 0, &c->tol))
+        return NULL;
       if (!get_string (r, obj, compares[which], TRUE, &s))
         return NULL;
       if (!g_hash_table_contains (r->names, s))
@@ -757,9 +762,10 @@ read_check (Reader *r, JsonNode *node)
       }
       break;
     }
-  if (c->compare != NW_LESSON_COMPARE_NEAR && json_object_has_member (obj, "tol"))
+  if (c->compare != NW_LESSON_COMPARE_NEAR && c->compare != NW_LESSON_COMPARE_NEAR_CHECK
+      && json_object_has_member (obj, "tol"))
     {
-      fail (r, _("'tol' goes with \"near\""));
+      fail (r, _("'tol' goes with \"near\" or \"near_check\""));
       return NULL;
     }
   if (c->metric == NW_LESSON_METRIC_STEPS_PER_S && c->compare != NW_LESSON_COMPARE_REPORT)
@@ -1360,6 +1366,10 @@ write_check (NwJsonWriter *w, const NwLessonCheck *c)
     case NW_LESSON_COMPARE_BELOW_CHECK:
     case NW_LESSON_COMPARE_ABOVE_CHECK:
       nw_json_string (w, nw_lesson_compare_name (c->compare), c->other);
+      break;
+    case NW_LESSON_COMPARE_NEAR_CHECK:
+      nw_json_string (w, "near_check", c->other);
+      nw_json_double (w, "tol", c->tol);
       break;
     case NW_LESSON_COMPARE_REPORT:
     default:

@@ -805,6 +805,10 @@ judge (NwLessonPlayer *self, const NwLessonCheck *check, NwLessonCheckState *st)
       st->judged = other != NULL;
       st->passed = other != NULL && st->figure > *other;
       break;
+    case NW_LESSON_COMPARE_NEAR_CHECK:
+      st->judged = other != NULL;
+      st->passed = other != NULL && fabs (st->figure - *other) <= check->tol;
+      break;
     default:
       st->judged = FALSE;
       st->passed = TRUE;
@@ -826,7 +830,7 @@ train_done (NwLessonPlayer *self, const NwSnapshot *snap, const NwRunnerStatus *
       return snap->epoch >= a->n;
     case NW_LESSON_UNTIL_LOSS_BELOW:
       /* The loss's own stop is the runner's (a step's loss, not a snapshot's mean): "paused" */
-      return a->n > 0 && self->run_step - self->train_from >= a->n;
+      return a->n > 0 && self->run_step >= a->n;   /* max_steps: the run's step count */
     }
   return TRUE;
 }

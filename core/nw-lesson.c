@@ -33,7 +33,7 @@ static const char *const metric_names[NW_LESSON_N_METRICS] = {
 };
 
 static const char *const compare_names[] = {
-  "near", "below", "above", "below_check", "above_check", "report",
+  "near", "below", "above", "below_check", "above_check", "report", "near_check",
 };
 
 static int

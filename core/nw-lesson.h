@@ -169,6 +169,7 @@ typedef enum {
   NW_LESSON_COMPARE_BELOW_CHECK,  /* figure < the figure of the earlier check `other` */
   NW_LESSON_COMPARE_ABOVE_CHECK,
   NW_LESSON_COMPARE_REPORT,       /* printed, never judged */
+  NW_LESSON_COMPARE_NEAR_CHECK,   /* |figure - the figure of the earlier check `other`| <= tol */
 } NwLessonCompare;
 
 typedef struct {
@@ -176,8 +177,8 @@ typedef struct {
   gint64          at_step;    /* -1: after the step's actions */
   NwLessonCompare compare;
   double          value;      /* near, below, above */
-  double          tol;        /* near */
-  char           *other;      /* below_check, above_check: the earlier check's name */
+  double          tol;        /* near, near_check */
+  char           *other;      /* below_check, above_check, near_check: the earlier check's name */
   char           *name;       /* NULL or unique in the lesson */
   char           *node;       /* grad_norm, dead_units: the node */
   int             example;    /* output: the training example (0-based) */

@@ -277,6 +277,13 @@ test_bad_files (void)
   assert_refused ("\"near\": 0.6931, \"tol\": 0.001, \"name\": \"early\"",
                   "\"below_check\": \"stuck\", \"name\": \"early\"",
                   "step 1 ('stuck'): check 1: 'below_check': no earlier check is named \"stuck\"", NULL);
+  /* near_check needs its tol; tol goes with near or near_check only. */
+  assert_refused ("\"below_check\": \"stuck\"", "\"near_check\": \"stuck\"",
+                  "step 2 ('hidden-layer'): check 1", "'tol'", NULL);
+  assert_refused ("\"below_check\": \"stuck\"", "\"below_check\": \"stuck\", \"tol\": 1",
+                  "step 2 ('hidden-layer'): check 1: 'tol' goes with \"near\" or \"near_check\"", NULL);
+  assert_refused ("\"below_check\": \"stuck\"", "\"near_check\": \"nothere\", \"tol\": 1",
+                  "'near_check': no earlier check is named \"nothere\"", NULL);
   /* A check compares with itself: not earlier either. */
   assert_refused ("\"near\": 0.6931, \"tol\": 0.001, \"name\": \"early\"",
                   "\"below_check\": \"early\", \"name\": \"early\"", "check 1", "\"early\"", NULL);
@@ -773,6 +780,42 @@ test_check_perceptron (void)
   CU_ASSERT (r->figure < 0.05);
 }
 
+/* near_check: within tol of an earlier check's figure passes, farther fails; written back
+ * as it was read. The trained loss (under 0.05) is about 0.65 from the stuck one (ln 2). */
+static void
+test_check_near_check (void)
+{
+  g_autofree char *text = fixture_text ("perceptron.json");
+  const double tols[] = { 1.0, 0.1 };
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (GString) s = g_string_new (text);
+      g_autoptr (NwLesson) l = NULL, back = NULL;
+      g_autoptr (GPtrArray) results = NULL;
+      g_autofree char *json = NULL;
+      char with[96];
+      const NwLessonCheckResult *r, *stuck;
+      GError *error = NULL;
+
+      g_snprintf (with, sizeof with, "\"near_check\": \"stuck\", \"tol\": %g", tols[i]);
+      g_string_replace (s, "\"below_check\": \"stuck\"", with, 1);
+      l = nw_lesson_from_json (s->str, -1, "near.json", &error);
+      NW_ASSERT_NO_ERROR (error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (l);
+      json = nw_lesson_to_json (l);
+      back = nw_lesson_from_json (json, -1, "back.json", &error);
+      NW_ASSERT_NO_ERROR (error);
+      CU_ASSERT (back != NULL && nw_lesson_equal (l, back));
+      results = check_lesson (l, NULL);
+      r = result_by_label (results, "the loss fell");
+      stuck = result_by_label (results, "the loss is ln 2");
+      CU_ASSERT_EQUAL (r->expected, stuck->figure);
+      CU_ASSERT_EQUAL (r->status, fabs (r->figure - stuck->figure) <= tols[i]
+                                  ? NW_LESSON_RESULT_PASS : NW_LESSON_RESULT_FAIL);
+      CU_ASSERT_EQUAL (r->status, i == 0 ? NW_LESSON_RESULT_PASS : NW_LESSON_RESULT_FAIL);
+    }
+}
+
 static void
 test_check_wrong (void)
 {
@@ -1061,6 +1104,7 @@ static const NwTestCase lesson_cases[] = {
 static const NwTestCase check_cases[] = {
   { "perceptron at ln 2", test_check_perceptron },
   { "a wrong check fails", test_check_wrong },
+  { "near_check against an earlier figure", test_check_near_check },
   { "at_step measured on the way", test_check_at_step },
   { "loss_below stops at the step", test_check_loss_below },
   { "data files missing", test_check_no_data },
