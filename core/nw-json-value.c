@@ -2,6 +2,9 @@
 #include "nw-json-value.h"
 #include "nw-i18n.h"
 
+#include <inttypes.h>
+#include <string.h>
+
 const char *
 nw_json_type_name (JsonNode *node)
 {
@@ -45,4 +48,27 @@ gboolean
 nw_json_is_bool (JsonNode *node)
 {
   return holds (node, G_TYPE_BOOLEAN);
+}
+
+char *
+nw_json_parse_error_message (const GError *json_error)
+{
+  const char *p = json_error->message;
+  char *end = NULL;
+  guint64 line;
+
+  if (!g_str_has_prefix (p, "<data>:"))
+    return g_strdup (json_error->message);
+  p += strlen ("<data>:");
+  line = g_ascii_strtoull (p, &end, 10);
+  if (end == p || *end != ':')
+    return g_strdup (json_error->message);
+  p = end + 1;
+  g_ascii_strtoull (p, &end, 10);   /* the column */
+  if (end == p || *end != ':')
+    return g_strdup (json_error->message);
+  p = end + 1;
+  while (*p == ' ')
+    p++;
+  return g_strdup_printf (_("line %" PRIu64 ": %s"), line, p);
 }

@@ -1113,29 +1113,7 @@ read_document (Reader *r, JsonNode *root)
 static void
 parse_error (Reader *r, const GError *json_error)
 {
-  const char *msg = json_error->message;
-  const char *p = msg;
-  char *end = NULL;
-  guint64 line = 0;
-
-  if (g_str_has_prefix (p, "<data>:"))
-    {
-      p += strlen ("<data>:");
-      line = g_ascii_strtoull (p, &end, 10);
-      if (end != p && *end == ':')
-        {
-          p = end + 1;
-          g_ascii_strtoull (p, &end, 10);
-          if (end != p && *end == ':')
-            {
-              p = end + 1;
-              while (*p == ' ')
-                p++;
-              fail (r, _("line %" PRIu64 ": %s"), line, p);
-              return;
-            }
-        }
-    }
+  g_autofree char *msg = nw_json_parse_error_message (json_error);
   fail (r, "%s", msg);
 }
 

@@ -685,34 +685,11 @@ read_document (Reader *r, JsonNode *root, NwSpec *spec)
   return TRUE;
 }
 
-/* json-glib says "<data>:4:12: Parse error: ..."; we say "xor.json: line 4: Parse error: ...". */
 static void
 parse_error (Reader *r, const GError *json_error)
 {
-  const char *msg = json_error->message;
-  const char *p = msg;
-  char *end = NULL;
-  guint64 line = 0;
-
-  if (g_str_has_prefix (p, "<data>:"))
-    {
-      p += strlen ("<data>:");
-      line = g_ascii_strtoull (p, &end, 10);
-      if (end != p && *end == ':')
-        {
-          p = end + 1;
-          g_ascii_strtoull (p, &end, 10);   /* the column */
-          if (end != p && *end == ':')
-            {
-              p = end + 1;
-              while (*p == ' ')
-                p++;
-              fail (r, NW_ERROR_SPEC, _("line %" PRIu64 ": %s"), line, p);
-              return;
-            }
-        }
-    }
-  fail (r, NW_ERROR_SPEC, _("%s"), msg);
+  g_autofree char *msg = nw_json_parse_error_message (json_error);
+  fail (r, NW_ERROR_SPEC, "%s", msg);
 }
 
 /* json-glib keeps strings NUL-terminated, so a \u0000 inside one silently ends it. Returns a
